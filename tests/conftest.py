@@ -1,0 +1,206 @@
+"""Fixtures: the real apps over the real stores.
+
+Embedded stores (tinymongo + SQLite under a temporary data path) by default; real PostgreSQL when
+`VIRTOOL_TEST_POSTGRES_URL` is set and real MongoDB when `VIRTOOL_TEST_MONGODB_URL` is set.
+"""
+
+import gzip
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy import create_engine, text
+
+from virtool_api.app import create_jobs_app, create_public_app
+from virtool_api.config import Config
+from virtool_api.context import Context, create_context
+from virtool_api.jobs.service import create_job
+from virtool_api.samples.service import create_sample
+from virtool_api.storage import migrate
+from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.storage.sql import sqlalchemy_url
+from virtool_api.utils import random_id, utc_now
+
+POSTGRES_URL = os.environ.get("VIRTOOL_TEST_POSTGRES_URL") or None
+MONGODB_URL = os.environ.get("VIRTOOL_TEST_MONGODB_URL") or None
+
+QUALITY = {
+    "bases": [[31.0, 32.0, 33.0, 34.0, 35.0, 36.0]],
+    "composition": [[29.0, 18.0, 22.0, 31.0]],
+    "count": 1000,
+    "encoding": "Sanger / Illumina 1.9",
+    "gc": 40.0,
+    "length": [76, 151],
+    "sequences": [0, 10, 990],
+}
+
+FASTQ_GZ = gzip.compress(b"@r1\nACGT\n+\nIIII\n" * 50)
+
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> str | None:
+    """Once per run: an empty `public` schema migrated to head on the test PostgreSQL."""
+    if not POSTGRES_URL:
+        return None
+    import asyncio
+
+    url = sqlalchemy_url(POSTGRES_URL, Path("."))
+
+    async def reset() -> None:
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        engine = create_async_engine(url)
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+        await migrate.upgrade_to_head(url)
+
+    asyncio.run(reset())
+    return url
+
+
+async def _truncate_postgres(url: str) -> None:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        tables = (
+            await connection.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                    " AND tablename <> 'alembic_version'"
+                )
+            )
+        ).scalars()
+        names = ", ".join(f'"{name}"' for name in tables)
+        if names:
+            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture
+def config(tmp_path: Path, postgres_schema: str | None) -> Config:
+    mongodb_url = None
+    if MONGODB_URL:
+        base, _, query = MONGODB_URL.partition("?")
+        mongodb_url = f"{base.rstrip('/')}/virtool_test_{random_id()}" + (f"?{query}" if query else "")
+    return Config(
+        data_path=tmp_path / "data",
+        mongodb_url=mongodb_url,
+        postgres_url=POSTGRES_URL,
+        job_ping_timeout=300,
+    )
+
+
+@pytest.fixture
+async def ctx(config: Config, postgres_schema: str | None) -> AsyncIterator[Context]:
+    if postgres_schema:
+        await _truncate_postgres(postgres_schema)
+    context = await create_context(config, migrate_schema=postgres_schema is None)
+    yield context
+    if config.mongodb_url:
+        await context.mongo_client.drop_database(context.db.name)
+    await context.close()
+
+
+@pytest.fixture
+async def jobs_client(aiohttp_client, ctx: Context):  # type: ignore[no-untyped-def]
+    return await aiohttp_client(create_jobs_app(ctx, watch_timeouts=False))
+
+
+@pytest.fixture
+async def public_client(aiohttp_client, ctx: Context):  # type: ignore[no-untyped-def]
+    return await aiohttp_client(create_public_app(ctx))
+
+
+class Factory:
+    """Builds samples, analyses and jobs through the service layer, as the public API will."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self._user: dict[str, Any] | None = None
+
+    async def user(self) -> dict[str, str]:
+        if self._user is None:
+            document = await insert_with_random_id(
+                self.ctx.db.users,
+                {"handle": f"user_{random_id(4)}", "administrator": False, "groups": [], "created_at": utc_now()},
+            )
+            self._user = {"id": document["_id"], "handle": document["handle"]}
+        return self._user
+
+    async def sample(self, ready: bool = False, **fields: Any) -> dict[str, Any]:
+        extra = {"ready": True, "quality": QUALITY, "status": "available"} if ready else {}
+        return await create_sample(
+            self.ctx, name=f"Sample {random_id(6)}", user=await self.user(), **{**extra, **fields}
+        )
+
+    async def create_sample_job(self, sample: dict[str, Any]) -> dict[str, Any]:
+        job = await create_job(
+            self.ctx, "create_sample", {"sample_id": sample["_id"], "files": []}, await self.user()
+        )
+        await self.ctx.db.samples.update_one({"_id": sample["_id"]}, {"$set": {"job": {"id": job["_id"]}}})
+        return job
+
+    async def analysis(self, sample: dict[str, Any] | None = None, workflow: str = "pathoscope_bowtie"):  # type: ignore[no-untyped-def]
+        from virtool_api.analyses.service import create_analysis
+
+        sample = sample or await self.sample(ready=True)
+        reference = await insert_with_random_id(
+            self.ctx.db.references, {"name": "Plant viruses", "data_type": "genome"}
+        )
+        index = await insert_with_random_id(
+            self.ctx.db.indexes, {"reference": {"id": reference["_id"]}, "version": 3, "ready": True}
+        )
+        subtraction = await insert_with_random_id(self.ctx.db.subtractions, {"name": "Arabidopsis thaliana"})
+        return await create_analysis(
+            self.ctx,
+            sample=sample,
+            workflow=workflow,
+            reference=reference,
+            index=index,
+            subtractions=[subtraction],
+            user=await self.user(),
+        )
+
+    async def analysis_job(self, analysis: dict[str, Any]) -> dict[str, Any]:
+        job = await create_job(
+            self.ctx,
+            analysis["workflow"],
+            {
+                "analysis_id": analysis["_id"],
+                "sample_id": analysis["sample"]["id"],
+                "ref_id": analysis["reference"]["id"],
+                "index_id": analysis["index"]["id"],
+            },
+            await self.user(),
+        )
+        await self.ctx.db.analyses.update_one({"_id": analysis["_id"]}, {"$set": {"job": {"id": job["_id"]}}})
+        return job
+
+
+@pytest.fixture
+def factory(ctx: Context) -> Factory:
+    return Factory(ctx)
+
+
+def basic_auth(login: str, password: str) -> dict[str, str]:
+    return {"Authorization": aiohttp.encode_basic_auth(login, password)}
+
+
+async def acquire(client, job_id: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Acquire a job as a runner would; returns the headers that authenticate as that job."""
+    response = await client.patch(f"/api/jobs/{job_id}", json={"acquired": True})
+    assert response.status == 200, await response.text()
+    return basic_auth(f"job-{job_id}", (await response.json())["key"])
+
+
+def multipart_file(data: bytes, filename: str = "file") -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    form.add_field("file", data, filename=filename, content_type="application/octet-stream")
+    return form

@@ -1,0 +1,1 @@
+"""virtool-api: samples, analyses and workflow jobs for plant virus detection."""

@@ -1,0 +1,3 @@
+from virtool_api.cli import main
+
+main()

@@ -1,0 +1,71 @@
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from virtool_api.models import IdNameRef, IdRef, Timestamp, UserRef
+
+
+class AnalysisFormat(StrEnum):
+    SAM = "sam"
+    BAM = "bam"
+    FASTA = "fasta"
+    FASTQ = "fastq"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+
+
+class AnalysisFile(BaseModel):
+    id: int
+    analysis: str
+    description: str | None = None
+    format: str
+    name: str
+    name_on_disk: str
+    size: int
+    uploaded_at: Timestamp
+
+
+class IndexRef(BaseModel):
+    id: str
+    version: int
+
+
+class ReferenceRef(BaseModel):
+    id: str
+    name: str
+    data_type: Literal["genome", "barcode"]
+
+
+class SampleRef(BaseModel):
+    id: str
+    name: str
+
+
+class Analysis(BaseModel):
+    """The document workflow clients validate strictly (job-api-documents.md)."""
+
+    id: str
+    created_at: Timestamp
+    updated_at: Timestamp | None = None
+    index: IndexRef
+    reference: ReferenceRef
+    ready: bool
+    sample: SampleRef
+    subtractions: list[IdNameRef]
+    user: UserRef
+    workflow: str
+    files: list[AnalysisFile]
+    job: IdRef | None = None
+    ml: Any = None
+    results: Any = None
+
+
+class AnalysisFileQuery(BaseModel):
+    name: str
+    format: str | None = None
+
+
+class FinalizeAnalysisRequest(BaseModel):
+    results: dict[str, Any]

@@ -1,0 +1,152 @@
+"""Route tables that carry their own description.
+
+`ApiRoutes` registers aiohttp handlers and records, for each, the request and response models and the
+errors it can answer, so the OpenAPI document is generated from the code that serves the requests.
+Handlers receive parsed, validated `body` and `query` models and return a pydantic model, a dict, or any
+aiohttp response.
+"""
+
+import functools
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from virtool_api.errors import BadRequest, InvalidInput, InvalidQuery, ServiceError
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+@dataclass
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: Any = None
+    status: int = 200
+    errors: tuple[tuple[int, str], ...] = ()
+    auth: bool = True
+    file_upload: bool = False
+    file_download: bool = False
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+ENDPOINTS: web.AppKey[list[Endpoint]] = web.AppKey("endpoints", list)
+
+
+def validation_details(error: ValidationError) -> dict[str, list[str]]:
+    """`{"field.path": ["message", ...]}`: names the field that failed, without echoing the input back."""
+    details: dict[str, list[str]] = {}
+    for item in error.errors(include_url=False, include_input=False):
+        location = ".".join(str(part) for part in item["loc"]) or "body"
+        details.setdefault(location, []).append(item["msg"])
+    return details
+
+
+async def read_json(request: web.Request) -> Any:
+    if not request.body_exists:
+        return None
+    text = await request.text()
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise BadRequest("Invalid JSON body") from None
+
+
+def render(result: Any, status: int) -> web.StreamResponse:
+    if isinstance(result, web.StreamResponse):
+        return result
+    if result is None:
+        return web.Response(status=204)
+    if isinstance(result, BaseModel):
+        result = result.model_dump(mode="json", by_alias=True)
+    return web.json_response(result, status=status)
+
+
+class ApiRoutes:
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.endpoints: list[Endpoint] = []
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: Any = None,
+        status: int = 200,
+        errors: tuple[tuple[int, str], ...] = (),
+        auth: bool = True,
+        file_upload: bool = False,
+        file_download: bool = False,
+        body_error: type[ServiceError] = InvalidInput,
+    ) -> Callable[[Handler], Handler]:
+        def decorate(handler: Handler) -> Handler:
+            @functools.wraps(handler)
+            async def wrapper(request: web.Request) -> web.StreamResponse:
+                kwargs: dict[str, Any] = {}
+                if query is not None:
+                    try:
+                        kwargs["query"] = query.model_validate(dict(request.query))
+                    except ValidationError as error:
+                        raise InvalidQuery(errors=validation_details(error)) from None
+                if body is not None:
+                    data = await read_json(request)
+                    try:
+                        kwargs["body"] = body.model_validate({} if data is None else data)
+                    except ValidationError as error:
+                        raise body_error(errors=validation_details(error)) from None
+                return render(await handler(request, **kwargs), status)
+
+            wrapper.requires_auth = auth  # type: ignore[attr-defined]
+
+            self.endpoints.append(
+                Endpoint(
+                    method=method,
+                    path=path,
+                    handler=wrapper,
+                    summary=(handler.__doc__ or handler.__name__).strip().splitlines()[0],
+                    body=body,
+                    query=query,
+                    response=response,
+                    status=status,
+                    errors=errors,
+                    auth=auth,
+                    file_upload=file_upload,
+                    file_download=file_download,
+                    tags=(self.tag,),
+                )
+            )
+            return wrapper
+
+        return decorate
+
+    def get(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("GET", path, **options)
+
+    def post(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("POST", path, **options)
+
+    def put(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("PUT", path, **options)
+
+    def patch(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("PATCH", path, **options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("DELETE", path, **options)
+
+    def register(self, app: web.Application, prefix: str = "/api") -> None:
+        for endpoint in self.endpoints:
+            app.router.add_route(endpoint.method, prefix + endpoint.path, endpoint.handler)
+        if ENDPOINTS not in app:
+            app[ENDPOINTS] = []
+        app[ENDPOINTS].extend(self.endpoints)

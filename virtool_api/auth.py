@@ -1,0 +1,47 @@
+"""Who is calling. Job API: a job, by HTTP Basic `job-{id}:{key}`. Nothing about rights lives here."""
+
+from typing import Any
+
+from aiohttp import BasicAuth, hdrs, web
+
+from virtool_api.api.keys import CONTEXT, JOB
+from virtool_api.errors import Unauthorized
+
+
+def _basic_credentials(request: web.Request) -> tuple[str, str] | None:
+    header = request.headers.get(hdrs.AUTHORIZATION)
+    if not header:
+        return None
+    try:
+        credentials = BasicAuth.decode(header)
+    except ValueError:
+        return None
+    return credentials.login, credentials.password
+
+
+def requires_auth(request: web.Request) -> bool:
+    """Routes declare `auth=False` for the few calls anyone may make (acquire, health)."""
+    route = request.match_info.route
+    return getattr(route.handler, "requires_auth", True) and route.resource is not None
+
+
+@web.middleware
+async def job_auth_middleware(request: web.Request, handler) -> web.StreamResponse:  # type: ignore[no-untyped-def]
+    if requires_auth(request):
+        request[JOB] = await authenticate_job_request(request)
+    return await handler(request)
+
+
+async def authenticate_job_request(request: web.Request) -> dict[str, Any]:
+    from virtool_api.jobs.service import authenticate_job
+
+    credentials = _basic_credentials(request)
+    if credentials is None:
+        raise Unauthorized()
+    login, key = credentials
+    if not login.startswith("job-") or not key:
+        raise Unauthorized()
+    job = await authenticate_job(request.app[CONTEXT], login.removeprefix("job-"), key)
+    if job is None:
+        raise Unauthorized()
+    return job

@@ -1,0 +1,26 @@
+"""One typed settings object. The CLI fills it from flags and `VIRTOOL_*` env vars (see cli.py)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Config:
+    data_path: Path = Path("data")
+    host: str = "localhost"
+    port: int = 9950
+    jobs_port: int = 9990
+    mongodb_url: str | None = None
+    postgres_url: str | None = None
+    max_json_size: int = 50 * MIB
+    job_ping_timeout: float = 300.0
+    """A preparing or running job not pinged for this many seconds moves to `timeout`."""
+    timeout_check_interval: float = 30.0
+    fsync: bool = True
+    """Flush uploaded files to disk before they are renamed into place and recorded as complete."""
+
+    @property
+    def embedded(self) -> bool:
+        return self.mongodb_url is None and self.postgres_url is None

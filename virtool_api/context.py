@@ -1,0 +1,56 @@
+"""Everything a service needs, built once per process: the stores, the data directory and the config."""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from virtool_api.config import Config
+from virtool_api.storage import migrate, mongo, sql
+from virtool_api.storage.files import FileStore
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Context:
+    config: Config
+    mongo_client: Any
+    db: Any
+    engine: AsyncEngine
+    sessions: async_sessionmaker
+    files: FileStore
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+        await self.mongo_client.close()
+
+
+async def create_context(config: Config, migrate_schema: bool | None = None) -> Context:
+    """Connect both stores and prepare the data directory.
+
+    Migrations run here on the embedded default (or when asked); against real databases an operator runs
+    `virtool-api migrate` once before starting the APIs.
+    """
+    config.data_path.mkdir(parents=True, exist_ok=True)
+    files = FileStore(config.data_path, fsync=config.fsync)
+    files.ensure_layout()
+    files.sweep_stale_incoming()
+
+    url = sql.sqlalchemy_url(config.postgres_url, config.data_path)
+    if migrate_schema if migrate_schema is not None else config.postgres_url is None:
+        await migrate.upgrade_to_head(url)
+    engine = sql.create_engine(url)
+
+    mongo_client, db = mongo.connect(config.mongodb_url, config.data_path)
+    await mongo.create_indexes(db)
+
+    return Context(
+        config=config,
+        mongo_client=mongo_client,
+        db=db,
+        engine=engine,
+        sessions=sql.create_sessionmaker(engine),
+        files=files,
+    )

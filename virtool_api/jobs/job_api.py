@@ -1,0 +1,70 @@
+"""Job API: the job protocol (acquire, read, ping, report status)."""
+
+from aiohttp import web
+
+from virtool_api.api.keys import CONTEXT, JOB
+from virtool_api.api.routes import ApiRoutes
+from virtool_api.errors import BadRequest
+from virtool_api.jobs import service
+from virtool_api.jobs.models import (
+    AcquiredJob,
+    AcquireJobRequest,
+    Job,
+    JobPing,
+    JobStatusEntry,
+    ReportStatusRequest,
+)
+
+routes = ApiRoutes("jobs")
+
+
+@routes.patch(
+    "/jobs/{job_id}",
+    body=AcquireJobRequest,
+    response=AcquiredJob,
+    auth=False,
+    errors=((400, "Job already acquired"), (404, "Not found"), (409, "Job is finished")),
+)
+async def acquire(request: web.Request, body: AcquireJobRequest) -> AcquiredJob:
+    """Acquire a job: the response carries its key, exactly once."""
+    if not body.acquired:
+        raise BadRequest("Only acquiring a job is supported")
+    return await service.acquire_job(request.app[CONTEXT], request.match_info["job_id"])
+
+
+@routes.get(
+    "/jobs/{job_id}",
+    response=Job,
+    errors=((401, "Requires authorization"), (403, "Insufficient rights"), (404, "Not found")),
+)
+async def get(request: web.Request) -> Job:
+    """Get the calling job's own document."""
+    return await service.get_job(request.app[CONTEXT], request[JOB], request.match_info["job_id"])
+
+
+@routes.put(
+    "/jobs/{job_id}/ping",
+    response=JobPing,
+    errors=((401, "Requires authorization"), (403, "Insufficient rights"), (404, "Not found")),
+)
+async def ping(request: web.Request) -> JobPing:
+    """Tell the server the job is alive; a job not pinged for five minutes times out."""
+    return await service.ping_job(request.app[CONTEXT], request[JOB], request.match_info["job_id"])
+
+
+@routes.post(
+    "/jobs/{job_id}/status",
+    body=ReportStatusRequest,
+    response=JobStatusEntry,
+    status=201,
+    errors=(
+        (400, "Missing error information"),
+        (401, "Requires authorization"),
+        (403, "Insufficient rights"),
+        (409, "Job is finished"),
+        (422, "Invalid input"),
+    ),
+)
+async def report_status(request: web.Request, body: ReportStatusRequest) -> JobStatusEntry:
+    """Report the job's state and progress."""
+    return await service.report_status(request.app[CONTEXT], request[JOB], request.match_info["job_id"], body)

@@ -1,0 +1,79 @@
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from virtool_api.models import StrictModel, Timestamp, UserRef
+
+
+class JobState(StrEnum):
+    WAITING = "waiting"
+    PREPARING = "preparing"
+    RUNNING = "running"
+    COMPLETE = "complete"
+    ERROR = "error"
+    CANCELLED = "cancelled"
+    TERMINATED = "terminated"
+    TIMEOUT = "timeout"
+
+
+TERMINAL_STATES = frozenset(
+    {JobState.COMPLETE, JobState.ERROR, JobState.CANCELLED, JobState.TERMINATED, JobState.TIMEOUT}
+)
+
+
+class JobError(BaseModel):
+    type: str
+    traceback: list[str] = Field(default_factory=list)
+    details: list[str] = Field(default_factory=list)
+
+
+class JobStatusEntry(BaseModel):
+    state: JobState
+    progress: int
+    timestamp: Timestamp
+    stage: str | None = None
+    step_name: str | None = None
+    step_description: str | None = None
+    error: JobError | None = None
+
+
+class JobPing(BaseModel):
+    pinged_at: Timestamp
+
+
+class Job(BaseModel):
+    id: str
+    created_at: Timestamp
+    progress: int
+    state: JobState
+    stage: str | None = None
+    user: UserRef
+    workflow: str
+    args: dict[str, Any]
+    status: list[JobStatusEntry]
+    ping: JobPing | None = None
+    acquired: bool
+    retries: int = 0
+
+
+class AcquiredJob(Job):
+    key: str
+    """The job's key in plain text: returned once, stored only as a hash."""
+
+
+class AcquireJobRequest(StrictModel):
+    acquired: bool
+
+
+class ReportStatusRequest(StrictModel):
+    state: JobState
+    progress: int = Field(ge=0, le=100)
+    stage: str | None = None
+    step_name: str | None = None
+    step_description: str | None = None
+    error: JobError | None = None
+
+
+class JobSearchResult(BaseModel):
+    documents: list[Job]

@@ -1,0 +1,49 @@
+"""What a workflow job may touch: only the resources named in its `args` (job protocol, "Rules").
+
+One function per kind of access, used by every job-API service call; nothing else decides.
+"""
+
+from typing import Any
+
+from virtool_api.errors import InsufficientRights, JobFinished
+from virtool_api.jobs.models import TERMINAL_STATES
+
+CREATE_SAMPLE = "create_sample"
+
+
+def _args(job: dict[str, Any]) -> dict[str, Any]:
+    return job.get("args") or {}
+
+
+def require_self(job: dict[str, Any], job_id: str) -> None:
+    """A job's key opens its own job document and nothing else."""
+    if job["_id"] != job_id:
+        raise InsufficientRights()
+
+
+def require_sample_read(job: dict[str, Any], sample_id: str) -> None:
+    if _args(job).get("sample_id") != sample_id:
+        raise InsufficientRights()
+
+
+def require_sample_write(job: dict[str, Any], sample_id: str) -> None:
+    """Only the create-sample job that is building a sample may upload to, finalize or remove it."""
+    if job.get("workflow") != CREATE_SAMPLE or _args(job).get("sample_id") != sample_id:
+        raise InsufficientRights()
+
+
+def require_analysis(job: dict[str, Any], analysis_id: str) -> None:
+    if _args(job).get("analysis_id") != analysis_id:
+        raise InsufficientRights()
+
+
+def require_upload_read(job: dict[str, Any], upload_id: int) -> None:
+    files = _args(job).get("files") or []
+    if not any(str(file.get("id")) == str(upload_id) for file in files):
+        raise InsufficientRights()
+
+
+def require_active(job: dict[str, Any]) -> None:
+    """A job in a terminal state can upload, finalize and report nothing more."""
+    if job.get("state") in TERMINAL_STATES:
+        raise JobFinished()

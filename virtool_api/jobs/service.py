@@ -1,0 +1,182 @@
+"""Job life cycle: create, acquire, authenticate, ping, report status, time out."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ReturnDocument
+
+from virtool_api.context import Context
+from virtool_api.errors import BadRequest, NotFound
+from virtool_api.jobs import rights
+from virtool_api.jobs.models import (
+    TERMINAL_STATES,
+    AcquiredJob,
+    Job,
+    JobPing,
+    JobState,
+    JobStatusEntry,
+    ReportStatusRequest,
+)
+from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.utils import utc_now
+
+ACTIVE_STATES = [JobState.PREPARING.value, JobState.RUNNING.value]
+STATES_A_JOB_MAY_REPORT = {
+    JobState.PREPARING,
+    JobState.RUNNING,
+    JobState.COMPLETE,
+    JobState.ERROR,
+    JobState.CANCELLED,
+    JobState.TERMINATED,
+}
+
+
+def hash_key(key: str) -> str:
+    """Keys are 256 random bits, so a plain SHA-256 is enough: there is nothing to brute-force."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _status_entry(state: JobState, progress: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "state": state.value,
+        "progress": progress,
+        "timestamp": utc_now(),
+        "stage": extra.get("stage"),
+        "step_name": extra.get("step_name"),
+        "step_description": extra.get("step_description"),
+        "error": extra.get("error"),
+    }
+
+
+def render_job(document: dict[str, Any]) -> Job:
+    return Job.model_validate({**document, "id": document["_id"]})
+
+
+async def create_job(
+    ctx: Context, workflow: str, args: dict[str, Any], user: dict[str, str]
+) -> dict[str, Any]:
+    """A new `waiting` job; its runner learns the id from a queue and acquires it."""
+    return await insert_with_random_id(
+        ctx.db.jobs,
+        {
+            "created_at": utc_now(),
+            "acquired": False,
+            "key": None,
+            "progress": 0,
+            "state": JobState.WAITING.value,
+            "stage": None,
+            "user": {"id": user["id"], "handle": user["handle"]},
+            "workflow": workflow,
+            "args": args,
+            "status": [_status_entry(JobState.WAITING, 0)],
+            "ping": None,
+            "retries": 0,
+        },
+    )
+
+
+async def acquire_job(ctx: Context, job_id: str) -> AcquiredJob:
+    """Hand the job to one runner, exactly once, with a fresh key that only its hash outlives."""
+    key = secrets.token_hex(32)
+    now = utc_now()
+    document = await ctx.db.jobs.find_one_and_update(
+        {"_id": job_id, "acquired": False, "state": JobState.WAITING.value},
+        {
+            "$set": {
+                "acquired": True,
+                "key": hash_key(key),
+                "state": JobState.PREPARING.value,
+                "ping": {"pinged_at": now},
+            },
+            "$push": {"status": _status_entry(JobState.PREPARING, 0)},
+        },
+        return_document=ReturnDocument.AFTER,
+    )
+    if document is None:
+        existing = await ctx.db.jobs.find_one({"_id": job_id}, {"acquired": 1, "state": 1})
+        if existing is None:
+            raise NotFound()
+        if not existing.get("acquired"):
+            rights.require_active(existing)
+        raise BadRequest("Job already acquired")
+    return AcquiredJob.model_validate({**document, "id": document["_id"], "key": key})
+
+
+async def authenticate_job(ctx: Context, job_id: str, key: str) -> dict[str, Any] | None:
+    """The job whose stored key hash matches, or None."""
+    document = await ctx.db.jobs.find_one({"_id": job_id})
+    if document is None or not document.get("key"):
+        return None
+    if not hmac.compare_digest(document["key"], hash_key(key)):
+        return None
+    return document
+
+
+async def get_job(ctx: Context, job: dict[str, Any], job_id: str) -> Job:
+    rights.require_self(job, job_id)
+    document = await ctx.db.jobs.find_one({"_id": job_id})
+    if document is None:
+        raise NotFound()
+    return render_job(document)
+
+
+async def ping_job(ctx: Context, job: dict[str, Any], job_id: str) -> JobPing:
+    """Pings succeed even for a finished job: a ping in flight must not fail a job that just completed."""
+    rights.require_self(job, job_id)
+    ping = {"pinged_at": utc_now()}
+    result = await ctx.db.jobs.update_one({"_id": job_id}, {"$set": {"ping": ping}})
+    if result.matched_count == 0:
+        raise NotFound()
+    return JobPing.model_validate(ping)
+
+
+async def report_status(
+    ctx: Context, job: dict[str, Any], job_id: str, report: ReportStatusRequest
+) -> JobStatusEntry:
+    rights.require_self(job, job_id)
+    if report.state not in STATES_A_JOB_MAY_REPORT:
+        raise BadRequest("Invalid job state")
+    if report.state == JobState.ERROR and report.error is None:
+        raise BadRequest("Missing error information")
+    entry = _status_entry(
+        report.state,
+        report.progress,
+        stage=report.stage,
+        step_name=report.step_name,
+        step_description=report.step_description,
+        error=report.error.model_dump() if report.error else None,
+    )
+    document = await ctx.db.jobs.find_one_and_update(
+        {"_id": job_id, "state": {"$nin": [state.value for state in TERMINAL_STATES]}},
+        {
+            "$set": {"state": entry["state"], "progress": entry["progress"], "stage": entry["stage"]},
+            "$push": {"status": entry},
+        },
+    )
+    if document is None:
+        existing = await ctx.db.jobs.find_one({"_id": job_id}, {"state": 1})
+        if existing is None:
+            raise NotFound()
+        rights.require_active(existing)
+    return JobStatusEntry.model_validate(entry)
+
+
+async def time_out_stale_jobs(ctx: Context, now: datetime | None = None) -> int:
+    """Move preparing or running jobs not pinged within the timeout to `timeout`; returns how many."""
+    now = now or utc_now()
+    cutoff = now - timedelta(seconds=ctx.config.job_ping_timeout)
+    stale = ctx.db.jobs.find({"state": {"$in": ACTIVE_STATES}, "ping.pinged_at": {"$lt": cutoff}}, {"_id": 1})
+    timed_out = 0
+    async for document in stale:
+        entry = _status_entry(JobState.TIMEOUT, 0)
+        entry["timestamp"] = now
+        result = await ctx.db.jobs.update_one(
+            # The same condition again: a ping or status that arrived meanwhile keeps the job alive.
+            {"_id": document["_id"], "state": {"$in": ACTIVE_STATES}, "ping.pinged_at": {"$lt": cutoff}},
+            {"$set": {"state": JobState.TIMEOUT.value}, "$push": {"status": entry}},
+        )
+        timed_out += result.modified_count
+    return timed_out

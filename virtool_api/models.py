@@ -1,0 +1,40 @@
+"""Pydantic types shared by every domain's models."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
+
+from virtool_api.utils import as_utc, iso_timestamp
+
+Timestamp = Annotated[
+    datetime,
+    AfterValidator(as_utc),
+    PlainSerializer(iso_timestamp, return_type=str, when_used="json"),
+]
+"""A UTC datetime rendered as `2018-02-07T00:25:53.786000Z`."""
+
+
+class StrictModel(BaseModel):
+    """Request bodies: unknown keys are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class UserRef(BaseModel):
+    id: str
+    handle: str
+
+
+class IdRef(BaseModel):
+    id: str
+
+
+class IdNameRef(BaseModel):
+    id: str
+    name: str
+
+
+class ErrorBody(BaseModel):
+    id: str
+    message: str

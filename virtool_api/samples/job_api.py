@@ -1,0 +1,137 @@
+"""Job API: what create-sample and analysis jobs do with samples."""
+
+from aiohttp import web
+
+from virtool_api.api.files import download, multipart_file_chunks
+from virtool_api.api.keys import CONTEXT, JOB
+from virtool_api.api.routes import ApiRoutes
+from virtool_api.samples import service
+from virtool_api.samples.models import (
+    ArtifactQuery,
+    FinalizeSampleRequest,
+    Sample,
+    SampleArtifactFile,
+    SampleReadsFile,
+)
+
+routes = ApiRoutes("samples")
+
+AUTH_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"))
+
+
+@routes.get("/samples/{sample_id}", response=Sample, errors=(*AUTH_ERRORS, (404, "Not found")))
+async def get(request: web.Request) -> Sample:
+    """Get the sample the job works on."""
+    return await service.get_sample_for_job(
+        request.app[CONTEXT], request[JOB], request.match_info["sample_id"]
+    )
+
+
+@routes.patch(
+    "/samples/{sample_id}",
+    body=FinalizeSampleRequest,
+    response=Sample,
+    errors=(
+        *AUTH_ERRORS,
+        (404, "Not found"),
+        (409, "Sample already finalized"),
+        (409, "Job is finished"),
+        (422, "Invalid input"),
+    ),
+)
+async def finalize(request: web.Request, body: FinalizeSampleRequest) -> Sample:
+    """Finalize a sample: set its quality and make it ready."""
+    return await service.finalize_sample(
+        request.app[CONTEXT], request[JOB], request.match_info["sample_id"], body.quality
+    )
+
+
+@routes.put(
+    "/samples/{sample_id}/reads/{name}",
+    response=SampleReadsFile,
+    status=201,
+    file_upload=True,
+    errors=(
+        (400, "File name is not an accepted reads file"),
+        (400, "File is not compressed"),
+        *AUTH_ERRORS,
+        (404, "Not found"),
+        (409, "Reads file name is already uploaded"),
+        (409, "Job is finished"),
+    ),
+)
+async def upload_reads(request: web.Request) -> SampleReadsFile:
+    """Upload `reads_1.fq.gz` or `reads_2.fq.gz` (multipart, gzip)."""
+    return await service.upload_reads(
+        request.app[CONTEXT],
+        request[JOB],
+        request.match_info["sample_id"],
+        request.match_info["name"],
+        multipart_file_chunks(request),
+    )
+
+
+@routes.get(
+    "/samples/{sample_id}/reads/{name}",
+    file_download=True,
+    errors=(*AUTH_ERRORS, (404, "Not found")),
+)
+async def download_reads(request: web.Request) -> web.FileResponse:
+    """Download a reads file of the sample."""
+    path = await service.reads_path_for_job(
+        request.app[CONTEXT], request[JOB], request.match_info["sample_id"], request.match_info["name"]
+    )
+    return download(path)
+
+
+@routes.post(
+    "/samples/{sample_id}/artifacts",
+    query=ArtifactQuery,
+    response=SampleArtifactFile,
+    status=201,
+    file_upload=True,
+    errors=(
+        (400, "Unsupported sample artifact type"),
+        (400, "Invalid file name"),
+        *AUTH_ERRORS,
+        (404, "Not found"),
+        (409, "Artifact file has already been uploaded for this sample"),
+        (409, "Job is finished"),
+        (422, "Invalid query"),
+    ),
+)
+async def upload_artifact(request: web.Request, query: ArtifactQuery) -> SampleArtifactFile:
+    """Upload an artifact of the sample (multipart field `file`)."""
+    return await service.upload_artifact(
+        request.app[CONTEXT],
+        request[JOB],
+        request.match_info["sample_id"],
+        query.name,
+        query.type,
+        multipart_file_chunks(request),
+    )
+
+
+@routes.get(
+    "/samples/{sample_id}/artifacts/{name}",
+    file_download=True,
+    errors=(*AUTH_ERRORS, (404, "Not found")),
+)
+async def download_artifact(request: web.Request) -> web.FileResponse:
+    """Download an artifact of the sample."""
+    path = await service.artifact_path_for_job(
+        request.app[CONTEXT], request[JOB], request.match_info["sample_id"], request.match_info["name"]
+    )
+    return download(path)
+
+
+@routes.delete(
+    "/samples/{sample_id}",
+    status=204,
+    errors=(*AUTH_ERRORS, (404, "Not found"), (409, "Sample is finalized")),
+)
+async def remove(request: web.Request) -> None:
+    """Remove the unfinalized sample a failing create-sample job was building."""
+    await service.remove_unfinalized_sample(
+        request.app[CONTEXT], request[JOB], request.match_info["sample_id"]
+    )

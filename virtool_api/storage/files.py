@@ -1,0 +1,185 @@
+"""The data directory: where reads, artifacts, analysis files and uploads live, and how bytes get there.
+
+Layout under the data path:
+
+    samples/{sample_id}/reads_1.fq.gz          reads of a sample
+    samples/{sample_id}/artifacts/{name}        artifacts of a sample
+    analyses/{file_id}-{name}                   analysis files (`name_on_disk`)
+    uploads/{upload_id}-{name}                  user uploads waiting for a sample
+
+Incoming files are streamed chunk by chunk to `.incoming-*` in the destination directory and renamed into
+place only once complete and recorded, so no reader ever sees a partial file under its final name.
+"""
+
+import asyncio
+import errno
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from virtool_api.errors import BadRequest, InsufficientStorage
+
+INCOMING_PREFIX = ".incoming-"
+STALE_INCOMING_AGE = 3600.0
+GZIP_MAGIC = b"\x1f\x8b"
+_ID_PATTERN = re.compile(r"^[a-z0-9]{1,64}$")
+_UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+def check_file_name(name: str) -> str:
+    """Accept a client's file name only if it names one plain file in one directory.
+
+    No separators, NUL or control characters, no leading dot (hidden files, `.`/`..` and our own
+    `.incoming-` temporaries), at most 255 bytes.
+    """
+    if (
+        not name
+        or name.startswith(".")
+        or _UNSAFE_CHARACTERS.search(name)
+        or len(name.encode("utf-8", "surrogatepass")) > 200
+        or name != name.strip()
+    ):
+        raise BadRequest("Invalid file name")
+    return name
+
+
+def _check_id(value: str) -> str:
+    # Ids come from the document store, never from a request, but a path is only built from a plain id.
+    if not _ID_PATTERN.match(value):
+        raise ValueError(f"not a storage id: {value!r}")
+    return value
+
+
+class NotGzip(BadRequest):
+    default_message = "File is not compressed"
+
+
+@dataclass
+class IncomingFile:
+    """A fully received file still under its temporary name."""
+
+    path: Path
+    size: int = 0
+    placed: bool = field(default=False)
+
+    def place(self, destination: Path) -> None:
+        """Rename into place: atomic within the directory, so the final name only ever holds whole files."""
+        os.replace(self.path, destination)
+        self.placed = True
+
+
+class FileStore:
+    def __init__(self, root: Path, fsync: bool = True, chunk_size: int = 1024 * 1024):
+        self.root = root
+        self.fsync = fsync
+        self.chunk_size = chunk_size
+
+    def ensure_layout(self) -> None:
+        for name in ("samples", "analyses", "uploads"):
+            (self.root / name).mkdir(parents=True, exist_ok=True)
+
+    def sample_dir(self, sample_id: str) -> Path:
+        return self.root / "samples" / _check_id(sample_id)
+
+    def reads_path(self, sample_id: str, name: str) -> Path:
+        return self.sample_dir(sample_id) / check_file_name(name)
+
+    def artifacts_dir(self, sample_id: str) -> Path:
+        return self.sample_dir(sample_id) / "artifacts"
+
+    def artifact_path(self, sample_id: str, name: str) -> Path:
+        return self.artifacts_dir(sample_id) / check_file_name(name)
+
+    def analyses_dir(self) -> Path:
+        return self.root / "analyses"
+
+    def analysis_file_path(self, name_on_disk: str) -> Path:
+        return self.analyses_dir() / check_file_name(name_on_disk)
+
+    def uploads_dir(self) -> Path:
+        return self.root / "uploads"
+
+    def upload_path(self, name_on_disk: str) -> Path:
+        return self.uploads_dir() / check_file_name(name_on_disk)
+
+    @asynccontextmanager
+    async def receive(
+        self, chunks: AsyncIterator[bytes], directory: Path, require_gzip: bool = False
+    ) -> AsyncIterator[IncomingFile]:
+        """Stream `chunks` to a temporary file in `directory`; yield it whole.
+
+        The caller records it and calls `place()`. If anything fails or the client goes away, before or
+        after the yield, the temporary file is removed: nothing partial is ever left behind.
+        """
+        await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=INCOMING_PREFIX)
+        incoming = IncomingFile(Path(temporary))
+        try:
+            try:
+                head = b""
+                async for chunk in chunks:
+                    if require_gzip and len(head) < 2:
+                        head += chunk[: 2 - len(head)]
+                        if len(head) == 2 and head != GZIP_MAGIC:
+                            raise NotGzip()
+                    view = memoryview(chunk)
+                    while view:
+                        written = os.write(descriptor, view)
+                        view = view[written:]
+                    incoming.size += len(chunk)
+                if require_gzip and head != GZIP_MAGIC:
+                    raise NotGzip()
+                if self.fsync:
+                    await asyncio.to_thread(os.fsync, descriptor)
+            except OSError as error:
+                if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise InsufficientStorage() from error
+                raise
+            finally:
+                os.close(descriptor)
+            yield incoming
+        finally:
+            if not incoming.placed:
+                incoming.path.unlink(missing_ok=True)
+
+    async def remove(self, path: Path) -> None:
+        await asyncio.to_thread(path.unlink, missing_ok=True)
+
+    async def remove_tree(self, path: Path) -> None:
+        await asyncio.to_thread(shutil.rmtree, path, ignore_errors=True)
+
+    def sweep_stale_incoming(self, max_age: float = STALE_INCOMING_AGE) -> int:
+        """Remove temporaries that a crashed process left behind.
+
+        Only files untouched for `max_age` seconds go: another process may be receiving into a younger one.
+        """
+        removed = 0
+        cutoff = time.time() - max_age
+        for path in self.root.rglob(f"{INCOMING_PREFIX}*"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed
+
+
+async def multipart_file_chunks(request, chunk_size: int = 1024 * 1024) -> AsyncIterator[bytes]:  # type: ignore[no-untyped-def]
+    """The bytes of the first file part of a `multipart/form-data` request, streamed."""
+    if not request.content_type.startswith("multipart/"):
+        raise BadRequest("Expected a multipart/form-data request")
+    reader = await request.multipart()
+    part = await reader.next()
+    while part is not None and getattr(part, "filename", None) is None and part.name != "file":
+        part = await reader.next()
+    if part is None:
+        raise BadRequest("Expected a file part in the multipart request")
+    while chunk := await part.read_chunk(chunk_size):
+        yield chunk

@@ -1,0 +1,55 @@
+"""The document store: PyMongo's async API against MongoDB, or tinymongo's embedded SQLite-backed twin.
+
+Both clients offer the same `AsyncMongoClient` surface. The project stays inside what both support: single
+document atomic updates (`find_one_and_update` with a condition), `$set/$push/$pull/$inc`,
+`$in/$or/$regex/$exists` filters, sort/skip/limit, `count_documents`, unique indexes. It does not use
+`$lookup`, transactions or change streams, which the embedded store lacks.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import pymongo
+from pymongo.errors import DuplicateKeyError
+from pymongo.uri_parser import parse_uri
+
+from virtool_api.utils import random_id
+
+DEFAULT_DATABASE = "virtool"
+
+
+def connect(mongodb_url: str | None, data_path: Path) -> tuple[Any, Any]:
+    """Return `(client, database)`; the embedded store lives in `{data_path}/db/`."""
+    if mongodb_url:
+        client = pymongo.AsyncMongoClient(mongodb_url, serverSelectionTimeoutMS=5000)
+        name = parse_uri(mongodb_url).get("database") or DEFAULT_DATABASE
+        return client, client[name]
+
+    import tinymongo
+
+    folder = data_path / "db"
+    folder.mkdir(parents=True, exist_ok=True)
+    client = tinymongo.AsyncMongoClient(tinymongo_folder=str(folder), backend="sqlite")
+    return client, client[DEFAULT_DATABASE]
+
+
+async def create_indexes(db: Any) -> None:
+    await db.samples.create_index("name", unique=True)
+    await db.samples.create_index("created_at")
+    await db.analyses.create_index("sample.id")
+    await db.jobs.create_index("state")
+    await db.users.create_index("handle", unique=True)
+
+
+async def insert_with_random_id(collection: Any, document: dict[str, Any]) -> dict[str, Any]:
+    """Insert under a fresh short id, retrying on the (rare) collision of ids only."""
+    for _ in range(10):
+        candidate = {"_id": random_id(), **document}
+        try:
+            await collection.insert_one(candidate)
+        except DuplicateKeyError as error:
+            if "_id" not in str(error):
+                raise
+            continue
+        return candidate
+    raise RuntimeError("could not find a free id")

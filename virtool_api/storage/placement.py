@@ -1,0 +1,41 @@
+"""The one way a received file becomes a stored file: record first, then rename into place."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from virtool_api.storage.files import IncomingFile
+
+
+async def record_then_place(
+    sessions: async_sessionmaker,
+    row: Any,
+    incoming: IncomingFile,
+    destination: Callable[[Any], Path],
+    conflict: Exception,
+) -> None:
+    """Insert `row`, then rename `incoming` to `destination(row)`; undo the row if the rename fails.
+
+    `destination` sees the row after its id is assigned (analysis files are named `{id}-{name}`). A unique
+    constraint violation becomes `conflict`; the caller's `FileStore.receive` then removes the temporary file.
+    """
+    table = type(row)
+    async with sessions() as session:
+        session.add(row)
+        try:
+            await session.flush()
+            path = destination(row)
+            await session.commit()
+        except IntegrityError:
+            raise conflict from None
+    try:
+        incoming.place(path)
+    except BaseException:
+        async with sessions() as session:
+            await session.execute(delete(table).where(table.id == row.id))
+            await session.commit()
+        raise

@@ -1,0 +1,41 @@
+"""The relational store: SQLAlchemy 2 async over PostgreSQL (asyncpg) or the embedded SQLite (aiosqlite)."""
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import DateTime, event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+def sqlalchemy_url(postgres_url: str | None, data_path: Path) -> str:
+    """`postgresql://...` becomes the asyncpg URL; no URL means SQLite under the data path."""
+    if postgres_url:
+        for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+            if postgres_url.startswith(prefix):
+                return "postgresql+asyncpg://" + postgres_url[len(prefix) :]
+        raise ValueError("the PostgreSQL URL must start with postgresql://")
+    return f"sqlite+aiosqlite:///{data_path.resolve() / 'virtool.sqlite3'}"
+
+
+def create_engine(url: str) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_async_engine(url, pool_pre_ping=True)
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,28 @@
+"""Small domain-free helpers: ids and timestamps."""
+
+import secrets
+import string
+from datetime import UTC, datetime
+
+ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def random_id(length: int = 8) -> str:
+    """A short random id like the spec's `xzcvmafq`."""
+    return "".join(secrets.choice(ID_ALPHABET) for _ in range(length))
+
+
+def utc_now() -> datetime:
+    """Now, in UTC, truncated to milliseconds: the precision MongoDB keeps, so we return what we store."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Stores hand back naive datetimes (MongoDB, SQLite); every one of ours is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def iso_timestamp(value: datetime) -> str:
+    """`2018-02-07T00:25:53.786000Z`, the spec's style."""
+    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
