@@ -12,7 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from virtool_api.app import create_jobs_app, create_public_app
 from virtool_api.config import Config
@@ -38,7 +38,6 @@ QUALITY = {
 }
 
 FASTQ_GZ = gzip.compress(b"@r1\nACGT\n+\nIIII\n" * 50)
-
 
 
 @pytest.fixture(scope="session")
@@ -129,7 +128,12 @@ class Factory:
         if self._user is None:
             document = await insert_with_random_id(
                 self.ctx.db.users,
-                {"handle": f"user_{random_id(4)}", "administrator": False, "groups": [], "created_at": utc_now()},
+                {
+                    "handle": f"user_{random_id(4)}",
+                    "administrator": False,
+                    "groups": [],
+                    "created_at": utc_now(),
+                },
             )
             self._user = {"id": document["_id"], "handle": document["handle"]}
         return self._user
@@ -182,6 +186,17 @@ class Factory:
         )
         await self.ctx.db.analyses.update_one({"_id": analysis["_id"]}, {"$set": {"job": {"id": job["_id"]}}})
         return job
+
+    async def person(
+        self, administrator: bool = False, groups: list[str] | None = None, handle: str | None = None
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """A user with an API key: returns the user document and the `X-API-Key` headers to act as them."""
+        from virtool_api.users.keys import create_api_key
+        from virtool_api.users.service import create_user
+
+        user = await create_user(self.ctx, handle or f"person_{random_id(5)}", administrator, groups)
+        _, key = await create_api_key(self.ctx, user["_id"], "tests")
+        return user, {"X-API-Key": key}
 
 
 @pytest.fixture

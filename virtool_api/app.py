@@ -10,7 +10,7 @@ from aiohttp import web
 from virtool_api.analyses import job_api as analyses_job_api
 from virtool_api.api.keys import CONTEXT
 from virtool_api.api.middleware import error_middleware
-from virtool_api.auth import job_auth_middleware
+from virtool_api.auth import job_auth_middleware, user_auth_middleware
 from virtool_api.context import Context
 from virtool_api.jobs import job_api as jobs_job_api
 from virtool_api.jobs.service import time_out_stale_jobs
@@ -57,5 +57,13 @@ def create_jobs_app(ctx: Context, watch_timeouts: bool = True) -> web.Applicatio
 
 def create_public_app(ctx: Context) -> web.Application:
     """The public API (default port 9950): people and scripts, authenticated by API key."""
-    app = _application(ctx, [error_middleware])
+    app = _application(ctx, [error_middleware, user_auth_middleware])
+    for table in _public_route_tables():
+        table.register(app)
     return app
+
+
+def _public_route_tables() -> list:
+    """Every public route table; each domain adds its own here."""
+    tables: list = []
+    return tables

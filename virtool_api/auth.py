@@ -1,10 +1,15 @@
-"""Who is calling. Job API: a job, by HTTP Basic `job-{id}:{key}`. Nothing about rights lives here."""
+"""Who is calling. Nothing about rights lives here.
+
+Job API: a job, by HTTP Basic `job-{id}:{key}`. Public API: a user, by `X-API-Key: <key>`, HTTP Basic
+`<handle>:<key>`, or HTTP Basic `<key>:` (how One Codex's client sends it). A job's credentials never open the
+public API and a user's never open the job API: the two are looked up in different collections.
+"""
 
 from typing import Any
 
 from aiohttp import BasicAuth, hdrs, web
 
-from virtool_api.api.keys import CONTEXT, JOB
+from virtool_api.api.keys import CONTEXT, JOB, USER
 from virtool_api.errors import Unauthorized
 
 
@@ -45,3 +50,27 @@ async def authenticate_job_request(request: web.Request) -> dict[str, Any]:
     if job is None:
         raise Unauthorized()
     return job
+
+
+@web.middleware
+async def user_auth_middleware(request: web.Request, handler) -> web.StreamResponse:  # type: ignore[no-untyped-def]
+    if requires_auth(request):
+        request[USER] = await authenticate_user_request(request)
+    return await handler(request)
+
+
+async def authenticate_user_request(request: web.Request) -> dict[str, Any]:
+    from virtool_api.users.keys import user_for_key
+
+    ctx = request.app[CONTEXT]
+    if api_key := request.headers.get("X-API-Key"):
+        user = await user_for_key(ctx, api_key)
+    elif credentials := _basic_credentials(request):
+        login, password = credentials
+        # `<key>:` (empty password) is One Codex's form; otherwise `<handle>:<key>`.
+        user = await user_for_key(ctx, login) if not password else await user_for_key(ctx, password, login)
+    else:
+        raise Unauthorized()
+    if user is None:
+        raise Unauthorized()
+    return user

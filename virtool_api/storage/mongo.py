@@ -39,6 +39,7 @@ async def create_indexes(db: Any) -> None:
     await db.analyses.create_index("sample.id")
     await db.jobs.create_index("state")
     await db.users.create_index("handle", unique=True)
+    await db.keys.create_index("hash", unique=True)
 
 
 async def insert_with_random_id(collection: Any, document: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,77 @@
+"""Who may read and who may write a sample: one function, one truth table (tests/test_sample_rights.py).
+
+Analyses inherit their sample's rights; every public route — listings and file downloads included — asks here.
+
+Read: an administrator, the owner, anyone when `all_read`, a member of the sample's group when
+`group_read`, a member of the sample's project, or anyone when the visibility is `public` or `shared`.
+Write: an administrator, the owner, anyone when `all_write`, a group member when `group_write`, or a project
+member with `can_edit_metadata`. Whoever may write may read.
+
+`shared` means "anyone with the id", not "listed": listings (`readable_query`) leave shared samples out unless
+the caller may read them for another reason. `readable_query` is the same rule as `sample_rights(...).read`,
+written as a document-store filter; the truth-table test checks that the two agree.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+LINK_VISIBILITIES = ("public", "shared")
+
+
+@dataclass(frozen=True)
+class SampleRights:
+    read: bool
+    write: bool
+
+
+def project_membership(project: dict[str, Any] | None, user_id: str) -> dict[str, Any] | None:
+    """The caller's member entry in a project document, if any."""
+    if project is None:
+        return None
+    for member in project.get("members", []):
+        if member.get("user_id") == user_id:
+            return member
+    return None
+
+
+def sample_rights(
+    user: dict[str, Any], sample: dict[str, Any], membership: dict[str, Any] | None = None
+) -> SampleRights:
+    """What `user` may do with `sample`; `membership` is their entry in the sample's project, if any."""
+    if user.get("administrator"):
+        return SampleRights(read=True, write=True)
+    owner = sample.get("user", {}).get("id") == user["_id"]
+    in_group = sample.get("group") is not None and sample.get("group") in user.get("groups", [])
+    in_project = membership is not None
+    write = (
+        owner
+        or bool(sample.get("all_write"))
+        or (in_group and bool(sample.get("group_write")))
+        or (in_project and bool(membership.get("can_edit_metadata")))
+    )
+    read = (
+        write
+        or bool(sample.get("all_read"))
+        or (in_group and bool(sample.get("group_read")))
+        or in_project
+        or sample.get("visibility") in LINK_VISIBILITIES
+    )
+    return SampleRights(read=read, write=write)
+
+
+def readable_query(user: dict[str, Any], member_project_ids: list[str]) -> dict[str, Any]:
+    """A filter matching the samples `user` may see in listings (shared-only samples excluded)."""
+    if user.get("administrator"):
+        return {}
+    clauses: list[dict[str, Any]] = [
+        {"user.id": user["_id"]},
+        {"all_read": True},
+        {"all_write": True},
+        {"visibility": "public"},
+    ]
+    if user.get("groups"):
+        clauses.append({"group": {"$in": user["groups"]}, "group_read": True})
+        clauses.append({"group": {"$in": user["groups"]}, "group_write": True})
+    if member_project_ids:
+        clauses.append({"project": {"$in": member_project_ids}})
+    return {"$or": clauses}
