@@ -108,12 +108,14 @@ async def ctx(config: Config, postgres_schema: str | None) -> AsyncIterator[Cont
 
 
 @pytest.fixture
-async def jobs_client(aiohttp_client, ctx: Context):  # type: ignore[no-untyped-def]
+async def jobs_client(ctx: Context, aiohttp_client):  # type: ignore[no-untyped-def]
+    # `ctx` first: fixtures tear down in reverse order, so the app and its background tasks stop before the
+    # stores close (the other way round, a stopping task reopens a connection nobody closes).
     return await aiohttp_client(create_jobs_app(ctx, watch_timeouts=False))
 
 
 @pytest.fixture
-async def public_client(aiohttp_client, ctx: Context):  # type: ignore[no-untyped-def]
+async def public_client(ctx: Context, aiohttp_client):  # type: ignore[no-untyped-def]
     return await aiohttp_client(create_public_app(ctx))
 
 
@@ -140,9 +142,8 @@ class Factory:
 
     async def sample(self, ready: bool = False, **fields: Any) -> dict[str, Any]:
         extra = {"ready": True, "quality": QUALITY, "status": "available"} if ready else {}
-        return await create_sample(
-            self.ctx, name=f"Sample {random_id(6)}", user=await self.user(), **{**extra, **fields}
-        )
+        user = fields.pop("user", None) or await self.user()
+        return await create_sample(self.ctx, name=f"Sample {random_id(6)}", user=user, **{**extra, **fields})
 
     async def create_sample_job(self, sample: dict[str, Any]) -> dict[str, Any]:
         job = await create_job(

@@ -8,13 +8,28 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from virtool_api.analyses import job_api as analyses_job_api
+from virtool_api.analyses import public_api as analyses_public_api
+from virtool_api.api import openapi
 from virtool_api.api.keys import CONTEXT
 from virtool_api.api.middleware import error_middleware
 from virtool_api.auth import job_auth_middleware, user_auth_middleware
+from virtool_api.blast import public_api as blast_public_api
 from virtool_api.context import Context
+from virtool_api.health import routes as health_routes
 from virtool_api.jobs import job_api as jobs_job_api
+from virtool_api.jobs import public_api as jobs_public_api
 from virtool_api.jobs.service import time_out_stale_jobs
+from virtool_api.labels import public_api as labels_public_api
+from virtool_api.observability import install as install_observability
+from virtool_api.projects import public_api as projects_public_api
+from virtool_api.references import public_api as references_public_api
 from virtool_api.samples import job_api as samples_job_api
+from virtool_api.samples import public_api as samples_public_api
+from virtool_api.settings import public_api as settings_public_api
+from virtool_api.tags import public_api as tags_public_api
+from virtool_api.uploads import job_api as uploads_job_api
+from virtool_api.uploads import public_api as uploads_public_api
+from virtool_api.users import public_api as users_public_api
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +38,7 @@ def _application(ctx: Context, middlewares: list) -> web.Application:
     # client_max_size bounds JSON bodies only: file routes stream their multipart bodies and are unbounded.
     app = web.Application(middlewares=middlewares, client_max_size=ctx.config.max_json_size)
     app[CONTEXT] = ctx
+    health_routes.register(app)
     return app
 
 
@@ -48,8 +64,15 @@ async def _job_timeouts(app: web.Application) -> AsyncIterator[None]:
 def create_jobs_app(ctx: Context, watch_timeouts: bool = True) -> web.Application:
     """The job API (default port 9990): workflow jobs authenticate as `job-{id}` with their key."""
     app = _application(ctx, [error_middleware, job_auth_middleware])
-    for table in (jobs_job_api.routes, samples_job_api.routes, analyses_job_api.routes):
+    install_observability(app, "jobs")
+    for table in (
+        jobs_job_api.routes,
+        samples_job_api.routes,
+        analyses_job_api.routes,
+        uploads_job_api.routes,
+    ):
         table.register(app)
+    openapi.routes.register(app)
     if watch_timeouts:
         app.cleanup_ctx.append(_job_timeouts)
     return app
@@ -58,12 +81,34 @@ def create_jobs_app(ctx: Context, watch_timeouts: bool = True) -> web.Applicatio
 def create_public_app(ctx: Context) -> web.Application:
     """The public API (default port 9950): people and scripts, authenticated by API key."""
     app = _application(ctx, [error_middleware, user_auth_middleware])
+    install_observability(app, "public")
     for table in _public_route_tables():
         table.register(app)
+    app.cleanup_ctx.append(blast_public_api.blast_runner)
+    openapi.routes.register(app)
     return app
 
 
 def _public_route_tables() -> list:
     """Every public route table; each domain adds its own here."""
-    tables: list = []
+    tables: list = [blast_public_api.routes]
+    tables.extend(
+        (
+            uploads_public_api.routes,
+            analyses_public_api.routes,
+            jobs_public_api.routes,
+            references_public_api.routes,
+            references_public_api.subtraction_routes,
+        )
+    )
+    tables.extend((users_public_api.routes, users_public_api.group_routes, users_public_api.account_routes))
+    tables.extend(
+        (
+            samples_public_api.routes,
+            projects_public_api.routes,
+            tags_public_api.routes,
+            labels_public_api.routes,
+            settings_public_api.routes,
+        )
+    )
     return tables

@@ -47,10 +47,35 @@ def store_options(command):  # type: ignore[no-untyped-def]
 
 
 @click.group()
-@click.option("--log-level", envvar="VIRTOOL_LOG_LEVEL", default="info", show_envvar=True)
-def main(log_level: str) -> None:
+@click.option(
+    "--log-level",
+    envvar="VIRTOOL_LOG_LEVEL",
+    type=click.Choice(["debug", "info", "warning", "error", "critical"], case_sensitive=False),
+    default="info",
+    show_default=True,
+    show_envvar=True,
+    help="Least severe log level written.",
+)
+@click.option(
+    "--log-format",
+    envvar="VIRTOOL_LOG_FORMAT",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    show_envvar=True,
+    help="Readable text lines, or one JSON object per line for log collectors.",
+)
+def main(log_level: str, log_format: str) -> None:
     """virtool-api: samples, analyses and workflow jobs."""
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from virtool_api.observability import configure_logging
+
+    configure_logging(log_level, log_format)
+
+
+def refuse_to_start(problem: str | None) -> None:
+    """Stop with exit status 1 and the one-line reason, before anything is served or changed."""
+    if problem:
+        raise click.ClickException(problem)
 
 
 @main.command()
@@ -88,6 +113,16 @@ def main(log_level: str) -> None:
     show_envvar=True,
     help="Largest JSON request body in bytes (413 beyond). File uploads are not bounded.",
 )
+@click.option(
+    "--migrate/--no-migrate",
+    "migrate_schema",
+    envvar="VIRTOOL_MIGRATE",
+    default=True,
+    show_default=True,
+    show_envvar=True,
+    help="Bring the SQL schema to the newest revision at startup. With --no-migrate, refuse to start "
+    "while it is behind (run `virtool-api migrate` once before starting several processes).",
+)
 def serve(
     data_path: Path,
     mongodb_url: str | None,
@@ -97,6 +132,7 @@ def serve(
     jobs_port: int,
     only: str | None,
     max_json_size: int,
+    migrate_schema: bool,
 ) -> None:
     """Serve the public API and the job API."""
     config = Config(
@@ -108,16 +144,24 @@ def serve(
         jobs_port=jobs_port,
         max_json_size=max_json_size,
     )
-    asyncio.run(_serve(config, only))
+    from virtool_api.health import startup_problem
+
+    refuse_to_start(asyncio.run(startup_problem(config, check_schema=not migrate_schema)))
+    asyncio.run(_serve(config, only, migrate_schema))
 
 
-async def _serve(config: Config, only: str | None) -> None:
+async def _serve(config: Config, only: str | None, migrate_schema: bool = True) -> None:
     from virtool_api.app import create_jobs_app, create_public_app
     from virtool_api.context import create_context
+    from virtool_api.observability import METRICS_PATH, describe_stores
 
-    ctx = await create_context(config)
+    for line in describe_stores(config):
+        logger.info(line)
+    ctx = await create_context(config, migrate_schema=migrate_schema)
     runners: list[web.AppRunner] = []
     try:
+        if first_key := await _first_administrator(ctx):
+            click.echo(first_key)
         apps = []
         if only in (None, "public"):
             apps.append(("public API", create_public_app(ctx), config.port))
@@ -128,7 +172,13 @@ async def _serve(config: Config, only: str | None) -> None:
             await runner.setup()
             runners.append(runner)
             await web.TCPSite(runner, config.host, port).start()
-            logger.info("%s on http://%s:%d/api", label, config.host, port)
+            logger.info(
+                "%s on http://%s:%d/api (health /api/health, readiness /api/ready, metrics %s)",
+                label,
+                config.host,
+                port,
+                METRICS_PATH,
+            )
 
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -147,10 +197,12 @@ async def _serve(config: Config, only: str | None) -> None:
 @store_options
 def migrate(data_path: Path, mongodb_url: str | None, postgres_url: str | None) -> None:
     """Bring the SQL schema to the newest revision (run once before starting the APIs)."""
+    from virtool_api.health import startup_problem
     from virtool_api.storage import migrate as migrations
     from virtool_api.storage.sql import sqlalchemy_url
 
-    data_path.mkdir(parents=True, exist_ok=True)
+    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    refuse_to_start(asyncio.run(startup_problem(config, documents=False)))
     asyncio.run(migrations.upgrade_to_head(sqlalchemy_url(postgres_url, data_path)))
     click.echo("schema is at the newest revision")
 
@@ -170,6 +222,83 @@ def seed(data_path: Path, mongodb_url: str | None, postgres_url: str | None) -> 
     result = asyncio.run(seed_demo(config))
     for line in result:
         click.echo(line)
+
+
+async def _first_administrator(ctx) -> str | None:  # type: ignore[no-untyped-def]
+    """The message announcing the administrator created on a first embedded start, or None."""
+    from virtool_api.users.service import FIRST_ADMINISTRATOR, ensure_first_administrator
+
+    key = await ensure_first_administrator(ctx)
+    if key is None:
+        return None
+    return (
+        f"Created the first administrator, '{FIRST_ADMINISTRATOR}'. Its API key, shown only this once:\n\n"
+        f"    {key}\n\n"
+        "Send it as `X-API-Key: <key>`. Make more users with `virtool-api users create HANDLE [--admin]`"
+        " (or POST /api/users); a lost key is replaced with `virtool-api users key HANDLE`."
+    )
+
+
+@main.group()
+def users() -> None:
+    """Create users and API keys from the command line (the first administrator, lost keys)."""
+
+
+@users.command("create")
+@store_options
+@click.argument("handle")
+@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+def users_create(
+    data_path: Path, mongodb_url: str | None, postgres_url: str | None, handle: str, admin: bool
+) -> None:
+    """Create a user and print their first API key (only the key goes to stdout)."""
+    from pydantic import ValidationError
+
+    from virtool_api.users.models import CreateUserRequest
+    from virtool_api.users.service import create_user_with_key
+
+    try:
+        request = CreateUserRequest(handle=handle, administrator=admin)
+    except ValidationError:
+        raise click.BadParameter("1 to 64 letters, digits, '_', '.' or '-'", param_hint="HANDLE") from None
+    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    user = asyncio.run(_with_context(config, lambda ctx: create_user_with_key(ctx, request.handle, admin)))
+    role = "administrator" if admin else "user"
+    click.echo(f"Created {role} '{user.handle}' ({user.id}). Its API key, shown only this once:", err=True)
+    click.echo(user.key)
+
+
+@users.command("key")
+@store_options
+@click.argument("handle")
+@click.option("--name", default="command line", show_default=True, help="A name to recognize the key by.")
+def users_key(
+    data_path: Path, mongodb_url: str | None, postgres_url: str | None, handle: str, name: str
+) -> None:
+    """Print a new API key for an existing user (for example, when theirs is lost)."""
+    from virtool_api.users.service import issue_key
+
+    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    key = asyncio.run(_with_context(config, lambda ctx: issue_key(ctx, handle, name)))
+    click.echo(f"New API key for '{handle}', shown only this once:", err=True)
+    click.echo(key)
+
+
+def _with_context(config: Config, action):  # type: ignore[no-untyped-def]
+    """Run `action(ctx)` against the stores; service errors become a one-line message and exit status 1."""
+    from virtool_api.context import create_context
+    from virtool_api.errors import ServiceError
+
+    async def run():  # type: ignore[no-untyped-def]
+        ctx = await create_context(config)
+        try:
+            return await action(ctx)
+        except ServiceError as error:
+            raise click.ClickException(error.message) from None
+        finally:
+            await ctx.close()
+
+    return run()
 
 
 if __name__ == "__main__":

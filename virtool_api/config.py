@@ -21,6 +21,16 @@ class Config:
     fsync: bool = True
     """Flush uploaded files to disk before they are renamed into place and recorded as complete."""
 
+    blast_backend: str = "ncbi"
+    """`ncbi` (NCBI's BLAST URL API) or `local` (BLAST+ `blastn` against `blast_database`)."""
+    blast_ncbi_url: str = "https://blast.ncbi.nlm.nih.gov/Blast.cgi"
+    blast_database: str | None = None
+    """`ncbi`: an NCBI database name (default `nr`). `local`: a BLAST+ database path (`makeblastdb -out`)."""
+    blast_max_time: float = 3600.0
+    """A BLAST not finished this many seconds after it started is given up with an error."""
+    blast_min_request_interval: float = 3.0
+    """NCBI asks clients to pace their requests: at least this many seconds between two of ours."""
+
     @property
     def embedded(self) -> bool:
         return self.mongodb_url is None and self.postgres_url is None

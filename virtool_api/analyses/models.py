@@ -1,9 +1,10 @@
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from virtool_api.models import IdNameRef, IdRef, Timestamp, UserRef
+from virtool_api.models import IdNameRef, IdRef, StrictModel, Timestamp, UserRef
+from virtool_api.pagination import Page, PageQuery
 
 
 class AnalysisFormat(StrEnum):
@@ -69,3 +70,39 @@ class AnalysisFileQuery(BaseModel):
 
 class FinalizeAnalysisRequest(BaseModel):
     results: dict[str, Any]
+
+
+class AnalysisMinimal(BaseModel):
+    """An analysis in listings: everything but its results and files."""
+
+    id: str
+    created_at: Timestamp
+    updated_at: Timestamp | None = None
+    index: IndexRef
+    reference: ReferenceRef
+    ready: bool
+    sample: SampleRef
+    subtractions: list[IdNameRef]
+    user: UserRef
+    workflow: str
+    job: IdRef | None = None
+
+
+class AnalysisWorkflow(StrEnum):
+    PATHOSCOPE_BOWTIE = "pathoscope_bowtie"
+    NUVS = "nuvs"
+    AODP = "aodp"
+
+
+class CreateAnalysisRequest(StrictModel):
+    workflow: AnalysisWorkflow
+    ref_id: str
+    subtractions: list[str] = Field(default_factory=list)
+
+
+class AnalysisSearchQuery(PageQuery):
+    workflow: str | None = None
+    ready: bool | None = None
+
+
+AnalysisSearchResult = Page[AnalysisMinimal]

@@ -1,5 +1,6 @@
 """Analysis rules: creating, rendering, finalizing and removing analyses and their result files."""
 
+import copy
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -7,12 +8,23 @@ from typing import Any
 from pymongo import ReturnDocument
 from sqlalchemy import delete, select
 
-from virtool_api.analyses.models import Analysis, AnalysisFormat
+from virtool_api.analyses.models import (
+    Analysis,
+    AnalysisFormat,
+    AnalysisMinimal,
+    AnalysisSearchResult,
+)
 from virtool_api.analyses.models import AnalysisFile as AnalysisFileModel
 from virtool_api.analyses.tables import AnalysisFile
+from virtool_api.blast.records import attach_blasts, delete_blasts
 from virtool_api.context import Context
-from virtool_api.errors import BadRequest, Conflict, NotFound
+from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs import rights
+from virtool_api.jobs.models import TERMINAL_STATES
+from virtool_api.jobs.service import create_job
+from virtool_api.pagination import page_count, skip
+from virtool_api.references.service import existing_subtractions, newest_ready_index
+from virtool_api.samples.rights import SampleRights, project_membership, readable_query, sample_rights
 from virtool_api.storage.files import check_file_name
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.placement import record_then_place
@@ -90,6 +102,7 @@ async def render_analysis(ctx: Context, document: dict[str, Any]) -> Analysis:
                 select(AnalysisFile).where(AnalysisFile.analysis == document["_id"]).order_by(AnalysisFile.id)
             )
         ).all()
+    document = await attach_blasts(ctx, {**document, "results": copy.deepcopy(document.get("results"))})
     return Analysis.model_validate(
         {**document, "id": document["_id"], "files": [_file_model(row) for row in rows]}
     )
@@ -167,7 +180,7 @@ async def analysis_file_path_for_job(
     ctx: Context, job: dict[str, Any], analysis_id: str, file_id: str
 ) -> Path:
     rights.require_analysis(job, analysis_id)
-    if not file_id.isdigit() or len(file_id) > 18:
+    if not (file_id.isascii() and file_id.isdigit()) or len(file_id) > 18:
         raise NotFound()
     return await analysis_file_path(ctx, analysis_id, int(file_id))
 
@@ -200,7 +213,8 @@ async def remove_unfinalized_analysis(ctx: Context, job: dict[str, Any], analysi
 
 
 async def purge_analysis_files(ctx: Context, analysis_id: str) -> None:
-    """Drop a removed analysis's file records, then the files."""
+    """Drop a removed analysis's SQL records (its files and BLASTs), then its files on disk."""
+    await delete_blasts(ctx, analysis_id)
     async with ctx.sessions() as session:
         rows = (
             await session.scalars(
@@ -212,3 +226,202 @@ async def purge_analysis_files(ctx: Context, analysis_id: str) -> None:
         await session.commit()
     for name_on_disk in rows:
         await ctx.files.remove(ctx.files.analysis_file_path(name_on_disk))
+
+
+# Public API: people and scripts, whose rights on an analysis are their rights on its sample.
+
+
+async def _member_project_ids(ctx: Context, user: dict[str, Any]) -> list[str]:
+    projects = ctx.db.projects.find({"members.user_id": user["_id"]}, {"_id": 1})
+    return [project["_id"] async for project in projects]
+
+
+async def _rights_on_sample(ctx: Context, user: dict[str, Any], sample: dict[str, Any]) -> SampleRights:
+    project = await ctx.db.projects.find_one({"_id": sample["project"]}) if sample.get("project") else None
+    return sample_rights(user, sample, project_membership(project, user["_id"]))
+
+
+async def _readable_analyses_filter(ctx: Context, user: dict[str, Any]) -> dict[str, Any]:
+    """Analyses of the samples the caller may see in listings (`readable_query`)."""
+    if user.get("administrator"):
+        return {}
+    query = readable_query(user, await _member_project_ids(ctx, user))
+    sample_ids = [sample["_id"] async for sample in ctx.db.samples.find(query, {"_id": 1})]
+    return {"sample.id": {"$in": sample_ids}}
+
+
+async def _analysis_page(
+    ctx: Context, visible: dict[str, Any], filters: dict[str, Any], page: int, per_page: int
+) -> AnalysisSearchResult:
+    found = {**visible, **filters}
+    documents = (
+        await ctx.db.analyses.find(found, {"results": 0})
+        .sort("created_at", -1)
+        .skip(skip(page, per_page))
+        .limit(per_page)
+        .to_list(None)
+    )
+    found_count = await ctx.db.analyses.count_documents(found)
+    return AnalysisSearchResult(
+        documents=[
+            AnalysisMinimal.model_validate({**document, "id": document["_id"]}) for document in documents
+        ],
+        found_count=found_count,
+        total_count=await ctx.db.analyses.count_documents(visible),
+        page=page,
+        page_count=page_count(found_count, per_page),
+        per_page=per_page,
+    )
+
+
+def _search_filters(workflow: str | None, ready: bool | None) -> dict[str, Any]:
+    filters: dict[str, Any] = {}
+    if workflow is not None:
+        filters["workflow"] = workflow
+    if ready is not None:
+        filters["ready"] = ready
+    return filters
+
+
+async def find_analyses(
+    ctx: Context,
+    user: dict[str, Any],
+    page: int,
+    per_page: int,
+    workflow: str | None = None,
+    ready: bool | None = None,
+) -> AnalysisSearchResult:
+    """The analyses of every sample the caller may list, newest first; counts are after the rights filter."""
+    visible = await _readable_analyses_filter(ctx, user)
+    return await _analysis_page(ctx, visible, _search_filters(workflow, ready), page, per_page)
+
+
+async def find_sample_analyses(
+    ctx: Context,
+    user: dict[str, Any],
+    sample_id: str,
+    page: int,
+    per_page: int,
+    workflow: str | None = None,
+    ready: bool | None = None,
+) -> AnalysisSearchResult:
+    """The analyses of one sample the caller may read, newest first."""
+    sample = await ctx.db.samples.find_one({"_id": sample_id})
+    if sample is None:
+        raise NotFound()
+    if not (await _rights_on_sample(ctx, user, sample)).read:
+        raise InsufficientRights()
+    return await _analysis_page(
+        ctx, {"sample.id": sample_id}, _search_filters(workflow, ready), page, per_page
+    )
+
+
+async def start_analysis(
+    ctx: Context,
+    user: dict[str, Any],
+    sample_id: str,
+    workflow: str,
+    ref_id: str,
+    subtraction_ids: list[str],
+) -> Analysis:
+    """Analyse a finalized sample with the newest ready index of a reference: the analysis and its job.
+
+    Needs the write right on the sample. The job's args name what it may touch (job protocol).
+    """
+    sample = await ctx.db.samples.find_one({"_id": sample_id})
+    if sample is None:
+        raise NotFound()
+    if not (await _rights_on_sample(ctx, user, sample)).write:
+        raise InsufficientRights()
+    if not sample.get("ready"):
+        raise BadRequest("Sample is not ready")
+    reference = await ctx.db.references.find_one({"_id": ref_id})
+    if reference is None:
+        raise BadRequest("Reference does not exist")
+    index = await newest_ready_index(ctx, ref_id)
+    if index is None:
+        raise BadRequest("No ready index")
+    subtractions = await existing_subtractions(ctx, subtraction_ids)
+
+    owner = {"id": user["_id"], "handle": user["handle"]}
+    analysis = await create_analysis(
+        ctx,
+        sample=sample,
+        workflow=workflow,
+        reference=reference,
+        index=index,
+        subtractions=subtractions,
+        user=owner,
+    )
+    job = await create_job(
+        ctx,
+        workflow,
+        {
+            "analysis_id": analysis["_id"],
+            "sample_id": sample_id,
+            "ref_id": ref_id,
+            "index_id": index["_id"],
+            "subtractions": [subtraction["_id"] for subtraction in subtractions],
+        },
+        owner,
+    )
+    document = await ctx.db.analyses.find_one_and_update(
+        {"_id": analysis["_id"]},
+        {"$set": {"job": {"id": job["_id"]}}},
+        return_document=ReturnDocument.AFTER,
+    )
+    return await render_analysis(ctx, document)
+
+
+async def analysis_with_rights(
+    ctx: Context, user: dict[str, Any], analysis_id: str, not_found: str | None = None
+) -> tuple[dict[str, Any], SampleRights]:
+    """The analysis and the caller's rights on it, in the spec's order: 404, then 400 for a lost sample.
+
+    Analyses inherit their sample's rights. `not_found` is the 404 message (BLAST's table says "Analysis not
+    found" where the others say "Not found").
+    """
+    analysis = await ctx.db.analyses.find_one({"_id": analysis_id})
+    if analysis is None:
+        raise NotFound(not_found)
+    sample = await ctx.db.samples.find_one({"_id": analysis["sample"]["id"]})
+    if sample is None:
+        raise BadRequest("Parent sample does not exist")
+    return analysis, await _rights_on_sample(ctx, user, sample)
+
+
+async def get_analysis_for_user(ctx: Context, user: dict[str, Any], analysis_id: str) -> Analysis:
+    analysis, sample_rights_ = await analysis_with_rights(ctx, user, analysis_id)
+    if not sample_rights_.read:
+        raise InsufficientRights()
+    return await render_analysis(ctx, analysis)
+
+
+async def remove_analysis(ctx: Context, user: dict[str, Any], analysis_id: str) -> None:
+    """Remove an analysis, its files and their records; not while its job may still write to it.
+
+    An unfinalized analysis whose job is in a terminal state (or has no job) can go: a terminal state is
+    final, and a finished job's key can no longer upload or finalize.
+    """
+    analysis, sample_rights_ = await analysis_with_rights(ctx, user, analysis_id)
+    if not sample_rights_.write:
+        raise InsufficientRights()
+    if not analysis["ready"] and analysis.get("job"):
+        job = await ctx.db.jobs.find_one({"_id": analysis["job"]["id"]}, {"state": 1})
+        if job is not None and job["state"] not in TERMINAL_STATES:
+            raise Conflict("Analysis is still running")
+    result = await ctx.db.analyses.delete_one({"_id": analysis_id})
+    if result.deleted_count == 0:
+        raise NotFound()
+    await purge_analysis_files(ctx, analysis_id)
+
+
+async def analysis_file_path_for_user(
+    ctx: Context, user: dict[str, Any], analysis_id: str, file_id: str
+) -> Path:
+    analysis, sample_rights_ = await analysis_with_rights(ctx, user, analysis_id)
+    if not sample_rights_.read:
+        raise InsufficientRights()
+    if not (file_id.isascii() and file_id.isdigit()) or len(file_id) > 18:
+        raise NotFound()
+    return await analysis_file_path(ctx, analysis["_id"], int(file_id))

@@ -4,6 +4,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from virtool_api.models import StrictModel, Timestamp, UserRef
+from virtool_api.pagination import Page, PageQuery
 
 
 class JobState(StrEnum):
@@ -75,5 +76,23 @@ class ReportStatusRequest(StrictModel):
     error: JobError | None = None
 
 
-class JobSearchResult(BaseModel):
-    documents: list[Job]
+class JobMinimal(BaseModel):
+    """A job in listings: everything but its status history."""
+
+    id: str
+    created_at: Timestamp
+    progress: int
+    state: JobState
+    stage: str | None = None
+    user: UserRef
+    workflow: str
+    args: dict[str, Any]
+    acquired: bool
+
+
+class JobSearchQuery(PageQuery):
+    state: JobState | None = None
+    workflow: str | None = None
+
+
+JobSearchResult = Page[JobMinimal]

@@ -9,17 +9,20 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from virtool_api.context import Context
-from virtool_api.errors import BadRequest, NotFound
+from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs import rights
 from virtool_api.jobs.models import (
     TERMINAL_STATES,
     AcquiredJob,
     Job,
+    JobMinimal,
     JobPing,
+    JobSearchResult,
     JobState,
     JobStatusEntry,
     ReportStatusRequest,
 )
+from virtool_api.pagination import page_count, skip
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
 
@@ -161,6 +164,11 @@ async def report_status(
         if existing is None:
             raise NotFound()
         rights.require_active(existing)
+    else:
+        # Imported here: sample rules create jobs through this module.
+        from virtool_api.samples.service import follow_create_sample_job
+
+        await follow_create_sample_job(ctx, document, entry["state"], entry["error"])
     return JobStatusEntry.model_validate(entry)
 
 
@@ -180,3 +188,77 @@ async def time_out_stale_jobs(ctx: Context, now: datetime | None = None) -> int:
         )
         timed_out += result.modified_count
     return timed_out
+
+
+# Public API: a user sees and cancels their own jobs; an administrator, everyone's.
+
+CANCELLABLE_STATES = [JobState.WAITING.value, JobState.PREPARING.value, JobState.RUNNING.value]
+
+
+def _visible_jobs(user: dict[str, Any]) -> dict[str, Any]:
+    return {} if user.get("administrator") else {"user.id": user["_id"]}
+
+
+async def _job_for_user(ctx: Context, user: dict[str, Any], job_id: str) -> dict[str, Any]:
+    document = await ctx.db.jobs.find_one({"_id": job_id})
+    if document is None:
+        raise NotFound()
+    if not user.get("administrator") and document["user"]["id"] != user["_id"]:
+        raise InsufficientRights()
+    return document
+
+
+async def find_jobs(
+    ctx: Context,
+    user: dict[str, Any],
+    page: int,
+    per_page: int,
+    state: str | None = None,
+    workflow: str | None = None,
+) -> JobSearchResult:
+    """The caller's jobs (an administrator's: all), newest first, filtered by state and workflow."""
+    visible = _visible_jobs(user)
+    found = {
+        **visible,
+        **({"state": state} if state else {}),
+        **({"workflow": workflow} if workflow else {}),
+    }
+    documents = (
+        await ctx.db.jobs.find(found, {"key": 0, "status": 0})
+        .sort("created_at", -1)
+        .skip(skip(page, per_page))
+        .limit(per_page)
+        .to_list(None)
+    )
+    found_count = await ctx.db.jobs.count_documents(found)
+    return JobSearchResult(
+        documents=[JobMinimal.model_validate({**document, "id": document["_id"]}) for document in documents],
+        found_count=found_count,
+        total_count=await ctx.db.jobs.count_documents(visible),
+        page=page,
+        page_count=page_count(found_count, per_page),
+        per_page=per_page,
+    )
+
+
+async def get_job_for_user(ctx: Context, user: dict[str, Any], job_id: str) -> Job:
+    """The job document; never its key hash (`Job` has no such field)."""
+    return render_job(await _job_for_user(ctx, user, job_id))
+
+
+async def cancel_job(ctx: Context, user: dict[str, Any], job_id: str) -> Job:
+    """Move a waiting, preparing or running job to `cancelled`, in one conditional update.
+
+    Its runner notices at its next call (the key can change nothing more) and removes the unfinalized
+    sample or analysis the job was creating.
+    """
+    current = await _job_for_user(ctx, user, job_id)
+    entry = _status_entry(JobState.CANCELLED, current.get("progress", 0), stage=current.get("stage"))
+    document = await ctx.db.jobs.find_one_and_update(
+        {"_id": job_id, "state": {"$in": CANCELLABLE_STATES}},
+        {"$set": {"state": entry["state"]}, "$push": {"status": entry}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if document is None:
+        raise Conflict("Job cannot be cancelled in its current state")
+    return render_job(document)

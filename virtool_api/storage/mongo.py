@@ -40,6 +40,21 @@ async def create_indexes(db: Any) -> None:
     await db.jobs.create_index("state")
     await db.users.create_index("handle", unique=True)
     await db.keys.create_index("hash", unique=True)
+    await db.keys.create_index("user.id")
+    await db.groups.create_index("name", unique=True)
+    await db.labels.create_index("name", unique=True)
+    await db.tags.create_index("name", unique=True)
+    await db.projects.create_index("members.user_id")
+
+
+def _is_id_collision(error: DuplicateKeyError) -> bool:
+    """MongoDB names the violated index in `details.keyPattern`; the embedded store says `_id:<id> already
+    exists`. Matching "_id" anywhere in MongoDB's message would also match a duplicate name holding "_id".
+    """
+    key_pattern = (error.details or {}).get("keyPattern")
+    if key_pattern:
+        return "_id" in key_pattern
+    return str(error).startswith("_id:") or "index: _id_ " in str(error)
 
 
 async def insert_with_random_id(collection: Any, document: dict[str, Any]) -> dict[str, Any]:
@@ -49,7 +64,7 @@ async def insert_with_random_id(collection: Any, document: dict[str, Any]) -> di
         try:
             await collection.insert_one(candidate)
         except DuplicateKeyError as error:
-            if "_id" not in str(error):
+            if not _is_id_collision(error):
                 raise
             continue
         return candidate

@@ -8,6 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from virtool_api.errors import NotFound
 from virtool_api.storage.files import IncomingFile
 
 
@@ -34,8 +35,11 @@ async def record_then_place(
             raise conflict from None
     try:
         incoming.place(path)
-    except BaseException:
+    except BaseException as error:
         async with sessions() as session:
             await session.execute(delete(table).where(table.id == row.id))
             await session.commit()
+        if isinstance(error, FileNotFoundError):
+            # The destination directory went away while the file was streaming: its owner was removed.
+            raise NotFound() from error
         raise

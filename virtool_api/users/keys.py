@@ -5,7 +5,9 @@ import secrets
 from typing import Any
 
 from virtool_api.context import Context
+from virtool_api.errors import NotFound
 from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.users.models import ApiKey, CreatedApiKey
 from virtool_api.utils import utc_now
 
 
@@ -36,3 +38,31 @@ async def user_for_key(ctx: Context, key: str, handle: str | None = None) -> dic
     if handle is not None and user["handle"] != handle:
         return None
     return user
+
+
+def render_key(document: dict[str, Any]) -> ApiKey:
+    return ApiKey.model_validate({**document, "id": document["_id"]})
+
+
+async def list_keys(ctx: Context, user: dict[str, Any]) -> list[ApiKey]:
+    """The caller's own keys, oldest first, without the secret or its hash."""
+    cursor = ctx.db.keys.find({"user.id": user["_id"]}, {"hash": 0}).sort("created_at", 1)
+    return [render_key(document) async for document in cursor]
+
+
+async def create_key_for(ctx: Context, user: dict[str, Any], name: str) -> CreatedApiKey:
+    """A new key for the caller; the plaintext is in this answer and nowhere else."""
+    document, key = await create_api_key(ctx, user["_id"], name)
+    return CreatedApiKey.model_validate({**document, "id": document["_id"], "key": key})
+
+
+async def revoke_key(ctx: Context, user: dict[str, Any], key_id: str) -> None:
+    """Revoke one of the caller's keys; someone else's key is "not found", not "forbidden"."""
+    result = await ctx.db.keys.delete_one({"_id": key_id, "user.id": user["_id"]})
+    if result.deleted_count == 0:
+        raise NotFound()
+
+
+async def revoke_user_keys(ctx: Context, user_id: str) -> int:
+    result = await ctx.db.keys.delete_many({"user.id": user_id})
+    return result.deleted_count

@@ -1,13 +1,31 @@
-"""Users: who may call the public API, and what they are (administrator, groups)."""
+"""Users: who may call the public API, and what they are (administrator, groups).
+
+Users have no passwords: they authenticate with API keys (keys.py). Administrators manage users; every user
+manages their own keys. A user never demotes, deactivates or removes themselves, so an administrator cannot
+lock themselves out by accident.
+"""
 
 from typing import Any
 
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from virtool_api.context import Context
-from virtool_api.errors import BadRequest
+from virtool_api.errors import BadRequest, NotFound
 from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.users.groups import missing_groups
+from virtool_api.users.keys import create_api_key, revoke_user_keys
+from virtool_api.users.models import CreatedUser, CreateUserRequest, UpdateUserRequest, User
+from virtool_api.users.rights import require_administrator
 from virtool_api.utils import utc_now
+
+USER_EXISTS = "User already exists"
+GROUP_DOES_NOT_EXIST = "Group does not exist"
+OWN_ADMINISTRATOR = "Users cannot remove their own administrator role"
+OWN_DEACTIVATION = "Users cannot deactivate their own account"
+OWN_REMOVAL = "Users cannot remove their own account"
+
+FIRST_ADMINISTRATOR = "admin"
 
 
 async def create_user(
@@ -25,9 +43,134 @@ async def create_user(
             },
         )
     except DuplicateKeyError:
-        raise BadRequest("User already exists") from None
+        raise BadRequest(USER_EXISTS) from None
 
 
 def user_ref(user: dict[str, Any]) -> dict[str, str]:
     """How documents name a user: `{id, handle}`."""
     return {"id": user["_id"], "handle": user["handle"]}
+
+
+async def render_users(ctx: Context, documents: list[dict[str, Any]]) -> list[User]:
+    """Users with their groups named (`{id, name}`), in one group lookup for the whole list."""
+    group_ids = {group_id for document in documents for group_id in document.get("groups", [])}
+    names = {
+        group["_id"]: group["name"]
+        async for group in ctx.db.groups.find({"_id": {"$in": sorted(group_ids)}}, {"name": 1})
+    }
+    return [
+        User.model_validate(
+            {
+                "active": True,
+                **document,
+                "id": document["_id"],
+                "groups": [
+                    {"id": group_id, "name": names[group_id]}
+                    for group_id in document.get("groups", [])
+                    if group_id in names
+                ],
+            }
+        )
+        for document in documents
+    ]
+
+
+async def render_user(ctx: Context, document: dict[str, Any]) -> User:
+    return (await render_users(ctx, [document]))[0]
+
+
+async def list_users(ctx: Context, caller: dict[str, Any]) -> list[User]:
+    require_administrator(caller)
+    return await render_users(ctx, [document async for document in ctx.db.users.find({}).sort("handle", 1)])
+
+
+async def get_user(ctx: Context, caller: dict[str, Any], user_id: str) -> User:
+    require_administrator(caller)
+    document = await ctx.db.users.find_one({"_id": user_id})
+    if document is None:
+        raise NotFound()
+    return await render_user(ctx, document)
+
+
+async def _checked_groups(ctx: Context, group_ids: list[str]) -> list[str]:
+    """`group_ids` without repeats, or 400 when one names no group."""
+    unique = list(dict.fromkeys(group_ids))
+    if await missing_groups(ctx, unique):
+        raise BadRequest(GROUP_DOES_NOT_EXIST)
+    return unique
+
+
+async def create_user_with_key(
+    ctx: Context, handle: str, administrator: bool = False, groups: list[str] | None = None
+) -> CreatedUser:
+    """A new user and their first API key, whose plaintext is in this answer only."""
+    document = await create_user(ctx, handle, administrator, await _checked_groups(ctx, groups or []))
+    _, key = await create_api_key(ctx, document["_id"], "first key")
+    user = await render_user(ctx, document)
+    return CreatedUser.model_validate({**user.model_dump(), "key": key})
+
+
+async def add_user(ctx: Context, caller: dict[str, Any], request: CreateUserRequest) -> CreatedUser:
+    """An administrator creates a user; the answer carries the key to hand to them."""
+    require_administrator(caller)
+    return await create_user_with_key(ctx, request.handle, request.administrator, request.groups)
+
+
+async def update_user(ctx: Context, caller: dict[str, Any], user_id: str, request: UpdateUserRequest) -> User:
+    """Change a user's administrator flag, groups or `active`; deactivating revokes their keys."""
+    require_administrator(caller)
+    if user_id == caller["_id"]:
+        if request.administrator is False:
+            raise BadRequest(OWN_ADMINISTRATOR)
+        if request.active is False:
+            raise BadRequest(OWN_DEACTIVATION)
+    changes = request.model_dump(exclude_unset=True)
+    if "groups" in changes:
+        changes["groups"] = await _checked_groups(ctx, changes["groups"])
+    if changes:
+        document = await ctx.db.users.find_one_and_update(
+            {"_id": user_id}, {"$set": changes}, return_document=ReturnDocument.AFTER
+        )
+    else:
+        document = await ctx.db.users.find_one({"_id": user_id})
+    if document is None:
+        raise NotFound()
+    if request.active is False:
+        # The key check already refuses inactive users; removing the keys makes it permanent.
+        await revoke_user_keys(ctx, user_id)
+    return await render_user(ctx, document)
+
+
+async def delete_user(ctx: Context, caller: dict[str, Any], user_id: str) -> None:
+    """Remove a user and revoke their keys. What they own (samples, analyses) stays, still naming them."""
+    require_administrator(caller)
+    if user_id == caller["_id"]:
+        raise BadRequest(OWN_REMOVAL)
+    result = await ctx.db.users.delete_one({"_id": user_id})
+    if result.deleted_count == 0:
+        raise NotFound()
+    await revoke_user_keys(ctx, user_id)
+
+
+async def issue_key(ctx: Context, handle: str, name: str) -> str:
+    """A new API key for the user called `handle` (the operator's way back in when a key is lost)."""
+    document = await ctx.db.users.find_one({"handle": handle})
+    if document is None:
+        raise NotFound("User does not exist")
+    _, key = await create_api_key(ctx, document["_id"], name)
+    return key
+
+
+async def ensure_first_administrator(ctx: Context) -> str | None:
+    """On the embedded default with no users yet, create the administrator `admin`; return its key, once.
+
+    Returns None when there is nothing to do: real databases (an operator runs `virtool-api users create`)
+    or users already exist (including when a concurrent start created `admin` first).
+    """
+    if not ctx.config.embedded or await ctx.db.users.count_documents({}) > 0:
+        return None
+    try:
+        user = await create_user_with_key(ctx, FIRST_ADMINISTRATOR, administrator=True)
+    except BadRequest:
+        return None
+    return user.key

@@ -1,0 +1,218 @@
+"""`GET /api/openapi.json`: one OpenAPI 3.1 document of both APIs, generated from the route tables.
+
+The route tables grow as domains are added, so these tests walk every route the two apps register rather than
+a list of known paths; a few known job routes serve as worked examples.
+"""
+
+import json
+import re
+from importlib.metadata import version
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from openapi_spec_validator import validate
+
+from virtool_api.api.routes import ENDPOINTS, Endpoint
+
+PUBLIC = "9950"
+JOBS = "9990"
+PUBLIC_SECURITY = [{"apiKey": []}, {"basic": []}]
+JOB_SECURITY = [{"jobBasic": []}]
+
+
+@pytest.fixture
+async def document(public_client) -> dict[str, Any]:
+    response = await public_client.get("/api/openapi.json")
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+def operations(document: dict[str, Any]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Every operation by (port, METHOD, URL path): the path key joined to its server, as a client would."""
+    found = {}
+    for key, item in document["paths"].items():
+        server = item.get("servers", document["servers"])[0]
+        variables = {name: variable["default"] for name, variable in server["variables"].items()}
+        url = urlparse(server["url"].format(**variables))
+        for method, operation in item.items():
+            if method != "servers":
+                found[(str(url.port), method.upper(), url.path + key)] = operation
+    return found
+
+
+def registered_routes(client, port: str) -> set[tuple[str, str, str]]:
+    """Every route under the API base `/api` (Prometheus' `/metrics` is for operators, not the API)."""
+    return {
+        (port, route.method, route.resource.canonical)
+        for route in client.app.router.routes()
+        if route.method != "HEAD" and route.resource.canonical.startswith("/api/")
+    }
+
+
+def endpoints(public_client, jobs_client) -> list[tuple[str, Endpoint]]:
+    return [(PUBLIC, endpoint) for endpoint in public_client.app[ENDPOINTS]] + [
+        (JOBS, endpoint) for endpoint in jobs_client.app[ENDPOINTS]
+    ]
+
+
+def operation_of(document: dict[str, Any], port: str, endpoint: Endpoint) -> dict[str, Any]:
+    path = re.sub(r"\{([^{}:]+)(:[^{}]+)?\}", r"{\1}", "/api" + endpoint.path)
+    return operations(document)[(port, endpoint.method, path)]
+
+
+async def test_document_is_valid_openapi_31(document):
+    validate(document)
+    assert document["openapi"].startswith("3.1.")
+    assert document["info"]["title"] == "virtool-api"
+    assert document["info"]["version"] == version("virtool-api")
+
+
+async def test_served_without_credentials_on_both_apps_and_identical(public_client, jobs_client, document):
+    response = await jobs_client.get("/api/openapi.json")
+    assert response.status == 200, await response.text()
+    assert response.content_type == "application/json"
+    assert await response.json() == document
+
+
+async def test_every_registered_route_of_both_apps_is_described(public_client, jobs_client, document):
+    registered = registered_routes(public_client, PUBLIC) | registered_routes(jobs_client, JOBS)
+    assert registered == set(operations(document))
+
+
+async def test_public_and_job_routes_on_the_same_path_are_both_described(document):
+    described = operations(document)
+    assert "job-api: samples" in described[(JOBS, "GET", "/api/samples/{sample_id}")]["tags"]
+    assert described[(PUBLIC, "GET", "/api/openapi.json")]["tags"] == ["openapi"]
+    assert described[(JOBS, "GET", "/api/openapi.json")]["tags"] == ["job-api: openapi"]
+
+
+async def test_operation_ids_are_unique(document):
+    ids = [operation["operationId"] for operation in operations(document).values()]
+    assert len(ids) == len(set(ids))
+
+
+async def test_job_finalize_analysis_lists_the_spec_errors(document):
+    operation = operations(document)[(JOBS, "PATCH", "/api/analyses/{analysis_id}")]
+    responses = operation["responses"]
+    error_body = {"$ref": "#/components/schemas/ErrorBody"}
+
+    assert responses["403"]["description"] == "Insufficient rights"
+    assert responses["404"]["description"] == "Not found"
+    assert "There is already a result for this analysis" in responses["409"]["description"]
+    assert "Job is finished" in responses["409"]["description"]
+    for status in ("401", "403", "404", "409", "422"):
+        assert responses[status]["content"]["application/json"]["schema"] == error_body
+    assert set(document["components"]["schemas"]["ErrorBody"]["required"]) == {"id", "message"}
+
+
+async def test_job_finalize_analysis_describes_its_body_and_response(document):
+    operation = operations(document)[(JOBS, "PATCH", "/api/analyses/{analysis_id}")]
+    schemas = document["components"]["schemas"]
+
+    assert operation["tags"] == ["job-api: analyses"]
+    assert operation["security"] == JOB_SECURITY
+    assert operation["parameters"] == [
+        {"name": "analysis_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    ]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/FinalizeAnalysisRequest"}
+    assert schemas["FinalizeAnalysisRequest"]["required"] == ["results"]
+    ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok == {"$ref": "#/components/schemas/Analysis"}
+    assert {"id", "ready", "sample", "files"} <= set(schemas["Analysis"]["properties"])
+
+
+async def test_query_parameters_come_from_the_query_model(document):
+    operation = operations(document)[(JOBS, "POST", "/api/analyses/{analysis_id}/files")]
+    query = {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
+
+    assert query["name"]["required"] is True
+    assert query["name"]["schema"]["type"] == "string"
+    assert query["format"]["required"] is False
+
+
+async def test_file_upload_and_download_of_job_reads(document):
+    described = operations(document)
+    upload = described[(JOBS, "PUT", "/api/samples/{sample_id}/reads/{name}")]
+    download = described[(JOBS, "GET", "/api/samples/{sample_id}/reads/{name}")]
+
+    form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["required"] == ["file"]
+    assert form["properties"]["file"] == {"type": "string", "format": "binary"}
+    assert upload["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/SampleReadsFile"
+    }
+    assert list(download["responses"]["200"]["content"]) == ["application/octet-stream"]
+
+
+async def test_no_content_response(document):
+    operation = operations(document)[(JOBS, "DELETE", "/api/analyses/{analysis_id}")]
+    assert operation["responses"]["204"] == {"description": "No Content"}
+    assert operation["responses"]["409"]["description"] == "Analysis is finalized"
+
+
+async def test_job_acquire_and_the_document_itself_need_no_credentials(document):
+    described = operations(document)
+    acquire = described[(JOBS, "PATCH", "/api/jobs/{job_id}")]
+
+    assert acquire["security"] == []
+    assert "401" not in acquire["responses"]
+    assert described[(PUBLIC, "GET", "/api/openapi.json")]["security"] == []
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["apiKey"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "A user's API key.",
+    }
+    assert schemes["basic"]["scheme"] == schemes["jobBasic"]["scheme"] == "basic"
+
+
+async def test_every_route_declares_its_security(public_client, jobs_client, document):
+    for port, endpoint in endpoints(public_client, jobs_client):
+        operation = operation_of(document, port, endpoint)
+        if not endpoint.auth:
+            assert operation["security"] == [], endpoint.path
+        else:
+            expected = PUBLIC_SECURITY if port == PUBLIC else JOB_SECURITY
+            assert operation["security"] == expected, endpoint.path
+            assert operation["responses"]["401"]["description"] == "Requires authorization", endpoint.path
+
+
+async def test_every_declared_error_is_a_response(public_client, jobs_client, document):
+    for port, endpoint in endpoints(public_client, jobs_client):
+        responses = operation_of(document, port, endpoint)["responses"]
+        for status, message in endpoint.errors:
+            assert message in responses[str(status)]["description"], (endpoint.method, endpoint.path, message)
+
+
+async def test_every_route_describes_its_path_parameters(document):
+    for (_, method, path), operation in operations(document).items():
+        names = re.findall(r"\{([^{}]+)\}", path)
+        parameters = [p["name"] for p in operation.get("parameters", ()) if p["in"] == "path"]
+        assert parameters == names, (method, path)
+
+
+async def test_every_route_describes_its_request_and_success(public_client, jobs_client, document):
+    for port, endpoint in endpoints(public_client, jobs_client):
+        operation = operation_of(document, port, endpoint)
+        success = operation["responses"][str(endpoint.status)]
+        where = (endpoint.method, endpoint.path)
+        if endpoint.file_upload:
+            assert "multipart/form-data" in operation["requestBody"]["content"], where
+        elif endpoint.body is not None:
+            assert "application/json" in operation["requestBody"]["content"], where
+        else:
+            assert "requestBody" not in operation, where
+        if endpoint.status == 204:
+            assert "content" not in success, where
+        elif endpoint.file_download:
+            assert "application/octet-stream" in success["content"], where
+        elif endpoint.response is not None:
+            assert "application/json" in success["content"], where
+
+
+async def test_every_schema_reference_resolves(document):
+    references = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(document)))
+    assert references <= set(document["components"]["schemas"])

@@ -1,0 +1,267 @@
+"""Who may call the public API: API keys in three forms; job credentials never; the first administrator."""
+
+import asyncio
+import dataclasses
+import hashlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import acquire, basic_auth
+from virtool_api.cli import _first_administrator, main
+from virtool_api.config import Config
+from virtool_api.context import create_context
+from virtool_api.jobs.service import create_job
+from virtool_api.users.keys import user_for_key
+from virtool_api.users.service import ensure_first_administrator
+
+UNAUTHORIZED = {"id": "requires_authorization", "message": "Requires authorization"}
+
+
+@pytest.fixture
+async def person(factory):
+    """`(user, key)` for a user called `bob`."""
+    user, headers = await factory.person(handle="bob")
+    return user, headers["X-API-Key"]
+
+
+async def assert_unauthorized(response) -> None:  # type: ignore[no-untyped-def]
+    assert response.status == 401
+    assert await response.json() == UNAUTHORIZED
+
+
+# --- the three forms ---
+
+
+async def test_x_api_key(public_client, person):
+    response = await public_client.get("/api/account", headers={"X-API-Key": person[1]})
+    assert response.status == 200
+    assert (await response.json())["id"] == person[0]["_id"]
+
+
+async def test_basic_handle_and_key(public_client, person):
+    response = await public_client.get("/api/account", headers=basic_auth("bob", person[1]))
+    assert response.status == 200
+    assert (await response.json())["id"] == person[0]["_id"]
+
+
+async def test_basic_key_and_empty_password(public_client, person):
+    response = await public_client.get("/api/account", headers=basic_auth(person[1], ""))
+    assert response.status == 200
+    assert (await response.json())["id"] == person[0]["_id"]
+
+
+# --- refusals ---
+
+
+async def test_missing_credentials(public_client, person):
+    await assert_unauthorized(await public_client.get("/api/account"))
+
+
+async def test_wrong_key(public_client, person):
+    await assert_unauthorized(await public_client.get("/api/account", headers={"X-API-Key": "0" * 64}))
+
+
+async def test_wrong_key_basic(public_client, person):
+    await assert_unauthorized(await public_client.get("/api/account", headers=basic_auth("bob", "0" * 64)))
+
+
+async def test_right_key_wrong_handle(public_client, factory, person):
+    await factory.person(handle="alice")
+    await assert_unauthorized(await public_client.get("/api/account", headers=basic_auth("alice", person[1])))
+
+
+async def test_not_basic_authorization(public_client, person):
+    response = await public_client.get("/api/account", headers={"Authorization": f"Bearer {person[1]}"})
+    await assert_unauthorized(response)
+
+
+async def test_revoked_key(public_client, ctx, person):
+    [key] = [document async for document in ctx.db.keys.find({"user.id": person[0]["_id"]})]
+    response = await public_client.delete(f"/api/account/keys/{key['_id']}", headers={"X-API-Key": person[1]})
+    assert response.status == 204
+    await assert_unauthorized(await public_client.get("/api/account", headers={"X-API-Key": person[1]}))
+
+
+async def test_deactivated_user(public_client, ctx, person):
+    """The key check itself refuses an inactive user, whatever happened to their keys."""
+    await ctx.db.users.update_one({"_id": person[0]["_id"]}, {"$set": {"active": False}})
+    await assert_unauthorized(await public_client.get("/api/account", headers={"X-API-Key": person[1]}))
+    await assert_unauthorized(await public_client.get("/api/account", headers=basic_auth("bob", person[1])))
+    await assert_unauthorized(await public_client.get("/api/account", headers=basic_auth(person[1], "")))
+
+
+async def test_deleted_user(public_client, ctx, person):
+    await ctx.db.users.delete_one({"_id": person[0]["_id"]})
+    await assert_unauthorized(await public_client.get("/api/account", headers={"X-API-Key": person[1]}))
+
+
+async def test_every_public_route_needs_credentials(public_client):
+    for method, path in [
+        ("GET", "/api/users"),
+        ("POST", "/api/users"),
+        ("GET", "/api/users/x"),
+        ("PATCH", "/api/users/x"),
+        ("DELETE", "/api/users/x"),
+        ("GET", "/api/groups"),
+        ("POST", "/api/groups"),
+        ("PATCH", "/api/groups/x"),
+        ("DELETE", "/api/groups/x"),
+        ("GET", "/api/account/keys"),
+        ("POST", "/api/account/keys"),
+        ("DELETE", "/api/account/keys/x"),
+    ]:
+        response = await public_client.request(method, path, json={})
+        assert response.status == 401, (method, path)
+        assert await response.json() == UNAUTHORIZED
+
+
+# --- jobs and users never cross ---
+
+
+async def test_job_credentials_on_public_api(public_client, jobs_client, ctx, person):
+    job = await create_job(ctx, "nuvs", {}, {"id": person[0]["_id"], "handle": "bob"})
+    job_auth = await acquire(jobs_client, job["_id"])
+    response = await jobs_client.get(f"/api/jobs/{job['_id']}", headers=job_auth)
+    assert response.status == 200
+
+    await assert_unauthorized(await public_client.get("/api/account", headers=job_auth))
+
+
+async def test_job_key_alone_on_public_api(public_client, jobs_client, ctx, person):
+    job = await create_job(ctx, "nuvs", {}, {"id": person[0]["_id"], "handle": "bob"})
+    response = await jobs_client.patch(f"/api/jobs/{job['_id']}", json={"acquired": True})
+    key = (await response.json())["key"]
+    await assert_unauthorized(await public_client.get("/api/account", headers={"X-API-Key": key}))
+    await assert_unauthorized(await public_client.get("/api/account", headers=basic_auth(key, "")))
+
+
+async def test_user_key_on_job_api(jobs_client, ctx, person):
+    job = await create_job(ctx, "nuvs", {}, {"id": person[0]["_id"], "handle": "bob"})
+    await acquire(jobs_client, job["_id"])
+    path = f"/api/jobs/{job['_id']}"
+    await assert_unauthorized(await jobs_client.get(path, headers={"X-API-Key": person[1]}))
+    await assert_unauthorized(await jobs_client.get(path, headers=basic_auth("bob", person[1])))
+    await assert_unauthorized(await jobs_client.get(path, headers=basic_auth(person[1], "")))
+    await assert_unauthorized(await jobs_client.get(path, headers=basic_auth(f"job-{job['_id']}", person[1])))
+
+
+# --- keys at rest ---
+
+
+async def test_keys_stored_only_hashed(ctx, factory):
+    user, headers = await factory.person(handle="carol")
+    key = headers["X-API-Key"]
+    [document] = [document async for document in ctx.db.keys.find({"user.id": user["_id"]})]
+    assert document["hash"] == hashlib.sha256(key.encode()).hexdigest()
+    assert key not in str(document)
+    assert key not in str(await ctx.db.users.find_one({"_id": user["_id"]}))
+
+
+# --- the first administrator ---
+
+
+@pytest.fixture
+async def embedded_ctx(tmp_path: Path):
+    """A context on the embedded default, whatever databases the rest of the suite uses."""
+    ctx = await create_context(Config(data_path=tmp_path / "embedded"))
+    yield ctx
+    await ctx.close()
+
+
+async def test_first_administrator_on_embedded_default(embedded_ctx):
+    key = await ensure_first_administrator(embedded_ctx)
+    assert key is not None
+    user = await user_for_key(embedded_ctx, key, "admin")
+    assert user is not None and user["administrator"] is True and user["active"] is True
+    assert await ensure_first_administrator(embedded_ctx) is None
+    assert await embedded_ctx.db.users.count_documents({}) == 1
+
+
+async def test_no_first_administrator_when_users_exist(embedded_ctx):
+    await embedded_ctx.db.users.insert_one({"_id": "u1", "handle": "someone", "administrator": False})
+    assert await ensure_first_administrator(embedded_ctx) is None
+    assert await embedded_ctx.db.users.find_one({"handle": "admin"}) is None
+
+
+async def test_no_first_administrator_on_real_databases(embedded_ctx):
+    config = dataclasses.replace(embedded_ctx.config, mongodb_url="mongodb://db.example:27017/virtool")
+    assert await ensure_first_administrator(dataclasses.replace(embedded_ctx, config=config)) is None
+    assert await embedded_ctx.db.users.count_documents({}) == 0
+
+
+async def test_concurrent_first_starts_make_one_administrator(embedded_ctx):
+    keys = await asyncio.gather(*(ensure_first_administrator(embedded_ctx) for _ in range(5)))
+    assert len([key for key in keys if key]) == 1
+    assert await embedded_ctx.db.users.count_documents({}) == 1
+
+
+async def test_first_start_message(embedded_ctx):
+    message = await _first_administrator(embedded_ctx)
+    assert message is not None
+    key = message.split("\n\n")[1].strip()
+    assert await user_for_key(embedded_ctx, key, "admin") is not None
+    assert "virtool-api users create HANDLE [--admin]" in message
+    assert await _first_administrator(embedded_ctx) is None
+
+
+# --- the command line (synchronous tests: the CLI runs its own event loop) ---
+
+
+def _user_for_key(data_path: Path, key: str) -> dict | None:
+    async def look_up():  # type: ignore[no-untyped-def]
+        ctx = await create_context(Config(data_path=data_path))
+        try:
+            return await user_for_key(ctx, key)
+        finally:
+            await ctx.close()
+
+    return asyncio.run(look_up())
+
+
+def test_cli_users_create_prints_a_working_key(tmp_path):
+    data_path = tmp_path / "data"
+    result = CliRunner().invoke(main, ["users", "create", "dana", "--admin", "--data-path", str(data_path)])
+    assert result.exit_code == 0, result.output
+    key = result.stdout.strip()
+    assert len(key) == 64
+    user = _user_for_key(data_path, key)
+    assert user is not None and user["handle"] == "dana" and user["administrator"] is True
+
+
+def test_cli_users_create_not_admin_by_default(tmp_path):
+    data_path = tmp_path / "data"
+    result = CliRunner().invoke(main, ["users", "create", "eve", "--data-path", str(data_path)])
+    assert result.exit_code == 0, result.output
+    assert _user_for_key(data_path, result.stdout.strip())["administrator"] is False
+
+
+def test_cli_users_create_existing_handle(tmp_path):
+    data_path = str(tmp_path / "data")
+    CliRunner().invoke(main, ["users", "create", "dana", "--data-path", data_path])
+    result = CliRunner().invoke(main, ["users", "create", "dana", "--data-path", data_path])
+    assert result.exit_code == 1
+    assert "User already exists" in result.stderr
+
+
+def test_cli_users_create_invalid_handle(tmp_path):
+    result = CliRunner().invoke(main, ["users", "create", "no spaces", "--data-path", str(tmp_path / "data")])
+    assert result.exit_code == 2
+    assert "HANDLE" in result.stderr
+
+
+def test_cli_users_key_replaces_a_lost_key(tmp_path):
+    data_path = str(tmp_path / "data")
+    first = CliRunner().invoke(main, ["users", "create", "dana", "--data-path", data_path]).stdout.strip()
+    result = CliRunner().invoke(main, ["users", "key", "dana", "--data-path", data_path])
+    assert result.exit_code == 0, result.output
+    key = result.stdout.strip()
+    assert key != first
+    assert _user_for_key(tmp_path / "data", key)["handle"] == "dana"
+
+
+def test_cli_users_key_unknown_user(tmp_path):
+    result = CliRunner().invoke(main, ["users", "key", "nobody", "--data-path", str(tmp_path / "data")])
+    assert result.exit_code == 1
+    assert "User does not exist" in result.stderr

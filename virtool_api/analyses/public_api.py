@@ -1,0 +1,131 @@
+"""Public API: analyses (public-api-analyses.md). Rights on an analysis are rights on its sample."""
+
+from aiohttp import web
+
+from virtool_api.analyses import service
+from virtool_api.analyses.models import (
+    Analysis,
+    AnalysisSearchQuery,
+    AnalysisSearchResult,
+    CreateAnalysisRequest,
+)
+from virtool_api.api.files import download
+from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.routes import ApiRoutes
+
+routes = ApiRoutes("analyses")
+
+UNAUTHORIZED = (401, "Requires authorization")
+FORBIDDEN = (403, "Insufficient rights")
+NOT_FOUND = (404, "Not found")
+PARENT_SAMPLE_MISSING = (400, "Parent sample does not exist")
+
+
+@routes.get(
+    "/analyses",
+    query=AnalysisSearchQuery,
+    response=AnalysisSearchResult,
+    errors=(UNAUTHORIZED, (422, "Invalid query")),
+)
+async def find(request: web.Request, query: AnalysisSearchQuery) -> AnalysisSearchResult:
+    """List the analyses of the samples the caller may see, newest first."""
+    return await service.find_analyses(
+        request.app[CONTEXT], request[USER], query.page, query.per_page, query.workflow, query.ready
+    )
+
+
+@routes.get(
+    "/samples/{sample_id}/analyses",
+    query=AnalysisSearchQuery,
+    response=AnalysisSearchResult,
+    errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND, (422, "Invalid query")),
+)
+async def find_for_sample(request: web.Request, query: AnalysisSearchQuery) -> AnalysisSearchResult:
+    """List the analyses of one sample, newest first."""
+    return await service.find_sample_analyses(
+        request.app[CONTEXT],
+        request[USER],
+        request.match_info["sample_id"],
+        query.page,
+        query.per_page,
+        query.workflow,
+        query.ready,
+    )
+
+
+@routes.post(
+    "/samples/{sample_id}/analyses",
+    body=CreateAnalysisRequest,
+    response=Analysis,
+    status=201,
+    errors=(
+        (400, "Sample is not ready"),
+        (400, "Reference does not exist"),
+        (400, "No ready index"),
+        (400, "Subtraction does not exist"),
+        UNAUTHORIZED,
+        FORBIDDEN,
+        NOT_FOUND,
+        (422, "Invalid input"),
+    ),
+)
+async def create(request: web.Request, body: CreateAnalysisRequest) -> web.Response:
+    """Start an analysis of a finalized sample with the newest ready index of a reference."""
+    analysis = await service.start_analysis(
+        request.app[CONTEXT],
+        request[USER],
+        request.match_info["sample_id"],
+        body.workflow.value,
+        body.ref_id,
+        body.subtractions,
+    )
+    return web.json_response(
+        analysis.model_dump(mode="json"), status=201, headers={"Location": f"/api/analyses/{analysis.id}"}
+    )
+
+
+@routes.get(
+    "/analyses/{analysis_id}",
+    response=Analysis,
+    errors=(PARENT_SAMPLE_MISSING, UNAUTHORIZED, FORBIDDEN, NOT_FOUND),
+)
+async def get(request: web.Request) -> Analysis:
+    """Get a complete analysis document."""
+    return await service.get_analysis_for_user(
+        request.app[CONTEXT], request[USER], request.match_info["analysis_id"]
+    )
+
+
+@routes.delete(
+    "/analyses/{analysis_id}",
+    status=204,
+    errors=(
+        PARENT_SAMPLE_MISSING,
+        UNAUTHORIZED,
+        FORBIDDEN,
+        NOT_FOUND,
+        (409, "Analysis is still running"),
+    ),
+)
+async def remove(request: web.Request) -> None:
+    """Remove an analysis, its files and their records; cancel a running analysis's job first."""
+    await service.remove_analysis(request.app[CONTEXT], request[USER], request.match_info["analysis_id"])
+
+
+@routes.get(
+    "/analyses/{analysis_id}/files/{file_id}",
+    file_download=True,
+    errors=(
+        PARENT_SAMPLE_MISSING,
+        UNAUTHORIZED,
+        FORBIDDEN,
+        NOT_FOUND,
+        (404, "Uploaded file not found at expected location"),
+    ),
+)
+async def download_file(request: web.Request) -> web.FileResponse:
+    """Download a result file of the analysis."""
+    path = await service.analysis_file_path_for_user(
+        request.app[CONTEXT], request[USER], request.match_info["analysis_id"], request.match_info["file_id"]
+    )
+    return download(path, path.name.split("-", 1)[1])

@@ -1,0 +1,312 @@
+"""The OpenAPI 3.1 document of both APIs, generated from the route tables that serve them.
+
+Every `Endpoint` carries its path, models, status and errors (api/routes.py), so the document is derived from
+exactly what the two apps register. Both apps serve the same document at `/api/openapi.json`.
+
+The public and job APIs share paths (`GET /api/samples/{sample_id}` is on both), and an OpenAPI document has
+one entry per path. Public paths are therefore written in full under the server `http://{host}:{port}`, and
+job paths relative to a path-level server `http://{host}:{jobs_port}/api`: the server joined to the path is
+the real URL in both cases. Job operations carry `job-api: <tag>` tags and `job_` operation ids.
+"""
+
+import inspect
+import json
+import re
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from aiohttp import web
+from pydantic import TypeAdapter
+from pydantic.json_schema import JsonSchemaMode
+
+from virtool_api.api.keys import CONTEXT
+from virtool_api.api.routes import ENDPOINTS, ApiRoutes, Endpoint
+from virtool_api.config import Config
+from virtool_api.context import Context
+from virtool_api.models import ErrorBody
+
+routes = ApiRoutes("openapi")
+
+PREFIX = "/api"
+SCHEMA_REF = "#/components/schemas/{model}"
+UNAUTHORIZED = (401, "Requires authorization")
+
+SECURITY_SCHEMES = {
+    "apiKey": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "A user's API key.",
+    },
+    "basic": {
+        "type": "http",
+        "scheme": "basic",
+        "description": "`<handle>:<key>`, or `<key>:` with an empty password.",
+    },
+    "jobBasic": {
+        "type": "http",
+        "scheme": "basic",
+        "description": "`job-{id}:{key}`, with the key returned once when the job is acquired.",
+    },
+}
+PUBLIC_SECURITY = [{"apiKey": []}, {"basic": []}]
+JOB_SECURITY = [{"jobBasic": []}]
+
+
+@dataclass(frozen=True)
+class Api:
+    """One of the two applications as the document presents it."""
+
+    path_prefix: str
+    """Written into the path keys; the rest of the URL is the server's."""
+    operation_prefix: str
+    tag_prefix: str
+    security: list[dict[str, list[str]]]
+    server: dict[str, Any] | None
+    """A path-level server, for the API that is not the document's default."""
+
+
+def _server(description: str, port: int, base_path: str) -> dict[str, Any]:
+    return {
+        "url": "http://{host}:{port}" + base_path,
+        "description": description,
+        "variables": {"host": {"default": "localhost"}, "port": {"default": str(port)}},
+    }
+
+
+def package_version() -> str:
+    try:
+        return version("virtool-api")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def build_openapi(public: Sequence[Endpoint], jobs: Sequence[Endpoint], config: Config) -> dict[str, Any]:
+    """The document for the endpoints the public app and the job app register (`app[ENDPOINTS]`)."""
+    public_api = Api(PREFIX, "", "", PUBLIC_SECURITY, None)
+    job_server = _server("Job API (workflow jobs)", config.jobs_port, PREFIX)
+    job_api = Api("", "job_", "job-api: ", JOB_SECURITY, job_server)
+    listed = [(public_api, endpoint) for endpoint in public] + [(job_api, endpoint) for endpoint in jobs]
+
+    schemas, components = _schemas(endpoint for _, endpoint in listed)
+    paths: dict[str, dict[str, Any]] = {}
+    tags: dict[str, str] = {}
+    operation_ids: set[str] = set()
+
+    for api, endpoint in listed:
+        path, parameters = _path_and_parameters(endpoint.path)
+        item = paths.setdefault(api.path_prefix + path, {})
+        if api.server is not None:
+            item["servers"] = [api.server]
+        operation = _operation(api, endpoint, parameters, schemas, components)
+        operation["operationId"] = _unique(
+            f"{api.operation_prefix}{'_'.join(endpoint.tags)}_{endpoint.handler.__name__}", operation_ids
+        )
+        item[endpoint.method.lower()] = operation
+        for tag in operation["tags"]:
+            tags.setdefault(tag, "Job API (workflow jobs)" if api is job_api else "Public API")
+
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "virtool-api",
+            "version": package_version(),
+            "description": (
+                "Samples, analyses and workflow jobs for plant virus detection. The public API is for people "
+                "and scripts; the job API (tags `job-api: ...`) is for workflow jobs, on its own port."
+            ),
+        },
+        "servers": [_server("Public API", config.port, "")],
+        "tags": [{"name": name, "description": description} for name, description in tags.items()],
+        "paths": paths,
+        "components": {"schemas": components, "securitySchemes": SECURITY_SCHEMES},
+    }
+    _drop_unreferenced(document, components)
+    return document
+
+
+def _path_and_parameters(path: str) -> tuple[str, list[dict[str, Any]]]:
+    """`/samples/{id}/files/{name:.+}` -> `/samples/{id}/files/{name}` and its path parameters."""
+    names: list[str] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        name = match.group(1).split(":", 1)[0].strip()
+        names.append(name)
+        return "{" + name + "}"
+
+    template = re.sub(r"\{([^{}]+)\}", placeholder, path)
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in names
+    ]
+    return template, parameters
+
+
+def _schemas(endpoints: Iterable[Endpoint]) -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
+    """One JSON Schema generation over every model, so shared models become one component each.
+
+    Request models are described as they are validated and response models as they are serialized (pydantic
+    suffixes a component `-Input`/`-Output` only where the two differ).
+    """
+    inputs: dict[tuple[Any, JsonSchemaMode], TypeAdapter[Any]] = {
+        (ErrorBody, "serialization"): TypeAdapter(ErrorBody)
+    }
+    for endpoint in endpoints:
+        models: tuple[tuple[Any, JsonSchemaMode], ...] = (
+            (endpoint.query, "validation"),
+            (endpoint.body, "validation"),
+            (endpoint.response, "serialization"),
+        )
+        for model, mode in models:
+            if model is not None and (model, mode) not in inputs:
+                inputs[(model, mode)] = TypeAdapter(model)
+    schemas, definitions = TypeAdapter.json_schemas(
+        [(model, mode, adapter) for (model, mode), adapter in inputs.items()], ref_template=SCHEMA_REF
+    )
+    return dict(schemas), definitions.get("$defs", {})
+
+
+def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    if ref := schema.get("$ref"):
+        return components[ref.rsplit("/", 1)[1]]
+    return schema
+
+
+def _operation(
+    api: Api,
+    endpoint: Endpoint,
+    parameters: list[dict[str, Any]],
+    schemas: dict[Any, dict[str, Any]],
+    components: dict[str, Any],
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "tags": [api.tag_prefix + tag for tag in endpoint.tags],
+        "summary": endpoint.summary,
+    }
+    if description := _description(endpoint):
+        operation["description"] = description
+
+    if endpoint.query is not None:
+        parameters = parameters + _query_parameters(
+            _resolve(schemas[(endpoint.query, "validation")], components)
+        )
+    if parameters:
+        operation["parameters"] = parameters
+
+    if endpoint.file_upload:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "required": ["file"],
+                    }
+                }
+            },
+        }
+    elif endpoint.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schemas[(endpoint.body, "validation")]}},
+        }
+
+    operation["responses"] = {str(endpoint.status): _success(endpoint, schemas)} | _error_responses(endpoint)
+    operation["security"] = api.security if endpoint.auth else []
+    return operation
+
+
+def _description(endpoint: Endpoint) -> str:
+    """The handler's docstring after its first line (the summary)."""
+    lines = inspect.cleandoc(endpoint.handler.__doc__ or "").splitlines()
+    return "\n".join(lines[1:]).strip()
+
+
+def _query_parameters(model_schema: dict[str, Any]) -> list[dict[str, Any]]:
+    required = set(model_schema.get("required", ()))
+    parameters = []
+    for name, schema in model_schema.get("properties", {}).items():
+        schema = dict(schema)
+        parameter: dict[str, Any] = {"name": name, "in": "query", "required": name in required}
+        if description := schema.pop("description", None):
+            parameter["description"] = description
+        parameter["schema"] = schema
+        parameters.append(parameter)
+    return parameters
+
+
+def _success(endpoint: Endpoint, schemas: dict[Any, dict[str, Any]]) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": HTTPStatus(endpoint.status).phrase}
+    if endpoint.status == 204:
+        return response
+    if endpoint.file_download:
+        response["content"] = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+    elif endpoint.response is not None:
+        response["content"] = {"application/json": {"schema": schemas[(endpoint.response, "serialization")]}}
+    return response
+
+
+def _error_responses(endpoint: Endpoint) -> dict[str, Any]:
+    """Each declared error, messages of one status grouped; 401 on every route that authenticates."""
+    errors = list(endpoint.errors)
+    if endpoint.auth and not any(status == UNAUTHORIZED[0] for status, _ in errors):
+        errors.append(UNAUTHORIZED)
+    messages: dict[int, list[str]] = {}
+    for status, message in sorted(errors, key=lambda error: error[0]):
+        if message not in messages.setdefault(status, []):
+            messages[status].append(message)
+    error_schema = {"$ref": SCHEMA_REF.format(model="ErrorBody")}
+    return {
+        str(status): {
+            "description": texts[0] if len(texts) == 1 else "\n".join(f"- {text}" for text in texts),
+            "content": {"application/json": {"schema": error_schema}},
+        }
+        for status, texts in messages.items()
+    }
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{name}_{number}", number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _drop_unreferenced(document: dict[str, Any], components: dict[str, Any]) -> None:
+    """Query models are spread into parameters; their own components are left out unless still referenced."""
+    while True:
+        text = json.dumps(document)
+        unused = [name for name in components if f'"{SCHEMA_REF.format(model=name)}"' not in text]
+        if not unused:
+            return
+        for name in unused:
+            del components[name]
+
+
+def api_endpoints(ctx: Context) -> tuple[list[Endpoint], list[Endpoint]]:
+    """What the public app and the job app register, read from freshly built apps (never started)."""
+    from virtool_api.app import create_jobs_app, create_public_app  # the apps register this module's routes
+
+    return create_public_app(ctx)[ENDPOINTS], create_jobs_app(ctx, watch_timeouts=False)[ENDPOINTS]
+
+
+_documents: "weakref.WeakKeyDictionary[web.Application, dict[str, Any]]" = weakref.WeakKeyDictionary()
+
+
+def openapi_document(app: web.Application) -> dict[str, Any]:
+    """Built on the first request to each app: the route tables are fixed once the app exists."""
+    if app not in _documents:
+        ctx = app[CONTEXT]
+        _documents[app] = build_openapi(*api_endpoints(ctx), ctx.config)
+    return _documents[app]
+
+
+@routes.get("/openapi.json", response=dict[str, Any], auth=False)
+async def get(request: web.Request) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of the public and job APIs."""
+    return openapi_document(request.app)

@@ -1,0 +1,47 @@
+"""Public API: BLAST a NuVs contig (public-api-analyses.md, "BLAST Contig")."""
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from virtool_api.api.keys import BLAST_RUNNER, CONTEXT, USER
+from virtool_api.api.routes import ApiRoutes
+from virtool_api.blast import service
+from virtool_api.blast.backends import create_backend
+
+routes = ApiRoutes("analyses")
+
+
+@routes.put(
+    "/analyses/{analysis_id}/{sequence_index}/blast",
+    response=service.NuvsBlastRecord,
+    errors=(
+        (400, "Parent sample does not exist"),
+        (401, "Requires authorization"),
+        (403, "Insufficient rights"),
+        (404, "Analysis not found"),
+        (404, "Sequence not found"),
+        (409, "Not a NuVs analysis"),
+        (409, "Analysis is still running"),
+        (502, "The BLAST service could not be reached"),
+    ),
+)
+async def blast_contig(request: web.Request) -> service.NuvsBlastRecord:
+    """BLAST one contig of a finalized NuVs analysis; poll `GET /analyses/{id}` for the result."""
+    return await service.start_blast(
+        request.app[CONTEXT],
+        request.app[BLAST_RUNNER],
+        request[USER],
+        request.match_info["analysis_id"],
+        request.match_info["sequence_index"],
+    )
+
+
+async def blast_runner(app: web.Application) -> AsyncIterator[None]:
+    """Each public-API process polls the BLASTs it holds; on shutdown it hands them back."""
+    ctx = app[CONTEXT]
+    runner = service.BlastRunner(ctx, create_backend(ctx.config))
+    app[BLAST_RUNNER] = runner
+    runner.start()
+    yield
+    await runner.stop()

@@ -1,0 +1,276 @@
+"""BLAST of NuVs contigs: start one, poll it in the background until a definite answer, survive restarts.
+
+A BLAST is a `nuvs_blast` row. The process that starts it claims it; a `BlastRunner` in every public-API
+process checks the rows it holds a claim on, or whose claim has expired (a stopped or crashed process), at
+growing intervals. Every write by the runner is conditional on its claim and the row id, so a replaced BLAST
+(a repeat PUT deletes and re-inserts the row) or one taken over by another process is never written by the old
+poller.
+"""
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from virtool_api.analyses.service import analysis_with_rights
+from virtool_api.blast.backends import BlastBackend, BlastFailed, BlastStatus, BlastUnavailable
+from virtool_api.blast.records import NuvsBlastRecord, render_blast
+from virtool_api.blast.tables import NuvsBlast
+from virtool_api.context import Context
+from virtool_api.errors import Conflict, InsufficientRights, NotFound, ServiceError
+from virtool_api.utils import as_utc, random_id, utc_now
+
+logger = logging.getLogger(__name__)
+
+FIRST_INTERVAL = 3.0
+MAX_INTERVAL = 60.0
+INTERVAL_GROWTH = 1.5
+CLAIM_LEASE = timedelta(minutes=2)
+STOP_GRACE = 10.0
+
+
+class BlastServiceUnavailable(ServiceError):
+    status = 502
+    id = "blast_unavailable"
+    default_message = "The BLAST service could not be reached"
+
+
+def _contig(analysis: dict[str, Any], sequence_index: str | int) -> str:
+    try:
+        index = int(sequence_index)
+    except (TypeError, ValueError):
+        raise NotFound("Sequence not found") from None
+    for hit in (analysis.get("results") or {}).get("hits") or []:
+        if isinstance(hit, dict) and hit.get("index") == index and hit.get("sequence"):
+            return str(hit["sequence"])
+    raise NotFound("Sequence not found")
+
+
+async def _writable_nuvs_analysis(ctx: Context, user: dict[str, Any], analysis_id: str) -> dict[str, Any]:
+    """The spec's checks, in its order: 404, 400 parent sample, 403, 409 not NuVs, 409 still running."""
+    analysis, rights = await analysis_with_rights(ctx, user, analysis_id, not_found="Analysis not found")
+    if not rights.write:
+        raise InsufficientRights()
+    if analysis.get("workflow") != "nuvs":
+        raise Conflict("Not a NuVs analysis")
+    if not analysis.get("ready"):
+        raise Conflict("Analysis is still running")
+    return analysis
+
+
+async def start_blast(
+    ctx: Context, runner: "BlastRunner", user: dict[str, Any], analysis_id: str, sequence_index: str
+) -> NuvsBlastRecord:
+    """BLAST one contig, replacing any earlier BLAST of it (whose polling then stops)."""
+    analysis = await _writable_nuvs_analysis(ctx, user, analysis_id)
+    sequence = _contig(analysis, sequence_index)
+    index = int(sequence_index)
+    try:
+        rid = await runner.backend.submit(sequence)
+    except (BlastUnavailable, BlastFailed) as error:
+        raise BlastServiceUnavailable(str(error)) from None
+    now = utc_now()
+    row = NuvsBlast(
+        analysis_id=analysis_id,
+        sequence_index=index,
+        sequence=sequence,
+        backend=runner.backend.name,
+        rid=rid,
+        ready=False,
+        interval=FIRST_INTERVAL,
+        created_at=now,
+        updated_at=now,
+        last_checked_at=now,
+        next_check_at=now + timedelta(seconds=FIRST_INTERVAL),
+        result=None,
+        error=None,
+        claimed_by=runner.claimant,
+        claimed_until=now + CLAIM_LEASE,
+    )
+    for attempt in range(3):
+        async with ctx.sessions() as session:
+            replaced = (
+                await session.scalars(
+                    delete(NuvsBlast)
+                    .where(NuvsBlast.analysis_id == analysis_id, NuvsBlast.sequence_index == index)
+                    .returning(NuvsBlast.rid)
+                )
+            ).all()
+            session.add(row)
+            try:
+                await session.commit()
+            except IntegrityError:
+                # A concurrent PUT for the same contig inserted between our delete and insert: go again.
+                if attempt == 2:
+                    raise Conflict("Another BLAST of this sequence is being started") from None
+                await session.rollback()
+                continue
+        for old_rid in replaced:
+            runner.backend.forget(old_rid)
+        return render_blast(row)
+    raise AssertionError("unreachable")
+
+
+def _grown(interval: float) -> float:
+    return min(round(interval * INTERVAL_GROWTH, 1), MAX_INTERVAL)
+
+
+class BlastRunner:
+    """Polls the BLASTs this process holds (or may take over) until each is ready or has an error."""
+
+    def __init__(self, ctx: Context, backend: BlastBackend, tick: float = 1.0) -> None:
+        self.ctx = ctx
+        self.backend = backend
+        self.tick = tick
+        self.claimant = random_id(12)
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    def _claimable(self, now: datetime) -> Any:
+        return or_(
+            NuvsBlast.claimed_by == self.claimant,
+            NuvsBlast.claimed_until.is_(None),
+            NuvsBlast.claimed_until < now,
+        )
+
+    async def poll_once(self, now: datetime | None = None) -> int:
+        """Claim and check every due BLAST; returns how many were checked."""
+        now = now or utc_now()
+        async with self.ctx.sessions() as session:
+            due = (
+                await session.scalars(
+                    select(NuvsBlast.id).where(
+                        NuvsBlast.ready.is_(False),
+                        NuvsBlast.error.is_(None),
+                        NuvsBlast.next_check_at <= now,
+                        self._claimable(now),
+                    )
+                )
+            ).all()
+        checked = 0
+        for blast_id in due:
+            if await self._claim(blast_id, now):
+                await self._check(blast_id, now)
+                checked += 1
+        return checked
+
+    async def _claim(self, blast_id: int, now: datetime) -> bool:
+        async with self.ctx.sessions() as session:
+            result = await session.execute(
+                update(NuvsBlast)
+                .where(NuvsBlast.id == blast_id, self._claimable(now))
+                .values(claimed_by=self.claimant, claimed_until=now + CLAIM_LEASE)
+            )
+            await session.commit()
+        return result.rowcount == 1
+
+    async def _save(self, blast_id: int, **values: Any) -> None:
+        async with self.ctx.sessions() as session:
+            await session.execute(
+                update(NuvsBlast)
+                .where(NuvsBlast.id == blast_id, NuvsBlast.claimed_by == self.claimant)
+                .values(**values)
+            )
+            await session.commit()
+
+    async def _check(self, blast_id: int, now: datetime) -> None:
+        async with self.ctx.sessions() as session:
+            row = await session.get(NuvsBlast, blast_id)
+        if row is None:
+            return
+        deadline = as_utc(row.created_at) + timedelta(seconds=self.ctx.config.blast_max_time)
+        if now >= deadline:
+            await self._save(
+                blast_id,
+                error=f"The BLAST did not finish within {self.ctx.config.blast_max_time:.0f} seconds",
+                updated_at=now,
+                last_checked_at=now,
+                claimed_by=None,
+                claimed_until=None,
+            )
+            self.backend.forget(row.rid or "")
+            return
+        try:
+            check = await self.backend.check(row.rid or "", row.sequence)
+        except BlastUnavailable as error:
+            logger.warning("BLAST %s not checked: %s", row.rid, error)
+            interval = _grown(row.interval)
+            await self._save(
+                blast_id,
+                interval=interval,
+                last_checked_at=now,
+                updated_at=now,
+                next_check_at=now + timedelta(seconds=interval),
+                claimed_until=now + CLAIM_LEASE,
+            )
+            return
+        except BlastFailed as error:
+            await self._save(blast_id, error=str(error), last_checked_at=now, updated_at=now, claimed_by=None)
+            return
+        if check.status == BlastStatus.READY:
+            await self._save(
+                blast_id,
+                ready=True,
+                result=check.result,
+                last_checked_at=now,
+                updated_at=now,
+                claimed_by=None,
+                claimed_until=None,
+            )
+        elif check.status == BlastStatus.WAITING:
+            interval = _grown(row.interval)
+            await self._save(
+                blast_id,
+                interval=interval,
+                last_checked_at=now,
+                updated_at=now,
+                next_check_at=now + timedelta(seconds=interval),
+                claimed_until=now + CLAIM_LEASE,
+            )
+        else:
+            await self._save(
+                blast_id,
+                error=check.error or "The BLAST failed",
+                last_checked_at=now,
+                updated_at=now,
+                claimed_by=None,
+                claimed_until=None,
+            )
+
+    async def _run_forever(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self.poll_once()
+            except Exception:
+                logger.exception("BLAST polling failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.tick)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run_forever())
+
+    async def stop(self) -> None:
+        """Stop polling and hand this process's claims back, so the next process takes them over at once.
+
+        The loop is asked to stop between polls rather than cancelled inside one, so no database connection is
+        abandoned mid-query; only a check stuck for longer than `STOP_GRACE` seconds is cancelled.
+        """
+        if self._task is not None:
+            self._stopping.set()
+            _, pending = await asyncio.wait({self._task}, timeout=STOP_GRACE)
+            for task in pending:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        async with self.ctx.sessions() as session:
+            await session.execute(
+                update(NuvsBlast)
+                .where(NuvsBlast.claimed_by == self.claimant)
+                .values(claimed_by=None, claimed_until=None)
+            )
+            await session.commit()
+        await self.backend.close()

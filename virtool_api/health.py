@@ -1,0 +1,203 @@
+"""Liveness, readiness and the checks `serve` makes before it starts.
+
+`GET /api/health` answers as long as the process serves requests. `GET /api/ready` answers 200 only when the
+document store and the SQL store answer, the data directory takes a new file and the SQL schema is at the
+newest migration; otherwise 503 naming the failing parts. Both are open to anyone (`auth=False`).
+
+`python -m virtool_api.health` is the container's `HEALTHCHECK`: it exits 0 if either API answers.
+"""
+
+import asyncio
+import functools
+import os
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from virtool_api.api.keys import CONTEXT
+from virtool_api.api.routes import ApiRoutes
+from virtool_api.config import Config
+from virtool_api.errors import ServiceUnavailable
+from virtool_api.storage import migrate, sql
+
+CHECK_TIMEOUT = 5.0
+OK = "ok"
+
+routes = ApiRoutes("health")
+
+
+class NotReady(ServiceUnavailable):
+    default_message = "Not ready"
+
+
+@functools.cache
+def _head_revision() -> str | None:
+    # The scripts ship with the code: their head cannot change while the process runs.
+    return migrate.head_revision("")
+
+
+def _short_reason(error: BaseException) -> str:
+    """A one-line reason without the long topology dumps some drivers put in their messages."""
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    error = getattr(error, "orig", None) or error  # the driver's own error inside SQLAlchemy's wrapper
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    for cut in (", Timeout:", " (configured timeouts"):
+        message = message.split(cut)[0]
+    return message[:200]
+
+
+def data_path_problem(path: Path) -> str | None:
+    """None if a file can be created and removed in `path`, else why not."""
+    try:
+        descriptor, name = tempfile.mkstemp(dir=path, prefix=".ready-")
+        os.close(descriptor)
+        os.unlink(name)
+    except OSError as error:
+        return f"not writable: {error.strerror or type(error).__name__}"
+    return None
+
+
+async def _schema_problem(engine: AsyncEngine) -> str | None:
+    current = await migrate.current_revision(engine)
+    head = _head_revision()
+    if current == head:
+        return None
+    return f"at revision {current or 'none'}, the newest is {head}"
+
+
+async def _check(check: Callable[[], Awaitable[str | None]]) -> str:
+    try:
+        problem = await asyncio.wait_for(check(), CHECK_TIMEOUT)
+    except Exception as error:
+        return f"unreachable: {_short_reason(error)}"
+    return problem or OK
+
+
+async def readiness(ctx: Any) -> dict[str, str]:
+    """`{"document_store": "ok", "sql_store": "ok", "data_path": "ok", "migrations": "ok"}`, or reasons."""
+
+    async def document_store() -> None:
+        await ctx.db.command("ping")
+
+    async def sql_store() -> None:
+        async with ctx.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def data_path() -> str | None:
+        return await asyncio.to_thread(data_path_problem, ctx.config.data_path)
+
+    async def migrations() -> str | None:
+        return await _schema_problem(ctx.engine)
+
+    names = ("document_store", "sql_store", "data_path", "migrations")
+    results = await asyncio.gather(
+        *(_check(check) for check in (document_store, sql_store, data_path, migrations))
+    )
+    return dict(zip(names, results, strict=True))
+
+
+@routes.get("/health", auth=False)
+async def health(request: web.Request) -> dict[str, str]:
+    """Liveness: the process answers requests."""
+    return {"status": "ok"}
+
+
+@routes.get("/ready", auth=False, errors=((503, "Not ready"),))
+async def ready(request: web.Request) -> dict[str, Any]:
+    """Readiness: the stores answer, the data directory takes files, the schema is at the newest revision."""
+    checks = await readiness(request.app[CONTEXT])
+    failing = [name for name, result in checks.items() if result != OK]
+    if failing:
+        raise NotReady(f"Not ready: {', '.join(failing)}", checks=checks)
+    return {"status": "ready", "checks": checks}
+
+
+# Before serving ------------------------------------------------------------------------------------------
+
+
+async def _mongodb_problem(url: str, seconds: float) -> str | None:
+    import pymongo
+
+    from virtool_api.observability import mask_url
+
+    try:
+        client = pymongo.AsyncMongoClient(url, serverSelectionTimeoutMS=int(seconds * 1000))
+    except Exception as error:
+        return f"invalid MongoDB URL {mask_url(url)}: {_short_reason(error)}"
+    try:
+        await client.admin.command("ping")
+    except Exception as error:
+        return f"cannot reach MongoDB at {mask_url(url)}: {_short_reason(error)}"
+    finally:
+        await client.close()
+    return None
+
+
+async def _sql_problem(config: Config, check_schema: bool, seconds: float) -> str | None:
+    from virtool_api.observability import mask_url
+
+    try:
+        url = sql.sqlalchemy_url(config.postgres_url, config.data_path)
+    except ValueError as error:
+        return f"invalid --postgres-url: {error}"
+    where = f"PostgreSQL at {mask_url(config.postgres_url)}" if config.postgres_url else "SQLite"
+    engine: AsyncEngine = (
+        create_async_engine(url, connect_args={"timeout": seconds})
+        if config.postgres_url
+        else sql.create_engine(url)
+    )
+    try:
+        async with asyncio.timeout(seconds * 2):
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            problem = await _schema_problem(engine) if check_schema else None
+    except Exception as error:
+        return f"cannot reach {where}: {_short_reason(error)}"
+    finally:
+        await engine.dispose()
+    if problem:
+        return f"the SQL schema is {problem}: run `virtool-api migrate` first, or start without --no-migrate"
+    return None
+
+
+async def startup_problem(
+    config: Config, check_schema: bool = False, documents: bool = True, seconds: float = 5.0
+) -> str | None:
+    """Why the server must not start with `config`, in one line, or None.
+
+    The data path must take files; each configured database must answer (and, with `check_schema`, the SQL
+    schema must be at the newest revision). `documents=False` skips the document store (`migrate`).
+    """
+    try:
+        config.data_path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"data path {config.data_path} is not a writable directory: {error.strerror}"
+    if problem := data_path_problem(config.data_path):
+        return f"data path {config.data_path} is {problem}"
+    if documents and config.mongodb_url and (problem := await _mongodb_problem(config.mongodb_url, seconds)):
+        return problem
+    return await _sql_problem(config, check_schema, seconds)
+
+
+def _probe() -> int:
+    """Exit status for the container HEALTHCHECK: 0 if the public or the job API answers `/api/health`."""
+    import urllib.request
+
+    for port in (os.environ.get("VIRTOOL_PORT", "9950"), os.environ.get("VIRTOOL_JOBS_PORT", "9990")):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=3) as response:
+                if response.status == 200:
+                    return 0
+        except OSError:
+            continue
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(_probe())

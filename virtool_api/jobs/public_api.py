@@ -1,0 +1,46 @@
+"""Public API: a user's jobs (an administrator sees all): list, read, cancel."""
+
+from aiohttp import web
+
+from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.routes import ApiRoutes
+from virtool_api.jobs import service
+from virtool_api.jobs.models import Job, JobSearchQuery, JobSearchResult
+
+routes = ApiRoutes("jobs")
+
+JOB_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"), (404, "Not found"))
+
+
+@routes.get(
+    "/jobs",
+    query=JobSearchQuery,
+    response=JobSearchResult,
+    errors=((401, "Requires authorization"), (422, "Invalid query")),
+)
+async def find(request: web.Request, query: JobSearchQuery) -> JobSearchResult:
+    """List the caller's jobs, newest first; filter by `state` and `workflow`."""
+    return await service.find_jobs(
+        request.app[CONTEXT],
+        request[USER],
+        query.page,
+        query.per_page,
+        query.state.value if query.state else None,
+        query.workflow,
+    )
+
+
+@routes.get("/jobs/{job_id}", response=Job, errors=JOB_ERRORS)
+async def get(request: web.Request) -> Job:
+    """Get a job with its status history."""
+    return await service.get_job_for_user(request.app[CONTEXT], request[USER], request.match_info["job_id"])
+
+
+@routes.put(
+    "/jobs/{job_id}/cancel",
+    response=Job,
+    errors=(*JOB_ERRORS, (409, "Job cannot be cancelled in its current state")),
+)
+async def cancel(request: web.Request) -> Job:
+    """Cancel a waiting, preparing or running job."""
+    return await service.cancel_job(request.app[CONTEXT], request[USER], request.match_info["job_id"])

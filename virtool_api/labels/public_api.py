@@ -1,0 +1,54 @@
+"""Public API: sample labels (`name`, `color`, `description`); administrators change them."""
+
+from aiohttp import web
+
+from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.routes import ApiRoutes
+from virtool_api.labels import service
+from virtool_api.labels.models import CreateLabelRequest, Label, UpdateLabelRequest
+
+routes = ApiRoutes("labels")
+
+UNAUTHORIZED = (401, "Requires authorization")
+FORBIDDEN = (403, "Insufficient rights")
+
+
+@routes.get("/labels", response=list[Label], errors=(UNAUTHORIZED,))
+async def find(request: web.Request) -> list[dict]:
+    """List every label, by name."""
+    labels = await service.find_labels(request.app[CONTEXT])
+    return [label.model_dump(mode="json") for label in labels]
+
+
+@routes.post(
+    "/labels",
+    body=CreateLabelRequest,
+    response=Label,
+    status=201,
+    errors=((400, service.NAME_IN_USE), UNAUTHORIZED, FORBIDDEN, (422, "Invalid input")),
+)
+async def create(request: web.Request, body: CreateLabelRequest) -> web.Response:
+    """Create a label (administrators only)."""
+    label = await service.create_label(request.app[CONTEXT], request[USER], body)
+    return web.json_response(
+        label.model_dump(mode="json"), status=201, headers={"Location": f"/api/labels/{label.id}"}
+    )
+
+
+@routes.patch(
+    "/labels/{label_id}",
+    body=UpdateLabelRequest,
+    response=Label,
+    errors=((400, service.NAME_IN_USE), UNAUTHORIZED, FORBIDDEN, (404, "Not found"), (422, "Invalid input")),
+)
+async def update(request: web.Request, body: UpdateLabelRequest) -> Label:
+    """Change a label's name, color or description (administrators only)."""
+    return await service.update_label(
+        request.app[CONTEXT], request[USER], request.match_info["label_id"], body
+    )
+
+
+@routes.delete("/labels/{label_id}", status=204, errors=(UNAUTHORIZED, FORBIDDEN, (404, "Not found")))
+async def remove(request: web.Request) -> None:
+    """Remove a label and take it off every sample (administrators only)."""
+    await service.remove_label(request.app[CONTEXT], request[USER], request.match_info["label_id"])

@@ -1,0 +1,70 @@
+"""Labels: named, coloured marks administrators define and samples carry (`samples.labels` holds ids)."""
+
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from virtool_api.context import Context
+from virtool_api.errors import BadRequest, InsufficientRights, NotFound
+from virtool_api.labels.models import CreateLabelRequest, Label, UpdateLabelRequest
+from virtool_api.storage.mongo import insert_with_random_id
+
+NAME_IN_USE = "Label name already exists"
+
+
+def render_label(document: dict[str, Any]) -> Label:
+    return Label.model_validate({**document, "id": document["_id"]})
+
+
+def _require_administrator(user: dict[str, Any]) -> None:
+    if not user.get("administrator"):
+        raise InsufficientRights()
+
+
+async def find_labels(ctx: Context) -> list[Label]:
+    return [render_label(document) async for document in ctx.db.labels.find({}).sort("name", 1)]
+
+
+async def create_label(ctx: Context, user: dict[str, Any], request: CreateLabelRequest) -> Label:
+    _require_administrator(user)
+    try:
+        document = await insert_with_random_id(ctx.db.labels, request.model_dump())
+    except DuplicateKeyError:
+        raise BadRequest(NAME_IN_USE) from None
+    return render_label(document)
+
+
+async def update_label(
+    ctx: Context, user: dict[str, Any], label_id: str, request: UpdateLabelRequest
+) -> Label:
+    _require_administrator(user)
+    changes = request.model_dump(exclude_unset=True)
+    try:
+        if changes:
+            document = await ctx.db.labels.find_one_and_update(
+                {"_id": label_id}, {"$set": changes}, return_document=ReturnDocument.AFTER
+            )
+        else:
+            document = await ctx.db.labels.find_one({"_id": label_id})
+    except DuplicateKeyError:
+        raise BadRequest(NAME_IN_USE) from None
+    if document is None:
+        raise NotFound()
+    return render_label(document)
+
+
+async def remove_label(ctx: Context, user: dict[str, Any], label_id: str) -> None:
+    """Remove the label and take it off every sample that carries it."""
+    _require_administrator(user)
+    result = await ctx.db.labels.delete_one({"_id": label_id})
+    if result.deleted_count == 0:
+        raise NotFound()
+    await ctx.db.samples.update_many({"labels": label_id}, {"$pull": {"labels": label_id}})
+
+
+async def missing_labels(ctx: Context, label_ids: list[str]) -> list[str]:
+    """Those of `label_ids` that name no label."""
+    documents = await ctx.db.labels.find({"_id": {"$in": label_ids}}, {"_id": 1}).to_list(None)
+    found = {document["_id"] for document in documents}
+    return [label_id for label_id in label_ids if label_id not in found]

@@ -1,0 +1,320 @@
+"""What an operator sees: one log line per request, Prometheus metrics at `/metrics`, readable startup lines.
+
+`install(app, api)` adds both to an application. Each application gets its own `CollectorRegistry`, so two
+apps in one process (or many in a test run) never share counters. Logs never carry keys, passwords or the
+`Authorization` header: a request line names the client by kind and id only.
+"""
+
+import asyncio
+import json
+import logging
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import ClientPayloadError, web
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    gc_collector,
+    generate_latest,
+    platform_collector,
+    process_collector,
+)
+
+from virtool_api.api.keys import CONTEXT, JOB, USER
+from virtool_api.api.routes import ENDPOINTS, Endpoint
+from virtool_api.config import Config
+from virtool_api.jobs.models import JobState
+
+logger = logging.getLogger(__name__)
+request_logger = logging.getLogger("virtool_api.requests")
+
+METRICS_PATH = "/metrics"
+PROBE_PATHS = frozenset({"/api/health", "/api/ready", METRICS_PATH})
+"""Successful probes and scrapes log at DEBUG: every few seconds at INFO would drown the real requests."""
+
+UNMATCHED_ROUTE = "unmatched"
+DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
+JOB_COUNT_TIMEOUT = 5.0
+
+# `*_created` series double the output and no dashboard of ours reads them.
+disable_created_metrics()
+
+
+# Logging -------------------------------------------------------------------------------------------------
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and the record's `fields` if it has any."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        line.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class _AlembicContextNoise(logging.Filter):
+    """alembic announces its dialect each time it reads the schema revision (every readiness check)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("Context impl", "Will assume"))
+
+
+def configure_logging(level: str = "info", log_format: str = "text") -> None:
+    """Log to stderr, as readable text (default) or JSON lines (`--log-format json`)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    migration_logger = logging.getLogger("alembic.runtime.migration")
+    if not any(isinstance(item, _AlembicContextNoise) for item in migration_logger.filters):
+        migration_logger.addFilter(_AlembicContextNoise())
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password (in the user info or a `password=` parameter) replaced by `***`."""
+    url = re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", url)
+    return re.sub(r"((?:^|[?&])password=)[^&]*", r"\1***", url, flags=re.IGNORECASE)
+
+
+def describe_stores(config: Config) -> list[str]:
+    """Lines for the startup log: which stores this process uses, credentials masked."""
+    if config.mongodb_url:
+        documents = f"MongoDB at {mask_url(config.mongodb_url)}"
+    else:
+        documents = f"embedded (tinymongo on SQLite) in {(config.data_path / 'db').resolve()}"
+    if config.postgres_url:
+        sql = f"PostgreSQL at {mask_url(config.postgres_url)}"
+    else:
+        sql = f"embedded SQLite at {(config.data_path / 'virtool.sqlite3').resolve()}"
+    return [
+        f"document store: {documents}",
+        f"SQL store: {sql}",
+        f"data path: {config.data_path.resolve()}",
+    ]
+
+
+def client_of(request: web.Request) -> tuple[str, str | None]:
+    """`("job", id)`, `("user", id)` or `("anonymous", None)`: who the auth middleware said was calling."""
+    job = request.get(JOB)
+    if job:
+        return "job", str(job.get("_id") or job.get("id"))
+    user = request.get(USER)
+    if user:
+        return "user", str(user.get("_id") or user.get("id"))
+    return "anonymous", None
+
+
+# Metrics -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Metrics:
+    """The collectors of one application, in a registry of its own."""
+
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    endpoints: dict[Any, Endpoint] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        registry = self.registry
+        self.requests = Counter(
+            "virtool_http_requests",
+            "HTTP requests answered, by route template and status.",
+            ["method", "route", "status"],
+            registry=registry,
+        )
+        self.duration = Histogram(
+            "virtool_http_request_duration_seconds",
+            "Time from receiving a request to sending the last byte of its response.",
+            ["method", "route"],
+            buckets=DURATION_BUCKETS,
+            registry=registry,
+        )
+        self.uploaded = Counter(
+            "virtool_http_uploaded_bytes",
+            "Request body bytes received by file upload routes.",
+            ["route"],
+            registry=registry,
+        )
+        self.downloaded = Counter(
+            "virtool_http_downloaded_bytes",
+            "Response body bytes sent by file download routes.",
+            ["route"],
+            registry=registry,
+        )
+        self.jobs = Gauge(
+            "virtool_jobs",
+            "Jobs in the document store by state, counted at each scrape (the same for every process).",
+            ["state"],
+            registry=registry,
+        )
+        process_collector.ProcessCollector(registry=registry)
+        platform_collector.PlatformCollector(registry=registry)
+        gc_collector.GCCollector(registry=registry)
+
+    def endpoint(self, route: web.AbstractRoute) -> Endpoint | None:
+        return self.endpoints.get(route.handler)
+
+    def observe(
+        self,
+        request: web.Request,
+        status: int,
+        seconds: float,
+        response: web.StreamResponse | None,
+    ) -> None:
+        route = request.match_info.route
+        template = route.resource.canonical if route.resource is not None else UNMATCHED_ROUTE
+        self.requests.labels(request.method, template, str(status)).inc()
+        self.duration.labels(request.method, template).observe(seconds)
+        endpoint = self.endpoint(route)
+        if endpoint is None:
+            return
+        if endpoint.file_upload:
+            self.uploaded.labels(template).inc(request.content.total_bytes)
+        if endpoint.file_download and response is not None and status < 300 and request.method != "HEAD":
+            size = response.content_length
+            self.downloaded.labels(template).inc(size if size is not None else response.body_length)
+
+    async def count_jobs(self, db: Any) -> None:
+        counts = await asyncio.gather(
+            *(db.jobs.count_documents({"state": state.value}) for state in JobState)
+        )
+        for state, count in zip(JobState, counts, strict=True):
+            self.jobs.labels(state.value).set(count)
+
+
+METRICS: web.AppKey[Metrics] = web.AppKey("metrics", Metrics)
+API_NAME: web.AppKey[str] = web.AppKey("api_name", str)
+
+
+async def metrics_handler(request: web.Request) -> web.Response:
+    """Prometheus text format. Job counts come from the document store at each scrape."""
+    metrics = request.app[METRICS]
+    try:
+        await asyncio.wait_for(metrics.count_jobs(request.app[CONTEXT].db), JOB_COUNT_TIMEOUT)
+    except Exception as error:
+        # No series rather than stale ones: an alert on absent `virtool_jobs` tells the store is unreachable.
+        metrics.jobs.clear()
+        logger.warning("could not count jobs for /metrics: %s", type(error).__name__)
+    response = web.Response(body=generate_latest(metrics.registry))
+    response.headers["Content-Type"] = CONTENT_TYPE_LATEST
+    return response
+
+
+metrics_handler.requires_auth = False  # type: ignore[attr-defined]
+
+
+# The middleware ------------------------------------------------------------------------------------------
+
+
+def _log_request(
+    request: web.Request, api: str, status: int, seconds: float, client: tuple[str, str | None]
+) -> None:
+    kind, client_id = client
+    duration_ms = round(seconds * 1000, 1)
+    who = f"{kind}:{client_id}" if client_id else kind
+    level = logging.DEBUG if request.path in PROBE_PATHS and status < 400 else logging.INFO
+    request_logger.log(
+        level,
+        "%s %s %d %.1fms %s",
+        request.method,
+        request.path,
+        status,
+        duration_ms,
+        who,
+        extra={
+            "fields": {
+                "api": api,
+                "method": request.method,
+                "path": request.path,
+                "status": status,
+                "duration_ms": duration_ms,
+                "client_kind": kind,
+                "client_id": client_id,
+            }
+        },
+    )
+
+
+def _observe(request: web.Request, status: int, start: float, response: web.StreamResponse | None) -> None:
+    seconds = time.perf_counter() - start
+    request.app[METRICS].observe(request, status, seconds, response)
+    _log_request(request, request.app[API_NAME], status, seconds, client_of(request))
+
+
+def _observe_when_sent(request: web.Request, response: web.FileResponse, start: float) -> None:
+    """Defer the observation of a file response until its body is sent.
+
+    aiohttp sends a file inside `prepare`, after the middlewares return; only then are the duration of the
+    transfer and the final status (206, 304, 416 are decided while preparing) known.
+    """
+    prepare = response.prepare
+
+    async def prepare_then_observe(request: web.Request):  # type: ignore[no-untyped-def]
+        status = 500
+        try:
+            writer = await prepare(request)
+            status = response.status
+            return writer
+        except (ConnectionResetError, ClientPayloadError, asyncio.CancelledError):
+            status = 499  # the client went away
+            raise
+        finally:
+            _observe(request, status, start, response)
+
+    response.prepare = prepare_then_observe  # type: ignore[method-assign]
+
+
+@web.middleware
+async def observe_middleware(request: web.Request, handler) -> web.StreamResponse:  # type: ignore[no-untyped-def]
+    """Outermost: times each request, then counts it and logs one line once its response is ready."""
+    start = time.perf_counter()
+    status = 500
+    response: web.StreamResponse | None = None
+    deferred = False
+    try:
+        response = await handler(request)
+        status = response.status
+        if isinstance(response, web.FileResponse) and not response.prepared:
+            _observe_when_sent(request, response, start)
+            deferred = True
+        return response
+    except web.HTTPException as error:
+        status = error.status
+        raise
+    except (ConnectionResetError, ClientPayloadError, asyncio.CancelledError):
+        status = 499  # the client went away
+        raise
+    finally:
+        if not deferred:
+            _observe(request, status, start, response)
+
+
+async def _index_endpoints(app: web.Application) -> None:
+    app[METRICS].endpoints.update({endpoint.handler: endpoint for endpoint in app.get(ENDPOINTS, [])})
+
+
+def install(app: web.Application, api: str) -> None:
+    """Request logging and metrics for `app` (named `api` in the logs): call before the app starts."""
+    app[API_NAME] = api
+    app[METRICS] = Metrics()
+    app.middlewares.insert(0, observe_middleware)
+    app.router.add_get(METRICS_PATH, metrics_handler)
+    app.on_startup.append(_index_endpoints)

@@ -1,0 +1,66 @@
+"""Public API: projects and their members."""
+
+from aiohttp import web
+
+from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.routes import ApiRoutes
+from virtool_api.projects import service
+from virtool_api.projects.models import CreateProjectRequest, Project, UpdateProjectRequest
+
+routes = ApiRoutes("projects")
+
+UNAUTHORIZED = (401, "Requires authorization")
+FORBIDDEN = (403, "Insufficient rights")
+NOT_FOUND = (404, "Not found")
+INVALID = (422, "Invalid input")
+NO_SUCH_USER = (400, "User does not exist: {user_id}")
+TWICE = (400, "A user is listed twice as a member")
+
+
+@routes.get("/projects", response=list[Project], errors=(UNAUTHORIZED,))
+async def find(request: web.Request) -> list[dict]:
+    """List the projects the caller created or is a member of (all, for an administrator)."""
+    projects = await service.find_projects(request.app[CONTEXT], request[USER])
+    return [project.model_dump(mode="json", by_alias=True) for project in projects]
+
+
+@routes.post(
+    "/projects",
+    body=CreateProjectRequest,
+    response=Project,
+    status=201,
+    errors=(NO_SUCH_USER, TWICE, UNAUTHORIZED, INVALID),
+)
+async def create(request: web.Request, body: CreateProjectRequest) -> web.Response:
+    """Create a project; the caller becomes its owner and a member with every permission."""
+    project = await service.create_project(request.app[CONTEXT], request[USER], body)
+    return web.json_response(
+        project.model_dump(mode="json", by_alias=True),
+        status=201,
+        headers={"Location": f"/api/projects/{project.id}"},
+    )
+
+
+@routes.get("/projects/{project_id}", response=Project, errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND))
+async def get(request: web.Request) -> Project:
+    """Get a project (its members, its owner and administrators)."""
+    return await service.get_project(request.app[CONTEXT], request[USER], request.match_info["project_id"])
+
+
+@routes.patch(
+    "/projects/{project_id}",
+    body=UpdateProjectRequest,
+    response=Project,
+    errors=(NO_SUCH_USER, TWICE, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, INVALID),
+)
+async def update(request: web.Request, body: UpdateProjectRequest) -> Project:
+    """Change a project's name, description or members (owner, `can_administer` members, administrators)."""
+    return await service.update_project(
+        request.app[CONTEXT], request[USER], request.match_info["project_id"], body
+    )
+
+
+@routes.delete("/projects/{project_id}", status=204, errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND))
+async def remove(request: web.Request) -> None:
+    """Remove a project (owner, `can_administer` members, administrators); its samples stay, unassigned."""
+    await service.remove_project(request.app[CONTEXT], request[USER], request.match_info["project_id"])

@@ -1,0 +1,135 @@
+"""Public API: samples, as people and scripts see them; every call asks `samples/rights.py` through the
+service.
+"""
+
+from aiohttp import web
+
+from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.routes import ApiRoutes
+from virtool_api.samples import service
+from virtool_api.samples.models import (
+    CreateSampleRequest,
+    InvalidSampleField,
+    Sample,
+    SampleRightsDocument,
+    SampleSearchQuery,
+    SampleSearchResult,
+    UpdateRightsRequest,
+    UpdateSampleRequest,
+)
+
+routes = ApiRoutes("samples")
+
+UNAUTHORIZED = (401, "Requires authorization")
+FORBIDDEN = (403, "Insufficient rights")
+NOT_FOUND = (404, "Not found")
+INVALID_FIELD = (400, "Unknown or read-only field: {field}")
+INVALID_VALUE = (400, "Invalid value for field: {field}")
+REFERENCES = (
+    (400, "Labels do not exist: {ids}"),
+    (400, "Subtractions do not exist: {ids}"),
+    (400, "Tags do not exist: {ids}"),
+    (400, service.PROJECT_DOES_NOT_EXIST),
+)
+
+
+@routes.get(
+    "/samples",
+    query=SampleSearchQuery,
+    response=SampleSearchResult,
+    errors=(UNAUTHORIZED, (422, "Invalid query")),
+)
+async def find(request: web.Request, query: SampleSearchQuery) -> SampleSearchResult:
+    """List the samples the caller may see, newest first (`find` matches names, case-insensitively)."""
+    return await service.find_samples(request.app[CONTEXT], request[USER], query)
+
+
+@routes.post(
+    "/samples",
+    body=CreateSampleRequest,
+    response=Sample,
+    status=201,
+    body_error=InvalidSampleField,
+    errors=(
+        (400, service.NAME_IN_USE),
+        (400, service.FILES_MUST_DIFFER),
+        (400, "File does not exist"),
+        (400, service.GROUP_DOES_NOT_EXIST),
+        *REFERENCES,
+        INVALID_FIELD,
+        INVALID_VALUE,
+        UNAUTHORIZED,
+        (403, service.SHARING_RESTRICTED),
+        (403, "Insufficient rights to add samples to this project"),
+        (409, "File is already reserved"),
+    ),
+)
+async def create(request: web.Request, body: CreateSampleRequest) -> web.Response:
+    """Create a sample from 1-2 uploads; a `create_sample` job imports them."""
+    sample = await service.create_sample_for_user(request.app[CONTEXT], request[USER], body)
+    return web.json_response(
+        sample.model_dump(mode="json", by_alias=True),
+        status=201,
+        headers={"Location": f"/api/samples/{sample.id}"},
+    )
+
+
+@routes.get("/samples/{sample_id}", response=Sample, errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND))
+async def get(request: web.Request) -> Sample:
+    """Get a sample with its files, labels and subtractions."""
+    return await service.get_sample(request.app[CONTEXT], request[USER], request.match_info["sample_id"])
+
+
+@routes.patch(
+    "/samples/{sample_id}",
+    body=UpdateSampleRequest,
+    response=Sample,
+    body_error=InvalidSampleField,
+    errors=(
+        (400, service.NAME_IN_USE),
+        *REFERENCES,
+        INVALID_FIELD,
+        INVALID_VALUE,
+        UNAUTHORIZED,
+        FORBIDDEN,
+        (403, service.SHARING_RESTRICTED),
+        (403, "Insufficient rights to add samples to this project"),
+        NOT_FOUND,
+    ),
+)
+async def update(request: web.Request, body: UpdateSampleRequest) -> Sample:
+    """Change a sample's editable fields, its visibility, project or tags (write right)."""
+    return await service.update_sample(
+        request.app[CONTEXT], request[USER], request.match_info["sample_id"], body
+    )
+
+
+@routes.patch(
+    "/samples/{sample_id}/rights",
+    body=UpdateRightsRequest,
+    response=SampleRightsDocument,
+    body_error=InvalidSampleField,
+    errors=(
+        (400, service.GROUP_DOES_NOT_EXIST),
+        INVALID_FIELD,
+        INVALID_VALUE,
+        UNAUTHORIZED,
+        FORBIDDEN,
+        NOT_FOUND,
+    ),
+)
+async def update_rights(request: web.Request, body: UpdateRightsRequest) -> SampleRightsDocument:
+    """Change a sample's group and rights flags (its owner or an administrator)."""
+    return await service.update_sample_rights(
+        request.app[CONTEXT], request[USER], request.match_info["sample_id"], body
+    )
+
+
+@routes.delete(
+    "/samples/{sample_id}",
+    status=204,
+    errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND, (409, service.STILL_BEING_CREATED)),
+)
+async def remove(request: web.Request) -> None:
+    """Remove a sample with its analyses, files and records (write right)."""
+    await service.remove_sample(request.app[CONTEXT], request[USER], request.match_info["sample_id"])

@@ -1,0 +1,27 @@
+"""Public API: server settings (`restrict_sharing`)."""
+
+from aiohttp import web
+
+from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.routes import ApiRoutes
+from virtool_api.settings import service
+from virtool_api.settings.models import Settings, UpdateSettingsRequest
+
+routes = ApiRoutes("settings")
+
+
+@routes.get("/settings", response=Settings, errors=((401, "Requires authorization"),))
+async def get(request: web.Request) -> Settings:
+    """Get the server settings."""
+    return await service.get_settings(request.app[CONTEXT])
+
+
+@routes.patch(
+    "/settings",
+    body=UpdateSettingsRequest,
+    response=Settings,
+    errors=((401, "Requires authorization"), (403, "Insufficient rights"), (422, "Invalid input")),
+)
+async def update(request: web.Request, body: UpdateSettingsRequest) -> Settings:
+    """Change the server settings (administrators only)."""
+    return await service.update_settings(request.app[CONTEXT], request[USER], body)

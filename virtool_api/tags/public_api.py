@@ -1,0 +1,48 @@
+"""Public API: tags, the free names samples carry."""
+
+from aiohttp import web
+
+from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.routes import ApiRoutes
+from virtool_api.tags import service
+from virtool_api.tags.models import CreateTagRequest, Tag
+
+routes = ApiRoutes("tags")
+
+UNAUTHORIZED = (401, "Requires authorization")
+
+
+@routes.get("/tags", response=list[Tag], errors=(UNAUTHORIZED,))
+async def find(request: web.Request) -> list[dict]:
+    """List every tag, by name."""
+    tags = await service.find_tags(request.app[CONTEXT])
+    return [tag.model_dump(mode="json", by_alias=True) for tag in tags]
+
+
+@routes.post(
+    "/tags",
+    body=CreateTagRequest,
+    response=Tag,
+    status=201,
+    errors=((400, service.NAME_IN_USE), UNAUTHORIZED, (422, "Invalid input")),
+)
+async def create(request: web.Request, body: CreateTagRequest) -> web.Response:
+    """Create a tag."""
+    tag = await service.create_tag(request.app[CONTEXT], request[USER], body.name)
+    return web.json_response(
+        tag.model_dump(mode="json", by_alias=True), status=201, headers={"Location": f"/api/tags/{tag.id}"}
+    )
+
+
+@routes.get("/tags/{tag_id}", response=Tag, errors=(UNAUTHORIZED, (404, "Not found")))
+async def get(request: web.Request) -> Tag:
+    """Get a tag."""
+    return await service.get_tag(request.app[CONTEXT], request.match_info["tag_id"])
+
+
+@routes.delete(
+    "/tags/{tag_id}", status=204, errors=(UNAUTHORIZED, (403, "Insufficient rights"), (404, "Not found"))
+)
+async def remove(request: web.Request) -> None:
+    """Remove a tag (its creator or an administrator) and take it off every sample."""
+    await service.remove_tag(request.app[CONTEXT], request[USER], request.match_info["tag_id"])

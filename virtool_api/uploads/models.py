@@ -1,0 +1,36 @@
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from virtool_api.models import Timestamp, UserRef
+from virtool_api.pagination import Page, PageQuery
+
+
+class UploadType(StrEnum):
+    READS = "reads"
+
+
+class Upload(BaseModel):
+    id: int
+    name: str
+    name_on_disk: str
+    size: int
+    type: str
+    user: UserRef
+    ready: bool
+    reserved: bool
+    removed: bool
+    created_at: Timestamp
+    uploaded_at: Timestamp | None = None
+
+
+class UploadQuery(BaseModel):
+    name: str
+    type: str = UploadType.READS.value
+
+
+class UploadSearchQuery(PageQuery):
+    type: str | None = None
+
+
+UploadSearchResult = Page[Upload]

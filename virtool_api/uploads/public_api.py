@@ -1,0 +1,68 @@
+"""Public API: a user's uploads, the files new samples are made of."""
+
+from aiohttp import web
+
+from virtool_api.api.files import multipart_file_chunks
+from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.routes import ApiRoutes
+from virtool_api.errors import NotFound
+from virtool_api.uploads import service
+from virtool_api.uploads.models import Upload, UploadQuery, UploadSearchQuery, UploadSearchResult
+
+routes = ApiRoutes("uploads")
+
+
+@routes.post(
+    "/uploads",
+    query=UploadQuery,
+    response=Upload,
+    status=201,
+    file_upload=True,
+    errors=(
+        (400, "Unsupported upload type"),
+        (400, "Invalid file name"),
+        (400, "File is not compressed"),
+        (401, "Requires authorization"),
+        (422, "Invalid query"),
+        (507, "Not enough free space to store the file"),
+    ),
+)
+async def upload(request: web.Request, query: UploadQuery) -> web.Response:
+    """Upload a file (multipart field `file`); reads must be gzip-compressed."""
+    created = await service.create_upload(
+        request.app[CONTEXT], request[USER], query.name, query.type, multipart_file_chunks(request)
+    )
+    return web.json_response(
+        created.model_dump(mode="json"), status=201, headers={"Location": f"/api/uploads/{created.id}"}
+    )
+
+
+@routes.get(
+    "/uploads",
+    query=UploadSearchQuery,
+    response=UploadSearchResult,
+    errors=((401, "Requires authorization"), (422, "Invalid query")),
+)
+async def find(request: web.Request, query: UploadSearchQuery) -> UploadSearchResult:
+    """List the caller's uploads (an administrator sees all), newest first."""
+    return await service.find_uploads(
+        request.app[CONTEXT], request[USER], query.page, query.per_page, query.type
+    )
+
+
+@routes.delete(
+    "/uploads/{upload_id}",
+    status=204,
+    errors=(
+        (401, "Requires authorization"),
+        (403, "Insufficient rights"),
+        (404, "Not found"),
+        (409, "Upload is reserved by a sample"),
+    ),
+)
+async def remove(request: web.Request) -> None:
+    """Remove an upload and its file (its uploader or an administrator), unless a sample holds it."""
+    upload_id = request.match_info["upload_id"]
+    if not upload_id.isdigit() or len(upload_id) > 18:
+        raise NotFound()
+    await service.remove_upload(request.app[CONTEXT], request[USER], int(upload_id))

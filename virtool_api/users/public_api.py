@@ -1,0 +1,175 @@
+"""Public routes for identity: users and groups (administrators), and the caller's own account and keys."""
+
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel
+
+from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.routes import ApiRoutes
+from virtool_api.users import groups, keys, service
+from virtool_api.users.models import (
+    ApiKey,
+    CreatedApiKey,
+    CreatedUser,
+    CreateGroupRequest,
+    CreateKeyRequest,
+    CreateUserRequest,
+    Group,
+    UpdateGroupRequest,
+    UpdateUserRequest,
+    User,
+)
+
+routes = ApiRoutes("users")
+group_routes = ApiRoutes("groups")
+account_routes = ApiRoutes("account")
+
+UNAUTHORIZED = (401, "Requires authorization")
+FORBIDDEN = (403, "Insufficient rights")
+NOT_FOUND = (404, "Not found")
+INVALID = (422, "Invalid input")
+
+
+def created(model: BaseModel, location: str) -> web.Response:
+    """201 with the new resource and where it lives."""
+    return web.json_response(model.model_dump(mode="json"), status=201, headers={"Location": location})
+
+
+def _models(items: list[Any]) -> list[dict[str, Any]]:
+    return [item.model_dump(mode="json") for item in items]
+
+
+@routes.get("/users", response=list[User], errors=(UNAUTHORIZED, FORBIDDEN))
+async def list_users(request: web.Request) -> list[dict[str, Any]]:
+    """List every user (administrators)."""
+    return _models(await service.list_users(request.app[CONTEXT], request[USER]))
+
+
+@routes.post(
+    "/users",
+    body=CreateUserRequest,
+    response=CreatedUser,
+    status=201,
+    errors=(
+        (400, service.USER_EXISTS),
+        (400, service.GROUP_DOES_NOT_EXIST),
+        UNAUTHORIZED,
+        FORBIDDEN,
+        INVALID,
+    ),
+)
+async def create_user(request: web.Request, body: CreateUserRequest) -> web.Response:
+    """Create a user (administrators); the answer carries their first API key, shown only once."""
+    user = await service.add_user(request.app[CONTEXT], request[USER], body)
+    return created(user, f"/api/users/{user.id}")
+
+
+@routes.get("/users/{user_id}", response=User, errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND))
+async def get_user(request: web.Request) -> User:
+    """Get a user (administrators)."""
+    return await service.get_user(request.app[CONTEXT], request[USER], request.match_info["user_id"])
+
+
+@routes.patch(
+    "/users/{user_id}",
+    body=UpdateUserRequest,
+    response=User,
+    errors=(
+        (400, service.GROUP_DOES_NOT_EXIST),
+        (400, service.OWN_ADMINISTRATOR),
+        (400, service.OWN_DEACTIVATION),
+        UNAUTHORIZED,
+        FORBIDDEN,
+        NOT_FOUND,
+        INVALID,
+    ),
+)
+async def update_user(request: web.Request, body: UpdateUserRequest) -> User:
+    """Change a user's administrator flag, groups or `active` (administrators); deactivating revokes keys."""
+    return await service.update_user(request.app[CONTEXT], request[USER], request.match_info["user_id"], body)
+
+
+@routes.delete(
+    "/users/{user_id}",
+    status=204,
+    errors=((400, service.OWN_REMOVAL), UNAUTHORIZED, FORBIDDEN, NOT_FOUND),
+)
+async def delete_user(request: web.Request) -> None:
+    """Remove a user and revoke their keys (administrators)."""
+    await service.delete_user(request.app[CONTEXT], request[USER], request.match_info["user_id"])
+
+
+@group_routes.get("/groups", response=list[Group], errors=(UNAUTHORIZED,))
+async def list_groups(request: web.Request) -> list[dict[str, Any]]:
+    """List every group (any signed-in user, to choose a group for their samples)."""
+    return _models(await groups.list_groups(request.app[CONTEXT]))
+
+
+@group_routes.post(
+    "/groups",
+    body=CreateGroupRequest,
+    response=Group,
+    status=201,
+    errors=((400, groups.GROUP_EXISTS), UNAUTHORIZED, FORBIDDEN, INVALID),
+)
+async def create_group(request: web.Request, body: CreateGroupRequest) -> web.Response:
+    """Create a group (administrators)."""
+    group = await groups.create_group(request.app[CONTEXT], request[USER], body)
+    return created(group, f"/api/groups/{group.id}")
+
+
+@group_routes.get("/groups/{group_id}", response=Group, errors=(UNAUTHORIZED, NOT_FOUND))
+async def get_group(request: web.Request) -> Group:
+    """Get a group."""
+    return await groups.get_group(request.app[CONTEXT], request.match_info["group_id"])
+
+
+@group_routes.patch(
+    "/groups/{group_id}",
+    body=UpdateGroupRequest,
+    response=Group,
+    errors=((400, groups.GROUP_EXISTS), UNAUTHORIZED, FORBIDDEN, NOT_FOUND, INVALID),
+)
+async def update_group(request: web.Request, body: UpdateGroupRequest) -> Group:
+    """Rename a group or change its `restrict_sharing` (administrators)."""
+    return await groups.update_group(
+        request.app[CONTEXT], request[USER], request.match_info["group_id"], body
+    )
+
+
+@group_routes.delete("/groups/{group_id}", status=204, errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND))
+async def delete_group(request: web.Request) -> None:
+    """Remove a group: its members leave it and samples shared with it lose their `group` (administrators)."""
+    await groups.delete_group(request.app[CONTEXT], request[USER], request.match_info["group_id"])
+
+
+@account_routes.get("/account", response=User, errors=(UNAUTHORIZED,))
+async def get_account(request: web.Request) -> User:
+    """Who the caller is."""
+    return await service.render_user(request.app[CONTEXT], request[USER])
+
+
+@account_routes.get("/account/keys", response=list[ApiKey], errors=(UNAUTHORIZED,))
+async def list_keys(request: web.Request) -> list[dict[str, Any]]:
+    """The caller's API keys: names and dates, never the keys themselves."""
+    return _models(await keys.list_keys(request.app[CONTEXT], request[USER]))
+
+
+@account_routes.post(
+    "/account/keys",
+    body=CreateKeyRequest,
+    response=CreatedApiKey,
+    status=201,
+    errors=(UNAUTHORIZED, INVALID),
+)
+async def create_key(request: web.Request, body: CreateKeyRequest) -> web.Response:
+    """Create an API key for the caller; the plaintext `key` is shown in this answer only."""
+    key = await keys.create_key_for(request.app[CONTEXT], request[USER], body.name)
+    return created(key, f"/api/account/keys/{key.id}")
+
+
+@account_routes.delete("/account/keys/{key_id}", status=204, errors=(UNAUTHORIZED, NOT_FOUND))
+async def delete_key(request: web.Request) -> None:
+    """Revoke one of the caller's API keys."""
+    await keys.revoke_key(request.app[CONTEXT], request[USER], request.match_info["key_id"])
