@@ -24,11 +24,12 @@ from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.jobs.service import create_job
 from virtool_api.pagination import page_count, skip
 from virtool_api.references.service import existing_subtractions, newest_ready_index
-from virtool_api.samples.rights import SampleRights, project_membership, readable_query, sample_rights
+from virtool_api.samples.access import listing_query, rights_of
+from virtool_api.samples.rights import SampleRights
 from virtool_api.storage.files import check_file_name
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.placement import record_then_place
-from virtool_api.utils import utc_now
+from virtool_api.utils import record_id, utc_now
 
 ANALYSIS_FINALIZED = "Analysis is finalized"
 
@@ -162,11 +163,13 @@ async def upload_analysis_file(
     return _file_model(row)
 
 
-async def analysis_file_path(ctx: Context, analysis_id: str, file_id: int) -> Path:
+async def analysis_file_path(ctx: Context, analysis_id: str, file_id: str) -> Path:
     """The stored file with that id, only if it belongs to that analysis."""
+    if (row_id := record_id(file_id)) is None:
+        raise NotFound()
     async with ctx.sessions() as session:
         row = await session.scalar(
-            select(AnalysisFile).where(AnalysisFile.id == file_id, AnalysisFile.analysis == analysis_id)
+            select(AnalysisFile).where(AnalysisFile.id == row_id, AnalysisFile.analysis == analysis_id)
         )
     if row is None:
         raise NotFound()
@@ -180,9 +183,7 @@ async def analysis_file_path_for_job(
     ctx: Context, job: dict[str, Any], analysis_id: str, file_id: str
 ) -> Path:
     rights.require_analysis(job, analysis_id)
-    if not (file_id.isascii() and file_id.isdigit()) or len(file_id) > 18:
-        raise NotFound()
-    return await analysis_file_path(ctx, analysis_id, int(file_id))
+    return await analysis_file_path(ctx, analysis_id, file_id)
 
 
 async def finalize_analysis(
@@ -231,21 +232,11 @@ async def purge_analysis_files(ctx: Context, analysis_id: str) -> None:
 # Public API: people and scripts, whose rights on an analysis are their rights on its sample.
 
 
-async def _member_project_ids(ctx: Context, user: dict[str, Any]) -> list[str]:
-    projects = ctx.db.projects.find({"members.user_id": user["_id"]}, {"_id": 1})
-    return [project["_id"] async for project in projects]
-
-
-async def _rights_on_sample(ctx: Context, user: dict[str, Any], sample: dict[str, Any]) -> SampleRights:
-    project = await ctx.db.projects.find_one({"_id": sample["project"]}) if sample.get("project") else None
-    return sample_rights(user, sample, project_membership(project, user["_id"]))
-
-
 async def _readable_analyses_filter(ctx: Context, user: dict[str, Any]) -> dict[str, Any]:
     """Analyses of the samples the caller may see in listings (`readable_query`)."""
     if user.get("administrator"):
         return {}
-    query = readable_query(user, await _member_project_ids(ctx, user))
+    query = await listing_query(ctx, user)
     sample_ids = [sample["_id"] async for sample in ctx.db.samples.find(query, {"_id": 1})]
     return {"sample.id": {"$in": sample_ids}}
 
@@ -309,7 +300,7 @@ async def find_sample_analyses(
     sample = await ctx.db.samples.find_one({"_id": sample_id})
     if sample is None:
         raise NotFound()
-    if not (await _rights_on_sample(ctx, user, sample)).read:
+    if not (await rights_of(ctx, user, sample)).read:
         raise InsufficientRights()
     return await _analysis_page(
         ctx, {"sample.id": sample_id}, _search_filters(workflow, ready), page, per_page
@@ -331,7 +322,7 @@ async def start_analysis(
     sample = await ctx.db.samples.find_one({"_id": sample_id})
     if sample is None:
         raise NotFound()
-    if not (await _rights_on_sample(ctx, user, sample)).write:
+    if not (await rights_of(ctx, user, sample)).write:
         raise InsufficientRights()
     if not sample.get("ready"):
         raise BadRequest("Sample is not ready")
@@ -387,7 +378,7 @@ async def analysis_with_rights(
     sample = await ctx.db.samples.find_one({"_id": analysis["sample"]["id"]})
     if sample is None:
         raise BadRequest("Parent sample does not exist")
-    return analysis, await _rights_on_sample(ctx, user, sample)
+    return analysis, await rights_of(ctx, user, sample)
 
 
 async def get_analysis_for_user(ctx: Context, user: dict[str, Any], analysis_id: str) -> Analysis:
@@ -422,6 +413,4 @@ async def analysis_file_path_for_user(
     analysis, sample_rights_ = await analysis_with_rights(ctx, user, analysis_id)
     if not sample_rights_.read:
         raise InsufficientRights()
-    if not (file_id.isascii() and file_id.isdigit()) or len(file_id) > 18:
-        raise NotFound()
-    return await analysis_file_path(ctx, analysis["_id"], int(file_id))
+    return await analysis_file_path(ctx, analysis["_id"], file_id)

@@ -18,7 +18,8 @@ from virtool_api.jobs.models import JobState
 from virtool_api.jobs.service import create_job
 from virtool_api.labels.service import missing_labels
 from virtool_api.pagination import page_count, skip
-from virtool_api.projects.service import find_project, member_project_ids, require_add_files
+from virtool_api.projects.service import find_project, require_add_files
+from virtool_api.samples.access import find_sample, listing_query, readable_sample, writable_sample
 from virtool_api.samples.models import (
     READS_FILE_NAMES,
     ArtifactType,
@@ -39,10 +40,6 @@ from virtool_api.samples.models import (
 )
 from virtool_api.samples.rights import (
     LINK_VISIBILITIES,
-    SampleRights,
-    project_membership,
-    readable_query,
-    sample_rights,
 )
 from virtool_api.samples.tables import SampleArtifact, SampleReads
 from virtool_api.settings.service import get_settings
@@ -175,16 +172,9 @@ async def render_sample(ctx: Context, document: dict[str, Any]) -> Sample:
     )
 
 
-async def _find_sample(ctx: Context, sample_id: str) -> dict[str, Any]:
-    document = await ctx.db.samples.find_one({"_id": sample_id})
-    if document is None:
-        raise NotFound()
-    return document
-
-
 async def get_sample_for_job(ctx: Context, job: dict[str, Any], sample_id: str) -> Sample:
     rights.require_sample_read(job, sample_id)
-    return await render_sample(ctx, await _find_sample(ctx, sample_id))
+    return await render_sample(ctx, await find_sample(ctx, sample_id))
 
 
 async def finalize_sample(ctx: Context, job: dict[str, Any], sample_id: str, quality: Quality) -> Sample:
@@ -205,7 +195,7 @@ async def finalize_sample(ctx: Context, job: dict[str, Any], sample_id: str, qua
         return_document=ReturnDocument.AFTER,
     )
     if document is None:
-        await _find_sample(ctx, sample_id)
+        await find_sample(ctx, sample_id)
         raise Conflict(SAMPLE_FINALIZED)
     return await render_sample(ctx, document)
 
@@ -213,7 +203,7 @@ async def finalize_sample(ctx: Context, job: dict[str, Any], sample_id: str, qua
 async def _writable_unfinalized_sample(ctx: Context, job: dict[str, Any], sample_id: str) -> dict[str, Any]:
     rights.require_sample_write(job, sample_id)
     rights.require_active(job)
-    document = await _find_sample(ctx, sample_id)
+    document = await find_sample(ctx, sample_id)
     if document["ready"]:
         raise Conflict(SAMPLE_FINALIZED)
     return document
@@ -329,7 +319,7 @@ async def remove_unfinalized_sample(ctx: Context, job: dict[str, Any], sample_id
     rights.require_sample_write(job, sample_id)
     result = await ctx.db.samples.delete_one({"_id": sample_id, "ready": False})
     if result.deleted_count == 0:
-        await _find_sample(ctx, sample_id)
+        await find_sample(ctx, sample_id)
         raise Conflict("Sample is finalized")
     await purge_sample_files(ctx, sample_id)
     # The uploads it was being made of are free again: the user may retry or remove them.
@@ -345,38 +335,7 @@ async def purge_sample_files(ctx: Context, sample_id: str) -> None:
     await ctx.files.remove_tree(ctx.files.sample_dir(sample_id))
 
 
-# Public API: the caller is a user, and `samples/rights.py` decides what they may do.
-
-
-async def rights_of(ctx: Context, user: dict[str, Any], sample: dict[str, Any]) -> SampleRights:
-    """The caller's rights on a sample document, including those its project's membership grants."""
-    membership = None
-    if sample.get("project"):
-        membership = project_membership(await find_project(ctx, sample["project"]), user["_id"])
-    return sample_rights(user, sample, membership)
-
-
-async def readable_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> dict[str, Any]:
-    """The sample document if the caller may read it: 404 when there is none, 403 when they may not."""
-    document = await _find_sample(ctx, sample_id)
-    if not (await rights_of(ctx, user, document)).read:
-        raise InsufficientRights()
-    return document
-
-
-async def writable_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> dict[str, Any]:
-    """The sample document if the caller may change it: 404 when there is none, 403 when they may not."""
-    document = await _find_sample(ctx, sample_id)
-    if not (await rights_of(ctx, user, document)).write:
-        raise InsufficientRights()
-    return document
-
-
-async def listing_query(ctx: Context, user: dict[str, Any]) -> dict[str, Any]:
-    """The samples `user` sees in listings (see `readable_query`: shared-only samples are left out)."""
-    if user.get("administrator"):
-        return {}
-    return readable_query(user, await member_project_ids(ctx, user["_id"]))
+# Public API: the caller is a user; `samples/access.py` (over `samples/rights.py`) decides what they may do.
 
 
 def _search_filters(query: SampleSearchQuery) -> dict[str, Any]:
@@ -596,7 +555,7 @@ async def update_sample_rights(
     ctx: Context, user: dict[str, Any], sample_id: str, request: UpdateRightsRequest
 ) -> SampleRightsDocument:
     """Only the sample's owner or an administrator changes its group and the four rights flags."""
-    document = await _find_sample(ctx, sample_id)
+    document = await find_sample(ctx, sample_id)
     if not user.get("administrator") and document["user"]["id"] != user["_id"]:
         raise InsufficientRights()
     changes = request.changes()

@@ -1,0 +1,50 @@
+"""The caller's rights on stored samples: the rule of `samples/rights.py`, fed with the caller's project
+membership. Every public route that touches a sample, or an analysis (which inherits its sample's rights),
+goes through here.
+"""
+
+from typing import Any
+
+from virtool_api.context import Context
+from virtool_api.errors import InsufficientRights, NotFound
+from virtool_api.projects.service import find_project, member_project_ids
+from virtool_api.samples.rights import SampleRights, project_membership, readable_query, sample_rights
+
+
+async def find_sample(ctx: Context, sample_id: str) -> dict[str, Any]:
+    """The stored sample document, or 404."""
+    document = await ctx.db.samples.find_one({"_id": sample_id})
+    if document is None:
+        raise NotFound()
+    return document
+
+
+async def rights_of(ctx: Context, user: dict[str, Any], sample: dict[str, Any]) -> SampleRights:
+    """The caller's rights on a sample document, including those its project's membership grants."""
+    membership = None
+    if sample.get("project"):
+        membership = project_membership(await find_project(ctx, sample["project"]), user["_id"])
+    return sample_rights(user, sample, membership)
+
+
+async def readable_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> dict[str, Any]:
+    """The sample document if the caller may read it: 404 when there is none, 403 when they may not."""
+    document = await find_sample(ctx, sample_id)
+    if not (await rights_of(ctx, user, document)).read:
+        raise InsufficientRights()
+    return document
+
+
+async def writable_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> dict[str, Any]:
+    """The sample document if the caller may change it: 404 when there is none, 403 when they may not."""
+    document = await find_sample(ctx, sample_id)
+    if not (await rights_of(ctx, user, document)).write:
+        raise InsufficientRights()
+    return document
+
+
+async def listing_query(ctx: Context, user: dict[str, Any]) -> dict[str, Any]:
+    """The samples `user` sees in listings (see `readable_query`: shared-only samples are left out)."""
+    if user.get("administrator"):
+        return {}
+    return readable_query(user, await member_project_ids(ctx, user["_id"]))
