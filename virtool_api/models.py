@@ -1,6 +1,7 @@
 """Pydantic types shared by every domain's models."""
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
@@ -13,6 +14,18 @@ Timestamp = Annotated[
     PlainSerializer(iso_timestamp, return_type=str, when_used="json"),
 ]
 """A UTC datetime rendered as `2018-02-07T00:25:53.786000Z`."""
+
+
+class FileFormat(StrEnum):
+    """Formats of the files jobs keep: sample artifacts and analysis files."""
+
+    SAM = "sam"
+    BAM = "bam"
+    FASTA = "fasta"
+    FASTQ = "fastq"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
 
 
 class StrictModel(BaseModel):

@@ -12,6 +12,14 @@ def random_id(length: int = 8) -> str:
     return "".join(secrets.choice(ID_ALPHABET) for _ in range(length))
 
 
+def record_id(text: str) -> int | None:
+    """A SQL row id from a URL segment, or None when it cannot be one: ASCII digits only (`str.isdigit` alone
+    also accepts superscripts and full-width digits)."""
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None
+
+
 def utc_now() -> datetime:
     """Now, in UTC, truncated to milliseconds: the precision MongoDB keeps, so we return what we store."""
     now = datetime.now(UTC)

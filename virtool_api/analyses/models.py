@@ -3,18 +3,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from virtool_api.models import IdNameRef, IdRef, StrictModel, Timestamp, UserRef
+from virtool_api.models import FileFormat, IdNameRef, IdRef, StrictModel, Timestamp, UserRef
 from virtool_api.pagination import Page, PageQuery
 
-
-class AnalysisFormat(StrEnum):
-    SAM = "sam"
-    BAM = "bam"
-    FASTA = "fasta"
-    FASTQ = "fastq"
-    CSV = "csv"
-    TSV = "tsv"
-    JSON = "json"
+AnalysisFormat = FileFormat
 
 
 class AnalysisFile(BaseModel):

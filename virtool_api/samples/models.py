@@ -13,7 +13,7 @@ from pydantic import (
 )
 
 from virtool_api.errors import BadRequest
-from virtool_api.models import IdNameRef, IdRef, StrictModel, Timestamp, UserRef
+from virtool_api.models import FileFormat, IdNameRef, IdRef, StrictModel, Timestamp, UserRef
 from virtool_api.pagination import PageQuery
 
 
@@ -24,14 +24,7 @@ class LibraryType(StrEnum):
     OTHER = "other"
 
 
-class ArtifactType(StrEnum):
-    SAM = "sam"
-    BAM = "bam"
-    FASTA = "fasta"
-    FASTQ = "fastq"
-    CSV = "csv"
-    TSV = "tsv"
-    JSON = "json"
+ArtifactType = FileFormat
 
 
 class SampleStatus(StrEnum):

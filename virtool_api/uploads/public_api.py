@@ -8,6 +8,7 @@ from virtool_api.api.routes import ApiRoutes
 from virtool_api.errors import NotFound
 from virtool_api.uploads import service
 from virtool_api.uploads.models import Upload, UploadQuery, UploadSearchQuery, UploadSearchResult
+from virtool_api.utils import record_id
 
 routes = ApiRoutes("uploads")
 
@@ -62,7 +63,6 @@ async def find(request: web.Request, query: UploadSearchQuery) -> UploadSearchRe
 )
 async def remove(request: web.Request) -> None:
     """Remove an upload and its file (its uploader or an administrator), unless a sample holds it."""
-    upload_id = request.match_info["upload_id"]
-    if not upload_id.isdigit() or len(upload_id) > 18:
+    if (upload_id := record_id(request.match_info["upload_id"])) is None:
         raise NotFound()
-    await service.remove_upload(request.app[CONTEXT], request[USER], int(upload_id))
+    await service.remove_upload(request.app[CONTEXT], request[USER], upload_id)

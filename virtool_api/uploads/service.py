@@ -19,7 +19,7 @@ from virtool_api.storage.placement import record_then_place
 from virtool_api.uploads.models import Upload as UploadModel
 from virtool_api.uploads.models import UploadSearchResult, UploadType
 from virtool_api.uploads.tables import Upload
-from virtool_api.utils import utc_now
+from virtool_api.utils import record_id, utc_now
 
 FILE_DOES_NOT_EXIST = "File does not exist"
 FILE_ALREADY_RESERVED = "File is already reserved"
@@ -187,11 +187,11 @@ async def release_uploads(ctx: Context, upload_ids: list[int]) -> None:
 
 async def upload_path_for_job(ctx: Context, job: dict[str, Any], upload_id: str) -> tuple[Path, str]:
     """The stored file of an upload the job's `args.files` names, and its name; 403 for any other upload."""
-    if not upload_id.isdigit() or len(upload_id) > 18:
+    if (row_id := record_id(upload_id)) is None:
         raise NotFound()
-    job_rights.require_upload_read(job, int(upload_id))
+    job_rights.require_upload_read(job, row_id)
     async with ctx.sessions() as session:
-        row = await session.get(Upload, int(upload_id))
+        row = await session.get(Upload, row_id)
     if row is None or row.removed:
         raise NotFound()
     path = ctx.files.upload_path(row.name_on_disk)
