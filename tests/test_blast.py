@@ -499,3 +499,15 @@ async def test_local_blast_finds_the_known_sequence_and_not_the_unrelated_one(
     assert hits[0]["identity"] == len(CONTIG_THAT_HITS) and hits[0]["gaps"] == 0
     assert records[3].result["hits"] == []
     assert records[0].result["program"] == "blastn"
+
+
+def test_serve_refuses_the_local_backend_without_a_database(tmp_path):
+    from click.testing import CliRunner
+
+    from virtool_api.cli import main
+
+    result = CliRunner().invoke(
+        main, ["serve", "--data-path", str(tmp_path / "data"), "--blast-backend", "local"]
+    )
+    assert result.exit_code == 1
+    assert "the local BLAST backend needs --blast-database" in result.output

@@ -123,6 +123,39 @@ def refuse_to_start(problem: str | None) -> None:
     help="Bring the SQL schema to the newest revision at startup. With --no-migrate, refuse to start "
     "while it is behind (run `virtool-api migrate` once before starting several processes).",
 )
+@click.option(
+    "--blast-backend",
+    envvar="VIRTOOL_BLAST_BACKEND",
+    type=click.Choice(["ncbi", "local"]),
+    default="ncbi",
+    show_default=True,
+    show_envvar=True,
+    help="Where NuVs contigs are BLASTed: NCBI's BLAST URL API, or BLAST+ `blastn` on this machine.",
+)
+@click.option(
+    "--blast-ncbi-url",
+    envvar="VIRTOOL_BLAST_NCBI_URL",
+    default=Config.blast_ncbi_url,
+    show_default=True,
+    show_envvar=True,
+    help="NCBI BLAST URL API endpoint (ncbi backend).",
+)
+@click.option(
+    "--blast-database",
+    envvar="VIRTOOL_BLAST_DATABASE",
+    default=None,
+    show_envvar=True,
+    help="ncbi: database name (default nr). local: BLAST+ database path, as given to `makeblastdb -out`.",
+)
+@click.option(
+    "--blast-max-time",
+    envvar="VIRTOOL_BLAST_MAX_TIME",
+    type=float,
+    default=Config.blast_max_time,
+    show_default=True,
+    show_envvar=True,
+    help="Seconds after which an unfinished BLAST is given up with an error.",
+)
 def serve(
     data_path: Path,
     mongodb_url: str | None,
@@ -133,8 +166,14 @@ def serve(
     only: str | None,
     max_json_size: int,
     migrate_schema: bool,
+    blast_backend: str,
+    blast_ncbi_url: str,
+    blast_database: str | None,
+    blast_max_time: float,
 ) -> None:
     """Serve the public API and the job API."""
+    if blast_backend == "local" and not blast_database:
+        refuse_to_start("the local BLAST backend needs --blast-database (a makeblastdb database path)")
     config = Config(
         data_path=data_path,
         mongodb_url=mongodb_url,
@@ -143,6 +182,10 @@ def serve(
         port=port,
         jobs_port=jobs_port,
         max_json_size=max_json_size,
+        blast_backend=blast_backend,
+        blast_ncbi_url=blast_ncbi_url,
+        blast_database=blast_database,
+        blast_max_time=blast_max_time,
     )
     from virtool_api.health import startup_problem
 
