@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import FASTQ_GZ, QUALITY, acquire, basic_auth, multipart_file
@@ -1150,4 +1151,25 @@ async def test_remove_sample_while_reads_upload_is_in_flight(jobs_client, factor
     assert await ctx.db.samples.find_one({"_id": sample["_id"]}) is None
     assert await reads_rows(ctx, sample["_id"]) == []
     assert not (data_path(ctx) / "samples" / sample["_id"]).exists()
+    assert incoming_files(ctx) == []
+
+
+async def test_reads_arriving_for_a_sample_removed_just_before_keep_nothing(jobs_client, factory, ctx):
+    """The removal can finish between the upload's existence check and its first byte on disk: the upload
+    must notice its owner is gone after placing the file, and take the file and record back."""
+    from virtool_api.errors import NotFound
+    from virtool_api.samples.service import store_reads
+
+    sample, _, auth = await created_sample_job(factory, jobs_client)
+    removal = await jobs_client.delete(f"/api/samples/{sample['_id']}", headers=auth)
+    assert removal.status == 204
+
+    async def chunks():
+        yield FASTQ_GZ
+
+    with pytest.raises(NotFound):
+        await store_reads(ctx, sample["_id"], "reads_1.fq.gz", chunks())
+
+    assert await reads_rows(ctx, sample["_id"]) == []
+    assert not (data_path(ctx) / "samples" / sample["_id"] / "reads_1.fq.gz").exists()
     assert incoming_files(ctx) == []

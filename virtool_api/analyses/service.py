@@ -159,8 +159,19 @@ async def upload_analysis_file(
             recorded.name_on_disk = f"{recorded.id}-{name}"
             return ctx.files.analysis_file_path(recorded.name_on_disk)
 
-        await record_then_place(ctx.sessions, row, incoming, name_on_disk, already)
+        await record_then_place(
+            ctx.sessions,
+            row,
+            incoming,
+            name_on_disk,
+            already,
+            owner_exists=lambda: _analysis_exists(ctx, analysis_id),
+        )
     return _file_model(row)
+
+
+async def _analysis_exists(ctx: Context, analysis_id: str) -> bool:
+    return await ctx.db.analyses.count_documents({"_id": analysis_id}, limit=1) > 0
 
 
 async def analysis_file_path(ctx: Context, analysis_id: str, file_id: str) -> Path:

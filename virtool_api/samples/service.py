@@ -240,9 +240,18 @@ async def store_reads(
             upload=upload,
         )
         await record_then_place(
-            ctx.sessions, row, incoming, lambda _: ctx.files.reads_path(sample_id, name), already
+            ctx.sessions,
+            row,
+            incoming,
+            lambda _: ctx.files.reads_path(sample_id, name),
+            already,
+            owner_exists=lambda: _sample_exists(ctx, sample_id),
         )
     return _reads_file(row)
+
+
+async def _sample_exists(ctx: Context, sample_id: str) -> bool:
+    return await ctx.db.samples.count_documents({"_id": sample_id}, limit=1) > 0
 
 
 async def reads_path_for_job(ctx: Context, job: dict[str, Any], sample_id: str, name: str) -> Path:
@@ -294,7 +303,12 @@ async def upload_artifact(
             uploaded_at=utc_now(),
         )
         await record_then_place(
-            ctx.sessions, row, incoming, lambda _: ctx.files.artifact_path(sample_id, name), already
+            ctx.sessions,
+            row,
+            incoming,
+            lambda _: ctx.files.artifact_path(sample_id, name),
+            already,
+            owner_exists=lambda: _sample_exists(ctx, sample_id),
         )
     return _artifact_file(row)
 
