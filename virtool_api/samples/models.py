@@ -113,56 +113,6 @@ def tag_reference(tag_id: str) -> Reference:
     return Reference(ref=f"/api/tags/{tag_id}")
 
 
-class Sample(BaseModel):
-    """The full sample: the fields workflow clients validate strictly (job-api-documents.md) beside One
-    Codex's (`owner`, `status`, `visibility`, `project`, `tags`, `filename`, `size`, `metadata`, `error_msg`).
-    """
-
-    model_config = ConfigDict(populate_by_name=True)
-
-    uri: str = Field(alias="$uri")
-    id: str
-    name: str
-    created_at: Timestamp
-    updated_at: Timestamp | None = None
-    host: str
-    isolate: str
-    locale: str
-    notes: str
-    labels: list[Label]
-    library_type: LibraryType
-    nuvs: bool | str
-    pathoscope: bool | str
-    workflows: Workflows
-    ready: bool
-    imported: bool = False
-    archived: bool = False
-    user: UserRef
-    group: str | None = None
-    all_read: bool
-    all_write: bool
-    group_read: bool
-    group_write: bool
-    hold: bool
-    is_legacy: bool
-    format: str
-    paired: bool
-    reads: list[SampleReadsFile]
-    artifacts: list[SampleArtifactFile]
-    subtractions: list[IdNameRef]
-    job: IdRef | None = None
-    quality: Quality | None = None
-    owner: UserRef
-    status: SampleStatus
-    error_msg: str | None = None
-    visibility: Visibility
-    project: Reference | None = None
-    tags: list[Reference] = Field(default_factory=list)
-    filename: str | None = None
-    size: int | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
-
-
 class SampleSummary(BaseModel):
     """A sample in a listing: what identifies it and where it is in its life, without files or quality."""
 
@@ -194,6 +144,28 @@ class SampleSummary(BaseModel):
     tags: list[Reference] = Field(default_factory=list)
     filename: str | None = None
     size: int | None = None
+
+
+class Sample(SampleSummary):
+    """The full sample: the fields workflow clients validate strictly (job-api-documents.md) beside One
+    Codex's (`owner`, `status`, `visibility`, `project`, `tags`, `filename`, `size`, `metadata`, `error_msg`).
+    """
+
+    imported: bool = False
+    archived: bool = False
+    all_read: bool
+    all_write: bool
+    group_read: bool
+    group_write: bool
+    hold: bool
+    is_legacy: bool
+    format: str
+    paired: bool
+    reads: list[SampleReadsFile]
+    artifacts: list[SampleArtifactFile]
+    subtractions: list[IdNameRef]
+    quality: Quality | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
 
 
 class SampleSearchResult(BaseModel):
