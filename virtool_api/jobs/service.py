@@ -9,7 +9,7 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from virtool_api.context import Context
-from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
+from virtool_api.errors import BadRequest, Conflict, NotFound
 from virtool_api.jobs import rights
 from virtool_api.jobs.models import (
     TERMINAL_STATES,
@@ -24,6 +24,7 @@ from virtool_api.jobs.models import (
 )
 from virtool_api.pagination import page_count, skip
 from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.users.rights import require_owner_or_administrator
 from virtool_api.utils import utc_now
 
 ACTIVE_STATES = [JobState.PREPARING.value, JobState.RUNNING.value]
@@ -203,8 +204,7 @@ async def _job_for_user(ctx: Context, user: dict[str, Any], job_id: str) -> dict
     document = await ctx.db.jobs.find_one({"_id": job_id})
     if document is None:
         raise NotFound()
-    if not user.get("administrator") and document["user"]["id"] != user["_id"]:
-        raise InsufficientRights()
+    require_owner_or_administrator(user, document)
     return document
 
 

@@ -6,9 +6,10 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from virtool_api.context import Context
-from virtool_api.errors import BadRequest, InsufficientRights, NotFound
+from virtool_api.errors import BadRequest, NotFound
 from virtool_api.labels.models import CreateLabelRequest, Label, UpdateLabelRequest
 from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.users.rights import require_administrator
 
 NAME_IN_USE = "Label name already exists"
 
@@ -17,17 +18,12 @@ def render_label(document: dict[str, Any]) -> Label:
     return Label.model_validate({**document, "id": document["_id"]})
 
 
-def _require_administrator(user: dict[str, Any]) -> None:
-    if not user.get("administrator"):
-        raise InsufficientRights()
-
-
 async def find_labels(ctx: Context) -> list[Label]:
     return [render_label(document) async for document in ctx.db.labels.find({}).sort("name", 1)]
 
 
 async def create_label(ctx: Context, user: dict[str, Any], request: CreateLabelRequest) -> Label:
-    _require_administrator(user)
+    require_administrator(user)
     try:
         document = await insert_with_random_id(ctx.db.labels, request.model_dump())
     except DuplicateKeyError:
@@ -38,7 +34,7 @@ async def create_label(ctx: Context, user: dict[str, Any], request: CreateLabelR
 async def update_label(
     ctx: Context, user: dict[str, Any], label_id: str, request: UpdateLabelRequest
 ) -> Label:
-    _require_administrator(user)
+    require_administrator(user)
     changes = request.model_dump(exclude_unset=True)
     try:
         if changes:
@@ -56,7 +52,7 @@ async def update_label(
 
 async def remove_label(ctx: Context, user: dict[str, Any], label_id: str) -> None:
     """Remove the label and take it off every sample that carries it."""
-    _require_administrator(user)
+    require_administrator(user)
     result = await ctx.db.labels.delete_one({"_id": label_id})
     if result.deleted_count == 0:
         raise NotFound()

@@ -48,6 +48,7 @@ from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.placement import record_then_place
 from virtool_api.tags.service import missing_tags
 from virtool_api.uploads.service import release_uploads, reserve_uploads
+from virtool_api.users.rights import require_owner_or_administrator
 from virtool_api.users.service import user_ref
 from virtool_api.utils import utc_now
 
@@ -570,8 +571,7 @@ async def update_sample_rights(
 ) -> SampleRightsDocument:
     """Only the sample's owner or an administrator changes its group and the four rights flags."""
     document = await find_sample(ctx, sample_id)
-    if not user.get("administrator") and document["user"]["id"] != user["_id"]:
-        raise InsufficientRights()
+    require_owner_or_administrator(user, document)
     changes = request.changes()
     if changes.get("group") is not None:
         await _require_existing(ctx, group=changes["group"])

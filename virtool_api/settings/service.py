@@ -5,8 +5,8 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from virtool_api.context import Context
-from virtool_api.errors import InsufficientRights
 from virtool_api.settings.models import Settings, UpdateSettingsRequest
+from virtool_api.users.rights import require_administrator
 
 SETTINGS_ID = "server"
 
@@ -18,8 +18,7 @@ async def get_settings(ctx: Context) -> Settings:
 
 async def update_settings(ctx: Context, user: dict[str, Any], update: UpdateSettingsRequest) -> Settings:
     """Administrators only; the document is created on first change."""
-    if not user.get("administrator"):
-        raise InsufficientRights()
+    require_administrator(user)
     document = await ctx.db.settings.find_one_and_update(
         {"_id": SETTINGS_ID},
         {"$set": update.model_dump(exclude_unset=True)},

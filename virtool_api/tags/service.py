@@ -5,9 +5,10 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from virtool_api.context import Context
-from virtool_api.errors import BadRequest, InsufficientRights, NotFound
+from virtool_api.errors import BadRequest, NotFound
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.tags.models import Tag
+from virtool_api.users.rights import require_owner_or_administrator
 from virtool_api.users.service import user_ref
 from virtool_api.utils import utc_now
 
@@ -45,8 +46,7 @@ async def remove_tag(ctx: Context, user: dict[str, Any], tag_id: str) -> None:
     document = await ctx.db.tags.find_one({"_id": tag_id})
     if document is None:
         raise NotFound()
-    if not user.get("administrator") and document["user"]["id"] != user["_id"]:
-        raise InsufficientRights()
+    require_owner_or_administrator(user, document)
     await ctx.db.tags.delete_one({"_id": tag_id})
     await ctx.db.samples.update_many({"tags": tag_id}, {"$pull": {"tags": tag_id}})
 
