@@ -329,13 +329,39 @@ async def test_expired_blast_gives_up_with_an_error(factory, ctx, fake_ncbi):
 
 
 async def test_5xx_is_retried(fake_ncbi):
-    fake_ncbi.failures_before_success = 2
+    """A person waits on the submission: one retry. The background checks: up to four attempts."""
     client = NcbiBlast(fake_ncbi.url, "nr", min_request_interval=0)
     try:
+        fake_ncbi.failures_before_success = 1
         assert await client.submit("ACGT") == "RID0001XYZ"
+        assert len(fake_ncbi.requests) == 2
+
+        fake_ncbi.waiting_checks = 0
+        fake_ncbi.failures_before_success = 3
+        check = await client.check("RID0001XYZ", "ACGT")
+        assert check.status == "READY"
+        assert [request.get("FORMAT_OBJECT") for request in fake_ncbi.requests[2:]] == [
+            "SearchInfo",
+            "SearchInfo",
+            "SearchInfo",
+            "SearchInfo",
+            "Alignment",
+        ]
     finally:
         await client.close()
-    assert len(fake_ncbi.requests) == 3
+
+
+async def test_submission_gives_up_after_two_attempts(fake_ncbi):
+    from virtool_api.blast.backends import BlastUnavailable
+
+    client = NcbiBlast(fake_ncbi.url, "nr", min_request_interval=0)
+    fake_ncbi.failures_before_success = 2
+    try:
+        with pytest.raises(BlastUnavailable, match="NCBI answered 503"):
+            await client.submit("ACGT")
+    finally:
+        await client.close()
+    assert len(fake_ncbi.requests) == 2
 
 
 async def test_persistent_5xx_keeps_the_blast_waiting(factory, ctx, fake_ncbi):

@@ -28,8 +28,8 @@ class Config:
     """`ncbi`: an NCBI database name (default `nr`). `local`: a BLAST+ database path (`makeblastdb -out`)."""
     blast_max_time: float = 3600.0
     """A BLAST not finished this many seconds after it started is given up with an error."""
-    blast_min_request_interval: float = 3.0
-    """NCBI asks clients to pace their requests: at least this many seconds between two of ours."""
+    blast_min_request_interval: float = 10.0
+    """Seconds between two of our requests to NCBI, which asks clients to wait at least 10 s."""
 
     @property
     def embedded(self) -> bool:

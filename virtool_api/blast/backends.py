@@ -119,7 +119,7 @@ class NcbiBlast:
         self,
         url: str,
         database: str,
-        min_request_interval: float = 3.0,
+        min_request_interval: float = 10.0,
         timeout: float = 60.0,
         attempts: int = 4,
     ) -> None:
@@ -139,14 +139,15 @@ class NcbiBlast:
                 await asyncio.sleep(wait)
             self._last_request = time.monotonic()
 
-    async def _request(self, method: str, **kwargs: Any) -> bytes:
+    async def _request(self, method: str, attempts: int | None = None, **kwargs: Any) -> bytes:
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         try:
             async for attempt in AsyncRetrying(
                 retry=retry_if_exception_type(_Retryable),
-                stop=stop_after_attempt(self.attempts),
-                wait=wait_exponential(multiplier=self.min_request_interval or 0.01, max=30),
+                stop=stop_after_attempt(attempts or self.attempts),
+                # The pacing below already spaces attempts by `min_request_interval`; this adds back-off.
+                wait=wait_exponential(multiplier=1 if self.min_request_interval else 0.01, max=30),
                 reraise=True,
             ):
                 with attempt:
@@ -166,8 +167,10 @@ class NcbiBlast:
         raise AssertionError("unreachable")
 
     async def submit(self, sequence: str) -> str:
+        """Start a search; a person waits on this, so it gives up after two attempts (the PUT answers 502)."""
         body = await self._request(
             "POST",
+            attempts=2,
             data={
                 "CMD": "Put",
                 "PROGRAM": "blastn",
