@@ -912,3 +912,32 @@ async def test_status_failed_validation_when_the_job_errs(ctx, factory, public_c
     assert sample["status"] == "failed_validation"
     assert sample["error_msg"] == "ValueError: not FASTQ"
     assert sample["ready"] is False
+
+
+async def test_status_failed_validation_when_the_import_is_cancelled(ctx, factory, public_client):
+    _, headers = await factory.person()
+    body = await (await create(public_client, headers)).json()
+    response = await public_client.put(f"/api/jobs/{body['job']['id']}/cancel", headers=headers)
+    assert response.status == 200, await response.text()
+    sample = await (await public_client.get(f"/api/samples/{body['id']}", headers=headers)).json()
+    assert (sample["status"], sample["error_msg"]) == ("failed_validation", "The import was cancelled")
+
+
+async def test_status_failed_validation_when_the_import_job_times_out(
+    ctx, factory, public_client, jobs_client
+):
+    from datetime import timedelta
+
+    from virtool_api.jobs.service import time_out_stale_jobs
+    from virtool_api.utils import utc_now
+
+    _, headers = await factory.person()
+    body = await (await create(public_client, headers)).json()
+    await acquire(jobs_client, body["job"]["id"])
+    later = utc_now() + timedelta(seconds=ctx.config.job_ping_timeout + 1)
+    assert await time_out_stale_jobs(ctx, now=later) == 1
+    sample = await (await public_client.get(f"/api/samples/{body['id']}", headers=headers)).json()
+    assert (sample["status"], sample["error_msg"]) == (
+        "failed_validation",
+        "The import job stopped responding",
+    )

@@ -166,11 +166,18 @@ async def report_status(
             raise NotFound()
         rights.require_active(existing)
     else:
-        # Imported here: sample rules create jobs through this module.
-        from virtool_api.samples.service import follow_create_sample_job
-
-        await follow_create_sample_job(ctx, document, entry["state"], entry["error"])
+        await _follow_job_state(ctx, document, entry["state"], entry["error"])
     return JobStatusEntry.model_validate(entry)
+
+
+async def _follow_job_state(
+    ctx: Context, job: dict[str, Any], state: str, error: dict[str, Any] | None
+) -> None:
+    """What a job's new state means for the resource it works on (a sample being created)."""
+    # Imported here: sample rules create jobs through this module.
+    from virtool_api.samples.service import follow_create_sample_job
+
+    await follow_create_sample_job(ctx, job, state, error)
 
 
 async def time_out_stale_jobs(ctx: Context, now: datetime | None = None) -> int:
@@ -182,12 +189,14 @@ async def time_out_stale_jobs(ctx: Context, now: datetime | None = None) -> int:
     async for document in stale:
         entry = _status_entry(JobState.TIMEOUT, 0)
         entry["timestamp"] = now
-        result = await ctx.db.jobs.update_one(
+        timed_out_job = await ctx.db.jobs.find_one_and_update(
             # The same condition again: a ping or status that arrived meanwhile keeps the job alive.
             {"_id": document["_id"], "state": {"$in": ACTIVE_STATES}, "ping.pinged_at": {"$lt": cutoff}},
             {"$set": {"state": JobState.TIMEOUT.value}, "$push": {"status": entry}},
         )
-        timed_out += result.modified_count
+        if timed_out_job is not None:
+            timed_out += 1
+            await _follow_job_state(ctx, timed_out_job, JobState.TIMEOUT.value, None)
     return timed_out
 
 
@@ -261,4 +270,5 @@ async def cancel_job(ctx: Context, user: dict[str, Any], job_id: str) -> Job:
     )
     if document is None:
         raise Conflict("Job cannot be cancelled in its current state")
+    await _follow_job_state(ctx, document, JobState.CANCELLED.value, None)
     return render_job(document)

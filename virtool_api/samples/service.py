@@ -613,7 +613,16 @@ async def remove_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> N
         await release_uploads(ctx, [file["id"] for file in (job.get("args") or {}).get("files") or []])
 
 
-def _error_message(error: dict[str, Any] | None) -> str:
+_ENDED_WITHOUT_ERROR_REPORT = {
+    JobState.CANCELLED: "The import was cancelled",
+    JobState.TERMINATED: "The import was terminated",
+    JobState.TIMEOUT: "The import job stopped responding",
+}
+
+
+def _error_message(state: str, error: dict[str, Any] | None) -> str:
+    if state in _ENDED_WITHOUT_ERROR_REPORT:
+        return _ENDED_WITHOUT_ERROR_REPORT[JobState(state)]
     if not error:
         return "Sample creation failed"
     details = "; ".join(str(detail) for detail in error.get("details") or [])
@@ -624,8 +633,9 @@ async def follow_create_sample_job(
     ctx: Context, job: dict[str, Any], state: str, error: dict[str, Any] | None
 ) -> None:
     """A sample's status follows its create-sample job: `importing` once the job reports `preparing` or
-    `running`, `failed_validation` (with `error_msg`) when it reports `error`; finalizing makes it
-    `available`. Called by `jobs.service.report_status` after a status was recorded.
+    `running`, `failed_validation` (with `error_msg`) when it ends without finalizing the sample
+    (`error`, `cancelled`, `terminated`, `timeout`); finalizing makes it `available`. Called by
+    `jobs.service` after each recorded change of a job's state.
     """
     if job.get("workflow") != rights.CREATE_SAMPLE:
         return
@@ -637,13 +647,13 @@ async def follow_create_sample_job(
             {"_id": sample_id, "ready": False, "status": SampleStatus.AWAITING_DATA.value},
             {"$set": {"status": SampleStatus.IMPORTING.value, "updated_at": utc_now()}},
         )
-    elif state == JobState.ERROR:
+    elif state in (JobState.ERROR, *_ENDED_WITHOUT_ERROR_REPORT):
         await ctx.db.samples.update_one(
             {"_id": sample_id, "ready": False},
             {
                 "$set": {
                     "status": SampleStatus.FAILED_VALIDATION.value,
-                    "error_msg": _error_message(error),
+                    "error_msg": _error_message(state, error),
                     "updated_at": utc_now(),
                 }
             },
