@@ -450,7 +450,11 @@ async def test_started_analysis_is_run_over_the_job_api(
     sample = await sample_of(ctx, owner[0])
     body = await (
         await start(
-            public_client, sample["_id"], owner[1], workflow="aodp", ref_id=reference["reference"]["id"]
+            public_client,
+            sample["_id"],
+            owner[1],
+            workflow="pathoscope_bowtie",
+            ref_id=reference["reference"]["id"],
         )
     ).json()
     headers = await acquire(jobs_client, body["job"]["id"])
@@ -530,3 +534,54 @@ async def test_start_analysis_unknown_workflow(public_client, ctx, reference, ow
     assert response.status == 422
     body = await response.json()
     assert (body["id"], list(body["errors"])) == ("invalid_input", ["workflow"])
+
+
+async def test_sample_workflows_follow_its_analyses(
+    public_client, jobs_client, ctx, reference, owner
+) -> None:
+    sample = await sample_of(ctx, owner[0])
+    sample_url = f"/api/samples/{sample['_id']}"
+
+    async def shown() -> tuple[dict[str, str], bool | str, bool | str]:
+        body = await (await public_client.get(sample_url, headers=owner[1])).json()
+        return body["workflows"], body["nuvs"], body["pathoscope"]
+
+    none = {"pathoscope": "none", "nuvs": "none", "aodp": "incompatible"}
+    assert await shown() == (none, False, False)
+
+    started = await (
+        await start(
+            public_client, sample["_id"], owner[1], workflow="nuvs", ref_id=reference["reference"]["id"]
+        )
+    ).json()
+    assert await shown() == ({**none, "nuvs": "pending"}, "ip", False)
+
+    headers = await acquire(jobs_client, started["job"]["id"])
+    response = await jobs_client.patch(
+        f"/api/analyses/{started['id']}", json={"results": {"hits": []}}, headers=headers
+    )
+    assert response.status == 200
+    assert await shown() == ({**none, "nuvs": "complete"}, True, False)
+
+    response = await public_client.delete(f"/api/analyses/{started['id']}", headers=owner[1])
+    assert response.status == 204
+    assert await shown() == (none, False, False)
+
+
+async def test_amplicon_samples_only_take_aodp(public_client, ctx, owner) -> None:
+    sample = await sample_of(ctx, owner[0], library_type="amplicon")
+    body = await (await public_client.get(f"/api/samples/{sample['_id']}", headers=owner[1])).json()
+    assert body["workflows"] == {"pathoscope": "incompatible", "nuvs": "incompatible", "aodp": "none"}
+
+
+async def test_an_incompatible_workflow_is_refused(public_client, ctx, reference, owner) -> None:
+    sample = await sample_of(ctx, owner[0], library_type="amplicon")
+    response = await start(
+        public_client, sample["_id"], owner[1], workflow="nuvs", ref_id=reference["reference"]["id"]
+    )
+    assert response.status == 400
+    assert await response.json() == {
+        "id": "bad_request",
+        "message": "Workflow is incompatible with the sample's library type",
+    }
+    assert await ctx.db.analyses.count_documents({"sample.id": sample["_id"]}) == 0

@@ -60,6 +60,7 @@ async def find_for_sample(request: web.Request, query: AnalysisSearchQuery) -> A
     status=201,
     errors=(
         (400, "Sample is not ready"),
+        (400, "Workflow is incompatible with the sample's library type"),
         (400, "Reference does not exist"),
         (400, "No ready index"),
         (400, "Subtraction does not exist"),

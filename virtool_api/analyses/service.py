@@ -24,8 +24,9 @@ from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.jobs.service import create_job
 from virtool_api.pagination import page_count, skip
 from virtool_api.references.service import existing_subtractions, newest_ready_index
-from virtool_api.samples.access import listing_query, rights_of
+from virtool_api.samples.access import listing_query, rights_of, writable_sample
 from virtool_api.samples.rights import SampleRights
+from virtool_api.samples.service import workflow_compatible, workflow_fields
 from virtool_api.storage.files import check_file_name
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.placement import record_then_place
@@ -211,17 +212,30 @@ async def finalize_analysis(
     if document is None:
         await _find_analysis(ctx, analysis_id)
         raise Conflict("There is already a result for this analysis")
+    await update_sample_workflows(ctx, document["sample"]["id"])
     return await render_analysis(ctx, document)
 
 
 async def remove_unfinalized_analysis(ctx: Context, job: dict[str, Any], analysis_id: str) -> None:
     """The clean-up a failing analysis job sends; allowed even once the job has finished."""
     rights.require_analysis(job, analysis_id)
-    result = await ctx.db.analyses.delete_one({"_id": analysis_id, "ready": False})
-    if result.deleted_count == 0:
+    analysis = await ctx.db.analyses.find_one_and_delete({"_id": analysis_id, "ready": False})
+    if analysis is None:
         await _find_analysis(ctx, analysis_id)
         raise Conflict(ANALYSIS_FINALIZED)
     await purge_analysis_files(ctx, analysis_id)
+    await update_sample_workflows(ctx, analysis["sample"]["id"])
+
+
+async def update_sample_workflows(ctx: Context, sample_id: str) -> None:
+    """Recompute what a sample shows of its analyses, after one is started, finalized or removed."""
+    sample = await ctx.db.samples.find_one({"_id": sample_id}, {"library_type": 1})
+    if sample is None:
+        return
+    analyses = await ctx.db.analyses.find({"sample.id": sample_id}, {"workflow": 1, "ready": 1}).to_list(None)
+    await ctx.db.samples.update_one(
+        {"_id": sample_id}, {"$set": workflow_fields(sample.get("library_type", "normal"), analyses)}
+    )
 
 
 async def purge_analysis_files(ctx: Context, analysis_id: str) -> None:
@@ -330,13 +344,11 @@ async def start_analysis(
 
     Needs the write right on the sample. The job's args name what it may touch (job protocol).
     """
-    sample = await ctx.db.samples.find_one({"_id": sample_id})
-    if sample is None:
-        raise NotFound()
-    if not (await rights_of(ctx, user, sample)).write:
-        raise InsufficientRights()
+    sample = await writable_sample(ctx, user, sample_id)
     if not sample.get("ready"):
         raise BadRequest("Sample is not ready")
+    if not workflow_compatible(sample.get("library_type", "normal"), workflow):
+        raise BadRequest("Workflow is incompatible with the sample's library type")
     reference = await ctx.db.references.find_one({"_id": ref_id})
     if reference is None:
         raise BadRequest("Reference does not exist")
@@ -372,6 +384,7 @@ async def start_analysis(
         {"$set": {"job": {"id": job["_id"]}}},
         return_document=ReturnDocument.AFTER,
     )
+    await update_sample_workflows(ctx, sample_id)
     return await render_analysis(ctx, document)
 
 
@@ -416,6 +429,7 @@ async def remove_analysis(ctx: Context, user: dict[str, Any], analysis_id: str) 
     if result.deleted_count == 0:
         raise NotFound()
     await purge_analysis_files(ctx, analysis_id)
+    await update_sample_workflows(ctx, analysis["sample"]["id"])
 
 
 async def analysis_file_path_for_user(

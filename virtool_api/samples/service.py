@@ -62,6 +62,40 @@ FILES_MUST_DIFFER = "Files must be different uploads"
 JOB_STILL_ACTIVE = (JobState.WAITING.value, JobState.PREPARING.value, JobState.RUNNING.value)
 
 
+_WORKFLOW_FAMILIES = {"pathoscope": ("pathoscope_bowtie",), "nuvs": ("nuvs",), "aodp": ("aodp",)}
+
+
+def workflow_compatible(library_type: str, workflow: str) -> bool:
+    """AODP analyses amplicon libraries only; Pathoscope and NuVs anything but amplicon libraries."""
+    return (library_type == "amplicon") == (workflow == "aodp")
+
+
+def workflow_fields(library_type: str, analyses: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a sample shows of its analyses: `workflows.{pathoscope,nuvs,aodp}` and Virtool's older
+    `pathoscope`/`nuvs` flags.
+
+    A family is `complete` with a finished analysis, `pending` with one in progress, `incompatible` when the
+    library type cannot be analysed so (AODP needs amplicon libraries, the others cannot use them), else
+    `none`; the flags say `true`, `"ip"` or `false`.
+    """
+    workflows: dict[str, str] = {}
+    for family, names in _WORKFLOW_FAMILIES.items():
+        of_family = [analysis for analysis in analyses if analysis.get("workflow") in names]
+        if any(analysis.get("ready") for analysis in of_family):
+            workflows[family] = "complete"
+        elif of_family:
+            workflows[family] = "pending"
+        elif not workflow_compatible(library_type, names[0]):
+            workflows[family] = "incompatible"
+        else:
+            workflows[family] = "none"
+    flags = {
+        family: {"complete": True, "pending": "ip"}.get(workflows[family], False)
+        for family in ("pathoscope", "nuvs")
+    }
+    return {"workflows": workflows, **flags}
+
+
 async def create_sample(
     ctx: Context, *, name: str, user: dict[str, str], paired: bool = False, **fields: Any
 ) -> dict[str, Any]:
@@ -76,9 +110,6 @@ async def create_sample(
         "labels": [],
         "library_type": "normal",
         "subtractions": [],
-        "nuvs": False,
-        "pathoscope": False,
-        "workflows": {"aodp": "none", "nuvs": "none", "pathoscope": "none"},
         "ready": False,
         "imported": False,
         "archived": False,
@@ -104,6 +135,7 @@ async def create_sample(
         "error_msg": None,
         **fields,
     }
+    document.update(workflow_fields(document["library_type"], []))
     return await insert_with_random_id(ctx.db.samples, document)
 
 
