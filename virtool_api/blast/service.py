@@ -182,64 +182,44 @@ class BlastRunner:
             row = await session.get(NuvsBlast, blast_id)
         if row is None:
             return
-        deadline = as_utc(row.created_at) + timedelta(seconds=self.ctx.config.blast_max_time)
-        if now >= deadline:
-            await self._save(
-                blast_id,
-                error=f"The BLAST did not finish within {self.ctx.config.blast_max_time:.0f} seconds",
-                updated_at=now,
-                last_checked_at=now,
-                claimed_by=None,
-                claimed_until=None,
-            )
+        max_time = self.ctx.config.blast_max_time
+        if now >= as_utc(row.created_at) + timedelta(seconds=max_time):
             self.backend.forget(row.rid or "")
+            await self._finish(blast_id, now, error=f"The BLAST did not finish within {max_time:.0f} seconds")
             return
         try:
             check = await self.backend.check(row.rid or "", row.sequence)
         except BlastUnavailable as error:
             logger.warning("BLAST %s not checked: %s", row.rid, error)
-            interval = _grown(row.interval)
-            await self._save(
-                blast_id,
-                interval=interval,
-                last_checked_at=now,
-                updated_at=now,
-                next_check_at=now + timedelta(seconds=interval),
-                claimed_until=now + CLAIM_LEASE,
-            )
+            await self._check_again(row, now)
             return
         except BlastFailed as error:
-            await self._save(blast_id, error=str(error), last_checked_at=now, updated_at=now, claimed_by=None)
+            await self._finish(blast_id, now, error=str(error))
             return
         if check.status == BlastStatus.READY:
-            await self._save(
-                blast_id,
-                ready=True,
-                result=check.result,
-                last_checked_at=now,
-                updated_at=now,
-                claimed_by=None,
-                claimed_until=None,
-            )
+            await self._finish(blast_id, now, ready=True, result=check.result)
         elif check.status == BlastStatus.WAITING:
-            interval = _grown(row.interval)
-            await self._save(
-                blast_id,
-                interval=interval,
-                last_checked_at=now,
-                updated_at=now,
-                next_check_at=now + timedelta(seconds=interval),
-                claimed_until=now + CLAIM_LEASE,
-            )
+            await self._check_again(row, now)
         else:
-            await self._save(
-                blast_id,
-                error=check.error or "The BLAST failed",
-                last_checked_at=now,
-                updated_at=now,
-                claimed_by=None,
-                claimed_until=None,
-            )
+            await self._finish(blast_id, now, error=check.error or "The BLAST failed")
+
+    async def _check_again(self, row: NuvsBlast, now: datetime) -> None:
+        """No answer yet: wait a little longer than last time, keeping the claim."""
+        interval = _grown(row.interval)
+        await self._save(
+            row.id,
+            interval=interval,
+            last_checked_at=now,
+            updated_at=now,
+            next_check_at=now + timedelta(seconds=interval),
+            claimed_until=now + CLAIM_LEASE,
+        )
+
+    async def _finish(self, blast_id: int, now: datetime, **outcome: Any) -> None:
+        """A definite answer (a result or an error): record it and release the claim."""
+        await self._save(
+            blast_id, **outcome, last_checked_at=now, updated_at=now, claimed_by=None, claimed_until=None
+        )
 
     async def _run_forever(self) -> None:
         while not self._stopping.is_set():
