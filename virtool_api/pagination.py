@@ -10,12 +10,14 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, Field
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000
+"""Far beyond any real listing, and keeps `skip` inside the 64-bit integers the stores take."""
 
 T = TypeVar("T")
 
 
 class PageQuery(BaseModel):
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
     per_page: int = Field(default=25, ge=1, le=MAX_PER_PAGE)
 
 

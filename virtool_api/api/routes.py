@@ -52,9 +52,10 @@ def validation_details(error: ValidationError) -> dict[str, list[str]]:
 async def read_json(request: web.Request) -> Any:
     if not request.body_exists:
         return None
-    text = await request.text()
+    body = await request.read()
     try:
-        return json.loads(text)
+        # Bytes, not text: a body that is not UTF-8 is malformed JSON (400), not a decoding crash.
+        return json.loads(body)
     except ValueError:
         raise BadRequest("Invalid JSON body") from None
 

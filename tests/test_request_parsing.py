@@ -1,0 +1,45 @@
+"""Bad input gets a clear 4xx JSON error on every route that parses it (cases found by fuzzing the API)."""
+
+from tests.conftest import acquire
+
+
+async def test_a_body_that_is_not_utf8_is_invalid_json_on_the_public_api(public_client, factory):
+    _, headers = await factory.person()
+    response = await public_client.post(
+        "/api/account/keys",
+        data=b"\xff\xfe\x00{",
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert response.status == 400
+    assert await response.json() == {"id": "bad_request", "message": "Invalid JSON body"}
+
+
+async def test_a_body_that_is_not_utf8_is_invalid_json_on_the_job_api(jobs_client, factory, ctx):
+    sample = await factory.sample()
+    job = await factory.create_sample_job(sample)
+    auth = await acquire(jobs_client, job["_id"])
+    response = await jobs_client.patch(
+        f"/api/samples/{sample['_id']}",
+        data=b"\x80\x81",
+        headers={**auth, "Content-Type": "application/json"},
+    )
+    assert response.status == 400
+    assert await response.json() == {"id": "bad_request", "message": "Invalid JSON body"}
+    assert (await ctx.db.samples.find_one({"_id": sample["_id"]}))["ready"] is False
+
+
+async def test_a_page_beyond_any_listing_is_an_invalid_query(public_client, factory):
+    _, headers = await factory.person()
+    for path in ("/api/uploads", "/api/samples", "/api/analyses", "/api/jobs"):
+        response = await public_client.get(f"{path}?page=1293383370793949760751403008", headers=headers)
+        assert response.status == 422, path
+        body = await response.json()
+        assert (body["id"], body["message"]) == ("invalid_query", "Invalid query")
+        assert "page" in body["errors"]
+
+
+async def test_the_last_allowed_page_is_simply_empty(public_client, factory):
+    _, headers = await factory.person()
+    response = await public_client.get("/api/samples?page=1000000", headers=headers)
+    assert response.status == 200
+    assert (await response.json())["documents"] == []
