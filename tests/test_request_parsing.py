@@ -43,3 +43,34 @@ async def test_the_last_allowed_page_is_simply_empty(public_client, factory):
     response = await public_client.get("/api/samples?page=1000000", headers=headers)
     assert response.status == 200
     assert (await response.json())["documents"] == []
+
+
+async def test_a_malformed_multipart_body_is_400_and_leaves_nothing(jobs_client, factory, ctx):
+    sample = await factory.sample()
+    job = await factory.create_sample_job(sample)
+    auth = await acquire(jobs_client, job["_id"])
+    body = (
+        b"--xyz\r\n"
+        b'Content-Disposition: form-data; name="\xf3\xa5\xac\x93\x19\x12"\r\n\r\n'
+        b"\x1f\x8bdata\r\n--xyz--\r\n"
+    )
+    response = await jobs_client.put(
+        f"/api/samples/{sample['_id']}/reads/reads_1.fq.gz",
+        data=body,
+        headers={**auth, "Content-Type": "multipart/form-data; boundary=xyz"},
+    )
+    assert response.status == 400
+    assert await response.json() == {"id": "bad_request", "message": "Malformed multipart body"}
+    assert list(ctx.config.data_path.rglob(".incoming-*")) == []
+    assert not (ctx.config.data_path / "samples" / sample["_id"] / "reads_1.fq.gz").exists()
+
+
+async def test_a_multipart_request_without_a_boundary_is_400(public_client, factory):
+    _, headers = await factory.person()
+    response = await public_client.post(
+        "/api/uploads?name=reads_1.fq.gz&type=reads",
+        data=b"--\r\n",
+        headers={**headers, "Content-Type": "multipart/form-data"},
+    )
+    assert response.status == 400
+    assert (await response.json())["id"] == "bad_request"

@@ -23,6 +23,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aiohttp.http_exceptions import HttpProcessingError
+
 from virtool_api.errors import BadRequest, InsufficientStorage
 
 INCOMING_PREFIX = ".incoming-"
@@ -172,14 +174,20 @@ class FileStore:
 
 
 async def multipart_file_chunks(request, chunk_size: int = 1024 * 1024) -> AsyncIterator[bytes]:  # type: ignore[no-untyped-def]
-    """The bytes of the first file part of a `multipart/form-data` request, streamed."""
+    """The bytes of the first file part of a `multipart/form-data` request, streamed.
+
+    A body that is not valid multipart (bad boundary, malformed part headers) is a 400, never a crash.
+    """
     if not request.content_type.startswith("multipart/"):
         raise BadRequest("Expected a multipart/form-data request")
-    reader = await request.multipart()
-    part = await reader.next()
-    while part is not None and getattr(part, "filename", None) is None and part.name != "file":
+    try:
+        reader = await request.multipart()
         part = await reader.next()
-    if part is None:
-        raise BadRequest("Expected a file part in the multipart request")
-    while chunk := await part.read_chunk(chunk_size):
-        yield chunk
+        while part is not None and getattr(part, "filename", None) is None and part.name != "file":
+            part = await reader.next()
+        if part is None:
+            raise BadRequest("Expected a file part in the multipart request")
+        while chunk := await part.read_chunk(chunk_size):
+            yield chunk
+    except (HttpProcessingError, ValueError) as error:
+        raise BadRequest("Malformed multipart body") from error
