@@ -74,3 +74,22 @@ async def test_a_multipart_request_without_a_boundary_is_400(public_client, fact
     )
     assert response.status == 400
     assert (await response.json())["id"] == "bad_request"
+
+
+async def test_ids_beyond_32_bits_name_nothing(public_client, jobs_client, factory):
+    """SQL row ids are 32-bit: larger numbers are refused before PostgreSQL would reject them."""
+    _, headers = await factory.person()
+    response = await public_client.post(
+        "/api/samples", json={"name": "Too big", "files": [2**40]}, headers=headers
+    )
+    assert response.status == 400
+    assert "files" in (await response.json())["message"]
+
+    analysis = await factory.analysis()
+    job = await factory.analysis_job(analysis)
+    auth = await acquire(jobs_client, job["_id"])
+    for file_id in ("2147483648", "99999999999", "0"):
+        response = await jobs_client.get(f"/api/analyses/{analysis['_id']}/files/{file_id}", headers=auth)
+        assert response.status == 404, file_id
+    response = await public_client.delete("/api/uploads/99999999999", headers=headers)
+    assert response.status == 404

@@ -12,10 +12,14 @@ def random_id(length: int = 8) -> str:
     return "".join(secrets.choice(ID_ALPHABET) for _ in range(length))
 
 
+MAX_RECORD_ID = 2**31 - 1
+"""SQL row ids are 32-bit integers (PostgreSQL `integer`); a larger number can name no row."""
+
+
 def record_id(text: str) -> int | None:
     """A SQL row id from a URL segment, or None when it cannot be one: ASCII digits only (`str.isdigit` alone
     also accepts superscripts and full-width digits)."""
-    if text.isascii() and text.isdigit() and len(text) <= 18:
+    if text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) <= MAX_RECORD_ID:
         return int(text)
     return None
 

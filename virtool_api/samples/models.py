@@ -15,6 +15,7 @@ from pydantic import (
 from virtool_api.errors import BadRequest
 from virtool_api.models import FileFormat, IdNameRef, IdRef, StrictModel, Timestamp, UserRef
 from virtool_api.pagination import PageQuery
+from virtool_api.utils import MAX_RECORD_ID
 
 
 class LibraryType(StrEnum):
@@ -234,7 +235,7 @@ class CreateSampleRequest(StrictModel):
     project: ProjectId | None = None
     tags: list[TagId] = Field(default_factory=list)
     visibility: Visibility = Visibility.PRIVATE
-    files: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=2)
+    files: list[Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]] = Field(min_length=1, max_length=2)
 
 
 class UpdateSampleRequest(StrictModel):
