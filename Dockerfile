@@ -14,10 +14,10 @@ RUN python -m venv /opt/venv
 
 WORKDIR /src
 # Dependencies first, so code changes reuse this layer: install what pyproject.toml lists, not the project.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' \
         > requirements.txt \
-    && /opt/venv/bin/pip install -r requirements.txt
+    && /opt/venv/bin/pip install -r requirements.txt -c constraints.txt
 
 # The project as a wheel: hatchling force-includes migrations/ as virtool_api/migrations.
 COPY virtool_api ./virtool_api
