@@ -2,7 +2,7 @@
 
 import secrets
 import string
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -24,10 +24,22 @@ def record_id(text: str) -> int | None:
     return None
 
 
+_last_now = datetime.min.replace(tzinfo=UTC)
+
+
 def utc_now() -> datetime:
-    """Now, in UTC, truncated to milliseconds: the precision MongoDB keeps, so we return what we store."""
+    """Now, in UTC, truncated to milliseconds: the precision MongoDB keeps, so we return what we store.
+
+    Strictly increasing within a process (a millisecond later than the previous call when the clock has not
+    moved on), so documents created one after another sort newest-first in the order they were made.
+    """
+    global _last_now
     now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    if now <= _last_now:
+        now = _last_now + timedelta(milliseconds=1)
+    _last_now = now
+    return now
 
 
 def as_utc(value: datetime) -> datetime:

@@ -272,7 +272,7 @@ async def _analysis_page(
     found = {**visible, **filters}
     documents = (
         await ctx.db.analyses.find(found, {"results": 0})
-        .sort("created_at", -1)
+        .sort([("created_at", -1), ("_id", -1)])
         .skip(skip(page, per_page))
         .limit(per_page)
         .to_list(None)

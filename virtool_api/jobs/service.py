@@ -234,7 +234,7 @@ async def find_jobs(
     }
     documents = (
         await ctx.db.jobs.find(found, {"key": 0, "status": 0})
-        .sort("created_at", -1)
+        .sort([("created_at", -1), ("_id", -1)])
         .skip(skip(page, per_page))
         .limit(per_page)
         .to_list(None)

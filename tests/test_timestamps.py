@@ -1,0 +1,21 @@
+"""Timestamps: the spec's ISO 8601 style, MongoDB's precision, and creation order preserved."""
+
+from datetime import UTC, datetime
+from itertools import pairwise
+
+from virtool_api.utils import as_utc, iso_timestamp, utc_now
+
+
+def test_timestamps_look_like_the_spec():
+    assert iso_timestamp(datetime(2018, 2, 7, 0, 25, 53, 786000, tzinfo=UTC)) == "2018-02-07T00:25:53.786000Z"
+    assert iso_timestamp(datetime(2018, 2, 7, 0, 25, 53)) == "2018-02-07T00:25:53.000000Z"
+
+
+def test_naive_datetimes_from_the_stores_are_utc():
+    assert as_utc(datetime(2018, 2, 7, 1, 2, 3)) == datetime(2018, 2, 7, 1, 2, 3, tzinfo=UTC)
+
+
+def test_now_keeps_milliseconds_and_strictly_increases():
+    stamps = [utc_now() for _ in range(200)]
+    assert all(stamp.microsecond % 1000 == 0 for stamp in stamps)
+    assert all(earlier < later for earlier, later in pairwise(stamps))
