@@ -127,7 +127,7 @@ async def _mongodb_problem(url: str, seconds: float) -> str | None:
     from virtool_api.observability import mask_url
 
     try:
-        client = pymongo.AsyncMongoClient(url, serverSelectionTimeoutMS=int(seconds * 1000))
+        client: Any = pymongo.AsyncMongoClient(url, serverSelectionTimeoutMS=int(seconds * 1000))
     except Exception as error:
         return f"invalid MongoDB URL {mask_url(url)}: {_short_reason(error)}"
     try:

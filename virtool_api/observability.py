@@ -279,7 +279,7 @@ def _observe_when_sent(request: web.Request, response: web.FileResponse, start: 
         finally:
             _observe(request, status, start, response)
 
-    response.prepare = prepare_then_observe  # type: ignore[method-assign]
+    response.prepare = prepare_then_observe  # type: ignore[method-assign,assignment]
 
 
 @web.middleware

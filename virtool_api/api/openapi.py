@@ -53,8 +53,8 @@ SECURITY_SCHEMES = {
         "description": "`job-{id}:{key}`, with the key returned once when the job is acquired.",
     },
 }
-PUBLIC_SECURITY = [{"apiKey": []}, {"basic": []}]
-JOB_SECURITY = [{"jobBasic": []}]
+PUBLIC_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}, {"basic": []}]
+JOB_SECURITY: list[dict[str, list[str]]] = [{"jobBasic": []}]
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,8 @@ async def attach_blasts(ctx: Context, analysis: dict[str, Any]) -> dict[str, Any
     blasts = await blasts_by_sequence(ctx, analysis["id"] if "id" in analysis else analysis["_id"])
     for hit in hits:
         if isinstance(hit, dict):
-            record = blasts.get(hit.get("index"))
+            index = hit.get("index")
+            record = blasts.get(index) if isinstance(index, int) else None
             hit["blast"] = record.model_dump(mode="json") if record else None
     return analysis
 

@@ -107,11 +107,11 @@ class Reference(BaseModel):
 
 
 def project_reference(project_id: str | None) -> Reference | None:
-    return None if project_id is None else Reference(ref=f"/api/projects/{project_id}")
+    return None if project_id is None else Reference.model_validate({"$ref": f"/api/projects/{project_id}"})
 
 
 def tag_reference(tag_id: str) -> Reference:
-    return Reference(ref=f"/api/tags/{tag_id}")
+    return Reference.model_validate({"$ref": f"/api/tags/{tag_id}"})
 
 
 class SampleSummary(BaseModel):
@@ -211,7 +211,7 @@ def _reference_id(collection: str) -> Any:
 
 
 ProjectId = Annotated[ResourceId | StrictReference, AfterValidator(_reference_id("projects"))]
-"""A project given by id or by `{"$ref": "/api/projects/{id}"}`; validates to the id."""
+"""A project given by id or by `{"$ref": "/api/projects/{id}"}`; validates to the id (a `str`)."""
 
 TagId = Annotated[ResourceId | StrictReference, AfterValidator(_reference_id("tags"))]
 """A tag given by id or by `{"$ref": "/api/tags/{id}"}`; validates to the id."""

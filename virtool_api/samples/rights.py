@@ -47,7 +47,7 @@ def sample_rights(
         owner
         or bool(sample.get("all_write"))
         or (in_group and bool(sample.get("group_write")))
-        or (in_project and bool(membership.get("can_edit_metadata")))
+        or (membership is not None and bool(membership.get("can_edit_metadata")))
     )
     read = (
         write

@@ -5,7 +5,7 @@ artifacts; who may do what with them (decided by `samples/rights.py`, asked here
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -505,10 +505,12 @@ async def create_sample_for_user(ctx: Context, user: dict[str, Any], request: Cr
     """
     if len(set(request.files)) != len(request.files):
         raise BadRequest(FILES_MUST_DIFFER)
-    labels, subtractions, tags = _unique(request.labels), _unique(request.subtractions), _unique(request.tags)
+    # `ProjectId`/`TagId` validate to plain id strings.
+    tags = _unique(cast(list[str], request.tags))
+    labels, subtractions = _unique(request.labels), _unique(request.subtractions)
     await _require_existing(ctx, labels=labels, subtractions=subtractions, tags=tags, group=request.group)
     if request.project is not None:
-        await _require_project_admits(ctx, user, request.project)
+        await _require_project_admits(ctx, user, cast(str, request.project))
     await require_sharing_allowed(ctx, user["_id"], request.visibility.value)
 
     owner = user_ref(user)

@@ -21,7 +21,7 @@ DEFAULT_DATABASE = "virtool"
 def connect(mongodb_url: str | None, data_path: Path) -> tuple[Any, Any]:
     """Return `(client, database)`; the embedded store lives in `{data_path}/db/`."""
     if mongodb_url:
-        client = pymongo.AsyncMongoClient(mongodb_url, serverSelectionTimeoutMS=5000)
+        client: Any = pymongo.AsyncMongoClient(mongodb_url, serverSelectionTimeoutMS=5000)
         name = parse_uri(mongodb_url).get("database") or DEFAULT_DATABASE
         return client, client[name]
 

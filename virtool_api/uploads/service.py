@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select, update
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs import rights as job_rights
+from virtool_api.models import UserRef
 from virtool_api.pagination import page_count, skip
 from virtool_api.storage.files import check_file_name
 from virtool_api.storage.placement import record_then_place
@@ -43,7 +44,7 @@ def _render(row: Upload, users: dict[str, dict[str, str]]) -> UploadModel:
         name_on_disk=row.name_on_disk,
         size=row.size,
         type=row.type,
-        user=users[row.user],
+        user=UserRef.model_validate(users[row.user]),
         reserved=row.reserved,
         removed=row.removed,
         ready=row.uploaded_at is not None,
