@@ -24,6 +24,9 @@ from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.sql import sqlalchemy_url
 from virtool_api.utils import random_id, utc_now
 
+pytest_plugins = ["tests.real_server"]
+"""Fixtures that run a real server process (`seeded`, `jobs_server`)."""
+
 POSTGRES_URL = os.environ.get("VIRTOOL_TEST_POSTGRES_URL") or None
 MONGODB_URL = os.environ.get("VIRTOOL_TEST_MONGODB_URL") or None
 

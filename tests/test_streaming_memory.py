@@ -6,32 +6,17 @@ The analysis and its job are created through the service layer before the server
 document store is a file under the data path; the job is acquired over HTTP like a runner would.
 """
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import aiohttp
-import pytest
 from aiohttp.payload import AsyncIterablePayload
 
-from tests.conftest import Factory, acquire
-from virtool_api.config import Config
-from virtool_api.context import create_context
+from tests.conftest import acquire
 
 MIB = 1024 * 1024
 UPLOAD_SIZE = 2 * 1024 * MIB
 RSS_GROWTH_LIMIT = 50 * MIB
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _peak_rss(pid: int) -> int:
@@ -40,11 +25,6 @@ def _peak_rss(pid: int) -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024
     raise AssertionError("no VmHWM in /proc status")
-
-
-def _serve_command() -> list[str]:
-    script = Path(sys.executable).parent / "virtool-api"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "virtool_api"]
 
 
 async def _generated_chunks(size: int) -> AsyncIterator[bytes]:
@@ -63,55 +43,6 @@ def _multipart_file(size: int, filename: str) -> aiohttp.MultipartWriter:
     payload.set_content_disposition("form-data", name="file", filename=filename)
     writer.append_payload(payload)
     return writer
-
-
-@pytest.fixture
-async def seeded(tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
-    data_path = tmp_path / "data"
-    ctx = await create_context(Config(data_path=data_path))
-    try:
-        factory = Factory(ctx)
-        analysis = await factory.analysis()
-        job = await factory.analysis_job(analysis)
-    finally:
-        await ctx.close()
-    yield {"data_path": data_path, "analysis_id": analysis["_id"], "job_id": job["_id"]}
-    # pytest keeps recent temporary directories: do not leave gigabytes behind in them.
-    shutil.rmtree(data_path, ignore_errors=True)
-
-
-@pytest.fixture
-def jobs_server(seeded: dict[str, Any]) -> Iterator[tuple[subprocess.Popen, str]]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            *_serve_command(),
-            "--log-level=warning",
-            "serve",
-            "--only=jobs",
-            "--host=127.0.0.1",
-            f"--jobs-port={port}",
-            f"--data-path={seeded['data_path']}",
-        ]
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, f"server exited with {process.returncode}"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "server did not start within 30 s"
-                time.sleep(0.1)
-        yield process, f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 async def test_2_gib_upload_is_stored_whole_without_growing_server_memory(seeded, jobs_server):

@@ -1,0 +1,82 @@
+"""A real server process, for what only a real process shows: its memory, its signals, its shutdown.
+
+`seeded` creates an analysis and its job through the service layer in a temporary data path before the server
+starts (the embedded document store is a file under the data path); `jobs_server` runs `virtool-api serve
+--only jobs` on it. Both use the embedded stores also when the suite runs against real databases: what these
+tests measure does not depend on the stores.
+"""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Factory
+from virtool_api.config import Config
+from virtool_api.context import create_context
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve_command() -> list[str]:
+    script = Path(sys.executable).parent / "virtool-api"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "virtool_api"]
+
+
+@pytest.fixture
+async def seeded(tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
+    data_path = tmp_path / "data"
+    ctx = await create_context(Config(data_path=data_path))
+    try:
+        factory = Factory(ctx)
+        analysis = await factory.analysis()
+        job = await factory.analysis_job(analysis)
+    finally:
+        await ctx.close()
+    yield {"data_path": data_path, "analysis_id": analysis["_id"], "job_id": job["_id"]}
+    # pytest keeps recent temporary directories: do not leave gigabytes behind in them.
+    shutil.rmtree(data_path, ignore_errors=True)
+
+
+@pytest.fixture
+def jobs_server(seeded: dict[str, Any]) -> Iterator[tuple[subprocess.Popen, str]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            *serve_command(),
+            "--log-level=warning",
+            "serve",
+            "--only=jobs",
+            "--host=127.0.0.1",
+            f"--jobs-port={port}",
+            f"--data-path={seeded['data_path']}",
+        ]
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, f"server exited with {process.returncode}"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "server did not start within 30 s"
+                time.sleep(0.1)
+        yield process, f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
