@@ -10,6 +10,7 @@ from aiohttp import web
 from virtool_api.analyses import job_api as analyses_job_api
 from virtool_api.analyses import public_api as analyses_public_api
 from virtool_api.api import openapi
+from virtool_api.api.in_flight import IN_FLIGHT, InFlight
 from virtool_api.api.keys import CONTEXT
 from virtool_api.api.middleware import error_middleware
 from virtool_api.auth import job_auth_middleware, user_auth_middleware
@@ -36,8 +37,12 @@ logger = logging.getLogger(__name__)
 
 def _application(ctx: Context, middlewares: list) -> web.Application:
     # client_max_size bounds JSON bodies only: file routes stream their multipart bodies and are unbounded.
-    app = web.Application(middlewares=middlewares, client_max_size=ctx.config.max_json_size)
+    in_flight = InFlight()
+    app = web.Application(
+        middlewares=[in_flight.middleware, *middlewares], client_max_size=ctx.config.max_json_size
+    )
     app[CONTEXT] = ctx
+    app[IN_FLIGHT] = in_flight
     health_routes.register(app)
     return app
 

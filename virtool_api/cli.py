@@ -124,6 +124,15 @@ def refuse_to_start(problem: str | None) -> None:
     "while it is behind (run `virtool-api migrate` once before starting several processes).",
 )
 @click.option(
+    "--shutdown-timeout",
+    envvar="VIRTOOL_SHUTDOWN_TIMEOUT",
+    type=float,
+    default=Config.shutdown_timeout,
+    show_default=True,
+    show_envvar=True,
+    help="Seconds a stopping server (SIGTERM, SIGINT) lets in-flight requests, uploads included, finish.",
+)
+@click.option(
     "--blast-backend",
     envvar="VIRTOOL_BLAST_BACKEND",
     type=click.Choice(["ncbi", "local"]),
@@ -166,6 +175,7 @@ def serve(
     only: str | None,
     max_json_size: int,
     migrate_schema: bool,
+    shutdown_timeout: float,
     blast_backend: str,
     blast_ncbi_url: str,
     blast_database: str | None,
@@ -182,6 +192,7 @@ def serve(
         port=port,
         jobs_port=jobs_port,
         max_json_size=max_json_size,
+        shutdown_timeout=shutdown_timeout,
         blast_backend=blast_backend,
         blast_ncbi_url=blast_ncbi_url,
         blast_database=blast_database,
@@ -202,6 +213,7 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
         logger.info(line)
     ctx = await create_context(config, migrate_schema=migrate_schema)
     runners: list[web.AppRunner] = []
+    sites: list[web.TCPSite] = []
     try:
         if first_key := await _first_administrator(ctx):
             click.echo(first_key)
@@ -211,10 +223,12 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
         if only in (None, "jobs"):
             apps.append(("job API", create_jobs_app(ctx), config.jobs_port))
         for label, app, port in apps:
-            runner = web.AppRunner(app, access_log=None, shutdown_timeout=30)
+            runner = web.AppRunner(app, access_log=None, shutdown_timeout=config.shutdown_timeout)
             await runner.setup()
             runners.append(runner)
-            await web.TCPSite(runner, config.host, port).start()
+            site = web.TCPSite(runner, config.host, port)
+            await site.start()
+            sites.append(site)
             logger.info(
                 "%s on http://%s:%d/api (health /api/health, readiness /api/ready, metrics %s)",
                 label,
@@ -228,12 +242,29 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         await stop.wait()
-        logger.info("shutting down: finishing in-flight requests")
+        await _drain(sites, [app for _, app, _ in apps], config.shutdown_timeout)
     finally:
-        # AppRunner.cleanup stops accepting, waits for in-flight handlers, then closes connections.
+        # AppRunner.cleanup closes the (now idle) connections and runs the apps' cleanup.
         for runner in runners:
             await runner.cleanup()
         await ctx.close()
+
+
+async def _drain(sites: list[web.TCPSite], apps: list[web.Application], grace: float) -> None:
+    """Stop listening, then let the requests being handled finish, uploads included (see api/in_flight.py)."""
+    from virtool_api.api.in_flight import IN_FLIGHT
+
+    for site in sites:
+        await site.stop()
+    busy = sum(app[IN_FLIGHT].count for app in apps)
+    logger.info("shutting down: no new connections; finishing %d in-flight requests", busy)
+    try:
+        async with asyncio.timeout(grace):
+            for app in apps:
+                await app[IN_FLIGHT].wait_idle()
+    except TimeoutError:
+        still = sum(app[IN_FLIGHT].count for app in apps)
+        logger.warning("%d requests still running after %.0f s: stopping them", still, grace)
 
 
 @main.command()

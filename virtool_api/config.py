@@ -18,6 +18,8 @@ class Config:
     job_ping_timeout: float = 300.0
     """A preparing or running job not pinged for this many seconds moves to `timeout`."""
     timeout_check_interval: float = 30.0
+    shutdown_timeout: float = 60.0
+    """How long a stopping server lets requests in flight (uploads included) finish."""
     fsync: bool = True
     """Flush uploaded files to disk before they are renamed into place and recorded as complete."""
 
