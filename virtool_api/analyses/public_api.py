@@ -11,7 +11,7 @@ from virtool_api.analyses.models import (
 )
 from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, USER
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.routes import ApiRoutes, created
 
 routes = ApiRoutes("analyses")
 
@@ -80,9 +80,7 @@ async def create(request: web.Request, body: CreateAnalysisRequest) -> web.Respo
         body.ref_id,
         body.subtractions,
     )
-    return web.json_response(
-        analysis.model_dump(mode="json"), status=201, headers={"Location": f"/api/analyses/{analysis.id}"}
-    )
+    return created(analysis, f"/api/analyses/{analysis.id}")
 
 
 @routes.get(

@@ -70,6 +70,13 @@ def render(result: Any, status: int) -> web.StreamResponse:
     return web.json_response(result, status=status)
 
 
+def created(model: BaseModel, location: str) -> web.Response:
+    """201 with the new resource and, in `Location`, where it lives."""
+    return web.json_response(
+        model.model_dump(mode="json", by_alias=True), status=201, headers={"Location": location}
+    )
+
+
 class ApiRoutes:
     def __init__(self, tag: str) -> None:
         self.tag = tag

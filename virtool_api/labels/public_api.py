@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.labels import service
 from virtool_api.labels.models import CreateLabelRequest, Label, UpdateLabelRequest
 
@@ -30,9 +30,7 @@ async def find(request: web.Request) -> list[dict]:
 async def create(request: web.Request, body: CreateLabelRequest) -> web.Response:
     """Create a label (administrators only)."""
     label = await service.create_label(request.app[CONTEXT], request[USER], body)
-    return web.json_response(
-        label.model_dump(mode="json"), status=201, headers={"Location": f"/api/labels/{label.id}"}
-    )
+    return created(label, f"/api/labels/{label.id}")
 
 
 @routes.patch(

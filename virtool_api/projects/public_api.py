@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.projects import service
 from virtool_api.projects.models import CreateProjectRequest, Project, UpdateProjectRequest
 
@@ -34,11 +34,7 @@ async def find(request: web.Request) -> list[dict]:
 async def create(request: web.Request, body: CreateProjectRequest) -> web.Response:
     """Create a project; the caller becomes its owner and a member with every permission."""
     project = await service.create_project(request.app[CONTEXT], request[USER], body)
-    return web.json_response(
-        project.model_dump(mode="json", by_alias=True),
-        status=201,
-        headers={"Location": f"/api/projects/{project.id}"},
-    )
+    return created(project, f"/api/projects/{project.id}")
 
 
 @routes.get("/projects/{project_id}", response=Project, errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND))

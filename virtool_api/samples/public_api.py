@@ -5,7 +5,7 @@ service.
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.samples import service
 from virtool_api.samples.models import (
     CreateSampleRequest,
@@ -67,11 +67,7 @@ async def find(request: web.Request, query: SampleSearchQuery) -> SampleSearchRe
 async def create(request: web.Request, body: CreateSampleRequest) -> web.Response:
     """Create a sample from 1-2 uploads; a `create_sample` job imports them."""
     sample = await service.create_sample_for_user(request.app[CONTEXT], request[USER], body)
-    return web.json_response(
-        sample.model_dump(mode="json", by_alias=True),
-        status=201,
-        headers={"Location": f"/api/samples/{sample.id}"},
-    )
+    return created(sample, f"/api/samples/{sample.id}")
 
 
 @routes.get("/samples/{sample_id}", response=Sample, errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND))

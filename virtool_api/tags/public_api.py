@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.tags import service
 from virtool_api.tags.models import CreateTagRequest, Tag
 
@@ -29,9 +29,7 @@ async def find(request: web.Request) -> list[dict]:
 async def create(request: web.Request, body: CreateTagRequest) -> web.Response:
     """Create a tag."""
     tag = await service.create_tag(request.app[CONTEXT], request[USER], body.name)
-    return web.json_response(
-        tag.model_dump(mode="json", by_alias=True), status=201, headers={"Location": f"/api/tags/{tag.id}"}
-    )
+    return created(tag, f"/api/tags/{tag.id}")
 
 
 @routes.get("/tags/{tag_id}", response=Tag, errors=(UNAUTHORIZED, (404, "Not found")))

@@ -4,7 +4,7 @@ from aiohttp import web
 
 from virtool_api.api.files import multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, USER
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.errors import NotFound
 from virtool_api.uploads import service
 from virtool_api.uploads.models import Upload, UploadQuery, UploadSearchQuery, UploadSearchResult
@@ -30,12 +30,10 @@ routes = ApiRoutes("uploads")
 )
 async def upload(request: web.Request, query: UploadQuery) -> web.Response:
     """Upload a file (multipart field `file`); reads must be gzip-compressed."""
-    created = await service.create_upload(
+    new_upload = await service.create_upload(
         request.app[CONTEXT], request[USER], query.name, query.type, multipart_file_chunks(request)
     )
-    return web.json_response(
-        created.model_dump(mode="json"), status=201, headers={"Location": f"/api/uploads/{created.id}"}
-    )
+    return created(new_upload, f"/api/uploads/{new_upload.id}")
 
 
 @routes.get(

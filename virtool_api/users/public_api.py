@@ -3,10 +3,9 @@
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel
 
 from virtool_api.api.keys import CONTEXT, USER
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.users import groups, keys, service
 from virtool_api.users.models import (
     ApiKey,
@@ -29,11 +28,6 @@ UNAUTHORIZED = (401, "Requires authorization")
 FORBIDDEN = (403, "Insufficient rights")
 NOT_FOUND = (404, "Not found")
 INVALID = (422, "Invalid input")
-
-
-def created(model: BaseModel, location: str) -> web.Response:
-    """201 with the new resource and where it lives."""
-    return web.json_response(model.model_dump(mode="json"), status=201, headers={"Location": location})
 
 
 def _models(items: list[Any]) -> list[dict[str, Any]]:
