@@ -57,10 +57,3 @@ async def remove_label(ctx: Context, user: dict[str, Any], label_id: str) -> Non
     if result.deleted_count == 0:
         raise NotFound()
     await ctx.db.samples.update_many({"labels": label_id}, {"$pull": {"labels": label_id}})
-
-
-async def missing_labels(ctx: Context, label_ids: list[str]) -> list[str]:
-    """Those of `label_ids` that name no label."""
-    documents = await ctx.db.labels.find({"_id": {"$in": label_ids}}, {"_id": 1}).to_list(None)
-    found = {document["_id"] for document in documents}
-    return [label_id for label_id in label_ids if label_id not in found]

@@ -16,7 +16,6 @@ from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFoun
 from virtool_api.jobs import rights
 from virtool_api.jobs.models import JobState
 from virtool_api.jobs.service import create_job
-from virtool_api.labels.service import missing_labels
 from virtool_api.pagination import page_count, skip
 from virtool_api.projects.service import find_project, require_add_files
 from virtool_api.samples.access import find_sample, listing_query, readable_sample, writable_sample
@@ -44,9 +43,8 @@ from virtool_api.samples.rights import (
 from virtool_api.samples.tables import SampleArtifact, SampleReads
 from virtool_api.settings.service import get_settings
 from virtool_api.storage.files import check_file_name
-from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.storage.mongo import insert_with_random_id, missing_ids
 from virtool_api.storage.placement import record_then_place
-from virtool_api.tags.service import missing_tags
 from virtool_api.uploads.service import release_uploads, reserve_uploads
 from virtool_api.users.rights import require_owner_or_administrator
 from virtool_api.users.service import user_ref
@@ -461,14 +459,11 @@ async def _require_existing(
     group: str | None = None,
 ) -> None:
     """400 naming what does not exist, for each kind of id a sample refers to."""
-    if labels and (missing := await missing_labels(ctx, labels)):
+    if labels and (missing := await missing_ids(ctx.db.labels, labels)):
         raise BadRequest(f"Labels do not exist: {', '.join(missing)}")
-    if subtractions:
-        found = await ctx.db.subtractions.find({"_id": {"$in": subtractions}}, {"_id": 1}).to_list(None)
-        known = {document["_id"] for document in found}
-        if missing := [subtraction for subtraction in subtractions if subtraction not in known]:
-            raise BadRequest(f"Subtractions do not exist: {', '.join(missing)}")
-    if tags and (missing := await missing_tags(ctx, tags)):
+    if subtractions and (missing := await missing_ids(ctx.db.subtractions, subtractions)):
+        raise BadRequest(f"Subtractions do not exist: {', '.join(missing)}")
+    if tags and (missing := await missing_ids(ctx.db.tags, tags)):
         raise BadRequest(f"Tags do not exist: {', '.join(missing)}")
     if group is not None and await ctx.db.groups.find_one({"_id": group}, {"_id": 1}) is None:
         raise BadRequest(GROUP_DOES_NOT_EXIST)

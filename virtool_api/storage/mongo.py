@@ -57,6 +57,14 @@ def _is_id_collision(error: DuplicateKeyError) -> bool:
     return str(error).startswith("_id:") or "index: _id_ " in str(error)
 
 
+async def missing_ids(collection: Any, ids: list[str]) -> list[str]:
+    """Those of `ids` that name no document of `collection`, in the order given."""
+    found = {
+        document["_id"] for document in await collection.find({"_id": {"$in": ids}}, {"_id": 1}).to_list(None)
+    }
+    return [value for value in ids if value not in found]
+
+
 async def insert_with_random_id(collection: Any, document: dict[str, Any]) -> dict[str, Any]:
     """Insert under a fresh short id, retrying on the (rare) collision of ids only."""
     for _ in range(10):

@@ -49,9 +49,3 @@ async def remove_tag(ctx: Context, user: dict[str, Any], tag_id: str) -> None:
     require_owner_or_administrator(user, document)
     await ctx.db.tags.delete_one({"_id": tag_id})
     await ctx.db.samples.update_many({"tags": tag_id}, {"$pull": {"tags": tag_id}})
-
-
-async def missing_tags(ctx: Context, tag_ids: list[str]) -> list[str]:
-    """Those of `tag_ids` that name no tag."""
-    found = {d["_id"] for d in await ctx.db.tags.find({"_id": {"$in": tag_ids}}, {"_id": 1}).to_list(None)}
-    return [tag_id for tag_id in tag_ids if tag_id not in found]

@@ -73,11 +73,3 @@ async def delete_group(ctx: Context, user: dict[str, Any], group_id: str) -> Non
         raise NotFound()
     await ctx.db.users.update_many({"groups": group_id}, {"$pull": {"groups": group_id}})
     await ctx.db.samples.update_many({"group": group_id}, {"$set": {"group": None}})
-
-
-async def missing_groups(ctx: Context, group_ids: list[str]) -> list[str]:
-    """The ids among `group_ids` that name no group."""
-    found = {
-        document["_id"] async for document in ctx.db.groups.find({"_id": {"$in": group_ids}}, {"_id": 1})
-    }
-    return [group_id for group_id in group_ids if group_id not in found]

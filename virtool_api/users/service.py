@@ -12,8 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, NotFound
-from virtool_api.storage.mongo import insert_with_random_id
-from virtool_api.users.groups import missing_groups
+from virtool_api.storage.mongo import insert_with_random_id, missing_ids
 from virtool_api.users.keys import create_api_key, revoke_user_keys
 from virtool_api.users.models import CreatedUser, CreateUserRequest, UpdateUserRequest, User
 from virtool_api.users.rights import require_administrator
@@ -95,7 +94,7 @@ async def get_user(ctx: Context, caller: dict[str, Any], user_id: str) -> User:
 async def _checked_groups(ctx: Context, group_ids: list[str]) -> list[str]:
     """`group_ids` without repeats, or 400 when one names no group."""
     unique = list(dict.fromkeys(group_ids))
-    if await missing_groups(ctx, unique):
+    if await missing_ids(ctx.db.groups, unique):
         raise BadRequest(GROUP_DOES_NOT_EXIST)
     return unique
 
