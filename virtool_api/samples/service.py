@@ -187,7 +187,7 @@ async def render_sample(ctx: Context, document: dict[str, Any]) -> Sample:
                 select(SampleArtifact).where(SampleArtifact.sample == sample_id).order_by(SampleArtifact.id)
             )
         ).all()
-    labels = await ctx.db.labels.find({"_id": {"$in": document.get("labels", [])}}).to_list(None)
+    labels = await _labels_by_id(ctx, [document])
     subtractions = await ctx.db.subtractions.find(
         {"_id": {"$in": document.get("subtractions", [])}}, {"name": 1}
     ).to_list(None)
@@ -195,7 +195,7 @@ async def render_sample(ctx: Context, document: dict[str, Any]) -> Sample:
         {
             **document,
             **_one_codex_fields(document),
-            "labels": [{**label, "id": label["_id"]} for label in labels],
+            "labels": _labels_of(document, labels),
             "subtractions": [{"id": s["_id"], "name": s["name"]} for s in subtractions],
             "reads": [_reads_file(row) for row in reads],
             "artifacts": [_artifact_file(row) for row in artifacts],
@@ -408,6 +408,11 @@ async def _labels_by_id(ctx: Context, documents: list[dict[str, Any]]) -> dict[s
     return {label["_id"]: {**label, "id": label["_id"]} for label in labels}
 
 
+def _labels_of(document: dict[str, Any], labels: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sample's labels, in its order; a label deleted meanwhile is left out."""
+    return [labels[label_id] for label_id in document.get("labels", []) if label_id in labels]
+
+
 async def find_samples(ctx: Context, user: dict[str, Any], query: SampleSearchQuery) -> SampleSearchResult:
     """A page of the samples the caller may see, newest first; both counts are after the rights filter."""
     readable = await listing_query(ctx, user)
@@ -429,7 +434,7 @@ async def find_samples(ctx: Context, user: dict[str, Any], query: SampleSearchQu
                 {
                     **document,
                     **_one_codex_fields(document),
-                    "labels": [labels[i] for i in document.get("labels", []) if i in labels],
+                    "labels": _labels_of(document, labels),
                 }
             )
             for document in documents
