@@ -144,12 +144,13 @@ def multipart_body(size: int, filename: str) -> aiohttp.MultipartWriter:
 
 
 async def seed(data_path: Path, size: int) -> dict[str, str]:
-    from virtool_api.analyses.service import create_analysis
+    from virtool_api.analyses.documents import create_analysis
     from virtool_api.config import Config
     from virtool_api.context import create_context
     from virtool_api.dev import DEMO_QUALITY
     from virtool_api.jobs.service import create_job
-    from virtool_api.samples.service import create_sample, store_reads
+    from virtool_api.samples.documents import create_sample
+    from virtool_api.samples.files import store_reads
     from virtool_api.storage.mongo import insert_with_random_id
     from virtool_api.utils import utc_now
 

@@ -18,7 +18,7 @@ from virtool_api.app import create_jobs_app, create_public_app
 from virtool_api.config import Config
 from virtool_api.context import Context, create_context
 from virtool_api.jobs.service import create_job
-from virtool_api.samples.service import create_sample
+from virtool_api.samples.documents import create_sample
 from virtool_api.storage import migrate
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.sql import sqlalchemy_url
@@ -156,7 +156,7 @@ class Factory:
         return job
 
     async def analysis(self, sample: dict[str, Any] | None = None, workflow: str = "pathoscope_bowtie"):  # type: ignore[no-untyped-def]
-        from virtool_api.analyses.service import create_analysis
+        from virtool_api.analyses.documents import create_analysis
 
         sample = sample or await self.sample(ready=True)
         reference = await insert_with_random_id(

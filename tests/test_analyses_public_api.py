@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.conftest import acquire, multipart_file
 from virtool_api.analyses.tables import AnalysisFile
-from virtool_api.samples.service import create_sample
+from virtool_api.samples.documents import create_sample
 from virtool_api.users.service import user_ref
 from virtool_api.utils import random_id
 

@@ -15,11 +15,11 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
+from virtool_api.analyses.blasts import blasts_by_sequence
+from virtool_api.analyses.tables import NuvsBlast
 from virtool_api.app import create_public_app
 from virtool_api.blast.backends import BlastFailed, NcbiBlast, parse_qblast_info
-from virtool_api.blast.records import blasts_by_sequence
 from virtool_api.blast.service import BlastRunner
-from virtool_api.blast.tables import NuvsBlast
 from virtool_api.context import create_context
 from virtool_api.users.service import user_ref
 from virtool_api.utils import utc_now
@@ -421,7 +421,7 @@ async def test_repeat_put_replaces_the_blast(public_client, factory, ctx, fake_n
 
 
 async def test_delete_analysis_removes_its_blasts(factory, ctx, fake_ncbi):
-    from virtool_api.analyses.service import purge_analysis_files
+    from virtool_api.analyses.files import purge_analysis_files
     from virtool_api.blast.service import start_blast
 
     owner, _ = await factory.person()

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import QUALITY, acquire
 from virtool_api.jobs.service import create_job
-from virtool_api.samples.service import create_sample
+from virtool_api.samples.documents import create_sample
 from virtool_api.users.service import user_ref
 from virtool_api.utils import random_id
 

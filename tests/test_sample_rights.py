@@ -7,8 +7,9 @@ samples, which listings show only to those who may read them for another reason.
 
 import itertools
 
+from virtool_api.projects.membership import project_membership
 from virtool_api.projects.service import member_project_ids
-from virtool_api.samples.rights import project_membership, readable_query, sample_rights
+from virtool_api.samples.rights import readable_query, sample_rights
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
 

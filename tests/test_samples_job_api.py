@@ -1158,7 +1158,7 @@ async def test_reads_arriving_for_a_sample_removed_just_before_keep_nothing(jobs
     """The removal can finish between the upload's existence check and its first byte on disk: the upload
     must notice its owner is gone after placing the file, and take the file and record back."""
     from virtool_api.errors import NotFound
-    from virtool_api.samples.service import store_reads
+    from virtool_api.samples.files import store_reads
 
     sample, _, auth = await created_sample_job(factory, jobs_client)
     removal = await jobs_client.delete(f"/api/samples/{sample['_id']}", headers=auth)

@@ -36,7 +36,7 @@ async def create(client, headers: dict[str, str], **fields: Any):
 
 async def stored_sample(ctx, factory, owner: dict[str, Any], **fields: Any) -> dict[str, Any]:
     """A finalized sample of `owner`, private, readable by no one else unless `fields` say so."""
-    from virtool_api.samples.service import create_sample
+    from virtool_api.samples.documents import create_sample
 
     defaults = {
         "ready": True,
@@ -794,7 +794,7 @@ async def test_update_rights_invalid(ctx, factory, public_client):
 async def test_remove_sample_with_analyses_files_and_records(ctx, factory, public_client, jobs_client):
     owner, headers = await factory.person()
     sample = await stored_sample(ctx, factory, owner)
-    from virtool_api.samples.service import store_reads
+    from virtool_api.samples.files import store_reads
 
     async def chunks():
         yield FASTQ_GZ

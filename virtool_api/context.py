@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from virtool_api.config import Config
+from virtool_api.events import Events
 from virtool_api.storage import migrate, mongo, sql
 from virtool_api.storage.files import FileStore
 
@@ -21,6 +22,7 @@ class Context:
     engine: AsyncEngine
     sessions: async_sessionmaker
     files: FileStore
+    events: Events
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -46,6 +48,11 @@ async def create_context(config: Config, migrate_schema: bool | None = None) -> 
     mongo_client, db = mongo.connect(config.mongodb_url, config.data_path)
     await mongo.create_indexes(db)
 
+    # Imported here, not above: the domains it wires import this module for `Context`.
+    from virtool_api.subscriptions import subscribe
+
+    events = Events()
+    subscribe(events)
     return Context(
         config=config,
         mongo_client=mongo_client,
@@ -53,4 +60,5 @@ async def create_context(config: Config, migrate_schema: bool | None = None) -> 
         engine=engine,
         sessions=sql.create_sessionmaker(engine),
         files=files,
+        events=events,
     )

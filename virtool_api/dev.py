@@ -3,11 +3,12 @@
 import gzip
 from collections.abc import AsyncIterator
 
-from virtool_api.analyses.service import create_analysis
+from virtool_api.analyses.documents import create_analysis
 from virtool_api.config import Config
 from virtool_api.context import create_context
 from virtool_api.jobs.service import create_job
-from virtool_api.samples.service import create_sample, store_reads
+from virtool_api.samples.documents import create_sample
+from virtool_api.samples.files import store_reads
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import random_id, utc_now
 

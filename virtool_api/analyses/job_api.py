@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from virtool_api.analyses import service
+from virtool_api.analyses import files, lifecycle
 from virtool_api.analyses.models import (
     Analysis,
     AnalysisFile,
@@ -21,7 +21,7 @@ AUTH_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"))
 @routes.get("/analyses/{analysis_id}", response=Analysis, errors=(*AUTH_ERRORS, (404, "Not found")))
 async def get(request: web.Request) -> Analysis:
     """Get the analysis the job is running."""
-    return await service.get_analysis_for_job(
+    return await lifecycle.get_analysis_for_job(
         request.app[CONTEXT], request[JOB], request.match_info["analysis_id"]
     )
 
@@ -45,7 +45,7 @@ async def get(request: web.Request) -> Analysis:
 )
 async def upload_file(request: web.Request, query: AnalysisFileQuery) -> AnalysisFile:
     """Upload a result file (multipart field `file`)."""
-    return await service.upload_analysis_file(
+    return await files.upload_analysis_file(
         request.app[CONTEXT],
         request[JOB],
         request.match_info["analysis_id"],
@@ -66,7 +66,7 @@ async def upload_file(request: web.Request, query: AnalysisFileQuery) -> Analysi
 )
 async def download_file(request: web.Request) -> web.FileResponse:
     """Download a file of the analysis."""
-    path = await service.analysis_file_path_for_job(
+    path = await files.analysis_file_path_for_job(
         request.app[CONTEXT],
         request[JOB],
         request.match_info["analysis_id"],
@@ -89,7 +89,7 @@ async def download_file(request: web.Request) -> web.FileResponse:
 )
 async def finalize(request: web.Request, body: FinalizeAnalysisRequest) -> Analysis:
     """Set the results of the analysis and make it ready."""
-    return await service.finalize_analysis(
+    return await lifecycle.finalize_analysis(
         request.app[CONTEXT], request[JOB], request.match_info["analysis_id"], body.results
     )
 
@@ -101,6 +101,6 @@ async def finalize(request: web.Request, body: FinalizeAnalysisRequest) -> Analy
 )
 async def remove(request: web.Request) -> None:
     """Remove the unfinalized analysis a failing job was running."""
-    await service.remove_unfinalized_analysis(
+    await lifecycle.remove_unfinalized_analysis(
         request.app[CONTEXT], request[JOB], request.match_info["analysis_id"]
     )

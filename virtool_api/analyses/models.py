@@ -98,3 +98,7 @@ class AnalysisSearchQuery(PageQuery):
 
 
 AnalysisSearchResult = Page[AnalysisMinimal]
+
+
+ANALYSIS_FINALIZED = "Analysis is finalized"
+"""409 for what needs an analysis its job is still working on (upload or remove after finalizing)."""

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from virtool_api.analyses.blasts import NuvsBlastRecord, render_blast
 from virtool_api.analyses.service import analysis_with_rights
+from virtool_api.analyses.tables import NuvsBlast
 from virtool_api.blast.backends import BlastBackend, BlastFailed, BlastStatus, BlastUnavailable
-from virtool_api.blast.records import NuvsBlastRecord, render_blast
-from virtool_api.blast.tables import NuvsBlast
 from virtool_api.context import Context
 from virtool_api.errors import Conflict, InsufficientRights, NotFound, ServiceError
 from virtool_api.utils import as_utc, random_id, utc_now

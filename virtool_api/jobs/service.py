@@ -166,18 +166,8 @@ async def report_status(
             raise NotFound()
         rights.require_active(existing)
     else:
-        await _follow_job_state(ctx, document, entry["state"], entry["error"])
+        await ctx.events.emit_job_state_changed(ctx, document, entry["state"], entry["error"])
     return JobStatusEntry.model_validate(entry)
-
-
-async def _follow_job_state(
-    ctx: Context, job: dict[str, Any], state: str, error: dict[str, Any] | None
-) -> None:
-    """What a job's new state means for the resource it works on (a sample being created)."""
-    # Imported here: sample rules create jobs through this module.
-    from virtool_api.samples.service import follow_create_sample_job
-
-    await follow_create_sample_job(ctx, job, state, error)
 
 
 async def time_out_stale_jobs(ctx: Context, now: datetime | None = None) -> int:
@@ -196,7 +186,7 @@ async def time_out_stale_jobs(ctx: Context, now: datetime | None = None) -> int:
         )
         if timed_out_job is not None:
             timed_out += 1
-            await _follow_job_state(ctx, timed_out_job, JobState.TIMEOUT.value, None)
+            await ctx.events.emit_job_state_changed(ctx, timed_out_job, JobState.TIMEOUT.value, None)
     return timed_out
 
 
@@ -270,5 +260,5 @@ async def cancel_job(ctx: Context, user: dict[str, Any], job_id: str) -> Job:
     )
     if document is None:
         raise Conflict("Job cannot be cancelled in its current state")
-    await _follow_job_state(ctx, document, JobState.CANCELLED.value, None)
+    await ctx.events.emit_job_state_changed(ctx, document, JobState.CANCELLED.value, None)
     return render_job(document)

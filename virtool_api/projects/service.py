@@ -11,8 +11,8 @@ from pymongo import ReturnDocument
 
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, InsufficientRights, NotFound
+from virtool_api.projects.membership import project_membership
 from virtool_api.projects.models import CreateProjectRequest, Project, ProjectMember, UpdateProjectRequest
-from virtool_api.samples.rights import project_membership
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.users.service import user_ref
 from virtool_api.utils import utc_now

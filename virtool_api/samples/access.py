@@ -7,8 +7,9 @@ from typing import Any
 
 from virtool_api.context import Context
 from virtool_api.errors import InsufficientRights, NotFound
+from virtool_api.projects.membership import project_membership
 from virtool_api.projects.service import find_project, member_project_ids
-from virtool_api.samples.rights import SampleRights, project_membership, readable_query, sample_rights
+from virtool_api.samples.rights import SampleRights, readable_query, sample_rights
 
 
 async def find_sample(ctx: Context, sample_id: str) -> dict[str, Any]:

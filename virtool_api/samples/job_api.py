@@ -5,7 +5,7 @@ from aiohttp import web
 from virtool_api.api.files import download, multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, JOB
 from virtool_api.api.routes import ApiRoutes
-from virtool_api.samples import service
+from virtool_api.samples import files, lifecycle
 from virtool_api.samples.models import (
     ArtifactQuery,
     FinalizeSampleRequest,
@@ -22,7 +22,7 @@ AUTH_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"))
 @routes.get("/samples/{sample_id}", response=Sample, errors=(*AUTH_ERRORS, (404, "Not found")))
 async def get(request: web.Request) -> Sample:
     """Get the sample the job works on."""
-    return await service.get_sample_for_job(
+    return await lifecycle.get_sample_for_job(
         request.app[CONTEXT], request[JOB], request.match_info["sample_id"]
     )
 
@@ -41,7 +41,7 @@ async def get(request: web.Request) -> Sample:
 )
 async def finalize(request: web.Request, body: FinalizeSampleRequest) -> Sample:
     """Finalize a sample: set its quality and make it ready."""
-    return await service.finalize_sample(
+    return await lifecycle.finalize_sample(
         request.app[CONTEXT], request[JOB], request.match_info["sample_id"], body.quality
     )
 
@@ -62,7 +62,7 @@ async def finalize(request: web.Request, body: FinalizeSampleRequest) -> Sample:
 )
 async def upload_reads(request: web.Request) -> SampleReadsFile:
     """Upload `reads_1.fq.gz` or `reads_2.fq.gz` (multipart, gzip)."""
-    return await service.upload_reads(
+    return await files.upload_reads(
         request.app[CONTEXT],
         request[JOB],
         request.match_info["sample_id"],
@@ -78,7 +78,7 @@ async def upload_reads(request: web.Request) -> SampleReadsFile:
 )
 async def download_reads(request: web.Request) -> web.FileResponse:
     """Download a reads file of the sample."""
-    path = await service.reads_path_for_job(
+    path = await files.reads_path_for_job(
         request.app[CONTEXT], request[JOB], request.match_info["sample_id"], request.match_info["name"]
     )
     return download(path)
@@ -102,7 +102,7 @@ async def download_reads(request: web.Request) -> web.FileResponse:
 )
 async def upload_artifact(request: web.Request, query: ArtifactQuery) -> SampleArtifactFile:
     """Upload an artifact of the sample (multipart field `file`)."""
-    return await service.upload_artifact(
+    return await files.upload_artifact(
         request.app[CONTEXT],
         request[JOB],
         request.match_info["sample_id"],
@@ -119,7 +119,7 @@ async def upload_artifact(request: web.Request, query: ArtifactQuery) -> SampleA
 )
 async def download_artifact(request: web.Request) -> web.FileResponse:
     """Download an artifact of the sample."""
-    path = await service.artifact_path_for_job(
+    path = await files.artifact_path_for_job(
         request.app[CONTEXT], request[JOB], request.match_info["sample_id"], request.match_info["name"]
     )
     return download(path)
@@ -132,6 +132,6 @@ async def download_artifact(request: web.Request) -> web.FileResponse:
 )
 async def remove(request: web.Request) -> None:
     """Remove the unfinalized sample a failing create-sample job was building."""
-    await service.remove_unfinalized_sample(
+    await lifecycle.remove_unfinalized_sample(
         request.app[CONTEXT], request[JOB], request.match_info["sample_id"]
     )

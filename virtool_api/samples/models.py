@@ -322,3 +322,7 @@ class FinalizeSampleRequest(BaseModel):
 class ArtifactQuery(BaseModel):
     name: str
     type: str
+
+
+SAMPLE_FINALIZED = "Sample already finalized"
+"""409 for anything that needs a sample still being built (finalize twice, upload after finalizing)."""

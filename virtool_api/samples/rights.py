@@ -24,16 +24,6 @@ class SampleRights:
     write: bool
 
 
-def project_membership(project: dict[str, Any] | None, user_id: str) -> dict[str, Any] | None:
-    """The caller's member entry in a project document, if any."""
-    if project is None:
-        return None
-    for member in project.get("members", []):
-        if member.get("user_id") == user_id:
-            return member
-    return None
-
-
 def sample_rights(
     user: dict[str, Any], sample: dict[str, Any], membership: dict[str, Any] | None = None
 ) -> SampleRights:

@@ -5,7 +5,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import delete, select
 
-from virtool_api.blast.tables import NuvsBlast
+from virtool_api.analyses.tables import NuvsBlast
 from virtool_api.context import Context
 from virtool_api.models import Timestamp
 

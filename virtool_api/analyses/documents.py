@@ -1,0 +1,88 @@
+"""An analysis document: how a new one is made and shown, and what its sample shows of its analyses."""
+
+import copy
+from typing import Any
+
+from sqlalchemy import select
+
+from virtool_api.analyses.blasts import attach_blasts
+from virtool_api.analyses.models import (
+    Analysis,
+)
+from virtool_api.analyses.models import AnalysisFile as AnalysisFileModel
+from virtool_api.analyses.tables import AnalysisFile
+from virtool_api.context import Context
+from virtool_api.errors import NotFound
+from virtool_api.samples.workflows import workflow_fields
+from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.utils import utc_now
+
+
+async def create_analysis(
+    ctx: Context,
+    *,
+    sample: dict[str, Any],
+    workflow: str,
+    reference: dict[str, Any],
+    index: dict[str, Any],
+    subtractions: list[dict[str, Any]],
+    user: dict[str, str],
+) -> dict[str, Any]:
+    """A new analysis (`ready: false`) of a finalized sample; the caller creates its job."""
+    now = utc_now()
+    return await insert_with_random_id(
+        ctx.db.analyses,
+        {
+            "created_at": now,
+            "updated_at": now,
+            "workflow": workflow,
+            "ready": False,
+            "sample": {"id": sample["_id"], "name": sample["name"]},
+            "index": {"id": index["_id"], "version": index["version"]},
+            "reference": {
+                "id": reference["_id"],
+                "name": reference["name"],
+                "data_type": reference.get("data_type", "genome"),
+            },
+            "subtractions": [{"id": s["_id"], "name": s["name"]} for s in subtractions],
+            "user": {"id": user["id"], "handle": user["handle"]},
+            "job": None,
+            "ml": None,
+            "results": None,
+        },
+    )
+
+
+def analysis_file_model(row: AnalysisFile) -> AnalysisFileModel:
+    return AnalysisFileModel.model_validate(row, from_attributes=True)
+
+
+async def render_analysis(ctx: Context, document: dict[str, Any]) -> Analysis:
+    async with ctx.sessions() as session:
+        rows = (
+            await session.scalars(
+                select(AnalysisFile).where(AnalysisFile.analysis == document["_id"]).order_by(AnalysisFile.id)
+            )
+        ).all()
+    document = await attach_blasts(ctx, {**document, "results": copy.deepcopy(document.get("results"))})
+    return Analysis.model_validate(
+        {**document, "id": document["_id"], "files": [analysis_file_model(row) for row in rows]}
+    )
+
+
+async def find_analysis(ctx: Context, analysis_id: str) -> dict[str, Any]:
+    document = await ctx.db.analyses.find_one({"_id": analysis_id})
+    if document is None:
+        raise NotFound()
+    return document
+
+
+async def update_sample_workflows(ctx: Context, sample_id: str) -> None:
+    """Recompute what a sample shows of its analyses, after one is started, finalized or removed."""
+    sample = await ctx.db.samples.find_one({"_id": sample_id}, {"library_type": 1})
+    if sample is None:
+        return
+    analyses = await ctx.db.analyses.find({"sample.id": sample_id}, {"workflow": 1, "ready": 1}).to_list(None)
+    await ctx.db.samples.update_one(
+        {"_id": sample_id}, {"$set": workflow_fields(sample.get("library_type", "normal"), analyses)}
+    )

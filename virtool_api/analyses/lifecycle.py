@@ -1,0 +1,59 @@
+"""An analysis while its job works on it: what the job reads, finalizes or removes; and analyses going with
+their sample."""
+
+from typing import Any
+
+from pymongo import ReturnDocument
+
+from virtool_api.analyses.documents import find_analysis, render_analysis, update_sample_workflows
+from virtool_api.analyses.files import purge_analysis_files
+from virtool_api.analyses.models import (
+    ANALYSIS_FINALIZED,
+    Analysis,
+)
+from virtool_api.context import Context
+from virtool_api.errors import Conflict
+from virtool_api.jobs import rights
+from virtool_api.utils import utc_now
+
+
+async def get_analysis_for_job(ctx: Context, job: dict[str, Any], analysis_id: str) -> Analysis:
+    rights.require_analysis(job, analysis_id)
+    return await render_analysis(ctx, await find_analysis(ctx, analysis_id))
+
+
+async def finalize_analysis(
+    ctx: Context, job: dict[str, Any], analysis_id: str, results: dict[str, Any]
+) -> Analysis:
+    """Set `results` and `ready: true` in one conditional update: of racing finalizes, exactly one wins."""
+    rights.require_analysis(job, analysis_id)
+    rights.require_active(job)
+    document = await ctx.db.analyses.find_one_and_update(
+        {"_id": analysis_id, "ready": False},
+        {"$set": {"ready": True, "results": results, "updated_at": utc_now()}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if document is None:
+        await find_analysis(ctx, analysis_id)
+        raise Conflict("There is already a result for this analysis")
+    await update_sample_workflows(ctx, document["sample"]["id"])
+    return await render_analysis(ctx, document)
+
+
+async def remove_unfinalized_analysis(ctx: Context, job: dict[str, Any], analysis_id: str) -> None:
+    """The clean-up a failing analysis job sends; allowed even once the job has finished."""
+    rights.require_analysis(job, analysis_id)
+    analysis = await ctx.db.analyses.find_one_and_delete({"_id": analysis_id, "ready": False})
+    if analysis is None:
+        await find_analysis(ctx, analysis_id)
+        raise Conflict(ANALYSIS_FINALIZED)
+    await purge_analysis_files(ctx, analysis_id)
+    await update_sample_workflows(ctx, analysis["sample"]["id"])
+
+
+async def remove_analyses_of_sample(ctx: Context, sample_id: str) -> None:
+    """Follows a sample's removal (`sample_removed`): its analyses go, with their files and BLAST records."""
+    analyses = await ctx.db.analyses.find({"sample.id": sample_id}, {"_id": 1}).to_list(None)
+    await ctx.db.analyses.delete_many({"sample.id": sample_id})
+    for analysis in analyses:
+        await purge_analysis_files(ctx, analysis["_id"])

@@ -1,0 +1,39 @@
+"""Domain events: how a domain tells the domains above it that something happened, without importing them.
+
+Domains import one way only, lower before higher:
+
+    users, settings, projects, labels, tags < jobs < uploads < samples < references < analyses < blast
+
+When a change in a lower domain must be followed by a higher one (a job's state changes, so the sample it is
+importing follows; a sample is removed, so its analyses go with it), the lower domain emits an event here and
+the higher one has subscribed to it. `virtool_api/subscriptions.py` is the one list of who listens to what.
+
+Handlers run in the order they subscribed, awaited one after the other by the emitter, inside the request that
+caused the change: when the emitter returns, every follower has done its part.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+JobStateHandler = Callable[[Any, dict[str, Any], str, dict[str, Any] | None], Awaitable[None]]
+"""`(ctx, job, new_state, error)`: after a job's state change is stored."""
+
+RemovalHandler = Callable[[Any, str], Awaitable[None]]
+"""`(ctx, removed_id)`: after a document is deleted, to remove what belonged to it."""
+
+
+@dataclass
+class Events:
+    job_state_changed: list[JobStateHandler] = field(default_factory=list)
+    sample_removed: list[RemovalHandler] = field(default_factory=list)
+
+    async def emit_job_state_changed(
+        self, ctx: Any, job: dict[str, Any], state: str, error: dict[str, Any] | None = None
+    ) -> None:
+        for handler in self.job_state_changed:
+            await handler(ctx, job, state, error)
+
+    async def emit_sample_removed(self, ctx: Any, sample_id: str) -> None:
+        for handler in self.sample_removed:
+            await handler(ctx, sample_id)

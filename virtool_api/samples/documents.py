@@ -1,0 +1,138 @@
+"""A sample document: how a new one is made and how a stored one is shown (its files, labels, job)."""
+
+from typing import Any
+
+from sqlalchemy import select
+
+from virtool_api.context import Context
+from virtool_api.samples.models import (
+    Sample,
+    SampleArtifactFile,
+    SampleReadsFile,
+    project_reference,
+    tag_reference,
+)
+from virtool_api.samples.tables import SampleArtifact, SampleReads
+from virtool_api.samples.workflows import workflow_fields
+from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.utils import utc_now
+
+
+async def create_sample(
+    ctx: Context, *, name: str, user: dict[str, str], paired: bool = False, **fields: Any
+) -> dict[str, Any]:
+    """A new sample waiting for its create-sample job (`ready: false`, no reads yet)."""
+    now = utc_now()
+    document = {
+        "name": name,
+        "host": "",
+        "isolate": "",
+        "locale": "",
+        "notes": "",
+        "labels": [],
+        "library_type": "normal",
+        "subtractions": [],
+        "ready": False,
+        "imported": False,
+        "archived": False,
+        "user": {"id": user["id"], "handle": user["handle"]},
+        "group": None,
+        "all_read": True,
+        "all_write": False,
+        "group_read": True,
+        "group_write": False,
+        "hold": True,
+        "is_legacy": False,
+        "format": "fastq",
+        "paired": paired,
+        "quality": None,
+        "job": None,
+        "created_at": now,
+        "updated_at": now,
+        "status": "awaiting_data",
+        "visibility": "private",
+        "project": None,
+        "tags": [],
+        "metadata": {},
+        "error_msg": None,
+        **fields,
+    }
+    document.update(workflow_fields(document["library_type"], []))
+    return await insert_with_random_id(ctx.db.samples, document)
+
+
+def reads_file(row: SampleReads) -> SampleReadsFile:
+    return SampleReadsFile(
+        id=row.id,
+        name=row.name,
+        name_on_disk=row.name_on_disk,
+        size=row.size,
+        sample=row.sample,
+        uploaded_at=row.uploaded_at,
+        download_url=f"/samples/{row.sample}/reads/{row.name}",
+        upload=row.upload,
+    )
+
+
+def artifact_file(row: SampleArtifact) -> SampleArtifactFile:
+    return SampleArtifactFile(
+        id=row.id,
+        name=row.name,
+        name_on_disk=row.name_on_disk,
+        size=row.size,
+        type=row.type,
+        uploaded_at=row.uploaded_at,
+        download_url=f"/samples/{row.sample}/artifacts/{row.name}",
+    )
+
+
+def one_codex_fields(document: dict[str, Any]) -> dict[str, Any]:
+    """How One Codex names what we store: `owner`, `$uri` and references for `project` and `tags`."""
+    return {
+        "$uri": f"/api/samples/{document['_id']}",
+        "id": document["_id"],
+        "owner": document["user"],
+        "project": project_reference(document.get("project")),
+        "tags": [tag_reference(tag_id) for tag_id in document.get("tags", [])],
+    }
+
+
+async def render_sample(ctx: Context, document: dict[str, Any]) -> Sample:
+    """The full sample document: the stored fields plus its files, labels and subtractions."""
+    sample_id = document["_id"]
+    async with ctx.sessions() as session:
+        reads = (
+            await session.scalars(
+                select(SampleReads).where(SampleReads.sample == sample_id).order_by(SampleReads.name)
+            )
+        ).all()
+        artifacts = (
+            await session.scalars(
+                select(SampleArtifact).where(SampleArtifact.sample == sample_id).order_by(SampleArtifact.id)
+            )
+        ).all()
+    labels = await labels_by_id(ctx, [document])
+    subtractions = await ctx.db.subtractions.find(
+        {"_id": {"$in": document.get("subtractions", [])}}, {"name": 1}
+    ).to_list(None)
+    return Sample.model_validate(
+        {
+            **document,
+            **one_codex_fields(document),
+            "labels": labels_of(document, labels),
+            "subtractions": [{"id": s["_id"], "name": s["name"]} for s in subtractions],
+            "reads": [reads_file(row) for row in reads],
+            "artifacts": [artifact_file(row) for row in artifacts],
+        }
+    )
+
+
+async def labels_by_id(ctx: Context, documents: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    label_ids = sorted({label_id for document in documents for label_id in document.get("labels", [])})
+    labels = await ctx.db.labels.find({"_id": {"$in": label_ids}}).to_list(None)
+    return {label["_id"]: {**label, "id": label["_id"]} for label in labels}
+
+
+def labels_of(document: dict[str, Any], labels: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sample's labels, in its order; a label deleted meanwhile is left out."""
+    return [labels[label_id] for label_id in document.get("labels", []) if label_id in labels]

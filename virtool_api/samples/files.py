@@ -1,0 +1,161 @@
+"""A sample's reads and artifacts: received from its create-sample job, recorded in SQL, served from disk."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from virtool_api.context import Context
+from virtool_api.errors import BadRequest, Conflict, NotFound
+from virtool_api.jobs import rights
+from virtool_api.samples.access import find_sample
+from virtool_api.samples.documents import artifact_file, reads_file
+from virtool_api.samples.models import (
+    READS_FILE_NAMES,
+    SAMPLE_FINALIZED,
+    ArtifactType,
+    SampleArtifactFile,
+    SampleReadsFile,
+)
+from virtool_api.samples.tables import SampleArtifact, SampleReads
+from virtool_api.storage.files import check_file_name
+from virtool_api.storage.placement import record_then_place
+from virtool_api.utils import utc_now
+
+
+async def _writable_unfinalized_sample(ctx: Context, job: dict[str, Any], sample_id: str) -> dict[str, Any]:
+    rights.require_sample_write(job, sample_id)
+    rights.require_active(job)
+    document = await find_sample(ctx, sample_id)
+    if document["ready"]:
+        raise Conflict(SAMPLE_FINALIZED)
+    return document
+
+
+async def upload_reads(
+    ctx: Context, job: dict[str, Any], sample_id: str, name: str, chunks: AsyncIterator[bytes]
+) -> SampleReadsFile:
+    """Stream a gzipped reads file into place; it is recorded before it becomes visible on disk."""
+    if name not in READS_FILE_NAMES:
+        raise BadRequest("File name is not an accepted reads file")
+    await _writable_unfinalized_sample(ctx, job, sample_id)
+    return await store_reads(ctx, sample_id, name, chunks)
+
+
+async def store_reads(
+    ctx: Context, sample_id: str, name: str, chunks: AsyncIterator[bytes], upload: int | None = None
+) -> SampleReadsFile:
+    """Receive and record one reads file of a sample; 409 if that name is already stored."""
+    already = Conflict("Reads file name is already uploaded")
+    async with ctx.sessions() as session:
+        if await session.scalar(
+            select(SampleReads.id).where(SampleReads.sample == sample_id, SampleReads.name == name)
+        ):
+            raise already
+
+    async with ctx.files.receive(chunks, ctx.files.sample_dir(sample_id), require_gzip=True) as incoming:
+        row = SampleReads(
+            sample=sample_id,
+            name=name,
+            name_on_disk=name,
+            size=incoming.size,
+            uploaded_at=utc_now(),
+            upload=upload,
+        )
+        await record_then_place(
+            ctx.sessions,
+            row,
+            incoming,
+            lambda _: ctx.files.reads_path(sample_id, name),
+            already,
+            owner_exists=lambda: _sample_exists(ctx, sample_id),
+        )
+    return reads_file(row)
+
+
+async def _sample_exists(ctx: Context, sample_id: str) -> bool:
+    return await ctx.db.samples.count_documents({"_id": sample_id}, limit=1) > 0
+
+
+async def reads_path_for_job(ctx: Context, job: dict[str, Any], sample_id: str, name: str) -> Path:
+    rights.require_sample_read(job, sample_id)
+    if name not in READS_FILE_NAMES:
+        # Never query with an arbitrary name: PostgreSQL rejects NUL bytes with an error, not "no row".
+        raise NotFound()
+    async with ctx.sessions() as session:
+        row = await session.scalar(
+            select(SampleReads).where(SampleReads.sample == sample_id, SampleReads.name == name)
+        )
+    if row is None:
+        raise NotFound()
+    return _existing(ctx.files.reads_path(sample_id, row.name_on_disk))
+
+
+def _existing(path: Path) -> Path:
+    if not path.is_file():
+        raise NotFound("Uploaded file not found at expected location")
+    return path
+
+
+async def upload_artifact(
+    ctx: Context,
+    job: dict[str, Any],
+    sample_id: str,
+    name: str,
+    artifact_type: str,
+    chunks: AsyncIterator[bytes],
+) -> SampleArtifactFile:
+    if artifact_type not in set(ArtifactType):
+        raise BadRequest("Unsupported sample artifact type")
+    check_file_name(name)
+    await _writable_unfinalized_sample(ctx, job, sample_id)
+    already = Conflict("Artifact file has already been uploaded for this sample")
+    async with ctx.sessions() as session:
+        if await session.scalar(
+            select(SampleArtifact.id).where(SampleArtifact.sample == sample_id, SampleArtifact.name == name)
+        ):
+            raise already
+
+    async with ctx.files.receive(chunks, ctx.files.artifacts_dir(sample_id)) as incoming:
+        row = SampleArtifact(
+            sample=sample_id,
+            name=name,
+            name_on_disk=name,
+            size=incoming.size,
+            type=artifact_type,
+            uploaded_at=utc_now(),
+        )
+        await record_then_place(
+            ctx.sessions,
+            row,
+            incoming,
+            lambda _: ctx.files.artifact_path(sample_id, name),
+            already,
+            owner_exists=lambda: _sample_exists(ctx, sample_id),
+        )
+    return artifact_file(row)
+
+
+async def artifact_path_for_job(ctx: Context, job: dict[str, Any], sample_id: str, name: str) -> Path:
+    rights.require_sample_read(job, sample_id)
+    try:
+        check_file_name(name)
+    except BadRequest:
+        raise NotFound() from None  # no artifact is stored under such a name (and NUL breaks PostgreSQL)
+    async with ctx.sessions() as session:
+        row = await session.scalar(
+            select(SampleArtifact).where(SampleArtifact.sample == sample_id, SampleArtifact.name == name)
+        )
+    if row is None:
+        raise NotFound()
+    return _existing(ctx.files.artifact_path(sample_id, row.name_on_disk))
+
+
+async def purge_sample_files(ctx: Context, sample_id: str) -> None:
+    """Drop a removed sample's file records, then its directory."""
+    async with ctx.sessions() as session:
+        await session.execute(delete(SampleReads).where(SampleReads.sample == sample_id))
+        await session.execute(delete(SampleArtifact).where(SampleArtifact.sample == sample_id))
+        await session.commit()
+    await ctx.files.remove_tree(ctx.files.sample_dir(sample_id))

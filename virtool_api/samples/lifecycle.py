@@ -1,0 +1,109 @@
+"""A sample while its create-sample job builds it: what the job reads, finalizes or removes, and the
+`status` that follows the job's state."""
+
+from typing import Any
+
+from pymongo import ReturnDocument
+
+from virtool_api.context import Context
+from virtool_api.errors import Conflict
+from virtool_api.jobs import rights
+from virtool_api.jobs.models import JobState
+from virtool_api.samples.access import find_sample
+from virtool_api.samples.documents import render_sample
+from virtool_api.samples.files import purge_sample_files
+from virtool_api.samples.models import (
+    SAMPLE_FINALIZED,
+    Quality,
+    Sample,
+    SampleStatus,
+)
+from virtool_api.uploads.service import release_uploads
+from virtool_api.utils import utc_now
+
+
+async def get_sample_for_job(ctx: Context, job: dict[str, Any], sample_id: str) -> Sample:
+    rights.require_sample_read(job, sample_id)
+    return await render_sample(ctx, await find_sample(ctx, sample_id))
+
+
+async def finalize_sample(ctx: Context, job: dict[str, Any], sample_id: str, quality: Quality) -> Sample:
+    """Set `quality` and `ready: true` in one conditional update: of two racing finalizes, one wins."""
+    rights.require_sample_write(job, sample_id)
+    rights.require_active(job)
+    now = utc_now()
+    document = await ctx.db.samples.find_one_and_update(
+        {"_id": sample_id, "ready": False},
+        {
+            "$set": {
+                "ready": True,
+                "quality": quality.model_dump(),
+                "status": "available",
+                "updated_at": now,
+            }
+        },
+        return_document=ReturnDocument.AFTER,
+    )
+    if document is None:
+        await find_sample(ctx, sample_id)
+        raise Conflict(SAMPLE_FINALIZED)
+    return await render_sample(ctx, document)
+
+
+async def remove_unfinalized_sample(ctx: Context, job: dict[str, Any], sample_id: str) -> None:
+    """The clean-up a failing create-sample job sends; allowed even once the job has finished."""
+    rights.require_sample_write(job, sample_id)
+    result = await ctx.db.samples.delete_one({"_id": sample_id, "ready": False})
+    if result.deleted_count == 0:
+        await find_sample(ctx, sample_id)
+        raise Conflict("Sample is finalized")
+    await purge_sample_files(ctx, sample_id)
+    # The uploads it was being made of are free again: the user may retry or remove them.
+    await release_uploads(ctx, [file["id"] for file in (job.get("args") or {}).get("files") or []])
+
+
+_ENDED_WITHOUT_ERROR_REPORT = {
+    JobState.CANCELLED: "The import was cancelled",
+    JobState.TERMINATED: "The import was terminated",
+    JobState.TIMEOUT: "The import job stopped responding",
+}
+
+
+def _error_message(state: str, error: dict[str, Any] | None) -> str:
+    if state in _ENDED_WITHOUT_ERROR_REPORT:
+        return _ENDED_WITHOUT_ERROR_REPORT[JobState(state)]
+    if not error:
+        return "Sample creation failed"
+    details = "; ".join(str(detail) for detail in error.get("details") or [])
+    return f"{error.get('type')}: {details}" if details else str(error.get("type"))
+
+
+async def follow_create_sample_job(
+    ctx: Context, job: dict[str, Any], state: str, error: dict[str, Any] | None
+) -> None:
+    """A sample's status follows its create-sample job: `importing` once the job reports `preparing` or
+    `running`, `failed_validation` (with `error_msg`) when it ends without finalizing the sample
+    (`error`, `cancelled`, `terminated`, `timeout`); finalizing makes it `available`. Called by
+    `jobs.service` after each recorded change of a job's state.
+    """
+    if job.get("workflow") != rights.CREATE_SAMPLE:
+        return
+    sample_id = (job.get("args") or {}).get("sample_id")
+    if sample_id is None:
+        return
+    if state in (JobState.PREPARING, JobState.RUNNING):
+        await ctx.db.samples.update_one(
+            {"_id": sample_id, "ready": False, "status": SampleStatus.AWAITING_DATA.value},
+            {"$set": {"status": SampleStatus.IMPORTING.value, "updated_at": utc_now()}},
+        )
+    elif state in (JobState.ERROR, *_ENDED_WITHOUT_ERROR_REPORT):
+        await ctx.db.samples.update_one(
+            {"_id": sample_id, "ready": False},
+            {
+                "$set": {
+                    "status": SampleStatus.FAILED_VALIDATION.value,
+                    "error_msg": _error_message(state, error),
+                    "updated_at": utc_now(),
+                }
+            },
+        )

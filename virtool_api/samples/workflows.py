@@ -1,0 +1,36 @@
+"""What a sample shows of its analyses, and which workflows its library type allows."""
+
+from typing import Any
+
+_WORKFLOW_FAMILIES = {"pathoscope": ("pathoscope_bowtie",), "nuvs": ("nuvs",), "aodp": ("aodp",)}
+
+
+def workflow_compatible(library_type: str, workflow: str) -> bool:
+    """AODP analyses amplicon libraries only; Pathoscope and NuVs anything but amplicon libraries."""
+    return (library_type == "amplicon") == (workflow == "aodp")
+
+
+def workflow_fields(library_type: str, analyses: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a sample shows of its analyses: `workflows.{pathoscope,nuvs,aodp}` and Virtool's older
+    `pathoscope`/`nuvs` flags.
+
+    A family is `complete` with a finished analysis, `pending` with one in progress, `incompatible` when the
+    library type cannot be analysed so (AODP needs amplicon libraries, the others cannot use them), else
+    `none`; the flags say `true`, `"ip"` or `false`.
+    """
+    workflows: dict[str, str] = {}
+    for family, names in _WORKFLOW_FAMILIES.items():
+        of_family = [analysis for analysis in analyses if analysis.get("workflow") in names]
+        if any(analysis.get("ready") for analysis in of_family):
+            workflows[family] = "complete"
+        elif of_family:
+            workflows[family] = "pending"
+        elif not workflow_compatible(library_type, names[0]):
+            workflows[family] = "incompatible"
+        else:
+            workflows[family] = "none"
+    flags = {
+        family: {"complete": True, "pending": "ip"}.get(workflows[family], False)
+        for family in ("pathoscope", "nuvs")
+    }
+    return {"workflows": workflows, **flags}
