@@ -50,14 +50,31 @@ def validation_details(error: ValidationError) -> dict[str, list[str]]:
 
 
 async def read_json(request: web.Request) -> Any:
+    """The request's JSON body, or None without one; 400 "Invalid JSON body" for anything unreadable.
+
+    Parsed from bytes, so a body that is not UTF-8 is malformed JSON, not a decoding crash; nesting deeper
+    than Python's parser can recurse (about 1,000 levels) is refused the same way, never a RecursionError.
+    """
     if not request.body_exists:
         return None
     body = await request.read()
     try:
-        # Bytes, not text: a body that is not UTF-8 is malformed JSON (400), not a decoding crash.
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise BadRequest("Invalid JSON body") from None
+
+
+def query_values(request: web.Request) -> dict[str, str]:
+    """The query string as the query model validates it; 422 for a value no store can take.
+
+    A NUL is refused here, once for every route: PostgreSQL rejects it in text and MongoDB in a regex, so
+    letting it through would be a 500 further down.
+    """
+    values = dict(request.query)
+    hostile = {name: ["must not contain NUL characters"] for name, value in values.items() if "\x00" in value}
+    if hostile:
+        raise InvalidQuery(errors=hostile)
+    return values
 
 
 def render(result: Any, status: int) -> web.StreamResponse:
@@ -103,7 +120,7 @@ class ApiRoutes:
                 kwargs: dict[str, Any] = {}
                 if query is not None:
                     try:
-                        kwargs["query"] = query.model_validate(dict(request.query))
+                        kwargs["query"] = query.model_validate(query_values(request))
                     except ValidationError as error:
                         raise InvalidQuery(errors=validation_details(error)) from None
                 if body is not None:
