@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,9 @@ async def seeded(tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
     shutil.rmtree(data_path, ignore_errors=True)
 
 
-@pytest.fixture
-def jobs_server(seeded: dict[str, Any]) -> Iterator[tuple[subprocess.Popen, str]]:
+@contextmanager
+def running_jobs_server(data_path: Path, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`virtool-api serve --only jobs` on a free port, with `options`; stopped (SIGTERM) on leaving."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -59,7 +61,8 @@ def jobs_server(seeded: dict[str, Any]) -> Iterator[tuple[subprocess.Popen, str]
             "--only=jobs",
             "--host=127.0.0.1",
             f"--jobs-port={port}",
-            f"--data-path={seeded['data_path']}",
+            f"--data-path={data_path}",
+            *options,
         ]
     )
     try:
@@ -80,3 +83,9 @@ def jobs_server(seeded: dict[str, Any]) -> Iterator[tuple[subprocess.Popen, str]
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def jobs_server(seeded: dict[str, Any]) -> Iterator[tuple[subprocess.Popen, str]]:
+    with running_jobs_server(seeded["data_path"]) as server:
+        yield server

@@ -133,6 +133,35 @@ def refuse_to_start(problem: str | None) -> None:
     help="Seconds a stopping server (SIGTERM, SIGINT) lets in-flight requests, uploads included, finish.",
 )
 @click.option(
+    "--header-timeout",
+    envvar="VIRTOOL_HEADER_TIMEOUT",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Config.header_timeout,
+    show_default=True,
+    show_envvar=True,
+    help="Seconds a client has, once a request begins, to send its request line and headers (then 408).",
+)
+@click.option(
+    "--idle-timeout",
+    envvar="VIRTOOL_IDLE_TIMEOUT",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Config.idle_timeout,
+    show_default=True,
+    show_envvar=True,
+    help="Seconds a connection may wait for its next request before it is closed (keep it above a "
+    "proxy's idle timeout for its upstream connections).",
+)
+@click.option(
+    "--body-timeout",
+    envvar="VIRTOOL_BODY_TIMEOUT",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Config.body_timeout,
+    show_default=True,
+    show_envvar=True,
+    help="Seconds a request body may stop arriving before the connection is closed; an upload that keeps "
+    "sending, however slowly, is never cut.",
+)
+@click.option(
     "--blast-backend",
     envvar="VIRTOOL_BLAST_BACKEND",
     type=click.Choice(["ncbi", "local"]),
@@ -176,6 +205,9 @@ def serve(
     max_json_size: int,
     migrate_schema: bool,
     shutdown_timeout: float,
+    header_timeout: float,
+    idle_timeout: float,
+    body_timeout: float,
     blast_backend: str,
     blast_ncbi_url: str,
     blast_database: str | None,
@@ -193,6 +225,9 @@ def serve(
         jobs_port=jobs_port,
         max_json_size=max_json_size,
         shutdown_timeout=shutdown_timeout,
+        header_timeout=header_timeout,
+        idle_timeout=idle_timeout,
+        body_timeout=body_timeout,
         blast_backend=blast_backend,
         blast_ncbi_url=blast_ncbi_url,
         blast_database=blast_database,
@@ -205,6 +240,7 @@ def serve(
 
 
 async def _serve(config: Config, only: str | None, migrate_schema: bool = True) -> None:
+    from virtool_api.api.slow_clients import TimedAppRunner
     from virtool_api.app import create_jobs_app, create_public_app
     from virtool_api.context import create_context
     from virtool_api.observability import METRICS_PATH, describe_stores
@@ -223,7 +259,9 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
         if only in (None, "jobs"):
             apps.append(("job API", create_jobs_app(ctx), config.jobs_port))
         for label, app, port in apps:
-            runner = web.AppRunner(app, access_log=None, shutdown_timeout=config.shutdown_timeout)
+            runner = TimedAppRunner(
+                app, config.client_timeouts, access_log=None, shutdown_timeout=config.shutdown_timeout
+            )
             await runner.setup()
             runners.append(runner)
             site = web.TCPSite(runner, config.host, port)
@@ -245,8 +283,8 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
         await _drain(sites, [app for _, app, _ in apps], config.shutdown_timeout)
     finally:
         # AppRunner.cleanup closes the (now idle) connections and runs the apps' cleanup.
-        for runner in runners:
-            await runner.cleanup()
+        for started in runners:
+            await started.cleanup()
         await ctx.close()
 
 

@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from virtool_api.api.slow_clients import ClientTimeouts
 
 MIB = 1024 * 1024
 
@@ -20,6 +24,12 @@ class Config:
     timeout_check_interval: float = 30.0
     shutdown_timeout: float = 60.0
     """How long a stopping server lets requests in flight (uploads included) finish."""
+    header_timeout: float = 30.0
+    """Seconds a client has, once a request begins, to send its request line and headers (then 408)."""
+    idle_timeout: float = 75.0
+    """Seconds a connection may wait for its next request; above a proxy's idle timeout for its upstreams."""
+    body_timeout: float = 60.0
+    """Seconds a request body may stop arriving before the connection is closed (slow but steady is fine)."""
     fsync: bool = True
     """Flush uploaded files to disk before they are renamed into place and recorded as complete."""
 
@@ -32,6 +42,12 @@ class Config:
     """A BLAST not finished this many seconds after it started is given up with an error."""
     blast_min_request_interval: float = 10.0
     """Seconds between two of our requests to NCBI, which asks clients to wait at least 10 s."""
+
+    @property
+    def client_timeouts(self) -> "ClientTimeouts":
+        from virtool_api.api.slow_clients import ClientTimeouts
+
+        return ClientTimeouts(header=self.header_timeout, idle=self.idle_timeout, body=self.body_timeout)
 
     @property
     def embedded(self) -> bool:
