@@ -878,6 +878,8 @@ async def test_status_follows_the_create_sample_job(ctx, factory, public_client,
 
     assert await status() == "awaiting_data"
     auth = await acquire(jobs_client, job_id)
+    # Acquiring moves the job to `preparing`: the sample is being imported from then on.
+    assert await status() == "importing"
     response = await jobs_client.post(
         f"/api/jobs/{job_id}/status", json={"state": "running", "progress": 20}, headers=auth
     )

@@ -83,7 +83,8 @@ async def create_job(
 
 
 async def acquire_job(ctx: Context, job_id: str) -> AcquiredJob:
-    """Hand the job to one runner, exactly once, with a fresh key that only its hash outlives."""
+    """Hand the job to one runner, exactly once, with a fresh key that only its hash outlives; the job is
+    then `preparing`, and followers of its state (`events.job_state_changed`) are told."""
     key = secrets.token_hex(32)
     now = utc_now()
     document = await ctx.db.jobs.find_one_and_update(
@@ -106,6 +107,9 @@ async def acquire_job(ctx: Context, job_id: str) -> AcquiredJob:
         if not existing.get("acquired"):
             rights.require_active(existing)
         raise BadRequest("Job already acquired")
+    # Acquiring is a state change like any status report: what follows the job (a sample being imported)
+    # hears of it the same way.
+    await ctx.events.emit_job_state_changed(ctx, document, JobState.PREPARING.value, None)
     return AcquiredJob.model_validate({**document, "id": document["_id"], "key": key})
 
 
