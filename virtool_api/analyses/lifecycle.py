@@ -1,6 +1,7 @@
 """An analysis while its job works on it: what the job reads, finalizes or removes; and analyses going with
 their sample."""
 
+import asyncio
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -14,7 +15,10 @@ from virtool_api.analyses.models import (
 from virtool_api.context import Context
 from virtool_api.errors import Conflict
 from virtool_api.jobs import rights
+from virtool_api.storage.limits import check_storable
 from virtool_api.utils import utc_now
+
+ALREADY_FINALIZED = "There is already a result for this analysis"
 
 
 async def get_analysis_for_job(ctx: Context, job: dict[str, Any], analysis_id: str) -> Analysis:
@@ -25,9 +29,16 @@ async def get_analysis_for_job(ctx: Context, job: dict[str, Any], analysis_id: s
 async def finalize_analysis(
     ctx: Context, job: dict[str, Any], analysis_id: str, results: dict[str, Any]
 ) -> Analysis:
-    """Set `results` and `ready: true` in one conditional update: of racing finalizes, exactly one wins."""
+    """Set `results` and `ready: true` in one conditional update: of racing finalizes, exactly one wins.
+
+    Results a document store could not hold (`storage/limits.py`) are refused before anything is stored (422
+    naming the path): stored, they would fail on MongoDB, or break every later read of the analysis.
+    """
     rights.require_analysis(job, analysis_id)
     rights.require_active(job)
+    if (await find_analysis(ctx, analysis_id))["ready"]:
+        raise Conflict(ALREADY_FINALIZED)
+    await asyncio.to_thread(check_storable, results, "results")
     document = await ctx.db.analyses.find_one_and_update(
         {"_id": analysis_id, "ready": False},
         {"$set": {"ready": True, "results": results, "updated_at": utc_now()}},
@@ -35,7 +46,7 @@ async def finalize_analysis(
     )
     if document is None:
         await find_analysis(ctx, analysis_id)
-        raise Conflict("There is already a result for this analysis")
+        raise Conflict(ALREADY_FINALIZED)
     await update_sample_workflows(ctx, document["sample"]["id"])
     return await render_analysis(ctx, document)
 

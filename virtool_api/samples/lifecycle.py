@@ -1,6 +1,7 @@
 """A sample while its create-sample job builds it: what the job reads, finalizes or removes, and the
 `status` that follows the job's state."""
 
+import asyncio
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -18,6 +19,7 @@ from virtool_api.samples.models import (
     Sample,
     SampleStatus,
 )
+from virtool_api.storage.limits import check_storable
 from virtool_api.uploads.service import release_uploads
 from virtool_api.utils import utc_now
 
@@ -28,16 +30,22 @@ async def get_sample_for_job(ctx: Context, job: dict[str, Any], sample_id: str) 
 
 
 async def finalize_sample(ctx: Context, job: dict[str, Any], sample_id: str, quality: Quality) -> Sample:
-    """Set `quality` and `ready: true` in one conditional update: of two racing finalizes, one wins."""
+    """Set `quality` and `ready: true` in one conditional update: of two racing finalizes, one wins.
+
+    A quality a document store could not hold (`storage/limits.py`: integers past 64 bits, NaN, over 16 MiB)
+    is refused before anything is stored (422 naming the path).
+    """
     rights.require_sample_write(job, sample_id)
     rights.require_active(job)
+    measured = quality.model_dump()
+    await asyncio.to_thread(check_storable, measured, "quality")
     now = utc_now()
     document = await ctx.db.samples.find_one_and_update(
         {"_id": sample_id, "ready": False},
         {
             "$set": {
                 "ready": True,
-                "quality": quality.model_dump(),
+                "quality": measured,
                 "status": "available",
                 "updated_at": now,
             }
