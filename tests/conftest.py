@@ -29,6 +29,7 @@ pytest_plugins = ["tests.real_server"]
 
 POSTGRES_URL = os.environ.get("VIRTOOL_TEST_POSTGRES_URL") or None
 MONGODB_URL = os.environ.get("VIRTOOL_TEST_MONGODB_URL") or None
+REDIS_URL = os.environ.get("VIRTOOL_TEST_REDIS_URL") or None
 
 QUALITY = {
     "bases": [[31.0, 32.0, 33.0, 34.0, 35.0, 36.0]],
@@ -86,7 +87,28 @@ async def _truncate_postgres(url: str) -> None:
 
 
 @pytest.fixture
-def config(tmp_path: Path, postgres_schema: str | None) -> Config:
+async def redis_url() -> AsyncIterator[str]:
+    """A real, empty Redis database (`VIRTOOL_TEST_REDIS_URL`), flushed before and after the test.
+
+    A test that asks for it also gets a server wired to it (see `config`). Skipped, saying why, without one:
+    the embedded default has no Redis.
+    """
+    if not REDIS_URL:
+        pytest.skip(
+            "needs Redis: set VIRTOOL_TEST_REDIS_URL=redis://127.0.0.1:6379/15"
+            " (the embedded default has none)"
+        )
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS_URL)
+    await client.flushdb()
+    yield REDIS_URL
+    await client.flushdb()
+    await client.aclose()
+
+
+@pytest.fixture
+def config(tmp_path: Path, postgres_schema: str | None, request: pytest.FixtureRequest) -> Config:
     mongodb_url = None
     if MONGODB_URL:
         base, _, query = MONGODB_URL.partition("?")
@@ -95,6 +117,7 @@ def config(tmp_path: Path, postgres_schema: str | None) -> Config:
         data_path=tmp_path / "data",
         mongodb_url=mongodb_url,
         postgres_url=POSTGRES_URL,
+        redis_url=request.getfixturevalue("redis_url") if "redis_url" in request.fixturenames else None,
         job_ping_timeout=300,
     )
 

@@ -94,7 +94,17 @@ async def test_get_analysis(jobs_client, factory):
     assert body["sample"]["id"] == analysis["sample"]["id"]
     assert body["subtractions"] == [{"id": analysis["subtractions"][0]["id"], "name": "Arabidopsis thaliana"}]
     assert body["user"].keys() >= {"id", "handle"}
-    assert body["job"] == {"id": job["_id"]}
+    # The job summary runners require (job-api-documents.md, "The `job` field"), never a bare id.
+    assert body["job"] == {
+        "id": job["_id"],
+        "created_at": body["job"]["created_at"],
+        "progress": 0,
+        "stage": None,
+        "state": "preparing",
+        "user": job["user"],
+        "workflow": "pathoscope_bowtie",
+    }
+    assert body["job"]["created_at"].endswith("Z")
 
 
 async def test_get_analysis_lists_its_files(jobs_client, factory):

@@ -216,10 +216,11 @@ def test_the_apis_start_after_healthy_databases_and_a_completed_migration(compos
         assert compose["services"][service]["depends_on"] == {
             "mongo": {"condition": "service_healthy"},
             "postgres": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
             "migrate": {"condition": "service_completed_successfully"},
         }
     assert compose["services"]["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
-    for database in ("mongo", "postgres"):
+    for database in ("mongo", "postgres", "redis"):
         assert compose["services"][database]["healthcheck"]["test"]
 
 
@@ -231,6 +232,14 @@ def test_mongodb_is_the_replica_set_the_url_names(compose):
     assert "host: 'mongo:27017'" in healthcheck
     url = compose["services"]["public"]["environment"]["VIRTOOL_MONGODB_URL"]
     assert url == f"mongodb://mongo:27017/virtool?replicaSet={replica_set}"
+
+
+def test_both_apis_hand_jobs_off_through_the_compose_redis(compose, monkeypatch):
+    for service in ("public", "jobs"):
+        definition = compose["services"][service]
+        parameters = invoke_parameters(definition["command"], definition["environment"], monkeypatch)
+        assert parameters["redis_url"] == "redis://redis:6379/0"
+    assert compose["services"]["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
 
 
 def test_postgres_credentials_match_the_url(compose):
@@ -306,9 +315,10 @@ def test_ci_has_the_lint_test_and_image_jobs(workflow):
     assert "make lint" in lint
 
 
-def test_ci_tests_against_mongodb_and_postgres_service_containers(workflow):
+def test_ci_tests_against_mongodb_postgres_and_redis_service_containers(workflow):
     job = workflow["jobs"]["test"]
-    assert set(job["services"]) == {"mongo", "postgres"}
+    assert set(job["services"]) == {"mongo", "postgres", "redis"}
+    assert job["env"]["VIRTOOL_TEST_REDIS_URL"] == "redis://127.0.0.1:6379/15"
     postgres = job["services"]["postgres"]["env"]
     assert job["env"]["VIRTOOL_TEST_POSTGRES_URL"] == (
         f"postgresql://{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}@127.0.0.1:5432/"

@@ -318,12 +318,14 @@ def test_startup_lines_mask_credentials():
         data_path=Path("/srv/virtool"),
         mongodb_url="mongodb://virtool:mongo-secret@mongo:27017/virtool?replicaSet=rs0",
         postgres_url="postgresql://virtool:pg-secret@postgres:5432/virtool",
+        redis_url="redis://:redis-secret@redis:6379/0",
     )
     lines = describe_stores(config)
     assert lines == [
         "document store: MongoDB at mongodb://virtool:***@mongo:27017/virtool?replicaSet=rs0",
         "SQL store: PostgreSQL at postgresql://virtool:***@postgres:5432/virtool",
         "data path: /srv/virtool",
+        "job hand-off: Redis at redis://:***@redis:6379/0 (runners wait on lists jobs_<workflow>)",
     ]
 
 
@@ -333,6 +335,8 @@ def test_startup_lines_name_the_embedded_stores(tmp_path):
         f"document store: embedded (tinymongo on SQLite) in {tmp_path / 'db'}",
         f"SQL store: embedded SQLite at {tmp_path / 'virtool.sqlite3'}",
         f"data path: {tmp_path}",
+        "job hand-off: no Redis, so new jobs wait and no workflow runner will start them; to connect runners,"
+        " serve with --redis-url redis://HOST:6379/0 (VIRTOOL_REDIS_URL) and point them at it",
     ]
 
 

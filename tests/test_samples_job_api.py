@@ -241,7 +241,17 @@ async def test_get_fresh_unfinalized_sample_validates(jobs_client, factory):
     assert body["quality"] is None
     assert body["reads"] == []
     assert body["artifacts"] == []
-    assert body["job"] == {"id": job["_id"]}
+    # The job summary runners require (job-api-documents.md, "The `job` field"), never a bare id.
+    assert body["job"] == {
+        "id": job["_id"],
+        "created_at": body["job"]["created_at"],
+        "progress": 0,
+        "stage": None,
+        "state": "preparing",
+        "user": job["user"],
+        "workflow": "create_sample",
+    }
+    assert body["job"]["created_at"].endswith("Z")
 
 
 async def test_get_finalized_sample_with_files_labels_and_subtractions(jobs_client, factory, ctx):

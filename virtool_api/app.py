@@ -19,6 +19,7 @@ from virtool_api.context import Context
 from virtool_api.health import routes as health_routes
 from virtool_api.jobs import job_api as jobs_job_api
 from virtool_api.jobs import public_api as jobs_public_api
+from virtool_api.jobs.handoff import hand_off_forever
 from virtool_api.jobs.service import time_out_stale_jobs
 from virtool_api.labels import public_api as labels_public_api
 from virtool_api.observability import install as install_observability
@@ -45,6 +46,15 @@ def _application(ctx: Context, middlewares: list) -> web.Application:
     app[IN_FLIGHT] = in_flight
     health_routes.register(app)
     return app
+
+
+async def _job_handoff(app: web.Application) -> AsyncIterator[None]:
+    """Jobs Redis could not take when they were created are handed off once it answers."""
+    task = asyncio.create_task(hand_off_forever(app[CONTEXT]))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _job_timeouts(app: web.Application) -> AsyncIterator[None]:
@@ -90,6 +100,8 @@ def create_public_app(ctx: Context) -> web.Application:
     for table in _public_route_tables():
         table.register(app)
     app.cleanup_ctx.append(blast_public_api.blast_runner)
+    if ctx.redis is not None:
+        app.cleanup_ctx.append(_job_handoff)
     openapi.routes.register(app)
     return app
 

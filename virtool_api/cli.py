@@ -162,6 +162,13 @@ def refuse_to_start(problem: str | None) -> None:
     "sending, however slowly, is never cut.",
 )
 @click.option(
+    "--redis-url",
+    envvar="VIRTOOL_REDIS_URL",
+    default=None,
+    show_envvar=True,
+    help="Redis URL where workflow runners wait for jobs (lists jobs_<workflow>); without it, jobs wait.",
+)
+@click.option(
     "--blast-backend",
     envvar="VIRTOOL_BLAST_BACKEND",
     type=click.Choice(["ncbi", "local"]),
@@ -208,6 +215,7 @@ def serve(
     header_timeout: float,
     idle_timeout: float,
     body_timeout: float,
+    redis_url: str | None,
     blast_backend: str,
     blast_ncbi_url: str,
     blast_database: str | None,
@@ -228,6 +236,7 @@ def serve(
         header_timeout=header_timeout,
         idle_timeout=idle_timeout,
         body_timeout=body_timeout,
+        redis_url=redis_url,
         blast_backend=blast_backend,
         blast_ncbi_url=blast_ncbi_url,
         blast_database=blast_database,

@@ -30,6 +30,10 @@ class Config:
     """Seconds a connection may wait for its next request; above a proxy's idle timeout for its upstreams."""
     body_timeout: float = 60.0
     """Seconds a request body may stop arriving before the connection is closed (slow but steady is fine)."""
+    redis_url: str | None = None
+    """Redis where workflow runners wait for jobs (`jobs_<workflow>` lists); without it, jobs wait."""
+    handoff_interval: float = 5.0
+    """How often jobs not yet handed off to Redis are tried again (and how old they must be by then)."""
     fsync: bool = True
     """Flush uploaded files to disk before they are renamed into place and recorded as complete."""
 

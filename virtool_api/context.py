@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from virtool_api.config import Config
 from virtool_api.events import Events
 from virtool_api.storage import migrate, mongo, sql
+from virtool_api.storage import redis as redis_store
 from virtool_api.storage.files import FileStore
 
 logger = logging.getLogger(__name__)
@@ -23,8 +24,12 @@ class Context:
     sessions: async_sessionmaker
     files: FileStore
     events: Events
+    redis: Any = None
+    """The Redis client jobs are handed off through, or None (see `jobs/handoff.py`)."""
 
     async def close(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
         await self.engine.dispose()
         await self.mongo_client.close()
 
@@ -61,4 +66,5 @@ async def create_context(config: Config, migrate_schema: bool | None = None) -> 
         sessions=sql.create_sessionmaker(engine),
         files=files,
         events=events,
+        redis=redis_store.connect(config.redis_url),
     )

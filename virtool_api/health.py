@@ -80,7 +80,8 @@ async def _check(check: Callable[[], Awaitable[str | None]]) -> str:
 
 
 async def readiness(ctx: Any) -> dict[str, str]:
-    """`{"document_store": "ok", "sql_store": "ok", "data_path": "ok", "migrations": "ok"}`, or reasons."""
+    """`{"document_store": "ok", "sql_store": "ok", "data_path": "ok", "migrations": "ok"}` (and `"redis"`
+    when configured), or reasons."""
 
     async def document_store() -> None:
         await ctx.db.command("ping")
@@ -95,10 +96,20 @@ async def readiness(ctx: Any) -> dict[str, str]:
     async def migrations() -> str | None:
         return await _schema_problem(ctx.engine)
 
-    names = ("document_store", "sql_store", "data_path", "migrations")
-    results = await asyncio.gather(
-        *(_check(check) for check in (document_store, sql_store, data_path, migrations))
-    )
+    async def redis() -> None:
+        await ctx.redis.ping()
+
+    checks: dict[str, Callable[[], Awaitable[str | None]]] = {
+        "document_store": document_store,
+        "sql_store": sql_store,
+        "data_path": data_path,
+        "migrations": migrations,
+    }
+    if getattr(ctx, "redis", None) is not None:
+        # Only when configured: without Redis, jobs wait by design (see jobs/handoff.py).
+        checks["redis"] = redis
+    names = tuple(checks)
+    results = await asyncio.gather(*(_check(check) for check in checks.values()))
     return dict(zip(names, results, strict=True))
 
 

@@ -104,10 +104,20 @@ def describe_stores(config: Config) -> list[str]:
         sql = f"PostgreSQL at {mask_url(config.postgres_url)}"
     else:
         sql = f"embedded SQLite at {(config.data_path / 'virtool.sqlite3').resolve()}"
+    if config.redis_url:
+        handoff = (
+            f"job hand-off: Redis at {mask_url(config.redis_url)} (runners wait on lists jobs_<workflow>)"
+        )
+    else:
+        handoff = (
+            "job hand-off: no Redis, so new jobs wait and no workflow runner will start them; to connect"
+            " runners, serve with --redis-url redis://HOST:6379/0 (VIRTOOL_REDIS_URL) and point them at it"
+        )
     return [
         f"document store: {documents}",
         f"SQL store: {sql}",
         f"data path: {config.data_path.resolve()}",
+        handoff,
     ]
 
 

@@ -13,6 +13,7 @@ from virtool_api.analyses.models import AnalysisFile as AnalysisFileModel
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
+from virtool_api.jobs.summary import job_summary
 from virtool_api.samples.workflows import workflow_fields
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
@@ -66,7 +67,12 @@ async def render_analysis(ctx: Context, document: dict[str, Any]) -> Analysis:
         ).all()
     document = await attach_blasts(ctx, {**document, "results": copy.deepcopy(document.get("results"))})
     return Analysis.model_validate(
-        {**document, "id": document["_id"], "files": [analysis_file_model(row) for row in rows]}
+        {
+            **document,
+            "id": document["_id"],
+            "files": [analysis_file_model(row) for row in rows],
+            "job": await job_summary(ctx, document),
+        }
     )
 
 

@@ -3,7 +3,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from virtool_api.models import FileFormat, IdNameRef, IdRef, StrictModel, Timestamp, UserRef
+from virtool_api.jobs.models import JobSummary
+from virtool_api.models import FileFormat, IdNameRef, StrictModel, Timestamp, UserRef
 from virtool_api.pagination import Page, PageQuery
 
 AnalysisFormat = FileFormat
@@ -50,7 +51,7 @@ class Analysis(BaseModel):
     user: UserRef
     workflow: str
     files: list[AnalysisFile]
-    job: IdRef | None = None
+    job: JobSummary | None = None
     ml: Any = None
     results: Any = None
 
@@ -77,7 +78,7 @@ class AnalysisMinimal(BaseModel):
     subtractions: list[IdNameRef]
     user: UserRef
     workflow: str
-    job: IdRef | None = None
+    job: JobSummary | None = None
 
 
 class AnalysisWorkflow(StrEnum):

@@ -16,6 +16,7 @@ from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.jobs.service import create_job
+from virtool_api.jobs.summary import job_summaries, summary_of
 from virtool_api.pagination import page_count, skip
 from virtool_api.references.service import existing_subtractions, newest_ready_index
 from virtool_api.samples.access import listing_query, rights_of, writable_sample
@@ -44,9 +45,13 @@ async def _analysis_page(
         .to_list(None)
     )
     found_count = await ctx.db.analyses.count_documents(found)
+    jobs = await job_summaries(ctx, documents)
     return AnalysisSearchResult(
         documents=[
-            AnalysisMinimal.model_validate({**document, "id": document["_id"]}) for document in documents
+            AnalysisMinimal.model_validate(
+                {**document, "id": document["_id"], "job": summary_of(document, jobs)}
+            )
+            for document in documents
         ],
         found_count=found_count,
         total_count=await ctx.db.analyses.count_documents(visible),

@@ -90,6 +90,18 @@ class JobMinimal(BaseModel):
     acquired: bool
 
 
+class JobSummary(BaseModel):
+    """What a sample, analysis, index or subtraction shows of its job (runners require every field)."""
+
+    id: str
+    created_at: Timestamp
+    progress: int
+    stage: str | None = None
+    state: JobState
+    user: UserRef
+    workflow: str
+
+
 class JobSearchQuery(PageQuery):
     state: JobState | None = None
     workflow: str | None = None

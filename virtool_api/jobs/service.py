@@ -11,6 +11,7 @@ from pymongo import ReturnDocument
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, NotFound
 from virtool_api.jobs import rights
+from virtool_api.jobs.handoff import announce_cancel, hand_off
 from virtool_api.jobs.models import (
     TERMINAL_STATES,
     AcquiredJob,
@@ -62,8 +63,9 @@ def render_job(document: dict[str, Any]) -> Job:
 async def create_job(
     ctx: Context, workflow: str, args: dict[str, Any], user: dict[str, str]
 ) -> dict[str, Any]:
-    """A new `waiting` job; its runner learns the id from a queue and acquires it."""
-    return await insert_with_random_id(
+    """A new `waiting` job, stored, then handed off to its runners' Redis list (`jobs/handoff.py`): if Redis
+    cannot take it now, it stays pending and is handed off later."""
+    document = await insert_with_random_id(
         ctx.db.jobs,
         {
             "created_at": utc_now(),
@@ -78,8 +80,11 @@ async def create_job(
             "status": [_status_entry(JobState.WAITING, 0)],
             "ping": None,
             "retries": 0,
+            "handed_off": False,
         },
     )
+    await hand_off(ctx, document)
+    return document
 
 
 async def acquire_job(ctx: Context, job_id: str) -> AcquiredJob:
@@ -252,7 +257,8 @@ async def get_job_for_user(ctx: Context, user: dict[str, Any], job_id: str) -> J
 async def cancel_job(ctx: Context, user: dict[str, Any], job_id: str) -> Job:
     """Move a waiting, preparing or running job to `cancelled`, in one conditional update.
 
-    Its runner notices at its next call (the key can change nothing more) and removes the unfinalized
+    Its id is published on Redis `channel:cancel` for the runner running it; that runner also notices at its
+    next call (the key can change nothing more) and removes the unfinalized
     sample or analysis the job was creating.
     """
     current = await _job_for_user(ctx, user, job_id)
@@ -265,4 +271,5 @@ async def cancel_job(ctx: Context, user: dict[str, Any], job_id: str) -> Job:
     if document is None:
         raise Conflict("Job cannot be cancelled in its current state")
     await ctx.events.emit_job_state_changed(ctx, document, JobState.CANCELLED.value, None)
+    await announce_cancel(ctx, job_id)
     return render_job(document)

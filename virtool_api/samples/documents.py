@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy import select
 
 from virtool_api.context import Context
+from virtool_api.jobs.summary import job_summary
 from virtool_api.samples.models import (
     Sample,
     SampleArtifactFile,
@@ -98,7 +99,7 @@ def one_codex_fields(document: dict[str, Any]) -> dict[str, Any]:
 
 
 async def render_sample(ctx: Context, document: dict[str, Any]) -> Sample:
-    """The full sample document: the stored fields plus its files, labels and subtractions."""
+    """The full sample document: the stored fields plus its files, labels, subtractions and job summary."""
     sample_id = document["_id"]
     async with ctx.sessions() as session:
         reads = (
@@ -123,6 +124,7 @@ async def render_sample(ctx: Context, document: dict[str, Any]) -> Sample:
             "subtractions": [{"id": s["_id"], "name": s["name"]} for s in subtractions],
             "reads": [reads_file(row) for row in reads],
             "artifacts": [artifact_file(row) for row in artifacts],
+            "job": await job_summary(ctx, document),
         }
     )
 

@@ -13,7 +13,8 @@ from pydantic import (
 )
 
 from virtool_api.errors import BadRequest
-from virtool_api.models import FileFormat, IdNameRef, IdRef, StrictModel, Timestamp, UserRef
+from virtool_api.jobs.models import JobSummary
+from virtool_api.models import FileFormat, IdNameRef, StrictModel, Timestamp, UserRef
 from virtool_api.pagination import PageQuery
 from virtool_api.utils import MAX_RECORD_ID
 
@@ -137,7 +138,7 @@ class SampleSummary(BaseModel):
     user: UserRef
     owner: UserRef
     group: str | None = None
-    job: IdRef | None = None
+    job: JobSummary | None = None
     status: SampleStatus
     error_msg: str | None = None
     visibility: Visibility

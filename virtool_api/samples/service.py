@@ -12,6 +12,7 @@ from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs.models import JobState
 from virtool_api.jobs.service import create_job
+from virtool_api.jobs.summary import job_summaries, summary_of
 from virtool_api.pagination import page_count, skip
 from virtool_api.projects.service import find_project, require_add_files
 from virtool_api.samples.access import find_sample, listing_query, readable_sample, writable_sample
@@ -86,6 +87,7 @@ async def find_samples(ctx: Context, user: dict[str, Any], query: SampleSearchQu
         .to_list(None)
     )
     labels = await labels_by_id(ctx, documents)
+    jobs = await job_summaries(ctx, documents)
     return SampleSearchResult(
         documents=[
             SampleSummary.model_validate(
@@ -93,6 +95,7 @@ async def find_samples(ctx: Context, user: dict[str, Any], query: SampleSearchQu
                     **document,
                     **one_codex_fields(document),
                     "labels": labels_of(document, labels),
+                    "job": summary_of(document, jobs),
                 }
             )
             for document in documents

@@ -1,0 +1,37 @@
+"""The job summary other documents show in their `job` field (samples, analyses, indexes, subtractions).
+
+Documents store only `{"id": ...}`; the summary is looked up from the jobs collection when the document is
+shown, so it is never stale. Runners validate it strictly: a bare `{id}` fails them (job-api-references.md).
+"""
+
+from typing import Any
+
+from virtool_api.context import Context
+from virtool_api.jobs.models import JobSummary
+
+SUMMARY_FIELDS = {"created_at": 1, "progress": 1, "stage": 1, "state": 1, "user": 1, "workflow": 1}
+
+
+def _job_id(document: dict[str, Any]) -> str | None:
+    job = document.get("job")
+    return job.get("id") if isinstance(job, dict) else None
+
+
+async def job_summaries(ctx: Context, documents: list[dict[str, Any]]) -> dict[str, JobSummary]:
+    """The summaries of the jobs `documents` name, in one query: `{job id: summary}`."""
+    job_ids = sorted({job_id for document in documents if (job_id := _job_id(document))})
+    if not job_ids:
+        return {}
+    jobs = await ctx.db.jobs.find({"_id": {"$in": job_ids}}, SUMMARY_FIELDS).to_list(None)
+    return {job["_id"]: JobSummary.model_validate({**job, "id": job["_id"]}) for job in jobs}
+
+
+def summary_of(document: dict[str, Any], summaries: dict[str, JobSummary]) -> JobSummary | None:
+    """The document's job summary; null when it has no job, or its job no longer exists."""
+    job_id = _job_id(document)
+    return summaries.get(job_id) if job_id else None
+
+
+async def job_summary(ctx: Context, document: dict[str, Any]) -> JobSummary | None:
+    """One document's job summary (see `job_summaries` for listings)."""
+    return summary_of(document, await job_summaries(ctx, [document]))
