@@ -55,4 +55,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-m", "virtool_api.health"]
 
 ENTRYPOINT ["virtool-api"]
+# `serve` migrates the SQL schema at startup, under a PostgreSQL advisory lock: replicas started together with
+# this command migrate once. docker-compose.yml runs `migrate` once instead and serves with --no-migrate.
 CMD ["serve"]

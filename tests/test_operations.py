@@ -355,7 +355,9 @@ def cli():  # type: ignore[no-untyped-def]
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     runner = CliRunner()
-    yield lambda *args: runner.invoke(main, list(args), env={"VIRTOOL_DATA_PATH": None})
+    # Port 0: these starts are refused before listening, but the port check comes first and must pass.
+    env = {"VIRTOOL_DATA_PATH": None, "VIRTOOL_PORT": "0", "VIRTOOL_JOBS_PORT": "0"}
+    yield lambda *args: runner.invoke(main, list(args), env=env)
     root.handlers[:] = handlers
     root.setLevel(level)
 

@@ -252,13 +252,41 @@ def test_cli_users_create_invalid_handle(tmp_path):
 
 
 def test_cli_users_key_replaces_a_lost_key(tmp_path):
+    """Every earlier key of the user is revoked (whichever was lost stops working); only the new one works."""
     data_path = str(tmp_path / "data")
     first = CliRunner().invoke(main, ["users", "create", "dana", "--data-path", data_path]).stdout.strip()
+    second = CliRunner().invoke(main, ["users", "key", "dana", "--data-path", data_path]).stdout.strip()
+    assert _user_for_key(tmp_path / "data", second)["handle"] == "dana"
+    other = CliRunner().invoke(main, ["users", "create", "olga", "--data-path", data_path]).stdout.strip()
+
     result = CliRunner().invoke(main, ["users", "key", "dana", "--data-path", data_path])
+
     assert result.exit_code == 0, result.output
     key = result.stdout.strip()
-    assert key != first
+    assert len(key) == 64 and key not in (first, second)
+    assert "Revoked 1 earlier API key of 'dana'" in result.stderr
     assert _user_for_key(tmp_path / "data", key)["handle"] == "dana"
+    assert _user_for_key(tmp_path / "data", first) is None
+    assert _user_for_key(tmp_path / "data", second) is None
+    assert _user_for_key(tmp_path / "data", other)["handle"] == "olga", "other users keep their keys"
+
+
+async def test_a_replaced_key_is_rejected_by_the_api(public_client, ctx, factory):
+    from virtool_api.users.keys import create_api_key
+    from virtool_api.users.service import replace_keys
+
+    user, headers = await factory.person(handle="walt")
+    _, scripted = await create_api_key(ctx, user["_id"], "a script")
+
+    key, revoked = await replace_keys(ctx, "walt", "command line")
+
+    assert revoked == 2
+    for old in (headers["X-API-Key"], scripted):
+        await assert_unauthorized(await public_client.get("/api/account", headers={"X-API-Key": old}))
+    response = await public_client.get("/api/account", headers={"X-API-Key": key})
+    assert response.status == 200
+    response = await public_client.get("/api/account/keys", headers={"X-API-Key": key})
+    assert [entry["name"] for entry in await response.json()] == ["command line"]
 
 
 def test_cli_users_key_unknown_user(tmp_path):

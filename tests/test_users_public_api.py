@@ -154,6 +154,13 @@ async def test_get_user_not_found(public_client, admin):
     assert await response.json() == NOT_FOUND
 
 
+async def test_get_user_by_handle_is_not_found(public_client, admin, person):
+    """`{user_id}` is the user's id: a handle names nothing, so it can never be mistaken for another's id."""
+    response = await public_client.get("/api/users/bob", headers=admin[1])
+    assert response.status == 404
+    assert await response.json() == NOT_FOUND
+
+
 async def test_get_user_non_admin(public_client, admin, person):
     response = await public_client.get(f"/api/users/{admin[0]['_id']}", headers=person[1])
     assert response.status == 403

@@ -1,4 +1,4 @@
-"""`virtool-api serve | migrate | dev seed`. Every option is also a `VIRTOOL_*` environment variable."""
+"""`virtool-api serve | migrate | users | dev seed`. Every option is also a `VIRTOOL_*` variable."""
 
 import asyncio
 import logging
@@ -9,41 +9,11 @@ from pathlib import Path
 import click
 from aiohttp import web
 
+from virtool_api.commands import new_store_notes, refuse_to_start, store_options
 from virtool_api.config import MIB, Config
+from virtool_api.users.cli import users
 
 logger = logging.getLogger("virtool_api")
-
-
-def store_options(command):  # type: ignore[no-untyped-def]
-    """Options every command that opens the stores shares."""
-    options = [
-        click.option(
-            "--data-path",
-            envvar="VIRTOOL_DATA_PATH",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=Path("data"),
-            show_default=True,
-            show_envvar=True,
-            help="Where files and the embedded stores live.",
-        ),
-        click.option(
-            "--mongodb-url",
-            envvar="VIRTOOL_MONGODB_URL",
-            default=None,
-            show_envvar=True,
-            help="MongoDB URL; without it, an embedded document store under the data path.",
-        ),
-        click.option(
-            "--postgres-url",
-            envvar="VIRTOOL_POSTGRES_URL",
-            default=None,
-            show_envvar=True,
-            help="PostgreSQL URL; without it, SQLite under the data path.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
 
 
 @click.group()
@@ -70,12 +40,6 @@ def main(log_level: str, log_format: str) -> None:
     from virtool_api.observability import configure_logging
 
     configure_logging(log_level, log_format)
-
-
-def refuse_to_start(problem: str | None) -> None:
-    """Stop with exit status 1 and the one-line reason, before anything is served or changed."""
-    if problem:
-        raise click.ClickException(problem)
 
 
 @main.command()
@@ -242,9 +206,14 @@ def serve(
         blast_database=blast_database,
         blast_max_time=blast_max_time,
     )
-    from virtool_api.health import startup_problem
+    from virtool_api.health import listen_problem, startup_problem
 
+    # Before anything is created: a start that cannot listen must not print (and so lose) the first key.
+    refuse_to_start(asyncio.run(listen_problem(config, only)))
+    notes = asyncio.run(new_store_notes(config))
     refuse_to_start(asyncio.run(startup_problem(config, check_schema=not migrate_schema)))
+    for note in notes:
+        logger.info(note)
     asyncio.run(_serve(config, only, migrate_schema))
 
 
@@ -252,6 +221,7 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
     from virtool_api.api.slow_clients import TimedAppRunner
     from virtool_api.app import create_jobs_app, create_public_app
     from virtool_api.context import create_context
+    from virtool_api.health import listen_error
     from virtool_api.observability import METRICS_PATH, describe_stores
 
     for line in describe_stores(config):
@@ -260,8 +230,6 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
     runners: list[web.AppRunner] = []
     sites: list[web.TCPSite] = []
     try:
-        if first_key := await _first_administrator(ctx):
-            click.echo(first_key)
         apps = []
         if only in (None, "public"):
             apps.append(("public API", create_public_app(ctx), config.port))
@@ -274,7 +242,11 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
             await runner.setup()
             runners.append(runner)
             site = web.TCPSite(runner, config.host, port)
-            await site.start()
+            try:
+                await site.start()
+            except OSError as error:  # taken since listen_problem() looked
+                api = "public" if port == config.port else "jobs"
+                raise click.ClickException(listen_error(config.host, port, error, api)) from None
             sites.append(site)
             logger.info(
                 "%s on http://%s:%d/api (health /api/health, readiness /api/ready, metrics %s)",
@@ -283,6 +255,11 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
                 port,
                 METRICS_PATH,
             )
+
+        if first_key := await _first_administrator(ctx):
+            click.echo(first_key)
+        elif hint := await _no_administrator_hint(ctx):
+            logger.warning(hint)
 
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -323,6 +300,8 @@ def migrate(data_path: Path, mongodb_url: str | None, postgres_url: str | None) 
     from virtool_api.storage.sql import sqlalchemy_url
 
     config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    for note in asyncio.run(new_store_notes(config, documents=False)):
+        click.echo(f"Note: {note}", err=True)
     refuse_to_start(asyncio.run(startup_problem(config, documents=False)))
     asyncio.run(migrations.upgrade_to_head(sqlalchemy_url(postgres_url, data_path)))
     click.echo("schema is at the newest revision")
@@ -340,6 +319,8 @@ def seed(data_path: Path, mongodb_url: str | None, postgres_url: str | None) -> 
     from virtool_api.dev import seed_demo
 
     config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    for note in asyncio.run(new_store_notes(config)):
+        click.echo(f"Note: {note}", err=True)
     result = asyncio.run(seed_demo(config))
     for line in result:
         click.echo(line)
@@ -356,70 +337,26 @@ async def _first_administrator(ctx) -> str | None:  # type: ignore[no-untyped-de
         f"Created the first administrator, '{FIRST_ADMINISTRATOR}'. Its API key, shown only this once:\n\n"
         f"    {key}\n\n"
         "Send it as `X-API-Key: <key>`. Make more users with `virtool-api users create HANDLE [--admin]`"
-        " (or POST /api/users); a lost key is replaced with `virtool-api users key HANDLE`."
+        " (or POST /api/users). A lost key is replaced with `virtool-api users key HANDLE`: it revokes every"
+        " key of that user and prints a new one."
     )
 
 
-@main.group()
-def users() -> None:
-    """Create users and API keys from the command line (the first administrator, lost keys)."""
+async def _no_administrator_hint(ctx) -> str | None:  # type: ignore[no-untyped-def]
+    """How to make the first administrator, while none exists (real databases make none by themselves)."""
+    from virtool_api.users.service import has_administrator
+
+    if await has_administrator(ctx):
+        return None
+    return (
+        "no administrator exists yet: create one with `virtool-api users create HANDLE --admin` against the "
+        "same stores as this server (the same --mongodb-url, --postgres-url and --data-path, or VIRTOOL_* "
+        "variables; with docker compose: `docker compose run --rm public users create HANDLE --admin`); "
+        "it prints the new administrator's API key"
+    )
 
 
-@users.command("create")
-@store_options
-@click.argument("handle")
-@click.option("--admin", is_flag=True, help="Make the user an administrator.")
-def users_create(
-    data_path: Path, mongodb_url: str | None, postgres_url: str | None, handle: str, admin: bool
-) -> None:
-    """Create a user and print their first API key (only the key goes to stdout)."""
-    from pydantic import ValidationError
-
-    from virtool_api.users.models import CreateUserRequest
-    from virtool_api.users.service import create_user_with_key
-
-    try:
-        request = CreateUserRequest(handle=handle, administrator=admin)
-    except ValidationError:
-        raise click.BadParameter("1 to 64 letters, digits, '_', '.' or '-'", param_hint="HANDLE") from None
-    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
-    user = asyncio.run(_with_context(config, lambda ctx: create_user_with_key(ctx, request.handle, admin)))
-    role = "administrator" if admin else "user"
-    click.echo(f"Created {role} '{user.handle}' ({user.id}). Its API key, shown only this once:", err=True)
-    click.echo(user.key)
-
-
-@users.command("key")
-@store_options
-@click.argument("handle")
-@click.option("--name", default="command line", show_default=True, help="A name to recognize the key by.")
-def users_key(
-    data_path: Path, mongodb_url: str | None, postgres_url: str | None, handle: str, name: str
-) -> None:
-    """Print a new API key for an existing user (for example, when theirs is lost)."""
-    from virtool_api.users.service import issue_key
-
-    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
-    key = asyncio.run(_with_context(config, lambda ctx: issue_key(ctx, handle, name)))
-    click.echo(f"New API key for '{handle}', shown only this once:", err=True)
-    click.echo(key)
-
-
-def _with_context(config: Config, action):  # type: ignore[no-untyped-def]
-    """Run `action(ctx)` against the stores; service errors become a one-line message and exit status 1."""
-    from virtool_api.context import create_context
-    from virtool_api.errors import ServiceError
-
-    async def run():  # type: ignore[no-untyped-def]
-        ctx = await create_context(config)
-        try:
-            return await action(ctx)
-        except ServiceError as error:
-            raise click.ClickException(error.message) from None
-        finally:
-            await ctx.close()
-
-    return run()
+main.add_command(users)
 
 
 if __name__ == "__main__":

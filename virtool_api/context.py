@@ -37,8 +37,10 @@ class Context:
 async def create_context(config: Config, migrate_schema: bool | None = None) -> Context:
     """Connect both stores and prepare the data directory.
 
-    Migrations run here on the embedded default (or when asked); against real databases an operator runs
-    `virtool-api migrate` once before starting the APIs.
+    `serve` asks for migrations unless started with `--no-migrate` (on PostgreSQL they hold an advisory lock,
+    so replicas starting together migrate once: storage/migrate.py). By default (`migrate_schema=None`, the
+    `users` and `dev` commands) only the embedded SQLite is migrated; a real database is left to `serve` or
+    `virtool-api migrate`.
     """
     config.data_path.mkdir(parents=True, exist_ok=True)
     files = FileStore(config.data_path, fsync=config.fsync)

@@ -196,6 +196,36 @@ async def startup_problem(
     return await _sql_problem(config, check_schema, seconds)
 
 
+PORT_OPTIONS = {"public": ("--port", "VIRTOOL_PORT"), "jobs": ("--jobs-port", "VIRTOOL_JOBS_PORT")}
+
+
+def listen_error(host: str, port: int, error: OSError, api: str) -> str:
+    """One line: which address could not be taken, why, and the option that chooses another port."""
+    reason = os.strerror(error.errno).lower() if error.errno else str(error)
+    flag, variable = PORT_OPTIONS[api]
+    return f"cannot listen on {host}:{port}: {reason}; choose another port with {flag} or {variable}"
+
+
+async def listen_problem(config: Config, only: str | None) -> str | None:
+    """Why `serve` could not listen on its ports, in one line, or None: checked before anything is created."""
+    loop = asyncio.get_running_loop()
+    wanted = [
+        (api, port)
+        for api, port in (("public", config.port), ("jobs", config.jobs_port))
+        if only in (None, api)
+    ]
+    if len(wanted) == 2 and config.port == config.jobs_port != 0:
+        return f"--port and --jobs-port are both {config.port}: the two APIs need a port each"
+    for api, port in wanted:
+        try:
+            server = await loop.create_server(asyncio.Protocol, config.host, port)
+        except OSError as error:
+            return listen_error(config.host, port, error, api)
+        server.close()
+        await server.wait_closed()
+    return None
+
+
 def _probe() -> int:
     """Exit status for the container HEALTHCHECK: 0 if the public or the job API answers `/api/health`."""
     import urllib.request

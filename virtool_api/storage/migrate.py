@@ -1,4 +1,6 @@
-"""Schema changes only through alembic. `virtool-api migrate` and embedded `serve` call `upgrade_to_head`."""
+"""Schema changes only through alembic. `virtool-api migrate` and `serve` (unless `--no-migrate`) call
+`upgrade_to_head`; on PostgreSQL it holds an advisory lock (migrations/env.py), so any number of processes may
+start at once: one migrates, the others wait and find the schema at head."""
 
 import asyncio
 from pathlib import Path
@@ -8,6 +10,9 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATION_LOCK = 0x76697274_6F6F6C
+"""The PostgreSQL advisory lock key every migration holds ("virtool" in ASCII)."""
 
 
 def migrations_path() -> Path:

@@ -151,13 +151,23 @@ async def delete_user(ctx: Context, caller: dict[str, Any], user_id: str) -> Non
     await revoke_user_keys(ctx, user_id)
 
 
-async def issue_key(ctx: Context, handle: str, name: str) -> str:
-    """A new API key for the user called `handle` (the operator's way back in when a key is lost)."""
+async def replace_keys(ctx: Context, handle: str, name: str) -> tuple[str, int]:
+    """Revoke every API key of the user called `handle` and give them one new key: `(key, revoked)`.
+
+    The operator's way back in when a key is lost: whichever key was lost stops working. The new key is
+    made first, so the user is never left without one if this is interrupted.
+    """
     document = await ctx.db.users.find_one({"handle": handle})
     if document is None:
         raise NotFound("User does not exist")
-    _, key = await create_api_key(ctx, document["_id"], name)
-    return key
+    created, key = await create_api_key(ctx, document["_id"], name)
+    revoked = await ctx.db.keys.delete_many({"user.id": document["_id"], "_id": {"$ne": created["_id"]}})
+    return key, revoked.deleted_count
+
+
+async def has_administrator(ctx: Context) -> bool:
+    """Whether an active administrator exists (someone can manage users over the public API)."""
+    return await ctx.db.users.count_documents({"administrator": True, "active": {"$ne": False}}) > 0
 
 
 async def ensure_first_administrator(ctx: Context) -> str | None:

@@ -1,0 +1,112 @@
+"""What every `virtool-api` command that opens the stores shares: its options, refusing to start, and saying
+so when it is about to create a new, empty store (the usual sign of a wrong directory or a mistyped URL)."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from virtool_api.config import Config
+
+T = TypeVar("T")
+
+
+def store_options(command):  # type: ignore[no-untyped-def]
+    """Options every command that opens the stores shares."""
+    options = [
+        click.option(
+            "--data-path",
+            envvar="VIRTOOL_DATA_PATH",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("data"),
+            show_default=True,
+            show_envvar=True,
+            help="Where files and the embedded stores live.",
+        ),
+        click.option(
+            "--mongodb-url",
+            envvar="VIRTOOL_MONGODB_URL",
+            default=None,
+            show_envvar=True,
+            help="MongoDB URL; without it, an embedded document store under the data path.",
+        ),
+        click.option(
+            "--postgres-url",
+            envvar="VIRTOOL_POSTGRES_URL",
+            default=None,
+            show_envvar=True,
+            help="PostgreSQL URL; without it, SQLite under the data path.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def refuse_to_start(problem: str | None) -> None:
+    """Stop with exit status 1 and the one-line reason, before anything is served or changed."""
+    if problem:
+        raise click.ClickException(problem)
+
+
+async def new_store_notes(config: Config, documents: bool = True) -> list[str]:
+    """One line for each store that opening `config` would create empty, naming the option that chooses it.
+
+    The embedded stores are new when their files are missing under the data path (a command run from another
+    directory makes a fresh `./data`). MongoDB creates a database on its first write, so a mistyped database
+    name in the URL is new when it has no collections. PostgreSQL never creates a database.
+    """
+    from virtool_api.observability import mask_url
+
+    notes = []
+    embedded = []
+    if documents and not config.mongodb_url and not (config.data_path / "db").is_dir():
+        embedded.append("document store")
+    if not config.postgres_url and not (config.data_path / "virtool.sqlite3").exists():
+        embedded.append("SQL store")
+    if embedded:
+        notes.append(
+            f"creating a new, empty embedded {' and '.join(embedded)} in {config.data_path.resolve()}: "
+            "no store was there. To use an existing one, give its data path with --data-path or "
+            "VIRTOOL_DATA_PATH."
+        )
+    if documents and config.mongodb_url and await _mongodb_is_empty(config.mongodb_url):
+        notes.append(
+            f"MongoDB at {mask_url(config.mongodb_url)} has no collections: it is a new, empty database. "
+            "If you meant an existing one, check the database name in --mongodb-url or VIRTOOL_MONGODB_URL."
+        )
+    return notes
+
+
+async def _mongodb_is_empty(url: str) -> bool:
+    from virtool_api.storage import mongo
+
+    client, db = mongo.connect(url, Path("."))
+    try:
+        return not await db.list_collection_names()
+    except Exception:
+        return False  # unreachable: the command itself will say so
+    finally:
+        await client.close()
+
+
+def run_with_stores(config: Config, action: Callable[[Any], Awaitable[T]]) -> T:
+    """Run `action(ctx)` against the stores, first saying on stderr which stores it creates empty;
+    service errors become a one-line message and exit status 1."""
+    from virtool_api.context import create_context
+    from virtool_api.errors import ServiceError
+
+    async def run() -> T:
+        for note in await new_store_notes(config):
+            click.echo(f"Note: {note}", err=True)
+        ctx = await create_context(config)
+        try:
+            return await action(ctx)
+        except ServiceError as error:
+            raise click.ClickException(error.message) from None
+        finally:
+            await ctx.close()
+
+    return asyncio.run(run())

@@ -1,0 +1,62 @@
+"""`virtool-api users create | key`: users and API keys from the command line (the first administrator on
+real databases, a lost key)."""
+
+from pathlib import Path
+
+import click
+
+from virtool_api.commands import run_with_stores, store_options
+from virtool_api.config import Config
+
+
+@click.group()
+def users() -> None:
+    """Create users and replace lost API keys from the command line."""
+
+
+@users.command("create")
+@store_options
+@click.argument("handle")
+@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+def users_create(
+    data_path: Path, mongodb_url: str | None, postgres_url: str | None, handle: str, admin: bool
+) -> None:
+    """Create a user and print their first API key (only the key goes to stdout)."""
+    from pydantic import ValidationError
+
+    from virtool_api.users.models import CreateUserRequest
+    from virtool_api.users.service import create_user_with_key
+
+    try:
+        request = CreateUserRequest(handle=handle, administrator=admin)
+    except ValidationError:
+        raise click.BadParameter("1 to 64 letters, digits, '_', '.' or '-'", param_hint="HANDLE") from None
+    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    user = run_with_stores(config, lambda ctx: create_user_with_key(ctx, request.handle, admin))
+    role = "administrator" if admin else "user"
+    click.echo(f"Created {role} '{user.handle}' ({user.id}). Its API key, shown only this once:", err=True)
+    click.echo(user.key)
+
+
+@users.command("key")
+@store_options
+@click.argument("handle")
+@click.option("--name", default="command line", show_default=True, help="A name to recognize the key by.")
+def users_key(
+    data_path: Path, mongodb_url: str | None, postgres_url: str | None, handle: str, name: str
+) -> None:
+    """Replace a user's API keys: revoke every key they have and print one new key.
+
+    For a lost key: whoever holds it can use it no longer. The user's scripts need the new key (or keys
+    made from it with POST /api/account/keys).
+    """
+    from virtool_api.users.service import replace_keys
+
+    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    key, revoked = run_with_stores(config, lambda ctx: replace_keys(ctx, handle, name))
+    click.echo(
+        f"Revoked {revoked} earlier API key{'' if revoked == 1 else 's'} of '{handle}'. "
+        "The new key, shown only this once:",
+        err=True,
+    )
+    click.echo(key)
