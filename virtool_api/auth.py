@@ -30,10 +30,20 @@ def requires_auth(request: web.Request) -> bool:
     return getattr(route.handler, "requires_auth", True) and route.resource is not None
 
 
+def _finished_job_allowed(request: web.Request) -> bool:
+    """Routes declare `finished_job=True` for the calls a job in a terminal state may still make."""
+    return getattr(request.match_info.route.handler, "finished_job_allowed", False)
+
+
 @web.middleware
 async def job_auth_middleware(request: web.Request, handler) -> web.StreamResponse:  # type: ignore[no-untyped-def]
     if requires_auth(request):
-        request[JOB] = await authenticate_job_request(request)
+        request[JOB] = job = await authenticate_job_request(request)
+        if not _finished_job_allowed(request):
+            from virtool_api.jobs.rights import require_active
+
+            # The one place a finished job is stopped: reads and downloads as much as changes.
+            require_active(job)
     return await handler(request)
 
 

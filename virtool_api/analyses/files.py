@@ -55,7 +55,6 @@ async def upload_analysis_file(
 ) -> AnalysisFileModel:
     """Stream a result file to `analyses/{id}-{name}`; recorded before it appears under that name."""
     rights.require_analysis(job, analysis_id)
-    rights.require_active(job)
     file_format = analysis_file_format(name, requested_format)
     check_file_name(name)
     if (await find_analysis(ctx, analysis_id))["ready"]:

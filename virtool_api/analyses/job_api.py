@@ -16,9 +16,12 @@ from virtool_api.api.routes import ApiRoutes
 routes = ApiRoutes("analyses")
 
 AUTH_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"))
+JOB_FINISHED = (409, "Job is finished")
 
 
-@routes.get("/analyses/{analysis_id}", response=Analysis, errors=(*AUTH_ERRORS, (404, "Not found")))
+@routes.get(
+    "/analyses/{analysis_id}", response=Analysis, errors=(*AUTH_ERRORS, (404, "Not found"), JOB_FINISHED)
+)
 async def get(request: web.Request) -> Analysis:
     """Get the analysis the job is running."""
     return await lifecycle.get_analysis_for_job(
@@ -39,7 +42,7 @@ async def get(request: web.Request) -> Analysis:
         (404, "Not found"),
         (409, "File is already associated with analysis"),
         (409, "Analysis is finalized"),
-        (409, "Job is finished"),
+        JOB_FINISHED,
         (422, "Invalid query"),
     ),
 )
@@ -62,6 +65,7 @@ async def upload_file(request: web.Request, query: AnalysisFileQuery) -> Analysi
         *AUTH_ERRORS,
         (404, "Not found"),
         (404, "Uploaded file not found at expected location"),
+        JOB_FINISHED,
     ),
 )
 async def download_file(request: web.Request) -> web.FileResponse:
@@ -83,7 +87,7 @@ async def download_file(request: web.Request) -> web.FileResponse:
         *AUTH_ERRORS,
         (404, "Not found"),
         (409, "There is already a result for this analysis"),
-        (409, "Job is finished"),
+        JOB_FINISHED,
         (422, "Invalid input"),
     ),
 )
@@ -97,6 +101,7 @@ async def finalize(request: web.Request, body: FinalizeAnalysisRequest) -> Analy
 @routes.delete(
     "/analyses/{analysis_id}",
     status=204,
+    finished_job=True,
     errors=(*AUTH_ERRORS, (404, "Not found"), (409, "Analysis is finalized")),
 )
 async def remove(request: web.Request) -> None:

@@ -35,7 +35,6 @@ async def finalize_analysis(
     naming the path): stored, they would fail on MongoDB, or break every later read of the analysis.
     """
     rights.require_analysis(job, analysis_id)
-    rights.require_active(job)
     if (await find_analysis(ctx, analysis_id))["ready"]:
         raise Conflict(ALREADY_FINALIZED)
     await asyncio.to_thread(check_storable, results, "results")
@@ -52,7 +51,8 @@ async def finalize_analysis(
 
 
 async def remove_unfinalized_analysis(ctx: Context, job: dict[str, Any], analysis_id: str) -> None:
-    """The clean-up a failing analysis job sends; allowed even once the job has finished."""
+    """The clean-up a failing analysis job sends; allowed even once the job has finished (the route is
+    declared `finished_job=True`)."""
     rights.require_analysis(job, analysis_id)
     analysis = await ctx.db.analyses.find_one_and_delete({"_id": analysis_id, "ready": False})
     if analysis is None:

@@ -6,14 +6,14 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from virtool_api.storage.sql import Base
+from virtool_api.storage.sql import NEVER_REUSE_IDS, Base
 
 
 class AnalysisFile(Base):
     """A result file of an analysis, stored on disk as `analyses/{id}-{name}`."""
 
     __tablename__ = "analysis_files"
-    __table_args__ = (UniqueConstraint("analysis", "name"),)
+    __table_args__ = (UniqueConstraint("analysis", "name"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     analysis: Mapped[str] = mapped_column(String(64), index=True)
@@ -33,7 +33,7 @@ class NuvsBlast(Base):
     """
 
     __tablename__ = "nuvs_blast"
-    __table_args__ = (UniqueConstraint("analysis_id", "sequence_index"),)
+    __table_args__ = (UniqueConstraint("analysis_id", "sequence_index"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     analysis_id: Mapped[str] = mapped_column(String(64), index=True)

@@ -113,7 +113,11 @@ class ApiRoutes:
         file_upload: bool = False,
         file_download: bool = False,
         body_error: type[ServiceError] = InvalidInput,
+        finished_job: bool = False,
     ) -> Callable[[Handler], Handler]:
+        """`finished_job`: on the job API, a job in a terminal state may still call this route (the job
+        protocol allows only its ping and the clean-up `DELETE`); every other route answers it 409."""
+
         def decorate(handler: Handler) -> Handler:
             @functools.wraps(handler)
             async def wrapper(request: web.Request) -> web.StreamResponse:
@@ -132,6 +136,7 @@ class ApiRoutes:
                 return render(await handler(request, **kwargs), status)
 
             wrapper.requires_auth = auth  # type: ignore[attr-defined]
+            wrapper.finished_job_allowed = finished_job  # type: ignore[attr-defined]
 
             self.endpoints.append(
                 Endpoint(

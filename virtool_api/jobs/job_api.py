@@ -35,7 +35,12 @@ async def acquire(request: web.Request, body: AcquireJobRequest) -> AcquiredJob:
 @routes.get(
     "/jobs/{job_id}",
     response=Job,
-    errors=((401, "Requires authorization"), (403, "Insufficient rights"), (404, "Not found")),
+    errors=(
+        (401, "Requires authorization"),
+        (403, "Insufficient rights"),
+        (404, "Not found"),
+        (409, "Job is finished"),
+    ),
 )
 async def get(request: web.Request) -> Job:
     """Get the calling job's own document."""
@@ -45,6 +50,7 @@ async def get(request: web.Request) -> Job:
 @routes.put(
     "/jobs/{job_id}/ping",
     response=JobPing,
+    finished_job=True,
     errors=((401, "Requires authorization"), (403, "Insufficient rights"), (404, "Not found")),
 )
 async def ping(request: web.Request) -> JobPing:

@@ -44,6 +44,10 @@ def require_upload_read(job: dict[str, Any], upload_id: int) -> None:
 
 
 def require_active(job: dict[str, Any]) -> None:
-    """A job in a terminal state can upload, finalize and report nothing more."""
+    """A job in a terminal state can read, download, upload, finalize and report nothing more (409).
+
+    The job API's authentication asks this for every route but the two the job protocol keeps open to a
+    finished job, its ping and the clean-up `DELETE` (declared `finished_job=True` in the route tables).
+    """
     if job.get("state") in TERMINAL_STATES:
         raise JobFinished()

@@ -26,7 +26,6 @@ from virtool_api.utils import utc_now
 
 async def _writable_unfinalized_sample(ctx: Context, job: dict[str, Any], sample_id: str) -> dict[str, Any]:
     rights.require_sample_write(job, sample_id)
-    rights.require_active(job)
     document = await find_sample(ctx, sample_id)
     if document["ready"]:
         raise Conflict(SAMPLE_FINALIZED)

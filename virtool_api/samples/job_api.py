@@ -17,9 +17,10 @@ from virtool_api.samples.models import (
 routes = ApiRoutes("samples")
 
 AUTH_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"))
+JOB_FINISHED = (409, "Job is finished")
 
 
-@routes.get("/samples/{sample_id}", response=Sample, errors=(*AUTH_ERRORS, (404, "Not found")))
+@routes.get("/samples/{sample_id}", response=Sample, errors=(*AUTH_ERRORS, (404, "Not found"), JOB_FINISHED))
 async def get(request: web.Request) -> Sample:
     """Get the sample the job works on."""
     return await lifecycle.get_sample_for_job(
@@ -35,7 +36,7 @@ async def get(request: web.Request) -> Sample:
         *AUTH_ERRORS,
         (404, "Not found"),
         (409, "Sample already finalized"),
-        (409, "Job is finished"),
+        JOB_FINISHED,
         (422, "Invalid input"),
     ),
 )
@@ -57,7 +58,7 @@ async def finalize(request: web.Request, body: FinalizeSampleRequest) -> Sample:
         *AUTH_ERRORS,
         (404, "Not found"),
         (409, "Reads file name is already uploaded"),
-        (409, "Job is finished"),
+        JOB_FINISHED,
     ),
 )
 async def upload_reads(request: web.Request) -> SampleReadsFile:
@@ -74,7 +75,7 @@ async def upload_reads(request: web.Request) -> SampleReadsFile:
 @routes.get(
     "/samples/{sample_id}/reads/{name}",
     file_download=True,
-    errors=(*AUTH_ERRORS, (404, "Not found")),
+    errors=(*AUTH_ERRORS, (404, "Not found"), JOB_FINISHED),
 )
 async def download_reads(request: web.Request) -> web.FileResponse:
     """Download a reads file of the sample."""
@@ -96,7 +97,7 @@ async def download_reads(request: web.Request) -> web.FileResponse:
         *AUTH_ERRORS,
         (404, "Not found"),
         (409, "Artifact file has already been uploaded for this sample"),
-        (409, "Job is finished"),
+        JOB_FINISHED,
         (422, "Invalid query"),
     ),
 )
@@ -115,7 +116,7 @@ async def upload_artifact(request: web.Request, query: ArtifactQuery) -> SampleA
 @routes.get(
     "/samples/{sample_id}/artifacts/{name}",
     file_download=True,
-    errors=(*AUTH_ERRORS, (404, "Not found")),
+    errors=(*AUTH_ERRORS, (404, "Not found"), JOB_FINISHED),
 )
 async def download_artifact(request: web.Request) -> web.FileResponse:
     """Download an artifact of the sample."""
@@ -128,6 +129,7 @@ async def download_artifact(request: web.Request) -> web.FileResponse:
 @routes.delete(
     "/samples/{sample_id}",
     status=204,
+    finished_job=True,
     errors=(*AUTH_ERRORS, (404, "Not found"), (409, "Sample is finalized")),
 )
 async def remove(request: web.Request) -> None:

@@ -36,7 +36,6 @@ async def finalize_sample(ctx: Context, job: dict[str, Any], sample_id: str, qua
     is refused before anything is stored (422 naming the path).
     """
     rights.require_sample_write(job, sample_id)
-    rights.require_active(job)
     measured = quality.model_dump()
     await asyncio.to_thread(check_storable, measured, "quality")
     now = utc_now()
@@ -59,7 +58,8 @@ async def finalize_sample(ctx: Context, job: dict[str, Any], sample_id: str, qua
 
 
 async def remove_unfinalized_sample(ctx: Context, job: dict[str, Any], sample_id: str) -> None:
-    """The clean-up a failing create-sample job sends; allowed even once the job has finished."""
+    """The clean-up a failing create-sample job sends; allowed even once the job has finished (the route
+    is declared `finished_job=True`)."""
     rights.require_sample_write(job, sample_id)
     result = await ctx.db.samples.delete_one({"_id": sample_id, "ready": False})
     if result.deleted_count == 0:

@@ -3,14 +3,14 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from virtool_api.storage.sql import Base
+from virtool_api.storage.sql import NEVER_REUSE_IDS, Base
 
 
 class SampleReads(Base):
     """One reads file of a sample (`reads_1.fq.gz`, `reads_2.fq.gz`)."""
 
     __tablename__ = "sample_reads"
-    __table_args__ = (UniqueConstraint("sample", "name"),)
+    __table_args__ = (UniqueConstraint("sample", "name"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     sample: Mapped[str] = mapped_column(String(64), index=True)
@@ -25,7 +25,7 @@ class SampleArtifact(Base):
     """A file a create-sample job keeps beside the reads (e.g. a FastQC report)."""
 
     __tablename__ = "sample_artifacts"
-    __table_args__ = (UniqueConstraint("sample", "name"),)
+    __table_args__ = (UniqueConstraint("sample", "name"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     sample: Mapped[str] = mapped_column(String(64), index=True)

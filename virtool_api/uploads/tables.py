@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from virtool_api.storage.sql import Base
+from virtool_api.storage.sql import NEVER_REUSE_IDS, Base
 
 
 class Upload(Base):
@@ -14,6 +14,7 @@ class Upload(Base):
     """
 
     __tablename__ = "uploads"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(255))
