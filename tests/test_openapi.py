@@ -17,7 +17,7 @@ from virtool_api.api.routes import ENDPOINTS, Endpoint
 
 PUBLIC = "9950"
 JOBS = "9990"
-PUBLIC_SECURITY = [{"apiKey": []}, {"basic": []}]
+PUBLIC_SECURITY = [{"apiKey": []}, {"basic": []}, {"session": []}]
 JOB_SECURITY = [{"jobBasic": []}]
 
 

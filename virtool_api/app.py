@@ -32,6 +32,7 @@ from virtool_api.tags import public_api as tags_public_api
 from virtool_api.uploads import job_api as uploads_job_api
 from virtool_api.uploads import public_api as uploads_public_api
 from virtool_api.users import public_api as users_public_api
+from virtool_api.users import session_api as users_session_api
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ def _public_route_tables() -> list:
         )
     )
     tables.extend((users_public_api.routes, users_public_api.group_routes, users_public_api.account_routes))
+    tables.append(users_session_api.routes)
     tables.extend(
         (
             samples_public_api.routes,

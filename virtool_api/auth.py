@@ -1,16 +1,31 @@
 """Who is calling. Nothing about rights lives here.
 
 Job API: a job, by HTTP Basic `job-{id}:{key}`. Public API: a user, by `X-API-Key: <key>`, HTTP Basic
-`<handle>:<key>`, or HTTP Basic `<key>:` (how One Codex's client sends it). A job's credentials never open the
-public API and a user's never open the job API: the two are looked up in different collections.
+`<handle>:<key>`, HTTP Basic `<key>:` (how One Codex's client sends it), or the browser session cookie. A
+job's credentials never open the public API and a user's never open the job API: the two are looked up in
+different collections.
+
+A request authenticated by the session cookie that could change something (any method but GET, HEAD and
+OPTIONS) must prove it comes from our own page: it carries the `X-Requested-With` header, which a cross-site
+form cannot send and which no other site's script may send without a CORS grant (this server grants none),
+and its `Origin` (or, without one, its `Referer`) names this site. API keys need neither: a browser never
+sends them by itself.
 """
 
+import functools
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import BasicAuth, hdrs, web
 
-from virtool_api.api.keys import CONTEXT, JOB, USER
-from virtool_api.errors import Unauthorized
+from virtool_api.api.keys import CONTEXT, JOB, SESSION, USER
+from virtool_api.errors import InsufficientRights, Unauthorized
+
+SESSION_COOKIE = "virtool_session"
+PAGE_HEADER = "X-Requested-With"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CROSS_SITE = "Cross-site request refused"
 
 
 def _basic_credentials(request: web.Request) -> tuple[str, str] | None:
@@ -62,15 +77,26 @@ async def authenticate_job_request(request: web.Request) -> dict[str, Any]:
     return job
 
 
+def only_from_our_page(handler: Any) -> None:
+    """Mark a route that needs no credentials but only our page may call (signing in: a cross-site form must
+    not sign a visitor in to someone else's account). Checked before the body is read."""
+    handler.only_from_our_page = True
+
+
 @web.middleware
 async def user_auth_middleware(request: web.Request, handler) -> web.StreamResponse:  # type: ignore[no-untyped-def]
+    if getattr(request.match_info.route.handler, "only_from_our_page", False):
+        require_our_page(request)
     if requires_auth(request):
         request[USER] = await authenticate_user_request(request)
     return await handler(request)
 
 
 async def authenticate_user_request(request: web.Request) -> dict[str, Any]:
+    """The user behind the request's API key or, without one, its session cookie (then `request[SESSION]`
+    is the session's id). 401 without valid credentials; 403 for a cookie-borne change from another site."""
     from virtool_api.users.keys import user_for_key
+    from virtool_api.users.sessions import find_session
 
     ctx = request.app[CONTEXT]
     if api_key := request.headers.get("X-API-Key"):
@@ -79,8 +105,105 @@ async def authenticate_user_request(request: web.Request) -> dict[str, Any]:
         login, password = credentials
         # `<key>:` (empty password) is One Codex's form; otherwise `<handle>:<key>`.
         user = await user_for_key(ctx, login) if not password else await user_for_key(ctx, password, login)
+    elif token := request.cookies.get(SESSION_COOKIE):
+        found = await find_session(ctx, token)
+        if found is None:
+            raise Unauthorized()
+        if request.method not in SAFE_METHODS:
+            require_our_page(request)
+        session, user = found
+        request[SESSION] = session["_id"]
     else:
         raise Unauthorized()
     if user is None:
         raise Unauthorized()
     return user
+
+
+# --- where a request comes from -------------------------------------------------------------------------
+
+
+@functools.cache
+def _networks(trusted: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(value, strict=False) for value in trusted)
+
+
+def _is_trusted(request: web.Request, address: str | None) -> bool:
+    networks = _networks(request.app[CONTEXT].config.trusted_proxies)
+    if not networks or not address:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _from_trusted_proxy(request: web.Request) -> bool:
+    return _is_trusted(request, request.remote)
+
+
+def _forwarded(request: web.Request, header: str) -> str | None:
+    """The first value of an `X-Forwarded-*` header, believed only from a trusted proxy."""
+    if not _from_trusted_proxy(request):
+        return None
+    value = request.headers.get(header, "").split(",")[0].strip()
+    return value or None
+
+
+def client_address(request: web.Request) -> str:
+    """The caller's IP address: the peer, or, behind trusted proxies, the nearest untrusted address in
+    `X-Forwarded-For` (read from the right, so a client cannot pose as someone else by sending the header)."""
+    address = request.remote or "unknown"
+    if not _is_trusted(request, address):
+        return address
+    for hop in reversed(request.headers.get("X-Forwarded-For", "").split(",")):
+        hop = hop.strip()
+        if hop and not _is_trusted(request, hop):
+            return hop
+    return address
+
+
+def came_over_tls(request: web.Request) -> bool:
+    """Whether the browser reached us over HTTPS: directly, or per a trusted proxy's `X-Forwarded-Proto`."""
+    if request.secure:
+        return True
+    return (_forwarded(request, "X-Forwarded-Proto") or "").lower() == "https"
+
+
+def _our_host(request: web.Request) -> str:
+    return (_forwarded(request, "X-Forwarded-Host") or request.host).lower()
+
+
+def require_our_page(request: web.Request) -> None:
+    """403 "Cross-site request refused" unless the request carries `X-Requested-With` and its `Origin` (or
+    `Referer`), when sent, names this host. Only hosts are compared: behind a TLS-terminating proxy the page
+    is `https://lab.example` while we are reached over plain HTTP."""
+    if not request.headers.get(PAGE_HEADER):
+        raise InsufficientRights(CROSS_SITE)
+    source = request.headers.get(hdrs.ORIGIN) or request.headers.get(hdrs.REFERER)
+    if source is not None and urlsplit(source).netloc.lower() != _our_host(request):
+        raise InsufficientRights(CROSS_SITE)
+
+
+def set_session_cookie(
+    response: web.StreamResponse, request: web.Request, token: str, remember: bool
+) -> None:
+    """`HttpOnly` (no script reads it), `SameSite=Lax` (not sent on cross-site POSTs), `Secure` over TLS.
+    Without `remember` it is a browser-session cookie; the server ends the session after a day either way."""
+    from virtool_api.users.sessions import REMEMBERED_SESSION_LIFETIME
+
+    secure = request.app[CONTEXT].config.secure_cookies == "always" or came_over_tls(request)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        path="/",
+        httponly=True,
+        samesite="Lax",
+        secure=secure,
+        max_age=int(REMEMBERED_SESSION_LIFETIME.total_seconds()) if remember else None,
+    )
+
+
+def clear_session_cookie(response: web.StreamResponse) -> None:
+    response.del_cookie(SESSION_COOKIE, path="/")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from aiohttp import web
 
+from virtool_api.auth_options import browser_options
 from virtool_api.commands import new_store_notes, refuse_to_start, store_options
 from virtool_api.config import MIB, Config
 from virtool_api.users.cli import users
@@ -165,6 +166,7 @@ def main(log_level: str, log_format: str) -> None:
     show_envvar=True,
     help="Seconds after which an unfinished BLAST is given up with an error.",
 )
+@browser_options
 def serve(
     data_path: Path,
     mongodb_url: str | None,
@@ -184,6 +186,8 @@ def serve(
     blast_ncbi_url: str,
     blast_database: str | None,
     blast_max_time: float,
+    secure_cookies: str,
+    trusted_proxies: tuple[str, ...],
 ) -> None:
     """Serve the public API and the job API."""
     if blast_backend == "local" and not blast_database:
@@ -205,6 +209,8 @@ def serve(
         blast_ncbi_url=blast_ncbi_url,
         blast_database=blast_database,
         blast_max_time=blast_max_time,
+        secure_cookies=secure_cookies,
+        trusted_proxies=trusted_proxies,
     )
     from virtool_api.health import listen_problem, startup_problem
 
@@ -328,6 +334,7 @@ def seed(data_path: Path, mongodb_url: str | None, postgres_url: str | None) -> 
 
 async def _first_administrator(ctx) -> str | None:  # type: ignore[no-untyped-def]
     """The message announcing the administrator created on a first embedded start, or None."""
+    from virtool_api.users.cli import first_password_hint
     from virtool_api.users.service import FIRST_ADMINISTRATOR, ensure_first_administrator
 
     key = await ensure_first_administrator(ctx)
@@ -338,7 +345,8 @@ async def _first_administrator(ctx) -> str | None:  # type: ignore[no-untyped-de
         f"    {key}\n\n"
         "Send it as `X-API-Key: <key>`. Make more users with `virtool-api users create HANDLE [--admin]`"
         " (or POST /api/users). A lost key is replaced with `virtool-api users key HANDLE`: it revokes every"
-        " key of that user and prints a new one."
+        " key of that user and prints a new one.\n\n"
+        + first_password_hint(FIRST_ADMINISTRATOR, f"http://{ctx.config.host}:{ctx.config.port}")
     )
 
 

@@ -47,6 +47,12 @@ class Config:
     blast_min_request_interval: float = 10.0
     """Seconds between two of our requests to NCBI, which asks clients to wait at least 10 s."""
 
+    secure_cookies: str = "auto"
+    """`auto`: session cookies are `Secure` when the request came over TLS (directly, or per a trusted proxy's
+    `X-Forwarded-Proto`); `always`: always `Secure` (only for sites served over HTTPS)."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks of reverse proxies whose `X-Forwarded-For/-Proto/-Host` headers are believed."""
+
     @property
     def client_timeouts(self) -> "ClientTimeouts":
         from virtool_api.api.slow_clients import ClientTimeouts

@@ -12,6 +12,9 @@ class ServiceError(Exception):
     id = "internal_error"
     default_message = "Internal server error"
 
+    headers: dict[str, str] | None = None
+    """Extra response headers (e.g. `Retry-After`), set by the raiser when the answer needs them."""
+
     def __init__(self, message: str | None = None, **extra: Any):
         self.message = message or self.default_message
         self.extra = extra
@@ -69,6 +72,12 @@ class InvalidQuery(ServiceError):
     status = 422
     id = "invalid_query"
     default_message = "Invalid query"
+
+
+class TooManyRequests(ServiceError):
+    status = 429
+    id = "too_many_requests"
+    default_message = "Too many requests"
 
 
 class ServiceUnavailable(ServiceError):

@@ -12,4 +12,6 @@ if TYPE_CHECKING:
 CONTEXT: web.AppKey[Context] = web.AppKey("context", Context)
 JOB: web.RequestKey[dict[str, Any]] = web.RequestKey("job", dict)
 USER: web.RequestKey[dict[str, Any]] = web.RequestKey("user", dict)
+SESSION: web.RequestKey[str] = web.RequestKey("session", str)
+"""The id of the browser session that authenticated the request; absent for API keys."""
 BLAST_RUNNER: web.AppKey["BlastRunner"] = web.AppKey("blast_runner")

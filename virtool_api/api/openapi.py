@@ -47,13 +47,20 @@ SECURITY_SCHEMES = {
         "scheme": "basic",
         "description": "`<handle>:<key>`, or `<key>:` with an empty password.",
     },
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "virtool_session",
+        "description": "The browser client's session, from `POST /account/login`. Requests that change "
+        "something also send `X-Requested-With` (and the browser an `Origin` of this site).",
+    },
     "jobBasic": {
         "type": "http",
         "scheme": "basic",
         "description": "`job-{id}:{key}`, with the key returned once when the job is acquired.",
     },
 }
-PUBLIC_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}, {"basic": []}]
+PUBLIC_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}, {"basic": []}, {"session": []}]
 JOB_SECURITY: list[dict[str, list[str]]] = [{"jobBasic": []}]
 
 

@@ -1,6 +1,7 @@
-"""`virtool-api users create | key`: users and API keys from the command line (the first administrator on
-real databases, a lost key)."""
+"""`virtool-api users create | key | password`: users, API keys and passwords from the command line (the
+first administrator on real databases, a lost key, a password for the web client)."""
 
+import sys
 from pathlib import Path
 
 import click
@@ -60,3 +61,37 @@ def users_key(
         err=True,
     )
     click.echo(key)
+
+
+@users.command("password")
+@store_options
+@click.argument("handle")
+@click.option("--stdin", "from_stdin", is_flag=True, help="Read the password from standard input.")
+def users_password(
+    data_path: Path, mongodb_url: str | None, postgres_url: str | None, handle: str, from_stdin: bool
+) -> None:
+    """Set or reset HANDLE's password (at least 8 characters, not containing the handle).
+
+    The password is read from a hidden prompt (typed twice) or, with `--stdin`, from the first line of
+    standard input. Every session of the user ends.
+    """
+    from virtool_api.users.credentials import reset_password_by_handle
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    run_with_stores(config, lambda ctx: reset_password_by_handle(ctx, handle, password))
+    click.echo(f"Password set for '{handle}'; their sessions have ended.", err=True)
+
+
+def first_password_hint(handle: str, site: str) -> str:
+    """The first-administrator banner's last words: how to get a password for the web client."""
+    return (
+        f"To sign in to the web client at {site}/, give '{handle}' a password, either in another terminal"
+        " (with the same --data-path or database options as `serve`):\n\n"
+        f"    virtool-api users password {handle}\n\n"
+        "or with the key above:\n\n"
+        f"    curl -X PATCH -H 'X-API-Key: <key>' -d '{{\"password\": \"...\"}}' {site}/api/account\n"
+    )

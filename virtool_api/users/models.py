@@ -31,10 +31,17 @@ class CreateUserRequest(StrictModel):
     groups: list[str] = Field(default_factory=list)
 
 
+Password = Annotated[str, StringConstraints(max_length=1024)]
+"""Shape only; the rules (length, not the handle) are the service's (users/passwords.py): 400."""
+
+
 class UpdateUserRequest(PatchModel):
     administrator: StrictBool | None = None
     groups: list[str] | None = None
     active: StrictBool | None = None
+    password: Password | None = Field(
+        default=None, description="Set or reset the user's password; ends all of their sessions."
+    )
 
 
 class User(BaseModel):
@@ -43,7 +50,21 @@ class User(BaseModel):
     administrator: bool
     groups: list[IdNameRef]
     active: bool
+    has_password: bool = Field(description="Whether the user can sign in with a password.")
     created_at: Timestamp
+
+
+class SignInRequest(StrictModel):
+    handle: Annotated[str, StringConstraints(max_length=256)]
+    password: Password
+    remember: StrictBool = Field(default=False, description="Keep the session for 30 days instead of one.")
+
+
+class UpdateAccountRequest(StrictModel):
+    old_password: Password | None = Field(
+        default=None, description="The current password; not needed when the user has none yet."
+    )
+    password: Password
 
 
 class CreatedUser(User):

@@ -4,9 +4,10 @@ from typing import Any
 
 from aiohttp import web
 
-from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.keys import CONTEXT, SESSION, USER
 from virtool_api.api.routes import ApiRoutes, created
-from virtool_api.users import groups, keys, service
+from virtool_api.auth import client_address
+from virtool_api.users import credentials, groups, keys, passwords, service, throttle
 from virtool_api.users.models import (
     ApiKey,
     CreatedApiKey,
@@ -15,6 +16,7 @@ from virtool_api.users.models import (
     CreateKeyRequest,
     CreateUserRequest,
     Group,
+    UpdateAccountRequest,
     UpdateGroupRequest,
     UpdateUserRequest,
     User,
@@ -28,6 +30,11 @@ UNAUTHORIZED = (401, "Requires authorization")
 FORBIDDEN = (403, "Insufficient rights")
 NOT_FOUND = (404, "Not found")
 INVALID = (422, "Invalid input")
+PASSWORD_RULES = (
+    (400, passwords.TOO_SHORT),
+    (400, passwords.TOO_LONG),
+    (400, passwords.CONTAINS_HANDLE),
+)
 
 
 def _models(items: list[Any]) -> list[dict[str, Any]]:
@@ -73,6 +80,7 @@ async def get_user(request: web.Request) -> User:
         (400, service.GROUP_DOES_NOT_EXIST),
         (400, service.OWN_ADMINISTRATOR),
         (400, service.OWN_DEACTIVATION),
+        *PASSWORD_RULES,
         UNAUTHORIZED,
         FORBIDDEN,
         NOT_FOUND,
@@ -80,8 +88,13 @@ async def get_user(request: web.Request) -> User:
     ),
 )
 async def update_user(request: web.Request, body: UpdateUserRequest) -> User:
-    """Change a user's administrator flag, groups or `active` (administrators); deactivating revokes keys."""
-    return await service.update_user(request.app[CONTEXT], request[USER], request.match_info["user_id"], body)
+    """Change a user's administrator flag, groups, `active` or password (administrators).
+
+    Deactivating revokes the user's keys and ends their sessions; setting a password ends their sessions.
+    """
+    return await service.update_user(
+        request.app[CONTEXT], request[USER], request.match_info["user_id"], body, request.get(SESSION)
+    )
 
 
 @routes.delete(
@@ -142,6 +155,29 @@ async def delete_group(request: web.Request) -> None:
 async def get_account(request: web.Request) -> User:
     """Who the caller is."""
     return await service.render_user(request.app[CONTEXT], request[USER])
+
+
+@account_routes.patch(
+    "/account",
+    body=UpdateAccountRequest,
+    response=User,
+    errors=(
+        (400, credentials.INVALID_CREDENTIALS),
+        (400, credentials.OLD_PASSWORD_REQUIRED),
+        *PASSWORD_RULES,
+        UNAUTHORIZED,
+        INVALID,
+        (429, throttle.THROTTLED),
+    ),
+)
+async def update_account(request: web.Request, body: UpdateAccountRequest) -> User:
+    """Change the caller's password (`old_password` once they have one); their other sessions end."""
+    ctx = request.app[CONTEXT]
+    user = request[USER]
+    await credentials.change_own_password(
+        ctx, user, body.old_password, body.password, request.get(SESSION), client_address(request)
+    )
+    return await service.get_account(ctx, user["_id"])
 
 
 @account_routes.get("/account/keys", response=list[ApiKey], errors=(UNAUTHORIZED,))

@@ -1,7 +1,8 @@
 """Users: who may call the public API, and what they are (administrator, groups).
 
-Users have no passwords: they authenticate with API keys (keys.py). Administrators manage users; every user
-manages their own keys. A user never demotes, deactivates or removes themselves, so an administrator cannot
+Users authenticate with API keys (keys.py) or, in a browser, with a password and a session (credentials.py,
+sessions.py). Administrators manage users and may set their passwords; every user manages their own keys and
+password. A user never demotes, deactivates or removes themselves, so an administrator cannot
 lock themselves out by accident.
 """
 
@@ -13,9 +14,12 @@ from pymongo.errors import DuplicateKeyError
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, NotFound
 from virtool_api.storage.mongo import insert_with_random_id, missing_ids
+from virtool_api.users.credentials import reset_password
 from virtool_api.users.keys import create_api_key, revoke_user_keys
 from virtool_api.users.models import CreatedUser, CreateUserRequest, UpdateUserRequest, User
+from virtool_api.users.passwords import check_password_rules
 from virtool_api.users.rights import require_administrator
+from virtool_api.users.sessions import end_user_sessions
 from virtool_api.utils import utc_now
 
 USER_EXISTS = "User already exists"
@@ -63,6 +67,7 @@ async def render_users(ctx: Context, documents: list[dict[str, Any]]) -> list[Us
                 "active": True,
                 **document,
                 "id": document["_id"],
+                "has_password": document.get("password") is not None,
                 "groups": [
                     {"id": group_id, "name": names[group_id]}
                     for group_id in document.get("groups", [])
@@ -85,6 +90,14 @@ async def list_users(ctx: Context, caller: dict[str, Any]) -> list[User]:
 
 async def get_user(ctx: Context, caller: dict[str, Any], user_id: str) -> User:
     require_administrator(caller)
+    document = await ctx.db.users.find_one({"_id": user_id})
+    if document is None:
+        raise NotFound()
+    return await render_user(ctx, document)
+
+
+async def get_account(ctx: Context, user_id: str) -> User:
+    """The user as stored now (after a change the request's copy is stale)."""
     document = await ctx.db.users.find_one({"_id": user_id})
     if document is None:
         raise NotFound()
@@ -115,8 +128,16 @@ async def add_user(ctx: Context, caller: dict[str, Any], request: CreateUserRequ
     return await create_user_with_key(ctx, request.handle, request.administrator, request.groups)
 
 
-async def update_user(ctx: Context, caller: dict[str, Any], user_id: str, request: UpdateUserRequest) -> User:
-    """Change a user's administrator flag, groups or `active`; deactivating revokes their keys."""
+async def update_user(
+    ctx: Context,
+    caller: dict[str, Any],
+    user_id: str,
+    request: UpdateUserRequest,
+    current_session: str | None = None,
+) -> User:
+    """Change a user's administrator flag, groups, `active` or password. Deactivating revokes their keys and
+    ends their sessions; a new password ends their sessions (but not the one an administrator resetting their
+    own password is using). Nothing changes unless every change is valid."""
     require_administrator(caller)
     if user_id == caller["_id"]:
         if request.administrator is False:
@@ -124,6 +145,12 @@ async def update_user(ctx: Context, caller: dict[str, Any], user_id: str, reques
         if request.active is False:
             raise BadRequest(OWN_DEACTIVATION)
     changes = request.model_dump(exclude_unset=True)
+    password = changes.pop("password", None)
+    if password is not None:
+        target = await ctx.db.users.find_one({"_id": user_id}, {"handle": 1})
+        if target is None:
+            raise NotFound()
+        check_password_rules(target["handle"], password)
     if "groups" in changes:
         changes["groups"] = await _checked_groups(ctx, changes["groups"])
     if changes:
@@ -134,14 +161,20 @@ async def update_user(ctx: Context, caller: dict[str, Any], user_id: str, reques
         document = await ctx.db.users.find_one({"_id": user_id})
     if document is None:
         raise NotFound()
+    if password is not None:
+        keep = current_session if user_id == caller["_id"] else None
+        await reset_password(ctx, document, password, current_session=keep)
+        document = await ctx.db.users.find_one({"_id": user_id}) or document
     if request.active is False:
-        # The key check already refuses inactive users; removing the keys makes it permanent.
+        # The key and session checks already refuse inactive users; removing both makes it permanent.
         await revoke_user_keys(ctx, user_id)
+        await end_user_sessions(ctx, user_id)
     return await render_user(ctx, document)
 
 
 async def delete_user(ctx: Context, caller: dict[str, Any], user_id: str) -> None:
-    """Remove a user and revoke their keys. What they own (samples, analyses) stays, still naming them."""
+    """Remove a user, revoke their keys and end their sessions. What they own (samples, analyses) stays,
+    still naming them."""
     require_administrator(caller)
     if user_id == caller["_id"]:
         raise BadRequest(OWN_REMOVAL)
@@ -149,6 +182,7 @@ async def delete_user(ctx: Context, caller: dict[str, Any], user_id: str) -> Non
     if result.deleted_count == 0:
         raise NotFound()
     await revoke_user_keys(ctx, user_id)
+    await end_user_sessions(ctx, user_id)
 
 
 async def replace_keys(ctx: Context, handle: str, name: str) -> tuple[str, int]:
