@@ -12,6 +12,7 @@ from virtool_api.analyses.models import (
     ANALYSIS_FINALIZED,
     Analysis,
 )
+from virtool_api.analyses.results import check_workflow_results
 from virtool_api.context import Context
 from virtool_api.errors import Conflict
 from virtool_api.jobs import rights
@@ -31,13 +32,15 @@ async def finalize_analysis(
 ) -> Analysis:
     """Set `results` and `ready: true` in one conditional update: of racing finalizes, exactly one wins.
 
-    Results a document store could not hold (`storage/limits.py`) are refused before anything is stored (422
-    naming the path): stored, they would fail on MongoDB, or break every later read of the analysis.
+    Results a document store could not hold (`storage/limits.py`), and NuVs results without the workflow's
+    shape (`results.py`: BLAST relies on it), are refused before anything is stored (422 naming the path).
     """
     rights.require_analysis(job, analysis_id)
-    if (await find_analysis(ctx, analysis_id))["ready"]:
+    analysis = await find_analysis(ctx, analysis_id)
+    if analysis["ready"]:
         raise Conflict(ALREADY_FINALIZED)
     await asyncio.to_thread(check_storable, results, "results")
+    await asyncio.to_thread(check_workflow_results, analysis["workflow"], results)
     document = await ctx.db.analyses.find_one_and_update(
         {"_id": analysis_id, "ready": False},
         {"$set": {"ready": True, "results": results, "updated_at": utc_now()}},

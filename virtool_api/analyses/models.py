@@ -1,8 +1,9 @@
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, SkipValidation
 
+from virtool_api.analyses.results import SentResults, ShownResults
 from virtool_api.jobs.models import JobSummary
 from virtool_api.models import FileFormat, IdNameRef, StrictModel, Timestamp, UserRef
 from virtool_api.pagination import Page, PageQuery
@@ -53,7 +54,10 @@ class Analysis(BaseModel):
     files: list[AnalysisFile]
     job: JobSummary | None = None
     ml: Any = None
-    results: Any = None
+    results: SkipValidation[ShownResults] = Field(
+        default=None,
+        description="Null until the analysis's job finalizes it; its shape depends on the `workflow`.",
+    )
 
 
 class AnalysisFileQuery(BaseModel):
@@ -62,7 +66,15 @@ class AnalysisFileQuery(BaseModel):
 
 
 class FinalizeAnalysisRequest(BaseModel):
-    results: dict[str, Any]
+    results: Annotated[
+        dict[str, Any],
+        # Documents the shapes by workflow; validated here as an object (the body does not name the workflow).
+        BeforeValidator(lambda value: value, json_schema_input_type=SentResults),
+    ] = Field(
+        description="The workflow's result. A NuVs result must have the NuVs workflow's shape (checked); "
+        "any result must be storable: at most 99 levels deep, 64-bit integers, finite numbers, no key "
+        "starting with `$` or containing NUL."
+    )
 
 
 class AnalysisMinimal(BaseModel):
