@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from virtool_api.analyses.blasts import delete_blasts
-from virtool_api.analyses.documents import analysis_file_model, find_analysis
+from virtool_api.analyses.documents import analysis_file_model
 from virtool_api.analyses.models import (
     ANALYSIS_FINALIZED,
     AnalysisFormat,
@@ -17,6 +17,7 @@ from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, NotFound
 from virtool_api.jobs import rights
+from virtool_api.jobs.service import require_job_still_active
 from virtool_api.storage.files import check_file_name
 from virtool_api.storage.placement import record_then_place
 from virtool_api.utils import record_id, utc_now
@@ -57,8 +58,11 @@ async def upload_analysis_file(
     rights.require_analysis(job, analysis_id)
     file_format = analysis_file_format(name, requested_format)
     check_file_name(name)
-    if (await find_analysis(ctx, analysis_id))["ready"]:
-        raise Conflict(ANALYSIS_FINALIZED)
+
+    async def still_accepting() -> None:
+        await _require_accepting_files(ctx, job["_id"], analysis_id)
+
+    await still_accepting()
     already = Conflict("File is already associated with analysis")
     async with ctx.sessions() as session:
         if await session.scalar(
@@ -88,13 +92,20 @@ async def upload_analysis_file(
             incoming,
             name_on_disk,
             already,
-            owner_exists=lambda: analysis_exists(ctx, analysis_id),
+            still_accepting,
         )
     return analysis_file_model(row)
 
 
-async def analysis_exists(ctx: Context, analysis_id: str) -> bool:
-    return await ctx.db.analyses.count_documents({"_id": analysis_id}, limit=1) > 0
+async def _require_accepting_files(ctx: Context, job_id: str, analysis_id: str) -> None:
+    """An analysis takes files while it exists (404), is not finalized (409) and its job has not finished
+    (409), all read afresh: asked again when a file that took a while to arrive is recorded."""
+    analysis = await ctx.db.analyses.find_one({"_id": analysis_id}, {"ready": 1})
+    if analysis is None:
+        raise NotFound()
+    if analysis["ready"]:
+        raise Conflict(ANALYSIS_FINALIZED)
+    await require_job_still_active(ctx, job_id)
 
 
 async def analysis_file_path(ctx: Context, analysis_id: str, file_id: str) -> Path:

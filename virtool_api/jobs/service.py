@@ -128,6 +128,13 @@ async def authenticate_job(ctx: Context, job_id: str, key: str) -> dict[str, Any
     return document
 
 
+async def require_job_still_active(ctx: Context, job_id: str) -> None:
+    """409 "Job is finished" if the job is, by now, in a terminal state: for work that outlasts the request's
+    authentication (a long upload), read afresh from the store."""
+    document = await ctx.db.jobs.find_one({"_id": job_id}, {"state": 1})
+    rights.require_active(document or {"state": JobState.TERMINATED.value})
+
+
 async def get_job(ctx: Context, job: dict[str, Any], job_id: str) -> Job:
     rights.require_self(job, job_id)
     document = await ctx.db.jobs.find_one({"_id": job_id})

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, NotFound
 from virtool_api.jobs import rights
-from virtool_api.samples.access import find_sample
+from virtool_api.jobs.service import require_job_still_active
 from virtool_api.samples.documents import artifact_file, reads_file
 from virtool_api.samples.models import (
     READS_FILE_NAMES,
@@ -24,12 +24,18 @@ from virtool_api.storage.placement import record_then_place
 from virtool_api.utils import utc_now
 
 
-async def _writable_unfinalized_sample(ctx: Context, job: dict[str, Any], sample_id: str) -> dict[str, Any]:
-    rights.require_sample_write(job, sample_id)
-    document = await find_sample(ctx, sample_id)
-    if document["ready"]:
-        raise Conflict(SAMPLE_FINALIZED)
-    return document
+async def _require_accepting_files(ctx: Context, sample_id: str, job_id: str | None = None) -> None:
+    """A sample takes files while it exists (404); from its create-sample job (`job_id`), only while it is not
+    finalized (409) and the job has not finished (409). Read afresh: asked again when a file that took a while
+    to arrive is recorded (`record_then_place`). Without a job (the demo seed) a finalized sample takes reads.
+    """
+    document = await ctx.db.samples.find_one({"_id": sample_id}, {"ready": 1})
+    if document is None:
+        raise NotFound()
+    if job_id is not None:
+        if document["ready"]:
+            raise Conflict(SAMPLE_FINALIZED)
+        await require_job_still_active(ctx, job_id)
 
 
 async def upload_reads(
@@ -38,14 +44,21 @@ async def upload_reads(
     """Stream a gzipped reads file into place; it is recorded before it becomes visible on disk."""
     if name not in READS_FILE_NAMES:
         raise BadRequest("File name is not an accepted reads file")
-    await _writable_unfinalized_sample(ctx, job, sample_id)
-    return await store_reads(ctx, sample_id, name, chunks)
+    rights.require_sample_write(job, sample_id)
+    await _require_accepting_files(ctx, sample_id, job["_id"])
+    return await store_reads(ctx, sample_id, name, chunks, job_id=job["_id"])
 
 
 async def store_reads(
-    ctx: Context, sample_id: str, name: str, chunks: AsyncIterator[bytes], upload: int | None = None
+    ctx: Context,
+    sample_id: str,
+    name: str,
+    chunks: AsyncIterator[bytes],
+    upload: int | None = None,
+    job_id: str | None = None,
 ) -> SampleReadsFile:
-    """Receive and record one reads file of a sample; 409 if that name is already stored."""
+    """Receive and record one reads file of a sample; 409 if that name is already stored. Sent by the sample's
+    create-sample job (`job_id`), it is taken only while the sample and the job still accept files."""
     already = Conflict("Reads file name is already uploaded")
     async with ctx.sessions() as session:
         if await session.scalar(
@@ -68,13 +81,9 @@ async def store_reads(
             incoming,
             lambda _: ctx.files.reads_path(sample_id, name),
             already,
-            owner_exists=lambda: _sample_exists(ctx, sample_id),
+            lambda: _require_accepting_files(ctx, sample_id, job_id),
         )
     return reads_file(row)
-
-
-async def _sample_exists(ctx: Context, sample_id: str) -> bool:
-    return await ctx.db.samples.count_documents({"_id": sample_id}, limit=1) > 0
 
 
 async def reads_path_for_job(ctx: Context, job: dict[str, Any], sample_id: str, name: str) -> Path:
@@ -108,7 +117,8 @@ async def upload_artifact(
     if artifact_type not in set(ArtifactType):
         raise BadRequest("Unsupported sample artifact type")
     check_file_name(name)
-    await _writable_unfinalized_sample(ctx, job, sample_id)
+    rights.require_sample_write(job, sample_id)
+    await _require_accepting_files(ctx, sample_id, job["_id"])
     already = Conflict("Artifact file has already been uploaded for this sample")
     async with ctx.sessions() as session:
         if await session.scalar(
@@ -131,7 +141,7 @@ async def upload_artifact(
             incoming,
             lambda _: ctx.files.artifact_path(sample_id, name),
             already,
-            owner_exists=lambda: _sample_exists(ctx, sample_id),
+            lambda: _require_accepting_files(ctx, sample_id, job["_id"]),
         )
     return artifact_file(row)
 
