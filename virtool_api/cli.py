@@ -190,8 +190,6 @@ def serve(
     trusted_proxies: tuple[str, ...],
 ) -> None:
     """Serve the public API and the job API."""
-    if blast_backend == "local" and not blast_database:
-        refuse_to_start("the local BLAST backend needs --blast-database (a makeblastdb database path)")
     config = Config(
         data_path=data_path,
         mongodb_url=mongodb_url,
@@ -212,7 +210,11 @@ def serve(
         secure_cookies=secure_cookies,
         trusted_proxies=trusted_proxies,
     )
+    from virtool_api.blast.backends import local_backend_problem
     from virtool_api.health import listen_problem, startup_problem
+
+    if only in (None, "public"):  # BLASTs run in the public API's processes
+        refuse_to_start(local_backend_problem(config))
 
     # Before anything is created: a start that cannot listen must not print (and so lose) the first key.
     refuse_to_start(asyncio.run(listen_problem(config, only)))

@@ -6,7 +6,10 @@ Both hand back the same compact result, so the record life cycle in service.py d
 import asyncio
 import io
 import json
+import logging
+import math
 import re
+import shutil
 import time
 import zipfile
 from dataclasses import dataclass
@@ -17,6 +20,8 @@ import aiohttp
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from virtool_api.utils import random_id
+
+logger = logging.getLogger(__name__)
 
 
 class BlastStatus(StrEnum):
@@ -53,11 +58,20 @@ class BlastBackend(Protocol):
     async def close(self) -> None: ...
 
 
+def _finite(value: Any) -> Any:
+    """A number that is not a number (NaN, ±Infinity, as Python's JSON parser reads `NaN` or `1e999`) is
+    unknown: null. PostgreSQL's `json` refuses it and no JSON client could read it back."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def compact_result(output: dict[str, Any]) -> dict[str, Any]:
     """Keep what a person reads from a BLAST report: the program, database and one line per hit.
 
     Accepts NCBI's JSON2 (`{"BlastOutput2": {"report": ...}}`) and BLAST+'s `-outfmt 15`
-    (`{"BlastOutput2": [{"report": ...}]}`).
+    (`{"BlastOutput2": [{"report": ...}]}`). Non-finite numbers become null (logged), so the stored result is
+    valid JSON on every store.
     """
     try:
         blast_output = output["BlastOutput2"]
@@ -67,19 +81,31 @@ def compact_result(output: dict[str, Any]) -> dict[str, Any]:
         for hit in hits:
             description = hit["description"][0]
             hsp = hit["hsps"][0]
+            numbers = {
+                "taxid": description.get("taxid"),
+                "len": hit.get("len"),
+                "identity": hsp.get("identity"),
+                "evalue": hsp.get("evalue"),
+                "align_len": hsp.get("align_len"),
+                "score": hsp.get("score"),
+                "bit_score": hsp.get("bit_score"),
+                "gaps": hsp.get("gaps", 0),
+            }
+            finite = {name: _finite(value) for name, value in numbers.items()}
+            if unknown := sorted(
+                name for name in numbers if finite[name] is None and numbers[name] is not None
+            ):
+                logger.warning(
+                    "BLAST hit %s: %s not finite numbers, stored as null",
+                    description.get("accession"),
+                    unknown,
+                )
             compact_hits.append(
                 {
                     "accession": description.get("accession"),
-                    "taxid": description.get("taxid"),
                     "title": description.get("title"),
                     "name": description.get("sciname"),
-                    "len": hit.get("len"),
-                    "identity": hsp.get("identity"),
-                    "evalue": hsp.get("evalue"),
-                    "align_len": hsp.get("align_len"),
-                    "score": hsp.get("score"),
-                    "bit_score": hsp.get("bit_score"),
-                    "gaps": hsp.get("gaps", 0),
+                    **finite,
                 }
             )
         return {
@@ -212,7 +238,7 @@ class NcbiBlast:
                         document = json.loads(bundle.read(name))
                         if "BlastOutput2" in document:
                             return document
-        except (zipfile.BadZipFile, ValueError) as error:
+        except (zipfile.BadZipFile, ValueError, RecursionError) as error:
             raise BlastFailed("NCBI returned a malformed result") from error
         raise BlastFailed("NCBI returned a malformed result")
 
@@ -272,7 +298,7 @@ class LocalBlast:
             raise BlastFailed(f"blastn failed: {message[-1] if message else process.returncode}")
         try:
             return compact_result(json.loads(stdout))
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise BlastFailed("blastn returned a malformed result") from error
 
     async def check(self, rid: str, sequence: str) -> BlastCheck:
@@ -294,6 +320,20 @@ class LocalBlast:
     async def close(self) -> None:
         for rid in list(self._runs):
             self.forget(rid)
+
+
+def local_backend_problem(config: Any) -> str | None:
+    """Why `serve` cannot BLAST with the `local` backend, in one line, or None (also for `ncbi`)."""
+    if config.blast_backend != "local":
+        return None
+    if not config.blast_database:
+        return "the local BLAST backend needs --blast-database (a makeblastdb database path)"
+    if shutil.which("blastn") is None:
+        return (
+            "the local BLAST backend needs BLAST+'s blastn on the PATH: install it (Debian and Ubuntu: "
+            "apt-get install ncbi-blast+) or BLAST at NCBI with --blast-backend ncbi"
+        )
+    return None
 
 
 def create_backend(config: Any) -> BlastBackend:

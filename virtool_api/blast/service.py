@@ -39,6 +39,12 @@ class BlastServiceUnavailable(ServiceError):
     default_message = "The BLAST service could not be reached"
 
 
+OFFLINE_HINT = (
+    "Try again later. A server without internet access can BLAST with BLAST+ on its own machine instead: an "
+    "administrator starts it with --blast-backend local and --blast-database."
+)
+
+
 def _contig(analysis: dict[str, Any], sequence_index: str | int) -> str:
     try:
         index = int(sequence_index)
@@ -72,7 +78,15 @@ async def start_blast(
     try:
         rid = await runner.backend.submit(sequence)
     except (BlastUnavailable, BlastFailed) as error:
-        raise BlastServiceUnavailable(str(error)) from None
+        logger.warning(
+            "BLAST of contig %s of analysis %s not started (%s backend): %s",
+            index,
+            analysis_id,
+            runner.backend.name,
+            error,
+        )
+        hint = f" {OFFLINE_HINT}" if runner.backend.name == "ncbi" else ""
+        raise BlastServiceUnavailable(f"{BlastServiceUnavailable.default_message} ({error}).{hint}") from None
     now = utc_now()
     row = NuvsBlast(
         analysis_id=analysis_id,
@@ -194,6 +208,7 @@ class BlastRunner:
             await self._check_again(row, now)
             return
         except BlastFailed as error:
+            logger.warning("BLAST %s failed: %s", row.rid, error)
             await self._finish(blast_id, now, error=str(error))
             return
         if check.status == BlastStatus.READY:
@@ -201,6 +216,7 @@ class BlastRunner:
         elif check.status == BlastStatus.WAITING:
             await self._check_again(row, now)
         else:
+            logger.warning("BLAST %s ended without a result: %s", row.rid, check.error)
             await self._finish(blast_id, now, error=check.error or "The BLAST failed")
 
     async def _check_again(self, row: NuvsBlast, now: datetime) -> None:

@@ -1,5 +1,6 @@
 """The relational store: SQLAlchemy 2 async over PostgreSQL (asyncpg) or the embedded SQLite (aiosqlite)."""
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -28,9 +29,15 @@ def sqlalchemy_url(postgres_url: str | None, data_path: Path) -> str:
     return f"sqlite+aiosqlite:///{data_path.resolve() / 'virtool.sqlite3'}"
 
 
+def _strict_json(value: object) -> str:
+    """JSON columns hold JSON: NaN and Infinity are refused (ValueError) on every store alike, instead of
+    PostgreSQL rejecting them and SQLite storing text that no JSON client can read back."""
+    return json.dumps(value, allow_nan=False)
+
+
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, json_serializer=_strict_json)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -40,7 +47,7 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, json_serializer=_strict_json)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
