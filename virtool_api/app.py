@@ -25,6 +25,7 @@ from virtool_api.labels import public_api as labels_public_api
 from virtool_api.observability import install as install_observability
 from virtool_api.projects import public_api as projects_public_api
 from virtool_api.references import public_api as references_public_api
+from virtool_api.samples import files_public_api as samples_files_public_api
 from virtool_api.samples import job_api as samples_job_api
 from virtool_api.samples import public_api as samples_public_api
 from virtool_api.settings import public_api as settings_public_api
@@ -121,6 +122,7 @@ def _public_route_tables() -> list:
     )
     tables.extend((users_public_api.routes, users_public_api.group_routes, users_public_api.account_routes))
     tables.append(users_session_api.routes)
+    tables.append(samples_files_public_api.routes)
     tables.extend(
         (
             samples_public_api.routes,

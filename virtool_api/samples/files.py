@@ -1,4 +1,5 @@
-"""A sample's reads and artifacts: received from its create-sample job, recorded in SQL, served from disk."""
+"""A sample's reads and artifacts: received from its create-sample job, recorded in SQL, served from disk
+to that job, to analysis jobs, and to people who may read the sample."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, NotFound
 from virtool_api.jobs import rights
 from virtool_api.jobs.service import require_job_still_active
+from virtool_api.samples.access import readable_sample
 from virtool_api.samples.documents import artifact_file, reads_file
 from virtool_api.samples.models import (
     READS_FILE_NAMES,
@@ -88,6 +90,16 @@ async def store_reads(
 
 async def reads_path_for_job(ctx: Context, job: dict[str, Any], sample_id: str, name: str) -> Path:
     rights.require_sample_read(job, sample_id)
+    return await _stored_reads_path(ctx, sample_id, name)
+
+
+async def reads_path_for_user(ctx: Context, user: dict[str, Any], sample_id: str, name: str) -> Path:
+    """A reads file of a sample the caller may read (404 unknown sample or file, 403 no read right)."""
+    await readable_sample(ctx, user, sample_id)
+    return await _stored_reads_path(ctx, sample_id, name)
+
+
+async def _stored_reads_path(ctx: Context, sample_id: str, name: str) -> Path:
     if name not in READS_FILE_NAMES:
         # Never query with an arbitrary name: PostgreSQL rejects NUL bytes with an error, not "no row".
         raise NotFound()
@@ -148,6 +160,16 @@ async def upload_artifact(
 
 async def artifact_path_for_job(ctx: Context, job: dict[str, Any], sample_id: str, name: str) -> Path:
     rights.require_sample_read(job, sample_id)
+    return await _stored_artifact_path(ctx, sample_id, name)
+
+
+async def artifact_path_for_user(ctx: Context, user: dict[str, Any], sample_id: str, name: str) -> Path:
+    """An artifact of a sample the caller may read (404 unknown sample or file, 403 no read right)."""
+    await readable_sample(ctx, user, sample_id)
+    return await _stored_artifact_path(ctx, sample_id, name)
+
+
+async def _stored_artifact_path(ctx: Context, sample_id: str, name: str) -> Path:
     try:
         check_file_name(name)
     except BadRequest:
