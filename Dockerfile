@@ -23,7 +23,8 @@ RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml
 COPY virtool_api ./virtool_api
 COPY migrations ./migrations
 RUN /opt/venv/bin/pip install --no-deps . \
-    && /opt/venv/bin/python -c 'from virtool_api.storage.migrate import migrations_path; print(migrations_path())'
+    && /opt/venv/bin/python -c 'from virtool_api.storage.migrate import migrations_path; print(migrations_path())' \
+    && /opt/venv/bin/python -c 'from virtool_api.web.assets import STATIC; assert (STATIC / "index.html").is_file()'
 
 # ---- runtime: the virtual environment, a non-root user and the data volume ----
 FROM python:3.11-slim

@@ -34,6 +34,7 @@ from virtool_api.uploads import job_api as uploads_job_api
 from virtool_api.uploads import public_api as uploads_public_api
 from virtool_api.users import public_api as users_public_api
 from virtool_api.users import session_api as users_session_api
+from virtool_api.web import routes as web_client
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,7 @@ def create_public_app(ctx: Context) -> web.Application:
     if ctx.redis is not None:
         app.cleanup_ctx.append(_job_handoff)
     openapi.routes.register(app)
+    web_client.register(app)
     return app
 
 

@@ -120,6 +120,18 @@ async def authenticate_user_request(request: web.Request) -> dict[str, Any]:
     return user
 
 
+async def session_user(request: web.Request) -> dict[str, Any] | None:
+    """The user whose session cookie the request carries, or None: for pages, which show who is signed in
+    but need nobody to be."""
+    from virtool_api.users.sessions import find_session
+
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    found = await find_session(request.app[CONTEXT], token)
+    return None if found is None else found[1]
+
+
 # --- where a request comes from -------------------------------------------------------------------------
 
 

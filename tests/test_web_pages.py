@@ -1,0 +1,160 @@
+"""The web client's page, files and documentation as served (over HTTP; the browser tests are in
+test_web_client.py)."""
+
+import base64
+import gzip
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from virtool_api.users.sessions import create_session
+
+STATIC = Path(__file__).resolve().parent.parent / "virtool_api" / "web" / "static"
+NOT_FOUND = {"id": "not_found", "message": "Not found"}
+
+
+async def session_cookie(ctx, user) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    _, token = await create_session(ctx, user["_id"], remember=False)
+    return {"Cookie": f"virtool_session={token}"}
+
+
+def embedded_account(text: str) -> dict | None:
+    match = re.search(r'<script type="application/json" id="account">(.*?)</script>', text)
+    return None if match is None else json.loads(match.group(1))
+
+
+# --- the page ---
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/login", "/samples", "/samples/abc123/quality", "/analyses/x", "/administration/users"]
+)
+async def test_client_routes_serve_the_page(public_client, path):
+    response = await public_client.get(path)
+    assert response.status == 200
+    assert response.content_type == "text/html"
+    text = await response.text()
+    assert '<script type="module" src="/static/app/main.js"></script>' in text
+    assert response.headers["Cache-Control"] == "no-store"
+    assert embedded_account(text) is None  # nobody signed in: no account, and no request needed to learn it
+
+
+@pytest.mark.parametrize("path", ["/nothing", "/samplesx", "/api/nothing", "/static/app/missing.js"])
+async def test_other_paths_are_not_found(public_client, path):
+    response = await public_client.get(path)
+    assert response.status == 404
+    assert await response.json() == NOT_FOUND
+
+
+async def test_the_page_names_the_signed_in_account(public_client, ctx, factory):
+    user, _ = await factory.person(handle="mira</script><b>")  # would break out of the script if unescaped
+    response = await public_client.get("/samples", headers=await session_cookie(ctx, user))
+    text = await response.text()
+    account = embedded_account(text)
+    assert account is not None and account["handle"] == "mira</script><b>" and account["id"] == user["_id"]
+    assert "password" not in account
+    assert "</script><b>" not in text.split('id="account">')[1].split("</script>")[0]
+
+
+async def test_an_expired_or_unknown_session_renders_the_sign_in_page(public_client):
+    response = await public_client.get("/samples", headers={"Cookie": "virtool_session=made-up"})
+    assert response.status == 200
+    assert embedded_account(await response.text()) is None
+
+
+async def test_content_security_policy_admits_only_the_import_map(public_client):
+    response = await public_client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    text = await response.text()
+    import_map = re.search(r'<script type="importmap">(.*?)</script>', text, re.DOTALL).group(1)
+    digest = base64.b64encode(hashlib.sha256(import_map.encode()).digest()).decode()
+    assert f"script-src 'self' 'sha256-{digest}'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # Every module the page preloads exists.
+    for path in re.findall(r'rel="modulepreload" href="([^"]+)"', text):
+        assert (await public_client.get(path)).status == 200, path
+
+
+async def test_import_map_names_vendored_files(public_client):
+    text = await (await public_client.get("/")).text()
+    imports = json.loads(re.search(r'<script type="importmap">(.*?)</script>', text, re.DOTALL).group(1))
+    for url in imports["imports"].values():
+        assert (await public_client.get(url)).status == 200, url
+
+
+# --- the files ---
+
+
+async def test_assets_are_gzipped_and_revalidated(public_client):
+    response = await public_client.get(
+        "/static/app/main.js", headers={"Accept-Encoding": "gzip"}, auto_decompress=False
+    )
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert gzip.decompress(await response.read()) == (STATIC / "app" / "main.js").read_bytes()
+    etag = response.headers["ETag"]
+    again = await public_client.get("/static/app/main.js", headers={"If-None-Match": etag})
+    assert again.status == 304
+    assert await again.read() == b""
+
+
+async def test_assets_without_gzip(public_client):
+    response = await public_client.get("/static/app/app.css", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in response.headers
+    assert await response.read() == (STATIC / "app" / "app.css").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/static/../__init__.py", "/static/%2e%2e/routes.py", "/static/..%2f..%2fcli.py", "/static//etc/passwd"],
+)
+async def test_only_files_of_the_client_are_served(public_client, path):
+    response = await public_client.get(path)
+    assert response.status == 404
+
+
+async def test_pages_and_files_need_no_credentials_but_the_api_does(public_client):
+    assert (await public_client.get("/static/app/api.js")).status == 200
+    assert (await public_client.get("/api/samples")).status == 401
+
+
+def test_vendored_files_match_their_record():
+    """Every vendored file is listed in VENDORED.md with its SHA-256 (as npm shipped it), and nothing else."""
+    vendor = STATIC / "vendor"
+    recorded = dict(
+        (name, digest)
+        for digest, name in re.findall(
+            r"\| `([0-9a-f]{64})` \| \d+ \| `([^`]+)` \|", (vendor / "VENDORED.md").read_text()
+        )
+    )
+    present = {path.relative_to(vendor).as_posix() for path in vendor.rglob("*") if path.is_file()} - {
+        "VENDORED.md"
+    }
+    assert set(recorded) == present
+    for name, digest in recorded.items():
+        assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest, name
+
+
+# --- the documentation ---
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+async def test_docs_page(public_client, path):
+    response = await public_client.get(path)
+    assert response.status == 200
+    text = await response.text()
+    assert "/static/vendor/swagger-ui-dist-5.35.0/swagger-ui-bundle.js" in text
+    assert "/static/docs.js" in text
+    assert "script-src 'self';" in response.headers["Content-Security-Policy"]
+
+
+async def test_docs_script_reads_the_openapi_document(public_client):
+    script = await (await public_client.get("/static/docs.js")).text()
+    assert 'url: "/api/openapi.json"' in script
+    assert "validatorUrl: null" in script  # no call to an online validator
+    assert (await public_client.get("/api/openapi.json")).status == 200

@@ -1,0 +1,152 @@
+"""The web client, served by the public app: the page at `/` and at every client route (so a deep link
+survives a reload), its files under `/static/`, and the API documentation at `/docs`.
+
+The page talks to the public API like any script, with the session cookie. When the request carries a valid
+session, the page is rendered with the account in it, so the client knows who is signed in without a request
+(and without a 401 when nobody is).
+"""
+
+import base64
+import hashlib
+import json
+import re
+from typing import Any
+
+from aiohttp import web
+
+from virtool_api.api.keys import CONTEXT
+from virtool_api.auth import session_user
+from virtool_api.web.assets import Assets
+
+CLIENT_SECTIONS = (
+    "login",
+    "samples",
+    "analyses",
+    "jobs",
+    "references",
+    "subtractions",
+    "hmms",
+    "account",
+    "administration",
+)
+"""First path segments that are pages of the client; anything else outside `/api` is 404."""
+
+ASSETS: web.AppKey[Assets] = web.AppKey("web_assets", Assets)
+INDEX: web.AppKey["Page"] = web.AppKey("web_index")
+
+_IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
+
+
+class Page:
+    """index.html with its module preloads filled in, and the Content-Security-Policy that admits exactly its
+    one inline script (the import map) by hash."""
+
+    def __init__(self, assets: Assets) -> None:
+        index = assets.get("index.html")
+        assert index is not None, "the package lacks virtool_api/web/static/index.html"
+        text = index.body.decode()
+        modules = [name for name in assets.names() if name.startswith("app/") and name.endswith(".js")]
+        modules += [name for name in assets.names() if name.startswith(("vendor/preact", "vendor/htm"))]
+        modules = [name for name in modules if name.endswith(".js")]
+        preloads = "\n".join(f'<link rel="modulepreload" href="/static/{name}">' for name in modules)
+        self.template = text.replace("<!--preloads-->", preloads)
+        match = _IMPORT_MAP.search(text)
+        assert match is not None, "index.html has no import map"
+        digest = base64.b64encode(hashlib.sha256(match.group(1).encode()).digest()).decode()
+        self.csp = (
+            "default-src 'self'; "
+            f"script-src 'self' 'sha256-{digest}'; "
+            "style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob:; "
+            "connect-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        )
+
+    def render(self, account: dict[str, Any] | None) -> str:
+        if account is None:
+            return self.template.replace("<!--account-->", "")
+        # `<` escaped, so no value can close the script element early.
+        data = json.dumps(account).replace("<", "\\u003c")
+        return self.template.replace(
+            "<!--account-->", f'<script type="application/json" id="account">{data}</script>'
+        )
+
+
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+
+_PAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def _public(handler: Any) -> Any:
+    handler.requires_auth = False  # the pages hold no data; the API they call checks who is asking
+    return handler
+
+
+@_public
+async def client_page(request: web.Request) -> web.Response:
+    """The client's page, with the signed-in account (if any) in it. Never cached: it names the person."""
+    from virtool_api.users.service import render_user
+
+    user = await session_user(request)
+    account = None
+    if user is not None:
+        account = (await render_user(request.app[CONTEXT], user)).model_dump(mode="json")
+    return web.Response(
+        text=request.app[INDEX].render(account),
+        content_type="text/html",
+        headers={
+            **_PAGE_HEADERS,
+            "Content-Security-Policy": request.app[INDEX].csp,
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@_public
+async def docs_page(request: web.Request) -> web.StreamResponse:
+    """The OpenAPI document of both APIs (`/api/openapi.json`), rendered by the vendored Swagger UI."""
+    return _asset_response(request, "docs.html", {**_PAGE_HEADERS, "Content-Security-Policy": DOCS_CSP})
+
+
+@_public
+async def static_file(request: web.Request) -> web.StreamResponse:
+    return _asset_response(request, request.match_info["name"], {"X-Content-Type-Options": "nosniff"})
+
+
+def _asset_response(request: web.Request, name: str, headers: dict[str, str]) -> web.StreamResponse:
+    """The asset with an ETag (a reload answers 304) and gzip when the browser takes it."""
+    asset = request.app[ASSETS].get(name)
+    if asset is None:
+        raise web.HTTPNotFound()
+    headers = {**headers, "ETag": asset.etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+    if request.headers.get("If-None-Match") == asset.etag:
+        return web.Response(status=304, headers=headers)
+    body = asset.body
+    if asset.gzipped is not None and "gzip" in request.headers.get("Accept-Encoding", ""):
+        body, headers["Content-Encoding"] = asset.gzipped, "gzip"
+    charset = (
+        "utf-8" if asset.content_type.startswith("text/") or asset.content_type.endswith("+xml") else None
+    )
+    return web.Response(body=body, content_type=asset.content_type, charset=charset, headers=headers)
+
+
+def register(app: web.Application) -> None:
+    """Add the client's routes to the public app."""
+    assets = Assets()
+    app[ASSETS] = assets
+    app[INDEX] = Page(assets)
+    app.router.add_get("/", client_page)
+    for section in CLIENT_SECTIONS:
+        app.router.add_get(f"/{section}", client_page)
+        app.router.add_get(f"/{section}/{{tail:.*}}", client_page)
+    app.router.add_get("/docs", docs_page)
+    app.router.add_get("/redoc", docs_page)
+    app.router.add_get("/static/{name:.+}", static_file)

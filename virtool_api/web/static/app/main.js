@@ -1,0 +1,100 @@
+// The page: who is signed in, the navigation bar, and which page the address shows.
+import { html, render, useEffect, useState } from "./html.js";
+import { onSignedOut, post } from "./api.js";
+import { interceptLinks, match, navigate, useLocation } from "./router.js";
+import { LoginPage } from "./pages/login.js";
+import { SamplesPage } from "./pages/samples.js";
+import { NewSamplePage } from "./pages/sample_new.js";
+import { SamplePage } from "./pages/sample.js";
+import { AnalysisPage } from "./pages/analysis.js";
+import { JobPage, JobsPage } from "./pages/jobs.js";
+import { ReferencesPage, ReferencePage } from "./pages/references.js";
+import { SubtractionsPage } from "./pages/subtractions.js";
+import { HmmsPage } from "./pages/hmms.js";
+import { AccountPage } from "./pages/account.js";
+import { AdministrationPage } from "./pages/administration.js";
+
+/** The account the server rendered into the page (null when nobody is signed in): no request needed. */
+function initialAccount() {
+  const element = document.getElementById("account");
+  return element ? JSON.parse(element.textContent) : null;
+}
+
+const ROUTES = [
+  ["/samples/new", NewSamplePage],
+  ["/samples/:id/:tab?", SamplePage],
+  ["/samples", SamplesPage],
+  ["/analyses/:id", AnalysisPage],
+  ["/jobs/:id", JobPage],
+  ["/jobs", JobsPage],
+  ["/references/:id/:tab?", ReferencePage],
+  ["/references", ReferencesPage],
+  ["/subtractions/:id?", SubtractionsPage],
+  ["/hmms/:id?", HmmsPage],
+  ["/account", AccountPage],
+  ["/administration/:section?", AdministrationPage],
+];
+
+function NotFound() {
+  return html`<section><h1>Not found</h1><p>There is no page at this address. <a href="/samples">Go to the samples</a>.</p></section>`;
+}
+
+function NavBar({ account, path, onSignOut }) {
+  const link = (href, text) =>
+    html`<a href=${href} class=${path === href || path.startsWith(`${href}/`) ? "active" : ""} aria-current=${path.startsWith(href) ? "page" : undefined}>${text}</a>`;
+  return html`<header class="topbar">
+    <a class="brand" href="/samples">Virtool</a>
+    <nav aria-label="main">
+      ${link("/samples", "Samples")} ${link("/jobs", "Jobs")} ${link("/references", "References")}
+      ${link("/subtractions", "Subtractions")} ${link("/hmms", "HMMs")}
+      ${account.administrator ? link("/administration", "Administration") : null}
+    </nav>
+    <div class="who">
+      <a href="/docs">API docs</a>
+      ${link("/account", account.handle)}
+      <button type="button" class="link" onClick=${onSignOut}>Sign out</button>
+    </div>
+  </header>`;
+}
+
+function App() {
+  const [account, setAccount] = useState(initialAccount);
+  const { path, search } = useLocation();
+
+  useEffect(() => onSignedOut(() => setAccount(null)), []);
+  useEffect(() => {
+    if (account && (path === "/" || path === "/login")) {
+      const next = new URLSearchParams(search).get("next");
+      navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/samples", { replace: true });
+    }
+  }, [account, path]);
+
+  if (!account) {
+    return html`<${LoginPage} onSignedIn=${setAccount} />`;
+  }
+
+  const signOut = async () => {
+    try {
+      await post("/account/logout");
+    } finally {
+      setAccount(null);
+      navigate("/login", { replace: true });
+    }
+  };
+
+  let page = null;
+  for (const [pattern, Page] of ROUTES) {
+    const params = match(pattern, path);
+    if (params) {
+      page = html`<${Page} key=${pattern} params=${params} account=${account} onAccount=${setAccount} />`;
+      break;
+    }
+  }
+  if (page === null && (path === "/" || path === "/login")) page = html`<p class="loading">Loading…</p>`;
+  return html`<${NavBar} account=${account} path=${path} onSignOut=${signOut} /><main id="main">${page || html`<${NotFound} />`}</main>`;
+}
+
+interceptLinks();
+const root = document.getElementById("app");
+root.textContent = ""; // the "Loading…" shown until the modules arrived
+render(html`<${App} />`, root);
