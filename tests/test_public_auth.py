@@ -203,6 +203,9 @@ async def test_first_start_message(embedded_ctx):
     key = message.split("\n\n")[1].strip()
     assert await user_for_key(embedded_ctx, key, "admin") is not None
     assert "virtool-api users create HANDLE [--admin]" in message
+    # How to get a password for the web client, at the address it is served on.
+    assert "    virtool-api users password admin\n" in message
+    assert f"web client at http://localhost:{embedded_ctx.config.port}/" in message
     assert await _first_administrator(embedded_ctx) is None
 
 

@@ -1,0 +1,163 @@
+"""Real headless Chromium through Selenium, for the web client's tests.
+
+One browser per test module (`browser` fixture), one real server process per module (`web_server`). Tests
+are skipped, saying why, where Chromium, its driver or Selenium are missing. Every page a test visits is saved
+as a PNG under `$VIRTOOL_SCREENSHOTS` (default `build/screenshots/`; `docs/screenshots/` holds the README's
+copies), and the browser's console is checked for errors after each test.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = Path(os.environ.get("VIRTOOL_SCREENSHOTS") or ROOT / "build" / "screenshots")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+try:
+    import selenium  # noqa: F401
+
+    SELENIUM = True
+except ImportError:  # pragma: no cover - the dev dependencies install it
+    SELENIUM = False
+
+
+def skip_reason() -> str | None:
+    if not SELENIUM:
+        return "selenium is not installed (pip install -e '.[dev]')"
+    if CHROMIUM is None:
+        return "Chromium is not installed (Debian: apt-get install chromium)"
+    if CHROMEDRIVER is None:
+        return "chromedriver is not installed (Debian: apt-get install chromium-driver)"
+    return None
+
+
+requires_browser = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1280,900",
+)
+
+
+class Browser:
+    """A Chromium session with the checks every browser test wants."""
+
+    def __init__(self, driver: Any, base_url: str) -> None:
+        self.driver = driver
+        self.base_url = base_url
+        self.allowed_console: list[str] = []
+
+    def open(self, path: str) -> None:
+        self.driver.get(self.base_url + path)
+
+    def find(self, css: str, timeout: float = 10) -> Any:
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.driver, timeout).until(
+            expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css)),
+            f"no visible {css!r} within {timeout} s on {self.driver.current_url}",
+        )
+
+    def find_all(self, css: str) -> list[Any]:
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def wait_for(self, condition: Callable[[], Any], timeout: float = 10, what: str = "condition") -> Any:
+        """Poll `condition` (a plain function) until it returns something truthy."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                result = condition()
+            except Exception:  # the DOM changes under us while the page renders: try again
+                result = None
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what} not met within {timeout} s on {self.driver.current_url}")
+            time.sleep(0.05)
+
+    def wait_for_text(self, css: str, text: str, timeout: float = 10) -> Any:
+        return self.wait_for(
+            lambda: next((element for element in self.find_all(css) if text in element.text), None),
+            timeout,
+            f"{text!r} in {css!r}",
+        )
+
+    def fill(self, css: str, text: str) -> None:
+        element = self.find(css)
+        element.clear()
+        element.send_keys(text)
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.driver.save_screenshot(str(path))
+        return path
+
+    def console_errors(self) -> list[str]:
+        """Console errors since the last call, except those a test said it expects."""
+        entries = self.driver.get_log("browser")
+        errors = [entry["message"] for entry in entries if entry["level"] == "SEVERE"]
+        return [error for error in errors if not any(allowed in error for allowed in self.allowed_console)]
+
+    def js(self, script: str, *args: Any) -> Any:
+        return self.driver.execute_script(script, *args)
+
+
+def start_browser(base_url: str) -> Iterator[Browser]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="virtool-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or ""
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield Browser(driver, base_url)
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(process: subprocess.Popen, port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, f"server exited with {process.returncode}"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, f"server did not listen on {port} within {timeout} s"
+            time.sleep(0.1)

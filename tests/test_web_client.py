@@ -1,0 +1,514 @@
+"""The web client in real headless Chromium, against a real server process: the journeys people take.
+
+Sign in; upload reads and watch the progress bar; create a sample; a runner (played here over the job API)
+creates it and the page shows it available; start a NuVs analysis, which the runner finishes, and BLAST a
+contig with the local BLAST+ backend until its hits show; change the sample's visibility; sign out. The
+browser's console must stay free of errors throughout. Tests run in order and share one browser and one
+server (the module's fixtures), as one person's session would.
+"""
+
+import asyncio
+import gzip
+import random
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from selenium.webdriver.support.ui import Select
+
+import virtool_api
+from tests.browser import Browser, free_port, requires_browser, start_browser, wait_for_port
+from tests.real_server import serve_command
+from virtool_api.config import Config
+from virtool_api.context import create_context
+from virtool_api.samples.documents import create_sample
+from virtool_api.users.keys import create_api_key
+from virtool_api.users.passwords import hash_password
+from virtool_api.users.service import create_user
+from virtool_api.utils import random_id, utc_now
+
+pytestmark = requires_browser
+
+PASSWORD = "grapevine leafroll 3"
+MANY_SAMPLES = 1_050
+QUALITY = {
+    # Per position: mean, median, quartiles, 10th and 90th percentiles; quality falls along the read.
+    "bases": [
+        [m, m + 1, m - 3, m + 2, m - 8, m + 3]
+        for m in (round(36.5 - 0.00045 * i * i - (2.5 if i < 3 else 0), 1) for i in range(150))
+    ],
+    # Per position: G, A, T, C (%), with the usual wobble over the first bases.
+    "composition": [
+        [21 + (3 if i < 10 and i % 2 else 0), 29 - (3 if i < 10 and i % 2 else 0), 29, 21] for i in range(150)
+    ],
+    "count": 250_000,
+    "encoding": "Sanger / Illumina 1.9",
+    "gc": 44.5,
+    "length": [35, 150],
+    "sequences": [0] * 10 + [5, 20, 80, 300, 900, 2_400, 9_000, 30_000, 80_000, 127_295] + [0] * 30,
+}
+
+DEMO_DATA = Path(virtool_api.__file__).parent / "demo_data"
+BLASTN = shutil.which("blastn") and shutil.which("makeblastdb")
+
+
+def demo_sequence(accession: str) -> str:
+    """A genome from the demo plant-virus FASTA (the local BLAST database is made of that file)."""
+    records = gzip.decompress((DEMO_DATA / "plant-viruses.fa.gz").read_bytes()).decode().split(">")[1:]
+    for record in records:
+        header, *lines = record.splitlines()
+        if header.split()[0] == accession:
+            return "".join(lines)
+    raise KeyError(accession)
+
+
+UNRELATED = "".join(random.Random(11).choice("ACGT") for _ in range(400))
+
+
+@dataclass
+class Site:
+    url: str
+    jobs_url: str
+    admin_key: str
+    journey: dict[str, str]
+    """What earlier steps made (the sample's id), for the steps after them."""
+
+
+async def _seed(data_path: Path) -> str:
+    """Alice (administrator, with a password), and 1,050 samples of Bob's, all before the server starts."""
+    ctx = await create_context(Config(data_path=data_path))
+    try:
+        alice = await create_user(ctx, "alice", administrator=True)
+        await ctx.db.users.update_one(
+            {"_id": alice["_id"]}, {"$set": {"password": await hash_password(PASSWORD)}}
+        )
+        _, key = await create_api_key(ctx, alice["_id"], "tests")
+        bob = await create_user(ctx, "bob")
+        owner = {"id": bob["_id"], "handle": "bob"}
+        first = await create_sample(
+            ctx,
+            name="Field sample 0000",
+            user=owner,
+            ready=True,
+            status="available",
+            quality=QUALITY,
+            host="Vitis vinifera",
+        )
+        # One insert for the rest: the embedded store inserts one at a time in quadratic time.
+        await ctx.db.samples.insert_many(
+            [
+                {**first, "_id": random_id(), "name": f"Field sample {number:04d}", "created_at": utc_now()}
+                for number in range(1, MANY_SAMPLES)
+            ]
+        )
+        return key
+    finally:
+        await ctx.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[Site]:
+    root = tmp_path_factory.mktemp("web")
+    data_path = root / "data"
+    key = asyncio.run(_seed(data_path))
+    blast_options = []
+    if BLASTN:
+        fasta = root / "plant-viruses.fa"
+        fasta.write_bytes(gzip.decompress((DEMO_DATA / "plant-viruses.fa.gz").read_bytes()))
+        subprocess.run(
+            [
+                "makeblastdb",
+                "-in",
+                str(fasta),
+                "-dbtype",
+                "nucl",
+                "-parse_seqids",
+                "-out",
+                str(root / "viruses"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        blast_options = ["--blast-backend=local", f"--blast-database={root / 'viruses'}"]
+    port, jobs_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [
+            *serve_command(),
+            "--log-level=warning",
+            "serve",
+            "--host=127.0.0.1",
+            f"--port={port}",
+            f"--jobs-port={jobs_port}",
+            f"--data-path={data_path}",
+            *blast_options,
+        ]
+    )
+    try:
+        wait_for_port(process, port)
+        wait_for_port(process, jobs_port)
+        yield Site(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{jobs_port}", key, {})
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(data_path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser(site: Site) -> Iterator[Browser]:
+    yield from start_browser(site.url)
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(browser: Browser) -> Iterator[None]:
+    browser.console_errors()  # start clean
+    yield
+    assert browser.console_errors() == []
+    browser.allowed_console = []
+
+
+# --- the runner, over HTTP ---------------------------------------------------------------------------------
+
+
+def call(method: str, url: str, **options: Any) -> Any:
+    """One HTTP request from outside the browser (the runner, or a script with an API key)."""
+
+    async def send() -> Any:
+        async with aiohttp.ClientSession() as session, session.request(method, url, **options) as response:
+            assert response.status < 400, (method, url, response.status, await response.text())
+            if response.content_type == "application/json":
+                return await response.json()
+            return await response.read()
+
+    return asyncio.run(send())
+
+
+class Runner:
+    """What a workflow runner does over the job API, one call at a time."""
+
+    def __init__(self, site: Site, job_id: str) -> None:
+        self.site = site
+        self.job_id = job_id
+        key = call("PATCH", f"{site.jobs_url}/api/jobs/{job_id}", json={"acquired": True})["key"]
+        self.auth = {"Authorization": aiohttp.encode_basic_auth(f"job-{job_id}", key)}
+
+    def status(self, state: str, progress: int, stage: str = "") -> None:
+        body = {"state": state, "progress": progress, "stage": stage or None}
+        call("POST", f"{self.site.jobs_url}/api/jobs/{self.job_id}/status", json=body, headers=self.auth)
+
+    def get(self, path: str) -> Any:
+        return call("GET", f"{self.site.jobs_url}/api{path}", headers=self.auth)
+
+    def upload(self, path: str, data: bytes, method: str = "PUT") -> Any:
+        form = aiohttp.FormData()
+        form.add_field("file", data, filename="file", content_type="application/octet-stream")
+        return call(method, f"{self.site.jobs_url}/api{path}", data=form, headers=self.auth)
+
+    def patch(self, path: str, body: dict[str, Any]) -> Any:
+        return call("PATCH", f"{self.site.jobs_url}/api{path}", json=body, headers=self.auth)
+
+
+def api(site: Site, method: str, path: str, **options: Any) -> Any:
+    return call(method, f"{site.url}/api{path}", headers={"X-API-Key": site.admin_key}, **options)
+
+
+# --- the journeys ----------------------------------------------------------------------------------------
+
+
+def test_sign_in(browser: Browser) -> None:
+    browser.open("/samples?page=2")  # a deep link: after signing in, that is where the person is
+    browser.find("#login-handle")
+    browser.screenshot("01-sign-in")
+    browser.fill("#login-handle", "alice")
+    browser.fill("#login-password", "not the password")
+    browser.find("form button[type=submit]").click()
+    browser.allowed_console = ["api/account/login - Failed to load resource"]
+    browser.wait_for_text(".error", "Invalid handle or password")
+
+    browser.fill("#login-password", PASSWORD)
+    browser.find("form button[type=submit]").click()
+    count = browser.wait_for_text("#sample-count", "samples")
+    assert count.text == f"{MANY_SAMPLES} samples"
+    assert browser.driver.current_url.endswith("/samples?page=2")
+    cookie = browser.driver.get_cookie("virtool_session")
+    assert cookie["httpOnly"] is True and cookie["sameSite"] == "Lax"
+
+
+def test_samples_list_pages_a_thousand_samples(browser: Browser) -> None:
+    browser.wait_for_text(".pager span", f"Page 2 of {-(-MANY_SAMPLES // 25)}")
+    rows = browser.find_all(".samples-table tbody tr")
+    assert len(rows) == 25
+    browser.screenshot("02-samples")
+    browser.fill("#sample-find", "sample 0042")
+    browser.wait_for_text("#sample-count", f"1 of {MANY_SAMPLES} samples match")
+    assert browser.find(".samples-table tbody tr").text.startswith("Field sample 0042")
+    assert "find=sample+0042" in browser.driver.current_url
+    browser.driver.refresh()  # the search survives a reload
+    browser.wait_for_text("#sample-count", f"1 of {MANY_SAMPLES} samples match")
+
+
+def test_upload_reads_with_a_progress_bar(browser: Browser, tmp_path: Path) -> None:
+    browser.open("/samples/new")
+    browser.find("#reads-file")
+    # Not gzip: the server refuses it and the page says why.
+    plain = tmp_path / "notes.fq.gz"
+    plain.write_text("@r1\nACGT\n+\nIIII\n")
+    browser.allowed_console = ["api/uploads?name=notes.fq.gz&type=reads - Failed to load resource"]
+    browser.find("#reads-file").send_keys(str(plain))
+    browser.wait_for_text(".upload-row .error", "File is not compressed")
+
+    # The demo reads (TMV and GLRaV-3 in grapevine, 494 KB), with the upload slowed to 200 KB/s so the bar has
+    # time to move.
+    reads = tmp_path / "grapevine_R1.fq.gz"
+    shutil.copy(DEMO_DATA / "reads-tmv-grapevine.fq.gz", reads)
+    browser.driver.execute_cdp_cmd("Network.enable", {})
+    browser.driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 200_000},
+    )
+    browser.js(
+        "window.seenProgress = [];"
+        "window.progressWatch = setInterval(() => {"
+        " const bar = [...document.querySelectorAll('.upload-row progress')].pop();"
+        " if (bar) window.seenProgress.push(bar.value); }, 25);"
+    )
+    try:
+        browser.find("#reads-file").send_keys(str(reads))
+        browser.wait_for(
+            lambda: 20 <= (browser.js("return window.seenProgress.slice(-1)[0]") or 0) <= 80,
+            20,
+            "a half-full bar",
+        )
+        browser.screenshot("03-upload-progress")
+        browser.wait_for_text(".uploads-table", "grapevine_R1.fq.gz", timeout=60)
+    finally:
+        browser.driver.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
+    seen = browser.js("clearInterval(window.progressWatch); return window.seenProgress")
+    moving = [value for value in seen if 0 < value < 100]
+    assert len(set(moving)) >= 3, seen
+    assert moving == sorted(moving)  # the bar only moves forward
+    assert "File is not compressed" in browser.find(".upload-row .error").text  # the refused one stays listed
+
+
+def test_create_sample(browser: Browser, site: Site) -> None:
+    label = browser.find("label[for^=upload-]")
+    label.click()  # the label ticks its checkbox
+    browser.fill("#sample-name", "Grapevine 17")
+    browser.fill("#sample-host", "Vitis vinifera")
+    browser.screenshot("04-new-sample")
+    browser.wait_for_text("button[type=submit]", "Create sample").click()
+    browser.wait_for_text("h1", "Grapevine 17")
+    browser.wait_for_text(".facts", "awaiting data")
+    browser.wait_for_text(".job-progress", "waiting")
+    site.journey["sample_id"] = browser.driver.current_url.rstrip("/").split("/")[-1]
+    browser.screenshot("05-sample-awaiting-data")
+
+
+def test_runner_creates_the_sample_and_the_page_follows(browser: Browser, site: Site) -> None:
+    sample_id = site.journey["sample_id"]
+    sample = api(site, "GET", f"/samples/{sample_id}")
+    runner = Runner(site, sample["job"]["id"])
+    job = runner.get(f"/jobs/{runner.job_id}")
+    upload_id = job["args"]["files"][0]["id"]
+
+    runner.status("running", 40, "import reads")
+    browser.wait_for_text(".facts", "importing")
+    browser.wait_for_text(".job-progress", "40%")
+    browser.screenshot("06-sample-importing")
+
+    reads = runner.get(f"/uploads/{upload_id}")
+    runner.upload(f"/samples/{sample_id}/reads/reads_1.fq.gz", reads)
+    runner.patch(f"/samples/{sample_id}", {"quality": QUALITY})
+    runner.status("complete", 100)
+
+    browser.wait_for_text(".facts", "available", timeout=15)
+    link = browser.wait_for_text("a[download]", "reads_1.fq.gz")
+    assert link.get_attribute("href").endswith(f"/api/samples/{sample_id}/reads/reads_1.fq.gz")
+    assert "482.3 KiB" in browser.find_all("a[download]")[0].find_element("xpath", "../..").text
+    browser.screenshot("07-sample-available")
+
+    browser.find(".tabs a[href$='/quality']").click()
+    browser.wait_for(lambda: len(browser.find_all(".chart canvas")) == 3, 10, "three quality charts")
+    browser.screenshot("08-sample-quality")
+
+
+def test_nuvs_analysis_and_blast(browser: Browser, site: Site) -> None:
+    if not BLASTN:
+        pytest.skip("BLAST+ is not installed (Debian: apt-get install ncbi-blast+)")
+    sample_id = site.journey["sample_id"]
+    reference = api(site, "POST", "/references", json={"name": "Plant viruses", "data_type": "genome"})
+    api(site, "POST", f"/references/{reference['id']}/indexes")
+    site.journey["reference_id"] = reference["id"]
+    browser.open(f"/samples/{sample_id}/analyses")
+    browser.wait_for_text("#analysis-reference", "Plant viruses")
+    Select(browser.find("#analysis-workflow")).select_by_value("nuvs")
+    browser.wait_for_text("button", "Start").click()
+    browser.wait_for_text("h1", "NuVs analysis of")
+    analysis_id = browser.driver.current_url.rstrip("/").split("/")[-1]
+    browser.wait_for_text(".badge", "in progress")
+
+    analysis = api(site, "GET", f"/analyses/{analysis_id}")
+    runner = Runner(site, analysis["job"]["id"])
+    runner.status("running", 60, "assemble")
+    browser.wait_for_text(".job-progress", "60%")
+    contig = demo_sequence("NC_001367")[1_000:1_600]  # 600 bases of Tobacco mosaic virus
+    orf = {
+        "index": 0,
+        "frame": 1,
+        "strand": 1,
+        "pos": [3, 600],
+        "pro": "M" + "K" * 198,
+        "hits": [
+            {"hit": "hmm1", "full_e": 1.2e-40, "cluster": 129, "names": ["RNA-dependent RNA polymerase"]}
+        ],
+    }
+    results = {
+        "read_count": 250_000,
+        "hits": [
+            {"index": 0, "sequence": contig, "orfs": [orf], "e": 1.2e-40, "family": "Closteroviridae"},
+            {"index": 1, "sequence": UNRELATED, "orfs": []},
+        ],
+    }
+    runner.upload(f"/analyses/{analysis_id}/files?name=contigs.fa", f">0\n{contig}\n".encode(), method="POST")
+    runner.patch(f"/analyses/{analysis_id}", {"results": results})
+    runner.status("complete", 100)
+
+    browser.wait_for_text(".contig h3", "Contig 0", timeout=15)
+    assert "RNA-dependent RNA polymerase" in browser.find("#contig-0 .orfs").text
+    browser.wait_for_text("a[download]", "contigs.fa")
+    browser.find("button[aria-label='BLAST contig 0']").click()
+    hits = browser.wait_for_text("#contig-0 .blast-hits", "NC_001367", timeout=60)
+    assert "Tobacco mosaic virus" in hits.text
+    assert "100.0%" in hits.text
+    browser.screenshot("09-nuvs-blast")
+
+
+def test_pathoscope_result_table(browser: Browser, site: Site) -> None:
+    analysis = api(
+        site,
+        "POST",
+        f"/samples/{site.journey['sample_id']}/analyses",
+        json={"workflow": "pathoscope_bowtie", "ref_id": site.journey["reference_id"], "subtractions": []},
+    )
+    runner = Runner(site, analysis["job"]["id"])
+    hits = [
+        {
+            "id": "s1",
+            "accession": "NC_001367",
+            "otu": {"id": "tmv", "name": "Tobacco mosaic virus", "version": 0},
+            "pi": 0.62,
+            "best": 0.6,
+            "reads": 2000,
+            "coverage": 0.98,
+            "depth": 31.3,
+            "length": 6395,
+        },
+        {
+            "id": "s2",
+            "accession": "HE818410.1",
+            "otu": {"id": "tmv", "name": "Tobacco mosaic virus", "version": 0},
+            "pi": 0.05,
+            "best": 0.02,
+            "reads": 160,
+            "coverage": 0.41,
+            "depth": 2.5,
+            "length": 6395,
+        },
+        {
+            "id": "s3",
+            "accession": "NC_004667",
+            "otu": {"id": "glrav3", "name": "Grapevine leafroll-associated virus 3", "version": 0},
+            "pi": 0.33,
+            "best": 0.31,
+            "reads": 1000,
+            "coverage": 0.86,
+            "depth": 5.6,
+            "length": 17919,
+        },
+    ]
+    runner.patch(
+        f"/analyses/{analysis['id']}",
+        {"results": {"read_count": 5000, "subtracted_count": 2000, "hits": hits}},
+    )
+    runner.status("complete", 100)
+
+    browser.open(f"/analyses/{analysis['id']}")
+    table = browser.wait_for_text(".pathoscope-table", "Tobacco mosaic virus")
+    rows = [row.text for row in browser.find_all(".pathoscope-table > tbody > tr")]
+    assert rows[0].startswith("Tobacco mosaic virus 67.00% 62.00% 98.00% 31.3 2,160"), rows
+    assert rows[1].startswith("Grapevine leafroll-associated virus 3 33.00%"), rows
+    table.find_element("css selector", "button").click()  # the OTU opens its sequences
+    browser.wait_for_text(".pathoscope-table .inner", "HE818410.1")
+    browser.screenshot("10-pathoscope")
+
+
+def test_change_visibility(browser: Browser, site: Site) -> None:
+    sample_id = site.journey["sample_id"]
+    browser.open(f"/samples/{sample_id}/edit")  # a deep link straight to a tab
+    select = browser.find("#edit-visibility")
+    assert select.get_attribute("value") == "private"
+    Select(select).select_by_value("public")
+    browser.find("form[aria-label='edit sample'] button[type=submit]").click()
+    browser.wait_for_text(".saved", "Saved.")
+    browser.screenshot("11-sample-edit")
+    assert api(site, "GET", f"/samples/{sample_id}")["visibility"] == "public"
+
+
+def test_other_pages_render(browser: Browser) -> None:
+    for path, marker, name in (
+        ("/jobs", ".jobs-table", "12-jobs"),
+        ("/references", ".references-table", "13-references"),
+        ("/subtractions", "h1", "14-subtractions"),
+        ("/account", ".keys-table, .empty", "15-account"),
+        ("/administration/users", ".users-table", "16-administration"),
+    ):
+        browser.open(path)
+        browser.find(marker)
+        browser.screenshot(name)
+    browser.open("/account")
+    browser.fill("#key-name", "nightly export")
+    browser.wait_for_text("button", "Create key").click()
+    key = browser.find("#new-key-value").text
+    assert len(key) == 64  # shown once, in full
+    assert call("GET", f"{browser.base_url}/api/account", headers={"X-API-Key": key})["handle"] == "alice"
+
+
+def test_docs(browser: Browser) -> None:
+    browser.open("/docs")
+    browser.wait_for_text(".opblock-tag", "samples", timeout=20)
+    browser.wait_for_text(".opblock-tag", "job-api: samples")
+    browser.screenshot("17-docs")
+    browser.find("#operations-tag-account").click()
+    browser.wait_for_text(".opblock-summary-path", "/api/account/login")
+
+
+def test_sign_out(browser: Browser) -> None:
+    browser.open("/samples")
+    browser.wait_for_text("button", "Sign out").click()
+    browser.find("#login-handle")
+    assert browser.driver.get_cookie("virtool_session") is None
+    browser.driver.refresh()
+    browser.find("#login-handle")  # still signed out after a reload
+
+
+def test_sign_in_with_the_keyboard_only(browser: Browser) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    browser.open("/jobs")
+    handle = browser.find("#login-handle")
+    assert browser.js("return document.activeElement.id") == "login-handle"  # the form has the focus
+    handle.send_keys("alice", Keys.TAB, PASSWORD, Keys.ENTER)
+    browser.wait_for_text("h1", "Jobs")  # and the deep link is kept
+    browser.wait_for_text("button", "Sign out").send_keys(Keys.ENTER)
+    browser.find("#login-handle")
