@@ -19,7 +19,9 @@ function UploadRow({ item, onCancel }) {
   </li>`;
 }
 
-export function Uploader({ onUploaded }) {
+/** File inputs that upload as soon as files are chosen, one progress bar each. `type` is the upload type. */
+export function Uploader({ onUploaded, type = "reads", label, accept = ".gz,application/gzip", multiple = true }) {
+  const inputId = `${type}-file`;
   const [items, setItems] = useState([]);
   const input = useRef(null);
   const update = (id, change) => setItems((all) => all.map((item) => (item.id === id ? { ...item, ...change } : item)));
@@ -27,7 +29,7 @@ export function Uploader({ onUploaded }) {
   const start = () => {
     for (const file of input.current.files) {
       const id = `${file.name}-${Date.now()}-${Math.random()}`;
-      const path = `/uploads?name=${encodeURIComponent(file.name)}&type=reads`;
+      const path = `/uploads?name=${encodeURIComponent(file.name)}&type=${type}`;
       const sending = upload(path, file, (loaded, total) => update(id, { loaded, total }));
       setItems((all) => [...all, { id, name: file.name, loaded: 0, total: file.size, abort: sending.abort }]);
       sending.promise.then(
@@ -42,8 +44,8 @@ export function Uploader({ onUploaded }) {
   };
 
   return html`<div class="uploader">
-    <${Field} id="reads-file" label="Reads files (FASTQ, gzip-compressed: .fq.gz or .fastq.gz)">
-      <input id="reads-file" type="file" multiple accept=".gz,application/gzip" ref=${input} onChange=${start} />
+    <${Field} id=${inputId} label=${label || "Reads files (FASTQ, gzip-compressed: .fq.gz or .fastq.gz)"}>
+      <input id=${inputId} type="file" multiple=${multiple} accept=${accept} ref=${input} onChange=${start} />
     <//>
     ${items.length ? html`<ul class="uploads-in-flight">${items.map((item) => html`<${UploadRow} key=${item.id} item=${item} onCancel=${() => item.abort()} />`)}</ul>` : null}
   </div>`;
