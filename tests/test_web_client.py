@@ -363,20 +363,20 @@ def test_nuvs_analysis_and_blast(browser: Browser, site: Site) -> None:
     runner.status("running", 60, "assemble")
     browser.wait_for_text(".job-progress", "60%")
     contig = demo_sequence("NC_001367")[1_000:1_600]  # 600 bases of Tobacco mosaic virus
-    orf = {
-        "index": 0,
-        "frame": 1,
-        "strand": 1,
-        "pos": [3, 600],
-        "pro": "M" + "K" * 198,
-        "hits": [
-            {"hit": "hmm1", "full_e": 1.2e-40, "cluster": 129, "names": ["RNA-dependent RNA polymerase"]}
-        ],
+    # The NuVs workflow's shape, which the server checks at finalize.
+    hmm_hit = {
+        "hit": "ugeb2lmp",
+        "full_e": 1.2e-40,
+        "full_score": 140.2,
+        "full_bias": 0.1,
+        "best_e": 2.5e-40,
+        "best_score": 139.8,
+        "best_bias": 0.1,
     }
+    orf = {"index": 0, "frame": 0, "strand": 1, "pos": [2, 599], "pro": "M" + "K" * 198, "hits": [hmm_hit]}
     results = {
-        "read_count": 250_000,
         "hits": [
-            {"index": 0, "sequence": contig, "orfs": [orf], "e": 1.2e-40, "family": "Closteroviridae"},
+            {"index": 0, "sequence": contig, "orfs": [orf]},
             {"index": 1, "sequence": UNRELATED, "orfs": []},
         ],
     }
@@ -385,7 +385,9 @@ def test_nuvs_analysis_and_blast(browser: Browser, site: Site) -> None:
     runner.status("complete", 100)
 
     browser.wait_for_text(".contig h3", "Contig 0", timeout=15)
-    assert "RNA-dependent RNA polymerase" in browser.find("#contig-0 .orfs").text
+    orfs = browser.find("#contig-0 .orfs").text
+    assert "HMM ugeb2lmp" in orfs and "1.2e-40" in orfs
+    assert "3\u2013599" in orfs  # 1-based and inclusive, for people
     browser.wait_for_text("a[download]", "contigs.fa")
     browser.find("button[aria-label='BLAST contig 0']").click()
     hits = browser.wait_for_text("#contig-0 .blast-hits", "NC_001367", timeout=60)
@@ -402,40 +404,26 @@ def test_pathoscope_result_table(browser: Browser, site: Site) -> None:
         json={"workflow": "pathoscope_bowtie", "ref_id": site.journey["reference_id"], "subtractions": []},
     )
     runner = Runner(site, analysis["job"]["id"])
+
+    def hit(
+        sequence: str, otu: str, pi: float, best: float, reads: int, coverage: float, depth: float
+    ) -> dict:
+        """One reference sequence as the Pathoscope workflow reports it."""
+        scores = {"pi": pi, "best": best, "high": best, "low": 0.0, "reads": reads}
+        return {
+            "id": sequence,
+            "otu": {"id": otu, "version": 3},
+            "align": [int(depth)] * 50,
+            "coverage": coverage,
+            "depth": depth,
+            "final": scores,
+            "initial": {**scores, "pi": pi * 0.9},
+        }
+
     hits = [
-        {
-            "id": "s1",
-            "accession": "NC_001367",
-            "otu": {"id": "tmv", "name": "Tobacco mosaic virus", "version": 0},
-            "pi": 0.62,
-            "best": 0.6,
-            "reads": 2000,
-            "coverage": 0.98,
-            "depth": 31.3,
-            "length": 6395,
-        },
-        {
-            "id": "s2",
-            "accession": "HE818410.1",
-            "otu": {"id": "tmv", "name": "Tobacco mosaic virus", "version": 0},
-            "pi": 0.05,
-            "best": 0.02,
-            "reads": 160,
-            "coverage": 0.41,
-            "depth": 2.5,
-            "length": 6395,
-        },
-        {
-            "id": "s3",
-            "accession": "NC_004667",
-            "otu": {"id": "glrav3", "name": "Grapevine leafroll-associated virus 3", "version": 0},
-            "pi": 0.33,
-            "best": 0.31,
-            "reads": 1000,
-            "coverage": 0.86,
-            "depth": 5.6,
-            "length": 17919,
-        },
+        hit("tmvseq01", "tmv00001", 0.62, 0.6, 2000, 0.98, 31.0),
+        hit("tmvseq02", "tmv00001", 0.05, 0.02, 160, 0.41, 2.0),
+        hit("glrseq01", "glrav003", 0.33, 0.31, 1000, 0.86, 6.0),
     ]
     runner.patch(
         f"/analyses/{analysis['id']}",
@@ -444,12 +432,12 @@ def test_pathoscope_result_table(browser: Browser, site: Site) -> None:
     runner.status("complete", 100)
 
     browser.open(f"/analyses/{analysis['id']}")
-    table = browser.wait_for_text(".pathoscope-table", "Tobacco mosaic virus")
+    table = browser.wait_for_text(".pathoscope-table", "OTU tmv00001")
     rows = [row.text for row in browser.find_all(".pathoscope-table > tbody > tr")]
-    assert rows[0].startswith("Tobacco mosaic virus 67.00% 62.00% 98.00% 31.3 2,160"), rows
-    assert rows[1].startswith("Grapevine leafroll-associated virus 3 33.00%"), rows
+    assert rows[0].startswith("OTU tmv00001 (version 3) 67.00% 62.00% 98.00% 31.0 2,160"), rows
+    assert rows[1].startswith("OTU glrav003 (version 3) 33.00%"), rows
     table.find_element("css selector", "button").click()  # the OTU opens its sequences
-    browser.wait_for_text(".pathoscope-table .inner", "HE818410.1")
+    browser.wait_for_text(".pathoscope-table .inner", "tmvseq02")
     browser.screenshot("10-pathoscope")
 
 

@@ -11,16 +11,19 @@ const sum = (items, key) => items.reduce((total, item) => total + (Number(item[k
 const max = (items, key) => items.reduce((best, item) => Math.max(best, Number(item[key]) || 0), 0);
 
 /**
- * Pathoscope hits grouped by OTU. Accepts Virtool's formatted shape (OTUs with isolates and sequences) and the
- * runner's flat shape (one hit per reference sequence, naming its `otu`).
+ * Pathoscope hits grouped by OTU. The workflow sends one hit per reference sequence, naming its `otu` and with
+ * Pathoscope's scores after reassignment in `final` (see the README); Virtool's formatted shape (OTUs with
+ * isolates and sequences, scores at the top) is read too.
  */
 export function pathoscopeOtus(results) {
   const groups = new Map();
+  const scored = (sequence) => ({ ...sequence, ...(sequence.final || {}) });
   for (const hit of results.hits || []) {
-    const sequences = hit.isolates ? hit.isolates.flatMap((isolate) => isolate.sequences || []) : [hit];
+    const sequences = (hit.isolates ? hit.isolates.flatMap((isolate) => isolate.sequences || []) : [hit]).map(scored);
     const otu = hit.isolates ? { id: hit.id, name: hit.name } : hit.otu || { id: hit.id };
     const key = otu.id || hit.id;
-    const group = groups.get(key) || { id: key, name: otu.name || hit.name || hit.abbreviation || key, sequences: [] };
+    const name = otu.name || hit.name || hit.abbreviation || `OTU ${key}${otu.version !== undefined ? ` (version ${otu.version})` : ""}`;
+    const group = groups.get(key) || { id: key, name, sequences: [] };
     group.sequences.push(...sequences);
     groups.set(key, group);
   }
@@ -52,7 +55,7 @@ function Pathoscope({ results }) {
         <thead><tr><th>Sequence</th><th>Length</th><th>Weight</th><th>Best hit</th><th>Coverage</th><th>Depth</th><th>Reads</th></tr></thead>
         <tbody>${otu.sequences.map((sequence, index) => html`<tr key=${index}>
           <td>${sequence.accession || sequence.id}${sequence.definition ? html` <span class="muted">${sequence.definition}</span>` : null}</td>
-          <td>${formatNumber(sequence.length)}</td><td>${percent(sequence.pi)}</td><td>${percent(sequence.best)}</td>
+          <td>${formatNumber(sequence.length || (sequence.align && sequence.align.length))}</td><td>${percent(sequence.pi)}</td><td>${percent(sequence.best)}</td>
           <td>${percent(sequence.coverage)}</td><td>${formatNumber(sequence.depth, 1)}</td><td>${formatNumber(sequence.reads)}</td></tr>`)}
         </tbody></table></td></tr>` : null}`)}
     </tbody>
@@ -85,13 +88,20 @@ function OrfHits({ orf }) {
   </div>`);
 }
 
-function Contig({ analysisId, contig, onBlast, canBlast }) {
+/** The smallest full-sequence E-value of a contig's ORF hits (what Virtool sorts contigs by), or undefined. */
+function bestE(contig) {
+  const values = (contig.orfs || []).flatMap((orf) => (orf.hits || []).map((hit) => Number(hit.full_e)));
+  return values.length ? Math.min(...values) : contig.e;
+}
+
+function Contig({ contig, onBlast, canBlast }) {
   const [showSequence, setShowSequence] = useState(false);
   const orfs = contig.orfs || [];
+  const e = bestE(contig);
   return html`<article class="contig card" id=${`contig-${contig.index}`}>
     <header class="contig-head">
       <h3>Contig ${contig.index}</h3>
-      <span class="muted">${formatNumber((contig.sequence || "").length)} bp · ${orfs.length} ORF${orfs.length === 1 ? "" : "s"}${contig.family ? ` · ${contig.family}` : ""}${contig.e !== undefined ? ` · E ${Number(contig.e).toExponential(1)}` : ""}</span>
+      <span class="muted">${formatNumber((contig.sequence || "").length)} bp · ${orfs.length} ORF${orfs.length === 1 ? "" : "s"}${contig.family ? ` · ${contig.family}` : ""}${e !== undefined ? ` · best E ${Number(e).toExponential(1)}` : ""}</span>
       <button type="button" class="link" aria-expanded=${showSequence} onClick=${() => setShowSequence(!showSequence)}>${showSequence ? "Hide" : "Show"} sequence</button>
       <${ActionButton} className="blast-button" action=${() => onBlast(contig.index)} disabled=${!canBlast} aria-label=${`BLAST contig ${contig.index}`}>${contig.blast ? "BLAST again" : "BLAST"}</${ActionButton}>
     </header>
@@ -101,7 +111,7 @@ function Contig({ analysisId, contig, onBlast, canBlast }) {
           ${orfs.map((orf, index) => html`<tr key=${index}>
             <td>${orf.index !== undefined ? orf.index : index}</td>
             <td>${orf.strand === -1 ? "−" : "+"} ${orf.frame !== undefined ? orf.frame : ""}</td>
-            <td>${orf.pos ? `${orf.pos[0]}–${orf.pos[1]}` : "—"}</td>
+            <td>${orf.pos ? `${orf.pos[0] + 1}–${orf.pos[1]}` : "—"}</td>
             <td>${orf.pro ? `${orf.pro.length} aa` : "—"}</td>
             <td><${OrfHits} orf=${orf} /></td></tr>`)}
         </tbody></table>`
@@ -121,7 +131,7 @@ function Nuvs({ analysis, reload }) {
   };
   return html`<div class="nuvs">
     <label class="inline"><input type="checkbox" checked=${withHits} onChange=${(e) => setWithHits(e.target.checked)} /> Only contigs with HMM hits</label>
-    ${contigs.length === 0 ? html`<${Empty}>No contigs to show.<//>` : contigs.map((contig) => html`<${Contig} key=${contig.index} analysisId=${analysis.id} contig=${contig} onBlast=${blast} canBlast=${true} />`)}
+    ${contigs.length === 0 ? html`<${Empty}>No contigs to show.<//>` : contigs.map((contig) => html`<${Contig} key=${contig.index} contig=${contig} onBlast=${blast} canBlast=${true} />`)}
   </div>`;
 }
 
