@@ -16,6 +16,7 @@ from virtool_api.analyses.results import check_workflow_results
 from virtool_api.context import Context
 from virtool_api.errors import Conflict
 from virtool_api.jobs import rights
+from virtool_api.jobs.service import cancel_unfinished_job
 from virtool_api.storage.limits import check_storable
 from virtool_api.utils import utc_now
 
@@ -66,8 +67,13 @@ async def remove_unfinalized_analysis(ctx: Context, job: dict[str, Any], analysi
 
 
 async def remove_analyses_of_sample(ctx: Context, sample_id: str) -> None:
-    """Follows a sample's removal (`sample_removed`): its analyses go, with their files and BLAST records."""
-    analyses = await ctx.db.analyses.find({"sample.id": sample_id}, {"_id": 1}).to_list(None)
-    await ctx.db.analyses.delete_many({"sample.id": sample_id})
-    for analysis in analyses:
+    """Follows a sample's removal (`sample_removed`): its analyses go, with their files and BLAST records, and
+    the jobs still working on them are cancelled.
+
+    One at a time, each deleted document in hand, so that an analysis started while the sample was being
+    removed is taken too (see `service.start_analysis`).
+    """
+    while analysis := await ctx.db.analyses.find_one_and_delete({"sample.id": sample_id}):
         await purge_analysis_files(ctx, analysis["_id"])
+        if analysis.get("job"):
+            await cancel_unfinished_job(ctx, analysis["job"]["id"])

@@ -15,7 +15,7 @@ from virtool_api.analyses.models import (
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs.models import TERMINAL_STATES
-from virtool_api.jobs.service import create_job
+from virtool_api.jobs.service import create_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
 from virtool_api.pagination import page_count, skip
 from virtool_api.references.service import existing_subtractions, newest_ready_index
@@ -114,6 +114,20 @@ async def start_analysis(
     """Analyse a finalized sample with the newest ready index of a reference: the analysis and its job.
 
     Needs the write right on the sample. The job's args name what it may touch (job protocol).
+
+    A start can race the sample's removal, which deletes the sample and then (`sample_removed`) every analysis
+    of it. Each side writes before it reads what the other writes: the start inserts the analysis (1), then
+    looks for the sample again (2), then makes the job (3) and links it to the analysis (4). So:
+
+    - the sample is gone at (2): its removal may have swept the analyses before (1); the start removes its own
+      analysis and answers 404;
+    - the sample is there at (2): its removal, if any, deletes it later, so its sweep comes after (1) and
+      takes this analysis. If that happens before (4), linking finds no analysis: the job is withdrawn
+      (deleted, or cancelled if a runner already acquired it) and the start answers 404;
+    - the sweep comes after (4): the start answers 201, and the analysis goes with its sample like any other,
+      its job cancelled (`lifecycle.remove_analyses_of_sample`).
+
+    Never an analysis without its sample, never a 500: 201 or 404.
     """
     sample = await writable_sample(ctx, user, sample_id)
     if not sample.get("ready"):
@@ -138,6 +152,9 @@ async def start_analysis(
         subtractions=subtractions,
         user=owner,
     )
+    if await ctx.db.samples.find_one({"_id": sample_id}, {"_id": 1}) is None:
+        await ctx.db.analyses.delete_one({"_id": analysis["_id"]})
+        raise NotFound()
     job = await create_job(
         ctx,
         workflow,
@@ -155,6 +172,9 @@ async def start_analysis(
         {"$set": {"job": {"id": job["_id"]}}},
         return_document=ReturnDocument.AFTER,
     )
+    if document is None:
+        await withdraw_job(ctx, job["_id"])
+        raise NotFound()
     await update_sample_workflows(ctx, sample_id)
     return await render_analysis(ctx, document)
 

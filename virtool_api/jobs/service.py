@@ -268,15 +268,34 @@ async def cancel_job(ctx: Context, user: dict[str, Any], job_id: str) -> Job:
     next call (the key can change nothing more) and removes the unfinalized
     sample or analysis the job was creating.
     """
-    current = await _job_for_user(ctx, user, job_id)
+    await _job_for_user(ctx, user, job_id)
+    document = await cancel_unfinished_job(ctx, job_id)
+    if document is None:
+        raise Conflict("Job cannot be cancelled in its current state")
+    return render_job(document)
+
+
+async def cancel_unfinished_job(ctx: Context, job_id: str) -> dict[str, Any] | None:
+    """Move a waiting, preparing or running job to `cancelled` in one conditional update, tell what follows
+    the job and its runner; the cancelled job, or None if it does not exist or had already finished."""
+    current = await ctx.db.jobs.find_one({"_id": job_id}, {"progress": 1, "stage": 1})
+    if current is None:
+        return None
     entry = _status_entry(JobState.CANCELLED, current.get("progress", 0), stage=current.get("stage"))
     document = await ctx.db.jobs.find_one_and_update(
         {"_id": job_id, "state": {"$in": CANCELLABLE_STATES}},
         {"$set": {"state": entry["state"]}, "$push": {"status": entry}},
         return_document=ReturnDocument.AFTER,
     )
-    if document is None:
-        raise Conflict("Job cannot be cancelled in its current state")
-    await ctx.events.emit_job_state_changed(ctx, document, JobState.CANCELLED.value, None)
-    await announce_cancel(ctx, job_id)
-    return render_job(document)
+    if document is not None:
+        await ctx.events.emit_job_state_changed(ctx, document, JobState.CANCELLED.value, None)
+        await announce_cancel(ctx, job_id)
+    return document
+
+
+async def withdraw_job(ctx: Context, job_id: str) -> None:
+    """Take back a job made for work that was undone before its creator answered: deleted while no runner has
+    acquired it (a runner that heard of it through Redis then gets 404 on acquire), cancelled once one has."""
+    if (await ctx.db.jobs.delete_one({"_id": job_id, "acquired": False, "state": "waiting"})).deleted_count:
+        return
+    await cancel_unfinished_job(ctx, job_id)
