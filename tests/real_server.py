@@ -2,8 +2,8 @@
 
 `seeded` creates an analysis and its job through the service layer in a temporary data path before the server
 starts (the embedded document store is a file under the data path); `jobs_server` runs `virtool-api serve
---only jobs` on it. Both use the embedded stores also when the suite runs against real databases: what these
-tests measure does not depend on the stores.
+--only jobs` on it, and `running_server` either API on any data path. Both use the embedded stores also when
+the suite runs against real databases: what these tests measure does not depend on the stores.
 """
 
 import shutil
@@ -52,15 +52,24 @@ async def seeded(tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
 @contextmanager
 def running_jobs_server(data_path: Path, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
     """`virtool-api serve --only jobs` on a free port, with `options`; stopped (SIGTERM) on leaving."""
+    with running_server("jobs", data_path, *options) as server:
+        yield server
+
+
+@contextmanager
+def running_server(only: str, data_path: Path, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`virtool-api serve --only {only}` (`jobs` or `public`) on a free port over `data_path`, with `options`;
+    stopped (SIGTERM) on leaving."""
     port = free_port()
+    port_option = "--jobs-port" if only == "jobs" else "--port"
     process = subprocess.Popen(
         [
             *serve_command(),
             "--log-level=warning",
             "serve",
-            "--only=jobs",
+            f"--only={only}",
             "--host=127.0.0.1",
-            f"--jobs-port={port}",
+            f"{port_option}={port}",
             f"--data-path={data_path}",
             *options,
         ]

@@ -57,7 +57,7 @@ def endpoints(public_client, jobs_client) -> list[tuple[str, Endpoint]]:
 
 
 def operation_of(document: dict[str, Any], port: str, endpoint: Endpoint) -> dict[str, Any]:
-    path = re.sub(r"\{([^{}:]+)(:[^{}]+)?\}", r"{\1}", "/api" + endpoint.path)
+    path = re.sub(r"\{([^{}:]+)(:[^{}]+)?\}", r"{\1}", endpoint.prefix + endpoint.path)
     return operations(document)[(port, endpoint.method, path)]
 
 

@@ -23,6 +23,7 @@ from virtool_api.jobs.handoff import hand_off_forever
 from virtool_api.jobs.service import time_out_stale_jobs
 from virtool_api.labels import public_api as labels_public_api
 from virtool_api.observability import install as install_observability
+from virtool_api.onecodex import public_api as onecodex_public_api
 from virtool_api.projects import public_api as projects_public_api
 from virtool_api.references import public_api as references_public_api
 from virtool_api.samples import files_public_api as samples_files_public_api
@@ -102,6 +103,7 @@ def create_public_app(ctx: Context) -> web.Application:
     install_observability(app, "public")
     for table in _public_route_tables():
         table.register(app)
+    onecodex_public_api.routes.register(app, prefix=onecodex_public_api.PREFIX)
     app.cleanup_ctx.append(blast_public_api.blast_runner)
     if ctx.redis is not None:
         app.cleanup_ctx.append(_job_handoff)

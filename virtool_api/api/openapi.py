@@ -68,8 +68,8 @@ JOB_SECURITY: list[dict[str, list[str]]] = [{"jobBasic": []}]
 class Api:
     """One of the two applications as the document presents it."""
 
-    path_prefix: str
-    """Written into the path keys; the rest of the URL is the server's."""
+    server_base: str
+    """The part of each route's prefix its server URL already carries; the rest goes into the path key."""
     operation_prefix: str
     tag_prefix: str
     security: list[dict[str, list[str]]]
@@ -94,9 +94,9 @@ def package_version() -> str:
 
 def build_openapi(public: Sequence[Endpoint], jobs: Sequence[Endpoint], config: Config) -> dict[str, Any]:
     """The document for the endpoints the public app and the job app register (`app[ENDPOINTS]`)."""
-    public_api = Api(PREFIX, "", "", PUBLIC_SECURITY, None)
+    public_api = Api("", "", "", PUBLIC_SECURITY, None)
     job_server = _server("Job API (workflow jobs)", config.jobs_port, PREFIX)
-    job_api = Api("", "job_", "job-api: ", JOB_SECURITY, job_server)
+    job_api = Api(PREFIX, "job_", "job-api: ", JOB_SECURITY, job_server)
     listed = [(public_api, endpoint) for endpoint in public] + [(job_api, endpoint) for endpoint in jobs]
 
     schemas, components = _schemas(endpoint for _, endpoint in listed)
@@ -106,7 +106,7 @@ def build_openapi(public: Sequence[Endpoint], jobs: Sequence[Endpoint], config: 
 
     for api, endpoint in listed:
         path, parameters = _path_and_parameters(endpoint.path)
-        item = paths.setdefault(api.path_prefix + path, {})
+        item = paths.setdefault(endpoint.prefix.removeprefix(api.server_base) + path, {})
         if api.server is not None:
             item["servers"] = [api.server]
         operation = _operation(api, endpoint, parameters, schemas, components)

@@ -6,6 +6,7 @@ Handlers receive parsed, validated `body` and `query` models and return a pydant
 aiohttp response.
 """
 
+import dataclasses
 import functools
 import json
 from collections.abc import Awaitable, Callable
@@ -35,6 +36,8 @@ class Endpoint:
     file_upload: bool = False
     file_download: bool = False
     tags: tuple[str, ...] = field(default_factory=tuple)
+    prefix: str = "/api"
+    """Where the route table was registered: the route is served at `prefix + path`."""
 
 
 ENDPOINTS: web.AppKey[list[Endpoint]] = web.AppKey("endpoints", list)
@@ -179,4 +182,4 @@ class ApiRoutes:
             app.router.add_route(endpoint.method, prefix + endpoint.path, endpoint.handler)
         if ENDPOINTS not in app:
             app[ENDPOINTS] = []
-        app[ENDPOINTS].extend(self.endpoints)
+        app[ENDPOINTS].extend(dataclasses.replace(endpoint, prefix=prefix) for endpoint in self.endpoints)
