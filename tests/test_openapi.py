@@ -216,3 +216,22 @@ async def test_every_route_describes_its_request_and_success(public_client, jobs
 async def test_every_schema_reference_resolves(document):
     references = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(document)))
     assert references <= set(document["components"]["schemas"])
+
+
+async def test_one_codex_routes_are_described_under_api_v1(document):
+    described = operations(document)
+    patch = described[(PUBLIC, "PATCH", "/api/v1/samples/{sample_id}")]
+    assert patch["tags"] == ["onecodex"]
+    assert patch["security"] == PUBLIC_SECURITY
+    body = patch["requestBody"]["content"]["application/json"]["schema"]
+    assert set(document["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]["properties"]) == {
+        "visibility",
+        "project",
+        "tags",
+    }
+    assert "Unknown or read-only field: {field}" in patch["responses"]["400"]["description"]
+    listing = described[(PUBLIC, "GET", "/api/v1/samples")]
+    assert {"where", "sort", "cursor", "per_page"} <= {p["name"] for p in listing["parameters"]}
+    assert listing["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert (PUBLIC, "GET", "/api/v1/metadata/{sample_id}") in described
+    assert (PUBLIC, "GET", "/api/samples/{sample_id}") in described

@@ -39,10 +39,13 @@ NOT_FOUND = (404, "Not found")
 INVALID_QUERY = (422, "Invalid query")
 LISTING_ERRORS = (
     (400, "Invalid JSON in where"),
+    (400, "Invalid JSON in sort"),
     (400, "Unsupported filter: {key}"),
     (400, "Unsupported operator for filter {key}: {operator}"),
     (400, "Invalid value for filter: {key}"),
     (400, "Unsupported sort: {key}"),
+    (400, "Invalid value for sort: {key}"),
+    (400, "Sort by one field at most"),
     (400, "Invalid cursor"),
     UNAUTHORIZED,
     INVALID_QUERY,
