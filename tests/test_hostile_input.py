@@ -17,7 +17,7 @@ INVALID_JSON = {"id": "bad_request", "message": "Invalid JSON body"}
 
 def url(endpoint: Endpoint) -> str:
     """The route with every path parameter filled by an id that names nothing."""
-    return "/api" + re.sub(r"\{[^{}]+\}", "unknown", endpoint.path)
+    return endpoint.prefix + re.sub(r"\{[^{}]+\}", "unknown", endpoint.path)
 
 
 def nested(depth: int, opening: str = "[", closing: str = "]") -> bytes:

@@ -579,11 +579,26 @@ async def test_listing_with_a_cursor_of_another_shape_is_400(factory, public_cli
         assert (response.status, (await response.json())["message"]) == (400, "Invalid cursor"), position
 
 
-async def test_listing_per_page_bounds(factory, public_client):
+async def test_listing_per_page_and_expand_bounds(factory, public_client):
     _, headers = await factory.person()
-    for per_page in ("0", "101", "x"):
-        response = await public_client.get("/api/v1/samples", params={"per_page": per_page}, headers=headers)
-        assert response.status == 422, per_page
+    for params in ({"per_page": "0"}, {"per_page": "101"}, {"per_page": "x"}, {"expand": "owner"}):
+        response = await public_client.get("/api/v1/samples", params=params, headers=headers)
+        assert response.status == 422, params
+        assert list((await response.json())["errors"]) == list(params)
+
+
+async def test_a_cursor_without_the_header_still_continues_after_it(ctx, factory, public_client):
+    owner, headers = await factory.person()
+    samples = [(await stored_sample(ctx, owner))["_id"] for _ in range(3)]
+    first = await public_client.get(
+        "/api/v1/samples", params={"per_page": "2"}, headers={**headers, "X-Pagination-Style": "cursor"}
+    )
+    cursor = first.headers["X-Next-Cursor"]
+    response = await public_client.get(
+        "/api/v1/samples", params={"per_page": "2", "cursor": cursor}, headers=headers
+    )
+    assert await ids_of(response) == [samples[0]]
+    assert "X-Next-Cursor" not in response.headers
 
 
 # Metadata

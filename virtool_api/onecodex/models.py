@@ -5,7 +5,7 @@ points at another. Timestamps are RFC 3339 with an offset (`2024-05-01T12:00:00.
 """
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -122,21 +122,34 @@ class V1Sample(BaseModel):
     tags: list[V1Tag | Ref] = Field(default_factory=list)
 
 
-class V1ListQuery(BaseModel):
-    """A listing as the client asks for it; `where` and `sort` are JSON (Potion's query language)."""
+Expand = Literal["all"] | None
+EXPAND_DESCRIPTION = "`all` embeds a sample's tags and metadata record."
 
-    where: str = Field(default="{}", max_length=100_000, description='JSON, e.g. `{"project": "<id>"}`')
+
+class V1PageQuery(BaseModel):
+    """A listing as the client asks for it, paged by `page`; `where` and `sort` are JSON (Potion's query
+    language).
+    """
+
+    where: str = Field(default="{}", max_length=100_000, description='JSON, e.g. `{"name": "grapevine"}`')
     sort: str = Field(default="{}", max_length=1_000, description='JSON, e.g. `{"created_at": true}`')
     per_page: int = Field(default=MAX_PER_PAGE, ge=1, le=MAX_PER_PAGE)
-    page: int = Field(default=1, ge=1, le=MAX_PAGE, description="Without `X-Pagination-Style: cursor`.")
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+    expand: Expand = Field(default=None, description=EXPAND_DESCRIPTION)
+
+
+class V1ListQuery(V1PageQuery):
+    """A sample listing: paged by `page`, or by `cursor` (with `X-Pagination-Style: cursor`, or whenever a
+    cursor is given).
+    """
+
     cursor: str | None = Field(
-        default=None, max_length=1_000, description="`X-Next-Cursor` of the previous page (cursor style)."
+        default=None, max_length=1_000, description="`X-Next-Cursor` of the previous page."
     )
-    expand: str | None = Field(default=None, max_length=100, description="`all` embeds tags and metadata.")
 
 
 class V1GetQuery(BaseModel):
-    expand: str | None = Field(default=None, max_length=100, description="`all` embeds tags and metadata.")
+    expand: Expand = Field(default=None, description=EXPAND_DESCRIPTION)
 
 
 def _reference_pattern(collection: str) -> str:

@@ -17,6 +17,7 @@ from virtool_api.onecodex.models import (
     V1ListQuery,
     V1Metadata,
     V1MetadataUpdate,
+    V1PageQuery,
     V1Project,
     V1Sample,
     V1SampleUpdate,
@@ -64,8 +65,8 @@ def _listing(items: list[Any], total_count: int, next_cursor: str | None = None)
     return web.json_response(body, headers=headers)
 
 
-def _cursor_style(request: web.Request) -> bool:
-    return request.headers.get(PAGINATION_STYLE, "").lower() == "cursor"
+def _cursor_style(request: web.Request, query: V1ListQuery) -> bool:
+    return query.cursor is not None or request.headers.get(PAGINATION_STYLE, "").lower() == "cursor"
 
 
 @routes.get("/samples", query=V1ListQuery, response=list[V1Sample], errors=LISTING_ERRORS)
@@ -74,9 +75,11 @@ async def find_samples(request: web.Request, query: V1ListQuery) -> web.Response
 
     `where` takes `$uri` (`{"$in": [...]}`), `project` (an id, a `{"$ref"}` or null), `tags`
     (`{"$containsall": [...]}`) and `visibility`; `sort` takes `created_at`. With `X-Pagination-Style: cursor`
-    pages follow `X-Next-Cursor`; otherwise `page`. `X-Total-Count` counts every match.
+    (or a `cursor`) pages follow `X-Next-Cursor`; otherwise `page`. `X-Total-Count` counts every match.
     """
-    page = await service.find_samples(request.app[CONTEXT], request[USER], query, _cursor_style(request))
+    page = await service.find_samples(
+        request.app[CONTEXT], request[USER], query, _cursor_style(request, query)
+    )
     return _listing(page.samples, page.total_count, page.next_cursor)
 
 
@@ -84,7 +87,7 @@ async def find_samples(request: web.Request, query: V1ListQuery) -> web.Response
 async def find_public_samples(request: web.Request, query: V1ListQuery) -> web.Response:
     """List public samples, as `GET /samples` does."""
     page = await service.find_samples(
-        request.app[CONTEXT], request[USER], query, _cursor_style(request), public_only=True
+        request.app[CONTEXT], request[USER], query, _cursor_style(request, query), public_only=True
     )
     return _listing(page.samples, page.total_count, page.next_cursor)
 
@@ -150,8 +153,8 @@ async def update_metadata(request: web.Request, body: V1MetadataUpdate) -> V1Met
     )
 
 
-@routes.get("/tags", query=V1ListQuery, response=list[V1Tag], errors=LISTING_ERRORS)
-async def find_tags(request: web.Request, query: V1ListQuery) -> web.Response:
+@routes.get("/tags", query=V1PageQuery, response=list[V1Tag], errors=LISTING_ERRORS)
+async def find_tags(request: web.Request, query: V1PageQuery) -> web.Response:
     """List tags by name (`where={"name": ...}`), paged by `page`; `X-Total-Count` counts every match."""
     listing = await resources.find_tags(request.app[CONTEXT], query)
     return _listing(listing.items, listing.total_count)
@@ -163,8 +166,8 @@ async def get_tag(request: web.Request) -> V1Tag:
     return await resources.get_tag(request.app[CONTEXT], request.match_info["tag_id"])
 
 
-@routes.get("/projects", query=V1ListQuery, response=list[V1Project], errors=LISTING_ERRORS)
-async def find_projects(request: web.Request, query: V1ListQuery) -> web.Response:
+@routes.get("/projects", query=V1PageQuery, response=list[V1Project], errors=LISTING_ERRORS)
+async def find_projects(request: web.Request, query: V1PageQuery) -> web.Response:
     """List the projects the caller may see, by name (`where={"name": ...}`), paged by `page`."""
     listing = await resources.find_projects(request.app[CONTEXT], request[USER], query)
     return _listing(listing.items, listing.total_count)

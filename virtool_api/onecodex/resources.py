@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from virtool_api.context import Context
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.onecodex import query as v1_query
-from virtool_api.onecodex.models import V1ListQuery, V1Project, V1Tag, V1User, ref, uri
+from virtool_api.onecodex.models import V1PageQuery, V1Project, V1Tag, V1User, ref, uri
 from virtool_api.onecodex.render import render_tag
 from virtool_api.projects import service as projects_service
 from virtool_api.projects.membership import project_membership
@@ -31,13 +31,13 @@ class Listing:
     """Every record the listing matches, not only this page: the client pages until it has this many."""
 
 
-def _page(items: list[T], request: V1ListQuery) -> list[T]:
+def _page(items: list[T], request: V1PageQuery) -> list[T]:
     start = (request.page - 1) * request.per_page
     return items[start : start + request.per_page]
 
 
 def _narrowed(
-    items: list[T], request: V1ListQuery, collection: str, id_of: Any, name_of: Any, created_at_of: Any
+    items: list[T], request: V1PageQuery, collection: str, id_of: Any, name_of: Any, created_at_of: Any
 ) -> list[T]:
     """`items` narrowed by the client's `where` (`$uri`, `name`) and ordered by its `sort`."""
     ids, names = v1_query.named_filter(v1_query.parse_json_object(request.where, "where"), collection)
@@ -53,7 +53,7 @@ def _narrowed(
     return sorted(kept, key=lambda item: (key(item), id_of(item)), reverse=descending)
 
 
-async def find_tags(ctx: Context, request: V1ListQuery) -> Listing:
+async def find_tags(ctx: Context, request: V1PageQuery) -> Listing:
     tags = _narrowed(
         await tags_service.find_tags(ctx),
         request,
@@ -104,7 +104,7 @@ def render_project(user: dict[str, Any], project: Project) -> V1Project:
     )
 
 
-async def find_projects(ctx: Context, user: dict[str, Any], request: V1ListQuery) -> Listing:
+async def find_projects(ctx: Context, user: dict[str, Any], request: V1PageQuery) -> Listing:
     projects = _narrowed(
         await projects_service.find_projects(ctx, user),
         request,
