@@ -27,6 +27,7 @@ from tests.real_server import serve_command
 from virtool_api.config import Config
 from virtool_api.context import create_context
 from virtool_api.samples.documents import create_sample
+from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.users.keys import create_api_key
 from virtool_api.users.passwords import hash_password
 from virtool_api.users.service import create_user
@@ -75,12 +76,15 @@ class Site:
     url: str
     jobs_url: str
     admin_key: str
+    reference_id: str
     journey: dict[str, str]
     """What earlier steps made (the sample's id), for the steps after them."""
 
 
-async def _seed(data_path: Path) -> str:
-    """Alice (administrator, with a password), and 1,050 samples of Bob's, all before the server starts."""
+async def _seed(data_path: Path) -> tuple[str, str]:
+    """Alice (administrator, with a password), 1,050 samples of Bob's, and a reference with a ready index
+    (as a build-index runner leaves it), all before the server starts. Returns Alice's key and the reference
+    id."""
     ctx = await create_context(Config(data_path=data_path))
     try:
         alice = await create_user(ctx, "alice", administrator=True)
@@ -106,7 +110,24 @@ async def _seed(data_path: Path) -> str:
                 for number in range(1, MANY_SAMPLES)
             ]
         )
-        return key
+        alice_ref = {"id": alice["_id"], "handle": "alice"}
+        reference = await insert_with_random_id(
+            ctx.db.references,
+            {"name": "Plant viruses", "data_type": "genome", "building_index": None, "created_at": utc_now()},
+        )
+        await insert_with_random_id(
+            ctx.db.indexes,
+            {
+                "reference": {"id": reference["_id"], "name": "Plant viruses", "data_type": "genome"},
+                "version": 0,
+                "ready": True,
+                "has_files": True,
+                "created_at": utc_now(),
+                "user": alice_ref,
+                "job": None,
+            },
+        )
+        return key, reference["_id"]
     finally:
         await ctx.close()
 
@@ -115,7 +136,7 @@ async def _seed(data_path: Path) -> str:
 def site(tmp_path_factory) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("web")
     data_path = root / "data"
-    key = asyncio.run(_seed(data_path))
+    key, reference_id = asyncio.run(_seed(data_path))
     blast_options = []
     if BLASTN:
         fasta = root / "plant-viruses.fa"
@@ -151,7 +172,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
     try:
         wait_for_port(process, port)
         wait_for_port(process, jobs_port)
-        yield Site(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{jobs_port}", key, {})
+        yield Site(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{jobs_port}", key, reference_id, {})
     finally:
         process.terminate()
         try:
@@ -347,9 +368,6 @@ def test_nuvs_analysis_and_blast(browser: Browser, site: Site) -> None:
     if not BLASTN:
         pytest.skip("BLAST+ is not installed (Debian: apt-get install ncbi-blast+)")
     sample_id = site.journey["sample_id"]
-    reference = api(site, "POST", "/references", json={"name": "Plant viruses", "data_type": "genome"})
-    api(site, "POST", f"/references/{reference['id']}/indexes")
-    site.journey["reference_id"] = reference["id"]
     browser.open(f"/samples/{sample_id}/analyses")
     browser.wait_for_text("#analysis-reference", "Plant viruses")
     Select(browser.find("#analysis-workflow")).select_by_value("nuvs")
@@ -401,7 +419,7 @@ def test_pathoscope_result_table(browser: Browser, site: Site) -> None:
         site,
         "POST",
         f"/samples/{site.journey['sample_id']}/analyses",
-        json={"workflow": "pathoscope_bowtie", "ref_id": site.journey["reference_id"], "subtractions": []},
+        json={"workflow": "pathoscope_bowtie", "ref_id": site.reference_id, "subtractions": []},
     )
     runner = Runner(site, analysis["job"]["id"])
 
