@@ -13,7 +13,7 @@ from aiohttp.multipart import content_disposition_filename, parse_content_dispos
 
 from tests.conftest import FASTQ_GZ, acquire, multipart_file
 from virtool_api.api.files import attachment
-from virtool_api.uploads.service import reserve_uploads
+from virtool_api.uploads.reservations import reserve_uploads
 
 INJECTION = "a\";filename*=UTF-8''evil.exe;x=\".json"
 NON_ASCII = "Résumé \u2013 葡萄.json"
@@ -60,7 +60,7 @@ async def test_upload_download(public_client, jobs_client, ctx, factory, name: s
     assert response.status == 201, await response.text()
     upload = await response.json()
     assert upload["name"] == name
-    files = await reserve_uploads(ctx, user, [upload["id"]])
+    files = await reserve_uploads(ctx, user, [upload["id"]], "sample1")
     sample = await factory.sample()
     job = await factory.create_sample_job(sample)
     await ctx.db.jobs.update_one({"_id": job["_id"]}, {"$set": {"args.files": files}})

@@ -143,7 +143,7 @@ def test_the_migration_keeps_every_row_and_stops_reuse(tmp_path: Path):
         connection.execute("DELETE FROM uploads WHERE id = 3")
         indexes_before = set(connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'"))
 
-    command.upgrade(config, "head")
+    command.upgrade(config, "0004")
 
     with sqlite3.connect(path) as connection:
         assert list(connection.execute("SELECT id, name_on_disk FROM uploads ORDER BY id")) == [

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.conftest import FASTQ_GZ, acquire, multipart_file
 from virtool_api.errors import BadRequest, Conflict
 from virtool_api.jobs.service import create_job
-from virtool_api.uploads.service import release_uploads, reserve_uploads
+from virtool_api.uploads.reservations import release_uploads, reserve_uploads
 from virtool_api.uploads.tables import Upload
 
 
@@ -197,7 +197,7 @@ async def test_remove_someone_elses_upload(public_client, ctx, factory, uploader
 async def test_remove_reserved_upload_conflicts(public_client, ctx, uploader) -> None:
     user, headers = uploader
     upload = await (await post_upload(public_client, headers)).json()
-    await reserve_uploads(ctx, user, [upload["id"]])
+    await reserve_uploads(ctx, user, [upload["id"]], "sample1")
     response = await public_client.delete(f"/api/uploads/{upload['id']}", headers=headers)
     assert response.status == 409
     assert await response.json() == {"id": "conflict", "message": "Upload is reserved by a sample"}
@@ -205,7 +205,7 @@ async def test_remove_reserved_upload_conflicts(public_client, ctx, uploader) ->
     [row] = await upload_rows(ctx)
     assert (row.reserved, row.removed) == (True, False)
 
-    await release_uploads(ctx, [upload["id"]])
+    await release_uploads(ctx, "sample1")
     assert (await public_client.delete(f"/api/uploads/{upload['id']}", headers=headers)).status == 204
 
 
@@ -220,7 +220,7 @@ async def test_reserve_uploads(public_client, ctx, uploader) -> None:
     user, headers = uploader
     first = await (await post_upload(public_client, headers, name="r1.fq.gz")).json()
     second = await (await post_upload(public_client, headers, name="r2.fq.gz")).json()
-    reserved = await reserve_uploads(ctx, user, [second["id"], first["id"]])
+    reserved = await reserve_uploads(ctx, user, [second["id"], first["id"]], "sample1")
     assert reserved == [
         {"id": second["id"], "name": "r2.fq.gz", "size": len(FASTQ_GZ)},
         {"id": first["id"], "name": "r1.fq.gz", "size": len(FASTQ_GZ)},
@@ -233,9 +233,9 @@ async def test_reserve_an_already_reserved_upload(public_client, ctx, uploader) 
     user, headers = uploader
     first = await (await post_upload(public_client, headers, name="r1.fq.gz")).json()
     second = await (await post_upload(public_client, headers, name="r2.fq.gz")).json()
-    await reserve_uploads(ctx, user, [first["id"]])
+    await reserve_uploads(ctx, user, [first["id"]], "sample1")
     with pytest.raises(Conflict, match="File is already reserved"):
-        await reserve_uploads(ctx, user, [second["id"], first["id"]])
+        await reserve_uploads(ctx, user, [second["id"], first["id"]], "sample1")
     assert [row.reserved for row in await upload_rows(ctx)] == [True, False]
 
 
@@ -243,7 +243,7 @@ async def test_two_samples_racing_for_one_upload(public_client, ctx, uploader) -
     user, headers = uploader
     upload = await (await post_upload(public_client, headers)).json()
     outcomes = await asyncio.gather(
-        *(reserve_uploads(ctx, user, [upload["id"]]) for _ in range(5)), return_exceptions=True
+        *(reserve_uploads(ctx, user, [upload["id"]], f"sample{n}") for n in range(5)), return_exceptions=True
     )
     assert sum(isinstance(outcome, list) for outcome in outcomes) == 1
     assert all(isinstance(outcome, (list, Conflict)) for outcome in outcomes)
@@ -259,9 +259,9 @@ async def test_reserve_unknown_removed_or_foreign_uploads(public_client, ctx, fa
 
     for caller, ids in ((user, [upload["id"], 999]), (user, [removed["id"]]), (stranger, [upload["id"]])):
         with pytest.raises(BadRequest, match="File does not exist"):
-            await reserve_uploads(ctx, caller, ids)
+            await reserve_uploads(ctx, caller, ids, "sample1")
     assert [row.reserved for row in await upload_rows(ctx)] == [False]
-    assert await reserve_uploads(ctx, admin, [upload["id"]]) == [
+    assert await reserve_uploads(ctx, admin, [upload["id"]], "sample1") == [
         {"id": upload["id"], "name": "reads.fq.gz", "size": len(FASTQ_GZ)}
     ]
 
@@ -276,7 +276,7 @@ async def create_sample_job(ctx, factory, files: list[dict[str, Any]]) -> dict[s
 async def test_job_downloads_its_upload(public_client, jobs_client, ctx, factory, uploader) -> None:
     user, headers = uploader
     upload = await (await post_upload(public_client, headers)).json()
-    files = await reserve_uploads(ctx, user, [upload["id"]])
+    files = await reserve_uploads(ctx, user, [upload["id"]], "sample1")
     job = await create_sample_job(ctx, factory, files)
     job_headers = await acquire(jobs_client, job["_id"])
 
@@ -292,7 +292,7 @@ async def test_other_job_cannot_download_an_upload(
     user, headers = uploader
     upload = await (await post_upload(public_client, headers)).json()
     other = await (await post_upload(public_client, headers, name="other.fq.gz")).json()
-    files = await reserve_uploads(ctx, user, [other["id"]])
+    files = await reserve_uploads(ctx, user, [other["id"]], "sample1")
     job = await create_sample_job(ctx, factory, files)
     job_headers = await acquire(jobs_client, job["_id"])
 

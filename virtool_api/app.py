@@ -26,6 +26,7 @@ from virtool_api.observability import install as install_observability
 from virtool_api.onecodex import public_api as onecodex_public_api
 from virtool_api.projects import public_api as projects_public_api
 from virtool_api.references import public_api as references_public_api
+from virtool_api.repairs import repairs
 from virtool_api.samples import files_public_api as samples_files_public_api
 from virtool_api.samples import job_api as samples_job_api
 from virtool_api.samples import public_api as samples_public_api
@@ -105,6 +106,7 @@ def create_public_app(ctx: Context) -> web.Application:
         table.register(app)
     onecodex_public_api.routes.register(app, prefix=onecodex_public_api.PREFIX)
     app.cleanup_ctx.append(blast_public_api.blast_runner)
+    app.cleanup_ctx.append(repairs)
     if ctx.redis is not None:
         app.cleanup_ctx.append(_job_handoff)
     openapi.routes.register(app)

@@ -134,6 +134,16 @@ def main(log_level: str, log_format: str) -> None:
     help="Redis URL where workflow runners wait for jobs (lists jobs_<workflow>); without it, jobs wait.",
 )
 @click.option(
+    "--creation-timeout",
+    envvar="VIRTOOL_CREATION_TIMEOUT",
+    type=float,
+    default=Config.creation_timeout,
+    show_default=True,
+    show_envvar=True,
+    help="Seconds after which a sample creation that has not finished is taken to be left by a stopped "
+    "process, and undone (at start-up and every minute).",
+)
+@click.option(
     "--blast-backend",
     envvar="VIRTOOL_BLAST_BACKEND",
     type=click.Choice(["ncbi", "local"]),
@@ -182,6 +192,7 @@ def serve(
     idle_timeout: float,
     body_timeout: float,
     redis_url: str | None,
+    creation_timeout: float,
     blast_backend: str,
     blast_ncbi_url: str,
     blast_database: str | None,
@@ -203,6 +214,7 @@ def serve(
         idle_timeout=idle_timeout,
         body_timeout=body_timeout,
         redis_url=redis_url,
+        creation_timeout=creation_timeout,
         blast_backend=blast_backend,
         blast_ncbi_url=blast_ncbi_url,
         blast_database=blast_database,

@@ -34,6 +34,11 @@ class Config:
     """Redis where workflow runners wait for jobs (`jobs_<workflow>` lists); without it, jobs wait."""
     handoff_interval: float = 5.0
     """How often jobs not yet handed off to Redis are tried again (and how old they must be by then)."""
+    creation_timeout: float = 60.0
+    """A sample whose creation has not finished this many seconds after it began was left half-done by a
+    process that stopped (kill -9, power loss): public API processes undo it (samples/repair.py)."""
+    repair_interval: float = 60.0
+    """How often public API processes look for such leftovers, after doing so when they start."""
     fsync: bool = True
     """Flush uploaded files to disk before they are renamed into place and recorded as complete."""
 

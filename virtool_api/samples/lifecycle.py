@@ -20,7 +20,7 @@ from virtool_api.samples.models import (
     SampleStatus,
 )
 from virtool_api.storage.limits import check_storable
-from virtool_api.uploads.service import release_uploads
+from virtool_api.uploads.reservations import release_uploads
 from virtool_api.utils import utc_now
 
 
@@ -67,7 +67,7 @@ async def remove_unfinalized_sample(ctx: Context, job: dict[str, Any], sample_id
         raise Conflict("Sample is finalized")
     await purge_sample_files(ctx, sample_id)
     # The uploads it was being made of are free again: the user may retry or remove them.
-    await release_uploads(ctx, [file["id"] for file in (job.get("args") or {}).get("files") or []])
+    await release_uploads(ctx, sample_id, [file["id"] for file in (job.get("args") or {}).get("files") or []])
 
 
 _ENDED_WITHOUT_ERROR_REPORT = {

@@ -9,9 +9,10 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from virtool_api.context import Context
+from virtool_api.crash_points import crash_point
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs.models import JobState
-from virtool_api.jobs.service import create_job
+from virtool_api.jobs.service import create_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
 from virtool_api.pagination import page_count, skip
 from virtool_api.projects.service import find_project, require_add_files
@@ -39,7 +40,7 @@ from virtool_api.samples.rights import (
 )
 from virtool_api.settings.service import get_settings
 from virtool_api.storage.mongo import missing_ids
-from virtool_api.uploads.service import release_uploads, reserve_uploads
+from virtool_api.uploads.reservations import release_uploads, reserve_uploads
 from virtool_api.users.rights import require_owner_or_administrator
 from virtool_api.users.service import user_ref
 from virtool_api.utils import utc_now
@@ -47,6 +48,7 @@ from virtool_api.utils import utc_now
 NAME_IN_USE = "Sample name is already in use"
 SHARING_RESTRICTED = "Sharing is restricted"
 STILL_BEING_CREATED = "Sample is still being created"
+REMOVED_WHILE_CREATED = "Sample was removed before its creation finished"
 PROJECT_DOES_NOT_EXIST = "Project does not exist"
 GROUP_DOES_NOT_EXIST = "Group does not exist"
 FILES_MUST_DIFFER = "Files must be different uploads"
@@ -162,7 +164,9 @@ async def create_sample_for_user(ctx: Context, user: dict[str, Any], request: Cr
     `create_sample` job that will import them.
 
     The name is claimed by the unique index (so of two racing creates exactly one wins, 400 for the other)
-    before any upload is reserved; if reserving fails, the sample goes again.
+    before any upload is reserved; if reserving fails, the sample goes again. The steps — claim the name,
+    reserve the uploads (for this sample), make the job, link it — span two stores and no transaction: what a
+    process killed between two of them leaves is undone at start-up by `samples/repair.py`.
     """
     if len(set(request.files)) != len(request.files):
         raise BadRequest(FILES_MUST_DIFFER)
@@ -201,19 +205,22 @@ async def create_sample_for_user(ctx: Context, user: dict[str, Any], request: Cr
         raise BadRequest(NAME_IN_USE) from None
 
     sample_id = document["_id"]
+    crash_point("sample_created")
     try:
-        files = await reserve_uploads(ctx, user, request.files)
+        files = await reserve_uploads(ctx, user, request.files, sample_id)
     except BaseException:
         await ctx.db.samples.delete_one({"_id": sample_id})
         raise
+    crash_point("uploads_reserved")
     try:
         job = await create_job(ctx, "create_sample", {"sample_id": sample_id, "files": files}, owner)
     except BaseException:
         await ctx.db.samples.delete_one({"_id": sample_id})
-        await release_uploads(ctx, [file["id"] for file in files])
+        await release_uploads(ctx, sample_id)
         raise
+    crash_point("job_created")
     document = await ctx.db.samples.find_one_and_update(
-        {"_id": sample_id},
+        {"_id": sample_id, "job": None},
         {
             "$set": {
                 "job": {"id": job["_id"]},
@@ -223,6 +230,12 @@ async def create_sample_for_user(ctx: Context, user: dict[str, Any], request: Cr
         },
         return_document=ReturnDocument.AFTER,
     )
+    if document is None:
+        # Removed before its creation finished: by its owner, or by a repair that took this creation for one
+        # a crashed process left behind (it had run past `creation_timeout`; see samples/repair.py).
+        await withdraw_job(ctx, job["_id"])
+        await release_uploads(ctx, sample_id)
+        raise Conflict(REMOVED_WHILE_CREATED)
     return await render_sample(ctx, document)
 
 
@@ -298,5 +311,9 @@ async def remove_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> N
 
     await ctx.events.emit_sample_removed(ctx, sample_id)
     await purge_sample_files(ctx, sample_id)
-    if job is not None:
-        await release_uploads(ctx, [file["id"] for file in (job.get("args") or {}).get("files") or []])
+    await release_uploads(ctx, sample_id, _job_upload_ids(job))
+
+
+def _job_upload_ids(job: dict[str, Any] | None) -> list[int]:
+    """The uploads a create-sample job was made with (for reservations older than `reserved_by`)."""
+    return [file["id"] for file in ((job or {}).get("args") or {}).get("files") or []]

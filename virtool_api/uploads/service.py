@@ -1,7 +1,7 @@
-"""Upload rules: receiving a user's file, listing and removing uploads, and reserving them for a sample.
+"""Upload rules: receiving a user's file, listing and removing uploads (reserving them for a sample is
+`reservations.py`).
 
-An upload belongs to the user who sent it. A sample being created reserves its uploads (one conditional
-update, so two samples can never hold the same file); a reserved upload cannot be removed until released.
+An upload belongs to the user who sent it. A reserved upload cannot be removed until released.
 """
 
 from collections.abc import AsyncIterator
@@ -21,9 +21,6 @@ from virtool_api.uploads.models import Upload as UploadModel
 from virtool_api.uploads.models import UploadSearchResult, UploadType
 from virtool_api.uploads.tables import Upload
 from virtool_api.utils import record_id, utc_now
-
-FILE_DOES_NOT_EXIST = "File does not exist"
-FILE_ALREADY_RESERVED = "File is already reserved"
 
 
 def _is_admin(user: dict[str, Any]) -> bool:
@@ -142,47 +139,6 @@ async def remove_upload(ctx: Context, user: dict[str, Any], upload_id: int) -> N
     await ctx.files.remove(ctx.files.upload_path(row.name_on_disk))
     async with ctx.sessions() as session:
         await session.execute(delete(Upload).where(Upload.id == upload_id))
-        await session.commit()
-
-
-async def reserve_uploads(ctx: Context, user: dict[str, Any], upload_ids: list[int]) -> list[dict[str, Any]]:
-    """Reserve the uploads a new sample will be made of; returns `[{"id", "name", "size"}]` in that order.
-
-    All or none, in one conditional update: of two samples racing for a file, exactly one gets it.
-    Unknown, removed or someone else's uploads (unless the caller is an administrator): 400 "File does not
-    exist"; an upload another sample holds: 409 "File is already reserved".
-    """
-    wanted = list(dict.fromkeys(upload_ids))
-    owned = [] if _is_admin(user) else [Upload.user == user["_id"]]
-    async with ctx.sessions() as session:
-        rows = {
-            row.id: row
-            for row in (
-                await session.scalars(
-                    select(Upload).where(Upload.id.in_(wanted), Upload.removed.is_(False), *owned)
-                )
-            ).all()
-        }
-        if len(rows) != len(wanted):
-            raise BadRequest(FILE_DOES_NOT_EXIST)
-        result = await session.execute(
-            update(Upload)
-            .where(Upload.id.in_(wanted), Upload.reserved.is_(False), Upload.removed.is_(False))
-            .values(reserved=True)
-        )
-        if result.rowcount != len(wanted):
-            await session.rollback()
-            raise Conflict(FILE_ALREADY_RESERVED)
-        await session.commit()
-    return [{"id": rows[i].id, "name": rows[i].name, "size": rows[i].size} for i in wanted]
-
-
-async def release_uploads(ctx: Context, upload_ids: list[int]) -> None:
-    """Free uploads a sample no longer holds (its creation failed or it was removed)."""
-    if not upload_ids:
-        return
-    async with ctx.sessions() as session:
-        await session.execute(update(Upload).where(Upload.id.in_(upload_ids)).values(reserved=False))
         await session.commit()
 
 

@@ -1,0 +1,39 @@
+"""What a public API process repairs when it starts (before it serves) and then every `repair_interval`
+seconds: the work of processes that stopped half-way (see each repair's module)."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from virtool_api.api.keys import CONTEXT
+from virtool_api.context import Context
+from virtool_api.samples.repair import repair_interrupted_creations
+
+logger = logging.getLogger(__name__)
+
+
+async def run_repairs(ctx: Context) -> None:
+    try:
+        await repair_interrupted_creations(ctx, ctx.config.creation_timeout)
+    except Exception:
+        logger.exception("repairing interrupted sample creations failed")
+
+
+async def repairs(app: web.Application) -> AsyncIterator[None]:
+    """A cleanup context: one round of repairs at start-up, awaited, then a round every `repair_interval`."""
+    ctx = app[CONTEXT]
+    await run_repairs(ctx)
+
+    async def every_interval() -> None:
+        while True:
+            await asyncio.sleep(ctx.config.repair_interval)
+            await run_repairs(ctx)
+
+    task = asyncio.create_task(every_interval())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
