@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import acquire, multipart_file
+from tests.stored import stored_results
 from virtool_api.analyses.tables import AnalysisFile
 
 UNAUTHORIZED = {"id": "requires_authorization", "message": "Requires authorization"}
@@ -66,7 +67,8 @@ def analyses_dir(ctx):
 
 
 def files_on_disk(ctx) -> list[str]:
-    return sorted(path.name for path in analyses_dir(ctx).iterdir())
+    """The analysis files in the data directory (results files live in `analyses/results/`)."""
+    return sorted(path.name for path in analyses_dir(ctx).iterdir() if path.is_file())
 
 
 # Get
@@ -456,7 +458,7 @@ async def test_finalize(jobs_client, factory, ctx):
     assert body["files"] == [uploaded]
     document = await ctx.db.analyses.find_one({"_id": analysis["_id"]})
     assert document["ready"] is True
-    assert document["results"] == {"hits": [{"otu": "abc"}]}
+    assert await stored_results(ctx, analysis["_id"]) == {"hits": [{"otu": "abc"}]}
 
 
 async def test_finalize_twice_is_409(jobs_client, factory, ctx):
@@ -469,7 +471,7 @@ async def test_finalize_twice_is_409(jobs_client, factory, ctx):
 
     assert response.status == 409
     assert await response.json() == ALREADY_FINALIZED
-    assert (await ctx.db.analyses.find_one({"_id": analysis["_id"]}))["results"] == {"first": 1}
+    assert await stored_results(ctx, analysis["_id"]) == {"first": 1}
 
 
 async def test_concurrent_finalizes_have_exactly_one_winner(jobs_client, factory, ctx):
@@ -492,7 +494,7 @@ async def test_concurrent_finalizes_have_exactly_one_winner(jobs_client, factory
     winning_results = (await winner.json())["results"]
     document = await ctx.db.analyses.find_one({"_id": analysis["_id"]})
     assert document["ready"] is True
-    assert document["results"] == winning_results
+    assert await stored_results(ctx, analysis["_id"]) == winning_results
 
 
 async def test_finalize_analysis_not_in_job_args_is_403(jobs_client, factory, ctx):

@@ -1,5 +1,6 @@
-"""BLAST records as the API shows them, attached to their NuVs hits and deleted with their analysis."""
+"""BLAST records as the API shows them on NuVs hits (`stored_results.py`); deleted with their analysis."""
 
+import json
 from typing import Any
 
 from pydantic import BaseModel
@@ -34,18 +35,12 @@ async def blasts_by_sequence(ctx: Context, analysis_id: str) -> dict[int, NuvsBl
     return {row.sequence_index: render_blast(row) for row in rows}
 
 
-async def attach_blasts(ctx: Context, analysis: dict[str, Any]) -> dict[str, Any]:
-    """Put each contig's BLAST record on its NuVs hit (`results.hits[i].blast`, null when never BLASTed)."""
-    hits = (analysis.get("results") or {}).get("hits") if analysis.get("workflow") == "nuvs" else None
-    if not isinstance(hits, list):
-        return analysis
-    blasts = await blasts_by_sequence(ctx, analysis["id"] if "id" in analysis else analysis["_id"])
-    for hit in hits:
-        if isinstance(hit, dict):
-            index = hit.get("index")
-            record = blasts.get(index) if isinstance(index, int) else None
-            hit["blast"] = record.model_dump(mode="json") if record else None
-    return analysis
+async def blast_json_by_sequence(ctx: Context, analysis_id: str) -> dict[int, bytes]:
+    """The analysis's BLAST records as JSON, by sequence index: what its NuVs hits show as `blast`."""
+    return {
+        index: json.dumps(record.model_dump(mode="json")).encode()
+        for index, record in (await blasts_by_sequence(ctx, analysis_id)).items()
+    }
 
 
 async def delete_blasts(ctx: Context, analysis_id: str) -> None:

@@ -1,15 +1,18 @@
 """An analysis document: how a new one is made and shown, and what its sample shows of its analyses."""
 
-import copy
+import logging
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
-from virtool_api.analyses.blasts import attach_blasts
+from virtool_api.analyses.blasts import blast_json_by_sequence
 from virtool_api.analyses.models import (
     Analysis,
 )
 from virtool_api.analyses.models import AnalysisFile as AnalysisFileModel
+from virtool_api.analyses.stored_results import results_text
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
@@ -17,6 +20,10 @@ from virtool_api.jobs.summary import job_summary
 from virtool_api.samples.workflows import workflow_fields
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
+
+logger = logging.getLogger(__name__)
+
+RESULTS_FILE_MISSING = "Results file not found at expected location"
 
 
 async def create_analysis(
@@ -58,18 +65,46 @@ def analysis_file_model(row: AnalysisFile) -> AnalysisFileModel:
     return AnalysisFileModel.model_validate(row, from_attributes=True)
 
 
+@dataclass
+class ShownAnalysis:
+    """An analysis as the API shows it: the document's fields, then its results streamed from their file."""
+
+    analysis: Analysis
+    """Everything but `results`."""
+    results: AsyncGenerator[bytes, None] | None
+    """The results' JSON text, NuVs hits with their `blast`; None until finalized."""
+
+
+async def show_analysis(ctx: Context, document: dict[str, Any]) -> ShownAnalysis:
+    """The analysis with its results, which are never read whole: listings and this never hold them in memory.
+
+    A results file missing from the data directory is 404 "Results file not found at expected location" (and
+    logged), as a missing analysis file is; an analysis removed meanwhile is 404 "Not found".
+    """
+    analysis = await render_analysis(ctx, document)
+    blasts = await blast_json_by_sequence(ctx, document["_id"]) if document.get("workflow") == "nuvs" else {}
+    try:
+        results = await results_text(ctx, document, blasts)
+    except FileNotFoundError:
+        await find_analysis(ctx, document["_id"])
+        logger.error("the results file of analysis %s is missing from the data directory", document["_id"])
+        raise NotFound(RESULTS_FILE_MISSING) from None
+    return ShownAnalysis(analysis, results)
+
+
 async def render_analysis(ctx: Context, document: dict[str, Any]) -> Analysis:
+    """The analysis without its results (`show_analysis` adds them)."""
     async with ctx.sessions() as session:
         rows = (
             await session.scalars(
                 select(AnalysisFile).where(AnalysisFile.analysis == document["_id"]).order_by(AnalysisFile.id)
             )
         ).all()
-    document = await attach_blasts(ctx, {**document, "results": copy.deepcopy(document.get("results"))})
     return Analysis.model_validate(
         {
             **document,
             "id": document["_id"],
+            "results": None,
             "files": [analysis_file_model(row) for row in rows],
             "job": await job_summary(ctx, document),
         }

@@ -13,6 +13,7 @@ from virtool_api.analyses.models import (
     AnalysisFormat,
 )
 from virtool_api.analyses.models import AnalysisFile as AnalysisFileModel
+from virtool_api.analyses.stored_results import remove_results
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, NotFound
@@ -132,7 +133,7 @@ async def analysis_file_path_for_job(
 
 
 async def purge_analysis_files(ctx: Context, analysis_id: str) -> None:
-    """Drop a removed analysis's SQL records (its files and BLASTs), then its files on disk."""
+    """Drop a removed analysis's SQL records (its files and BLASTs), then its files and results on disk."""
     await delete_blasts(ctx, analysis_id)
     async with ctx.sessions() as session:
         rows = (
@@ -145,3 +146,4 @@ async def purge_analysis_files(ctx: Context, analysis_id: str) -> None:
         await session.commit()
     for name_on_disk in rows:
         await ctx.files.remove(ctx.files.analysis_file_path(name_on_disk))
+    await remove_results(ctx, analysis_id)

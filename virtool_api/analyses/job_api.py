@@ -3,12 +3,14 @@
 from aiohttp import web
 
 from virtool_api.analyses import files, lifecycle
+from virtool_api.analyses.documents import RESULTS_FILE_MISSING
 from virtool_api.analyses.models import (
     Analysis,
     AnalysisFile,
     AnalysisFileQuery,
     FinalizeAnalysisRequest,
 )
+from virtool_api.analyses.responses import analysis_response
 from virtool_api.api.files import download, multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, JOB
 from virtool_api.api.routes import ApiRoutes
@@ -20,13 +22,16 @@ JOB_FINISHED = (409, "Job is finished")
 
 
 @routes.get(
-    "/analyses/{analysis_id}", response=Analysis, errors=(*AUTH_ERRORS, (404, "Not found"), JOB_FINISHED)
+    "/analyses/{analysis_id}",
+    response=Analysis,
+    errors=(*AUTH_ERRORS, (404, "Not found"), (404, RESULTS_FILE_MISSING), JOB_FINISHED),
 )
-async def get(request: web.Request) -> Analysis:
+async def get(request: web.Request) -> web.Response:
     """Get the analysis the job is running."""
-    return await lifecycle.get_analysis_for_job(
+    shown = await lifecycle.get_analysis_for_job(
         request.app[CONTEXT], request[JOB], request.match_info["analysis_id"]
     )
+    return analysis_response(shown)
 
 
 @routes.post(
@@ -91,11 +96,12 @@ async def download_file(request: web.Request) -> web.FileResponse:
         (422, "Invalid input"),
     ),
 )
-async def finalize(request: web.Request, body: FinalizeAnalysisRequest) -> Analysis:
+async def finalize(request: web.Request, body: FinalizeAnalysisRequest) -> web.Response:
     """Set the results of the analysis and make it ready."""
-    return await lifecycle.finalize_analysis(
+    shown = await lifecycle.finalize_analysis(
         request.app[CONTEXT], request[JOB], request.match_info["analysis_id"], body.results
     )
+    return analysis_response(shown)
 
 
 @routes.delete(

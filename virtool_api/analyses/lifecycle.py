@@ -2,17 +2,21 @@
 their sample."""
 
 import asyncio
+from functools import partial
 from typing import Any
 
 from pymongo import ReturnDocument
 
-from virtool_api.analyses.documents import find_analysis, render_analysis, update_sample_workflows
-from virtool_api.analyses.files import purge_analysis_files
-from virtool_api.analyses.models import (
-    ANALYSIS_FINALIZED,
-    Analysis,
+from virtool_api.analyses.documents import (
+    ShownAnalysis,
+    find_analysis,
+    show_analysis,
+    update_sample_workflows,
 )
+from virtool_api.analyses.files import purge_analysis_files
+from virtool_api.analyses.models import ANALYSIS_FINALIZED
 from virtool_api.analyses.results import check_workflow_results
+from virtool_api.analyses.stored_results import write_results
 from virtool_api.context import Context
 from virtool_api.errors import Conflict
 from virtool_api.jobs import rights
@@ -23,35 +27,41 @@ from virtool_api.utils import utc_now
 ALREADY_FINALIZED = "There is already a result for this analysis"
 
 
-async def get_analysis_for_job(ctx: Context, job: dict[str, Any], analysis_id: str) -> Analysis:
+async def get_analysis_for_job(ctx: Context, job: dict[str, Any], analysis_id: str) -> ShownAnalysis:
     rights.require_analysis(job, analysis_id)
-    return await render_analysis(ctx, await find_analysis(ctx, analysis_id))
+    return await show_analysis(ctx, await find_analysis(ctx, analysis_id))
 
 
 async def finalize_analysis(
     ctx: Context, job: dict[str, Any], analysis_id: str, results: dict[str, Any]
-) -> Analysis:
-    """Set `results` and `ready: true` in one conditional update: of racing finalizes, exactly one wins.
+) -> ShownAnalysis:
+    """Store `results` and set `ready: true` in one conditional update: of racing finalizes, exactly one wins.
 
     Results a document store could not hold (`storage/limits.py`), and NuVs results without the workflow's
     shape (`results.py`: BLAST relies on it), are refused before anything is stored (422 naming the path).
+    The results go to a file of their own first (`stored_results.py`); the update points the analysis at it,
+    and a finalize that loses removes its file, so only the winner's remains.
     """
     rights.require_analysis(job, analysis_id)
     analysis = await find_analysis(ctx, analysis_id)
     if analysis["ready"]:
         raise Conflict(ALREADY_FINALIZED)
-    await asyncio.to_thread(check_storable, results, "results")
+    # Kept in a file, not the document: results may be as large as a JSON body (`--max-json-size`).
+    await asyncio.to_thread(partial(check_storable, max_bytes=None), results, "results")
     await asyncio.to_thread(check_workflow_results, analysis["workflow"], results)
+    stored = await write_results(ctx, analysis_id, analysis["workflow"], results)
+    # Should the update itself fail, the file stays: it may be pointed at, and goes with the analysis anyway.
     document = await ctx.db.analyses.find_one_and_update(
         {"_id": analysis_id, "ready": False},
-        {"$set": {"ready": True, "results": results, "updated_at": utc_now()}},
+        {"$set": {"ready": True, "results_file": stored.pointer, "updated_at": utc_now()}},
         return_document=ReturnDocument.AFTER,
     )
     if document is None:
+        await ctx.files.remove(stored.path)
         await find_analysis(ctx, analysis_id)
         raise Conflict(ALREADY_FINALIZED)
     await update_sample_workflows(ctx, document["sample"]["id"])
-    return await render_analysis(ctx, document)
+    return await show_analysis(ctx, document)
 
 
 async def remove_unfinalized_analysis(ctx: Context, job: dict[str, Any], analysis_id: str) -> None:

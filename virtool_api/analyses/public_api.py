@@ -3,12 +3,14 @@
 from aiohttp import web
 
 from virtool_api.analyses import service
+from virtool_api.analyses.documents import RESULTS_FILE_MISSING
 from virtool_api.analyses.models import (
     Analysis,
     AnalysisSearchQuery,
     AnalysisSearchResult,
     CreateAnalysisRequest,
 )
+from virtool_api.analyses.responses import analysis_response
 from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
@@ -86,13 +88,14 @@ async def create(request: web.Request, body: CreateAnalysisRequest) -> web.Respo
 @routes.get(
     "/analyses/{analysis_id}",
     response=Analysis,
-    errors=(PARENT_SAMPLE_MISSING, UNAUTHORIZED, FORBIDDEN, NOT_FOUND),
+    errors=(PARENT_SAMPLE_MISSING, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, (404, RESULTS_FILE_MISSING)),
 )
-async def get(request: web.Request) -> Analysis:
+async def get(request: web.Request) -> web.Response:
     """Get a complete analysis document."""
-    return await service.get_analysis_for_user(
+    shown = await service.get_analysis_for_user(
         request.app[CONTEXT], request[USER], request.match_info["analysis_id"]
     )
+    return analysis_response(shown)
 
 
 @routes.delete(

@@ -5,7 +5,13 @@ from typing import Any
 
 from pymongo import ReturnDocument
 
-from virtool_api.analyses.documents import create_analysis, render_analysis, update_sample_workflows
+from virtool_api.analyses.documents import (
+    ShownAnalysis,
+    create_analysis,
+    render_analysis,
+    show_analysis,
+    update_sample_workflows,
+)
 from virtool_api.analyses.files import analysis_file_path, purge_analysis_files
 from virtool_api.analyses.models import (
     Analysis,
@@ -196,11 +202,11 @@ async def analysis_with_rights(
     return analysis, await rights_of(ctx, user, sample)
 
 
-async def get_analysis_for_user(ctx: Context, user: dict[str, Any], analysis_id: str) -> Analysis:
+async def get_analysis_for_user(ctx: Context, user: dict[str, Any], analysis_id: str) -> ShownAnalysis:
     analysis, sample_rights_ = await analysis_with_rights(ctx, user, analysis_id)
     if not sample_rights_.read:
         raise InsufficientRights()
-    return await render_analysis(ctx, analysis)
+    return await show_analysis(ctx, analysis)
 
 
 async def remove_analysis(ctx: Context, user: dict[str, Any], analysis_id: str) -> None:

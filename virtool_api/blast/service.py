@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from virtool_api.analyses.blasts import NuvsBlastRecord, render_blast
 from virtool_api.analyses.service import analysis_with_rights
+from virtool_api.analyses.stored_results import find_nuvs_hit
 from virtool_api.analyses.tables import NuvsBlast
 from virtool_api.blast.backends import BlastBackend, BlastFailed, BlastStatus, BlastUnavailable
 from virtool_api.context import Context
@@ -45,15 +46,16 @@ OFFLINE_HINT = (
 )
 
 
-def _contig(analysis: dict[str, Any], sequence_index: str | int) -> str:
+async def _contig(ctx: Context, analysis: dict[str, Any], sequence_index: str | int) -> str:
+    """The sequence of the NuVs contig with that index, read from the stored results one contig at a time."""
     try:
         index = int(sequence_index)
     except (TypeError, ValueError):
         raise NotFound("Sequence not found") from None
-    for hit in (analysis.get("results") or {}).get("hits") or []:
-        if isinstance(hit, dict) and hit.get("index") == index and hit.get("sequence"):
-            return str(hit["sequence"])
-    raise NotFound("Sequence not found")
+    hit = await find_nuvs_hit(ctx, analysis, index)
+    if hit is None or not hit.get("sequence"):
+        raise NotFound("Sequence not found")
+    return str(hit["sequence"])
 
 
 async def _writable_nuvs_analysis(ctx: Context, user: dict[str, Any], analysis_id: str) -> dict[str, Any]:
@@ -73,7 +75,7 @@ async def start_blast(
 ) -> NuvsBlastRecord:
     """BLAST one contig, replacing any earlier BLAST of it (whose polling then stops)."""
     analysis = await _writable_nuvs_analysis(ctx, user, analysis_id)
-    sequence = _contig(analysis, sequence_index)
+    sequence = await _contig(ctx, analysis, sequence_index)
     index = int(sequence_index)
     try:
         rid = await runner.backend.submit(sequence)

@@ -5,6 +5,7 @@ Layout under the data path:
     samples/{sample_id}/reads_1.fq.gz          reads of a sample
     samples/{sample_id}/artifacts/{name}        artifacts of a sample
     analyses/{file_id}-{name}                   analysis files (`name_on_disk`)
+    analyses/results/{analysis_id}/{name}       an analysis's results (`analyses/stored_results.py`)
     uploads/{upload_id}-{name}                  user uploads waiting for a sample
 
 Incoming files are streamed chunk by chunk to `.incoming-*` in the destination directory and renamed into
@@ -103,6 +104,12 @@ class FileStore:
 
     def analysis_file_path(self, name_on_disk: str) -> Path:
         return self.analyses_dir() / check_file_name(name_on_disk)
+
+    def analysis_results_dir(self, analysis_id: str) -> Path:
+        return self.analyses_dir() / "results" / _check_id(analysis_id)
+
+    def analysis_results_path(self, analysis_id: str, name: str) -> Path:
+        return self.analysis_results_dir(analysis_id) / check_file_name(name)
 
     def uploads_dir(self) -> Path:
         return self.root / "uploads"

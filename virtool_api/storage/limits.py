@@ -199,9 +199,14 @@ def storable_size(value: Any, path: str, *, level: int = FIELD_LEVEL) -> int:
     return walk.size
 
 
-def check_storable(value: Any, path: str, *, max_bytes: int = FIELD_BYTES, level: int = FIELD_LEVEL) -> None:
-    """Refuse (422, naming the path) a value a document store could not hold as the field `path`."""
+def check_storable(
+    value: Any, path: str, *, max_bytes: int | None = FIELD_BYTES, level: int = FIELD_LEVEL
+) -> None:
+    """Refuse (422, naming the path) a value a document store could not hold as the field `path`.
+
+    `max_bytes=None` for a value kept outside its document (an analysis's results file): every limit but size.
+    """
     size = storable_size(value, path, level=level)
-    if size > max_bytes:
+    if max_bytes is not None and size > max_bytes:
         message = f"takes {size} bytes stored; a stored document's field may take at most {max_bytes}"
         raise InvalidInput(errors={path: [message]})

@@ -1,0 +1,12 @@
+"""How an analysis goes out: its fields, then its results streamed from their file (`stored_results.py`)."""
+
+from aiohttp import web
+
+from virtool_api.analyses.documents import ShownAnalysis
+from virtool_api.api.streaming import json_with_streamed_member
+
+
+def analysis_response(shown: ShownAnalysis) -> web.Response:
+    """The `Analysis` document; `results` is copied through piece by piece, never held whole."""
+    head = shown.analysis.model_dump(mode="json", by_alias=True, exclude={"results"})
+    return json_with_streamed_member(head, "results", shown.results)
