@@ -94,7 +94,8 @@ async def sample_rows(ctx: Any, sample_id: str) -> list[Any]:
 
 
 def analysis_files_on_disk(ctx: Any) -> list[str]:
-    return sorted(path.name for path in (ctx.config.data_path / "analyses").iterdir())
+    """Analysis files in the data directory (results files live in `analyses/results/`)."""
+    return sorted(path.name for path in (ctx.config.data_path / "analyses").iterdir() if path.is_file())
 
 
 async def running_analysis(factory: Any, jobs_client: Any) -> tuple[dict[str, Any], dict[str, Any], Any]:
