@@ -235,3 +235,65 @@ async def test_one_codex_routes_are_described_under_api_v1(document):
     assert listing["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
     assert (PUBLIC, "GET", "/api/v1/metadata/{sample_id}") in described
     assert (PUBLIC, "GET", "/api/samples/{sample_id}") in described
+
+
+# What every route that parses a body, a query or a file can answer (issue 10, item 22)
+
+
+async def test_the_issues_missing_answers_are_documented(document):
+    described = operations(document)
+    for port, method, path in [
+        (PUBLIC, "PATCH", "/api/settings"),
+        (PUBLIC, "POST", "/api/account/keys"),
+        (PUBLIC, "POST", "/api/references"),
+        (PUBLIC, "POST", "/api/subtractions"),
+        (JOBS, "PATCH", "/api/analyses/{analysis_id}"),
+        (JOBS, "PATCH", "/api/samples/{sample_id}"),
+    ]:
+        assert "Invalid JSON body" in described[(port, method, path)]["responses"]["400"]["description"], path
+    acquire = described[(JOBS, "PATCH", "/api/jobs/{job_id}")]["responses"]
+    assert acquire["422"]["description"] == "Invalid input"
+
+
+async def test_every_parsed_body_query_and_file_documents_its_parsing_errors(
+    public_client, jobs_client, document
+):
+    for port, endpoint in endpoints(public_client, jobs_client):
+        responses = operation_of(document, port, endpoint)["responses"]
+        where = (endpoint.method, endpoint.path)
+        if endpoint.body is not None:
+            assert "Invalid JSON body" in responses["400"]["description"], where
+            assert responses["413"]["description"] == "Request body is too large", where
+            error = endpoint.body_error
+            assert error.default_message in responses[str(error.status)]["description"], where
+        if endpoint.query is not None:
+            assert "Invalid query" in responses["422"]["description"], where
+        if endpoint.file_upload:
+            assert "Malformed multipart body" in responses["400"]["description"], where
+            assert responses["507"]["description"] == "Not enough free space to store the file", where
+
+
+async def test_component_names_never_expose_module_paths(document):
+    names = set(document["components"]["schemas"])
+    assert [name for name in names if "__" in name or name.startswith("virtool_api")] == []
+    assert {"Label", "SampleLabel", "Reference", "SampleReference", "UploadPage"} <= names
+
+
+def test_readable_names():
+    from virtool_api.api.openapi import readable_names
+
+    assert readable_names(
+        [
+            "virtool_api__labels__models__Label",
+            "virtool_api__samples__models__Label-Output",
+            "virtool_api__samples__models__Sample",
+            "Sample",
+            "Page_Upload_",
+            "Job",
+        ]
+    ) == {
+        "virtool_api__labels__models__Label": "Label",
+        "virtool_api__samples__models__Label-Output": "SampleLabel-Output",
+        "virtool_api__samples__models__Sample": "Sample2",
+        "Page_Upload_": "UploadPage",
+    }

@@ -34,6 +34,15 @@ routes = ApiRoutes("openapi")
 PREFIX = "/api"
 SCHEMA_REF = "#/components/schemas/{model}"
 UNAUTHORIZED = (401, "Requires authorization")
+INVALID_JSON = (400, "Invalid JSON body")
+TOO_LARGE = (413, "Request body is too large")
+INVALID_QUERY = (422, "Invalid query")
+MULTIPART_ERRORS = [
+    (400, "Expected a multipart/form-data request"),
+    (400, "Expected a file part in the multipart request"),
+    (400, "Malformed multipart body"),
+    (507, "Not enough free space to store the file"),
+]
 
 SECURITY_SCHEMES = {
     "apiKey": {
@@ -173,7 +182,66 @@ def _schemas(endpoints: Iterable[Endpoint]) -> tuple[dict[Any, dict[str, Any]], 
     schemas, definitions = TypeAdapter.json_schemas(
         [(model, mode, adapter) for (model, mode), adapter in inputs.items()], ref_template=SCHEMA_REF
     )
-    return dict(schemas), definitions.get("$defs", {})
+    components = definitions.get("$defs", {})
+    renamed = readable_names(list(components))
+    if not renamed:
+        return dict(schemas), components
+    references = {SCHEMA_REF.format(model=old): SCHEMA_REF.format(model=new) for old, new in renamed.items()}
+    return (
+        {key: _renamed_references(schema, references) for key, schema in schemas.items()},
+        {
+            renamed.get(name, name): _renamed_references(schema, references)
+            for name, schema in components.items()
+        },
+    )
+
+
+_GENERIC = re.compile(r"^(?P<generic>[A-Za-z0-9]+)_(?P<argument>[A-Za-z0-9]+)_(?P<mode>-[A-Za-z]+)?$")
+"""pydantic's name for a generic model of one class: `Page_Upload_`."""
+
+
+def readable_names(names: list[str]) -> dict[str, str]:
+    """New names for the components pydantic names after their module when two models share a class name
+    (`virtool_api__samples__models__Label-Output`): the class name, prefixed by its domain in the singular
+    unless it already starts with it (`SampleLabel-Output`; `labels.models.Label` stays `Label`). A generic
+    model of one class is named after both, `Page_Upload_` becoming `UploadPage`."""
+    taken = {name for name in names if "__" not in name and not _GENERIC.match(name)}
+    renamed: dict[str, str] = {}
+    for name in sorted(names):
+        if generic := _GENERIC.match(name):
+            base = f"{generic['argument']}{generic['generic']}{generic['mode'] or ''}"
+            renamed[name] = candidate = base if base not in taken else name
+            taken.add(candidate)
+            continue
+        if "__" not in name:
+            continue
+        qualified, dash, mode = name.partition("-")
+        parts = qualified.split("__")
+        class_name = parts[-1]
+        domain = parts[1] if len(parts) > 2 and parts[0] == "virtool_api" else parts[-2]
+        prefix = domain.removesuffix("s").title().replace("_", "")
+        candidate = base = (
+            (class_name if class_name.startswith(prefix) else prefix + class_name) + dash + mode
+        )
+        number = 2
+        while candidate in taken:
+            candidate, number = f"{base}{number}", number + 1
+        taken.add(candidate)
+        renamed[name] = candidate
+    return renamed
+
+
+def _renamed_references(value: Any, references: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: references.get(item, item)
+            if key == "$ref" and isinstance(item, str)
+            else _renamed_references(item, references)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_renamed_references(item, references) for item in value]
+    return value
 
 
 def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
@@ -257,9 +325,27 @@ def _success(endpoint: Endpoint, schemas: dict[Any, dict[str, Any]]) -> dict[str
     return response
 
 
+def parsing_errors(endpoint: Endpoint) -> list[tuple[int, str]]:
+    """The answers `ApiRoutes` and the streaming helpers give before a handler's own rules: every route that
+    takes a JSON body, a query or a file can answer them, so each is documented without being declared."""
+    errors: list[tuple[int, str]] = []
+    if endpoint.body is not None:
+        errors += [
+            INVALID_JSON,
+            TOO_LARGE,
+            (endpoint.body_error.status, endpoint.body_error.default_message),
+        ]
+    if endpoint.query is not None:
+        errors.append(INVALID_QUERY)
+    if endpoint.file_upload:
+        errors += MULTIPART_ERRORS
+    return errors
+
+
 def _error_responses(endpoint: Endpoint) -> dict[str, Any]:
-    """Each declared error, messages of one status grouped; 401 on every route that authenticates."""
-    errors = list(endpoint.errors)
+    """Each declared error, messages of one status grouped; 401 on every route that authenticates; the
+    parsing errors of routes that take a body, a query or a file."""
+    errors = list(endpoint.errors) + parsing_errors(endpoint)
     if endpoint.auth and not any(status == UNAUTHORIZED[0] for status, _ in errors):
         errors.append(UNAUTHORIZED)
     messages: dict[int, list[str]] = {}

@@ -38,6 +38,8 @@ class Endpoint:
     tags: tuple[str, ...] = field(default_factory=tuple)
     prefix: str = "/api"
     """Where the route table was registered: the route is served at `prefix + path`."""
+    body_error: type[ServiceError] = InvalidInput
+    """What a body of the wrong shape gets (422 "Invalid input" unless the route says otherwise)."""
 
 
 ENDPOINTS: web.AppKey[list[Endpoint]] = web.AppKey("endpoints", list)
@@ -156,6 +158,7 @@ class ApiRoutes:
                     file_upload=file_upload,
                     file_download=file_download,
                     tags=(self.tag,),
+                    body_error=body_error,
                 )
             )
             return wrapper

@@ -1,0 +1,193 @@
+"""Schemathesis against the OpenAPI document, from the suite: a real server process is fed requests generated
+from every operation of both APIs, valid and invalid, and every answer must be documented: no 5xx, no status
+the operation does not list, no body that does not match its schema.
+
+Bounded to about two minutes: a fixed number of examples per operation (`EXAMPLES`, derandomized so runs
+repeat; about a minute here), and a time budget after which the remaining operations are skipped with a
+warning naming them (a slow machine must not turn the suite red). The server uses the test PostgreSQL when
+`VIRTOOL_TEST_POSTGRES_URL` is set (what PostgreSQL refuses, SQLite may not), the embedded stores otherwise.
+
+`KNOWN_FAILURES` lists what is known to fail, each naming its issue item, like `xfail(strict=True)`: an entry
+that stops failing fails the test, so the list only ever shrinks.
+"""
+
+import asyncio
+import base64
+import json
+import socket
+import subprocess
+import time
+import urllib.request
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.conftest import POSTGRES_URL, Factory
+from tests.real_server import free_port, serve_command
+from virtool_api.config import Config
+from virtool_api.context import create_context
+
+EXAMPLES = 30
+BUDGET = 120.0
+"""Seconds for both APIs together."""
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+KNOWN_FAILURES: dict[str, str] = {}
+"""`"METHOD /path"` -> the issue item that will fix it."""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, postgres_schema: str | None) -> Iterator[dict[str, Any]]:
+    """Both APIs in one process, with an administrator's key and an acquired job."""
+    config = Config(data_path=tmp_path_factory.mktemp("schemathesis") / "data", postgres_url=POSTGRES_URL)
+    seeded = asyncio.run(_seed(config))
+    public_port, jobs_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [
+            *serve_command(),
+            "--log-level=error",
+            "serve",
+            "--host=127.0.0.1",
+            f"--port={public_port}",
+            f"--jobs-port={jobs_port}",
+            f"--data-path={config.data_path}",
+            *([f"--postgres-url={POSTGRES_URL}"] if POSTGRES_URL else []),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for port in (public_port, jobs_port):
+            _wait_for(process, port)
+        jobs_url = f"http://127.0.0.1:{jobs_port}/api"
+        key = _acquire(jobs_url, seeded["job_id"])
+        credentials = base64.b64encode(f"job-{seeded['job_id']}:{key}".encode()).decode()
+        public_url = f"http://127.0.0.1:{public_port}"
+        yield {
+            "public": (_document(f"{public_url}/api"), public_url, {"X-API-Key": seeded["key"]}),
+            "jobs": (_document(jobs_url), jobs_url, {"Authorization": f"Basic {credentials}"}),
+        }
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _document(api_url: str) -> dict[str, Any]:
+    """The OpenAPI document an API serves (both serve the same one, which describes both)."""
+    with urllib.request.urlopen(f"{api_url}/openapi.json", timeout=10) as response:
+        return json.load(response)
+
+
+async def _seed(config: Config) -> dict[str, Any]:
+    ctx = await create_context(config, migrate_schema=config.postgres_url is None)
+    try:
+        factory = Factory(ctx)
+        _, headers = await factory.person(administrator=True, handle="fuzzer")
+        analysis = await factory.analysis()
+        job = await factory.analysis_job(analysis)
+        return {"key": headers["X-API-Key"], "job_id": job["_id"]}
+    finally:
+        await ctx.close()
+
+
+def _wait_for(process: subprocess.Popen, port: int) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        assert process.poll() is None, f"server exited with {process.returncode}"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, "server did not start within 30 s"
+            time.sleep(0.1)
+
+
+def _acquire(jobs_url: str, job_id: str) -> str:
+    request = urllib.request.Request(
+        f"{jobs_url}/jobs/{job_id}",
+        data=b'{"acquired": true}',
+        headers={"Content-Type": "application/json"},
+        method="PATCH",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)["key"]
+
+
+def _operations(document: dict[str, Any], api: str) -> list[Any]:
+    schema = schemathesis.openapi.from_dict(document)
+    found = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        is_job_operation = any(tag.startswith("job-api: ") for tag in operation.tags or ())
+        if is_job_operation == (api == "jobs"):
+            found.append(operation)
+    return found
+
+
+def _fuzz(operation: Any, base_url: str, headers: dict[str, str]) -> str | None:
+    """The first failure schemathesis finds in the operation, in one paragraph, or None."""
+    strategy = st.one_of(
+        operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def run(case: Any) -> None:
+        case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS, timeout=30)
+
+    try:
+        run()
+    except (Exception, BaseExceptionGroup) as error:  # schemathesis reports a FailureGroup
+        return " ".join(str(error).split())[:1500]
+    return None
+
+
+@pytest.mark.parametrize("api", ["public", "jobs"])
+def test_every_answer_is_documented(server: dict[str, Any], api: str) -> None:
+    document, base_url, headers = server[api]
+    operations = _operations(document, api)
+    assert operations, f"no {api} operations in the document"
+    total = len(_operations(document, "public")) + len(_operations(document, "jobs"))
+    deadline = time.monotonic() + BUDGET * len(operations) / total
+    failures: dict[str, str] = {}
+    checked = []
+    for operation in operations:
+        if time.monotonic() > deadline:
+            break
+        checked.append(operation.label)
+        if failure := _fuzz(operation, base_url, headers):
+            failures[operation.label] = failure
+
+    unexpected = {label: failure for label, failure in failures.items() if label not in KNOWN_FAILURES}
+    fixed = [label for label in KNOWN_FAILURES if label in checked and label not in failures]
+    assert not unexpected, "\n\n".join(f"{label}: {failure}" for label, failure in unexpected.items())
+    assert not fixed, f"known failures that no longer fail (remove them from KNOWN_FAILURES): {fixed}"
+    if unchecked := [operation.label for operation in operations[len(checked) :]]:
+        warnings.warn(f"time budget spent: {len(unchecked)} operations not fuzzed: {unchecked}", stacklevel=1)
+
+
+def test_both_apis_serve_the_same_document(server: dict[str, Any]) -> None:
+    assert server["public"][0] == server["jobs"][0]
