@@ -4,6 +4,7 @@ The server runs with short timeouts (header 1 s, body 1.5 s, idle 2.5 s) so each
 """
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -174,3 +175,20 @@ async def test_a_fast_upload_the_server_reads_slower_than_it_arrives_completes(s
 
     assert uploaded["size"] == 64 * 1024 * 1024
     assert incoming_files(seeded) == []
+
+
+async def test_a_request_aiohttp_refuses_before_routing_gets_a_json_error(server):
+    """A request line past 8190 bytes never reaches a route: it still gets the API's JSON error body."""
+    reader, writer = await connect(server)
+    writer.write(b"GET /api/health?pad=" + b"x" * 9000 + b" HTTP/1.1\r\nHost: test\r\n\r\n")
+
+    answer = await read_until_closed(reader)
+    writer.close()
+
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n")[0].endswith(b" 400 Bad Request"), head
+    assert b"Content-Type: application/json" in head
+    assert json.loads(body) == {
+        "id": "bad_request",
+        "message": "Malformed request: the request line or a header is longer than 8190 bytes",
+    }

@@ -34,6 +34,7 @@ routes = ApiRoutes("openapi")
 PREFIX = "/api"
 SCHEMA_REF = "#/components/schemas/{model}"
 UNAUTHORIZED = (401, "Requires authorization")
+MALFORMED = (400, "Malformed request")
 INVALID_JSON = (400, "Invalid JSON body")
 TOO_LARGE = (413, "Request body is too large")
 INVALID_QUERY = (422, "Invalid query")
@@ -326,9 +327,10 @@ def _success(endpoint: Endpoint, schemas: dict[Any, dict[str, Any]]) -> dict[str
 
 
 def parsing_errors(endpoint: Endpoint) -> list[tuple[int, str]]:
-    """The answers `ApiRoutes` and the streaming helpers give before a handler's own rules: every route that
-    takes a JSON body, a query or a file can answer them, so each is documented without being declared."""
-    errors: list[tuple[int, str]] = []
+    """The answers given before a handler's own rules, documented without being declared: any request may be
+    malformed HTTP (a request line past 8190 bytes: api/slow_clients.py); routes that take a JSON body, a
+    query or a file may answer what `ApiRoutes` and the streaming helpers refuse."""
+    errors: list[tuple[int, str]] = [MALFORMED]
     if endpoint.body is not None:
         errors += [
             INVALID_JSON,

@@ -16,6 +16,10 @@ Answers being written to a slow reader are not timed: a download to a slow netwo
 
 aiohttp has the idle timer but neither of the others, so `TimedAppRunner` serves connections with a
 `RequestHandler` subclass that notes when bytes arrive, and sweeps its connections a few times a second.
+
+The same subclass answers the requests aiohttp refuses before any route sees them (a request line or header
+longer than 8190 bytes, a malformed request line) with the JSON error body every other answer has, `400
+{"id": "bad_request", "message": "Malformed request: ..."}`, and logs one line instead of a traceback.
 """
 
 import asyncio
@@ -26,7 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import LineTooLong
 from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_request import BaseRequest
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +44,9 @@ REQUEST_TIMEOUT_RESPONSE = (
     "Connection: close\r\n\r\n"
     f"{_TIMEOUT_BODY}"
 ).encode()
+
+
+MALFORMED_REQUEST = "Malformed request"
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,29 @@ class _TimedRequestHandler(RequestHandler):
             )
             self.transport.write(REQUEST_TIMEOUT_RESPONSE)
             self.force_close()
+
+    def handle_error(
+        self,
+        request: BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        if status >= 500:
+            return super().handle_error(request, status, exc, message)
+        reason = (
+            f"the request line or a header is longer than {self.max_line_size} bytes"
+            if isinstance(exc, LineTooLong)
+            else "the request is not valid HTTP"
+        )
+        logger.info("refused a malformed request from %s: %s", request.remote, reason)
+        if request.writer.output_size > 0:
+            raise ConnectionError("an answer was already being sent")
+        response = web.json_response(
+            {"id": "bad_request", "message": f"{MALFORMED_REQUEST}: {reason}"}, status=status
+        )
+        response.force_close()
+        return response
 
     def _peer(self) -> str:
         peer = self.transport.get_extra_info("peername") if self.transport is not None else None
