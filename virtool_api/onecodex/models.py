@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -205,8 +206,25 @@ class V1SampleUpdate(StrictModel):
 
 
 ShortText = Annotated[str, StringConstraints(max_length=255)]
-CustomKey = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^.$][^.]*$")]
-CustomValue = Annotated[str, StringConstraints(max_length=10_000)] | int | float | bool | None
+CustomKey = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^.$\x00][^.\x00]*$")]
+
+
+def _within_64_bits(value: Any) -> Any:
+    """A document store holds 64-bit integers; a larger one would silently become an inexact float."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        raise ValueError("integer outside the 64-bit range")
+    return value
+
+
+CustomValue = Annotated[
+    Annotated[str, StringConstraints(max_length=10_000)]
+    | int
+    | Annotated[float, Field(allow_inf_nan=False)]
+    | bool
+    | None,
+    BeforeValidator(_within_64_bits),
+]
+"""A `custom` value as a document store holds it (see storage/limits.py): 64-bit integers, finite numbers."""
 
 
 class V1MetadataUpdate(StrictModel):
