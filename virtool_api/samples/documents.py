@@ -113,15 +113,23 @@ async def render_sample(ctx: Context, document: dict[str, Any]) -> Sample:
             )
         ).all()
     labels = await labels_by_id(ctx, [document])
-    subtractions = await ctx.db.subtractions.find(
-        {"_id": {"$in": document.get("subtractions", [])}}, {"name": 1}
-    ).to_list(None)
+    # In the sample's order, not the store's; a subtraction removed meanwhile is left out.
+    names = {
+        subtraction["_id"]: subtraction["name"]
+        for subtraction in await ctx.db.subtractions.find(
+            {"_id": {"$in": document.get("subtractions", [])}}, {"name": 1}
+        ).to_list(None)
+    }
     return Sample.model_validate(
         {
             **document,
             **one_codex_fields(document),
             "labels": labels_of(document, labels),
-            "subtractions": [{"id": s["_id"], "name": s["name"]} for s in subtractions],
+            "subtractions": [
+                {"id": subtraction_id, "name": names[subtraction_id]}
+                for subtraction_id in document.get("subtractions", [])
+                if subtraction_id in names
+            ],
             "reads": [reads_file(row) for row in reads],
             "artifacts": [artifact_file(row) for row in artifacts],
             "job": await job_summary(ctx, document),

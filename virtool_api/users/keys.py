@@ -45,8 +45,9 @@ def render_key(document: dict[str, Any]) -> ApiKey:
 
 
 async def list_keys(ctx: Context, user: dict[str, Any]) -> list[ApiKey]:
-    """The caller's own keys, oldest first, without the secret or its hash."""
-    cursor = ctx.db.keys.find({"user.id": user["_id"]}, {"hash": 0}).sort("created_at", 1)
+    """The caller's own keys, oldest first (`_id` breaks ties, so the order is the same on every read and
+    store), without the secret or its hash."""
+    cursor = ctx.db.keys.find({"user.id": user["_id"]}, {"hash": 0}).sort([("created_at", 1), ("_id", 1)])
     return [render_key(document) async for document in cursor]
 
 
