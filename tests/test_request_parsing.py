@@ -82,7 +82,7 @@ async def test_ids_beyond_32_bits_name_nothing(public_client, jobs_client, facto
     response = await public_client.post(
         "/api/samples", json={"name": "Too big", "files": [2**40]}, headers=headers
     )
-    assert response.status == 400
+    assert response.status == 422
     assert "files" in (await response.json())["message"]
 
     analysis = await factory.analysis()

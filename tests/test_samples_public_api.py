@@ -347,9 +347,9 @@ async def test_create_sample_with_missing_reference(ctx, factory, public_client,
 async def test_create_sample_invalid_body(factory, public_client, fields, message):
     _, headers = await factory.person()
     response = await client_post_raw(public_client, headers, {"name": "Tomato 1", "files": [1], **fields})
-    assert response.status == 400
+    assert response.status == 422
     body = await response.json()
-    assert (body["id"], body["message"]) == ("bad_request", message)
+    assert (body["id"], body["message"]) == ("invalid_input", message)
 
 
 async def client_post_raw(client, headers, body):
@@ -360,7 +360,7 @@ async def test_create_sample_with_three_files_or_the_same_file_twice(factory, pu
     _, headers = await factory.person()
     uploaded = await upload(public_client, headers)
     response = await create(public_client, headers, files=[uploaded["id"]] * 3)
-    assert response.status == 400
+    assert response.status == 422
     assert (await response.json())["message"] == "Invalid value for field: files"
     response = await create(public_client, headers, files=[uploaded["id"]] * 2)
     assert await response.json() == {"id": "bad_request", "message": "Files must be different uploads"}
@@ -625,9 +625,9 @@ async def test_update_sample_invalid_input(ctx, factory, public_client, body, me
     owner, headers = await factory.person()
     sample = await stored_sample(ctx, factory, owner, name="Unchanged")
     response = await public_client.patch(f"/api/samples/{sample['_id']}", json=body, headers=headers)
-    assert response.status == 400
+    assert response.status == 422
     answer = await response.json()
-    assert (answer["id"], answer["message"]) == ("bad_request", message)
+    assert (answer["id"], answer["message"]) == ("invalid_input", message)
     if field is not None:
         assert field in answer["errors"]
     stored = await ctx.db.samples.find_one({"_id": sample["_id"]})
@@ -646,7 +646,7 @@ async def test_update_sample_with_invalid_json(ctx, factory, public_client):
     assert response.status == 400
     assert await response.json() == {"id": "bad_request", "message": "Invalid JSON body"}
     response = await public_client.patch(f"/api/samples/{sample['_id']}", json=["name"], headers=headers)
-    assert response.status == 400
+    assert response.status == 422
     assert (await response.json())["message"] == "Invalid value for field: body"
 
 
@@ -780,7 +780,7 @@ async def test_update_rights_invalid(ctx, factory, public_client):
     response = await public_client.patch(url, json={"group": "nogroup"}, headers=headers)
     assert await response.json() == {"id": "bad_request", "message": "Group does not exist"}
     response = await public_client.patch(url, json={"all_read": "yes"}, headers=headers)
-    assert response.status == 400
+    assert response.status == 422
     assert (await response.json())["message"] == "Invalid value for field: all_read"
     response = await public_client.patch(url, json={"visibility": "public"}, headers=headers)
     assert (await response.json())["message"] == "Unknown or read-only field: visibility"

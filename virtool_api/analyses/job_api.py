@@ -13,7 +13,7 @@ from virtool_api.analyses.models import (
 from virtool_api.analyses.responses import analysis_response
 from virtool_api.api.files import download, multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, JOB
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.routes import ApiRoutes, created
 
 routes = ApiRoutes("analyses")
 
@@ -51,16 +51,18 @@ async def get(request: web.Request) -> web.Response:
         (422, "Invalid query"),
     ),
 )
-async def upload_file(request: web.Request, query: AnalysisFileQuery) -> AnalysisFile:
+async def upload_file(request: web.Request, query: AnalysisFileQuery) -> web.Response:
     """Upload a result file (multipart field `file`)."""
-    return await files.upload_analysis_file(
+    analysis_id = request.match_info["analysis_id"]
+    stored = await files.upload_analysis_file(
         request.app[CONTEXT],
         request[JOB],
-        request.match_info["analysis_id"],
+        analysis_id,
         query.name,
         query.format,
         multipart_file_chunks(request),
     )
+    return created(stored, f"/api/analyses/{analysis_id}/files/{stored.id}")
 
 
 @routes.get(

@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, JOB
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.errors import BadRequest
 from virtool_api.jobs import service
 from virtool_api.jobs.models import (
@@ -71,6 +71,9 @@ async def ping(request: web.Request) -> JobPing:
         (422, "Invalid input"),
     ),
 )
-async def report_status(request: web.Request, body: ReportStatusRequest) -> JobStatusEntry:
+async def report_status(request: web.Request, body: ReportStatusRequest) -> web.Response:
     """Report the job's state and progress."""
-    return await service.report_status(request.app[CONTEXT], request[JOB], request.match_info["job_id"], body)
+    job_id = request.match_info["job_id"]
+    entry = await service.report_status(request.app[CONTEXT], request[JOB], job_id, body)
+    # The entry has no address of its own: it is the newest of the job's `status` list.
+    return created(entry, f"/api/jobs/{job_id}")

@@ -1,10 +1,12 @@
 """Job API: what create-sample and analysis jobs do with samples."""
 
+from urllib.parse import quote
+
 from aiohttp import web
 
 from virtool_api.api.files import download, multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, JOB
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.samples import files, lifecycle
 from virtool_api.samples.models import (
     ArtifactQuery,
@@ -61,15 +63,13 @@ async def finalize(request: web.Request, body: FinalizeSampleRequest) -> Sample:
         JOB_FINISHED,
     ),
 )
-async def upload_reads(request: web.Request) -> SampleReadsFile:
+async def upload_reads(request: web.Request) -> web.Response:
     """Upload `reads_1.fq.gz` or `reads_2.fq.gz` (multipart, gzip)."""
-    return await files.upload_reads(
-        request.app[CONTEXT],
-        request[JOB],
-        request.match_info["sample_id"],
-        request.match_info["name"],
-        multipart_file_chunks(request),
+    sample_id, name = request.match_info["sample_id"], request.match_info["name"]
+    stored = await files.upload_reads(
+        request.app[CONTEXT], request[JOB], sample_id, name, multipart_file_chunks(request)
     )
+    return created(stored, f"/api/samples/{sample_id}/reads/{quote(name)}")
 
 
 @routes.get(
@@ -101,16 +101,13 @@ async def download_reads(request: web.Request) -> web.FileResponse:
         (422, "Invalid query"),
     ),
 )
-async def upload_artifact(request: web.Request, query: ArtifactQuery) -> SampleArtifactFile:
+async def upload_artifact(request: web.Request, query: ArtifactQuery) -> web.Response:
     """Upload an artifact of the sample (multipart field `file`)."""
-    return await files.upload_artifact(
-        request.app[CONTEXT],
-        request[JOB],
-        request.match_info["sample_id"],
-        query.name,
-        query.type,
-        multipart_file_chunks(request),
+    sample_id = request.match_info["sample_id"]
+    stored = await files.upload_artifact(
+        request.app[CONTEXT], request[JOB], sample_id, query.name, query.type, multipart_file_chunks(request)
     )
+    return created(stored, f"/api/samples/{sample_id}/artifacts/{quote(query.name, safe='')}")
 
 
 @routes.get(

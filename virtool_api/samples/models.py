@@ -12,7 +12,7 @@ from pydantic import (
     field_validator,
 )
 
-from virtool_api.errors import BadRequest
+from virtool_api.errors import InvalidInput
 from virtool_api.jobs.models import JobSummary
 from virtool_api.models import FileFormat, IdNameRef, StrictModel, Timestamp, UserRef
 from virtool_api.pagination import PageQuery
@@ -297,8 +297,9 @@ class SampleRightsDocument(BaseModel):
     all_write: bool
 
 
-class InvalidSampleField(BadRequest):
-    """A request body with a key that may not be sent or a value out of range: 400, naming the field."""
+class InvalidSampleField(InvalidInput):
+    """A request body with a key that may not be sent or a value out of range: 422 like every other body of
+    the wrong shape (`errors` naming each field), with a message that names the fields too."""
 
     def __init__(self, message: str | None = None, **extra: Any):
         errors: dict[str, list[str]] = extra.get("errors") or {}

@@ -23,8 +23,8 @@ routes = ApiRoutes("samples")
 UNAUTHORIZED = (401, "Requires authorization")
 FORBIDDEN = (403, "Insufficient rights")
 NOT_FOUND = (404, "Not found")
-INVALID_FIELD = (400, "Unknown or read-only field: {field}")
-INVALID_VALUE = (400, "Invalid value for field: {field}")
+INVALID_FIELD = (422, "Unknown or read-only field: {field}")
+INVALID_VALUE = (422, "Invalid value for field: {field}")
 REFERENCES = (
     (400, "Labels do not exist: {ids}"),
     (400, "Subtractions do not exist: {ids}"),
