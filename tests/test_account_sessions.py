@@ -10,6 +10,7 @@ from http.cookies import SimpleCookie
 import pytest
 from click.testing import CliRunner
 
+from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.cli import main
 from virtool_api.config import Config
 from virtool_api.context import create_context
@@ -19,7 +20,11 @@ from virtool_api.utils import utc_now
 
 PASSWORD = "correct horse battery"
 INVALID = {"id": "bad_request", "message": "Invalid handle or password"}
-UNAUTHORIZED = {"id": "requires_authorization", "message": "Requires authorization"}
+UNAUTHORIZED = {
+    "id": "requires_authorization",
+    "message": "Requires authorization",
+    "hint": PUBLIC_CREDENTIALS_HINT,
+}
 CROSS_SITE = {"id": "insufficient_rights", "message": "Cross-site request refused"}
 THROTTLED = {"id": "too_many_requests", "message": "Too many failed sign-in attempts; try again in a minute"}
 

@@ -9,8 +9,13 @@ from sqlalchemy import select
 from tests.conftest import acquire, multipart_file
 from tests.stored import stored_results
 from virtool_api.analyses.tables import AnalysisFile
+from virtool_api.auth import JOB_CREDENTIALS_HINT
 
-UNAUTHORIZED = {"id": "requires_authorization", "message": "Requires authorization"}
+UNAUTHORIZED = {
+    "id": "requires_authorization",
+    "message": "Requires authorization",
+    "hint": JOB_CREDENTIALS_HINT,
+}
 INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
 NOT_FOUND = {"id": "not_found", "message": "Not found"}
 JOB_FINISHED = {"id": "conflict", "message": "Job is finished"}

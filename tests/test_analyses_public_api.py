@@ -7,11 +7,16 @@ from sqlalchemy import select
 
 from tests.conftest import acquire, multipart_file
 from virtool_api.analyses.tables import AnalysisFile
+from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.samples.documents import create_sample
 from virtool_api.users.service import user_ref
 from virtool_api.utils import random_id
 
-UNAUTHORIZED = {"id": "requires_authorization", "message": "Requires authorization"}
+UNAUTHORIZED = {
+    "id": "requires_authorization",
+    "message": "Requires authorization",
+    "hint": PUBLIC_CREDENTIALS_HINT,
+}
 INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
 NOT_FOUND = {"id": "not_found", "message": "Not found"}
 PARENT_SAMPLE_MISSING = {"id": "bad_request", "message": "Parent sample does not exist"}

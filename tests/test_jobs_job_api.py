@@ -8,10 +8,15 @@ from datetime import timedelta
 
 from tests.conftest import acquire, basic_auth
 from virtool_api.app import create_jobs_app
+from virtool_api.auth import JOB_CREDENTIALS_HINT
 from virtool_api.jobs.service import time_out_stale_jobs
 from virtool_api.utils import iso_timestamp, utc_now
 
-UNAUTHORIZED = {"id": "requires_authorization", "message": "Requires authorization"}
+UNAUTHORIZED = {
+    "id": "requires_authorization",
+    "message": "Requires authorization",
+    "hint": JOB_CREDENTIALS_HINT,
+}
 INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
 NOT_FOUND = {"id": "not_found", "message": "Not found"}
 JOB_FINISHED = {"id": "conflict", "message": "Job is finished"}

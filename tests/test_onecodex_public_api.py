@@ -11,13 +11,18 @@ from typing import Any
 import pytest
 
 from tests.conftest import basic_auth
+from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.samples.service import create_sample
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import as_utc, utc_now
 
 NOT_FOUND = {"id": "not_found", "message": "Not found"}
 FORBIDDEN = {"id": "insufficient_rights", "message": "Insufficient rights"}
-UNAUTHORIZED = {"id": "requires_authorization", "message": "Requires authorization"}
+UNAUTHORIZED = {
+    "id": "requires_authorization",
+    "message": "Requires authorization",
+    "hint": PUBLIC_CREDENTIALS_HINT,
+}
 
 
 async def stored_sample(ctx, owner: dict[str, Any], **fields: Any) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
 
@@ -331,7 +332,11 @@ async def test_anonymous_callers_get_401(public_client):
     ):
         response = await public_client.request(method, url)
         assert response.status == 401
-        assert await response.json() == {"id": "requires_authorization", "message": "Requires authorization"}
+        assert await response.json() == {
+            "id": "requires_authorization",
+            "message": "Requires authorization",
+            "hint": PUBLIC_CREDENTIALS_HINT,
+        }
 
 
 async def test_stored_tag_documents(ctx, factory, public_client):

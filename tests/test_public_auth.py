@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import acquire, basic_auth
+from virtool_api.auth import JOB_CREDENTIALS_HINT, PUBLIC_CREDENTIALS_HINT
 from virtool_api.cli import _first_administrator, main
 from virtool_api.config import Config
 from virtool_api.context import create_context
@@ -16,7 +17,11 @@ from virtool_api.jobs.service import create_job
 from virtool_api.users.keys import user_for_key
 from virtool_api.users.service import ensure_first_administrator
 
-UNAUTHORIZED = {"id": "requires_authorization", "message": "Requires authorization"}
+UNAUTHORIZED = {
+    "id": "requires_authorization",
+    "message": "Requires authorization",
+    "hint": PUBLIC_CREDENTIALS_HINT,
+}
 
 
 @pytest.fixture
@@ -141,10 +146,17 @@ async def test_user_key_on_job_api(jobs_client, ctx, person):
     job = await create_job(ctx, "nuvs", {}, {"id": person[0]["_id"], "handle": "bob"})
     await acquire(jobs_client, job["_id"])
     path = f"/api/jobs/{job['_id']}"
-    await assert_unauthorized(await jobs_client.get(path, headers={"X-API-Key": person[1]}))
-    await assert_unauthorized(await jobs_client.get(path, headers=basic_auth("bob", person[1])))
-    await assert_unauthorized(await jobs_client.get(path, headers=basic_auth(person[1], "")))
-    await assert_unauthorized(await jobs_client.get(path, headers=basic_auth(f"job-{job['_id']}", person[1])))
+    # The job API's 401 says how a job authenticates.
+    job_unauthorized = {**UNAUTHORIZED, "hint": JOB_CREDENTIALS_HINT}
+    for headers in (
+        {"X-API-Key": person[1]},
+        basic_auth("bob", person[1]),
+        basic_auth(person[1], ""),
+        basic_auth(f"job-{job['_id']}", person[1]),
+    ):
+        response = await jobs_client.get(path, headers=headers)
+        assert response.status == 401
+        assert await response.json() == job_unauthorized
 
 
 # --- keys at rest ---

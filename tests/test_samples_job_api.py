@@ -14,10 +14,15 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import FASTQ_GZ, QUALITY, acquire, basic_auth, multipart_file
+from virtool_api.auth import JOB_CREDENTIALS_HINT
 from virtool_api.samples.tables import SampleArtifact, SampleReads
 
 NOT_FOUND = {"id": "not_found", "message": "Not found"}
-REQUIRES_AUTHORIZATION = {"id": "requires_authorization", "message": "Requires authorization"}
+REQUIRES_AUTHORIZATION = {
+    "id": "requires_authorization",
+    "message": "Requires authorization",
+    "hint": JOB_CREDENTIALS_HINT,
+}
 INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
 JOB_FINISHED = {"id": "conflict", "message": "Job is finished"}
 SAMPLE_FINALIZED = {"id": "conflict", "message": "Sample already finalized"}

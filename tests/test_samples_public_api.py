@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import FASTQ_GZ, QUALITY, acquire, multipart_file
 from virtool_api.analyses.tables import AnalysisFile
+from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.samples.tables import SampleReads
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.uploads.tables import Upload
@@ -16,7 +17,11 @@ from virtool_api.utils import as_utc, utc_now
 VISIBILITIES = ("public", "shared", "private", "importing", "awaiting data")
 FORBIDDEN = {"id": "insufficient_rights", "message": "Insufficient rights"}
 NOT_FOUND = {"id": "not_found", "message": "Not found"}
-UNAUTHORIZED = {"id": "requires_authorization", "message": "Requires authorization"}
+UNAUTHORIZED = {
+    "id": "requires_authorization",
+    "message": "Requires authorization",
+    "hint": PUBLIC_CREDENTIALS_HINT,
+}
 
 
 async def upload(client, headers: dict[str, str], name: str = "reads_1.fq.gz") -> dict[str, Any]:
@@ -53,6 +58,15 @@ async def stored_sample(ctx, factory, owner: dict[str, Any], **fields: Any) -> d
         user={"id": owner["_id"], "handle": owner["handle"]},
         **{**defaults, **fields},
     )
+
+
+SHARING_RESTRICTED_BY_SETTING = {
+    "id": "insufficient_rights",
+    "message": "Sharing is restricted",
+    "restricted_by": {"setting": "restrict_sharing"},
+    "hint": "The server's restrict_sharing setting is on; an administrator can turn it off with "
+    'PATCH /api/settings {"restrict_sharing": false}.',
+}
 
 
 async def make_group(ctx, name: str, restrict_sharing: bool = False) -> str:
@@ -330,7 +344,8 @@ async def test_create_sample_with_missing_reference(ctx, factory, public_client,
     _, headers = await factory.person()
     response = await create(public_client, headers, **fields)
     assert response.status == 400
-    assert await response.json() == {"id": "bad_request", "message": message}
+    body = await response.json()
+    assert (body["id"], body["message"]) == ("bad_request", message)
     assert await ctx.db.samples.count_documents({}) == 0
     assert await ctx.db.jobs.count_documents({}) == 0
 
@@ -382,7 +397,14 @@ async def test_create_sample_from_someone_elses_upload(factory, public_client):
     uploaded = await upload(public_client, other)
     response = await create(public_client, headers, files=[uploaded["id"]])
     assert response.status == 400
-    assert await response.json() == {"id": "bad_request", "message": "File does not exist"}
+    # Which id, and what to do about it.
+    assert await response.json() == {
+        "id": "bad_request",
+        "message": "File does not exist",
+        "ids": [uploaded["id"]],
+        "hint": f"No upload of yours has the id {uploaded['id']} (unknown, removed, or someone else's): "
+        "GET /api/uploads lists yours.",
+    }
 
 
 async def test_create_sample_in_project_without_add_permission(ctx, factory, public_client):
@@ -402,7 +424,7 @@ async def test_create_shared_sample_when_sharing_is_restricted(ctx, factory, pub
     await ctx.db.settings.insert_one({"_id": "server", "restrict_sharing": True})
     response = await create(public_client, headers, visibility="shared")
     assert response.status == 403
-    assert await response.json() == {"id": "insufficient_rights", "message": "Sharing is restricted"}
+    assert await response.json() == SHARING_RESTRICTED_BY_SETTING
     assert (await create(public_client, headers, visibility="private")).status == 201
 
 
@@ -712,7 +734,7 @@ async def test_update_visibility_refused_by_the_server_setting(ctx, factory, pub
         for caller in (headers, admin):
             response = await public_client.patch(url, json={"visibility": visibility}, headers=caller)
             assert response.status == 403
-            assert await response.json() == {"id": "insufficient_rights", "message": "Sharing is restricted"}
+            assert await response.json() == SHARING_RESTRICTED_BY_SETTING
     assert (await public_client.patch(url, json={"visibility": "importing"}, headers=headers)).status == 200
     assert (await ctx.db.samples.find_one({"_id": sample["_id"]}))["visibility"] == "importing"
 
@@ -725,7 +747,14 @@ async def test_update_visibility_refused_by_the_owners_group(ctx, factory, publi
         f"/api/samples/{sample['_id']}", json={"visibility": "public"}, headers=headers
     )
     assert response.status == 403
-    assert await response.json() == {"id": "insufficient_rights", "message": "Sharing is restricted"}
+    # Which group restricts it, and who can lift the restriction.
+    assert await response.json() == {
+        "id": "insufficient_rights",
+        "message": "Sharing is restricted",
+        "restricted_by": {"group": {"id": restricted, "name": "Clinic"}},
+        "hint": "The sample's owner is in group 'Clinic', which restricts sharing; an administrator can "
+        f'change that: PATCH /api/groups/{restricted} {{"restrict_sharing": false}}.',
+    }
 
     free, headers = await factory.person(groups=[await make_group(ctx, "Open")])
     sample = await stored_sample(ctx, factory, free)
@@ -829,8 +858,18 @@ async def test_remove_sample_being_created_is_409(ctx, factory, public_client):
     body = await (await create(public_client, headers)).json()
     response = await public_client.delete(f"/api/samples/{body['id']}", headers=headers)
     assert response.status == 409
-    assert await response.json() == {"id": "conflict", "message": "Sample is still being created"}
+    # It names the job and how to cancel it; once cancelled, the sample can go.
+    job_id = body["job"]["id"]
+    assert await response.json() == {
+        "id": "conflict",
+        "message": "Sample is still being created",
+        "job": {"id": job_id, "state": "waiting"},
+        "hint": f"Its create_sample job {job_id} is waiting: cancel it first "
+        f"(PUT /api/jobs/{job_id}/cancel), then remove the sample.",
+    }
     assert await ctx.db.samples.find_one({"_id": body["id"]}) is not None
+    assert (await public_client.put(f"/api/jobs/{job_id}/cancel", headers=headers)).status == 200
+    assert (await public_client.delete(f"/api/samples/{body['id']}", headers=headers)).status == 204
 
 
 async def test_remove_sample_whose_creation_failed_releases_its_uploads(

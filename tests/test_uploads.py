@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import FASTQ_GZ, acquire, multipart_file
+from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.errors import BadRequest, Conflict
 from virtool_api.jobs.service import create_job
 from virtool_api.uploads.reservations import release_uploads, reserve_uploads
@@ -100,7 +101,11 @@ async def test_upload_without_name_is_an_invalid_query(public_client, uploader) 
 async def test_upload_requires_authorization(public_client, ctx) -> None:
     response = await post_upload(public_client, {})
     assert response.status == 401
-    assert await response.json() == {"id": "requires_authorization", "message": "Requires authorization"}
+    assert await response.json() == {
+        "id": "requires_authorization",
+        "message": "Requires authorization",
+        "hint": PUBLIC_CREDENTIALS_HINT,
+    }
     assert files_in_uploads(ctx) == []
 
 

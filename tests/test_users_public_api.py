@@ -4,12 +4,17 @@ import hashlib
 
 import pytest
 
+from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
 
 FORBIDDEN = {"id": "insufficient_rights", "message": "Insufficient rights"}
 NOT_FOUND = {"id": "not_found", "message": "Not found"}
-UNAUTHORIZED = {"id": "requires_authorization", "message": "Requires authorization"}
+UNAUTHORIZED = {
+    "id": "requires_authorization",
+    "message": "Requires authorization",
+    "hint": PUBLIC_CREDENTIALS_HINT,
+}
 
 
 @pytest.fixture

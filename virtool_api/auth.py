@@ -27,6 +27,17 @@ PAGE_HEADER = "X-Requested-With"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CROSS_SITE = "Cross-site request refused"
 
+# What a 401 tells the caller to do (the `hint` beside its message).
+PUBLIC_CREDENTIALS_HINT = (
+    "Send an API key in the X-API-Key header (or HTTP Basic: your handle as user name, the key as password), "
+    "or sign in with POST /api/account/login. An administrator makes your account and first key "
+    "(POST /api/users, or `virtool-api users create`); make more keys with POST /api/account/keys."
+)
+JOB_CREDENTIALS_HINT = (
+    "Authenticate as the job: HTTP Basic with user name job-<job id> and, as password, the key that "
+    "acquiring the job (PATCH /api/jobs/<job id>) returned."
+)
+
 
 def _basic_credentials(request: web.Request) -> tuple[str, str] | None:
     header = request.headers.get(hdrs.AUTHORIZATION)
@@ -53,7 +64,11 @@ def _finished_job_allowed(request: web.Request) -> bool:
 @web.middleware
 async def job_auth_middleware(request: web.Request, handler) -> web.StreamResponse:  # type: ignore[no-untyped-def]
     if requires_auth(request):
-        request[JOB] = job = await authenticate_job_request(request)
+        try:
+            request[JOB] = job = await authenticate_job_request(request)
+        except Unauthorized as error:
+            error.extra.setdefault("hint", JOB_CREDENTIALS_HINT)
+            raise
         if not _finished_job_allowed(request):
             from virtool_api.jobs.rights import require_active
 
@@ -88,7 +103,11 @@ async def user_auth_middleware(request: web.Request, handler) -> web.StreamRespo
     if getattr(request.match_info.route.handler, "only_from_our_page", False):
         require_our_page(request)
     if requires_auth(request):
-        request[USER] = await authenticate_user_request(request)
+        try:
+            request[USER] = await authenticate_user_request(request)
+        except Unauthorized as error:
+            error.extra.setdefault("hint", PUBLIC_CREDENTIALS_HINT)
+            raise
     return await handler(request)
 
 

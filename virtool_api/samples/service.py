@@ -148,15 +148,37 @@ async def _require_project_admits(ctx: Context, user: dict[str, Any], project_id
 async def require_sharing_allowed(ctx: Context, owner_id: str, visibility: str) -> None:
     """`public` and `shared` are refused (403) when the server or any group of the sample's owner restricts
     sharing. The restriction binds administrators too: it exists for data that must not leave the lab.
+
+    The answer says what restricts it (`restricted_by`: the server setting, or the group) and who can lift it.
     """
     if visibility not in LINK_VISIBILITIES:
         return
     if (await get_settings(ctx)).restrict_sharing:
-        raise InsufficientRights(SHARING_RESTRICTED)
+        raise InsufficientRights(
+            SHARING_RESTRICTED,
+            restricted_by={"setting": "restrict_sharing"},
+            hint="The server's restrict_sharing setting is on; an administrator can turn it off with "
+            'PATCH /api/settings {"restrict_sharing": false}.',
+        )
     owner = await ctx.db.users.find_one({"_id": owner_id}, {"groups": 1}) or {}
     groups = owner.get("groups") or []
-    if groups and await ctx.db.groups.count_documents({"_id": {"$in": groups}, "restrict_sharing": True}):
-        raise InsufficientRights(SHARING_RESTRICTED)
+    restricting = (
+        await ctx.db.groups.find({"_id": {"$in": groups}, "restrict_sharing": True}, {"name": 1})
+        .sort("name", 1)
+        .limit(1)
+        .to_list(None)
+        if groups
+        else []
+    )
+    if restricting:
+        group = restricting[0]
+        raise InsufficientRights(
+            SHARING_RESTRICTED,
+            restricted_by={"group": {"id": group["_id"], "name": group["name"]}},
+            hint=f"The sample's owner is in group '{group['name']}', which restricts sharing; an "
+            f"administrator can change that: PATCH /api/groups/{group['_id']} "
+            '{"restrict_sharing": false}.',
+        )
 
 
 async def create_sample_for_user(ctx: Context, user: dict[str, Any], request: CreateSampleRequest) -> Sample:
@@ -305,7 +327,12 @@ async def remove_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> N
     if document.get("job"):
         job = await ctx.db.jobs.find_one({"_id": document["job"]["id"]}, {"state": 1, "args": 1})
     if not document["ready"] and job is not None and job["state"] in JOB_STILL_ACTIVE:
-        raise Conflict(STILL_BEING_CREATED)
+        raise Conflict(
+            STILL_BEING_CREATED,
+            job={"id": job["_id"], "state": job["state"]},
+            hint=f"Its create_sample job {job['_id']} is {job['state']}: cancel it first "
+            f"(PUT /api/jobs/{job['_id']}/cancel), then remove the sample.",
+        )
     if (await ctx.db.samples.delete_one({"_id": sample_id})).deleted_count == 0:
         raise NotFound()
 

@@ -42,7 +42,14 @@ async def reserve_uploads(
             ).all()
         }
         if len(rows) != len(wanted):
-            raise BadRequest(FILE_DOES_NOT_EXIST)
+            missing = [upload_id for upload_id in wanted if upload_id not in rows]
+            raise BadRequest(
+                FILE_DOES_NOT_EXIST,
+                ids=missing,
+                hint=f"No upload of yours has the id{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(map(str, missing))} (unknown, removed, or someone else's): "
+                "GET /api/uploads lists yours.",
+            )
         result = await session.execute(
             update(Upload)
             .where(Upload.id.in_(wanted), Upload.reserved.is_(False), Upload.removed.is_(False))
