@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
 from virtool_api.utils import as_utc, iso_timestamp
 
@@ -49,5 +49,9 @@ class IdNameRef(BaseModel):
 
 
 class ErrorBody(BaseModel):
+    """Every error answer. Some carry more keys that say what to do next (README, "Errors, statuses and
+    `Location`"): `hint` for people; `errors`, `ids`, `job`, `restricted_by` for programs."""
+
     id: str
     message: str
+    hint: str | None = Field(default=None, description="What to do next, for people reading the answer.")
