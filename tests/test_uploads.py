@@ -72,7 +72,7 @@ async def test_upload_unsupported_type(public_client, ctx, uploader) -> None:
     _, headers = uploader
     response = await public_client.post(
         "/api/uploads",
-        params={"name": "x.fa", "type": "hmm"},
+        params={"name": "x.fa", "type": "genome"},
         data=multipart_file(b">a\nACGT\n"),
         headers=headers,
     )

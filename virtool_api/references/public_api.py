@@ -1,25 +1,24 @@
-"""Public API: references with their indexes, and subtractions (administrators create, everyone lists)."""
+"""Public API: references and their OTUs (administrators create or import, everyone signed in reads)."""
 
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.pagination import PageQuery
-from virtool_api.references import service
+from virtool_api.references import otus, service
 from virtool_api.references.models import (
+    OTU,
     CreateReferenceRequest,
-    CreateSubtractionRequest,
-    Index,
+    OTUSearchQuery,
+    OTUSearchResult,
     Reference,
     ReferenceSearchResult,
-    Subtraction,
-    SubtractionSearchResult,
 )
 
 routes = ApiRoutes("references")
-subtraction_routes = ApiRoutes("subtractions")
+otu_routes = ApiRoutes("otus")
 
-CREATE_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"), (422, "Invalid input"))
+READ_ERRORS = ((401, "Requires authorization"), (404, "Not found"))
 
 
 @routes.get(
@@ -29,46 +28,54 @@ CREATE_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"), 
     errors=((401, "Requires authorization"), (422, "Invalid query")),
 )
 async def find(request: web.Request, query: PageQuery) -> ReferenceSearchResult:
-    """List references with their newest ready index."""
+    """List references with their OTU count and newest ready index."""
     return await service.find_references(request.app[CONTEXT], query.page, query.per_page)
 
 
-@routes.post("/references", body=CreateReferenceRequest, response=Reference, status=201, errors=CREATE_ERRORS)
-async def create(request: web.Request, body: CreateReferenceRequest) -> Reference:
-    """Create a reference (administrators)."""
-    reference = await service.create_reference(request.app[CONTEXT], request[USER], body.name, body.data_type)
-    return reference
-
-
 @routes.post(
-    "/references/{reference_id}/indexes",
-    response=Index,
+    "/references",
+    body=CreateReferenceRequest,
+    response=Reference,
     status=201,
-    errors=((401, "Requires authorization"), (403, "Insufficient rights"), (404, "Not found")),
+    errors=(
+        (400, "File does not exist"),
+        (400, "Reference file is not gzip-compressed"),
+        (400, "Reference file is not valid JSON"),
+        (400, "Reference file has no otus"),
+        (400, "Reference file has a duplicate OTU id: …"),
+        (400, "Reference file is invalid: otus.3.isolates.0.sequences.1.sequence: non-nucleotide letters: …"),
+        (400, "OTU … has no default isolate"),
+        (401, "Requires authorization"),
+        (403, "Insufficient rights"),
+        (422, "Invalid input"),
+    ),
 )
-async def create_index(request: web.Request) -> Index:
-    """Create a ready index of the reference with the next version (administrators)."""
-    index = await service.create_index(
-        request.app[CONTEXT], request[USER], request.match_info["reference_id"]
+async def create(request: web.Request, body: CreateReferenceRequest) -> web.Response:
+    """Create a reference (administrators): empty, or imported from an upload of type `reference`."""
+    reference = await service.create_reference(request.app[CONTEXT], request[USER], body)
+    return created(reference, f"/api/references/{reference.id}")
+
+
+@routes.get("/references/{reference_id}", response=Reference, errors=READ_ERRORS)
+async def get(request: web.Request) -> Reference:
+    """Get a reference with its OTU count and newest ready index."""
+    return await service.get_reference(request.app[CONTEXT], request.match_info["reference_id"])
+
+
+@routes.get(
+    "/references/{reference_id}/otus",
+    query=OTUSearchQuery,
+    response=OTUSearchResult,
+    errors=(*READ_ERRORS, (422, "Invalid query")),
+)
+async def find_otus(request: web.Request, query: OTUSearchQuery) -> OTUSearchResult:
+    """List a reference's OTUs by name; `find` matches name or abbreviation."""
+    return await otus.find_otus(
+        request.app[CONTEXT], request.match_info["reference_id"], query.find, query.page, query.per_page
     )
-    return index
 
 
-@subtraction_routes.get(
-    "/subtractions",
-    query=PageQuery,
-    response=SubtractionSearchResult,
-    errors=((401, "Requires authorization"), (422, "Invalid query")),
-)
-async def find_subtractions(request: web.Request, query: PageQuery) -> SubtractionSearchResult:
-    """List subtractions."""
-    return await service.find_subtractions(request.app[CONTEXT], query.page, query.per_page)
-
-
-@subtraction_routes.post(
-    "/subtractions", body=CreateSubtractionRequest, response=Subtraction, status=201, errors=CREATE_ERRORS
-)
-async def create_subtraction(request: web.Request, body: CreateSubtractionRequest) -> Subtraction:
-    """Create a ready subtraction (administrators)."""
-    subtraction = await service.create_subtraction(request.app[CONTEXT], request[USER], body.name)
-    return subtraction
+@otu_routes.get("/otus/{otu_id}", response=OTU, errors=READ_ERRORS)
+async def get_otu(request: web.Request) -> OTU:
+    """Get an OTU with its isolates and their sequences."""
+    return await otus.get_otu(request.app[CONTEXT], request.match_info["otu_id"])

@@ -1,10 +1,8 @@
-"""References, their indexes, and subtractions: minimal documents an analysis names.
+"""References: made empty, or imported from an uploaded Virtool export with their OTUs; listed and read by
+everyone signed in, created by administrators. Their indexes are `virtool_api/indexes/`."""
 
-Building indexes and subtractions is workflow work this server does not do yet: an administrator creates
-them here, ready at once. What an analysis records about them (`index: {id, version}`, `subtractions:
-[{id, name}]`) comes from these documents.
-"""
-
+import asyncio
+import itertools
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -12,11 +10,17 @@ from pymongo import ReturnDocument
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, NotFound
 from virtool_api.pagination import Page, page_count, skip
-from virtool_api.references.models import Index, Reference, Subtraction
+from virtool_api.references.export import check_export, read_otus
+from virtool_api.references.models import CreateReferenceRequest, Reference
+from virtool_api.references.otus import otu_document
 from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.uploads.service import upload_file
 from virtool_api.users.rights import require_administrator
 from virtool_api.users.service import user_ref
-from virtool_api.utils import utc_now
+from virtool_api.utils import random_id, utc_now
+
+IMPORT_BATCH = 50
+"""OTUs read and stored at a time while importing: memory stays bounded by a batch, not the reference."""
 
 
 async def newest_ready_index(ctx: Context, reference_id: str) -> dict[str, Any] | None:
@@ -30,31 +34,90 @@ async def newest_ready_index(ctx: Context, reference_id: str) -> dict[str, Any] 
     return indexes[0] if indexes else None
 
 
-async def _render_reference(ctx: Context, document: dict[str, Any]) -> Reference:
+async def render_reference(ctx: Context, document: dict[str, Any]) -> Reference:
     index = await newest_ready_index(ctx, document["_id"])
     return Reference.model_validate(
         {
             **document,
             "id": document["_id"],
+            "otu_count": await ctx.db.otus.count_documents({"reference.id": document["_id"]}),
             "latest_index": {"id": index["_id"], "version": index["version"]} if index else None,
         }
     )
 
 
-async def create_reference(ctx: Context, user: dict[str, Any], name: str, data_type: str) -> Reference:
+async def find_reference(ctx: Context, reference_id: str) -> dict[str, Any]:
+    document = await ctx.db.references.find_one({"_id": reference_id})
+    if document is None:
+        raise NotFound()
+    return document
+
+
+async def get_reference(ctx: Context, reference_id: str) -> Reference:
+    return await render_reference(ctx, await find_reference(ctx, reference_id))
+
+
+def _new_reference(user: dict[str, Any], name: str, data_type: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "data_type": data_type,
+        "organism": "",
+        "created_at": utc_now(),
+        "user": user_ref(user),
+        # The version of the last index built; the first index gets version 0.
+        "index_version": -1,
+        # The index being built, if any: at most one at a time (see `indexes/service.py`).
+        "building_index": None,
+        "imported_from": None,
+        **fields,
+    }
+
+
+async def create_reference(ctx: Context, user: dict[str, Any], request: CreateReferenceRequest) -> Reference:
+    """An empty reference, or one imported from an upload (administrators)."""
     require_administrator(user)
+    if request.import_from is not None:
+        return await import_reference(ctx, user, request)
+    assert request.name is not None
     document = await insert_with_random_id(
-        ctx.db.references,
-        {
-            "name": name,
-            "data_type": data_type,
-            "created_at": utc_now(),
-            "user": user_ref(user),
-            # The version of the last index built; the first index gets version 0.
-            "index_version": -1,
-        },
+        ctx.db.references, _new_reference(user, request.name, request.data_type or "genome")
     )
-    return await _render_reference(ctx, document)
+    return await render_reference(ctx, document)
+
+
+async def import_reference(ctx: Context, user: dict[str, Any], request: CreateReferenceRequest) -> Reference:
+    """A reference and its OTUs from an uploaded Virtool export (gzip JSON).
+
+    The whole file is checked first, as a stream (400 saying what is wrong; nothing stored). Then its OTUs
+    are stored in batches under the new reference's id, and the reference itself last, so it appears only
+    complete; if storing fails, the OTUs stored so far go again.
+    """
+    assert request.import_from is not None
+    path, upload = await upload_file(ctx, request.import_from, "reference")
+    summary = await asyncio.to_thread(check_export, path)
+    name = request.name or summary.name
+    if not name:
+        raise BadRequest("Reference file has no name: give one")
+    reference_id = random_id()
+    try:
+        otus = read_otus(path)
+        while batch := await asyncio.to_thread(lambda: list(itertools.islice(otus, IMPORT_BATCH))):
+            await ctx.db.otus.insert_many([otu_document(reference_id, otu) for otu in batch])
+        document = {
+            "_id": reference_id,
+            **_new_reference(
+                user,
+                name,
+                request.data_type or summary.data_type,
+                organism=summary.organism,
+                imported_from={"id": upload["id"], "name": upload["name"]},
+            ),
+        }
+        await ctx.db.references.insert_one(document)
+    except BaseException:
+        await ctx.db.otus.delete_many({"reference.id": reference_id})
+        raise
+    return await render_reference(ctx, document)
 
 
 async def find_references(ctx: Context, page: int, per_page: int) -> Page[Reference]:
@@ -68,7 +131,7 @@ async def find_references(ctx: Context, page: int, per_page: int) -> Page[Refere
         .to_list(None)
     )
     return Page[Reference](
-        documents=[await _render_reference(ctx, document) for document in documents],
+        documents=[await render_reference(ctx, document) for document in documents],
         found_count=total,
         total_count=total,
         page=page,
@@ -77,65 +140,18 @@ async def find_references(ctx: Context, page: int, per_page: int) -> Page[Refere
     )
 
 
-async def create_index(ctx: Context, user: dict[str, Any], reference_id: str) -> Index:
-    """A ready index of the reference with the next version; the version comes from one `$inc`, so two
-    racing creates never share a version."""
-    require_administrator(user)
-    reference = await ctx.db.references.find_one_and_update(
-        {"_id": reference_id},
-        {"$inc": {"index_version": 1}},
+async def claim_next_index(ctx: Context, reference_id: str, index_id: str) -> dict[str, Any] | None:
+    """Mark `index_id` as the reference's index being built and take the next version, in one conditional
+    update; None when another index is being built (or there is no such reference)."""
+    return await ctx.db.references.find_one_and_update(
+        {"_id": reference_id, "building_index": None},
+        {"$set": {"building_index": index_id}, "$inc": {"index_version": 1}},
         return_document=ReturnDocument.AFTER,
     )
-    if reference is None:
-        raise NotFound()
-    document = await insert_with_random_id(
-        ctx.db.indexes,
-        {
-            "version": reference["index_version"],
-            "ready": True,
-            "reference": {"id": reference_id},
-            "created_at": utc_now(),
-            "user": user_ref(user),
-        },
+
+
+async def release_index_claim(ctx: Context, reference_id: str, index_id: str) -> None:
+    """The index is built, removed or given up: another may be built."""
+    await ctx.db.references.update_one(
+        {"_id": reference_id, "building_index": index_id}, {"$set": {"building_index": None}}
     )
-    return Index.model_validate({**document, "id": document["_id"]})
-
-
-async def create_subtraction(ctx: Context, user: dict[str, Any], name: str) -> Subtraction:
-    require_administrator(user)
-    document = await insert_with_random_id(
-        ctx.db.subtractions,
-        {"name": name, "ready": True, "created_at": utc_now(), "user": user_ref(user)},
-    )
-    return Subtraction.model_validate({**document, "id": document["_id"]})
-
-
-async def find_subtractions(ctx: Context, page: int, per_page: int) -> Page[Subtraction]:
-    total = await ctx.db.subtractions.count_documents({})
-    documents = (
-        await ctx.db.subtractions.find({})
-        .sort("name", 1)
-        .skip(skip(page, per_page))
-        .limit(per_page)
-        .to_list(None)
-    )
-    return Page[Subtraction](
-        documents=[Subtraction.model_validate({**document, "id": document["_id"]}) for document in documents],
-        found_count=total,
-        total_count=total,
-        page=page,
-        page_count=page_count(total, per_page),
-        per_page=per_page,
-    )
-
-
-async def existing_subtractions(ctx: Context, subtraction_ids: list[str]) -> list[dict[str, Any]]:
-    """The subtraction documents, in the order asked; 400 if any does not exist."""
-    wanted = list(dict.fromkeys(subtraction_ids))
-    documents = {
-        document["_id"]: document
-        for document in await ctx.db.subtractions.find({"_id": {"$in": wanted}}).to_list(None)
-    }
-    if len(documents) != len(wanted):
-        raise BadRequest("Subtraction does not exist")
-    return [documents[subtraction_id] for subtraction_id in wanted]

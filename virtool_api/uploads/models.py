@@ -8,6 +8,16 @@ from virtool_api.pagination import Page, PageQuery
 
 class UploadType(StrEnum):
     READS = "reads"
+    REFERENCE = "reference"
+    """A Virtool reference export (gzip JSON), for `POST /references {import_from}`."""
+    SUBTRACTION = "subtraction"
+    """A host genome (gzip FASTA), for `POST /subtractions`."""
+    HMM = "hmm"
+    """HMM annotations or profiles, for `PUT /hmms`."""
+
+
+GZIP_UPLOAD_TYPES = {UploadType.READS, UploadType.SUBTRACTION}
+"""Upload types refused unless gzip-compressed (a reference export is checked, saying why, when imported)."""
 
 
 class Upload(BaseModel):

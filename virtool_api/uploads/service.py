@@ -17,10 +17,10 @@ from virtool_api.models import UserRef
 from virtool_api.pagination import page_count, skip
 from virtool_api.storage.files import check_file_name
 from virtool_api.storage.placement import record_then_place
+from virtool_api.uploads.models import GZIP_UPLOAD_TYPES, UploadSearchResult, UploadType
 from virtool_api.uploads.models import Upload as UploadModel
-from virtool_api.uploads.models import UploadSearchResult, UploadType
 from virtool_api.uploads.tables import Upload
-from virtool_api.utils import record_id, utc_now
+from virtool_api.utils import MAX_RECORD_ID, record_id, utc_now
 
 
 def _is_admin(user: dict[str, Any]) -> bool:
@@ -55,13 +55,14 @@ async def create_upload(
 ) -> UploadModel:
     """Stream a user's file to `uploads/{id}-{name}`; recorded before it appears under that name.
 
-    Reads must be gzip-compressed. An aborted or refused upload leaves neither a file nor a record.
+    Reads and subtraction FASTA must be gzip-compressed. An aborted or refused upload leaves neither a file
+    nor a record.
     """
     if upload_type not in set(UploadType):
         raise BadRequest("Unsupported upload type")
     check_file_name(name)
     async with ctx.files.receive(
-        chunks, ctx.files.uploads_dir(), require_gzip=upload_type == UploadType.READS
+        chunks, ctx.files.uploads_dir(), require_gzip=upload_type in GZIP_UPLOAD_TYPES
     ) as incoming:
         now = utc_now()
         row = Upload(
@@ -155,3 +156,17 @@ async def upload_path_for_job(ctx: Context, job: dict[str, Any], upload_id: str)
     if not path.is_file():
         raise NotFound("Uploaded file not found at expected location")
     return path, row.name
+
+
+async def upload_file(ctx: Context, upload_id: int, upload_type: str) -> tuple[Path, dict[str, Any]]:
+    """The stored file of an upload of `upload_type` and `{id, name, size}`, for an administrator making a
+    reference, a subtraction or HMM data from it; 400 "File does not exist" for a missing, removed or
+    other-type upload."""
+    async with ctx.sessions() as session:
+        row = await session.get(Upload, upload_id) if upload_id <= MAX_RECORD_ID else None
+    if row is None or row.removed or row.type != upload_type:
+        raise BadRequest(FILE_DOES_NOT_EXIST)
+    path = ctx.files.upload_path(row.name_on_disk)
+    if not path.is_file():
+        raise BadRequest(FILE_DOES_NOT_EXIST)
+    return path, {"id": row.id, "name": row.name, "size": row.size}

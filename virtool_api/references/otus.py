@@ -1,0 +1,101 @@
+"""OTUs: what a reference is made of. Each is stored whole (its isolates and their sequences in one document,
+as in Virtool's export), with the `version` the index manifest records (0 on import)."""
+
+import re
+from typing import Any
+
+from virtool_api.context import Context
+from virtool_api.errors import NotFound
+from virtool_api.pagination import page_count, skip
+from virtool_api.references.export import ExportOTU
+from virtool_api.references.models import OTU, OTUMinimal, OTUSearchResult
+from virtool_api.utils import random_id, utc_now
+
+
+def otu_document(reference_id: str, otu: ExportOTU) -> dict[str, Any]:
+    """A stored OTU made from one of an export's. OTU and sequence ids are new (an export can be imported more
+    than once, as different references); isolate ids, local to their OTU, are kept."""
+    return {
+        "_id": random_id(),
+        "reference": {"id": reference_id},
+        "name": otu.name,
+        "lower_name": otu.name.lower(),
+        "abbreviation": otu.abbreviation,
+        "version": 0,
+        "schema": otu.schema_,
+        "created_at": utc_now(),
+        "isolate_count": len(otu.isolates),
+        "isolates": [
+            {
+                "id": isolate.id,
+                "default": isolate.default,
+                "source_type": isolate.source_type,
+                "source_name": isolate.source_name,
+                "sequences": [
+                    {
+                        "_id": random_id(),
+                        "accession": sequence.accession,
+                        "definition": sequence.definition,
+                        "host": sequence.host or "",
+                        "segment": sequence.segment,
+                        "sequence": sequence.sequence,
+                    }
+                    for sequence in isolate.sequences
+                ],
+            }
+            for isolate in otu.isolates
+        ],
+    }
+
+
+def render_otu(document: dict[str, Any]) -> OTU:
+    return OTU.model_validate(
+        {
+            **document,
+            "id": document["_id"],
+            "otu_schema": document.get("schema") or [],
+            "isolates": [
+                {
+                    **isolate,
+                    "sequences": [{**sequence, "id": sequence["_id"]} for sequence in isolate["sequences"]],
+                }
+                for isolate in document["isolates"]
+            ],
+        }
+    )
+
+
+async def get_otu(ctx: Context, otu_id: str) -> OTU:
+    document = await ctx.db.otus.find_one({"_id": otu_id})
+    if document is None:
+        raise NotFound()
+    return render_otu(document)
+
+
+async def find_otus(
+    ctx: Context, reference_id: str, find: str | None, page: int, per_page: int
+) -> OTUSearchResult:
+    """A reference's OTUs by name; `find` matches name or abbreviation, case-insensitively, as plain text."""
+    if await ctx.db.references.count_documents({"_id": reference_id}, limit=1) == 0:
+        raise NotFound()
+    everything = {"reference.id": reference_id}
+    found: dict[str, Any] = everything
+    if find:
+        pattern = {"$regex": re.escape(find), "$options": "i"}
+        found = {**everything, "$or": [{"name": pattern}, {"abbreviation": pattern}]}
+    documents = (
+        await ctx.db.otus.find(found, {"isolates": 0})
+        .sort([("lower_name", 1), ("_id", 1)])
+        .skip(skip(page, per_page))
+        .limit(per_page)
+        .to_list(None)
+    )
+    found_count = await ctx.db.otus.count_documents(found)
+    return OTUSearchResult(
+        documents=[OTUMinimal.model_validate({**document, "id": document["_id"]}) for document in documents],
+        found_count=found_count,
+        total_count=await ctx.db.otus.count_documents(everything),
+        page=page,
+        page_count=page_count(found_count, per_page),
+        per_page=per_page,
+    )
