@@ -182,13 +182,34 @@ class Factory:
         from virtool_api.analyses.documents import create_analysis
 
         sample = sample or await self.sample(ready=True)
+        user = await self.user()
         reference = await insert_with_random_id(
-            self.ctx.db.references, {"name": "Plant viruses", "data_type": "genome"}
+            self.ctx.db.references, {"name": "Plant viruses", "data_type": "genome", "building_index": None}
         )
         index = await insert_with_random_id(
-            self.ctx.db.indexes, {"reference": {"id": reference["_id"]}, "version": 3, "ready": True}
+            self.ctx.db.indexes,
+            {
+                "reference": {"id": reference["_id"], "name": "Plant viruses", "data_type": "genome"},
+                "version": 3,
+                "ready": True,
+                "has_files": True,
+                "created_at": utc_now(),
+                "user": user,
+                "job": None,
+            },
         )
-        subtraction = await insert_with_random_id(self.ctx.db.subtractions, {"name": "Arabidopsis thaliana"})
+        subtraction = await insert_with_random_id(
+            self.ctx.db.subtractions,
+            {
+                "name": "Arabidopsis thaliana",
+                "nickname": "",
+                "ready": True,
+                "created_at": utc_now(),
+                "file": {"id": 1, "name": "arabidopsis.fa.gz"},
+                "user": user,
+                "job": None,
+            },
+        )
         return await create_analysis(
             self.ctx,
             sample=sample,
@@ -208,6 +229,7 @@ class Factory:
                 "sample_id": analysis["sample"]["id"],
                 "ref_id": analysis["reference"]["id"],
                 "index_id": analysis["index"]["id"],
+                "subtractions": [subtraction["id"] for subtraction in analysis["subtractions"]],
             },
             await self.user(),
         )

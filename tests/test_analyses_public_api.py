@@ -9,8 +9,9 @@ from tests.conftest import acquire, multipart_file
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.samples.documents import create_sample
+from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.users.service import user_ref
-from virtool_api.utils import random_id
+from virtool_api.utils import random_id, utc_now
 
 UNAUTHORIZED = {
     "id": "requires_authorization",
@@ -386,23 +387,32 @@ async def test_find_sample_analyses_not_found(public_client, owner) -> None:
 
 
 @pytest.fixture
-async def reference(public_client, admin):  # type: ignore[no-untyped-def]
-    """A reference with two ready indexes (versions 0 and 1) and a subtraction, made over the public API."""
+async def reference(public_client, ctx, admin):  # type: ignore[no-untyped-def]
+    """A reference with two ready indexes (versions 0 and 1), a newer one still being built, and a ready
+    subtraction. Building them is the build-index and create-subtraction jobs' work (tests/test_indexes.py,
+    tests/test_subtractions.py); here they are stored as those jobs leave them."""
     response = await public_client.post(
         "/api/references", json={"name": "Plant viruses", "data_type": "genome"}, headers=admin[1]
     )
     assert response.status == 201
     created = await response.json()
-    indexes = []
-    for _ in range(2):
-        response = await public_client.post(f"/api/references/{created['id']}/indexes", headers=admin[1])
-        assert response.status == 201
-        indexes.append(await response.json())
-    response = await public_client.post(
-        "/api/subtractions", json={"name": "Vitis vinifera"}, headers=admin[1]
+    owner = {"id": admin[0]["_id"], "handle": admin[0]["handle"]}
+    indexes = [
+        await insert_with_random_id(
+            ctx.db.indexes,
+            {"reference": {"id": created["id"]}, "version": version, "ready": ready, "created_at": utc_now()},
+        )
+        for version, ready in ((0, True), (1, True), (2, False))
+    ]
+    subtraction = await insert_with_random_id(
+        ctx.db.subtractions,
+        {"name": "Vitis vinifera", "nickname": "", "ready": True, "created_at": utc_now(), "user": owner},
     )
-    assert response.status == 201
-    return {"reference": created, "indexes": indexes, "subtraction": await response.json()}
+    return {
+        "reference": created,
+        "indexes": [{"id": index["_id"], "version": index["version"]} for index in indexes],
+        "subtraction": {"id": subtraction["_id"], "name": subtraction["name"]},
+    }
 
 
 async def start(public_client, sample_id: str, headers: dict[str, str], **body: Any):  # type: ignore[no-untyped-def]

@@ -17,6 +17,10 @@ from virtool_api.auth import job_auth_middleware, user_auth_middleware
 from virtool_api.blast import public_api as blast_public_api
 from virtool_api.context import Context
 from virtool_api.health import routes as health_routes
+from virtool_api.hmms import job_api as hmms_job_api
+from virtool_api.hmms import public_api as hmms_public_api
+from virtool_api.indexes import job_api as indexes_job_api
+from virtool_api.indexes import public_api as indexes_public_api
 from virtool_api.jobs import job_api as jobs_job_api
 from virtool_api.jobs import public_api as jobs_public_api
 from virtool_api.jobs.handoff import hand_off_forever
@@ -31,6 +35,8 @@ from virtool_api.samples import files_public_api as samples_files_public_api
 from virtool_api.samples import job_api as samples_job_api
 from virtool_api.samples import public_api as samples_public_api
 from virtool_api.settings import public_api as settings_public_api
+from virtool_api.subtractions import job_api as subtractions_job_api
+from virtool_api.subtractions import public_api as subtractions_public_api
 from virtool_api.tags import public_api as tags_public_api
 from virtool_api.uploads import job_api as uploads_job_api
 from virtool_api.uploads import public_api as uploads_public_api
@@ -90,6 +96,9 @@ def create_jobs_app(ctx: Context, watch_timeouts: bool = True) -> web.Applicatio
         samples_job_api.routes,
         analyses_job_api.routes,
         uploads_job_api.routes,
+        indexes_job_api.routes,
+        subtractions_job_api.routes,
+        hmms_job_api.routes,
     ):
         table.register(app)
     openapi.routes.register(app)
@@ -123,7 +132,10 @@ def _public_route_tables() -> list:
             analyses_public_api.routes,
             jobs_public_api.routes,
             references_public_api.routes,
-            references_public_api.subtraction_routes,
+            references_public_api.otu_routes,
+            indexes_public_api.routes,
+            subtractions_public_api.routes,
+            hmms_public_api.routes,
         )
     )
     tables.extend((users_public_api.routes, users_public_api.group_routes, users_public_api.account_routes))

@@ -12,6 +12,7 @@ from aiohttp import web
 from virtool_api.auth_options import browser_options
 from virtool_api.commands import new_store_notes, refuse_to_start, store_options
 from virtool_api.config import MIB, Config
+from virtool_api.hmms import cli as hmms_cli
 from virtool_api.users.cli import users
 
 logger = logging.getLogger("virtool_api")
@@ -379,7 +380,7 @@ async def _no_administrator_hint(ctx) -> str | None:  # type: ignore[no-untyped-
 
 
 main.add_command(users)
-
+main.add_command(hmms_cli.hmms)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,7 +2,8 @@
 
 Domains import one way only, lower before higher:
 
-    users, settings, projects, labels, tags < jobs < uploads < samples < references < analyses < blast
+    users, settings, projects, labels, tags < jobs < uploads, hmms < samples < subtractions < references
+        < indexes < analyses < blast
 
 When a change in a lower domain must be followed by a higher one (a job's state changes, so the sample it is
 importing follows; a sample is removed, so its analyses go with it), the lower domain emits an event here and

@@ -24,10 +24,11 @@ from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.jobs.service import create_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
 from virtool_api.pagination import page_count, skip
-from virtool_api.references.service import existing_subtractions, newest_ready_index
+from virtool_api.references.service import newest_ready_index
 from virtool_api.samples.access import listing_query, rights_of, writable_sample
 from virtool_api.samples.rights import SampleRights
 from virtool_api.samples.workflows import workflow_compatible
+from virtool_api.subtractions.service import existing_subtractions
 
 
 async def _readable_analyses_filter(ctx: Context, user: dict[str, Any]) -> dict[str, Any]:

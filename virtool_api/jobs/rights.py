@@ -51,3 +51,34 @@ def require_active(job: dict[str, Any]) -> None:
     """
     if job.get("state") in TERMINAL_STATES:
         raise JobFinished()
+
+
+BUILD_INDEX = "build_index"
+CREATE_SUBTRACTION = "create_subtraction"
+
+
+def require_index_read(job: dict[str, Any], index_id: str) -> None:
+    """An analysis job reads its analysis's index; a build-index job, the index it builds."""
+    if _args(job).get("index_id") != index_id:
+        raise InsufficientRights()
+
+
+def require_index_write(job: dict[str, Any], index_id: str) -> None:
+    """Only the build-index job that builds an index uploads to, finalizes or removes it."""
+    if job.get("workflow") != BUILD_INDEX or _args(job).get("index_id") != index_id:
+        raise InsufficientRights()
+
+
+def require_subtraction_read(job: dict[str, Any], subtraction_id: str) -> None:
+    """An analysis job reads the subtractions it names; a create-subtraction job, the one it creates."""
+    args = _args(job)
+    if subtraction_id not in (args.get("subtractions") or []) and not (
+        job.get("workflow") == CREATE_SUBTRACTION and args.get("subtraction_id") == subtraction_id
+    ):
+        raise InsufficientRights()
+
+
+def require_subtraction_write(job: dict[str, Any], subtraction_id: str) -> None:
+    """Only the create-subtraction job that creates a subtraction uploads to, finalizes or removes it."""
+    if job.get("workflow") != CREATE_SUBTRACTION or _args(job).get("subtraction_id") != subtraction_id:
+        raise InsufficientRights()

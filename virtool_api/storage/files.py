@@ -7,6 +7,9 @@ Layout under the data path:
     analyses/{file_id}-{name}                   analysis files (`name_on_disk`)
     analyses/results/{analysis_id}/{name}       an analysis's results (`analyses/stored_results.py`)
     uploads/{upload_id}-{name}                  user uploads waiting for a sample
+    indexes/{index_id}/{name}                   reference index files (otus.json.gz, reference.*.bt2, ...)
+    subtractions/{subtraction_id}/{name}        subtraction files (subtraction.fa.gz, subtraction.*.bt2)
+    hmms/annotations.json.gz, hmms/profiles.hmm HMM data for NuVs
 
 Incoming files are streamed chunk by chunk to `.incoming-*` in the destination directory and renamed into
 place only once complete and recorded, so no reader ever sees a partial file under its final name.
@@ -84,7 +87,7 @@ class FileStore:
         self.chunk_size = chunk_size
 
     def ensure_layout(self) -> None:
-        for name in ("samples", "analyses", "uploads"):
+        for name in ("samples", "analyses", "uploads", "indexes", "subtractions", "hmms"):
             (self.root / name).mkdir(parents=True, exist_ok=True)
 
     def sample_dir(self, sample_id: str) -> Path:
@@ -116,6 +119,21 @@ class FileStore:
 
     def upload_path(self, name_on_disk: str) -> Path:
         return self.uploads_dir() / check_file_name(name_on_disk)
+
+    def index_dir(self, index_id: str) -> Path:
+        return self.root / "indexes" / _check_id(index_id)
+
+    def index_file_path(self, index_id: str, name: str) -> Path:
+        return self.index_dir(index_id) / check_file_name(name)
+
+    def subtraction_dir(self, subtraction_id: str) -> Path:
+        return self.root / "subtractions" / _check_id(subtraction_id)
+
+    def subtraction_file_path(self, subtraction_id: str, name: str) -> Path:
+        return self.subtraction_dir(subtraction_id) / check_file_name(name)
+
+    def hmms_dir(self) -> Path:
+        return self.root / "hmms"
 
     @asynccontextmanager
     async def receive(

@@ -51,6 +51,9 @@ async def create_indexes(db: Any) -> None:
     await db.labels.create_index("name", unique=True)
     await db.tags.create_index("name", unique=True)
     await db.projects.create_index("members.user_id")
+    await db.otus.create_index("reference.id")
+    await db.indexes.create_index("reference.id")
+    await db.hmms.create_index("cluster")
 
 
 def _is_id_collision(error: DuplicateKeyError) -> bool:

@@ -1,0 +1,29 @@
+"""`virtool-api hmms install ANNOTATIONS PROFILES`: install HMM data for NuVs from files on this machine."""
+
+from pathlib import Path
+
+import click
+
+from virtool_api.commands import run_with_stores, store_options
+from virtool_api.config import Config
+
+
+@click.group()
+def hmms() -> None:
+    """HMM data for NuVs analyses."""
+
+
+@hmms.command("install")
+@store_options
+@click.argument("annotations", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("profiles", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def install(
+    data_path: Path, mongodb_url: str | None, postgres_url: str | None, annotations: Path, profiles: Path
+) -> None:
+    """Install ANNOTATIONS (a JSON list of clusters, gzip or not) and PROFILES (a HMMER3 file), replacing
+    what is installed. Both are checked first; a bad file changes nothing."""
+    from virtool_api.hmms.install import install_hmms
+
+    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    status = run_with_stores(config, lambda ctx: install_hmms(ctx, annotations, profiles))
+    click.echo(f"installed {status.cluster_count} HMM clusters and {status.profile_count} profiles")

@@ -1,0 +1,153 @@
+"""An index's files on disk (`indexes/{index_id}/{name}`), recorded in SQL (`index_files`).
+
+`otus.json.gz` is the server's: written when the index is created, from the reference's OTUs at that moment.
+The others come from the build-index job. Every file is streamed to a temporary name, recorded, then renamed
+into place (`storage/placement.py`): never held in memory, never visible half-written.
+"""
+
+import json
+import zlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from virtool_api.context import Context
+from virtool_api.errors import Conflict, NotFound
+from virtool_api.indexes.models import INDEX_FILE_TYPES, OTUS_FILE, IndexFileModel
+from virtool_api.indexes.tables import IndexFile
+from virtool_api.storage.placement import record_then_place
+from virtool_api.utils import utc_now
+
+FILE_NAME_EXISTS = "File name already exists"
+CHUNK = 1024 * 1024
+
+
+def render_file(row: IndexFile) -> IndexFileModel:
+    return IndexFileModel(
+        id=row.id,
+        index=row.index,
+        name=row.name,
+        type=row.type,
+        size=row.size,
+        download_url=f"/indexes/{row.index}/files/{row.name}",
+    )
+
+
+async def index_files(ctx: Context, index_id: str) -> list[IndexFile]:
+    async with ctx.sessions() as session:
+        return list(
+            (
+                await session.scalars(
+                    select(IndexFile).where(IndexFile.index == index_id).order_by(IndexFile.id)
+                )
+            ).all()
+        )
+
+
+async def store_index_file(
+    ctx: Context, index_id: str, name: str, chunks: AsyncIterator[bytes], check_owner: bool = True
+) -> IndexFileModel:
+    """Receive one of the index's files (a name from `INDEX_FILE_TYPES`); 409 if that name is stored.
+
+    `check_owner` takes the file back if the index was removed meanwhile; off for `otus.json.gz`, written
+    before the index document exists (its creation undoes the file if it fails)."""
+    async with ctx.sessions() as session:
+        if await session.scalar(
+            select(IndexFile.id).where(IndexFile.index == index_id, IndexFile.name == name)
+        ):
+            raise Conflict(FILE_NAME_EXISTS)
+    async with ctx.files.receive(chunks, ctx.files.index_dir(index_id)) as incoming:
+        row = IndexFile(
+            index=index_id, name=name, type=INDEX_FILE_TYPES[name], size=incoming.size, uploaded_at=utc_now()
+        )
+        await record_then_place(
+            ctx.sessions,
+            row,
+            incoming,
+            lambda _: ctx.files.index_file_path(index_id, name),
+            Conflict(FILE_NAME_EXISTS),
+            owner_exists=(lambda: _index_exists(ctx, index_id)) if check_owner else None,
+        )
+    return render_file(row)
+
+
+async def _index_exists(ctx: Context, index_id: str) -> bool:
+    return await ctx.db.indexes.count_documents({"_id": index_id}, limit=1) > 0
+
+
+async def stored_file_path(ctx: Context, index_id: str, name: str) -> Path:
+    """The path of a recorded index file; 404 for a name outside the list, or a file not stored."""
+    if name not in INDEX_FILE_TYPES:
+        raise NotFound()
+    async with ctx.sessions() as session:
+        row = await session.scalar(
+            select(IndexFile).where(IndexFile.index == index_id, IndexFile.name == name)
+        )
+    path = ctx.files.index_file_path(index_id, name)
+    if row is None or not path.is_file():
+        raise NotFound()
+    return path
+
+
+async def purge_index_files(ctx: Context, index_id: str) -> None:
+    async with ctx.sessions() as session:
+        await session.execute(delete(IndexFile).where(IndexFile.index == index_id))
+        await session.commit()
+    await ctx.files.remove_tree(ctx.files.index_dir(index_id))
+
+
+def _otu_for_index(document: dict[str, Any]) -> dict[str, Any]:
+    """An OTU as runners read it from `otus.json.gz` (Mongo-style keys)."""
+    return {
+        "_id": document["_id"],
+        "name": document["name"],
+        "abbreviation": document.get("abbreviation", ""),
+        "version": document["version"],
+        "isolates": [
+            {
+                "id": isolate["id"],
+                "default": isolate["default"],
+                "source_type": isolate["source_type"],
+                "source_name": isolate["source_name"],
+                "sequences": [
+                    {
+                        "_id": sequence["_id"],
+                        "accession": sequence["accession"],
+                        "definition": sequence["definition"],
+                        "host": sequence.get("host", ""),
+                        "segment": sequence.get("segment"),
+                        "sequence": sequence["sequence"],
+                    }
+                    for sequence in isolate["sequences"]
+                ],
+            }
+            for isolate in document["isolates"]
+        ],
+    }
+
+
+async def write_otus_file(
+    ctx: Context, index_id: str, reference_id: str, manifest: dict[str, int], otus: list[dict[str, Any]]
+) -> None:
+    """Write `otus.json.gz`: gzip of a JSON list of the reference's OTUs, streamed one OTU at a time from the
+    document store (never the whole reference in memory). Fills `manifest` (OTU id to version) and `otus`
+    (`{id, name, change_count}`) as it goes."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: a gzip stream
+        pending = bytearray(b"[")
+        first = True
+        async for document in ctx.db.otus.find({"reference.id": reference_id}).sort("_id", 1):
+            manifest[document["_id"]] = document["version"]
+            otus.append({"id": document["_id"], "name": document["name"], "change_count": 0})
+            pending += (b"" if first else b",") + json.dumps(_otu_for_index(document)).encode()
+            first = False
+            if len(pending) >= CHUNK:
+                yield compressor.compress(bytes(pending))
+                pending.clear()
+        pending += b"]"
+        yield compressor.compress(bytes(pending)) + compressor.flush()
+
+    await store_index_file(ctx, index_id, OTUS_FILE, chunks(), check_owner=False)

@@ -1,0 +1,82 @@
+"""Job API: what build-index and analysis jobs do with indexes (job-api-references.md, "Indexes")."""
+
+from aiohttp import web
+
+from virtool_api.api.files import download, multipart_file_chunks
+from virtool_api.api.keys import CONTEXT, JOB
+from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.indexes import lifecycle
+from virtool_api.indexes.models import Index, IndexFileModel
+
+routes = ApiRoutes("indexes")
+
+AUTH_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"))
+
+
+@routes.get("/indexes/{index_id}", response=Index, errors=(*AUTH_ERRORS, (404, "Not found")))
+async def get(request: web.Request) -> Index:
+    """Get the index the job builds or analyses with, with its files and manifest."""
+    return await lifecycle.get_index_for_job(
+        request.app[CONTEXT], request[JOB], request.match_info["index_id"]
+    )
+
+
+@routes.get("/indexes/{index_id}/files/{name}", file_download=True, errors=(*AUTH_ERRORS, (404, "Not found")))
+async def download_file(request: web.Request) -> web.FileResponse:
+    """Download one of the index's files, as stored."""
+    path = await lifecycle.index_file_path_for_job(
+        request.app[CONTEXT], request[JOB], request.match_info["index_id"], request.match_info["name"]
+    )
+    return download(path)
+
+
+@routes.put(
+    "/indexes/{index_id}/files/{name}",
+    response=IndexFileModel,
+    status=201,
+    file_upload=True,
+    errors=(
+        *AUTH_ERRORS,
+        (404, "Index file not found"),
+        (404, "Not found"),
+        (409, "File name already exists"),
+        (409, "Index is finalized"),
+        (409, "Job is finished"),
+    ),
+)
+async def upload_file(request: web.Request) -> web.Response:
+    """Upload one of the index's files (multipart field `file`); `format` is accepted and ignored."""
+    index_id, name = request.match_info["index_id"], request.match_info["name"]
+    stored = await lifecycle.upload_index_file(
+        request.app[CONTEXT], request[JOB], index_id, name, multipart_file_chunks(request)
+    )
+    return created(stored, f"/api/indexes/{index_id}/files/{name}")
+
+
+@routes.patch(
+    "/indexes/{index_id}",
+    response=Index,
+    errors=(
+        *AUTH_ERRORS,
+        (404, "Not found"),
+        (409, "A FASTA file must be uploaded in order to finalize index"),
+        (409, "Reference requires that all Bowtie2 index files have been uploaded. Missing files: …"),
+        (409, "Index is finalized"),
+        (409, "Job is finished"),
+    ),
+)
+async def finalize(request: web.Request) -> Index:
+    """Finalize the index (body `{}`): it becomes ready, and analyses of its reference use it."""
+    return await lifecycle.finalize_index(request.app[CONTEXT], request[JOB], request.match_info["index_id"])
+
+
+@routes.delete(
+    "/indexes/{index_id}",
+    status=204,
+    errors=(*AUTH_ERRORS, (404, "Not found"), (409, "Only unfinalized indexes can be deleted")),
+)
+async def remove(request: web.Request) -> None:
+    """Remove the unfinalized index a failing build-index job was building, with its files."""
+    await lifecycle.remove_unfinalized_index(
+        request.app[CONTEXT], request[JOB], request.match_info["index_id"]
+    )

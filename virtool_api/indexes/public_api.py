@@ -1,0 +1,52 @@
+"""Public API: a reference's indexes (administrators build the next one; everyone signed in reads them)."""
+
+from aiohttp import web
+
+from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.indexes import service
+from virtool_api.indexes.models import Index, IndexSearchResult
+from virtool_api.pagination import PageQuery
+
+routes = ApiRoutes("indexes")
+
+
+@routes.post(
+    "/references/{reference_id}/indexes",
+    response=Index,
+    status=201,
+    errors=(
+        (400, "Reference has no OTUs"),
+        (401, "Requires authorization"),
+        (403, "Insufficient rights"),
+        (404, "Not found"),
+        (409, "An index is already being built for this reference"),
+    ),
+)
+async def create(request: web.Request) -> web.Response:
+    """Build the reference's next index (administrators): not ready until its build-index job finalizes it."""
+    index = await service.create_index(
+        request.app[CONTEXT], request[USER], request.match_info["reference_id"]
+    )
+    return created(index, f"/api/indexes/{index.id}")
+
+
+@routes.get(
+    "/references/{reference_id}/indexes",
+    query=PageQuery,
+    response=IndexSearchResult,
+    errors=((401, "Requires authorization"), (404, "Not found"), (422, "Invalid query")),
+)
+async def find(request: web.Request, query: PageQuery) -> IndexSearchResult:
+    """List a reference's indexes, newest version first."""
+    return await service.find_indexes(
+        request.app[CONTEXT], request.match_info["reference_id"], query.page, query.per_page
+    )
+
+
+@routes.get(
+    "/indexes/{index_id}", response=Index, errors=((401, "Requires authorization"), (404, "Not found"))
+)
+async def get(request: web.Request) -> Index:
+    """Get an index with its files, manifest and job."""
+    return await service.get_index(request.app[CONTEXT], request.match_info["index_id"])

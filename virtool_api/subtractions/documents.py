@@ -1,0 +1,57 @@
+"""A subtraction document: how a new one is made and how it is shown (files, job summary, linked samples).
+
+`linked_samples` reads the samples collection directly (a read of another domain's documents, never a
+write), so this domain needs nothing from `samples/`.
+"""
+
+from typing import Any
+
+from virtool_api.context import Context
+from virtool_api.errors import NotFound
+from virtool_api.jobs.summary import job_summaries, job_summary, summary_of
+from virtool_api.subtractions.files import render_file, subtraction_files
+from virtool_api.subtractions.models import Subtraction, SubtractionMinimal
+
+
+async def find_subtraction(ctx: Context, subtraction_id: str) -> dict[str, Any]:
+    document = await ctx.db.subtractions.find_one({"_id": subtraction_id})
+    if document is None:
+        raise NotFound()
+    return document
+
+
+def _defaults(document: dict[str, Any]) -> dict[str, Any]:
+    # Subtractions made before they had files (ready at once, from a name) lack the newer fields.
+    return {
+        "nickname": "",
+        "count": None,
+        "gc": None,
+        "file": {"id": "", "name": ""},
+        "ready": True,
+        **document,
+        "id": document["_id"],
+    }
+
+
+async def linked_samples(ctx: Context, subtraction_id: str) -> list[dict[str, str]]:
+    samples = await ctx.db.samples.find({"subtractions": subtraction_id}, {"name": 1}).to_list(None)
+    return [{"id": sample["_id"], "name": sample["name"]} for sample in samples]
+
+
+async def render_subtraction(ctx: Context, document: dict[str, Any]) -> Subtraction:
+    return Subtraction.model_validate(
+        {
+            **_defaults(document),
+            "files": [render_file(row) for row in await subtraction_files(ctx, document["_id"])],
+            "job": await job_summary(ctx, document),
+            "linked_samples": await linked_samples(ctx, document["_id"]),
+        }
+    )
+
+
+async def render_subtractions(ctx: Context, documents: list[dict[str, Any]]) -> list[SubtractionMinimal]:
+    summaries = await job_summaries(ctx, documents)
+    return [
+        SubtractionMinimal.model_validate({**_defaults(document), "job": summary_of(document, summaries)})
+        for document in documents
+    ]

@@ -1,0 +1,72 @@
+from pydantic import BaseModel, Field
+
+from virtool_api.jobs.models import JobSummary
+from virtool_api.models import IdNameRef, StrictModel, Timestamp, UserRef
+from virtool_api.pagination import Page
+
+SUBTRACTION_FILE_TYPES = {
+    "subtraction.fa.gz": "fasta",
+    "subtraction.1.bt2": "bowtie2",
+    "subtraction.2.bt2": "bowtie2",
+    "subtraction.3.bt2": "bowtie2",
+    "subtraction.4.bt2": "bowtie2",
+    "subtraction.rev.1.bt2": "bowtie2",
+    "subtraction.rev.2.bt2": "bowtie2",
+}
+"""Every file a subtraction may have, by name, with its type (job-api-references.md, "Subtractions")."""
+
+
+class NucleotideComposition(StrictModel):
+    a: float = Field(ge=0)
+    c: float = Field(ge=0)
+    g: float = Field(ge=0)
+    t: float = Field(ge=0)
+    n: float = Field(ge=0)
+
+
+class SubtractionFileModel(BaseModel):
+    id: int
+    subtraction: str
+    name: str
+    type: str
+    size: int
+    download_url: str
+
+
+class SubtractionUpload(BaseModel):
+    id: int | str
+    name: str
+
+
+class SubtractionMinimal(BaseModel):
+    id: str
+    name: str
+    nickname: str
+    count: int | None = None
+    created_at: Timestamp
+    file: SubtractionUpload
+    ready: bool
+    user: UserRef | None = None
+    job: JobSummary | None = None
+
+
+class Subtraction(SubtractionMinimal):
+    """The document analysis and create-subtraction runners read (job-api-references.md)."""
+
+    files: list[SubtractionFileModel]
+    gc: NucleotideComposition | None = None
+    linked_samples: list[IdNameRef]
+
+
+class CreateSubtractionRequest(StrictModel):
+    name: str = Field(min_length=1, max_length=255)
+    nickname: str = Field(default="", max_length=255)
+    upload_id: int = Field(ge=1)
+
+
+class FinalizeSubtractionRequest(StrictModel):
+    gc: NucleotideComposition
+    count: int = Field(ge=0)
+
+
+SubtractionSearchResult = Page[SubtractionMinimal]

@@ -1,0 +1,72 @@
+"""Public API: subtractions (administrators create and remove; everyone signed in reads)."""
+
+from aiohttp import web
+
+from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.pagination import PageQuery
+from virtool_api.subtractions import service
+from virtool_api.subtractions.models import CreateSubtractionRequest, Subtraction, SubtractionSearchResult
+
+routes = ApiRoutes("subtractions")
+
+
+class SubtractionSearchQuery(PageQuery):
+    ready: bool | None = None
+
+
+@routes.get(
+    "/subtractions",
+    query=SubtractionSearchQuery,
+    response=SubtractionSearchResult,
+    errors=((401, "Requires authorization"), (422, "Invalid query")),
+)
+async def find(request: web.Request, query: SubtractionSearchQuery) -> SubtractionSearchResult:
+    """List subtractions by name; `ready=true` for those an analysis can use."""
+    return await service.find_subtractions(request.app[CONTEXT], query.page, query.per_page, query.ready)
+
+
+@routes.post(
+    "/subtractions",
+    body=CreateSubtractionRequest,
+    response=Subtraction,
+    status=201,
+    errors=(
+        (400, "File does not exist"),
+        (401, "Requires authorization"),
+        (403, "Insufficient rights"),
+        (422, "Invalid input"),
+    ),
+)
+async def create(request: web.Request, body: CreateSubtractionRequest) -> web.Response:
+    """Create a subtraction from an upload of type `subtraction` (administrators); its job makes its files."""
+    subtraction = await service.create_subtraction(request.app[CONTEXT], request[USER], body)
+    return created(subtraction, f"/api/subtractions/{subtraction.id}")
+
+
+@routes.get(
+    "/subtractions/{subtraction_id}",
+    response=Subtraction,
+    errors=((401, "Requires authorization"), (404, "Not found")),
+)
+async def get(request: web.Request) -> Subtraction:
+    """Get a subtraction with its files, job and the samples that use it."""
+    return await service.get_subtraction(request.app[CONTEXT], request.match_info["subtraction_id"])
+
+
+@routes.delete(
+    "/subtractions/{subtraction_id}",
+    status=204,
+    errors=(
+        (401, "Requires authorization"),
+        (403, "Insufficient rights"),
+        (404, "Not found"),
+        (409, "Subtraction is used by samples or analyses"),
+        (409, "Subtraction is still being created"),
+    ),
+)
+async def remove(request: web.Request) -> None:
+    """Remove a subtraction and its files (administrators), unless a sample or analysis uses it."""
+    await service.remove_subtraction(
+        request.app[CONTEXT], request[USER], request.match_info["subtraction_id"]
+    )
