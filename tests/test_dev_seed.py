@@ -17,6 +17,7 @@ def test_seed_prints_jobs_that_a_runner_can_acquire_and_work_with(tmp_path):
     data_path = tmp_path / "data"
     result = CliRunner().invoke(main, ["dev", "seed", "--data-path", str(data_path)])
     assert result.exit_code == 0, result.output
+    assert re.search(r"reference \w+: Plant Viruses \(subset\), 25 OTUs", result.output)
     create_job, sample_id = re.search(r"create_sample job (\w+) for sample (\w+)", result.output).groups()
     analysis_job, analysis_id, ready_sample_id = re.search(
         r"pathoscope_bowtie job (\w+) for analysis (\w+) of sample (\w+)", result.output
@@ -40,7 +41,16 @@ def test_seed_prints_jobs_that_a_runner_can_acquire_and_work_with(tmp_path):
                         reads = await client.get(
                             f"/api/samples/{ready_sample_id}/reads/reads_1.fq.gz", headers=auth
                         )
-                        assert gzip.decompress(await reads.read()).startswith(b"@read1\n")
+                        assert gzip.decompress(await reads.read()).startswith(b"@sim_000001 ")
+                        analysis = await (
+                            await client.get(f"/api/analyses/{analysis_id}", headers=auth)
+                        ).json()
+                        index = await client.get(f"/api/indexes/{analysis['index']['id']}", headers=auth)
+                        assert (await index.json())["ready"] is True
+                        bowtie2 = await client.get(
+                            f"/api/indexes/{analysis['index']['id']}/files/reference.1.bt2", headers=auth
+                        )
+                        assert bowtie2.status == 200
         finally:
             await ctx.close()
 
