@@ -172,3 +172,20 @@ def test_the_cli_install_is_what_a_server_on_the_data_path_serves(tmp_path):
             await ctx.close()
 
     assert asyncio.run(stored()) == 3
+
+
+async def test_install_errors(public_client, ctx, admin):
+    reads = await upload(public_client, admin[1], ANNOTATIONS_GZ, "reads")
+    profiles = await upload(public_client, admin[1], PROFILES, "hmm", "profiles.hmm")
+    for annotations in (999, reads):
+        response = await public_client.put(
+            "/api/hmms", json={"annotations": annotations, "profiles": profiles}, headers=admin[1]
+        )
+        assert (response.status, await response.json()) == (
+            400,
+            {"id": "bad_request", "message": "File does not exist"},
+        )
+    response = await public_client.put("/api/hmms", json={"profiles": "x"}, headers=admin[1])
+    assert response.status == 422
+    assert sorted((await response.json())["errors"]) == ["annotations", "profiles"]
+    assert await ctx.db.hmms.count_documents({}) == 0

@@ -365,3 +365,17 @@ async def test_racing_uploads_of_one_file_one_wins_and_nothing_is_left_behind(jo
     assert sorted(p.name for p in directory.iterdir()) == ["otus.json.gz", "reference.1.bt2"]
     stored = (directory / "reference.1.bt2").read_bytes()
     assert len(stored) == 100_000 and len(set(stored)) == 1
+
+
+async def test_an_index_removed_meanwhile_is_404_to_its_job(jobs_client, building):
+    index, auth = building
+    assert (await jobs_client.delete(f"/api/indexes/{index['id']}", headers=auth)).status == 204
+
+    for response in (
+        await jobs_client.get(f"/api/indexes/{index['id']}", headers=auth),
+        await jobs_client.get(f"/api/indexes/{index['id']}/files/otus.json.gz", headers=auth),
+        await put_file(jobs_client, index["id"], "reference.fa.gz", auth),
+        await jobs_client.patch(f"/api/indexes/{index['id']}", json={}, headers=auth),
+        await jobs_client.delete(f"/api/indexes/{index['id']}", headers=auth),
+    ):
+        assert (response.status, await response.json()) == (404, NOT_FOUND)

@@ -298,3 +298,13 @@ async def test_an_analysis_cannot_use_a_subtraction_that_is_not_ready(
         {"id": "bad_request", "message": "Subtraction is not ready"},
     )
     assert await ctx.db.analyses.count_documents({"sample.id": sample["_id"]}) == 0
+
+
+async def test_remove_errors(public_client, factory, admin):
+    subtraction = await create(public_client, admin)
+    _, person = await factory.person()
+
+    response = await public_client.delete(f"/api/subtractions/{subtraction['id']}", headers=person)
+    assert (response.status, await response.json()) == (403, INSUFFICIENT_RIGHTS)
+    response = await public_client.delete("/api/subtractions/nope", headers=admin[1])
+    assert (response.status, await response.json()) == (404, NOT_FOUND)
