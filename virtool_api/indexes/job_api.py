@@ -73,6 +73,7 @@ async def finalize(request: web.Request) -> Index:
 @routes.delete(
     "/indexes/{index_id}",
     status=204,
+    finished_job=True,
     errors=(*AUTH_ERRORS, (404, "Not found"), (409, "Only unfinalized indexes can be deleted")),
 )
 async def remove(request: web.Request) -> None:

@@ -3,14 +3,14 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from virtool_api.storage.sql import Base
+from virtool_api.storage.sql import NEVER_REUSE_IDS, Base
 
 
 class IndexFile(Base):
     """One file of a reference index, stored as `indexes/{index}/{name}`."""
 
     __tablename__ = "index_files"
-    __table_args__ = (UniqueConstraint("index", "name"),)
+    __table_args__ = (UniqueConstraint("index", "name"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     index: Mapped[str] = mapped_column(String(64), index=True)

@@ -78,6 +78,7 @@ async def finalize(request: web.Request, body: FinalizeSubtractionRequest) -> Su
 @routes.delete(
     "/subtractions/{subtraction_id}",
     status=204,
+    finished_job=True,
     errors=(*AUTH_ERRORS, (404, "Not found"), (409, "Only unfinalized subtractions can be deleted")),
 )
 async def remove(request: web.Request) -> None:

@@ -1,7 +1,7 @@
 """Files of reference indexes and of subtractions
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-29
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -26,6 +26,8 @@ def upgrade() -> None:
         sa.Column("size", sa.BigInteger, nullable=False),
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("index", "name"),
+        # Ids are never given out twice on SQLite either (see 0004).
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "subtraction_files",
@@ -36,6 +38,7 @@ def upgrade() -> None:
         sa.Column("size", sa.BigInteger, nullable=False),
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("subtraction", "name"),
+        sqlite_autoincrement=True,
     )
 
 
