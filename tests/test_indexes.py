@@ -379,3 +379,37 @@ async def test_an_index_removed_meanwhile_is_404_to_its_job(jobs_client, buildin
         await jobs_client.delete(f"/api/indexes/{index['id']}", headers=auth),
     ):
         assert (response.status, await response.json()) == (404, NOT_FOUND)
+
+
+async def test_a_finished_build_job_reads_its_index_no_more(jobs_client, building):
+    index, auth = building
+    await jobs_client.post(
+        f"/api/jobs/{index['job']['id']}/status",
+        json={"state": "cancelled", "progress": 10},
+        headers=auth,
+    )
+
+    for path in (f"/api/indexes/{index['id']}", f"/api/indexes/{index['id']}/files/otus.json.gz"):
+        response = await jobs_client.get(path, headers=auth)
+        assert (response.status, await response.json()) == (409, conflict("Job is finished"))
+
+
+async def test_a_file_still_streaming_when_the_index_is_finalized_is_refused_and_leaves_nothing(
+    jobs_client, ctx, building
+):
+    from tests.test_late_uploads import SlowUpload, incoming_files
+
+    index, auth = building
+    await upload_all(jobs_client, index["id"], auth, ["reference.fa.gz", *BOWTIE2])
+    late = await SlowUpload(
+        jobs_client, "PUT", f"/api/indexes/{index['id']}/files/reference.json.gz", auth, b"x" * 5000
+    ).start(ctx)
+
+    assert (await jobs_client.patch(f"/api/indexes/{index['id']}", json={}, headers=auth)).status == 200
+    status, body = await late.finish()
+
+    assert (status, body) == (409, conflict("Index is finalized"))
+    assert not (ctx.config.data_path / "indexes" / index["id"] / "reference.json.gz").exists()
+    assert incoming_files(ctx) == []
+    response = await jobs_client.get(f"/api/indexes/{index['id']}", headers=auth)
+    assert "reference.json.gz" not in [f["name"] for f in (await response.json())["files"]]

@@ -308,3 +308,29 @@ async def test_remove_errors(public_client, factory, admin):
     assert (response.status, await response.json()) == (403, INSUFFICIENT_RIGHTS)
     response = await public_client.delete("/api/subtractions/nope", headers=admin[1])
     assert (response.status, await response.json()) == (404, NOT_FOUND)
+
+
+async def test_a_file_still_streaming_when_the_job_finishes_is_refused_and_leaves_nothing(
+    jobs_client, ctx, creating
+):
+    from tests.test_late_uploads import SlowUpload, incoming_files
+
+    subtraction, auth = creating
+    late = await SlowUpload(
+        jobs_client,
+        "PUT",
+        f"/api/subtractions/{subtraction['id']}/files/subtraction.1.bt2",
+        auth,
+        b"x" * 5000,
+    ).start(ctx)
+
+    await jobs_client.post(
+        f"/api/jobs/{subtraction['job']['id']}/status",
+        json={"state": "cancelled", "progress": 5},
+        headers=auth,
+    )
+    status, body = await late.finish()
+
+    assert (status, body) == (409, conflict("Job is finished"))
+    assert incoming_files(ctx) == []
+    assert not (ctx.config.data_path / "subtractions" / subtraction["id"] / "subtraction.1.bt2").exists()

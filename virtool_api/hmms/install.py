@@ -143,12 +143,13 @@ async def install_hmms(ctx: Context, annotations: Path, profiles: Path) -> HMMSt
         if new_profiles is not None:
             new_profiles.unlink(missing_ok=True)
     status = {"installed": True, "cluster_count": cluster_count, "profile_count": profile_count}
-    await ctx.db.hmm_status.update_one(
-        {"_id": "hmms"}, {"$set": {**status, "installed_at": utc_now()}}, upsert=True
-    )
+    # Replaced whole (delete, insert): plain operations every document store offers, unlike upserts.
+    await ctx.db.hmm_status.delete_one({"_id": "hmms"})
+    await ctx.db.hmm_status.insert_one({"_id": "hmms", **status, "installed_at": utc_now()})
     return HMMStatus.model_validate(status)
 
 
 def _document(cluster: HMMCluster) -> dict[str, Any]:
     data = cluster.model_dump(by_alias=True)
-    return {**data, "lower_names": [name.lower() for name in cluster.names]}
+    # One lower-case string to search names in with a plain `$regex` (no matching inside arrays needed).
+    return {**data, "search_names": "\n".join(name.lower() for name in cluster.names)}

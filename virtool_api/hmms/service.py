@@ -38,7 +38,7 @@ async def find_hmms(ctx: Context, find: str | None, page: int, per_page: int) ->
     found: dict[str, Any] = {}
     if find:
         pattern = {"$regex": re.escape(find.lower())}
-        found = {"lower_names": pattern}
+        found = {"search_names": pattern}
     documents = (
         await ctx.db.hmms.find(found, {"entries": 0})
         .sort("cluster", 1)

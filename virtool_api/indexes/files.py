@@ -15,8 +15,9 @@ from sqlalchemy import delete, select
 
 from virtool_api.context import Context
 from virtool_api.errors import Conflict, NotFound
-from virtool_api.indexes.models import INDEX_FILE_TYPES, OTUS_FILE, IndexFileModel
+from virtool_api.indexes.models import INDEX_FILE_TYPES, INDEX_FINALIZED, OTUS_FILE, IndexFileModel
 from virtool_api.indexes.tables import IndexFile
+from virtool_api.jobs.service import require_job_still_active
 from virtool_api.storage.placement import record_then_place
 from virtool_api.utils import utc_now
 
@@ -46,13 +47,26 @@ async def index_files(ctx: Context, index_id: str) -> list[IndexFile]:
         )
 
 
+async def require_accepting_files(ctx: Context, index_id: str, job_id: str) -> None:
+    """An index takes files from its build-index job while it exists (404), is not finalized (409) and the
+    job has not finished (409), all read afresh: asked again when a file that took a while to arrive is
+    recorded (`record_then_place`)."""
+    document = await ctx.db.indexes.find_one({"_id": index_id}, {"ready": 1})
+    if document is None:
+        raise NotFound()
+    if document["ready"]:
+        raise Conflict(INDEX_FINALIZED)
+    await require_job_still_active(ctx, job_id)
+
+
 async def store_index_file(
-    ctx: Context, index_id: str, name: str, chunks: AsyncIterator[bytes], check_owner: bool = True
+    ctx: Context, index_id: str, name: str, chunks: AsyncIterator[bytes], job_id: str | None = None
 ) -> IndexFileModel:
     """Receive one of the index's files (a name from `INDEX_FILE_TYPES`); 409 if that name is stored.
 
-    `check_owner` takes the file back if the index was removed meanwhile; off for `otus.json.gz`, written
-    before the index document exists (its creation undoes the file if it fails)."""
+    Sent by the build-index job (`job_id`), it is taken only while the index and the job still accept files.
+    Without a job: `otus.json.gz`, written by the server before the index document exists (the index's
+    creation undoes the file if it fails)."""
     async with ctx.sessions() as session:
         if await session.scalar(
             select(IndexFile.id).where(IndexFile.index == index_id, IndexFile.name == name)
@@ -68,13 +82,9 @@ async def store_index_file(
             incoming,
             lambda _: ctx.files.index_file_path(index_id, name),
             Conflict(FILE_NAME_EXISTS),
-            owner_exists=(lambda: _index_exists(ctx, index_id)) if check_owner else None,
+            (lambda: require_accepting_files(ctx, index_id, job_id)) if job_id is not None else None,
         )
     return render_file(row)
-
-
-async def _index_exists(ctx: Context, index_id: str) -> bool:
-    return await ctx.db.indexes.count_documents({"_id": index_id}, limit=1) > 0
 
 
 async def stored_file_path(ctx: Context, index_id: str, name: str) -> Path:
@@ -150,4 +160,4 @@ async def write_otus_file(
         pending += b"]"
         yield compressor.compress(bytes(pending)) + compressor.flush()
 
-    await store_index_file(ctx, index_id, OTUS_FILE, chunks(), check_owner=False)
+    await store_index_file(ctx, index_id, OTUS_FILE, chunks())

@@ -10,11 +10,16 @@ from virtool_api.context import Context
 from virtool_api.errors import Conflict, NotFound
 from virtool_api.indexes.documents import find_index, render_index
 from virtool_api.indexes.files import index_files, purge_index_files, store_index_file, stored_file_path
-from virtool_api.indexes.models import BOWTIE2_FILES, FASTA_FILE, INDEX_FILE_TYPES, Index, IndexFileModel
+from virtool_api.indexes.models import (
+    BOWTIE2_FILES,
+    FASTA_FILE,
+    INDEX_FILE_TYPES,
+    INDEX_FINALIZED,
+    Index,
+    IndexFileModel,
+)
 from virtool_api.jobs import rights
 from virtool_api.references.service import release_index_claim
-
-INDEX_FINALIZED = "Index is finalized"
 
 
 async def get_index_for_job(ctx: Context, job: dict[str, Any], index_id: str) -> Index:
@@ -40,7 +45,7 @@ async def upload_index_file(
     document = await find_index(ctx, index_id)
     if document["ready"]:
         raise Conflict(INDEX_FINALIZED)
-    return await store_index_file(ctx, index_id, name, chunks)
+    return await store_index_file(ctx, index_id, name, chunks, job_id=job["_id"])
 
 
 async def finalize_index(ctx: Context, job: dict[str, Any], index_id: str) -> Index:

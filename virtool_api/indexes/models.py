@@ -17,6 +17,7 @@ INDEX_FILE_TYPES = {
 }
 """Every file an index has, by name, with its type (job-api-references.md, "Indexes")."""
 
+INDEX_FINALIZED = "Index is finalized"
 OTUS_FILE = "otus.json.gz"
 FASTA_FILE = "reference.fa.gz"
 BOWTIE2_FILES = [name for name, kind in INDEX_FILE_TYPES.items() if kind == "bowtie2"]

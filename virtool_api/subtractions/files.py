@@ -11,8 +11,13 @@ from sqlalchemy import delete, select
 
 from virtool_api.context import Context
 from virtool_api.errors import Conflict, NotFound
+from virtool_api.jobs.service import require_job_still_active
 from virtool_api.storage.placement import record_then_place
-from virtool_api.subtractions.models import SUBTRACTION_FILE_TYPES, SubtractionFileModel
+from virtool_api.subtractions.models import (
+    SUBTRACTION_FILE_TYPES,
+    SUBTRACTION_FINALIZED,
+    SubtractionFileModel,
+)
 from virtool_api.subtractions.tables import SubtractionFile
 from virtool_api.utils import utc_now
 
@@ -43,10 +48,24 @@ async def subtraction_files(ctx: Context, subtraction_id: str) -> list[Subtracti
         )
 
 
+async def require_accepting_files(ctx: Context, subtraction_id: str, job_id: str) -> None:
+    """A subtraction takes files from its create-subtraction job while it exists (404), is not finalized (409)
+    and the job has not finished (409), all read afresh: asked again when a file that took a while to arrive
+    is recorded (`record_then_place`)."""
+    document = await ctx.db.subtractions.find_one({"_id": subtraction_id}, {"ready": 1})
+    if document is None:
+        raise NotFound()
+    if document.get("ready"):
+        raise Conflict(SUBTRACTION_FINALIZED)
+    await require_job_still_active(ctx, job_id)
+
+
 async def store_subtraction_file(
-    ctx: Context, subtraction_id: str, name: str, chunks: AsyncIterator[bytes]
+    ctx: Context, subtraction_id: str, name: str, chunks: AsyncIterator[bytes], job_id: str | None = None
 ) -> SubtractionFileModel:
-    """Receive one of the subtraction's files (a name from `SUBTRACTION_FILE_TYPES`); 409 if it is stored."""
+    """Receive one of the subtraction's files (a name from `SUBTRACTION_FILE_TYPES`); 409 if it is stored.
+    Sent by its create-subtraction job (`job_id`), it is taken only while the subtraction and the job still
+    accept files; without a job (a benchmark's setup) it is simply stored."""
     async with ctx.sessions() as session:
         if await session.scalar(
             select(SubtractionFile.id).where(
@@ -68,13 +87,9 @@ async def store_subtraction_file(
             incoming,
             lambda _: ctx.files.subtraction_file_path(subtraction_id, name),
             Conflict(FILE_NAME_EXISTS),
-            owner_exists=lambda: _subtraction_exists(ctx, subtraction_id),
+            (lambda: require_accepting_files(ctx, subtraction_id, job_id)) if job_id is not None else None,
         )
     return render_file(row)
-
-
-async def _subtraction_exists(ctx: Context, subtraction_id: str) -> bool:
-    return await ctx.db.subtractions.count_documents({"_id": subtraction_id}, limit=1) > 0
 
 
 async def stored_file_path(ctx: Context, subtraction_id: str, name: str) -> Path:

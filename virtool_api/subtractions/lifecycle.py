@@ -13,12 +13,11 @@ from virtool_api.subtractions.documents import find_subtraction, render_subtract
 from virtool_api.subtractions.files import purge_subtraction_files, store_subtraction_file, stored_file_path
 from virtool_api.subtractions.models import (
     SUBTRACTION_FILE_TYPES,
+    SUBTRACTION_FINALIZED,
     FinalizeSubtractionRequest,
     Subtraction,
     SubtractionFileModel,
 )
-
-SUBTRACTION_FINALIZED = "Subtraction is finalized"
 
 
 async def get_subtraction_for_job(ctx: Context, job: dict[str, Any], subtraction_id: str) -> Subtraction:
@@ -46,7 +45,7 @@ async def upload_subtraction_file(
         raise NotFound()
     if document.get("ready"):
         raise Conflict(SUBTRACTION_FINALIZED)
-    return await store_subtraction_file(ctx, subtraction_id, name, chunks)
+    return await store_subtraction_file(ctx, subtraction_id, name, chunks, job["_id"])
 
 
 async def finalize_subtraction(
