@@ -1,7 +1,8 @@
 """A lab's whole day through both APIs, over HTTP only.
 
-Upload reads, create a sample, the create-sample job imports and finalizes it, a NuVs analysis is started, its
-job uploads a result and finalizes it, a person reads the result, asks for a BLAST and removes the analysis.
+Upload reads, create a sample, the create-sample job imports and finalizes it, a reference is imported and its
+index built, a subtraction made, a NuVs analysis is started, its job uploads a result and finalizes it, a
+person reads the result, asks for a BLAST and removes the analysis.
 Each step asserts what a person or a job would see.
 """
 
@@ -11,9 +12,12 @@ from dataclasses import replace
 import pytest
 
 from tests.conftest import QUALITY, acquire, multipart_file
+from tests.references_helpers import import_reference
+from tests.references_helpers import upload as upload_file
 from virtool_api.app import create_jobs_app, create_public_app
 
 READS = gzip.compress(b"@r1\nACGTACGTACGTACGTACGT\n+\nIIIIIIIIIIIIIIIIIIII\n" * 200)
+INDEX_FILES = ["reference.fa.gz", *(f"reference.{n}.bt2" for n in ("1", "2", "3", "4", "rev.1", "rev.2"))]
 CONTIG = "ATGGCTTCTAGTTTCGATCCGAAAGGCTTCAGCATCGGAGCTACGTGA" * 4
 
 
@@ -82,13 +86,30 @@ async def test_from_upload_to_analysis_result(clients, factory, ctx):
     assert (sample["ready"], sample["status"]) == (True, "available")
     assert [(reads["name"], reads["size"]) for reads in sample["reads"]] == [("reads_1.fq.gz", len(READS))]
 
-    # An administrator registers a reference with a ready index and a subtraction; a person starts NuVs.
-    reference = await (
-        await public.post("/api/references", json={"name": "Plant viruses"}, headers=admin)
-    ).json()
-    response = await public.post(f"/api/references/{reference['id']}/indexes", json={}, headers=admin)
+    # An administrator imports the plant-virus reference and builds its index; its build-index job uploads the
+    # files and finalizes it. A host genome becomes a subtraction the same way. A person then starts NuVs.
+    reference = await import_reference(public, admin)
+    response = await public.post(f"/api/references/{reference['id']}/indexes", headers=admin)
     assert response.status == 201, await response.text()
-    subtraction = await (await public.post("/api/subtractions", json={"name": "Vitis"}, headers=admin)).json()
+    index = await response.json()
+    index_auth = await acquire(jobs, index["job"]["id"])
+    for name in INDEX_FILES:
+        response = await jobs.put(
+            f"/api/indexes/{index['id']}/files/{name}", data=multipart_file(name.encode()), headers=index_auth
+        )
+        assert response.status == 201, await response.text()
+    assert (await jobs.patch(f"/api/indexes/{index['id']}", json={}, headers=index_auth)).status == 200
+
+    host = await upload_file(public, admin, gzip.compress(b">chr1\nACGT\n"), "subtraction", "vitis.fa.gz")
+    response = await public.post(
+        "/api/subtractions", json={"name": "Vitis", "upload_id": host}, headers=admin
+    )
+    assert response.status == 201, await response.text()
+    subtraction = await response.json()
+    subtraction_auth = await acquire(jobs, subtraction["job"]["id"])
+    gc = {"gc": {"a": 0.25, "c": 0.25, "g": 0.25, "t": 0.25, "n": 0.0}, "count": 1}
+    response = await jobs.patch(f"/api/subtractions/{subtraction['id']}", json=gc, headers=subtraction_auth)
+    assert response.status == 200, await response.text()
     response = await public.post(
         f"/api/samples/{sample['id']}/analyses",
         json={"workflow": "nuvs", "ref_id": reference["id"], "subtractions": [subtraction["id"]]},
