@@ -19,6 +19,7 @@ from virtool_api.storage.files import check_file_name
 from virtool_api.storage.placement import record_then_place
 from virtool_api.uploads.models import GZIP_UPLOAD_TYPES, UploadSearchResult, UploadType
 from virtool_api.uploads.models import Upload as UploadModel
+from virtool_api.uploads.reservations import FILE_DOES_NOT_EXIST
 from virtool_api.uploads.tables import Upload
 from virtool_api.utils import MAX_RECORD_ID, record_id, utc_now
 
