@@ -19,10 +19,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# actionlint (with shellcheck, when installed, for `run:` steps) and zizmor (offline: no GitHub API calls) keep
+# the CI workflow valid, pinned and least-privileged.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/zizmor --offline --no-progress .github/workflows/
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
