@@ -23,11 +23,15 @@ JobStateHandler = Callable[[Any, dict[str, Any], str, dict[str, Any] | None], Aw
 RemovalHandler = Callable[[Any, str], Awaitable[None]]
 """`(ctx, removed_id)`: after a document is deleted, to remove what belonged to it."""
 
+SampleHandler = Callable[[Any, str], Awaitable[None]]
+"""`(ctx, sample_id)`: after a sample's rights fields (`samples/rights.access_of`) changed."""
+
 
 @dataclass
 class Events:
     job_state_changed: list[JobStateHandler] = field(default_factory=list)
     sample_removed: list[RemovalHandler] = field(default_factory=list)
+    sample_access_changed: list[SampleHandler] = field(default_factory=list)
 
     async def emit_job_state_changed(
         self, ctx: Any, job: dict[str, Any], state: str, error: dict[str, Any] | None = None
@@ -37,4 +41,8 @@ class Events:
 
     async def emit_sample_removed(self, ctx: Any, sample_id: str) -> None:
         for handler in self.sample_removed:
+            await handler(ctx, sample_id)
+
+    async def emit_sample_access_changed(self, ctx: Any, sample_id: str) -> None:
+        for handler in self.sample_access_changed:
             await handler(ctx, sample_id)

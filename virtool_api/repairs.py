@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from virtool_api.analyses.access import backfill as backfill_sample_access
 from virtool_api.api.keys import CONTEXT
 from virtool_api.context import Context
 from virtool_api.samples.repair import repair_interrupted_creations
@@ -20,6 +21,11 @@ async def run_repairs(ctx: Context) -> None:
         await repair_interrupted_creations(ctx, ctx.config.creation_timeout)
     except Exception:
         logger.exception("repairing interrupted sample creations failed")
+    try:
+        if copied := await backfill_sample_access(ctx):
+            logger.info("copied the rights fields of %d samples onto their analyses", copied)
+    except Exception:
+        logger.exception("copying samples' rights fields onto their analyses failed")
 
 
 async def repairs(app: web.Application) -> AsyncIterator[None]:

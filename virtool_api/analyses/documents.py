@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from virtool_api.analyses.access import FIELD as SAMPLE_ACCESS
 from virtool_api.analyses.blasts import blast_json_by_sequence
 from virtool_api.analyses.models import (
     Analysis,
@@ -17,6 +18,7 @@ from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
 from virtool_api.jobs.summary import job_summary
+from virtool_api.samples.rights import access_of
 from virtool_api.samples.workflows import workflow_fields
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
@@ -36,7 +38,8 @@ async def create_analysis(
     subtractions: list[dict[str, Any]],
     user: dict[str, str],
 ) -> dict[str, Any]:
-    """A new analysis (`ready: false`) of a finalized sample; the caller creates its job."""
+    """A new analysis (`ready: false`) of a finalized sample, with a copy of the sample's rights fields
+    (`access.py`); the caller creates its job."""
     now = utc_now()
     return await insert_with_random_id(
         ctx.db.analyses,
@@ -46,6 +49,7 @@ async def create_analysis(
             "workflow": workflow,
             "ready": False,
             "sample": {"id": sample["_id"], "name": sample["name"]},
+            SAMPLE_ACCESS: access_of(sample),
             "index": {"id": index["_id"], "version": index["version"]},
             "reference": {
                 "id": reference["_id"],

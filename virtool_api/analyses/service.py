@@ -5,6 +5,8 @@ from typing import Any
 
 from pymongo import ReturnDocument
 
+from virtool_api.analyses.access import PREFIX as SAMPLE_ACCESS_PREFIX
+from virtool_api.analyses.access import sync_sample_access
 from virtool_api.analyses.documents import (
     ShownAnalysis,
     create_analysis,
@@ -31,13 +33,10 @@ from virtool_api.samples.workflows import workflow_compatible
 from virtool_api.subtractions.service import existing_subtractions
 
 
-async def _readable_analyses_filter(ctx: Context, user: dict[str, Any]) -> dict[str, Any]:
-    """Analyses of the samples the caller may see in listings (`readable_query`)."""
-    if user.get("administrator"):
-        return {}
-    query = await listing_query(ctx, user)
-    sample_ids = [sample["_id"] async for sample in ctx.db.samples.find(query, {"_id": 1})]
-    return {"sample.id": {"$in": sample_ids}}
+async def readable_analyses_filter(ctx: Context, user: dict[str, Any]) -> dict[str, Any]:
+    """Analyses of the samples the caller may see in listings: the samples' rule (`readable_query`) over each
+    analysis's copy of its sample's rights fields (`access.py`), so its cost is not the number of samples."""
+    return await listing_query(ctx, user, prefix=SAMPLE_ACCESS_PREFIX)
 
 
 async def _analysis_page(
@@ -86,7 +85,7 @@ async def find_analyses(
     ready: bool | None = None,
 ) -> AnalysisSearchResult:
     """The analyses of every sample the caller may list, newest first; counts are after the rights filter."""
-    visible = await _readable_analyses_filter(ctx, user)
+    visible = await readable_analyses_filter(ctx, user)
     return await _analysis_page(ctx, visible, _search_filters(workflow, ready), page, per_page)
 
 
@@ -159,7 +158,8 @@ async def start_analysis(
         subtractions=subtractions,
         user=owner,
     )
-    if await ctx.db.samples.find_one({"_id": sample_id}, {"_id": 1}) is None:
+    # (2): also brings the new analysis's copy of the sample's rights fields up to date (`access.py`).
+    if not await sync_sample_access(ctx, sample_id):
         await ctx.db.analyses.delete_one({"_id": analysis["_id"]})
         raise NotFound()
     job = await create_job(

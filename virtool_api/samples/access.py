@@ -44,8 +44,9 @@ async def writable_sample(ctx: Context, user: dict[str, Any], sample_id: str) ->
     return document
 
 
-async def listing_query(ctx: Context, user: dict[str, Any]) -> dict[str, Any]:
-    """The samples `user` sees in listings (see `readable_query`: shared-only samples are left out)."""
+async def listing_query(ctx: Context, user: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The samples `user` sees in listings (see `readable_query`: shared-only samples are left out); with
+    `prefix`, the documents holding a copy of their sample's access fields under it (analyses)."""
     if user.get("administrator"):
         return {}
-    return readable_query(user, await member_project_ids(ctx, user["_id"]))
+    return readable_query(user, await member_project_ids(ctx, user["_id"]), prefix)

@@ -10,6 +10,10 @@ member with `can_edit_metadata`. Whoever may write may read.
 `shared` means "anyone with the id", not "listed": listings (`readable_query`) leave shared samples out unless
 the caller may read them for another reason. `readable_query` is the same rule as `sample_rights(...).read`,
 written as a document-store filter; the truth-table test checks that the two agree.
+
+A document that inherits its sample's rights (an analysis) keeps a copy of the fields the rule reads
+(`access_of`), so that its listing is the same filter over the copy (`readable_query(..., prefix=...)`)
+instead of a list of every readable sample's id.
 """
 
 from dataclasses import dataclass
@@ -49,19 +53,29 @@ def sample_rights(
     return SampleRights(read=read, write=write)
 
 
-def readable_query(user: dict[str, Any], member_project_ids: list[str]) -> dict[str, Any]:
-    """A filter matching the samples `user` may see in listings (shared-only samples excluded)."""
+ACCESS_FIELDS = ("group", "group_read", "group_write", "all_read", "all_write", "project", "visibility")
+"""Besides the owner (`user.id`), every field of a sample the rules above read."""
+
+
+def access_of(sample: dict[str, Any]) -> dict[str, Any]:
+    """The part of a sample the rights rule reads: what documents inheriting its rights keep a copy of."""
+    return {"user": {"id": sample["user"]["id"]}, **{field: sample.get(field) for field in ACCESS_FIELDS}}
+
+
+def readable_query(user: dict[str, Any], member_project_ids: list[str], prefix: str = "") -> dict[str, Any]:
+    """A filter matching the samples `user` may see in listings (shared-only samples excluded); with `prefix`
+    (`"sample_access."`), the same filter over a copy of a sample's `access_of` held under that key."""
     if user.get("administrator"):
         return {}
     clauses: list[dict[str, Any]] = [
-        {"user.id": user["_id"]},
-        {"all_read": True},
-        {"all_write": True},
-        {"visibility": "public"},
+        {f"{prefix}user.id": user["_id"]},
+        {f"{prefix}all_read": True},
+        {f"{prefix}all_write": True},
+        {f"{prefix}visibility": "public"},
     ]
     if user.get("groups"):
-        clauses.append({"group": {"$in": user["groups"]}, "group_read": True})
-        clauses.append({"group": {"$in": user["groups"]}, "group_write": True})
+        clauses.append({f"{prefix}group": {"$in": user["groups"]}, f"{prefix}group_read": True})
+        clauses.append({f"{prefix}group": {"$in": user["groups"]}, f"{prefix}group_write": True})
     if member_project_ids:
-        clauses.append({"project": {"$in": member_project_ids}})
+        clauses.append({f"{prefix}project": {"$in": member_project_ids}})
     return {"$or": clauses}

@@ -35,9 +35,7 @@ from virtool_api.samples.models import (
     UpdateRightsRequest,
     UpdateSampleRequest,
 )
-from virtool_api.samples.rights import (
-    LINK_VISIBILITIES,
-)
+from virtool_api.samples.rights import ACCESS_FIELDS, LINK_VISIBILITIES
 from virtool_api.settings.service import get_settings
 from virtool_api.storage.mongo import missing_ids
 from virtool_api.uploads.reservations import release_uploads, reserve_uploads
@@ -293,6 +291,8 @@ async def update_sample(
         raise BadRequest(NAME_IN_USE) from None
     if updated is None:
         raise NotFound()
+    if changes.keys() & set(ACCESS_FIELDS):
+        await ctx.events.emit_sample_access_changed(ctx, sample_id)
     return await render_sample(ctx, updated)
 
 
@@ -313,6 +313,7 @@ async def update_sample_rights(
         )
         if document is None:
             raise NotFound()
+        await ctx.events.emit_sample_access_changed(ctx, sample_id)
     return SampleRightsDocument.model_validate(document)
 
 
