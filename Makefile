@@ -16,8 +16,17 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/virtool-api serve
 
+# The suite runs in TEST_WORKERS pytest-xdist processes, each on databases of its own (tests/workers.py). Two by
+# default, not `-n auto`: this project's machines and CI have 2 cores, `auto` counts the host's CPUs even where a
+# container gets fewer, and each worker takes a Redis database counting down from VIRTOOL_TEST_REDIS_URL's. On a
+# bigger machine: `make test TEST_WORKERS=4`; `TEST_WORKERS=0` runs in one process. `--dist loadfile` runs each
+# module whole, in order, on one worker: modules share a server or a browser across their tests (module-scoped
+# fixtures) and the web client's tests build on each other. (`loadgroup` would be finer, but pytest-xdist 3.8's
+# `xdist_group` does nothing on pytest 9.2, whose node ids it can no longer rewrite.)
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # actionlint (with shellcheck, when installed, for `run:` steps) and zizmor (offline: no GitHub API calls) keep
 # the CI workflow valid, pinned and least-privileged.

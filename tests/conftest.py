@@ -1,7 +1,8 @@
 """Fixtures: the real apps over the real stores.
 
 Embedded stores (tinymongo + SQLite under a temporary data path) by default; real PostgreSQL when
-`VIRTOOL_TEST_POSTGRES_URL` is set and real MongoDB when `VIRTOOL_TEST_MONGODB_URL` is set.
+`VIRTOOL_TEST_POSTGRES_URL` is set and real MongoDB when `VIRTOOL_TEST_MONGODB_URL` is set. Under pytest-xdist
+each worker uses databases of its own derived from these URLs (`tests/workers.py`).
 """
 
 import gzip
@@ -14,6 +15,7 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
+from tests.workers import worker_number, worker_postgres_url, worker_redis_url
 from virtool_api.app import create_jobs_app, create_public_app
 from virtool_api.config import Config
 from virtool_api.context import Context, create_context
@@ -27,9 +29,13 @@ from virtool_api.utils import random_id, utc_now
 pytest_plugins = ["tests.real_server"]
 """Fixtures that run a real server process (`seeded`, `jobs_server`)."""
 
-POSTGRES_URL = os.environ.get("VIRTOOL_TEST_POSTGRES_URL") or None
+GIVEN_POSTGRES_URL = os.environ.get("VIRTOOL_TEST_POSTGRES_URL") or None
+POSTGRES_URL = GIVEN_POSTGRES_URL and worker_postgres_url(GIVEN_POSTGRES_URL, worker_number())
+"""This worker's own PostgreSQL database (created by `postgres_schema` if missing)."""
 MONGODB_URL = os.environ.get("VIRTOOL_TEST_MONGODB_URL") or None
-REDIS_URL = os.environ.get("VIRTOOL_TEST_REDIS_URL") or None
+GIVEN_REDIS_URL = os.environ.get("VIRTOOL_TEST_REDIS_URL") or None
+REDIS_URL = GIVEN_REDIS_URL and worker_redis_url(GIVEN_REDIS_URL, worker_number())
+"""This worker's own Redis database."""
 
 QUALITY = {
     "bases": [[31.0, 32.0, 33.0, 34.0, 35.0, 36.0]],
@@ -46,8 +52,9 @@ FASTQ_GZ = gzip.compress(b"@r1\nACGT\n+\nIIII\n" * 50)
 
 @pytest.fixture(scope="session")
 def postgres_schema() -> str | None:
-    """Once per run: an empty `public` schema migrated to head on the test PostgreSQL."""
-    if not POSTGRES_URL:
+    """Once per run (per worker): an empty `public` schema migrated to head on this worker's PostgreSQL
+    database, which is created beside the given one first if it is missing."""
+    if not POSTGRES_URL or not GIVEN_POSTGRES_URL:
         return None
     import asyncio
 
@@ -55,6 +62,9 @@ def postgres_schema() -> str | None:
 
     async def reset() -> None:
         from sqlalchemy.ext.asyncio import create_async_engine
+
+        if POSTGRES_URL != GIVEN_POSTGRES_URL:
+            await _create_database_if_missing(GIVEN_POSTGRES_URL, POSTGRES_URL)
 
         engine = create_async_engine(url)
         async with engine.begin() as connection:
@@ -65,6 +75,22 @@ def postgres_schema() -> str | None:
 
     asyncio.run(reset())
     return url
+
+
+async def _create_database_if_missing(given_url: str, own_url: str) -> None:
+    """Create `own_url`'s database, connected to the given (existing) one, unless it exists."""
+    import asyncpg
+
+    name = own_url.rpartition("/")[2].partition("?")[0]
+    connection = await asyncpg.connect(given_url)
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            try:
+                await connection.execute(f'CREATE DATABASE "{name}"')
+            except asyncpg.DuplicateDatabaseError:
+                pass  # made meanwhile by another run on the same server
+    finally:
+        await connection.close()
 
 
 async def _truncate_postgres(url: str) -> None:
@@ -88,7 +114,8 @@ async def _truncate_postgres(url: str) -> None:
 
 @pytest.fixture
 async def redis_url() -> AsyncIterator[str]:
-    """A real, empty Redis database (`VIRTOOL_TEST_REDIS_URL`), flushed before and after the test.
+    """This worker's own real, empty Redis database (from `VIRTOOL_TEST_REDIS_URL`; under pytest-xdist the
+    number counts down by worker, see `tests/workers.py`), flushed before and after the test.
 
     A test that asks for it also gets a server wired to it (see `config`). Skipped, saying why, without one:
     the embedded default has no Redis.

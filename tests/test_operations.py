@@ -3,14 +3,13 @@
 import asyncio
 import json
 import logging
-import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import FASTQ_GZ, acquire, basic_auth, multipart_file
+from tests.conftest import FASTQ_GZ, POSTGRES_URL, acquire, basic_auth, multipart_file
 from virtool_api.app import create_jobs_app, create_public_app
 from virtool_api.cli import main
 from virtool_api.config import Config
@@ -413,9 +412,9 @@ def test_migrate_refuses_an_unreachable_postgres(cli, tmp_path):
     assert line.startswith("Error: cannot reach PostgreSQL at postgresql://u@127.0.0.1:1/x: ")
 
 
-@pytest.mark.skipif(not os.environ.get("VIRTOOL_TEST_POSTGRES_URL"), reason="needs VIRTOOL_TEST_POSTGRES_URL")
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs VIRTOOL_TEST_POSTGRES_URL")
 async def test_a_reachable_migrated_postgres_passes(postgres_schema, tmp_path):
-    config = Config(data_path=tmp_path, postgres_url=os.environ["VIRTOOL_TEST_POSTGRES_URL"])
+    config = Config(data_path=tmp_path, postgres_url=POSTGRES_URL)
     assert await startup_problem(config, check_schema=True) is None
 
 
