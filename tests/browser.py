@@ -22,6 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(os.environ.get("VIRTOOL_SCREENSHOTS") or ROOT / "build" / "screenshots")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 CHROMEDRIVER = shutil.which("chromedriver")
+WAIT = 30.0
+"""Seconds a page may take to reach what a test waits for. A wait is a state the page must reach, not a speed
+the test measures: generous, because `make test` shares the two cores between two workers (10 s was missed
+there while the other worker and other work loaded the machine)."""
 
 try:
     import selenium  # noqa: F401
@@ -68,7 +72,7 @@ class Browser:
     def open(self, path: str) -> None:
         self.driver.get(self.base_url + path)
 
-    def find(self, css: str, timeout: float = 10) -> Any:
+    def find(self, css: str, timeout: float = WAIT) -> Any:
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import WebDriverWait
@@ -83,7 +87,7 @@ class Browser:
 
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
-    def wait_for(self, condition: Callable[[], Any], timeout: float = 10, what: str = "condition") -> Any:
+    def wait_for(self, condition: Callable[[], Any], timeout: float = WAIT, what: str = "condition") -> Any:
         """Poll `condition` (a plain function) until it returns something truthy."""
         deadline = time.monotonic() + timeout
         while True:
@@ -97,7 +101,7 @@ class Browser:
                 raise AssertionError(f"{what} not met within {timeout} s on {self.driver.current_url}")
             time.sleep(0.05)
 
-    def wait_for_text(self, css: str, text: str, timeout: float = 10) -> Any:
+    def wait_for_text(self, css: str, text: str, timeout: float = WAIT) -> Any:
         return self.wait_for(
             lambda: next((element for element in self.find_all(css) if text in element.text), None),
             timeout,

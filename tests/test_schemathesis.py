@@ -40,8 +40,9 @@ from virtool_api.config import Config
 from virtool_api.context import create_context
 
 EXAMPLES = 30
-BUDGET = 120.0
-"""Seconds for both APIs together."""
+BUDGET = 300.0
+"""Seconds for both APIs together: about 60 are spent on an idle machine; under `make test`'s two workers on a
+loaded machine 120 left a third of the public operations unfuzzed."""
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 KNOWN_FAILURES: dict[str, str] = {}

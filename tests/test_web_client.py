@@ -353,7 +353,7 @@ def test_runner_creates_the_sample_and_the_page_follows(browser: Browser, site: 
     runner.patch(f"/samples/{sample_id}", {"quality": QUALITY})
     runner.status("complete", 100)
 
-    browser.wait_for_text(".facts", "available", timeout=15)
+    browser.wait_for_text(".facts", "available", timeout=60)
     link = browser.wait_for_text("a[download]", "reads_1.fq.gz")
     assert link.get_attribute("href").endswith(f"/api/samples/{sample_id}/reads/reads_1.fq.gz")
     assert "482.3 KiB" in browser.find_all("a[download]")[0].find_element("xpath", "../..").text
@@ -402,7 +402,7 @@ def test_nuvs_analysis_and_blast(browser: Browser, site: Site) -> None:
     runner.patch(f"/analyses/{analysis_id}", {"results": results})
     runner.status("complete", 100)
 
-    browser.wait_for_text(".contig h3", "Contig 0", timeout=15)
+    browser.wait_for_text(".contig h3", "Contig 0", timeout=60)
     orfs = browser.find("#contig-0 .orfs").text
     assert "HMM ugeb2lmp" in orfs and "1.2e-40" in orfs
     assert "3\u2013599" in orfs  # 1-based and inclusive, for people
@@ -492,7 +492,7 @@ def test_other_pages_render(browser: Browser) -> None:
 
 def test_docs(browser: Browser) -> None:
     browser.open("/docs")
-    browser.wait_for_text(".opblock-tag", "samples", timeout=20)
+    browser.wait_for_text(".opblock-tag", "samples")
     browser.wait_for_text(".opblock-tag", "job-api: samples")
     browser.screenshot("17-docs")
     browser.find("#operations-tag-account").click()
