@@ -13,6 +13,11 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
 """Far beyond any real listing, and keeps `skip` inside the 64-bit integers the stores take."""
 
+NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
+"""The order of samples, analyses, jobs and projects in their listings: `_id` breaks ties between
+documents created at the same instant, so pages never repeat or skip one. Indexes: `storage/mongo.py`."""
+OLDEST_FIRST = [("created_at", 1), ("_id", 1)]
+
 T = TypeVar("T")
 
 

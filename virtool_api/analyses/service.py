@@ -25,7 +25,7 @@ from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFoun
 from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.jobs.service import create_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
-from virtool_api.pagination import page_count, skip
+from virtool_api.pagination import NEWEST_FIRST, page_count, skip
 from virtool_api.references.service import newest_ready_index
 from virtool_api.samples.access import listing_query, rights_of, writable_sample
 from virtool_api.samples.rights import SampleRights
@@ -45,7 +45,7 @@ async def _analysis_page(
     found = {**visible, **filters}
     documents = (
         await ctx.db.analyses.find(found, {"results": 0})
-        .sort([("created_at", -1), ("_id", -1)])
+        .sort(NEWEST_FIRST)
         .skip(skip(page, per_page))
         .limit(per_page)
         .to_list(None)

@@ -20,6 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from virtool_api.context import Context
+from virtool_api.pagination import OLDEST_FIRST
 from virtool_api.utils import utc_now
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def list_name(workflow: str) -> str:
     return f"jobs_{workflow}"
 
 
-def _pending_query(created_before: Any | None = None) -> dict[str, Any]:
+def pending_query(created_before: Any | None = None) -> dict[str, Any]:
     # `$ne: True` also takes jobs stored before hand-off existed: they were never pushed either.
     query: dict[str, Any] = {"handed_off": {"$ne": True}, "state": "waiting"}
     if created_before is not None:
@@ -44,8 +45,8 @@ async def pending_jobs(ctx: Context, older_than: float = 0.0) -> list[dict[str, 
     """Waiting jobs not yet handed off, oldest first; with `older_than`, only those created that long ago."""
     created_before = utc_now() - timedelta(seconds=older_than) if older_than else None
     return (
-        await ctx.db.jobs.find(_pending_query(created_before), {"workflow": 1, "created_at": 1})
-        .sort([("created_at", 1), ("_id", 1)])
+        await ctx.db.jobs.find(pending_query(created_before), {"workflow": 1, "created_at": 1})
+        .sort(OLDEST_FIRST)
         .to_list(None)
     )
 

@@ -23,7 +23,7 @@ from virtool_api.jobs.models import (
     JobStatusEntry,
     ReportStatusRequest,
 )
-from virtool_api.pagination import page_count, skip
+from virtool_api.pagination import NEWEST_FIRST, page_count, skip
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.users.rights import require_owner_or_administrator
 from virtool_api.utils import utc_now
@@ -211,7 +211,8 @@ async def time_out_stale_jobs(ctx: Context, now: datetime | None = None) -> int:
 CANCELLABLE_STATES = [JobState.WAITING.value, JobState.PREPARING.value, JobState.RUNNING.value]
 
 
-def _visible_jobs(user: dict[str, Any]) -> dict[str, Any]:
+def jobs_visible_to(user: dict[str, Any]) -> dict[str, Any]:
+    """The jobs `user` may see: all for an administrator, else their own."""
     return {} if user.get("administrator") else {"user.id": user["_id"]}
 
 
@@ -232,7 +233,7 @@ async def find_jobs(
     workflow: str | None = None,
 ) -> JobSearchResult:
     """The caller's jobs (an administrator's: all), newest first, filtered by state and workflow."""
-    visible = _visible_jobs(user)
+    visible = jobs_visible_to(user)
     found = {
         **visible,
         **({"state": state} if state else {}),
@@ -240,7 +241,7 @@ async def find_jobs(
     }
     documents = (
         await ctx.db.jobs.find(found, {"key": 0, "status": 0})
-        .sort([("created_at", -1), ("_id", -1)])
+        .sort(NEWEST_FIRST)
         .skip(skip(page, per_page))
         .limit(per_page)
         .to_list(None)

@@ -11,6 +11,7 @@ from pymongo import ReturnDocument
 
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, InsufficientRights, NotFound
+from virtool_api.pagination import NEWEST_FIRST
 from virtool_api.projects.membership import project_membership
 from virtool_api.projects.models import CreateProjectRequest, Project, ProjectMember, UpdateProjectRequest
 from virtool_api.storage.mongo import insert_with_random_id
@@ -70,14 +71,16 @@ async def _checked_members(ctx: Context, members: list[ProjectMember]) -> list[d
     return [member.model_dump() for member in members]
 
 
+def projects_visible_to(user: dict[str, Any]) -> dict[str, Any]:
+    """The projects `user` may see: all for an administrator, else those they own or are a member of."""
+    if user.get("administrator"):
+        return {}
+    return {"$or": [{"owner.id": user["_id"]}, {"members.user_id": user["_id"]}]}
+
+
 async def find_projects(ctx: Context, user: dict[str, Any]) -> list[Project]:
     """The projects the caller may see (all of them for an administrator), newest first."""
-    query = (
-        {}
-        if user.get("administrator")
-        else {"$or": [{"owner.id": user["_id"]}, {"members.user_id": user["_id"]}]}
-    )
-    cursor = ctx.db.projects.find(query).sort([("created_at", -1), ("_id", -1)])
+    cursor = ctx.db.projects.find(projects_visible_to(user)).sort(NEWEST_FIRST)
     return [render_project(document) async for document in cursor]
 
 

@@ -11,6 +11,9 @@ from virtool_api.references.export import ExportOTU
 from virtool_api.references.models import OTU, OTUMinimal, OTUSearchResult
 from virtool_api.utils import random_id, utc_now
 
+OTU_ORDER = [("lower_name", 1), ("_id", 1)]
+"""A reference's OTUs in its listing: by name, case-insensitively, `_id` breaking ties."""
+
 
 def otu_document(reference_id: str, otu: ExportOTU) -> dict[str, Any]:
     """A stored OTU made from one of an export's. OTU and sequence ids are new (an export can be imported more
@@ -85,7 +88,7 @@ async def find_otus(
         found = {**everything, "$or": [{"name": pattern}, {"abbreviation": pattern}]}
     documents = (
         await ctx.db.otus.find(found, {"isolates": 0})
-        .sort([("lower_name", 1), ("_id", 1)])
+        .sort(OTU_ORDER)
         .skip(skip(page, per_page))
         .limit(per_page)
         .to_list(None)

@@ -14,7 +14,7 @@ from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFoun
 from virtool_api.jobs.models import JobState
 from virtool_api.jobs.service import create_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
-from virtool_api.pagination import page_count, skip
+from virtool_api.pagination import NEWEST_FIRST, page_count, skip
 from virtool_api.projects.service import find_project, require_add_files
 from virtool_api.samples.access import find_sample, listing_query, readable_sample, writable_sample
 from virtool_api.samples.documents import (
@@ -81,7 +81,7 @@ async def find_samples(ctx: Context, user: dict[str, Any], query: SampleSearchQu
     found_count = await ctx.db.samples.count_documents(found)
     documents = (
         await ctx.db.samples.find(found)
-        .sort([("created_at", -1), ("_id", -1)])
+        .sort(NEWEST_FIRST)
         .skip(skip(query.page, query.per_page))
         .limit(query.per_page)
         .to_list(None)

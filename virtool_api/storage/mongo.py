@@ -33,14 +33,37 @@ def connect(mongodb_url: str | None, data_path: Path) -> tuple[Any, Any]:
     return client, client[DEFAULT_DATABASE]
 
 
+BY_CREATION = [("created_at", 1), ("_id", 1)]
+"""Listings page newest first (`created_at`, then `_id` to break ties); an ascending index is walked either
+way, by MongoDB and the embedded store alike (tinymongo takes ascending keys only)."""
+
+RIGHTS_FIELDS = ("user.id", "all_read", "all_write", "visibility", "group", "project")
+"""The fields each clause of the samples' rights rule (`readable_query`) starts from. A `$or` uses indexes
+only when every clause has one; each leads an index that continues with the listing's order, so MongoDB
+merges the clauses' index walks into one sorted page."""
+
+
+def _then_by_creation(*fields: str) -> list[tuple[str, int]]:
+    return [(field, 1) for field in fields] + BY_CREATION
+
+
 async def create_indexes(db: Any) -> None:
+    """Every index a listing, a lookup or a uniqueness rule needs (`tests/test_listing_indexes.py` checks the
+    listings' filters and orders against them)."""
     await db.samples.create_index("name", unique=True)
-    await db.samples.create_index("created_at")
-    await db.analyses.create_index("sample.id")
-    await db.jobs.create_index("state")
+    await db.samples.create_index(BY_CREATION)
+    for field in (*RIGHTS_FIELDS, "labels", "tags"):
+        await db.samples.create_index(_then_by_creation(field))
+    await db.analyses.create_index(BY_CREATION)
+    await db.analyses.create_index(_then_by_creation("sample.id"))
+    for field in RIGHTS_FIELDS:
+        await db.analyses.create_index(_then_by_creation(f"sample_access.{field}"))
+    await db.jobs.create_index(BY_CREATION)
+    await db.jobs.create_index(_then_by_creation("user.id"))
+    await db.jobs.create_index(_then_by_creation("state"))
     await db.users.create_index("handle", unique=True)
     await db.keys.create_index("hash", unique=True)
-    await db.keys.create_index("user.id")
+    await db.keys.create_index(_then_by_creation("user.id"))
     await db.sessions.create_index("hash", unique=True)
     await db.sessions.create_index("user.id")
     await db.sessions.create_index("expires_at")
@@ -50,9 +73,14 @@ async def create_indexes(db: Any) -> None:
     await db.groups.create_index("name", unique=True)
     await db.labels.create_index("name", unique=True)
     await db.tags.create_index("name", unique=True)
+    # A lab has tens of projects: they are sorted in memory. (tinymongo cannot put `members.user_id`, a path
+    # through an array, in a compound index.)
+    await db.projects.create_index("owner.id")
     await db.projects.create_index("members.user_id")
-    await db.otus.create_index("reference.id")
-    await db.indexes.create_index("reference.id")
+    await db.otus.create_index([("reference.id", 1), ("lower_name", 1), ("_id", 1)])
+    await db.indexes.create_index([("reference.id", 1), ("version", 1)])
+    await db.references.create_index("name")
+    await db.subtractions.create_index("name")
     await db.hmms.create_index("cluster")
 
 

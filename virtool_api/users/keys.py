@@ -6,6 +6,7 @@ from typing import Any
 
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
+from virtool_api.pagination import OLDEST_FIRST
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.users.models import ApiKey, CreatedApiKey
 from virtool_api.utils import utc_now
@@ -47,7 +48,7 @@ def render_key(document: dict[str, Any]) -> ApiKey:
 async def list_keys(ctx: Context, user: dict[str, Any]) -> list[ApiKey]:
     """The caller's own keys, oldest first (`_id` breaks ties, so the order is the same on every read and
     store), without the secret or its hash."""
-    cursor = ctx.db.keys.find({"user.id": user["_id"]}, {"hash": 0}).sort([("created_at", 1), ("_id", 1)])
+    cursor = ctx.db.keys.find({"user.id": user["_id"]}, {"hash": 0}).sort(OLDEST_FIRST)
     return [render_key(document) async for document in cursor]
 
 
