@@ -1,8 +1,6 @@
 """Orders that do not depend on the store: a listing sorted on a field two documents can share breaks the tie
 on `_id` (MongoDB returns ties in no particular order, so pages could repeat or skip documents), and lists a
 document holds come back in the document's order.
-
-(References are sorted by `name` too; their listing belongs to the references rewrite of issue 8.)
 """
 
 from datetime import UTC, datetime
@@ -45,3 +43,40 @@ async def test_keys_made_at_the_same_instant_are_listed_by_id(ctx, factory, publ
     response = await public_client.get("/api/account/keys", headers=headers)
     assert response.status == 200
     assert [key["id"] for key in await response.json()][-2:] == ["aaaaaaaa", "zzzzzzzz"]
+
+
+async def _page_ids(public_client, url: str, headers: dict[str, str], count: int) -> list[str]:
+    """The ids of the listing's first `count` pages of one document each."""
+    ids = []
+    for page in range(1, count + 1):
+        response = await public_client.get(url, params={"page": page, "per_page": 1}, headers=headers)
+        assert response.status == 200, await response.text()
+        ids += [document["id"] for document in (await response.json())["documents"]]
+    return ids
+
+
+async def test_references_of_the_same_name_page_by_id(ctx, factory, public_client):
+    _, headers = await factory.person()
+    # Stored in the opposite of their `_id` order: only a tie-break on `_id` pages them the same way always.
+    for reference_id in ("zzzzzzzz", "mmmmmmmm", "aaaaaaaa"):
+        await ctx.db.references.insert_one(
+            {"_id": reference_id, "name": "Plant viruses", "data_type": "genome", "building_index": None}
+        )
+    assert await _page_ids(public_client, "/api/references", headers, 3) == [
+        "aaaaaaaa",
+        "mmmmmmmm",
+        "zzzzzzzz",
+    ]
+
+
+async def test_subtractions_of_the_same_name_page_by_id(ctx, factory, public_client):
+    _, headers = await factory.person()
+    for subtraction_id in ("zzzzzzzz", "mmmmmmmm", "aaaaaaaa"):
+        await ctx.db.subtractions.insert_one(
+            {"_id": subtraction_id, "name": "Vitis vinifera", "created_at": datetime(2030, 1, 1, tzinfo=UTC)}
+        )
+    assert await _page_ids(public_client, "/api/subtractions", headers, 3) == [
+        "aaaaaaaa",
+        "mmmmmmmm",
+        "zzzzzzzz",
+    ]

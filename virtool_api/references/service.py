@@ -121,11 +121,11 @@ async def import_reference(ctx: Context, user: dict[str, Any], request: CreateRe
 
 
 async def find_references(ctx: Context, page: int, per_page: int) -> Page[Reference]:
-    """Every reference, by name: references are shared by all users."""
+    """Every reference, by name then id (names may repeat): references are shared by all users."""
     total = await ctx.db.references.count_documents({})
     documents = (
         await ctx.db.references.find({})
-        .sort("name", 1)
+        .sort([("name", 1), ("_id", 1)])
         .skip(skip(page, per_page))
         .limit(per_page)
         .to_list(None)

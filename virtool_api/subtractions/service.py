@@ -68,12 +68,13 @@ async def get_subtraction(ctx: Context, subtraction_id: str) -> Subtraction:
 async def find_subtractions(
     ctx: Context, page: int, per_page: int, ready: bool | None = None
 ) -> SubtractionSearchResult:
-    """Every subtraction, by name (subtractions are shared by all users); `ready` filters."""
+    """Every subtraction, by name then id (names may repeat; subtractions are shared by all users); `ready`
+    filters."""
     everything: dict[str, Any] = {}
     found = {"ready": ready} if ready is not None else everything
     documents = (
         await ctx.db.subtractions.find(found)
-        .sort("name", 1)
+        .sort([("name", 1), ("_id", 1)])
         .skip(skip(page, per_page))
         .limit(per_page)
         .to_list(None)
