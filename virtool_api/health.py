@@ -218,7 +218,9 @@ async def listen_problem(config: Config, only: str | None) -> str | None:
         return f"--port and --jobs-port are both {config.port}: the two APIs need a port each"
     for api, port in wanted:
         try:
-            server = await loop.create_server(asyncio.Protocol, config.host, port)
+            # Bound but never listening (`start_serving=False`): a client or a readiness probe knocking in
+            # this instant is refused, instead of taking the port for the server's and finding it gone.
+            server = await loop.create_server(asyncio.Protocol, config.host, port, start_serving=False)
         except OSError as error:
             return listen_error(config.host, port, error, api)
         server.close()
