@@ -1,4 +1,5 @@
-"""`virtool-api serve | migrate | users | dev seed`. Every option is also a `VIRTOOL_*` variable."""
+"""`virtool-api serve | migrate | users | hmms | copy-to-servers | dev seed`. Every option is also a
+`VIRTOOL_*` variable."""
 
 import asyncio
 import logging
@@ -12,6 +13,7 @@ from aiohttp import web
 from virtool_api.auth_options import browser_options
 from virtool_api.commands import new_store_notes, refuse_to_start, store_options
 from virtool_api.config import MIB, Config
+from virtool_api.copy_to_servers import copy_to_servers
 from virtool_api.hmms import cli as hmms_cli
 from virtool_api.users.cli import users
 
@@ -381,6 +383,7 @@ async def _no_administrator_hint(ctx) -> str | None:  # type: ignore[no-untyped-
 
 main.add_command(users)
 main.add_command(hmms_cli.hmms)
+main.add_command(copy_to_servers)
 
 if __name__ == "__main__":
     sys.exit(main())
