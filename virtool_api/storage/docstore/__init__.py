@@ -1,0 +1,9 @@
+"""The embedded document store: MongoDB's documents, queries and updates (what the services use) on SQLite.
+
+See `client.py` for the entry point and README "The embedded default" for the surface and its limits.
+"""
+
+from virtool_api.storage.docstore.client import Database, DocumentClient
+from virtool_api.storage.docstore.collection import Collection
+
+__all__ = ["Collection", "Database", "DocumentClient"]

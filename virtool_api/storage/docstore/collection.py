@@ -1,0 +1,267 @@
+"""A collection with the async PyMongo surface the services use, over `operations.py` in worker threads."""
+
+import copy
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pymongo import ReturnDocument
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
+from pymongo.results import DeleteResult, InsertManyResult, InsertOneResult, UpdateResult
+
+from virtool_api.storage.docstore import operations, schema
+from virtool_api.storage.docstore.codec import MISSING, sort_key
+from virtool_api.storage.docstore.cursor import Cursor, sort_spec
+from virtool_api.storage.docstore.filters import compile_filter, equality_seed, unsupported
+from virtool_api.storage.docstore.operations import Query
+from virtool_api.storage.docstore.paths import leaves, split
+from virtool_api.storage.docstore.schema import Index, Table
+from virtool_api.storage.docstore.updates import (
+    apply_update,
+    check_update,
+    compile_projection,
+    project,
+    set_path,
+)
+
+if TYPE_CHECKING:
+    from virtool_api.storage.docstore.client import Database
+
+
+def _no_options(options: dict[str, Any]) -> None:
+    if options:
+        raise unsupported(f"option {sorted(options)[0]!r}")
+
+
+class Collection:
+    def __init__(self, database: "Database", name: str):
+        self.database = database
+        self.name = name
+        self._engine = database.client.engine
+        self._table_name = schema.table_name(database.name, name)
+
+    def __repr__(self) -> str:
+        return f"Collection({self.database.name!r}, {self.name!r})"
+
+    @property
+    def full_name(self) -> str:
+        return self._table_name
+
+    async def _read(self, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
+        return await self._engine.run(lambda connection, table: work(connection, table(self._table_name)))
+
+    async def _write(self, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
+        def in_table(connection: sqlite3.Connection, table: Callable[[str], Table]) -> Any:
+            found = table(self._table_name)
+            if not found.exists:
+                schema.create_table(connection, found)
+            return work(connection, found)
+
+        return await self._engine.run(in_table, write=True)
+
+    def find(
+        self,
+        filter: dict[str, Any] | None = None,
+        projection: Any = None,
+        *,
+        sort: Any = None,
+        skip: int = 0,
+        limit: int = 0,
+        **options: Any,
+    ) -> Cursor:
+        _no_options(options)
+        cursor = Cursor(
+            self._engine, self._table_name, compile_filter(filter), compile_projection(projection)
+        )
+        if sort is not None:
+            cursor.sort(sort)
+        return cursor.skip(skip).limit(limit)
+
+    async def find_one(
+        self, filter: dict[str, Any] | None = None, projection: Any = None, **options: Any
+    ) -> dict[str, Any] | None:
+        found = await self.find(filter, projection, **options).limit(1).to_list(1)
+        return found[0] if found else None
+
+    async def count_documents(
+        self, filter: dict[str, Any], *, skip: int = 0, limit: int = 0, **options: Any
+    ) -> int:
+        _no_options(options)
+        query = Query(compile_filter(filter), [], skip, limit)
+        return await self._read(lambda connection, table: operations.count(connection, table, query))
+
+    async def distinct(self, key: str, filter: dict[str, Any] | None = None) -> list[Any]:
+        """The distinct values at `key` among the matching documents (an array's elements one by one), in
+        MongoDB's order."""
+        query = Query(compile_filter(filter), [])
+        rows = await self._read(lambda connection, table: operations.select(connection, table, query))
+        values: dict[bytes, Any] = {}
+        for _, document in rows:
+            for value in leaves(document, split(key)):
+                for item in value if isinstance(value, list) else [value]:
+                    if item is not MISSING:
+                        values.setdefault(sort_key(item), item)
+        return [values[found] for found in sorted(values)]
+
+    async def insert_one(self, document: dict[str, Any]) -> InsertOneResult:
+        """Insert `document`, setting its `_id` when missing (as PyMongo does)."""
+        stored = await self._write(
+            lambda connection, table: operations.insert(connection, table, dict(document))
+        )
+        document.setdefault("_id", stored["_id"])
+        return InsertOneResult(stored["_id"], True)
+
+    async def insert_many(self, documents: list[dict[str, Any]], ordered: bool = True) -> InsertManyResult:
+        """Insert in order, in one transaction; a duplicate stops there (earlier documents stay), raising
+        PyMongo's `BulkWriteError` as an ordered `insert_many` against MongoDB does."""
+        if not ordered:
+            raise unsupported("insert_many(ordered=False)")
+        documents = list(documents)
+        if not documents:
+            raise TypeError("documents must be a non-empty list")
+
+        def work(connection: sqlite3.Connection, table: Table) -> tuple[list[Any], Exception | None]:
+            ids: list[Any] = []
+            for index, document in enumerate(documents):
+                try:
+                    ids.append(operations.insert(connection, table, dict(document))["_id"])
+                except DuplicateKeyError as error:
+                    write_error = {**(error.details or {}), "index": index, "op": document}
+                    details = {"writeErrors": [write_error], "nInserted": index}
+                    return ids, BulkWriteError(details)
+            return ids, None
+
+        ids, error = await self._write(work)
+        for document, inserted in zip(documents, ids, strict=False):
+            document.setdefault("_id", inserted)
+        if error is not None:
+            raise error
+        return InsertManyResult(ids, True)
+
+    async def _modify(
+        self, filter: dict[str, Any], update: dict[str, Any], many: bool, upsert: bool, sort: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]:
+        """Apply `update` to the first (or every) match in one write transaction; with `upsert` and no match,
+        insert the filter's equalities updated. Returns MongoDB's raw result and the first document before and
+        after."""
+        check_update(update)
+        tree = compile_filter(filter)
+        query = Query(tree, sort_spec(sort) if sort is not None else [], 0, 0 if many else 1)
+
+        def work(connection: sqlite3.Connection, table: Table) -> tuple[dict[str, Any], Any, Any]:
+            rows = operations.select(connection, table, query)
+            if not rows:
+                if not upsert:
+                    return {"n": 0, "nModified": 0}, None, None
+                document: dict[str, Any] = {}
+                for path, value in equality_seed(tree).items():
+                    set_path(document, path, value)
+                apply_update(document, update, inserting=True)
+                stored = operations.insert(connection, table, document)
+                after = operations.decode_document(operations.encode_document(stored))
+                return {"n": 1, "nModified": 0, "upserted": stored["_id"]}, None, after
+            modified = 0
+            first_before = first_after = None
+            for rid, document in rows:
+                before = copy.deepcopy(document) if first_before is None else None
+                apply_update(document, update)
+                modified += operations.replace(connection, table, rid, document)
+                if first_before is None:
+                    first_before = before
+                    first_after = operations.decode_document(operations.encode_document(document))
+            return {"n": len(rows), "nModified": modified}, first_before, first_after
+
+        return await self._write(work)
+
+    async def update_one(
+        self, filter: dict[str, Any], update: dict[str, Any], upsert: bool = False
+    ) -> UpdateResult:
+        raw, _, _ = await self._modify(filter, update, many=False, upsert=upsert)
+        return UpdateResult(raw, True)
+
+    async def update_many(
+        self, filter: dict[str, Any], update: dict[str, Any], upsert: bool = False
+    ) -> UpdateResult:
+        raw, _, _ = await self._modify(filter, update, many=True, upsert=upsert)
+        return UpdateResult(raw, True)
+
+    async def find_one_and_update(
+        self,
+        filter: dict[str, Any],
+        update: dict[str, Any],
+        projection: Any = None,
+        sort: Any = None,
+        upsert: bool = False,
+        return_document: bool = ReturnDocument.BEFORE,
+        **options: Any,
+    ) -> dict[str, Any] | None:
+        """One conditional update, atomic across processes (one `BEGIN IMMEDIATE` transaction)."""
+        _no_options(options)
+        compiled = compile_projection(projection)
+        _, before, after = await self._modify(filter, update, many=False, upsert=upsert, sort=sort)
+        chosen = after if return_document == ReturnDocument.AFTER else before
+        return None if chosen is None else project(chosen, compiled)
+
+    async def find_one_and_delete(
+        self, filter: dict[str, Any], projection: Any = None, sort: Any = None, **options: Any
+    ) -> dict[str, Any] | None:
+        _no_options(options)
+        compiled = compile_projection(projection)
+        query = Query(compile_filter(filter), sort_spec(sort) if sort is not None else [], 0, 1)
+        rows = await self._write(lambda connection, table: operations.delete(connection, table, query))
+        return project(rows[0][1], compiled) if rows else None
+
+    async def delete_one(self, filter: dict[str, Any]) -> DeleteResult:
+        query = Query(compile_filter(filter), [], 0, 1)
+        rows = await self._write(lambda connection, table: operations.delete(connection, table, query))
+        return DeleteResult({"n": len(rows)}, True)
+
+    async def delete_many(self, filter: dict[str, Any]) -> DeleteResult:
+        query = Query(compile_filter(filter), [])
+        deleted = await self._write(
+            lambda connection, table: operations.delete_count(connection, table, query)
+        )
+        return DeleteResult({"n": deleted}, True)
+
+    async def create_index(
+        self, keys: Any, *, unique: bool = False, name: str | None = None, **options: Any
+    ) -> str:
+        """A SQLite index over the key columns of `keys` (a path, or `[(path, 1 | -1), ...]`); declaring an
+        existing index again is a no-op, a different one under its name raises OperationFailure."""
+        options.pop("background", None)
+        _no_options(options)
+        spec = [(keys, 1)] if isinstance(keys, str) else [(path, int(direction)) for path, direction in keys]
+        if not spec or any(direction not in (1, -1) for _, direction in spec):
+            raise unsupported(f"index keys {keys!r}")
+        index = Index(name or schema.default_index_name(spec), spec, bool(unique))
+        if spec == [("_id", 1)]:
+            return "_id_"
+
+        def work(connection: sqlite3.Connection, table: Table) -> None:
+            existing = table.indexes.get(index.name)
+            if existing is not None:
+                if existing.spec() != index.spec():
+                    message = f"An existing index has the same name as the requested index: {index.name}"
+                    raise OperationFailure(message, 86)
+                return
+            try:
+                schema.create_index(connection, table, index)
+            except sqlite3.IntegrityError as error:
+                raise DuplicateKeyError(
+                    f"E11000 duplicate key error: cannot create unique index {index.name}: {error}",
+                    11000,
+                    {"keyPattern": dict(spec)},
+                ) from None
+
+        await self._write(work)
+        return index.name
+
+    async def index_information(self) -> dict[str, Any]:
+        indexes = await self._read(lambda _connection, table: dict(table.indexes))
+        information: dict[str, Any] = {"_id_": {"key": [("_id", 1)]}}
+        for index in indexes.values():
+            information[index.name] = {"key": index.keys, **({"unique": True} if index.unique else {})}
+        return information
+
+    async def drop(self) -> None:
+        await self.database.drop_collection(self.name)

@@ -1,0 +1,140 @@
+"""PyMongo's cursor: `sort`, `skip`, `limit`, `to_list` and `async for`.
+
+`to_list` reads the whole result in one transaction. `async for` reads the candidates' row ids first, then the
+documents in batches of `BATCH` (one transaction each), so iterating a large result never holds it in memory;
+a document removed meanwhile is skipped, one changed meanwhile is read as it is then (like a MongoDB cursor,
+which is not a snapshot either). A sort SQLite cannot do (an unindexed path) reads the whole result first.
+"""
+
+import sqlite3
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from pymongo.errors import InvalidOperation
+
+from virtool_api.storage.docstore import operations
+from virtool_api.storage.docstore.engine import Engine
+from virtool_api.storage.docstore.filters import And
+from virtool_api.storage.docstore.operations import Query
+from virtool_api.storage.docstore.schema import Table
+from virtool_api.storage.docstore.updates import project
+
+BATCH = 200
+
+
+def sort_spec(key_or_list: Any, direction: int | None = None) -> list[tuple[str, int]]:
+    """PyMongo's sort arguments (`"a"`, `("a", -1)`, `[("a", 1), ("b", -1)]`, `{"a": 1}`) as a list."""
+    if isinstance(key_or_list, str):
+        pairs = [(key_or_list, 1 if direction is None else direction)]
+    elif isinstance(key_or_list, dict):
+        pairs = list(key_or_list.items())
+    else:
+        pairs = [(path, value) for path, value in key_or_list]
+    for path, value in pairs:
+        if not isinstance(path, str) or value not in (1, -1):
+            raise ValueError(f"bad sort specification {key_or_list!r}")
+    return [(path, int(value)) for path, value in pairs]
+
+
+class Cursor:
+    def __init__(self, engine: Engine, table_name: str, tree: And, projection: Any):
+        self._engine = engine
+        self._table_name = table_name
+        self._query = Query(tree, [])
+        self._projection = projection
+        self._started = False
+        self._buffer: deque[dict[str, Any]] = deque()
+        self._ids: list[int] | None = None
+        self._exact = True
+        self._skipping = 0
+        self._left: int | None = None
+
+    def _options(self) -> None:
+        if self._started:
+            raise InvalidOperation("cannot set options after executing query")
+
+    def sort(self, key_or_list: Any, direction: int | None = None) -> "Cursor":
+        self._options()
+        self._query.sort = sort_spec(key_or_list, direction)
+        return self
+
+    def skip(self, skip: int) -> "Cursor":
+        self._options()
+        if not isinstance(skip, int) or skip < 0:
+            raise ValueError("skip must be a non-negative int")
+        self._query.skip = skip
+        return self
+
+    def limit(self, limit: int) -> "Cursor":
+        self._options()
+        if not isinstance(limit, int):
+            raise TypeError("limit must be an int")
+        self._query.limit = abs(limit)
+        return self
+
+    async def _run(self, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
+        return await self._engine.run(lambda connection, table: work(connection, table(self._table_name)))
+
+    async def to_list(self, length: int | None = None) -> list[dict[str, Any]]:
+        if length is not None and length <= 0:
+            raise ValueError("to_list() length must be greater than 0")
+        if not self._started and length is None:
+            self._started = True
+            rows = await self._run(
+                lambda connection, table: operations.select(connection, table, self._query)
+            )
+            return [project(document, self._projection) for _, document in rows]
+        documents = []
+        async for document in self:
+            documents.append(document)
+            if length is not None and len(documents) == length:
+                break
+        return documents
+
+    def __aiter__(self) -> "Cursor":
+        return self
+
+    async def __anext__(self) -> dict[str, Any]:
+        if not self._started:
+            await self._start()
+        while not self._buffer and self._ids:
+            await self._read_batch()
+        if not self._buffer:
+            raise StopAsyncIteration
+        return project(self._buffer.popleft(), self._projection)
+
+    async def _start(self) -> None:
+        self._started = True
+        query = self._query
+        ids = await self._run(lambda connection, table: operations.select_ids(connection, table, query))
+        if ids is None:
+            rows = await self._run(lambda connection, table: operations.select(connection, table, query))
+            self._buffer.extend(document for _, document in rows)
+            return
+        self._ids, self._exact = ids
+        if not self._exact:
+            self._skipping, self._left = query.skip, query.limit or None
+
+    async def _read_batch(self) -> None:
+        assert self._ids is not None
+        batch, self._ids = self._ids[:BATCH], self._ids[BATCH:]
+        rows = await self._run(lambda connection, table: list(operations.fetch(connection, table, batch)))
+        for _, document in rows:
+            if not self._exact:
+                if not self._query.tree.matches(document):
+                    continue
+                if self._skipping:
+                    self._skipping -= 1
+                    continue
+                if self._left is not None:
+                    if self._left == 0:
+                        self._ids = []
+                        return
+                    self._left -= 1
+            self._buffer.append(document)
+
+    async def close(self) -> None:
+        self._started = True
+        self._buffer.clear()
+        self._ids = []

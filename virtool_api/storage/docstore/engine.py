@@ -1,0 +1,105 @@
+"""One SQLite file, used from a few worker threads so the event loop never waits on SQLite.
+
+Each worker thread has its own connection. Every operation is one transaction: reads `BEGIN` (one snapshot
+for the query and its probes), writes `BEGIN IMMEDIATE` (the file's write lock, taken before reading, so a
+conditional update or a unique check in one process cannot interleave with a write of another process). WAL
+mode lets readers go on while a writer writes; a writer waits up to `BUSY_TIMEOUT` seconds for the lock.
+"""
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from pymongo.errors import InvalidOperation
+
+from virtool_api.storage.docstore import schema
+from virtool_api.storage.docstore.schema import Table
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT = 60.0
+WORKERS = 4
+CACHE_KIB = 8 * 1024
+"""SQLite's page cache per connection."""
+
+Work = Callable[[sqlite3.Connection, Callable[[str], Table]], T]
+
+
+class Engine:
+    def __init__(self, path: Path, workers: int = WORKERS):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docstore")
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._tables: dict[str, Table] = {}
+        self._closed = False
+        setup = self._open()
+        setup.execute("PRAGMA journal_mode=WAL")
+        setup.execute("BEGIN IMMEDIATE")
+        schema.ensure_meta(setup)
+        setup.execute("COMMIT")
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+        )
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        with self._lock:
+            self._connections.append(connection)
+        return connection
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._open()
+        return connection
+
+    def _table_lookup(self, connection: sqlite3.Connection) -> Callable[[str], Table]:
+        """The collection tables as of this transaction (reloaded when the file's schema changed)."""
+        version = connection.execute("PRAGMA schema_version").fetchone()[0]
+        with self._lock:
+            if version != self._version:
+                self._tables = schema.load(connection)
+                self._version = version
+            tables = self._tables
+        return lambda name: tables.get(name) or Table(name)
+
+    def _transaction(self, work: Work[T], write: bool) -> T:
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            result = work(connection, self._table_lookup(connection))
+        except BaseException:
+            connection.execute("ROLLBACK")
+            with self._lock:
+                self._version = None  # the cache may hold a table or index this transaction made
+            raise
+        connection.execute("COMMIT")
+        return result
+
+    async def run(self, work: Work[T], write: bool = False) -> T:
+        """Run `work(connection, table)` in one transaction on a worker thread."""
+        if self._closed:
+            raise InvalidOperation("Cannot use the document store after it was closed")
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, self._transaction, work, write
+        )
+
+    def close(self) -> None:
+        """Wait for running operations, then close every connection."""
+        if self._closed:
+            return
+        self._closed = True
+        self._executor.shutdown(wait=True)
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()

@@ -1,0 +1,235 @@
+"""The collection operations on one SQLite connection, inside a transaction the caller holds (`engine.py`).
+
+Reads ask SQLite for the candidate rows (`planner.py`); when its condition is exact and its order covers the
+sort, SQLite also does skip and limit and the documents are only decoded. Otherwise each candidate is decoded
+and checked by the Python matcher, and an uncovered sort is done in memory (stable, so ties keep insertion
+order, as in SQLite's own sorts here).
+"""
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from virtool_api.storage.docstore.codec import (
+    EMPTY_ARRAY_SORT_KEY,
+    MISSING,
+    MULTIKEY,
+    decode_document,
+    encode_document,
+    index_key,
+    inverted,
+    new_id,
+    sort_key,
+)
+from virtool_api.storage.docstore.filters import And
+from virtool_api.storage.docstore.paths import leaves, split
+from virtool_api.storage.docstore.planner import order_by, translate
+from virtool_api.storage.docstore.schema import Table, unique_columns
+
+Sort = list[tuple[str, int]]
+Row = tuple[int, dict[str, Any]]
+
+
+@dataclass
+class Query:
+    tree: And
+    sort: Sort
+    skip: int = 0
+    limit: int = 0
+
+
+def _multikey_probe(connection: sqlite3.Connection, table: Table) -> Callable[[str], bool]:
+    """Whether some row's key column holds MULTIKEY (asked once per column per query)."""
+    seen: dict[str, bool] = {}
+
+    def probe(column: str) -> bool:
+        if column not in seen:
+            sql = f"SELECT 1 FROM {table.sql} WHERE {column} = ? LIMIT 1"
+            seen[column] = connection.execute(sql, (MULTIKEY,)).fetchone() is not None
+        return seen[column]
+
+    return probe
+
+
+def _plan(
+    connection: sqlite3.Connection, table: Table, query: Query
+) -> tuple[str, list[Any], bool, str | None]:
+    probe = _multikey_probe(connection, table)
+    where, params, exact = translate(query.tree, table.columns, probe)
+    order = order_by(query.sort, table.columns, probe) if query.sort else "rid ASC"
+    return (f" WHERE {where}" if where else ""), params, exact, order
+
+
+def _sort_key(sort: Sort) -> Callable[[Row], tuple[bytes, ...]]:
+    """MongoDB's sort over documents: missing sorts as null; an array by its smallest element ascending, its
+    largest descending (an empty one before null)."""
+    fields = [(split(path), direction) for path, direction in sort]
+
+    def key(row: Row) -> tuple[bytes, ...]:
+        result = []
+        for parts, direction in fields:
+            keys: list[bytes] = []
+            for value in leaves(row[1], parts):
+                if isinstance(value, list):
+                    keys.extend([sort_key(item) for item in value] or [EMPTY_ARRAY_SORT_KEY])
+                else:
+                    keys.append(sort_key(value))
+            chosen = (min(keys) if direction > 0 else max(keys)) if keys else sort_key(MISSING)
+            result.append(chosen if direction > 0 else inverted(chosen))
+        return tuple(result)
+
+    return key
+
+
+def select(connection: sqlite3.Connection, table: Table, query: Query) -> list[Row]:
+    """The matching rows, sorted, skipped and limited."""
+    if not table.exists:
+        return []
+    where, params, exact, order = _plan(connection, table, query)
+    sql = f"SELECT rid, doc FROM {table.sql}{where}"
+    if order is not None:
+        sql += f" ORDER BY {order}"
+        if exact:
+            if query.limit or query.skip:
+                sql += " LIMIT ? OFFSET ?"
+                params = [*params, query.limit or -1, query.skip]
+            return [(rid, decode_document(data)) for rid, data in connection.execute(sql, params)]
+    matched: list[Row] = []
+    skipping = query.skip if order is not None else 0
+    for rid, data in connection.execute(sql, params):
+        document = decode_document(data)
+        if not exact and not query.tree.matches(document):
+            continue
+        if skipping:
+            skipping -= 1
+            continue
+        matched.append((rid, document))
+        if order is not None and query.limit and len(matched) == query.limit:
+            break
+    if order is None:
+        matched.sort(key=_sort_key(query.sort))
+        end = query.skip + query.limit if query.limit else None
+        matched = matched[query.skip : end]
+    return matched
+
+
+def select_ids(connection: sqlite3.Connection, table: Table, query: Query) -> tuple[list[int], bool] | None:
+    """The row ids of the candidates in order and whether they are exactly the result (else the caller
+    matches, skips and limits), for a cursor that reads documents in batches; None when the sort needs every
+    document in memory anyway."""
+    if not table.exists:
+        return [], True
+    where, params, exact, order = _plan(connection, table, query)
+    if order is None:
+        return None
+    sql = f"SELECT rid FROM {table.sql}{where} ORDER BY {order}"
+    if exact and (query.limit or query.skip):
+        sql += " LIMIT ? OFFSET ?"
+        params = [*params, query.limit or -1, query.skip]
+    return [rid for (rid,) in connection.execute(sql, params)], exact
+
+
+def fetch(connection: sqlite3.Connection, table: Table, ids: list[int]) -> Iterator[Row]:
+    """The rows of `ids` still there, in the order given."""
+    if not table.exists or not ids:
+        return iter(())
+    sql = f"SELECT rid, doc FROM {table.sql} WHERE rid IN ({', '.join('?' * len(ids))})"
+    found = {rid: data for rid, data in connection.execute(sql, ids)}
+    return ((rid, decode_document(found[rid])) for rid in ids if rid in found)
+
+
+def count(connection: sqlite3.Connection, table: Table, query: Query) -> int:
+    if not table.exists:
+        return 0
+    where, params, exact, _ = _plan(connection, table, Query(query.tree, []))
+    if exact:
+        sql = f"SELECT 1 FROM {table.sql}{where}"
+        if query.limit or query.skip:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, query.limit or -1, query.skip]
+        return connection.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
+    total = 0
+    for (data,) in connection.execute(f"SELECT doc FROM {table.sql}{where}", params):
+        total += query.tree.matches(decode_document(data))
+    total = max(0, total - query.skip)
+    return min(total, query.limit) if query.limit else total
+
+
+def _keys(table: Table, document: dict[str, Any]) -> list[bytes]:
+    return [index_key(document, split(path)) for path in table.columns]
+
+
+def duplicate_key_error(table: Table, error: sqlite3.IntegrityError, document: dict[str, Any]) -> Exception:
+    """SQLite's unique constraint failure as MongoDB's: `details.keyPattern` names the index's fields."""
+    message = str(error).removeprefix("UNIQUE constraint failed: ")
+    if message == f"{table.name}.id":
+        name, pattern = "_id_", {"_id": 1}
+    else:
+        index = next(
+            (index for index in table.indexes.values() if unique_columns(table, index) == message), None
+        )
+        if index is None:
+            return error
+        name, pattern = index.name, dict(index.keys)
+    values = {}
+    for path in pattern:
+        found = leaves(document, split(path))
+        values[path] = None if not found or found[0] is MISSING else found[0]
+    shown = ", ".join(f"{path}: {value!r}" for path, value in values.items())
+    errmsg = f"E11000 duplicate key error collection: {table.name} index: {name} dup key: {{ {shown} }}"
+    details = {"index": 0, "code": 11000, "errmsg": errmsg, "keyPattern": pattern, "keyValue": values}
+    return DuplicateKeyError(errmsg, 11000, details)
+
+
+def insert(connection: sqlite3.Connection, table: Table, document: dict[str, Any]) -> dict[str, Any]:
+    """Store a document (given an id when it has none); returns it as stored."""
+    if "_id" not in document:
+        document["_id"] = new_id()
+    data = encode_document(document)
+    columns = table.columns
+    names = ", ".join(["id", "doc", *columns.values()])
+    try:
+        connection.execute(
+            f"INSERT INTO {table.sql} ({names}) VALUES ({', '.join('?' * (2 + len(columns)))})",
+            (document["_id"], data, *_keys(table, document)),
+        )
+    except sqlite3.IntegrityError as error:
+        raise duplicate_key_error(table, error, document) from None
+    return document
+
+
+def replace(connection: sqlite3.Connection, table: Table, rid: int, document: dict[str, Any]) -> bool:
+    """Store `document` over row `rid`; False when the stored bytes did not change (not modified)."""
+    data = encode_document(document)
+    columns = table.columns
+    assignments = ", ".join(["doc = ?", *(f"{column} = ?" for column in columns.values())])
+    try:
+        cursor = connection.execute(
+            f"UPDATE {table.sql} SET {assignments} WHERE rid = ? AND doc != ?",
+            (data, *_keys(table, document), rid, data),
+        )
+    except sqlite3.IntegrityError as error:
+        raise duplicate_key_error(table, error, document) from None
+    return cursor.rowcount == 1
+
+
+def delete(connection: sqlite3.Connection, table: Table, query: Query) -> list[Row]:
+    """Remove the matching rows; returns them (with `limit` 1, the first in `sort` order)."""
+    rows = select(connection, table, query)
+    if rows:
+        ids = [rid for rid, _ in rows]
+        connection.execute(f"DELETE FROM {table.sql} WHERE rid IN ({', '.join('?' * len(ids))})", ids)
+    return rows
+
+
+def delete_count(connection: sqlite3.Connection, table: Table, query: Query) -> int:
+    """Remove every matching row, without decoding them when SQLite's condition is exact."""
+    if not table.exists:
+        return 0
+    where, params, exact, _ = _plan(connection, table, Query(query.tree, []))
+    if exact:
+        return connection.execute(f"DELETE FROM {table.sql}{where}", params).rowcount
+    return len(delete(connection, table, query))

@@ -1,0 +1,131 @@
+"""Tables and indexes: one SQLite table per collection, one key column per indexed path.
+
+A collection `virtool.samples` is the table `"virtool.samples"(rid INTEGER PRIMARY KEY, id TEXT UNIQUE, doc
+BLOB)`; an index over `name` adds the column `"k:name"` holding `index_key(document, ("name",))` and a SQLite
+index over it (a compound index covers several columns, `_id` being the `id` column). Declared indexes are
+recorded in `_docstore_indexes`, so every process on the file knows every key column to fill.
+"""
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from virtool_api.storage.docstore.codec import decode_document, index_key
+from virtool_api.storage.docstore.paths import split
+
+META_TABLE = "_docstore_indexes"
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_name(database: str, collection: str) -> str:
+    return f"{database}.{collection}"
+
+
+def key_column(path: str) -> str:
+    return quote(f"k:{path}")
+
+
+@dataclass
+class Index:
+    name: str
+    keys: list[tuple[str, int]]
+    unique: bool
+
+    def spec(self) -> dict[str, Any]:
+        return {"keys": self.keys, "unique": self.unique}
+
+
+@dataclass
+class Table:
+    """What a process knows of one collection's table."""
+
+    name: str
+    exists: bool = False
+    indexes: dict[str, Index] = field(default_factory=dict)
+
+    @property
+    def sql(self) -> str:
+        return quote(self.name)
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """Each indexed path (but `_id`) and its key column."""
+        return {
+            path: key_column(path)
+            for index in self.indexes.values()
+            for path, _ in index.keys
+            if path != "_id"
+        }
+
+
+def ensure_meta(connection: sqlite3.Connection) -> None:
+    connection.execute(
+        f"CREATE TABLE IF NOT EXISTS {META_TABLE} "
+        "(table_name TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (table_name, name))"
+    )
+
+
+def load(connection: sqlite3.Connection) -> dict[str, Table]:
+    """Every collection table and its declared indexes, as the file has them now."""
+    tables = {
+        name: Table(name, exists=True)
+        for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if "." in name
+    }
+    if connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (META_TABLE,)).fetchone():
+        for table, name, spec in connection.execute(f"SELECT table_name, name, spec FROM {META_TABLE}"):
+            if table in tables:
+                decoded = json.loads(spec)
+                keys = [(path, direction) for path, direction in decoded["keys"]]
+                tables[table].indexes[name] = Index(name, keys, decoded["unique"])
+    return tables
+
+
+def create_table(connection: sqlite3.Connection, table: Table) -> None:
+    connection.execute(
+        f"CREATE TABLE IF NOT EXISTS {table.sql}"
+        " (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc BLOB NOT NULL)"
+    )
+
+
+def default_index_name(keys: list[tuple[str, int]]) -> str:
+    return "_".join(f"{path}_{direction}" for path, direction in keys)
+
+
+def create_index(connection: sqlite3.Connection, table: Table, index: Index) -> None:
+    """Add the key columns the index needs (filled from every stored document), then the SQLite index; a
+    unique index over duplicated values raises `sqlite3.IntegrityError`."""
+    ensure_meta(connection)
+    create_table(connection, table)
+    existing = {row[1] for row in connection.execute(f"PRAGMA table_info({table.sql})")}
+    new_paths = [path for path, _ in index.keys if path != "_id" and f"k:{path}" not in existing]
+    for path in new_paths:
+        connection.execute(f"ALTER TABLE {table.sql} ADD COLUMN {key_column(path)} BLOB")
+    if new_paths:
+        assignments = ", ".join(f"{key_column(path)} = ?" for path in new_paths)
+        rows = connection.execute(f"SELECT rid, doc FROM {table.sql}").fetchall()
+        for rid, data in rows:
+            document = decode_document(data)
+            keys = [index_key(document, split(path)) for path in new_paths]
+            connection.execute(f"UPDATE {table.sql} SET {assignments} WHERE rid = ?", (*keys, rid))
+    terms = ", ".join(
+        f"{'id' if path == '_id' else key_column(path)} {'DESC' if direction < 0 else 'ASC'}"
+        for path, direction in index.keys
+    )
+    unique = "UNIQUE " if index.unique else ""
+    connection.execute(
+        f"CREATE {unique}INDEX IF NOT EXISTS {quote(table.name + ':' + index.name)} ON {table.sql} ({terms})"
+    )
+    connection.execute(
+        f"INSERT OR REPLACE INTO {META_TABLE} (table_name, name, spec) VALUES (?, ?, ?)",
+        (table.name, index.name, json.dumps(index.spec())),
+    )
+
+
+def unique_columns(table: Table, index: Index) -> str:
+    """How SQLite names the columns of a unique index in its constraint error."""
+    return ", ".join(f"{table.name}.{'id' if path == '_id' else 'k:' + path}" for path, _ in index.keys)

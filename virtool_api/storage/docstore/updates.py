@@ -1,0 +1,220 @@
+"""MongoDB update documents applied to a decoded document, and projections of documents.
+
+Updates: `$set $unset $inc $push (with $each) $pull $addToSet (with $each) $setOnInsert`. Other operators,
+and paths that index into arrays (`a.0`), raise NotImplementedError; what MongoDB refuses (changing `_id`, two
+operators on one path, `$inc` of a string, `$push` to a non-array) raises PyMongo's `WriteError`, as MongoDB
+does.
+"""
+
+import copy
+from typing import Any
+
+from pymongo.errors import OperationFailure, WriteError
+
+from virtool_api.storage.docstore.codec import sort_key
+from virtool_api.storage.docstore.filters import unsupported, value_matcher
+from virtool_api.storage.docstore.paths import split
+
+OPERATORS = ("$set", "$unset", "$inc", "$push", "$pull", "$addToSet", "$setOnInsert")
+
+
+def check_update(update: Any) -> None:
+    """Refuse what PyMongo refuses (a replacement or an empty update) and what is outside the surface."""
+    if isinstance(update, list):
+        raise unsupported("an aggregation pipeline update")
+    if not isinstance(update, dict) or not update:
+        raise ValueError("update cannot be empty")
+    if not next(iter(update)).startswith("$"):
+        raise ValueError("update only works with $ operators")
+    paths: list[tuple[str, ...]] = []
+    for operator, fields in update.items():
+        if operator not in OPERATORS:
+            raise unsupported(f"update operator {operator}")
+        if not isinstance(fields, dict):
+            raise WriteError(
+                f"Modifiers operate on fields but we found type {type(fields).__name__} instead", 9
+            )
+        paths.extend(split(path) for path in fields)
+    for index, path in enumerate(paths):
+        for other in paths[index + 1 :]:
+            shorter = min(len(path), len(other))
+            if path[:shorter] == other[:shorter]:
+                conflict = ".".join(path[:shorter])
+                message = f"Updating the path '{'.'.join(other)}' would create a conflict at '{conflict}'"
+                raise WriteError(message, 40)
+
+
+def apply_update(document: dict[str, Any], update: dict[str, Any], inserting: bool = False) -> None:
+    """Apply `update` to `document` in place; `$setOnInsert` only when `inserting` (an upsert)."""
+    for operator, fields in update.items():
+        if operator == "$setOnInsert" and not inserting:
+            continue
+        for path in sorted(
+            fields
+        ):  # MongoDB (5.0+) adds new fields in the lexicographic order of their paths
+            parts = split(path)
+            if parts[0] == "_id" and not (
+                operator in ("$set", "$setOnInsert")
+                and len(parts) == 1
+                and fields[path] == document.get("_id")
+            ):
+                raise WriteError(
+                    "Performing an update on the path '_id' would modify the immutable field '_id'", 66
+                )
+            _apply(document, operator, parts, copy.deepcopy(fields[path]))
+
+
+def _parent(document: dict[str, Any], parts: tuple[str, ...], create: bool) -> dict[str, Any] | None:
+    value: Any = document
+    for depth, part in enumerate(parts[:-1]):
+        if isinstance(value, list):
+            raise unsupported(f"updating inside an array ({'.'.join(parts)})")
+        if part not in value:
+            if not create:
+                return None
+            value[part] = {}
+        value = value[part]
+        if not isinstance(value, dict | list):
+            if not create:
+                return None
+            raise WriteError(
+                f"Cannot create field '{parts[depth + 1]}' in element {{{part}: {value!r}}}",
+                28,
+            )
+    if isinstance(value, list):
+        raise unsupported(f"updating inside an array ({'.'.join(parts)})")
+    return value
+
+
+def _apply(document: dict[str, Any], operator: str, parts: tuple[str, ...], operand: Any) -> None:
+    name = parts[-1]
+    path = ".".join(parts)
+    if operator in ("$unset", "$pull"):
+        parent = _parent(document, parts, create=False)
+        if parent is None or name not in parent:
+            return
+        if operator == "$unset":
+            del parent[name]
+            return
+        if not isinstance(parent[name], list):
+            raise WriteError("Cannot apply $pull to a non-array value", 2)
+        removed = value_matcher(operand)
+        parent[name] = [element for element in parent[name] if not removed(element)]
+        return
+    parent = _parent(document, parts, create=True)
+    assert parent is not None
+    if operator in ("$set", "$setOnInsert"):
+        parent[name] = operand
+    elif operator == "$inc":
+        if not _is_number(operand):
+            raise WriteError(f"Cannot increment with non-numeric argument: {{{path}: {operand!r}}}", 14)
+        current = parent.get(name, 0)
+        if not _is_number(current):
+            raise WriteError(
+                f"Cannot apply $inc to a value of non-numeric type. {{_id: {document['_id']!r}}}", 14
+            )
+        parent[name] = current + operand
+    else:
+        items = _each(operand)
+        current = parent.setdefault(name, [])
+        if not isinstance(current, list):
+            raise WriteError(
+                f"The field '{path}' must be an array but is of type {type(current).__name__}", 2
+            )
+        if operator == "$push":
+            current.extend(items)
+            return
+        present = {sort_key(element) for element in current}
+        for item in items:
+            if sort_key(item) not in present:
+                current.append(item)
+                present.add(sort_key(item))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _each(operand: Any) -> list[Any]:
+    if isinstance(operand, dict) and any(key.startswith("$") for key in operand):
+        if set(operand) != {"$each"}:
+            raise unsupported(f"modifiers {sorted(set(operand) - {'$each'})} of $push/$addToSet")
+        if not isinstance(operand["$each"], list):
+            raise WriteError("The argument to $each must be an array", 2)
+        return list(operand["$each"])
+    return [operand]
+
+
+def set_path(document: dict[str, Any], path: str, value: Any) -> None:
+    """Put `value` at a dotted path, making the documents on the way (an upsert's fields from its filter)."""
+    _apply(document, "$set", split(path), copy.deepcopy(value))
+
+
+def compile_projection(projection: Any) -> tuple[bool, dict[str, Any]] | None:
+    """`(including, tree)` of a projection (`{"a": 1}`, `{"a": 0}`, or a list of names), None for none."""
+    if projection is None:
+        return None
+    if isinstance(projection, list | tuple):
+        projection = dict.fromkeys(projection, 1)
+    if not isinstance(projection, dict):
+        raise TypeError("projection must be a dict or a list of field names")
+    flags: dict[str, bool] = {}
+    for path, flag in projection.items():
+        if isinstance(flag, dict) or not isinstance(flag, bool | int | float):
+            raise unsupported(f"projection operator {flag!r} on {path!r}")
+        flags[path] = bool(flag)
+    including = any(flag for path, flag in flags.items() if path != "_id")
+    if not including and any(flag for path, flag in flags.items() if path == "_id") and len(flags) == 1:
+        including = True
+    tree: dict[str, Any] = {}
+    for path, flag in flags.items():
+        if path != "_id" and flag != including:
+            kind = "exclusion" if including else "inclusion"
+            raise OperationFailure(
+                f"Cannot do {kind} on field {path} in {'in' if including else 'ex'}clusion projection", 31254
+            )
+        node = tree
+        parts = split(path)
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = True
+    keep_id = flags.get("_id", True)
+    tree.pop("_id", None)
+    if including and keep_id:
+        tree["_id"] = True
+    if not including and not keep_id:
+        tree["_id"] = True
+    return including, tree
+
+
+def project(document: dict[str, Any], compiled: tuple[bool, dict[str, Any]] | None) -> dict[str, Any]:
+    if compiled is None:
+        return document
+    including, tree = compiled
+    return _included(document, tree) if including else _excluded(document, tree)
+
+
+def _included(value: Any, tree: dict[str, Any]) -> Any:
+    if isinstance(value, list):
+        return [_included(item, tree) for item in value if isinstance(item, dict | list)]
+    result = {}
+    for name, item in value.items():
+        if name in tree:
+            branch = tree[name]
+            if branch is True:
+                result[name] = item
+            elif isinstance(item, dict | list):
+                result[name] = _included(item, branch)
+    return result
+
+
+def _excluded(value: Any, tree: dict[str, Any]) -> Any:
+    if isinstance(value, list):
+        return [_excluded(item, tree) if isinstance(item, dict | list) else item for item in value]
+    result = {}
+    for name, item in value.items():
+        branch = tree.get(name)
+        if branch is True:
+            continue
+        result[name] = _excluded(item, branch) if branch and isinstance(item, dict | list) else item
+    return result
