@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bson import ObjectId
 from pymongo import ReturnDocument
 from pymongo.errors import BulkWriteError, DuplicateKeyError, InvalidOperation, OperationFailure, WriteError
 
@@ -58,6 +59,17 @@ async def test_an_insert_without_id_gets_a_string_id_set_on_the_document(db: Any
     assert isinstance(result.inserted_id, str) and len(result.inserted_id) == 24
     assert document["_id"] == result.inserted_id
     assert await db.things.find_one({}) == {"_id": result.inserted_id, "name": "x"}
+
+
+async def test_ids_of_other_types_are_kept_and_ordered_as_mongodb_orders_them(db: Any) -> None:
+    object_id = ObjectId()
+    await db.labels.insert_many([{"_id": object_id}, {"_id": "7"}, {"_id": 7, "name": "Bug"}])
+    assert await db.labels.find_one({"_id": 7}) == {"_id": 7, "name": "Bug"}
+    assert await db.labels.find_one({"_id": 7.0}) == {"_id": 7, "name": "Bug"}
+    assert await db.labels.find_one({"_id": object_id}) == {"_id": object_id}
+    assert await ids(db.labels.find({}).sort("_id", 1)) == [7, "7", object_id]
+    with pytest.raises(WriteError):
+        await db.labels.insert_one({"_id": [1]})
 
 
 async def test_unique_index_and_duplicate_id_raise_duplicate_key_errors_told_apart(db: Any) -> None:

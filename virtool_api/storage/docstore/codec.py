@@ -17,7 +17,7 @@ from typing import Any
 
 import bson
 from bson import ObjectId
-from pymongo.errors import DocumentTooLarge
+from pymongo.errors import DocumentTooLarge, WriteError
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 """MongoDB's BSON document limit, kept here so a document the embedded store takes also fits in MongoDB."""
@@ -54,16 +54,14 @@ MISSING = Missing()
 
 
 def new_id() -> str:
-    """An id for a document inserted without one: an ObjectId's 24 hex digits (ids here are strings)."""
+    """An id for a document inserted without one: an ObjectId's 24 hex digits, a string like the project's."""
     return str(ObjectId())
 
 
 def encode_document(document: dict[str, Any]) -> bytes:
-    """BSON of a document whose `_id` is a string; past 16 MiB, PyMongo's `DocumentTooLarge`."""
-    if not isinstance(document.get("_id"), str):
-        raise NotImplementedError(
-            f"the embedded document store keeps string _ids only, not {type(document.get('_id')).__name__}"
-        )
+    """BSON of a document; past 16 MiB, PyMongo's `DocumentTooLarge`; an array `_id` is MongoDB's error."""
+    if isinstance(document.get("_id"), list | tuple):
+        raise WriteError("can't use an array for _id", 2)
     data = bson.encode(document)
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentTooLarge(

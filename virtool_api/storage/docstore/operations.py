@@ -194,7 +194,7 @@ def insert(connection: sqlite3.Connection, table: Table, document: dict[str, Any
     try:
         connection.execute(
             f"INSERT INTO {table.sql} ({names}) VALUES ({', '.join('?' * (2 + len(columns)))})",
-            (document["_id"], data, *_keys(table, document)),
+            (sort_key(document["_id"]), data, *_keys(table, document)),
         )
     except sqlite3.IntegrityError as error:
         raise duplicate_key_error(table, error, document) from None

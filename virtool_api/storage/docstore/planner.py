@@ -1,17 +1,18 @@
 """Filters and sorts answered by SQLite where an index (or `_id`) covers them.
 
 A filter becomes a SQL condition selecting a superset of the matching rows, and says whether that superset is
-exact. Conditions on `_id` and on indexed paths translate (equality, `$in`, `$ne`, `$nin`, ranges, `$all`);
-the rest (`$regex`, `$exists`, unindexed paths) do not and leave the rows to the Python matcher. An indexed
-path that crosses an array in some document (its key column holds MULTIKEY there) is only exact when no row
-holds MULTIKEY; otherwise those rows are always candidates and the matcher decides.
+exact. Conditions on `_id` (the `id` column holds its key) and on indexed paths translate (equality, `$in`,
+`$ne`, `$nin`, ranges, `$all`); the rest (`$regex`, `$exists`, unindexed paths) do not and leave the rows to
+the Python matcher. An indexed path that crosses an array in some document (its key column holds MULTIKEY
+there) is only exact when no row holds MULTIKEY; otherwise those rows are always candidates and the matcher
+decides.
 """
 
 from collections.abc import Callable
 from typing import Any
 
 from virtool_api.storage.docstore.codec import MULTIKEY, NULL_KEY
-from virtool_api.storage.docstore.filters import COMPARISONS, And, Condition, Field, Node, Or
+from virtool_api.storage.docstore.filters import And, Condition, Field, Node, Or
 
 ID_COLUMN = "id"
 
@@ -37,8 +38,8 @@ def translate(node: Node, columns: dict[str, str], multikey: Callable[[str], boo
 
 
 def _field(node: Field, columns: dict[str, str], multikey: Callable[[str], bool]) -> Translation:
-    if node.path == "_id":
-        translated = [_id_condition(condition) for condition in node.conditions]
+    if node.path == "_id":  # `id` holds the key of `_id`, which is never an array
+        translated = [_key_condition(ID_COLUMN, condition, False) for condition in node.conditions]
     elif node.path in columns:
         column = columns[node.path]
         has_arrays = multikey(column)
@@ -53,27 +54,6 @@ def _field(node: Field, columns: dict[str, str], multikey: Callable[[str], bool]
 
 def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
-
-
-def _id_condition(condition: Condition) -> Translation:
-    """`_id` is always a string here, so other operands match nothing (or, negated, everything)."""
-    operator, operand = condition.operator, condition.operand
-    if operator in ("$eq", "$ne"):
-        if not isinstance(operand, str):
-            return ("0" if operator == "$eq" else "1"), [], True
-        return f"{ID_COLUMN} {'=' if operator == '$eq' else '!='} ?", [operand], True
-    if operator in ("$in", "$nin"):
-        texts = sorted({item for item in operand if isinstance(item, str)})
-        negate = "NOT " if operator == "$nin" else ""
-        return f"{ID_COLUMN} {negate}IN ({_placeholders(len(texts))})", texts, True
-    if operator == "$exists":
-        return ("1" if operand else "0"), [], True
-    if operator in COMPARISONS:
-        if not isinstance(operand, str):
-            return "0", [], True
-        symbol = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}[operator]
-        return f"{ID_COLUMN} {symbol} ?", [operand], True
-    return None, [], False
 
 
 def _key_condition(column: str, condition: Condition, has_arrays: bool) -> Translation:

@@ -1,9 +1,10 @@
 """Tables and indexes: one SQLite table per collection, one key column per indexed path.
 
-A collection `virtool.samples` is the table `"virtool.samples"(rid INTEGER PRIMARY KEY, id TEXT UNIQUE, doc
-BLOB)`; an index over `name` adds the column `"k:name"` holding `index_key(document, ("name",))` and a SQLite
-index over it (a compound index covers several columns, `_id` being the `id` column). Declared indexes are
-recorded in `_docstore_indexes`, so every process on the file knows every key column to fill.
+A collection `virtool.samples` is the table `"virtool.samples"(rid INTEGER PRIMARY KEY, id BLOB UNIQUE, doc
+BLOB)`, `id` holding the sort key of `_id` (`codec.py`); an index over `name` adds the column `"k:name"`
+holding `index_key(document, ("name",))` and a SQLite index over it (a compound index covers several columns,
+`_id` being the `id` column). Declared indexes are recorded in `_docstore_indexes`, so every process on the
+file knows every key column to fill.
 """
 
 import json
@@ -88,7 +89,7 @@ def load(connection: sqlite3.Connection) -> dict[str, Table]:
 def create_table(connection: sqlite3.Connection, table: Table) -> None:
     connection.execute(
         f"CREATE TABLE IF NOT EXISTS {table.sql}"
-        " (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc BLOB NOT NULL)"
+        " (rid INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, doc BLOB NOT NULL)"
     )
 
 
