@@ -12,6 +12,7 @@ from pymongo.results import DeleteResult, InsertManyResult, InsertOneResult, Upd
 from virtool_api.storage.docstore import operations, schema
 from virtool_api.storage.docstore.codec import MISSING, sort_key
 from virtool_api.storage.docstore.cursor import Cursor, sort_spec
+from virtool_api.storage.docstore.engine import ANALYZE_MIN_ROWS
 from virtool_api.storage.docstore.filters import compile_filter, equality_seed, unsupported
 from virtool_api.storage.docstore.operations import Query
 from virtool_api.storage.docstore.paths import leaves, split
@@ -55,9 +56,12 @@ class Collection:
             found = table(self._table_name)
             if not found.exists:
                 schema.create_table(connection, found)
-            return work(connection, found)
+            return work(connection, found), found, self._engine.statistics_stale(connection, found)
 
-        return await self._engine.run(in_table, write=True)
+        result, table, stale = await self._engine.run(in_table, write=True)
+        if stale:
+            self._engine.analyze_soon(table)
+        return result
 
     def find(
         self,
@@ -252,6 +256,8 @@ class Collection:
                     11000,
                     {"keyPattern": dict(spec)},
                 ) from None
+            if connection.execute(f"SELECT count(*) FROM {table.sql}").fetchone()[0] >= ANALYZE_MIN_ROWS:
+                connection.execute(f"ANALYZE {table.sql}")  # the planner's statistics for the new index
 
         await self._write(work)
         return index.name

@@ -7,6 +7,7 @@ mode lets readers go on while a writer writes; a writer waits up to `BUSY_TIMEOU
 """
 
 import asyncio
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -20,11 +21,13 @@ from virtool_api.storage.docstore import schema
 from virtool_api.storage.docstore.schema import Table
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT = 60.0
 WORKERS = 4
 CACHE_KIB = 8 * 1024
 """SQLite's page cache per connection."""
+ANALYZE_MIN_ROWS = 100
 
 Work = Callable[[sqlite3.Connection, Callable[[str], Table]], T]
 
@@ -40,6 +43,7 @@ class Engine:
         self._version: int | None = None
         self._tables: dict[str, Table] = {}
         self._closed = False
+        self._analyzed: dict[str, int] = {}
         setup = self._open()
         setup.execute("PRAGMA journal_mode=WAL")
         setup.execute("BEGIN IMMEDIATE")
@@ -85,6 +89,38 @@ class Engine:
         connection.execute("COMMIT")
         return result
 
+    def statistics_stale(self, connection: sqlite3.Connection, table: Table) -> bool:
+        """Whether the table has doubled since SQLite's planner statistics were taken (read in the caller's
+        transaction). Without statistics SQLite may answer an `$or` with a sort and a limit by sorting every
+        match instead of walking the sort's index: 325 ms against 1.6 ms at 100k samples."""
+        if not table.indexes:
+            return False
+        rows = connection.execute(f"SELECT max(rid) FROM {table.sql}").fetchone()[0] or 0
+        analyzed = self._analyzed.get(table.name)
+        if analyzed is None:
+            analyzed = self._analyzed[table.name] = _analyzed_rows(connection, table)
+        return rows >= ANALYZE_MIN_ROWS and rows >= 2 * analyzed
+
+    def analyze_soon(self, table: Table) -> None:
+        """`ANALYZE` the table in a transaction of its own, after the write that found the statistics stale
+        has returned (it scans every index: 70 ms at 100k samples, once each time the table doubles)."""
+        if self._closed:
+            return
+        self._analyzed[table.name] = 2**62  # until it has run: one at a time
+
+        def analyze(connection: sqlite3.Connection, _table: Callable[[str], Table]) -> None:
+            connection.execute(f"ANALYZE {table.sql}")
+            self._analyzed[table.name] = _analyzed_rows(connection, table)
+
+        def run() -> None:
+            try:
+                self._transaction(analyze, write=True)
+            except Exception:
+                self._analyzed.pop(table.name, None)
+                logger.exception("could not refresh the statistics of %s", table.name)
+
+        self._executor.submit(run)
+
     async def run(self, work: Work[T], write: bool = False) -> T:
         """Run `work(connection, table)` in one transaction on a worker thread."""
         if self._closed:
@@ -103,3 +139,14 @@ class Engine:
             for connection in self._connections:
                 connection.close()
             self._connections.clear()
+
+
+def _analyzed_rows(connection: sqlite3.Connection, table: Table) -> int:
+    """The row count the table's statistics were taken at (0 when never)."""
+    try:
+        found = connection.execute(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = ? LIMIT 1", (table.name,)
+        ).fetchone()
+    except sqlite3.OperationalError:  # no sqlite_stat1 before the first ANALYZE
+        return 0
+    return int(found[0].split()[0]) if found else 0
