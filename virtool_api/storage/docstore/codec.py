@@ -40,7 +40,8 @@ MULTIKEY = b"\xff"
 
 _END = b"\x00"
 _INVERT = bytes(255 - byte for byte in range(256))
-_INT64 = range(-(2**63), 2**63)
+MIN_INT64 = -(2**63)
+MAX_INT64 = 2**63 - 1
 
 
 class Missing:
@@ -97,7 +98,7 @@ def _number(value: int | float) -> bytes:
     exact distance from it (0 for floats), so 2**53 + 1 sorts after the float 2**53."""
     if isinstance(value, float) and math.isnan(value):
         return bytes([NUMBER, 0])
-    if isinstance(value, int) and value not in _INT64:
+    if isinstance(value, int) and not MIN_INT64 <= value <= MAX_INT64:  # not `in range`: slow for Int64
         raise OverflowError("BSON can only handle up to 8-byte ints")
     nearest = float(value) + 0.0  # -0.0 becomes 0.0
     bits = struct.unpack(">Q", struct.pack(">d", nearest))[0]

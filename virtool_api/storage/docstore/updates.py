@@ -11,7 +11,7 @@ from typing import Any
 
 from pymongo.errors import OperationFailure, WriteError
 
-from virtool_api.storage.docstore.codec import sort_key
+from virtool_api.storage.docstore.codec import MAX_INT64, MIN_INT64, sort_key
 from virtool_api.storage.docstore.filters import unsupported, value_matcher
 from virtool_api.storage.docstore.paths import split
 
@@ -65,24 +65,22 @@ def apply_update(document: dict[str, Any], update: dict[str, Any], inserting: bo
 
 
 def _parent(document: dict[str, Any], parts: tuple[str, ...], create: bool) -> dict[str, Any] | None:
+    """The document holding the path's last field; None when it does not exist and `create` is False. A
+    path through a scalar, a null or an array is MongoDB's PathNotViable (`WriteError` 28) when creating;
+    through an array by position (`a.0`) it is outside the surface."""
     value: Any = document
     for depth, part in enumerate(parts[:-1]):
-        if isinstance(value, list):
-            raise unsupported(f"updating inside an array ({'.'.join(parts)})")
         if part not in value:
             if not create:
                 return None
             value[part] = {}
         value = value[part]
-        if not isinstance(value, dict | list):
+        if not isinstance(value, dict):
+            if isinstance(value, list) and parts[depth + 1].isdigit():
+                raise unsupported(f"updating an array element by position ({'.'.join(parts)})")
             if not create:
                 return None
-            raise WriteError(
-                f"Cannot create field '{parts[depth + 1]}' in element {{{part}: {value!r}}}",
-                28,
-            )
-    if isinstance(value, list):
-        raise unsupported(f"updating inside an array ({'.'.join(parts)})")
+            raise WriteError(f"Cannot create field '{parts[depth + 1]}' in element {{{part}: {value!r}}}", 28)
     return value
 
 
@@ -113,7 +111,10 @@ def _apply(document: dict[str, Any], operator: str, parts: tuple[str, ...], oper
             raise WriteError(
                 f"Cannot apply $inc to a value of non-numeric type. {{_id: {document['_id']!r}}}", 14
             )
-        parent[name] = current + operand
+        total = current + operand
+        if isinstance(total, int) and not MIN_INT64 <= total <= MAX_INT64:
+            raise WriteError(f"Failed to apply $inc operations to current value ({current!r})", 2)
+        parent[name] = total
     else:
         items = _each(operand)
         current = parent.setdefault(name, [])
