@@ -1,6 +1,6 @@
 """Fixtures: the real apps over the real stores.
 
-Embedded stores (tinymongo + SQLite under a temporary data path) by default; real PostgreSQL when
+Embedded stores (our document store and SQLite, under a temporary data path) by default; real PostgreSQL when
 `VIRTOOL_TEST_POSTGRES_URL` is set and real MongoDB when `VIRTOOL_TEST_MONGODB_URL` is set. Under pytest-xdist
 each worker uses databases of its own derived from these URLs (`tests/workers.py`).
 """

@@ -331,7 +331,7 @@ def test_startup_lines_mask_credentials():
 def test_startup_lines_name_the_embedded_stores(tmp_path):
     lines = describe_stores(Config(data_path=tmp_path))
     assert lines == [
-        f"document store: embedded (tinymongo on SQLite) in {tmp_path / 'db'}",
+        f"document store: embedded (SQLite) at {tmp_path / 'db' / 'documents.sqlite'}",
         f"SQL store: embedded SQLite at {tmp_path / 'virtool.sqlite3'}",
         f"data path: {tmp_path}",
         "job hand-off: no Redis, so new jobs wait and no workflow runner will start them; to connect runners,"

@@ -33,6 +33,7 @@ from virtool_api.api.keys import CONTEXT, JOB, USER
 from virtool_api.api.routes import ENDPOINTS, Endpoint
 from virtool_api.config import Config
 from virtool_api.jobs.models import JobState
+from virtool_api.storage.docstore import store_path
 
 logger = logging.getLogger(__name__)
 request_logger = logging.getLogger("virtool_api.requests")
@@ -99,7 +100,7 @@ def describe_stores(config: Config) -> list[str]:
     if config.mongodb_url:
         documents = f"MongoDB at {mask_url(config.mongodb_url)}"
     else:
-        documents = f"embedded (tinymongo on SQLite) in {(config.data_path / 'db').resolve()}"
+        documents = f"embedded (SQLite) at {store_path(config.data_path).resolve()}"
     if config.postgres_url:
         sql = f"PostgreSQL at {mask_url(config.postgres_url)}"
     else:

@@ -1,9 +1,10 @@
-"""The document store: PyMongo's async API against MongoDB, or tinymongo's embedded SQLite-backed twin.
+"""The document store: PyMongo's async API against MongoDB, or the project's embedded twin on SQLite
+(`storage/docstore/`).
 
 Both clients offer the same `AsyncMongoClient` surface. The project stays inside what both support: single
 document atomic updates (`find_one_and_update` with a condition), `$set/$push/$pull/$inc`,
 `$in/$or/$regex/$exists` filters, sort/skip/limit, `count_documents`, unique indexes. It does not use
-`$lookup`, transactions or change streams, which the embedded store lacks.
+`$lookup`, transactions or change streams, which the embedded store lacks (and raises on).
 """
 
 from pathlib import Path
@@ -13,23 +14,20 @@ import pymongo
 from pymongo.errors import DuplicateKeyError
 from pymongo.uri_parser import parse_uri
 
+from virtool_api.storage.docstore import open_data_directory
 from virtool_api.utils import random_id
 
 DEFAULT_DATABASE = "virtool"
 
 
 def connect(mongodb_url: str | None, data_path: Path) -> tuple[Any, Any]:
-    """Return `(client, database)`; the embedded store lives in `{data_path}/db/`."""
+    """Return `(client, database)`; the embedded store is `{data_path}/db/documents.sqlite` (docstore/)."""
     if mongodb_url:
         client: Any = pymongo.AsyncMongoClient(mongodb_url, serverSelectionTimeoutMS=5000)
         name = parse_uri(mongodb_url).get("database") or DEFAULT_DATABASE
         return client, client[name]
 
-    import tinymongo
-
-    folder = data_path / "db"
-    folder.mkdir(parents=True, exist_ok=True)
-    client = tinymongo.AsyncMongoClient(tinymongo_folder=str(folder), backend="sqlite")
+    client = open_data_directory(data_path)
     return client, client[DEFAULT_DATABASE]
 
 

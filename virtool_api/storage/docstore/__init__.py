@@ -3,7 +3,7 @@
 See `client.py` for the entry point and README "The embedded default" for the surface and its limits.
 """
 
-from virtool_api.storage.docstore.client import Database, DocumentClient
+from virtool_api.storage.docstore.client import Database, DocumentClient, open_data_directory, store_path
 from virtool_api.storage.docstore.collection import Collection
 
-__all__ = ["Collection", "Database", "DocumentClient"]
+__all__ = ["Collection", "Database", "DocumentClient", "open_data_directory", "store_path"]

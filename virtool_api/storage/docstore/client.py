@@ -96,3 +96,13 @@ class DocumentClient:
 
     async def aclose(self) -> None:
         self.engine.close()
+
+
+def store_path(data_path: Path) -> Path:
+    """Where a data directory keeps its documents."""
+    return data_path / "db" / "documents.sqlite"
+
+
+def open_data_directory(data_path: Path) -> DocumentClient:
+    """The document store of a data directory."""
+    return DocumentClient(store_path(data_path))
