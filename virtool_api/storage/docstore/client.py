@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from virtool_api.storage.docstore import schema
+from virtool_api.storage.docstore.carry_over import carry_over
 from virtool_api.storage.docstore.collection import Collection
 from virtool_api.storage.docstore.engine import Engine
 from virtool_api.storage.docstore.filters import unsupported
@@ -104,5 +105,9 @@ def store_path(data_path: Path) -> Path:
 
 
 def open_data_directory(data_path: Path) -> DocumentClient:
-    """The document store of a data directory."""
-    return DocumentClient(store_path(data_path))
+    """The document store of a data directory, once anything the former embedded store (tinymongo) left in
+    `{data}/db/` is carried over (see `carry_over.py`)."""
+    path = store_path(data_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    carry_over(path.parent, path)
+    return DocumentClient(path)
