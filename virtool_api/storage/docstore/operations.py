@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from virtool_api.storage.docstore.codec import (
     EMPTY_ARRAY_SORT_KEY,
@@ -24,8 +24,8 @@ from virtool_api.storage.docstore.codec import (
     new_id,
     sort_key,
 )
-from virtool_api.storage.docstore.filters import And
-from virtool_api.storage.docstore.paths import leaves, split
+from virtool_api.storage.docstore.filters import And, unsupported
+from virtool_api.storage.docstore.paths import crosses_array, leaves, split
 from virtool_api.storage.docstore.planner import order_by, translate
 from virtool_api.storage.docstore.schema import Table, unique_columns
 
@@ -65,10 +65,13 @@ def _plan(
 
 def _sort_key(sort: Sort) -> Callable[[Row], tuple[bytes, ...]]:
     """MongoDB's sort over documents: missing sorts as null; an array by its smallest element ascending, its
-    largest descending (an empty one before null)."""
+    largest descending (an empty one before null); two sort paths meeting arrays in one document are refused
+    as MongoDB refuses them."""
     fields = [(split(path), direction) for path, direction in sort]
 
     def key(row: Row) -> tuple[bytes, ...]:
+        if len(fields) > 1 and sum(crosses_array(row[1], parts) for parts, _ in fields) > 1:
+            raise OperationFailure("cannot sort with keys that are parallel arrays", 2)
         result = []
         for parts, direction in fields:
             keys: list[bytes] = []
@@ -159,7 +162,13 @@ def count(connection: sqlite3.Connection, table: Table, query: Query) -> int:
 
 
 def _keys(table: Table, document: dict[str, Any]) -> list[bytes]:
-    return [index_key(document, split(path)) for path in table.columns]
+    """The key columns' values; an array under a unique index raises NotImplementedError (MongoDB would
+    index each element; one key per document cannot)."""
+    keys = {path: index_key(document, split(path)) for path in table.columns}
+    for index in table.indexes.values():
+        if index.unique and any(keys.get(path) == MULTIKEY for path, _ in index.keys):
+            raise unsupported(f"an array under the unique index {index.name}")
+    return list(keys.values())
 
 
 def duplicate_key_error(table: Table, error: sqlite3.IntegrityError, document: dict[str, Any]) -> Exception:

@@ -47,3 +47,14 @@ def candidates(found: list[Any]) -> list[Any]:
         if isinstance(value, list):
             values.extend(value)
     return values
+
+
+def crosses_array(value: Any, parts: tuple[str, ...]) -> bool:
+    """Whether the path meets an array on the way or at its end."""
+    for part in parts:
+        if isinstance(value, list):
+            return True
+        if not isinstance(value, dict) or part not in value:
+            return False
+        value = value[part]
+    return isinstance(value, list)

@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from virtool_api.storage.docstore.codec import decode_document, index_key
+from virtool_api.storage.docstore.codec import MULTIKEY, decode_document, index_key
 from virtool_api.storage.docstore.paths import split
 
 META_TABLE = "_docstore_indexes"
@@ -112,6 +112,9 @@ def create_index(connection: sqlite3.Connection, table: Table, index: Index) -> 
         for rid, data in rows:
             document = decode_document(data)
             keys = [index_key(document, split(path)) for path in new_paths]
+            if index.unique and MULTIKEY in keys:
+                message = f"an array under the unique index {index.name} is not supported"
+                raise NotImplementedError(f"{message} by the embedded document store")
             connection.execute(f"UPDATE {table.sql} SET {assignments} WHERE rid = ?", (*keys, rid))
     terms = ", ".join(
         f"{'id' if path == '_id' else key_column(path)} {'DESC' if direction < 0 else 'ASC'}"

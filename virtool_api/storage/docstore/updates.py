@@ -7,6 +7,7 @@ does.
 """
 
 import copy
+import itertools
 from typing import Any
 
 from pymongo.errors import OperationFailure, WriteError
@@ -164,6 +165,10 @@ def compile_projection(projection: Any) -> tuple[bool, dict[str, Any]] | None:
         if isinstance(flag, dict) or not isinstance(flag, bool | int | float):
             raise unsupported(f"projection operator {flag!r} on {path!r}")
         flags[path] = bool(flag)
+    paths = sorted(split(path) for path in flags)
+    for shorter, longer in itertools.pairwise(paths):
+        if longer[: len(shorter)] == shorter:
+            raise OperationFailure(f"Path collision at {'.'.join(longer)}", 31250)
     including = any(flag for path, flag in flags.items() if path != "_id")
     if not including and any(flag for path, flag in flags.items() if path == "_id") and len(flags) == 1:
         including = True
