@@ -46,9 +46,6 @@ class Cursor:
         self._started = False
         self._buffer: deque[dict[str, Any]] = deque()
         self._ids: list[int] | None = None
-        self._exact = True
-        self._skipping = 0
-        self._left: int | None = None
 
     def _options(self) -> None:
         if self._started:
@@ -112,27 +109,13 @@ class Cursor:
             rows = await self._run(lambda connection, table: operations.select(connection, table, query))
             self._buffer.extend(document for _, document in rows)
             return
-        self._ids, self._exact = ids
-        if not self._exact:
-            self._skipping, self._left = query.skip, query.limit or None
+        self._ids = ids
 
     async def _read_batch(self) -> None:
         assert self._ids is not None
         batch, self._ids = self._ids[:BATCH], self._ids[BATCH:]
         rows = await self._run(lambda connection, table: list(operations.fetch(connection, table, batch)))
-        for _, document in rows:
-            if not self._exact:
-                if not self._query.tree.matches(document):
-                    continue
-                if self._skipping:
-                    self._skipping -= 1
-                    continue
-                if self._left is not None:
-                    if self._left == 0:
-                        self._ids = []
-                        return
-                    self._left -= 1
-            self._buffer.append(document)
+        self._buffer.extend(document for _, document in rows)
 
     async def close(self) -> None:
         self._started = True

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from pymongo.errors import InvalidOperation
 
-from virtool_api.storage.docstore import schema
+from virtool_api.storage.docstore import residual, schema
 from virtool_api.storage.docstore.schema import Table
 
 T = TypeVar("T")
@@ -56,6 +56,7 @@ class Engine:
         )
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        residual.register(connection)
         with self._lock:
             self._connections.append(connection)
         return connection

@@ -1,9 +1,9 @@
 """The collection operations on one SQLite connection, inside a transaction the caller holds (`engine.py`).
 
-Reads ask SQLite for the candidate rows (`planner.py`); when its condition is exact and its order covers the
-sort, SQLite also does skip and limit and the documents are only decoded. Otherwise each candidate is decoded
-and checked by the Python matcher, and an uncovered sort is done in memory (stable, so ties keep insertion
-order, as in SQLite's own sorts here).
+SQLite selects exactly the matching rows (`planner.py`: the key columns, and the Python matcher called from
+SQLite where they cannot decide), so counts are SQLite's, and so are skip and limit when its order covers the
+sort. A sort over an unindexed path is done in memory (stable, so ties keep insertion order, as in SQLite's
+own sorts here).
 """
 
 import sqlite3
@@ -26,7 +26,8 @@ from virtool_api.storage.docstore.codec import (
 )
 from virtool_api.storage.docstore.filters import And, unsupported
 from virtool_api.storage.docstore.paths import crosses_array, leaves, split
-from virtool_api.storage.docstore.planner import order_by, translate
+from virtool_api.storage.docstore.planner import exact, order_by
+from virtool_api.storage.docstore.residual import Residuals, matching
 from virtool_api.storage.docstore.schema import Table, unique_columns
 
 Sort = list[tuple[str, int]]
@@ -56,11 +57,20 @@ def _multikey_probe(connection: sqlite3.Connection, table: Table) -> Callable[[s
 
 def _plan(
     connection: sqlite3.Connection, table: Table, query: Query
-) -> tuple[str, list[Any], bool, str | None]:
+) -> tuple[str, list[Any], str | None, Residuals]:
+    """`(where, parameters, order, residuals)`: an exact WHERE clause, and the ORDER BY terms when SQLite can
+    sort (None: the sort happens in Python)."""
     probe = _multikey_probe(connection, table)
-    where, params, exact = translate(query.tree, table.columns, probe)
+    residuals = Residuals()
+    where, params = exact(query.tree, table.columns, probe, residuals)
     order = order_by(query.sort, table.columns, probe) if query.sort else "rid ASC"
-    return (f" WHERE {where}" if where else ""), params, exact, order
+    return (f" WHERE {where}" if where else ""), params, order, residuals
+
+
+def _limited(sql: str, params: list[Any], query: Query) -> tuple[str, list[Any]]:
+    if query.limit or query.skip:
+        return f"{sql} LIMIT ? OFFSET ?", [*params, query.limit or -1, query.skip]
+    return sql, params
 
 
 def _sort_key(sort: Sort) -> Callable[[Row], tuple[bytes, ...]]:
@@ -91,27 +101,13 @@ def select(connection: sqlite3.Connection, table: Table, query: Query) -> list[R
     """The matching rows, sorted, skipped and limited."""
     if not table.exists:
         return []
-    where, params, exact, order = _plan(connection, table, query)
+    where, params, order, residuals = _plan(connection, table, query)
     sql = f"SELECT rid, doc FROM {table.sql}{where}"
     if order is not None:
-        sql += f" ORDER BY {order}"
-        if exact:
-            if query.limit or query.skip:
-                sql += " LIMIT ? OFFSET ?"
-                params = [*params, query.limit or -1, query.skip]
-            return [(rid, decode_document(data)) for rid, data in connection.execute(sql, params)]
-    matched: list[Row] = []
-    skipping = query.skip if order is not None else 0
-    for rid, data in connection.execute(sql, params):
-        document = decode_document(data)
-        if not exact and not query.tree.matches(document):
-            continue
-        if skipping:
-            skipping -= 1
-            continue
-        matched.append((rid, document))
-        if order is not None and query.limit and len(matched) == query.limit:
-            break
+        sql, params = _limited(f"{sql} ORDER BY {order}", params, query)
+    with matching(residuals):
+        rows = connection.execute(sql, params).fetchall()
+    matched = [(rid, decode_document(data)) for rid, data in rows]
     if order is None:
         matched.sort(key=_sort_key(query.sort))
         end = query.skip + query.limit if query.limit else None
@@ -119,20 +115,17 @@ def select(connection: sqlite3.Connection, table: Table, query: Query) -> list[R
     return matched
 
 
-def select_ids(connection: sqlite3.Connection, table: Table, query: Query) -> tuple[list[int], bool] | None:
-    """The row ids of the candidates in order and whether they are exactly the result (else the caller
-    matches, skips and limits), for a cursor that reads documents in batches; None when the sort needs every
-    document in memory anyway."""
+def select_ids(connection: sqlite3.Connection, table: Table, query: Query) -> list[int] | None:
+    """The row ids of the result in order, for a cursor that reads documents in batches; None when the sort
+    needs every document in memory anyway."""
     if not table.exists:
-        return [], True
-    where, params, exact, order = _plan(connection, table, query)
+        return []
+    where, params, order, residuals = _plan(connection, table, query)
     if order is None:
         return None
-    sql = f"SELECT rid FROM {table.sql}{where} ORDER BY {order}"
-    if exact and (query.limit or query.skip):
-        sql += " LIMIT ? OFFSET ?"
-        params = [*params, query.limit or -1, query.skip]
-    return [rid for (rid,) in connection.execute(sql, params)], exact
+    sql, params = _limited(f"SELECT rid FROM {table.sql}{where} ORDER BY {order}", params, query)
+    with matching(residuals):
+        return [rid for (rid,) in connection.execute(sql, params).fetchall()]
 
 
 def fetch(connection: sqlite3.Connection, table: Table, ids: list[int]) -> Iterator[Row]:
@@ -147,18 +140,10 @@ def fetch(connection: sqlite3.Connection, table: Table, ids: list[int]) -> Itera
 def count(connection: sqlite3.Connection, table: Table, query: Query) -> int:
     if not table.exists:
         return 0
-    where, params, exact, _ = _plan(connection, table, Query(query.tree, []))
-    if exact:
-        sql = f"SELECT 1 FROM {table.sql}{where}"
-        if query.limit or query.skip:
-            sql += " LIMIT ? OFFSET ?"
-            params = [*params, query.limit or -1, query.skip]
+    where, params, _, residuals = _plan(connection, table, Query(query.tree, []))
+    sql, params = _limited(f"SELECT 1 FROM {table.sql}{where}", params, query)
+    with matching(residuals):
         return connection.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
-    total = 0
-    for (data,) in connection.execute(f"SELECT doc FROM {table.sql}{where}", params):
-        total += query.tree.matches(decode_document(data))
-    total = max(0, total - query.skip)
-    return min(total, query.limit) if query.limit else total
 
 
 def _keys(table: Table, document: dict[str, Any]) -> list[bytes]:
@@ -235,10 +220,9 @@ def delete(connection: sqlite3.Connection, table: Table, query: Query) -> list[R
 
 
 def delete_count(connection: sqlite3.Connection, table: Table, query: Query) -> int:
-    """Remove every matching row, without decoding them when SQLite's condition is exact."""
+    """Remove every matching row."""
     if not table.exists:
         return 0
-    where, params, exact, _ = _plan(connection, table, Query(query.tree, []))
-    if exact:
+    where, params, _, residuals = _plan(connection, table, Query(query.tree, []))
+    with matching(residuals):
         return connection.execute(f"DELETE FROM {table.sql}{where}", params).rowcount
-    return len(delete(connection, table, query))

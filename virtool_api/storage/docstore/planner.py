@@ -37,6 +37,46 @@ def translate(node: Node, columns: dict[str, str], multikey: Callable[[str], boo
     return " OR ".join(f"({part})" for part, _, _ in parts), params, all(exact for _, _, exact in parts)
 
 
+Residual = Callable[[Node], tuple[str, list[Any]]]
+"""Registers a node for the Python matcher and returns the SQL calling it on the row's document."""
+
+
+def exact(
+    node: Node, columns: dict[str, str], multikey: Callable[[str], bool], residual: Residual
+) -> tuple[str | None, list[Any]]:
+    """SQL that selects exactly the matching rows (None: every row): the translated conditions, and where they
+    are not exact, the Python matcher called from SQLite (`residual`) on only the rows they leave, so counts,
+    skips and limits stay SQLite's. In an `$or`, only the inexact branches call the matcher."""
+    sql, params, is_exact = translate(node, columns, multikey)
+    if is_exact:
+        return sql, params
+    if isinstance(node, Or):
+        branches = [exact(child, columns, multikey, residual) for child in node.children]
+        if any(branch is None for branch, _ in branches):
+            return None, []
+        return " OR ".join(f"({branch})" for branch, _ in branches), [p for _, ps in branches for p in ps]
+    if isinstance(node, Field):
+        matcher, matcher_params = residual(node)
+        return (f"({sql}) AND {matcher}" if sql else matcher), [*params, *matcher_params]
+    terms: list[str] = []
+    values: list[Any] = []
+    inexact: list[Node] = []
+    for child in node.children:
+        child_sql, child_params, child_exact = translate(child, columns, multikey)
+        if not child_exact and isinstance(child, Or):
+            child_sql, child_params = exact(child, columns, multikey, residual)
+        elif not child_exact:
+            inexact.append(child)
+        if child_sql is not None:
+            terms.append(f"({child_sql})")
+            values.extend(child_params)
+    if inexact:
+        matcher, matcher_params = residual(And(inexact))
+        terms.append(matcher)
+        values.extend(matcher_params)
+    return (" AND ".join(terms) if terms else None), values
+
+
 def _field(node: Field, columns: dict[str, str], multikey: Callable[[str], bool]) -> Translation:
     if node.path == "_id":  # `id` holds the key of `_id`, which is never an array
         translated = [_key_condition(ID_COLUMN, condition, False) for condition in node.conditions]
