@@ -1,0 +1,176 @@
+"""Hypothesis strategies for the document-store differential tests: documents, filters, updates, sorts.
+
+Values come from small pools so that filters hit stored values often, and reach the edges that stores get wrong:
+int/float/bool of equal value, 64-bit integers past a double's 53 bits, infinity, empty strings and arrays,
+arrays of arrays, missing fields, datetimes. Every shape here is one MongoDB defines, and one tinymongo (the
+oracle) answers as MongoDB does; each exclusion below names the tinymongo departure and MongoDB's behaviour.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import strategies as st
+
+# Exclusion: no NaN. MongoDB's NaN equals NaN in queries and sorts below every number, where Python's never
+# equals; no code of ours stores one.
+# Exclusion: integers stay 2**10 inside the signed 64-bit range and `$inc` steps are small, so no sequence of
+# operations leaves it. MongoDB refuses a sum past it ("Failed to apply $inc operations to current value") and
+# PyMongo refuses to encode an int past 8 bytes (OverflowError); tinymongo stores both silently.
+INT_EDGE = 2**63 - 2**10
+INTEGERS = st.sampled_from([0, 1, 2, -1, 7, 2**31, 2**53, 2**53 + 1, 2**62, INT_EDGE, -INT_EDGE]) | st.integers(-3, 3)
+FLOATS = st.sampled_from([0.0, 0.5, 1.0, 2.0, -1.5, 2.0**53, 1e300, float("inf"), float("-inf")])
+STRINGS = st.sampled_from(["", "a", "ab", "b", "A", "a.b", "a1", "é", "z"]) | st.text("abA.1é", max_size=3)
+# BSON keeps milliseconds: both stores round a datetime to them, so the pool holds millisecond instants.
+INSTANTS = [datetime(2020, 1, 1, tzinfo=UTC) + timedelta(milliseconds=step) for step in (0, 1, 999, 86_400_000)]
+DATETIMES = st.sampled_from(INSTANTS)
+
+SCALARS = st.one_of(st.none(), st.booleans(), INTEGERS, FLOATS, STRINGS, DATETIMES)
+ARRAYS = st.lists(SCALARS, max_size=3) | st.lists(st.lists(INTEGERS, max_size=2), min_size=1, max_size=2)
+SUBDOCUMENTS = st.dictionaries(st.sampled_from("abc"), SCALARS | st.lists(SCALARS, max_size=2), max_size=3)
+VALUES = st.one_of(SCALARS, ARRAYS, SUBDOCUMENTS)
+
+# tinymongo's unique indexes take strings, numbers, booleans, null and flat arrays of those (its README: "Object
+# values, ObjectId, datetime, nested arrays, non-finite numbers ... are not supported for unique indexes yet"),
+# so fields under a unique index hold only those.
+UNIQUE_SAFE = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from([0.5, 1.0]), STRINGS, st.lists(STRINGS, max_size=2)
+)
+STATES = st.sampled_from(["waiting", "running", "done"])
+LABELS = st.sampled_from(["x", "y"]) | st.none()
+ITEMS = st.lists(st.fixed_dictionaries({}, optional={"k": SCALARS, "w": INTEGERS}), max_size=3)
+
+# `meta` is a document whenever present. Exclusion: tinymongo's `$set`/`$inc` through a dotted path whose parent
+# is a scalar, null or array replaces that parent with a new document; MongoDB refuses ("Cannot create field 'a'
+# in element {meta: 1}", PathNotViable). Updates reach only `meta.*`, so their parents are documents or missing.
+DOCUMENT_FIELDS = {
+    "name": UNIQUE_SAFE,
+    "state": STATES,
+    "label": LABELS,
+    "n": VALUES,
+    "tags": ARRAYS | SCALARS,
+    "meta": SUBDOCUMENTS,
+    "items": ITEMS,
+    "created_at": DATETIMES,
+}
+
+
+def documents(ids: list[str]) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """One document per id, each field present or missing at random."""
+    return st.tuples(*(st.fixed_dictionaries({"_id": st.just(value)}, optional=DOCUMENT_FIELDS) for value in ids)).map(
+        list
+    )
+
+
+DOCUMENT_IDS = [f"d{number}" for number in range(8)]
+NEW_IDS = st.sampled_from([*DOCUMENT_IDS, "d8", "d9"])
+
+
+@st.composite
+def new_document(draw: st.DrawFn) -> dict[str, Any]:
+    return draw(st.fixed_dictionaries({"_id": NEW_IDS}, optional=DOCUMENT_FIELDS))
+
+
+# ---- indexes: the project's kinds (single, compound, unique); `name` is unique in every example, like samples'.
+INDEX_CHOICES = [
+    ("created_at", {}),
+    ([("state", 1), ("created_at", 1)], {}),  # tinymongo refuses descending index keys
+    ("meta.a", {}),
+    ("tags", {}),
+    ("items.k", {}),
+    ([("state", 1), ("label", 1)], {"unique": True}),
+]
+INDEXES = st.lists(st.sampled_from(INDEX_CHOICES), max_size=3, unique_by=lambda choice: str(choice[0])).map(
+    lambda chosen: [("name", {"unique": True}), *chosen]
+)
+
+# ---- filters
+PATHS = ["_id", "name", "state", "label", "n", "tags", "meta", "meta.a", "meta.b", "items.k", "created_at", "absent"]
+REGEXES = st.sampled_from(["^a", "a", "b$", r"\.", "^A", "1", "^$", "é", "^[ab]+$"])
+RANGE_OPERATORS = ["$lt", "$lte", "$gt", "$gte"]
+
+
+def _range_conditions() -> st.SearchStrategy[dict[str, Any]]:
+    """One or two of `$lt $lte $gt $gte` against scalars (MongoDB brackets them by type)."""
+    return st.dictionaries(st.sampled_from(RANGE_OPERATORS), SCALARS, min_size=1, max_size=2)
+
+
+def _regex_condition() -> st.SearchStrategy[dict[str, Any]]:
+    plain = REGEXES.map(lambda pattern: {"$regex": pattern})
+    folded = REGEXES.map(lambda pattern: {"$regex": pattern, "$options": "i"})
+    return plain | folded
+
+
+def conditions() -> st.SearchStrategy[Any]:
+    """What a filter says about one path: a value to equal, or operators."""
+    return st.one_of(
+        VALUES,
+        VALUES.map(lambda value: {"$eq": value}),
+        VALUES.map(lambda value: {"$ne": value}),
+        _range_conditions(),
+        st.lists(VALUES, max_size=3).map(lambda values: {"$in": values}),
+        st.lists(VALUES, max_size=3).map(lambda values: {"$nin": values}),
+        st.booleans().map(lambda flag: {"$exists": flag}),
+        _regex_condition(),
+        st.lists(SCALARS, max_size=2).map(lambda values: {"$all": values}),
+    )
+
+
+FIELD_FILTERS = st.dictionaries(st.sampled_from(PATHS), conditions(), max_size=2)
+
+
+def _combine(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    groups = st.lists(children, min_size=1, max_size=3)
+    return st.one_of(
+        groups.map(lambda group: {"$or": group}),
+        groups.map(lambda group: {"$and": group}),
+        st.tuples(FIELD_FILTERS, groups).map(lambda pair: {**pair[0], "$or": pair[1]}),
+    )
+
+
+FILTERS = st.recursive(FIELD_FILTERS, _combine, max_leaves=4)
+
+# ---- sorts, windows, projections
+SORT_PATHS = ["name", "state", "n", "tags", "meta.a", "items.k", "created_at"]
+SORTS = st.lists(
+    st.tuples(st.sampled_from(SORT_PATHS), st.sampled_from([1, -1])), min_size=1, max_size=2, unique_by=lambda key: key[0]
+).flatmap(lambda keys: st.sampled_from([1, -1]).map(lambda direction: [*keys, ("_id", direction)]))
+PROJECTION_PATHS = ["name", "state", "n", "tags", "meta", "meta.a", "items.k", "created_at"]
+PROJECTIONS = st.one_of(
+    st.none(),
+    st.lists(st.sampled_from(PROJECTION_PATHS), min_size=1, max_size=2, unique=True).map(
+        lambda paths: dict.fromkeys(paths, 1)
+    ),
+    st.lists(st.sampled_from(PROJECTION_PATHS), min_size=1, max_size=2, unique=True).map(
+        lambda paths: dict.fromkeys(paths, 0)
+    ),
+    st.sampled_from([{"_id": 0, "name": 1}, {"_id": 1, "state": 1}, {"_id": 0}]),
+)
+
+# ---- updates: `$set $push $pull $inc`, as the services use them. Fields under a unique index get values
+# tinymongo can index (see UNIQUE_SAFE).
+SET_TARGETS = {
+    "n": VALUES,
+    "state": STATES,
+    "label": LABELS,
+    "name": UNIQUE_SAFE,
+    "tags": ARRAYS | SCALARS,
+    "meta.a": VALUES,
+    "meta.c": SCALARS,
+    "fresh": VALUES,
+}
+INC_TARGETS = dict.fromkeys(["n", "meta.a", "counter"], st.sampled_from([1, -1, 2, 0.5]))
+PUSH_TARGETS = dict.fromkeys(
+    ["tags", "meta.b", "log"], SCALARS | st.fixed_dictionaries({"state": STATES, "at": DATETIMES})
+)
+PULL_TARGETS = dict.fromkeys(["tags", "meta.b", "log", "n"], SCALARS)
+UPDATE_TARGETS = {"$set": SET_TARGETS, "$inc": INC_TARGETS, "$push": PUSH_TARGETS, "$pull": PULL_TARGETS}
+
+
+def _assignments(targets: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    paths = st.lists(st.sampled_from(sorted(targets)), min_size=1, max_size=2, unique=True)
+    return paths.flatmap(lambda chosen: st.fixed_dictionaries({path: targets[path] for path in chosen}))
+
+
+UPDATES = st.lists(st.sampled_from(sorted(UPDATE_TARGETS)), min_size=1, max_size=2, unique=True).flatmap(
+    lambda operators: st.fixed_dictionaries({operator: _assignments(UPDATE_TARGETS[operator]) for operator in operators})
+)
