@@ -1,8 +1,8 @@
 """The two document stores the differential tests compare, and how an answer is compared.
 
-The oracle is tinymongo on SQLite (the embedded store before ours; its author tests it against MongoDB); the
-subject is `virtool_api.storage.docstore.DocumentClient`. An operation is a plain tuple, run on a collection of
-either store by `perform`, whose outcome is a comparable value: results, or the kind of error raised.
+The oracle is tinymongo on SQLite (the embedded store before ours; its author tests it against MongoDB);
+the subject is `virtool_api.storage.docstore.DocumentClient`. An operation is a plain tuple, run on a
+collection of either store by `perform`, whose outcome is a comparable value: results, or the kind of error.
 """
 
 import inspect
@@ -36,10 +36,7 @@ async def open_oracle(directory: Path) -> Store:
 
 
 async def open_subject(path: Path) -> Store:
-    try:
-        from virtool_api.storage.docstore import DocumentClient
-    except ImportError:  # TEMPORARY until the store lands: tinymongo against itself
-        return await open_oracle(path.parent / "subject-tinymongo")
+    from virtool_api.storage.docstore import DocumentClient
 
     path.parent.mkdir(parents=True, exist_ok=True)
     client = DocumentClient(str(path))
@@ -49,7 +46,9 @@ async def open_subject(path: Path) -> Store:
 def canonical(value: Any) -> Any:
     """`value` with its BSON type made explicit, so that 1, 1.0 and True differ as they do in MongoDB.
 
-    Field order counts, as it does in MongoDB (an embedded document equals another only in the same order).
+    Fields compare by name, not by position: MongoDB (since 5.0) creates the new fields of one update in the
+    lexicographic order of their paths, tinymongo in the order the update names them. Order still counts where
+    it changes an answer, in the stores' own equality matching of embedded documents.
     Datetimes compare as instants; whether they come back naive is `test_datetimes_come_back_naive_utc`'s.
     """
     if isinstance(value, bool):
@@ -67,7 +66,7 @@ def canonical(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return ("array", [canonical(item) for item in value])
     if isinstance(value, dict):
-        return ("document", [(key, canonical(item)) for key, item in value.items()])
+        return ("document", sorted((key, canonical(item)) for key, item in value.items()))
     raise TypeError(f"no canonical form for {type(value).__name__}: {value!r}")
 
 

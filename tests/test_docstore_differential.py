@@ -1,14 +1,15 @@
 """Our document store answers as MongoDB does.
 
-Real MongoDB cannot run here, so generated documents, indexes and operations go to our store (the subject) and to
-tinymongo (the oracle, tested by its author against MongoDB), and every answer and every stored document must be
-the same. Where tinymongo departs from MongoDB, the generators leave the case out (see `docstore_strategies`)
-and a test below checks our store against MongoDB's documented behaviour directly.
+Real MongoDB cannot run here, so generated documents, indexes and operations go to our store (the subject)
+and to tinymongo (the oracle, tested by its author against MongoDB), and every answer and every stored
+document must be the same. Where tinymongo departs from MongoDB, the generators leave the case out (see
+`docstore_strategies`) and a test below checks our store against MongoDB's documented behaviour directly.
 
 Hypothesis runs derandomized without an example database, so every run (and CI) tries the same examples.
 """
 
 import asyncio
+import contextlib
 import copy
 import itertools
 import tempfile
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pymongo.errors import OperationFailure, PyMongoError
 
@@ -26,10 +27,12 @@ from tests import docstore_strategies as gen
 from tests.docstore_pair import Store, contents, open_oracle, open_subject, perform
 
 DIFFERENTIAL = settings(
-    max_examples=20,
+    max_examples=150,
     deadline=None,
     derandomize=True,
     database=None,
+    # No explain phase: it reruns a failing example hundreds of times to annotate it, minutes at this cost.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
@@ -43,14 +46,21 @@ class Stores:
         self.subject = subject
         self._numbers = itertools.count()
 
-    def collections(self) -> tuple[Any, Any]:
+    @contextlib.asynccontextmanager
+    async def collections(self) -> AsyncIterator[tuple[Any, Any]]:
+        """A new collection in each store, dropped afterwards: both stores reread their list of tables when it
+        changes, so hundreds of leftover ones would make each example slower than the last."""
         name = f"example_{next(self._numbers)}"
-        return self.oracle.db[name], self.subject.db[name]
+        try:
+            yield self.oracle.db[name], self.subject.db[name]
+        finally:
+            await self.oracle.db.drop_collection(name)
+            await self.subject.db.drop_collection(name)
 
 
 def memory_backed_directory() -> tempfile.TemporaryDirectory[str]:
-    """In RAM where the machine has it: tinymongo fsyncs every write (`synchronous=FULL`), which would be most of
-    the module's time on a disk, and durability is not what these tests compare."""
+    """In RAM where the machine has it: tinymongo fsyncs every write (`synchronous=FULL`), which would be most
+    of the module's time on a disk, and durability is not what these tests compare."""
     shm = Path("/dev/shm")
     return tempfile.TemporaryDirectory(prefix="docstores-", dir=shm if shm.is_dir() else None)
 
@@ -69,7 +79,7 @@ def stores() -> Iterator[Stores]:
 
 
 async def both(oracle: Any, subject: Any, operation: tuple[Any, ...]) -> tuple[Any, Any]:
-    """The outcome of `operation` on each store (each gets its own copy: stores may add to what they insert)."""
+    """The outcome of `operation` on each store (each gets a copy: a store may add to what it inserts)."""
     return await perform(oracle, copy.deepcopy(operation)), await perform(subject, copy.deepcopy(operation))
 
 
@@ -80,11 +90,13 @@ async def populate(oracle: Any, subject: Any, indexes: list[Any], documents: lis
         await subject.create_index(keys, **options)
     for document in documents:
         expected, answered = await both(oracle, subject, ("insert_one", document))
-        assert answered == expected, document
-    assert await contents(subject) == await contents(oracle)
+        assert answered == expected, f"inserting {document} after {documents} under {indexes}"
+    assert await contents(subject) == await contents(oracle), f"{documents} under {indexes}"
 
 
-SOME_DOCUMENTS = st.integers(0, len(gen.DOCUMENT_IDS)).flatmap(lambda count: gen.documents(gen.DOCUMENT_IDS[:count]))
+SOME_DOCUMENTS = st.integers(0, len(gen.DOCUMENT_IDS)).flatmap(
+    lambda count: gen.documents(gen.DOCUMENT_IDS[:count])
+)
 # One document at most: without a sort MongoDB does not say which of several matches `find_one`, `update_one`
 # or `delete_one` takes, so these name an `_id` beside what the generated filter says (as the services do).
 PINNED = st.tuples(gen.NEW_IDS, gen.FIELD_FILTERS).map(lambda pair: {**pair[1], "_id": pair[0]})
@@ -104,13 +116,23 @@ def test_queries_answer_alike(
     stores: Stores, documents: list[dict[str, Any]], indexes: list[Any], queries: list[tuple[Any, ...]]
 ) -> None:
     async def example() -> None:
-        oracle, subject = stores.collections()
-        await populate(oracle, subject, indexes, documents)
-        for query in queries:
-            expected, answered = await both(oracle, subject, query)
-            assert answered == expected, query
+        async with stores.collections() as (oracle, subject):
+            await compare_queries(oracle, subject, documents, indexes, queries)
 
     stores.runner.run(example())
+
+
+async def compare_queries(
+    oracle: Any,
+    subject: Any,
+    documents: list[dict[str, Any]],
+    indexes: list[Any],
+    queries: list[tuple[Any, ...]],
+) -> None:
+    await populate(oracle, subject, indexes, documents)
+    for query in queries:
+        expected, answered = await both(oracle, subject, query)
+        assert answered == expected, f"{query} over {documents} under {indexes}"
 
 
 WRITES = st.one_of(
@@ -129,7 +151,13 @@ WRITES = st.one_of(
         st.just(False),
     ),
     st.tuples(
-        st.just("find_one_and_update"), BY_ID, gen.UPDATES, st.none(), gen.PROJECTIONS, st.booleans(), st.booleans()
+        st.just("find_one_and_update"),
+        BY_ID,
+        gen.UPDATES,
+        st.none(),
+        gen.PROJECTIONS,
+        st.booleans(),
+        st.booleans(),
     ),
     st.tuples(st.just("delete_one"), PINNED),
     st.tuples(st.just("delete_many"), gen.FILTERS),
@@ -143,18 +171,29 @@ def test_writes_answer_and_store_alike(
     stores: Stores, documents: list[dict[str, Any]], indexes: list[Any], writes: list[tuple[Any, ...]]
 ) -> None:
     async def example() -> None:
-        oracle, subject = stores.collections()
-        await populate(oracle, subject, indexes, documents)
-        for write in writes:
-            expected, answered = await both(oracle, subject, write)
-            assert answered == expected, write
-            if write[0] == "update_many" and expected[0] != "updated":
-                # MongoDB's update_many is not one transaction: a failure leaves the documents updated before it
-                # as they are, in an order it does not promise. Stores may differ from here; stop comparing.
-                return
-            assert await contents(subject) == await contents(oracle), write
+        async with stores.collections() as (oracle, subject):
+            await compare_writes(oracle, subject, documents, indexes, writes)
 
     stores.runner.run(example())
+
+
+async def compare_writes(
+    oracle: Any,
+    subject: Any,
+    documents: list[dict[str, Any]],
+    indexes: list[Any],
+    writes: list[tuple[Any, ...]],
+) -> None:
+    await populate(oracle, subject, indexes, documents)
+    for write in writes:
+        expected, answered = await both(oracle, subject, write)
+        if write[0] == "update_many" and "updated" not in (expected[0], answered[0]):
+            # MongoDB's update_many is not one transaction: it updates document after document and stops at
+            # the first that fails, in an order it does not promise; which failure comes first, and what
+            # is left updated, may differ. Both failed; stop comparing.
+            return
+        assert answered == expected, f"{write} after {writes} over {documents} under {indexes}"
+        assert await contents(subject) == await contents(oracle), f"{write} after {writes} over {documents}"
 
 
 # ---- deterministic cases, stated once each
@@ -193,13 +232,66 @@ async def test_unique_index_violations_raise_and_store_nothing(pair: tuple[Any, 
     assert [document["_id"] for document in await subject.find({}).sort("_id", 1).to_list(None)] == ["a", "d"]
 
 
+@pytest.mark.xfail(strict=True, reason="docstore finding 2: sorts by parallel arrays instead of raising")
+async def test_sort_by_parallel_arrays_raises(pair: tuple[Any, Any]) -> None:
+    """MongoDB: "cannot sort with keys that are parallel arrays" (BadValue); no order is defined for them."""
+    for collection in pair:
+        await collection.insert_one({"_id": "a", "n": [1, 2], "tags": [3, 4]})
+        with pytest.raises(OperationFailure):
+            await collection.find({}).sort([("n", 1), ("tags", 1), ("_id", 1)]).to_list(None)
+
+
+@pytest.mark.xfail(strict=True, reason="docstore finding 3: answers a projection of a path and one inside it")
+@pytest.mark.parametrize("projection", [{"meta": 1, "meta.a": 1}, {"meta": 0, "meta.a": 0}], ids=repr)
+async def test_projection_path_collision_raises(pair: tuple[Any, Any], projection: dict[str, int]) -> None:
+    """MongoDB (since 4.4): "Path collision at meta.a" (OperationFailure), whether or not anything matches."""
+    for collection in pair:
+        await collection.insert_one({"_id": "a", "meta": {"a": 1, "b": 2}})
+        for query in ({"_id": "a"}, {"_id": "missing"}):
+            with pytest.raises(OperationFailure):
+                await collection.find_one(query, projection)
+
+
+FINDING_4 = pytest.mark.xfail(strict=True, reason="docstore finding 4: a unique index keys a whole array")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param(["a"], ["b"], marks=FINDING_4),
+        pytest.param("a", ["a", "b"], marks=FINDING_4),
+        pytest.param(["a", "b"], "a", marks=FINDING_4),
+        (["a"], ["a"]),
+        ([], []),
+        (None, []),
+    ],
+    ids=repr,
+)
+async def test_unique_index_over_arrays(pair: tuple[Any, Any], first: Any, second: Any) -> None:
+    """MongoDB indexes each element of an array (a multikey index), so a unique index refuses a second
+    document sharing any element with another; ours may refuse arrays under a unique index instead, loudly."""
+    oracle, subject = pair
+    await populate(oracle, subject, [("name", {"unique": True})], [])
+    for document in ({"_id": "a", "name": first}, {"_id": "b", "name": second}):
+        expected = await perform(oracle, ("insert_one", document))
+        try:
+            answered = await perform(subject, ("insert_one", document))
+        except LOUD:
+            continue
+        assert answered == expected, document
+
+
 # ---- outside the surface: raise, or answer as MongoDB does; never answer something else
 
-SAMPLE = [{"_id": "a", "n": 1, "tags": [1, 2, 3]}, {"_id": "b", "n": "x", "tags": [5]}, {"_id": "c", "tags": []}]
+SAMPLE = [
+    {"_id": "a", "n": 1, "tags": [1, 2, 3]},
+    {"_id": "b", "n": "x", "tags": [5]},
+    {"_id": "c", "tags": []},
+]
 LOUD = (PyMongoError, NotImplementedError, ValueError)
 
-# Operators no embedded store of ours evaluates (JavaScript, aggregation expressions, text search) or that do not
-# exist: answering them with anything but an error would be answering another question.
+# Operators no embedded store of ours evaluates (JavaScript, aggregation expressions, text search) or that do
+# not exist: answering them with anything but an error would be answering another question.
 MUST_RAISE_FILTERS = [
     {"$where": "this.n == 1"},
     {"$expr": {"$eq": ["$n", 1]}},
@@ -271,7 +363,9 @@ async def test_updates_outside_the_surface_raise(sampled: tuple[Any, Any], updat
 
 
 @pytest.mark.parametrize("query", RAISE_OR_AGREE_FILTERS, ids=repr)
-async def test_other_filters_raise_or_answer_as_mongodb(sampled: tuple[Any, Any], query: dict[str, Any]) -> None:
+async def test_other_filters_raise_or_answer_as_mongodb(
+    sampled: tuple[Any, Any], query: dict[str, Any]
+) -> None:
     oracle, subject = sampled
     operation = ("find", query, None, [("_id", 1)], 0, 0)
     try:
@@ -282,7 +376,9 @@ async def test_other_filters_raise_or_answer_as_mongodb(sampled: tuple[Any, Any]
 
 
 @pytest.mark.parametrize("update", RAISE_OR_AGREE_UPDATES, ids=repr)
-async def test_other_updates_raise_or_answer_as_mongodb(sampled: tuple[Any, Any], update: dict[str, Any]) -> None:
+async def test_other_updates_raise_or_answer_as_mongodb(
+    sampled: tuple[Any, Any], update: dict[str, Any]
+) -> None:
     oracle, subject = sampled
     operation = ("update_one", {"_id": "a"}, update, False)
     before = await contents(subject)
@@ -308,7 +404,7 @@ async def test_array_element_paths_raise_or_set_elements(
     assert (await subject.find_one({"_id": "a"}))["tags"] == tags
 
 
-# ---- MongoDB's documented behaviour where tinymongo departs from it: our store alone, against MongoDB's rules
+# ---- MongoDB's documented behaviour where tinymongo departs from it: our store alone, against MongoDB's rule
 
 
 @pytest.fixture
@@ -322,8 +418,8 @@ async def things() -> AsyncIterator[Any]:
 
 
 async def test_datetimes_come_back_naive_utc_in_milliseconds(pair: tuple[Any, Any]) -> None:
-    """PyMongo (`tz_aware=False`, the project's setting) stores an instant in UTC milliseconds and gives it back
-    naive; the services' `as_utc` relies on that."""
+    """PyMongo (`tz_aware=False`, the project's setting) stores an instant in UTC milliseconds and gives it
+    back naive; the services' `as_utc` relies on that."""
     written = datetime(2020, 1, 1, 14, 0, 0, 123456, tzinfo=timezone(timedelta(hours=2)))
     for collection in pair:
         await collection.insert_one({"_id": "a", "at": written})
@@ -336,7 +432,7 @@ async def test_datetimes_come_back_naive_utc_in_milliseconds(pair: tuple[Any, An
 async def test_count_documents_honours_limit_and_skip(things: Any) -> None:
     """PyMongo sends `skip` and `limit` as `$skip`/`$limit` stages ahead of the count (the services ask
     `count_documents(..., limit=1)` whether anything exists); tinymongo ignores both."""
-    await things.insert_many([{"_id": number, "even": number % 2 == 0} for number in range(5)])
+    await things.insert_many([{"_id": str(number), "even": number % 2 == 0} for number in range(5)])
     assert await things.count_documents({}, limit=1) == 1
     assert await things.count_documents({}, skip=3) == 2
     assert await things.count_documents({}, skip=2, limit=2) == 2
@@ -360,20 +456,21 @@ async def test_updating_id_raises(things: Any) -> None:
 )
 async def test_paths_through_scalars_and_arrays_raise(things: Any, update: dict[str, Any]) -> None:
     """MongoDB: "Cannot create field 'k' in element {n: 1}" (PathNotViable, code 28), for a null or an array
-    parent too; tinymongo replaces the parent with a new document."""
+    parent too; tinymongo replaces the parent with a new document. Ours may instead call paths across arrays
+    unsupported (NotImplementedError): loud either way."""
     document = {"_id": "a", "n": 1, "none": None, "tags": [1, 2]}
     await things.insert_one(dict(document))
-    with pytest.raises(OperationFailure):
+    with pytest.raises(LOUD):
         await things.update_one({"_id": "a"}, update)
     assert await things.find_one({"_id": "a"}) == document
 
 
 async def test_integers_past_64_bits_are_refused(things: Any) -> None:
-    """PyMongo refuses to encode them ("MongoDB can only handle up to 8-byte ints") and MongoDB refuses an `$inc`
-    past them ("Failed to apply $inc operations to current value"); tinymongo stores both."""
+    """PyMongo refuses to encode them ("MongoDB can only handle up to 8-byte ints") and MongoDB refuses an
+    `$inc` past them ("Failed to apply $inc operations to current value"); tinymongo stores both."""
     with pytest.raises((OverflowError, *LOUD)):
         await things.insert_one({"_id": "big", "n": 2**63})
     await things.insert_one({"_id": "a", "n": 2**63 - 1})
-    with pytest.raises(OperationFailure):
+    with pytest.raises((OperationFailure, OverflowError)):  # MongoDB's WriteError, or PyMongo's encoder's
         await things.update_one({"_id": "a"}, {"$inc": {"n": 1}})
     assert await things.find({}).to_list(None) == [{"_id": "a", "n": 2**63 - 1}]
