@@ -48,7 +48,6 @@ ITEMS = st.lists(st.fixed_dictionaries({}, optional={"k": SCALARS, "w": INTEGERS
 # field 'a' in element {meta: 1}", PathNotViable). Updates reach only `meta.*`, so their parents are documents
 # or missing.
 DOCUMENT_FIELDS = {
-    "name": UNIQUE_SAFE,
     "state": STATES,
     "label": LABELS,
     "n": VALUES,
@@ -59,21 +58,29 @@ DOCUMENT_FIELDS = {
 }
 
 
-def documents(ids: list[str]) -> st.SearchStrategy[list[dict[str, Any]]]:
-    """One document per id, each field present or missing at random."""
-    return st.tuples(
-        *(st.fixed_dictionaries({"_id": st.just(value)}, optional=DOCUMENT_FIELDS) for value in ids)
-    ).map(list)
+def _names(own: str) -> st.SearchStrategy[Any]:
+    """Mostly a name of the document's own (every example has a unique index on `name`, and a missing name
+    counts as null there: only one document may lack it); sometimes one that may collide; sometimes none."""
+    return st.sampled_from([0, 0, 0, 0, 1, 2]).flatmap(
+        lambda kind: [st.just({"name": own}), UNIQUE_SAFE.map(lambda name: {"name": name}), st.just({})][kind]
+    )
+
+
+def document(_id: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """A document with `_id` (first, as MongoDB keeps it), each other field present or missing at random."""
+    return st.tuples(_names(f"name {_id}"), st.fixed_dictionaries({}, optional=DOCUMENT_FIELDS)).map(
+        lambda parts: {"_id": _id, **parts[0], **parts[1]}
+    )
+
+
+def documents(ids: list[Any]) -> st.SearchStrategy[list[dict[str, Any]]]:
+    return st.tuples(*(document(value) for value in ids)).map(list)
 
 
 # Ids are strings, as the services make them, and a few integers (labels are numbered).
 DOCUMENT_IDS: list[Any] = [*(f"d{number}" for number in range(6)), 6, 7]
 NEW_IDS = st.sampled_from([*DOCUMENT_IDS, "d8", 9])
-
-
-@st.composite
-def new_document(draw: st.DrawFn) -> dict[str, Any]:
-    return draw(st.fixed_dictionaries({"_id": NEW_IDS}, optional=DOCUMENT_FIELDS))
+NEW_DOCUMENTS = NEW_IDS.flatmap(document)
 
 
 # ---- indexes: the project's kinds (single, compound, unique); `name` is unique in every example, like sample
@@ -135,6 +142,7 @@ def conditions() -> st.SearchStrategy[Any]:
 
 
 FIELD_FILTERS = st.dictionaries(st.sampled_from(PATHS), conditions(), max_size=2)
+ONE_CONDITION = st.dictionaries(st.sampled_from(PATHS), conditions(), max_size=1)
 
 
 def _combine(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:

@@ -97,10 +97,16 @@ async def populate(oracle: Any, subject: Any, indexes: list[Any], documents: lis
 SOME_DOCUMENTS = st.integers(0, len(gen.DOCUMENT_IDS)).flatmap(
     lambda count: gen.documents(gen.DOCUMENT_IDS[:count])
 )
+# Writes often take a looser filter, so that they often change something.
+WRITE_FILTERS = gen.ONE_CONDITION | gen.FILTERS
 # One document at most: without a sort MongoDB does not say which of several matches `find_one`, `update_one`
 # or `delete_one` takes, so these name an `_id` beside what the generated filter says (as the services do).
-PINNED = st.tuples(gen.NEW_IDS, gen.FIELD_FILTERS).map(lambda pair: {**pair[1], "_id": pair[0]})
 BY_ID = gen.NEW_IDS.map(lambda value: {"_id": value})
+PINNED = st.one_of(
+    BY_ID,
+    st.tuples(gen.NEW_IDS, gen.STATES).map(lambda pair: {"_id": pair[0], "state": pair[1]}),
+    st.tuples(gen.NEW_IDS, gen.FIELD_FILTERS).map(lambda pair: {**pair[1], "_id": pair[0]}),
+)
 
 QUERIES = st.one_of(
     st.tuples(st.just("find"), gen.FILTERS, gen.PROJECTIONS, st.none(), st.just(0), st.just(0)),
@@ -136,14 +142,14 @@ async def compare_queries(
 
 
 WRITES = st.one_of(
-    st.tuples(st.just("insert_one"), gen.new_document()),
-    st.tuples(st.just("insert_many"), st.lists(gen.new_document(), min_size=1, max_size=3)),
+    st.tuples(st.just("insert_one"), gen.NEW_DOCUMENTS),
+    st.tuples(st.just("insert_many"), st.lists(gen.NEW_DOCUMENTS, min_size=1, max_size=3)),
     st.tuples(st.just("update_one"), PINNED, gen.UPDATES, st.just(False)),
     st.tuples(st.just("update_one"), BY_ID, gen.UPDATES, st.booleans()),
-    st.tuples(st.just("update_many"), gen.FILTERS, gen.UPDATES, st.just(False)),
+    st.tuples(st.just("update_many"), WRITE_FILTERS, gen.UPDATES, st.just(False)),
     st.tuples(
         st.just("find_one_and_update"),
-        gen.FILTERS,
+        PINNED | WRITE_FILTERS,
         gen.UPDATES,
         gen.SORTS,
         gen.PROJECTIONS,
@@ -160,8 +166,8 @@ WRITES = st.one_of(
         st.booleans(),
     ),
     st.tuples(st.just("delete_one"), PINNED),
-    st.tuples(st.just("delete_many"), gen.FILTERS),
-    st.tuples(st.just("find_one_and_delete"), gen.FILTERS, gen.SORTS),
+    st.tuples(st.just("delete_many"), WRITE_FILTERS),
+    st.tuples(st.just("find_one_and_delete"), PINNED | WRITE_FILTERS, gen.SORTS),
 )
 
 
