@@ -11,8 +11,8 @@ For each size, a fresh temporary directory holds two SQLite files with the same 
   declares, the same pragmas (WAL, `synchronous=NORMAL`), queried directly with SQL written by hand; unindexed
   paths (the rights filter's) are read with `json_extract`.
 
-Each operation is what a request does to the samples collection, timed one call at a time, ours and the floor
-interleaved; the figure is the median:
+Each operation is what a request does to the samples collection, timed one call at a time after a few untimed
+ones, ours and the floor interleaved; the figure is the median:
 
 - listing page: a non-administrator's rights filter, sorted `created_at` then `_id` descending, 25 documents
   (`GET /api/samples`), and the count of what that filter finds (the listing's `found_count`);
@@ -326,6 +326,9 @@ async def measure(size: int, directory: Path) -> dict[str, tuple[float, float]]:
         ours, bare = store_operations(db, size), floor_operations(floor, size)
         medians = {}
         for operation, repeats in REPEATS.items():
+            for number in range(repeats, repeats + max(2, repeats // 10)):  # warm caches and threads, untimed
+                await timed(functools.partial(ours[operation], number))
+                await timed(functools.partial(bare[operation], number))
             ours_times, floor_times = [], []
             for number in range(repeats):
                 ours_times.append(await timed(functools.partial(ours[operation], number)))
