@@ -26,8 +26,8 @@ from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.sql import sqlalchemy_url
 from virtool_api.utils import random_id, utc_now
 
-pytest_plugins = ["tests.real_server"]
-"""Fixtures that run a real server process (`seeded`, `jobs_server`)."""
+pytest_plugins = ["tests.real_server", "tests.web_site"]
+"""Fixtures that run a real server process (`seeded`, `jobs_server`; `site` and `browser`: web client)."""
 
 GIVEN_POSTGRES_URL = os.environ.get("VIRTOOL_TEST_POSTGRES_URL") or None
 POSTGRES_URL = GIVEN_POSTGRES_URL and worker_postgres_url(GIVEN_POSTGRES_URL, worker_number())

@@ -30,7 +30,20 @@ def embedded_account(text: str) -> dict | None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/login", "/samples", "/samples/abc123/quality", "/analyses/x", "/administration/users"]
+    "path",
+    [
+        "/",
+        "/login",
+        "/samples",
+        "/samples/abc123/quality",
+        "/analyses/x",
+        "/administration/users",
+        "/references/abc/indexes",
+        "/otus/abc",
+        "/indexes/abc",
+        "/subtractions/abc",
+        "/hmms/abc",
+    ],
 )
 async def test_client_routes_serve_the_page(public_client, path):
     response = await public_client.get(path)
@@ -42,7 +55,9 @@ async def test_client_routes_serve_the_page(public_client, path):
     assert embedded_account(text) is None  # nobody signed in: no account, and no request needed to learn it
 
 
-@pytest.mark.parametrize("path", ["/nothing", "/samplesx", "/api/nothing", "/static/app/missing.js"])
+@pytest.mark.parametrize(
+    "path", ["/nothing", "/samplesx", "/otusx", "/api/nothing", "/static/app/missing.js"]
+)
 async def test_other_paths_are_not_found(public_client, path):
     response = await public_client.get(path)
     assert response.status == 404

@@ -24,6 +24,8 @@ CLIENT_SECTIONS = (
     "analyses",
     "jobs",
     "references",
+    "otus",
+    "indexes",
     "subtractions",
     "hmms",
     "account",

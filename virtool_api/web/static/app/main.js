@@ -8,9 +8,13 @@ import { NewSamplePage } from "./pages/sample_new.js";
 import { SamplePage } from "./pages/sample.js";
 import { AnalysisPage } from "./pages/analysis.js";
 import { JobPage, JobsPage } from "./pages/jobs.js";
-import { ReferencesPage, ReferencePage } from "./pages/references.js";
+import { ReferencesPage } from "./pages/references.js";
+import { ReferencePage } from "./pages/reference.js";
+import { OtuPage } from "./pages/otu.js";
+import { IndexPage } from "./pages/indexes.js";
 import { SubtractionsPage } from "./pages/subtractions.js";
-import { HmmsPage } from "./pages/hmms.js";
+import { SubtractionPage } from "./pages/subtraction.js";
+import { HmmPage, HmmsPage } from "./pages/hmms.js";
 import { AccountPage } from "./pages/account.js";
 import { AdministrationPage } from "./pages/administration.js";
 
@@ -29,8 +33,12 @@ const ROUTES = [
   ["/jobs", JobsPage],
   ["/references/:id/:tab?", ReferencePage],
   ["/references", ReferencesPage],
-  ["/subtractions/:id?", SubtractionsPage],
-  ["/hmms/:id?", HmmsPage],
+  ["/otus/:id", OtuPage],
+  ["/indexes/:id", IndexPage],
+  ["/subtractions/:id", SubtractionPage],
+  ["/subtractions", SubtractionsPage],
+  ["/hmms/:id", HmmPage],
+  ["/hmms", HmmsPage],
   ["/account", AccountPage],
   ["/administration/:section?", AdministrationPage],
 ];
@@ -40,12 +48,15 @@ function NotFound() {
 }
 
 function NavBar({ account, path, onSignOut }) {
-  const link = (href, text) =>
-    html`<a href=${href} class=${path === href || path.startsWith(`${href}/`) ? "active" : ""} aria-current=${path.startsWith(href) ? "page" : undefined}>${text}</a>`;
+  // A section's link is current on its pages and on pages that belong to it (an OTU or index: References).
+  const link = (href, text, also = []) => {
+    const current = [href, ...also].some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    return html`<a href=${href} class=${current ? "active" : ""} aria-current=${current ? "page" : undefined}>${text}</a>`;
+  };
   return html`<header class="topbar">
     <a class="brand" href="/samples">Virtool</a>
     <nav aria-label="main">
-      ${link("/samples", "Samples")} ${link("/jobs", "Jobs")} ${link("/references", "References")}
+      ${link("/samples", "Samples")} ${link("/jobs", "Jobs")} ${link("/references", "References", ["/otus", "/indexes"])}
       ${link("/subtractions", "Subtractions")} ${link("/hmms", "HMMs")}
       ${account.administrator ? link("/administration", "Administration") : null}
     </nav>

@@ -13,17 +13,18 @@ const max = (items, key) => items.reduce((best, item) => Math.max(best, Number(i
 /**
  * Pathoscope hits grouped by OTU. The workflow sends one hit per reference sequence, naming its `otu` and with
  * Pathoscope's scores after reassignment in `final` (see the README); Virtool's formatted shape (OTUs with
- * isolates and sequences, scores at the top) is read too.
+ * isolates and sequences, scores at the top) is read too. `names` maps OTU ids to the names the analysis's
+ * index lists (the workflow's hits name only the id and version).
  */
-export function pathoscopeOtus(results) {
+export function pathoscopeOtus(results, names = {}) {
   const groups = new Map();
   const scored = (sequence) => ({ ...sequence, ...(sequence.final || {}) });
   for (const hit of results.hits || []) {
     const sequences = (hit.isolates ? hit.isolates.flatMap((isolate) => isolate.sequences || []) : [hit]).map(scored);
     const otu = hit.isolates ? { id: hit.id, name: hit.name } : hit.otu || { id: hit.id };
     const key = otu.id || hit.id;
-    const name = otu.name || hit.name || hit.abbreviation || `OTU ${key}${otu.version !== undefined ? ` (version ${otu.version})` : ""}`;
-    const group = groups.get(key) || { id: key, name, sequences: [] };
+    const name = otu.name || names[key] || hit.name || hit.abbreviation || `OTU ${key}${otu.version !== undefined ? ` (version ${otu.version})` : ""}`;
+    const group = groups.get(key) || { id: key, name, known: key in names, sequences: [] };
     group.sequences.push(...sequences);
     groups.set(key, group);
   }
@@ -39,8 +40,11 @@ export function pathoscopeOtus(results) {
     .sort((a, b) => b.pi - a.pi);
 }
 
-function Pathoscope({ results }) {
-  const otus = useMemo(() => pathoscopeOtus(results), [results]);
+function Pathoscope({ results, indexId }) {
+  // The index lists its OTUs' names: one request names every OTU of the table.
+  const index = useResource(`/indexes/${indexId}`);
+  const names = useMemo(() => Object.fromEntries((index.data ? index.data.otus : []).map((otu) => [otu.id, otu.name])), [index.data]);
+  const otus = useMemo(() => pathoscopeOtus(results, names), [results, names]);
   const [open, setOpen] = useState(null);
   if (otus.length === 0) return html`<${Empty}>No OTU was detected.<//>`;
   return html`<table class="list pathoscope-table">
@@ -51,7 +55,7 @@ function Pathoscope({ results }) {
         <td>${percent(otu.pi)}</td><td>${percent(otu.best)}</td><td>${percent(otu.coverage)}</td>
         <td>${formatNumber(otu.depth, 1)}</td><td>${formatNumber(otu.reads)}</td>
       </tr>
-      ${open === otu.id ? html`<tr class="detail"><td colspan="6"><table class="list inner">
+      ${open === otu.id ? html`<tr class="detail"><td colspan="6">${otu.known ? html`<a href=${`/otus/${otu.id}`}>${otu.name} in the reference</a>` : null}<table class="list inner">
         <thead><tr><th>Sequence</th><th>Length</th><th>Weight</th><th>Best hit</th><th>Coverage</th><th>Depth</th><th>Reads</th></tr></thead>
         <tbody>${otu.sequences.map((sequence, index) => html`<tr key=${index}>
           <td>${sequence.accession || sequence.id}${sequence.definition ? html` <span class="muted">${sequence.definition}</span>` : null}</td>
@@ -139,7 +143,7 @@ function Results({ analysis, reload }) {
   const results = analysis.results;
   if (!results) return html`<${Empty}>No results.<//>`;
   const counts = html`<p class="muted">${results.read_count !== undefined ? `${formatNumber(results.read_count)} reads analysed` : ""}${results.subtracted_count !== undefined ? `, ${formatNumber(results.subtracted_count)} subtracted` : ""}</p>`;
-  if (analysis.workflow === "pathoscope_bowtie") return html`${counts}<${Pathoscope} results=${results} />`;
+  if (analysis.workflow === "pathoscope_bowtie") return html`${counts}<${Pathoscope} results=${results} indexId=${analysis.index.id} />`;
   if (analysis.workflow === "nuvs") return html`${counts}<${Nuvs} analysis=${analysis} reload=${reload} />`;
   return html`${counts}<pre class="json">${JSON.stringify(results, null, 2)}</pre>`;
 }
@@ -155,8 +159,10 @@ export function AnalysisPage({ params }) {
       </div>
       <dl class="facts inline-facts">
         <dt>State</dt><dd>${data.ready ? html`<${Badge} state="complete">ready<//>` : html`<${Badge} state="running">in progress<//>`}</dd>
-        <dt>Reference</dt><dd><a href=${`/references/${data.reference.id}`}>${data.reference.name}</a>, index ${data.index.version}</dd>
-        <dt>Subtractions</dt><dd>${data.subtractions.length ? data.subtractions.map((item) => item.name).join(", ") : "none"}</dd>
+        <dt>Reference</dt><dd id="analysis-reference-name"><a href=${`/references/${data.reference.id}`}>${data.reference.name}</a>, <a href=${`/indexes/${data.index.id}`}>index ${data.index.version}</a></dd>
+        <dt>Subtractions</dt><dd id="analysis-subtractions">${data.subtractions.length
+          ? data.subtractions.map((item, index) => html`${index ? ", " : ""}<a key=${item.id} href=${`/subtractions/${item.id}`}>${item.name}</a>`)
+          : "none"}</dd>
         <dt>Started</dt><dd>${formatDate(data.created_at)} by ${data.user.handle || data.user.id}</dd>
       </dl>
       ${!data.ready && data.job ? html`<${JobProgress} jobId=${data.job.id} />` : null}

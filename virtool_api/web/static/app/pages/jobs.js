@@ -14,8 +14,11 @@ function CancelButton({ job, onCancelled }) {
 }
 
 /** What a job works on, as links. */
+const SUBJECTS = [["sample_id", "/samples", "sample"], ["analysis_id", "/analyses", "analysis"], ["index_id", "/indexes", "index"], ["subtraction_id", "/subtractions", "subtraction"]];
+
 function JobSubject({ args }) {
-  return html`${args.sample_id ? html`<a href=${`/samples/${args.sample_id}`}>sample</a> ` : null}${args.analysis_id ? html`<a href=${`/analyses/${args.analysis_id}`}>analysis</a>` : null}`;
+  const links = SUBJECTS.filter(([key]) => args[key]).map(([key, path, text]) => html`<a key=${key} href=${`${path}/${args[key]}`}>${text}</a>`);
+  return links.map((link, index) => html`${index ? " " : ""}${link}`);
 }
 
 export function JobsPage() {

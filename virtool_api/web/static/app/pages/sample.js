@@ -65,15 +65,18 @@ function Overview({ sample }) {
 
 function StartAnalysis({ sample, onStarted }) {
   const references = useResource("/references", { per_page: 100 });
-  const subtractions = useResource("/subtractions", { per_page: 100 });
+  const subtractions = useResource("/subtractions", { ready: true, per_page: 100 });
   const [workflow, setWorkflow] = useState(sample.library_type === "amplicon" ? "aodp" : "pathoscope_bowtie");
   const [refId, setRefId] = useState("");
   const [chosen, setChosen] = useState(sample.subtractions.map((item) => item.id));
   const usable = (references.data ? references.data.documents : []).filter((ref) => ref.latest_index);
   const reference = refId || (usable[0] && usable[0].id) || "";
+  // Only ready subtractions can be used: they are picked by name (and nickname).
+  const ready = (subtractions.data ? subtractions.data.documents : []).map((item) => ({ id: item.id, name: item.nickname ? `${item.name} (${item.nickname})` : item.name }));
 
   const start = async () => {
-    const analysis = await post(`/samples/${sample.id}/analyses`, { workflow, ref_id: reference, subtractions: chosen });
+    const picked = chosen.filter((id) => ready.some((item) => item.id === id));
+    const analysis = await post(`/samples/${sample.id}/analyses`, { workflow, ref_id: reference, subtractions: picked });
     onStarted(analysis);
   };
 
@@ -88,13 +91,13 @@ function StartAnalysis({ sample, onStarted }) {
       <${Field} id="analysis-reference" label="Reference">
         <select id="analysis-reference" value=${reference} onChange=${(e) => setRefId(e.target.value)}>
           ${usable.length === 0 ? html`<option value="">No reference with a ready index</option>` : null}
-          ${usable.map((ref) => html`<option value=${ref.id}>${ref.name} (index ${ref.latest_index.version})</option>`)}
+          ${usable.map((ref) => html`<option value=${ref.id}>${ref.name} (index version ${ref.latest_index.version}, ${ref.otu_count} OTUs)</option>`)}
         </select>
       <//>
     </div>
     <h3 class="small-head">Subtractions</h3>
-    <${CheckList} name="subtractions" options=${subtractions.data ? subtractions.data.documents : []} selected=${chosen} onChange=${setChosen} />
-    <${ActionButton} className="primary" action=${start} disabled=${!sample.ready}>Start</${ActionButton}>
+    <${CheckList} name="subtractions" options=${ready} selected=${chosen} onChange=${setChosen} empty="No ready subtraction" />
+    <${ActionButton} className="primary" action=${start} disabled=${!sample.ready || !reference}>Start</${ActionButton}>
     ${!sample.ready ? html`<p class="muted">Analyses start once the sample is available.</p>` : null}
   </form>`;
 }

@@ -1,0 +1,297 @@
+"""References, OTUs, indexes, subtractions and HMMs in the web client, in real headless Chromium against the
+same real server and browser as `test_web_client.py` (`tests/web_site.py`).
+
+An administrator imports the demo plant-virus reference export through the page (a bad file first, whose 400
+the page shows), browses and searches its OTUs and opens one; builds an index (a second build is refused with
+the 409 shown) while a build-index runner, played over the job API, works and finishes it; creates a
+subtraction from an uploaded gzip FASTA, finished by its runner; starts an analysis picking the reference and
+the subtraction by name, whose Pathoscope result names the reference's OTUs; and reads the HMM page before and
+after installing HMM data from uploads. Tests run in order, as one person's session would.
+"""
+
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.support.ui import Select
+
+from tests import hmm_data
+from tests.browser import Browser, requires_browser
+from tests.runner import stand_in_index
+from tests.web_site import DEMO_DATA, Runner, Site, api, sign_in
+
+pytestmark = requires_browser
+
+EXPORT = DEMO_DATA / "plant-viruses.reference.json.gz"
+EXPORT_NAME = "Plant Viruses (subset)"
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(browser: Browser) -> Iterator[None]:
+    browser.console_errors()  # start clean
+    yield
+    assert browser.console_errors() == []
+    browser.allowed_console = []
+
+
+def heading(browser: Browser, text: str, timeout: float = 10) -> str:
+    """Wait for the page's heading to read `text` (a flex box: its pieces come back on lines of their own)."""
+
+    def shown() -> str | None:
+        words = " ".join(browser.find("h1").text.split())
+        return words if text in words else None
+
+    return browser.wait_for(shown, timeout, f"h1 {text!r}")
+
+
+def watch_progress(browser: Browser) -> None:
+    """Record every value the newest upload's progress bar shows (read back with `seen_progress`)."""
+    browser.js(
+        "window.seenProgress = [];"
+        "window.progressWatch = setInterval(() => {"
+        " const bar = [...document.querySelectorAll('.upload-row progress')].pop();"
+        " if (bar) window.seenProgress.push(bar.value); }, 20);"
+    )
+
+
+def seen_progress(browser: Browser) -> list[int]:
+    return browser.js("clearInterval(window.progressWatch); return window.seenProgress")
+
+
+def throttle_uploads(browser: Browser, bytes_per_second: int) -> None:
+    browser.driver.execute_cdp_cmd("Network.enable", {})
+    browser.driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": bytes_per_second},
+    )
+
+
+def test_import_the_plant_virus_reference(browser: Browser, site: Site, tmp_path: Path) -> None:
+    sign_in(browser, "/references")
+    browser.find("form[aria-label='import a reference']")
+
+    # Not gzip: the upload is kept, but importing it is a 400 that the page shows as a sentence.
+    bad = tmp_path / "not-an-export.json.gz"
+    bad.write_text('{"otus": []}')
+    browser.find("#reference-file").send_keys(str(bad))
+    browser.wait_for_text("#reference-upload option", "not-an-export.json.gz")
+    browser.allowed_console = ["api/references - Failed to load resource"]
+    browser.wait_for_text("button[type=submit]", "Import reference").click()
+    browser.wait_for_text(".error", "The reference was not imported: Reference file is not gzip-compressed")
+
+    # The demo export (145 KB) at 100 KB/s, so its progress bar has time to show.
+    export = tmp_path / "plant-viruses.reference.json.gz"
+    export.write_bytes(EXPORT.read_bytes())
+    throttle_uploads(browser, 100_000)
+    watch_progress(browser)
+    try:
+        browser.find("#reference-file").send_keys(str(export))
+        browser.wait_for(lambda: 0 < (browser.js("return window.seenProgress.slice(-1)[0]") or 0) < 100, 10)
+        browser.screenshot("18-reference-upload")
+        selected = browser.wait_for_text("#reference-upload option", "plant-viruses.reference.json.gz", 20)
+    finally:
+        throttle_uploads(browser, -1)
+    assert any(0 < value < 100 for value in seen_progress(browser))
+    assert selected.get_attribute("selected")  # the new upload is the one picked
+    browser.wait_for_text("button[type=submit]", "Import reference").click()
+
+    heading(browser, EXPORT_NAME, 20)
+    site.journey["reference_id"] = browser.driver.current_url.rstrip("/").split("/")[-1]
+    assert browser.find("#reference-otu-count").text == "25"
+    assert "none yet" in browser.find("#reference-latest-index").text
+    browser.wait_for_text("#otu-count", "25 OTUs")
+    assert len(browser.find_all(".otus-table tbody tr")) == 25
+    browser.screenshot("19-reference-otus")
+
+    browser.open("/references")
+    row = browser.wait_for_text(".references-table tbody tr", EXPORT_NAME)
+    assert "virus" in row.text and "25" in row.text and "none" in row.text
+    browser.screenshot("13-references")
+
+
+def test_search_the_otus_and_open_one(browser: Browser, site: Site) -> None:
+    reference_id = site.journey["reference_id"]
+    browser.open(f"/references/{reference_id}")
+    browser.fill("#otu-find", "tobacco")
+    browser.wait_for_text("#otu-count", "2 of 25 OTUs match")
+    names = [link.text for link in browser.find_all(".otus-table tbody tr a")]
+    assert names == ["Tobacco mosaic virus", "Tobacco rattle virus"]
+    assert "find=tobacco" in browser.driver.current_url
+    browser.driver.refresh()  # the search survives a reload
+    browser.wait_for_text("#otu-count", "2 of 25 OTUs match")
+    assert browser.find("#otu-find").get_attribute("value") == "tobacco"
+
+    browser.wait_for_text(".otus-table a", "Tobacco mosaic virus").click()
+    assert heading(browser, "Tobacco mosaic virus") == "Tobacco mosaic virus (TMV)"
+    isolates = browser.find_all(".isolate")
+    assert [" ".join(isolate.find_element("css selector", "h3").text.split()) for isolate in isolates] == [
+        "Isolate USA default",
+        "Isolate Chengjiang",
+    ]
+    assert "NC_001367" in isolates[0].text and "6,395 nt" in isolates[0].text
+    browser.find("button[aria-label='Show sequence NC_001367']").click()
+    sequence = browser.find(".isolate pre.sequence").text.replace("\n", "")
+    assert len(sequence) == 6395 and set(sequence) <= set("ACGTU")
+    assert EXPORT_NAME in browser.find(".facts").text  # the reference, named and linked
+    browser.screenshot("20-otu")
+
+
+def test_build_an_index_and_see_it_ready(browser: Browser, site: Site) -> None:
+    reference_id = site.journey["reference_id"]
+    browser.open(f"/references/{reference_id}/indexes")
+    browser.wait_for_text(".empty", "No index yet")
+    browser.wait_for_text("button", "Build index").click()
+    row = browser.wait_for_text(".indexes-table tbody tr", "version 0")
+    assert "building: waiting" in row.text
+
+    # A second build while the first one works: the 409, said readably.
+    browser.allowed_console = [f"api/references/{reference_id}/indexes - Failed to load resource"]
+    browser.wait_for_text("button", "Build index").click()
+    browser.wait_for_text(
+        ".build-index .error",
+        "No index was started: An index is already being built for this reference. Wait until it is ready",
+    )
+
+    # The build-index runner, over the job API: reads the index's OTUs, builds, uploads, finalizes.
+    index = api(site, "GET", f"/references/{reference_id}/indexes")["documents"][0]
+    runner = Runner(site, index["job"]["id"])
+    runner.status("running", 50, "build")
+    browser.wait_for_text(".indexes-table tbody tr", "50%")
+    browser.wait_for_text(".indexes-table tbody tr", "building: running")
+    browser.screenshot("21-index-building")
+    otus = json.loads(gzip.decompress(runner.get(f"/indexes/{index['id']}/files/otus.json.gz")))
+    assert len(otus) == 25
+    fasta = "".join(
+        f">{sequence['_id']}\n{sequence['sequence']}\n"
+        for otu in otus
+        for isolate in otu["isolates"]
+        for sequence in isolate["sequences"]
+    ).encode()
+    # Bowtie2's six files stand in: what the page shows does not depend on their content.
+    files = {"reference.fa.gz": gzip.compress(fasta), **stand_in_index("reference")}
+    for name, data in files.items():
+        runner.upload(f"/indexes/{index['id']}/files/{name}", data)
+    runner.patch(f"/indexes/{index['id']}", {})
+    runner.status("complete", 100)
+
+    browser.wait_for_text(".indexes-table tbody tr .badge", "ready", 15)
+    browser.wait_for_text("#reference-latest-index", "version 0")
+    browser.screenshot("22-reference-indexes")
+    browser.find(".indexes-table a[href^='/indexes/']").click()
+    heading(browser, f"Index version 0 of {EXPORT_NAME}")
+    shown = [row.text.split()[0] for row in browser.find_all(".index-files tbody tr")]
+    assert sorted(shown) == sorted(["otus.json.gz", *files])  # the server's file and the runner's seven
+    browser.screenshot("23-index")
+
+
+def test_create_a_subtraction_from_a_gzip_fasta(browser: Browser, site: Site, tmp_path: Path) -> None:
+    browser.open("/subtractions")
+    browser.wait_for_text(".empty", "No subtractions yet")
+    genome = tmp_path / "vitis-chr1-2.fa.gz"
+    genome.write_bytes(gzip.compress(b">chr1\nACGTACGGTTACCA\nGGCATTAC\n>chr2\nTTAGGCCAATNNAC\n"))
+    browser.find("#subtraction-file").send_keys(str(genome))
+    browser.wait_for_text("#subtraction-upload option", "vitis-chr1-2.fa.gz")
+    browser.fill("#subtraction-name", "Vitis vinifera")
+    browser.fill("#subtraction-nickname", "grapevine")
+    browser.wait_for_text("button[type=submit]", "Create subtraction").click()
+    assert heading(browser, "Vitis vinifera") == "Vitis vinifera (grapevine)"
+    browser.wait_for_text("#subtraction-state", "being created: waiting")
+    subtraction_id = browser.driver.current_url.rstrip("/").split("/")[-1]
+    site.journey["subtraction_id"] = subtraction_id
+
+    # The create-subtraction runner: downloads the upload, builds, uploads the files, finalizes.
+    runner = Runner(site, api(site, "GET", f"/subtractions/{subtraction_id}")["job"]["id"])
+    job = runner.get(f"/jobs/{runner.job_id}")
+    assert gzip.decompress(runner.get(f"/uploads/{job['args']['files'][0]['id']}")).startswith(b">chr1")
+    runner.status("running", 30, "bowtie2-build")
+    browser.wait_for_text("#subtraction-state", "30%")
+    files = {"subtraction.fa.gz": genome.read_bytes(), **stand_in_index("subtraction")}
+    for name, data in files.items():
+        runner.upload(f"/subtractions/{subtraction_id}/files/{name}", data)
+    gc = {"a": 0.26, "c": 0.24, "g": 0.2, "t": 0.25, "n": 0.05}
+    runner.patch(f"/subtractions/{subtraction_id}", {"gc": gc, "count": 2})
+    runner.status("complete", 100)
+
+    browser.wait_for_text("#subtraction-state", "ready", 15)
+    facts = browser.find(".facts").text
+    assert "GC 44.0%" in facts and "vitis-chr1-2.fa.gz" in facts
+    assert len(browser.find_all(".subtraction-files tbody tr")) == 7
+    browser.screenshot("24-subtraction")
+    browser.open("/subtractions")
+    browser.wait_for_text(".subtractions-table tbody tr", "Vitis vinifera")
+    browser.screenshot("14-subtractions")
+
+
+def test_start_an_analysis_picking_reference_and_subtraction_by_name(browser: Browser, site: Site) -> None:
+    sample = api(site, "GET", "/samples?find=Field sample 0000")["documents"][0]
+    browser.open(f"/samples/{sample['id']}/analyses")
+    select = Select(browser.find("#analysis-reference"))
+    browser.wait_for(lambda: len(select.options) == 2, 10, "both references")
+    chosen = next(option for option in select.options if option.text.startswith(EXPORT_NAME))
+    assert chosen.text == f"{EXPORT_NAME} (index version 0, 25 OTUs)"
+    select.select_by_visible_text(chosen.text)
+    browser.wait_for_text(".checklist label", "Vitis vinifera (grapevine)").click()
+    browser.wait_for_text("button", "Start").click()
+
+    heading(browser, "Pathoscope analysis of Field sample 0000")
+    assert browser.find("#analysis-reference-name").text == f"{EXPORT_NAME}, index 0"
+    assert browser.find("#analysis-subtractions").text == "Vitis vinifera"
+    analysis_id = browser.driver.current_url.rstrip("/").split("/")[-1]
+
+    # The Pathoscope runner reports hits by OTU id and version; the page names them from the index.
+    index = api(site, "GET", f"/references/{site.journey['reference_id']}/indexes")["documents"][0]
+    otus = {otu["name"]: otu["id"] for otu in api(site, "GET", f"/indexes/{index['id']}")["otus"]}
+    analysis = api(site, "GET", f"/analyses/{analysis_id}")
+    runner = Runner(site, analysis["job"]["id"])
+    scores = {"pi": 0.8, "best": 0.75, "high": 0.75, "low": 0.0, "reads": 1600}
+    hit = {
+        "id": "seq1",
+        "otu": {"id": otus["Tobacco mosaic virus"], "version": 0},
+        "align": [12] * 40,
+        "coverage": 0.97,
+        "depth": 24.5,
+        "final": scores,
+        "initial": scores,
+    }
+    runner.patch(f"/analyses/{analysis_id}", {"results": {"read_count": 2000, "hits": [hit]}})
+    runner.status("complete", 100)
+    row = browser.wait_for_text(".pathoscope-table > tbody > tr", "Tobacco mosaic virus", 15)
+    assert row.text.startswith("Tobacco mosaic virus 80.00% 75.00% 97.00% 24.5 1,600"), row.text
+    row.find_element("css selector", "button").click()
+    browser.wait_for_text(".pathoscope-table .detail a", "Tobacco mosaic virus in the reference")
+    browser.screenshot("25-analysis-names")
+
+
+def test_hmms_before_and_after_installing(browser: Browser, tmp_path: Path) -> None:
+    browser.open("/hmms")
+    browser.wait_for_text(".empty", "No HMM data is installed")
+    command = browser.find("#hmm-install-command").text
+    assert command == "virtool-api hmms install annotations.json.gz profiles.hmm"
+    browser.screenshot("26-hmms-not-installed")
+
+    annotations, profiles = tmp_path / "annotations.json.gz", tmp_path / "profiles.hmm"
+    annotations.write_bytes(hmm_data.ANNOTATIONS_GZ)
+    profiles.write_bytes(hmm_data.PROFILES)
+    browser.find("#hmm-file").send_keys(f"{annotations}\n{profiles}")
+    browser.wait_for(lambda: len(browser.find_all("#hmm-profiles option")) == 2, 15, "both uploads listed")
+    assert Select(browser.find("#hmm-annotations")).first_selected_option.text == "annotations.json.gz"
+    assert Select(browser.find("#hmm-profiles")).first_selected_option.text == "profiles.hmm"
+    browser.wait_for_text("button[type=submit]", "Install").click()
+
+    browser.wait_for_text("#hmm-status", "3 clusters, 3 profiles")
+    browser.fill("#hmm-find", "coat")
+    browser.wait_for_text("#hmm-count", "1 of 3 clusters match")
+    assert "find=coat" in browser.driver.current_url
+    browser.screenshot("27-hmms")
+    browser.find(".hmms-table a").click()
+    heading(browser, "Cluster 2: coat protein")
+    assert "Plum pox virus" in browser.find(".hmm-entries").text
+    assert "Potyviridae (10)" in browser.find(".facts").text
+    browser.screenshot("28-hmm")
+
+
+def test_sign_out_again(browser: Browser) -> None:
+    browser.wait_for_text("button", "Sign out").click()
+    browser.find("#login-handle")  # the browser is left as the next module expects it
