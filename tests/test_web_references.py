@@ -18,7 +18,7 @@ import pytest
 from selenium.webdriver.support.ui import Select
 
 from tests import hmm_data
-from tests.browser import Browser, requires_browser
+from tests.browser import WAIT, Browser, requires_browser
 from tests.runner import stand_in_index
 from tests.web_site import DEMO_DATA, Runner, Site, api, sign_in
 
@@ -36,7 +36,7 @@ def no_console_errors(browser: Browser) -> Iterator[None]:
     browser.allowed_console = []
 
 
-def heading(browser: Browser, text: str, timeout: float = 10) -> str:
+def heading(browser: Browser, text: str, timeout: float = WAIT) -> str:
     """Wait for the page's heading to read `text` (a flex box: its pieces come back on lines of their own)."""
 
     def shown() -> str | None:
@@ -81,23 +81,23 @@ def test_import_the_plant_virus_reference(browser: Browser, site: Site, tmp_path
     browser.wait_for_text("button[type=submit]", "Import reference").click()
     browser.wait_for_text(".error", "The reference was not imported: Reference file is not gzip-compressed")
 
-    # The demo export (145 KB) at 100 KB/s, so its progress bar has time to show.
+    # The demo export (145 KB) at 60 KB/s, so its progress bar has time to show.
     export = tmp_path / "plant-viruses.reference.json.gz"
     export.write_bytes(EXPORT.read_bytes())
-    throttle_uploads(browser, 100_000)
+    throttle_uploads(browser, 60_000)
     watch_progress(browser)
     try:
         browser.find("#reference-file").send_keys(str(export))
-        browser.wait_for(lambda: 0 < (browser.js("return window.seenProgress.slice(-1)[0]") or 0) < 100, 10)
+        browser.wait_for(lambda: 0 < (browser.js("return window.seenProgress.slice(-1)[0]") or 0) < 100)
         browser.screenshot("18-reference-upload")
-        selected = browser.wait_for_text("#reference-upload option", "plant-viruses.reference.json.gz", 20)
+        selected = browser.wait_for_text("#reference-upload option", "plant-viruses.reference.json.gz", 60)
     finally:
         throttle_uploads(browser, -1)
     assert any(0 < value < 100 for value in seen_progress(browser))
     assert selected.get_attribute("selected")  # the new upload is the one picked
     browser.wait_for_text("button[type=submit]", "Import reference").click()
 
-    heading(browser, EXPORT_NAME, 20)
+    heading(browser, EXPORT_NAME, 60)
     site.journey["reference_id"] = browser.driver.current_url.rstrip("/").split("/")[-1]
     assert browser.find("#reference-otu-count").text == "25"
     assert "none yet" in browser.find("#reference-latest-index").text
@@ -176,7 +176,7 @@ def test_build_an_index_and_see_it_ready(browser: Browser, site: Site) -> None:
     runner.patch(f"/indexes/{index['id']}", {})
     runner.status("complete", 100)
 
-    browser.wait_for_text(".indexes-table tbody tr .badge", "ready", 15)
+    browser.wait_for_text(".indexes-table tbody tr .badge", "ready", 60)
     browser.wait_for_text("#reference-latest-index", "version 0")
     browser.screenshot("22-reference-indexes")
     browser.find(".indexes-table a[href^='/indexes/']").click()
@@ -214,7 +214,7 @@ def test_create_a_subtraction_from_a_gzip_fasta(browser: Browser, site: Site, tm
     runner.patch(f"/subtractions/{subtraction_id}", {"gc": gc, "count": 2})
     runner.status("complete", 100)
 
-    browser.wait_for_text("#subtraction-state", "ready", 15)
+    browser.wait_for_text("#subtraction-state", "ready", 60)
     facts = browser.find(".facts").text
     assert "GC 44.0%" in facts and "vitis-chr1-2.fa.gz" in facts
     assert len(browser.find_all(".subtraction-files tbody tr")) == 7
@@ -228,7 +228,7 @@ def test_start_an_analysis_picking_reference_and_subtraction_by_name(browser: Br
     sample = api(site, "GET", "/samples?find=Field sample 0000")["documents"][0]
     browser.open(f"/samples/{sample['id']}/analyses")
     select = Select(browser.find("#analysis-reference"))
-    browser.wait_for(lambda: len(select.options) == 2, 10, "both references")
+    browser.wait_for(lambda: len(select.options) == 2, what="both references")
     chosen = next(option for option in select.options if option.text.startswith(EXPORT_NAME))
     assert chosen.text == f"{EXPORT_NAME} (index version 0, 25 OTUs)"
     select.select_by_visible_text(chosen.text)
@@ -257,7 +257,7 @@ def test_start_an_analysis_picking_reference_and_subtraction_by_name(browser: Br
     }
     runner.patch(f"/analyses/{analysis_id}", {"results": {"read_count": 2000, "hits": [hit]}})
     runner.status("complete", 100)
-    row = browser.wait_for_text(".pathoscope-table > tbody > tr", "Tobacco mosaic virus", 15)
+    row = browser.wait_for_text(".pathoscope-table > tbody > tr", "Tobacco mosaic virus", 60)
     assert row.text.startswith("Tobacco mosaic virus 80.00% 75.00% 97.00% 24.5 1,600"), row.text
     row.find_element("css selector", "button").click()
     browser.wait_for_text(".pathoscope-table .detail a", "Tobacco mosaic virus in the reference")
@@ -275,7 +275,7 @@ def test_hmms_before_and_after_installing(browser: Browser, tmp_path: Path) -> N
     annotations.write_bytes(hmm_data.ANNOTATIONS_GZ)
     profiles.write_bytes(hmm_data.PROFILES)
     browser.find("#hmm-file").send_keys(f"{annotations}\n{profiles}")
-    browser.wait_for(lambda: len(browser.find_all("#hmm-profiles option")) == 2, 15, "both uploads listed")
+    browser.wait_for(lambda: len(browser.find_all("#hmm-profiles option")) == 2, what="both uploads listed")
     assert Select(browser.find("#hmm-annotations")).first_selected_option.text == "annotations.json.gz"
     assert Select(browser.find("#hmm-profiles")).first_selected_option.text == "profiles.hmm"
     browser.wait_for_text("button[type=submit]", "Install").click()

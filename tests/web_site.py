@@ -1,5 +1,6 @@
-"""One real server and one headless Chromium for every browser test of the web client (a pytest plugin, so
-`test_web_client.py` and `test_web_references.py` share them instead of starting their own).
+"""One real server and one headless Chromium per test process for the web client's browser tests (a pytest
+plugin: `test_web_client.py` and `test_web_references.py` share them when they run in one process; under
+`make test`'s workers, each worker that runs one of them starts its own).
 
 The server runs on a data path seeded before it starts: Alice (administrator, with a password), 1,050 samples
 of Bob's, and a reference with a ready index as a build-index runner leaves it. Runners are played over the
@@ -173,7 +174,7 @@ def browser(site: Site) -> Iterator[Browser]:
 def sign_in(browser: Browser, path: str) -> None:
     """Open `path` signed in as Alice, signing in first if the browser is not (yet or any more)."""
     browser.open(path)
-    browser.wait_for(lambda: browser.find_all("#login-handle") or browser.find_all("main#main"), 10, "a page")
+    browser.wait_for(lambda: browser.find_all("#login-handle, main#main"), what="a page")
     if browser.find_all("#login-handle"):
         browser.fill("#login-handle", "alice")
         browser.fill("#login-password", PASSWORD)
