@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import Any
 
 from virtool_api.storage.docstore import DocumentClient
-
 from virtool_api.storage.mongo import create_indexes
 
 OWNER = "owner"

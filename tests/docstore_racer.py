@@ -15,6 +15,7 @@ from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
+
 from virtool_api.storage.docstore import DocumentClient
 
 
