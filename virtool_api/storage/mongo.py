@@ -83,8 +83,9 @@ async def create_indexes(db: Any) -> None:
 
 
 def _is_id_collision(error: DuplicateKeyError) -> bool:
-    """MongoDB names the violated index in `details.keyPattern`; the embedded store says `_id:<id> already
-    exists`. Matching "_id" anywhere in MongoDB's message would also match a duplicate name holding "_id".
+    """MongoDB and our embedded store name the violated index in `details.keyPattern`; tinymongo (the store
+    before ours, kept as the differential tests' oracle) says `_id:<id> already exists`. Matching "_id"
+    anywhere in MongoDB's message would also match a duplicate name holding "_id".
     """
     key_pattern = (error.details or {}).get("keyPattern")
     if key_pattern:
