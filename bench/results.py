@@ -23,7 +23,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from files import free_port, proc_status_kib, stop, wait_until_listening
 
 MIB = 1024 * 1024
 SMALL_ANALYSES = 24
@@ -85,43 +85,8 @@ def serve_bare(port: int, path: Path) -> None:
 # Processes
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise KeyError("VmHWM")
-
-
-async def wait_until_listening(process: subprocess.Popen, port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.1)
-            continue
-        writer.close()
-        await writer.wait_closed()
-        return
-    raise RuntimeError(f"server on port {port} did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return proc_status_kib(pid, "VmHWM") / 1024
 
 
 async def start_ours(data_path: Path) -> tuple[subprocess.Popen, str]:
@@ -129,14 +94,14 @@ async def start_ours(data_path: Path) -> tuple[subprocess.Popen, str]:
     command = [sys.executable, "-m", "virtool_api", "--log-level=warning", "serve", "--host=127.0.0.1"]
     command += [f"--port={port}", f"--jobs-port={jobs_port}", f"--data-path={data_path}"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    await wait_until_listening(process, port)
+    await wait_until_listening(process, port, timeout=60)
     return process, f"http://127.0.0.1:{port}"
 
 
 async def start_bare(path: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen([sys.executable, __file__, "--serve-bare", str(port), str(path)])
-    await wait_until_listening(process, port)
+    await wait_until_listening(process, port, timeout=60)
     return process, f"http://127.0.0.1:{port}"
 
 
