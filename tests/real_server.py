@@ -56,6 +56,19 @@ def running_jobs_server(data_path: Path, *options: str) -> Iterator[tuple[subpro
         yield server
 
 
+def wait_for_port(process: subprocess.Popen, port: int, timeout: float = 30) -> None:
+    """Return once `process` listens on `port`; fail if it exits or takes longer than `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, f"server exited with {process.returncode}"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, f"server did not listen on {port} within {timeout} s"
+            time.sleep(0.1)
+
+
 @contextmanager
 def running_server(only: str, data_path: Path, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
     """`virtool-api serve --only {only}` (`jobs` or `public`) on a free port over `data_path`, with `options`;
@@ -75,15 +88,7 @@ def running_server(only: str, data_path: Path, *options: str) -> Iterator[tuple[
         ]
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, f"server exited with {process.returncode}"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "server did not start within 30 s"
-                time.sleep(0.1)
+        wait_for_port(process, port)
         yield process, f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

@@ -10,9 +10,7 @@ store is PostgreSQL when `VIRTOOL_TEST_POSTGRES_URL` is set, SQLite otherwise.
 import asyncio
 import os
 import signal
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +21,7 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.conftest import FASTQ_GZ, POSTGRES_URL, Factory, _truncate_postgres, multipart_file
-from tests.real_server import free_port, serve_command
+from tests.real_server import free_port, serve_command, wait_for_port
 from virtool_api.config import Config
 from virtool_api.context import Context, create_context
 from virtool_api.samples.repair import repair_interrupted_creations
@@ -53,15 +51,7 @@ def public_server(data_path: Path, *options: str, crash_at: str | None = None) -
         env=environment,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, f"server exited with {process.returncode}"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "server did not start within 60 s"
-                time.sleep(0.1)
+        wait_for_port(process, port, timeout=60)
         yield process, f"http://127.0.0.1:{port}/api"
     finally:
         if process.poll() is None:

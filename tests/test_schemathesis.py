@@ -14,7 +14,6 @@ that stops failing fails the test, so the list only ever shrinks.
 import asyncio
 import base64
 import json
-import socket
 import subprocess
 import time
 import urllib.request
@@ -35,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.conftest import POSTGRES_URL, Factory
-from tests.real_server import free_port, serve_command
+from tests.real_server import free_port, serve_command, wait_for_port
 from virtool_api.config import Config
 from virtool_api.context import create_context
 
@@ -70,7 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, postgres_schema: str | None
     )
     try:
         for port in (public_port, jobs_port):
-            _wait_for(process, port)
+            wait_for_port(process, port)
         jobs_url = f"http://127.0.0.1:{jobs_port}/api"
         key = _acquire(jobs_url, seeded["job_id"])
         credentials = base64.b64encode(f"job-{seeded['job_id']}:{key}".encode()).decode()
@@ -104,18 +103,6 @@ async def _seed(config: Config) -> dict[str, Any]:
         return {"key": headers["X-API-Key"], "job_id": job["_id"]}
     finally:
         await ctx.close()
-
-
-def _wait_for(process: subprocess.Popen, port: int) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        assert process.poll() is None, f"server exited with {process.returncode}"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            assert time.monotonic() < deadline, "server did not start within 30 s"
-            time.sleep(0.1)
 
 
 def _acquire(jobs_url: str, job_id: str) -> str:

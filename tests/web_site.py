@@ -20,8 +20,8 @@ import aiohttp
 import pytest
 
 import virtool_api
-from tests.browser import Browser, free_port, start_browser, wait_for_port
-from tests.real_server import serve_command
+from tests.browser import Browser, start_browser
+from tests.real_server import free_port, serve_command, wait_for_port
 from virtool_api.config import Config
 from virtool_api.context import create_context
 from virtool_api.samples.documents import create_sample
