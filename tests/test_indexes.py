@@ -4,11 +4,13 @@ jobs read it (job API; job-api-references.md, "Indexes", every error row)."""
 import asyncio
 import gzip
 import json
+from datetime import timedelta
 
 import pytest
 
 from tests.conftest import acquire, multipart_file
 from tests.references_helpers import import_reference
+from virtool_api.utils import utc_now
 
 NOT_FOUND = {"id": "not_found", "message": "Not found"}
 INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
@@ -413,3 +415,18 @@ async def test_a_file_still_streaming_when_the_index_is_finalized_is_refused_and
     assert incoming_files(ctx) == []
     response = await jobs_client.get(f"/api/indexes/{index['id']}", headers=auth)
     assert "reference.json.gz" not in [f["name"] for f in (await response.json())["files"]]
+
+
+async def test_a_claim_whose_index_is_still_being_created_holds_until_it_is_old(
+    public_client, ctx, admin, reference
+):
+    # Another request has claimed the build and not yet stored its index: a second build waits (409) ...
+    claim = {"building_index": "notyetmade", "building_index_claimed_at": utc_now()}
+    await ctx.db.references.update_one({"_id": reference["id"]}, {"$set": claim})
+    response = await public_client.post(f"/api/references/{reference['id']}/indexes", headers=admin[1])
+    assert response.status == 409
+    # ... unless the claim is older than any creation takes: its request died half-way; the build goes on.
+    dead = {"building_index_claimed_at": utc_now() - timedelta(minutes=11)}
+    await ctx.db.references.update_one({"_id": reference["id"]}, {"$set": dead})
+    response = await public_client.post(f"/api/references/{reference['id']}/indexes", headers=admin[1])
+    assert response.status == 201, await response.text()

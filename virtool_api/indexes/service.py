@@ -6,6 +6,7 @@ one conditional update (409 otherwise). The claim ends when the index is finaliz
 job has ended without finalizing it (checked at the next build, so a runner that died does not block it).
 """
 
+from datetime import timedelta
 from typing import Any
 
 from virtool_api.context import Context
@@ -19,16 +20,23 @@ from virtool_api.pagination import page_count, skip
 from virtool_api.references.service import claim_next_index, find_reference, release_index_claim
 from virtool_api.users.rights import require_administrator
 from virtool_api.users.service import user_ref
-from virtool_api.utils import random_id, utc_now
+from virtool_api.utils import as_utc, random_id, utc_now
 
 BUILD_INDEX = "build_index"
 ALREADY_BUILDING = "An index is already being built for this reference"
+UNFINISHED_CLAIM = timedelta(minutes=10)
 
 
 async def _stale_claim(ctx: Context, reference: dict[str, Any]) -> bool:
-    """The claimed index is gone, ready, or its job ended without finalizing it."""
+    """The claimed index is ready, or its job ended without finalizing it, or it never came to exist.
+
+    A claim whose index does not exist yet is usually a build being created right now (the claim comes first):
+    only once it is older than `UNFINISHED_CLAIM` is it a creation that died half-way."""
     index = await ctx.db.indexes.find_one({"_id": reference["building_index"]}, {"ready": 1, "job": 1})
-    if index is None or index.get("ready"):
+    if index is None:
+        claimed_at = reference.get("building_index_claimed_at")
+        return claimed_at is None or utc_now() - as_utc(claimed_at) > UNFINISHED_CLAIM
+    if index.get("ready"):
         return True
     if not index.get("job"):
         return False  # still being created by the request that claimed it

@@ -145,7 +145,10 @@ async def claim_next_index(ctx: Context, reference_id: str, index_id: str) -> di
     update; None when another index is being built (or there is no such reference)."""
     return await ctx.db.references.find_one_and_update(
         {"_id": reference_id, "building_index": None},
-        {"$set": {"building_index": index_id}, "$inc": {"index_version": 1}},
+        {
+            "$set": {"building_index": index_id, "building_index_claimed_at": utc_now()},
+            "$inc": {"index_version": 1},
+        },
         return_document=ReturnDocument.AFTER,
     )
 
