@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format bench seed clean constraints
+.PHONY: run test lint format bench seed clean constraints web
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -28,18 +28,33 @@ TEST_WORKERS ?= 2
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
+# The web client's tools (esbuild, Biome), pinned in package-lock.json and installed by npm into node_modules/.
+# Only building the bundle and `make lint` need them (and Node and npm); running the server does not.
+NODE_STAMP := node_modules/.installed-stamp
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+# Rebuild virtool_api/web/static/app/client.js after changing virtool_api/web/client/ (tests/test_web_bundle.py
+# fails while the committed bundle differs from its sources).
+web: $(NODE_STAMP)
+	node virtool_api/web/build.mjs
+
 # actionlint (with shellcheck, when installed, for `run:` steps) and zizmor (offline: no GitHub API calls) keep
 # the CI workflow valid, pinned and least-privileged.
-lint: $(STAMP)
+lint: $(STAMP) $(NODE_STAMP)
+	node_modules/.bin/biome ci
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/actionlint .github/workflows/*.yml
 	$(BIN)/zizmor --offline --no-progress .github/workflows/
 
-format: $(STAMP)
+format: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	node_modules/.bin/biome check --write
 
 bench: $(STAMP)
 	$(BIN)/python bench/files.py
@@ -53,4 +68,4 @@ constraints: $(STAMP)
 	mv constraints.new constraints.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

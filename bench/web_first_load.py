@@ -35,12 +35,13 @@ from virtool_api.users.service import create_user
 from virtool_api.users.sessions import create_session
 from virtool_api.utils import random_id, utc_now
 
-MEASURE = """
+MEASURE = r"""
 const entries = [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')];
 return {
   bytes: entries.reduce((sum, entry) => sum + (entry.transferSize || 0), 0),
   decoded: entries.reduce((sum, entry) => sum + (entry.decodedBodySize || 0), 0),
   requests: entries.length,
+  code: entries.filter((entry) => /\.m?js(\?|$)/.test(entry.name)).length,
   usable: window.usableAt,
 };
 """
@@ -128,7 +129,8 @@ def main() -> None:
     def line(label: str, loads: list[dict]) -> str:
         usable = sorted(item["usable"] for item in loads)
         return (
-            f"{label:<14} {loads[0]['requests']:>3} requests, {loads[0]['bytes'] / 1024:7.1f} KiB transferred"
+            f"{label:<14} {loads[0]['requests']:>3} requests ({loads[0]['code']} for code), "
+            f"{loads[0]['bytes'] / 1024:7.1f} KiB transferred"
             " "
             f"({loads[0]['decoded'] / 1024:.1f} KiB decoded); usable after {usable[0]:.0f} ms best, "
             f"{statistics.median(usable):.0f} ms median"

@@ -1,6 +1,7 @@
 // Jobs: the caller's (administrators: everyone's), with progress while runners work, and cancelling.
-import { html } from "../html.js";
+
 import { put } from "../api.js";
+import { html } from "../html.js";
 import { setQuery, useLocation } from "../router.js";
 import { ActionButton, Badge, Empty, formatDate, Pager, Progress, Resource, usePoll, useResource } from "../ui.js";
 
@@ -14,10 +15,17 @@ function CancelButton({ job, onCancelled }) {
 }
 
 /** What a job works on, as links. */
-const SUBJECTS = [["sample_id", "/samples", "sample"], ["analysis_id", "/analyses", "analysis"], ["index_id", "/indexes", "index"], ["subtraction_id", "/subtractions", "subtraction"]];
+const SUBJECTS = [
+  ["sample_id", "/samples", "sample"],
+  ["analysis_id", "/analyses", "analysis"],
+  ["index_id", "/indexes", "index"],
+  ["subtraction_id", "/subtractions", "subtraction"],
+];
 
 function JobSubject({ args }) {
-  const links = SUBJECTS.filter(([key]) => args[key]).map(([key, path, text]) => html`<a key=${key} href=${`${path}/${args[key]}`}>${text}</a>`);
+  const links = SUBJECTS.filter(([key]) => args[key]).map(
+    ([key, path, text]) => html`<a key=${key} href=${`${path}/${args[key]}`}>${text}</a>`,
+  );
   return links.map((link, index) => html`${index ? " " : ""}${link}`);
 }
 
@@ -25,7 +33,7 @@ export function JobsPage() {
   const { query } = useLocation();
   const page = Number(query.page) || 1;
   const jobs = useResource("/jobs", { state: query.state, workflow: query.workflow, page, per_page: 25 });
-  const active = jobs.data && jobs.data.documents.some((job) => ACTIVE.has(job.state));
+  const active = jobs.data?.documents.some((job) => ACTIVE.has(job.state));
   usePoll(() => jobs.reload(), 3000, active);
   const filter = (key) => (event) => setQuery({ ...query, [key]: event.target.value, page: undefined });
   return html`<section>
@@ -37,14 +45,20 @@ export function JobsPage() {
         <option value="">Any</option>${WORKFLOWS.map((workflow) => html`<option value=${workflow}>${workflow}</option>`)}</select></label>
     </form>
     <${Resource} resource=${jobs} what="jobs">
-      ${(result) => html`${result.documents.length === 0 ? html`<${Empty}>No jobs.<//>` : html`
+      ${(result) => html`${
+        result.documents.length === 0
+          ? html`<${Empty}>No jobs.<//>`
+          : html`
         <table class="list jobs-table"><thead><tr><th>Job</th><th>Workflow</th><th>State</th><th>Progress</th><th>For</th><th>By</th><th>Created</th><th></th></tr></thead>
-        <tbody>${result.documents.map((job) => html`<tr key=${job.id}>
+        <tbody>${result.documents.map(
+          (job) => html`<tr key=${job.id}>
           <td><a href=${`/jobs/${job.id}`}>${job.id}</a></td><td>${job.workflow}</td>
           <td><${Badge} state=${job.state} /></td><td><${Progress} value=${job.progress} label=${`progress of job ${job.id}`} /></td>
           <td><${JobSubject} args=${job.args} /></td><td>${job.user.handle || job.user.id}</td><td>${formatDate(job.created_at)}</td>
-          <td><${CancelButton} job=${job} onCancelled=${() => jobs.reload()} /></td></tr>`)}
-        </tbody></table>`}
+          <td><${CancelButton} job=${job} onCancelled=${() => jobs.reload()} /></td></tr>`,
+        )}
+        </tbody></table>`
+      }
         <${Pager} page=${result.page} pageCount=${result.page_count} onPage=${(next) => setQuery({ ...query, page: next }, { replace: false })} label="job pages" />`}
     <//>
   </section>`;
@@ -66,8 +80,13 @@ export function JobPage({ params }) {
       </dl>
       <h2>Status history</h2>
       <table class="list"><thead><tr><th>When</th><th>State</th><th>Stage</th><th>Progress</th><th>Error</th></tr></thead><tbody>
-        ${(data.status || []).map((entry, index) => html`<tr key=${index}><td>${formatDate(entry.timestamp)}</td><td><${Badge} state=${entry.state} /></td>
-          <td>${entry.stage || ""}</td><td>${entry.progress}%</td><td>${entry.error ? `${entry.error.type}: ${entry.error.details ? [].concat(entry.error.details).join(" ") : ""}` : ""}</td></tr>`)}
+        ${(data.status || []).map(
+          (
+            entry,
+            index,
+          ) => html`<tr key=${index}><td>${formatDate(entry.timestamp)}</td><td><${Badge} state=${entry.state} /></td>
+          <td>${entry.stage || ""}</td><td>${entry.progress}%</td><td>${entry.error ? `${entry.error.type}: ${entry.error.details ? [].concat(entry.error.details).join(" ") : ""}` : ""}</td></tr>`,
+        )}
       </tbody></table>
       <h2>Arguments</h2><pre class="json">${JSON.stringify(data.args, null, 2)}</pre>
     </section>`}

@@ -1,21 +1,29 @@
 // Creating a sample: upload reads (a progress bar per file), pick one or two uploads, describe the sample.
-import { html, useRef, useState } from "../html.js";
+
 import { ApiError, post, remove, upload } from "../api.js";
+import { html, useRef, useState } from "../html.js";
 import { navigate } from "../router.js";
 import { CheckList, ErrorMessage, Field, formatBytes, formatDate, Progress, Resource, useResource } from "../ui.js";
 
-const LIBRARY_TYPES = [["normal", "Normal"], ["srna", "sRNA"], ["amplicon", "Amplicon"], ["other", "Other"]];
+const LIBRARY_TYPES = [
+  ["normal", "Normal"],
+  ["srna", "sRNA"],
+  ["amplicon", "Amplicon"],
+  ["other", "Other"],
+];
 
 /** One file on its way up: a progress bar, the bytes sent, and a way to cancel. */
 function UploadRow({ item, onCancel }) {
   const percent = item.total ? (100 * item.loaded) / item.total : 0;
   return html`<li class="upload-row">
     <span class="name">${item.name}</span>
-    ${item.error
-      ? html`<${ErrorMessage} error=${item.error} title=${`Upload of ${item.name} failed`} />`
-      : html`<${Progress} value=${percent} label=${`Uploading ${item.name}`} />
+    ${
+      item.error
+        ? html`<${ErrorMessage} error=${item.error} title=${`Upload of ${item.name} failed`} />`
+        : html`<${Progress} value=${percent} label=${`Uploading ${item.name}`} />
              <span class="muted">${formatBytes(item.loaded)} of ${formatBytes(item.total)}</span>
-             <button type="button" onClick=${onCancel}>Cancel</button>`}
+             <button type="button" onClick=${onCancel}>Cancel</button>`
+    }
   </li>`;
 }
 
@@ -58,8 +66,18 @@ export function NewSamplePage() {
   const projects = useResource("/projects");
   const groups = useResource("/groups");
   const [form, setForm] = useState({
-    name: "", host: "", isolate: "", locale: "", library_type: "normal", notes: "",
-    labels: [], subtractions: [], project: "", group: "", visibility: "private", files: [],
+    name: "",
+    host: "",
+    isolate: "",
+    locale: "",
+    library_type: "normal",
+    notes: "",
+    labels: [],
+    subtractions: [],
+    project: "",
+    group: "",
+    visibility: "private",
+    files: [],
   });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -73,7 +91,9 @@ export function NewSamplePage() {
   const submit = async (event) => {
     event.preventDefault();
     if (form.files.length === 0) {
-      setError(new ApiError(400, { message: "Pick one upload (single-end reads) or two (paired-end) for the sample." }));
+      setError(
+        new ApiError(400, { message: "Pick one upload (single-end reads) or two (paired-end) for the sample." }),
+      );
       return;
     }
     setBusy(true);
@@ -99,18 +119,24 @@ export function NewSamplePage() {
         <legend>1. Reads</legend>
         <${Uploader} onUploaded=${() => uploads.reload()} />
         <${Resource} resource=${uploads} what="uploads">
-          ${() => free.length === 0
-            ? html`<p class="muted">No unused uploads yet: upload a reads file above.</p>`
-            : html`<table class="list uploads-table">
+          ${() =>
+            free.length === 0
+              ? html`<p class="muted">No unused uploads yet: upload a reads file above.</p>`
+              : html`<table class="list uploads-table">
                 <caption>Pick one upload (single-end) or two (paired-end)</caption>
                 <thead><tr><th scope="col">Use</th><th scope="col">File</th><th scope="col">Size</th><th scope="col">Uploaded</th><th></th></tr></thead>
-                <tbody>${free.map((item) => html`<tr key=${item.id}>
+                <tbody>${free.map(
+                  (item) => html`<tr key=${item.id}>
                   <td><input type="checkbox" id=${`upload-${item.id}`} aria-label=${`Use ${item.name}`} checked=${form.files.includes(item.id)} onChange=${() => toggleFile(item.id)} /></td>
                   <td><label for=${`upload-${item.id}`}>${item.name}</label></td>
                   <td>${formatBytes(item.size)}</td>
                   <td>${formatDate(item.created_at)}</td>
-                  <td><button type="button" class="link" onClick=${async () => { await remove(`/uploads/${item.id}`); uploads.reload(); }}>Remove</button></td>
-                </tr>`)}</tbody>
+                  <td><button type="button" class="link" onClick=${async () => {
+                    await remove(`/uploads/${item.id}`);
+                    uploads.reload();
+                  }}>Remove</button></td>
+                </tr>`,
+                )}</tbody>
               </table>`}
         <//>
       </fieldset>

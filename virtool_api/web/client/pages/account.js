@@ -1,6 +1,7 @@
 // The caller's account: password, and API keys for scripts (each shown once, revocable).
-import { html, useState } from "../html.js";
+
 import { ApiError, patch, post, remove } from "../api.js";
+import { html, useState } from "../html.js";
 import { ActionButton, CopyButton, Empty, ErrorMessage, Field, formatDate, Resource, useResource } from "../ui.js";
 
 function PasswordForm({ account, onAccount }) {
@@ -56,12 +57,24 @@ function ApiKeys() {
   return html`<div class="card">
     <h2>API keys</h2>
     <p class="muted">Scripts send a key as <code>X-API-Key: &lt;key&gt;</code>. A key is shown only once, when it is made.</p>
-    ${created ? html`<div class="new-key" role="status"><p>New key <strong>${created.name}</strong>: copy it now, it will not be shown again.</p>
-      <code class="key" id="new-key-value">${created.key}</code> <${CopyButton} text=${created.key} /> <button type="button" onClick=${() => setCreated(null)}>Done</button></div>` : null}
+    ${
+      created
+        ? html`<div class="new-key" role="status"><p>New key <strong>${created.name}</strong>: copy it now, it will not be shown again.</p>
+      <code class="key" id="new-key-value">${created.key}</code> <${CopyButton} text=${created.key} /> <button type="button" onClick=${() => setCreated(null)}>Done</button></div>`
+        : null
+    }
     <${Resource} resource=${keys} what="keys">
-      ${(list) => list.length === 0 ? html`<${Empty}>No API keys.<//>` : html`<table class="list keys-table"><thead><tr><th>Name</th><th>Created</th><th></th></tr></thead><tbody>
-        ${list.map((key) => html`<tr key=${key.id}><td>${key.name}</td><td>${formatDate(key.created_at)}</td>
-          <td><${ActionButton} className="danger" confirm=${`Revoke the key “${key.name}”? Scripts using it stop working.`} action=${async () => { await remove(`/account/keys/${key.id}`); keys.reload(); }}>Revoke</${ActionButton}></td></tr>`)}
+      ${(list) =>
+        list.length === 0
+          ? html`<${Empty}>No API keys.<//>`
+          : html`<table class="list keys-table"><thead><tr><th>Name</th><th>Created</th><th></th></tr></thead><tbody>
+        ${list.map(
+          (key) => html`<tr key=${key.id}><td>${key.name}</td><td>${formatDate(key.created_at)}</td>
+          <td><${ActionButton} className="danger" confirm=${`Revoke the key “${key.name}”? Scripts using it stop working.`} action=${async () => {
+            await remove(`/account/keys/${key.id}`);
+            keys.reload();
+          }}>Revoke</${ActionButton}></td></tr>`,
+        )}
       </tbody></table>`}
     <//>
     <form class="inline-form" onSubmit=${create} aria-label="new API key">

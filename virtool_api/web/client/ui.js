@@ -1,6 +1,7 @@
 // Small shared pieces: loading data, errors, paging, badges, forms and formatting.
-import { html, useCallback, useEffect, useRef, useState } from "./html.js";
+
 import { get, messageOf } from "./api.js";
+import { html, useCallback, useEffect, useRef, useState } from "./html.js";
 
 /** GET a path (re-fetched when it or the query changes); `reload()` fetches again, keeping what is shown. */
 export function useResource(path, query) {
@@ -63,9 +64,20 @@ export function Pager({ page, pageCount, onPage, label = "pages" }) {
 }
 
 const STATE_CLASSES = {
-  complete: "ok", available: "ok", ready: "ok",
-  running: "busy", preparing: "busy", importing: "busy", waiting: "wait", awaiting_data: "wait", pending: "busy",
-  error: "bad", failed_validation: "bad", cancelled: "bad", terminated: "bad", timeout: "bad",
+  complete: "ok",
+  available: "ok",
+  ready: "ok",
+  running: "busy",
+  preparing: "busy",
+  importing: "busy",
+  waiting: "wait",
+  awaiting_data: "wait",
+  pending: "busy",
+  error: "bad",
+  failed_validation: "bad",
+  cancelled: "bad",
+  terminated: "bad",
+  timeout: "bad",
 };
 
 export function Badge({ state, children }) {
@@ -96,7 +108,13 @@ export function formatBytes(bytes) {
 export function formatDate(text) {
   if (!text) return "—";
   const date = new Date(text);
-  return date.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  return date.toLocaleString(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
 }
 
 export function formatNumber(value, digits = 0) {

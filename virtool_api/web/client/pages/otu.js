@@ -15,7 +15,9 @@ function SequenceRow({ sequence }) {
 }
 
 function Isolate({ isolate }) {
-  const name = `${isolate.source_type ? `${isolate.source_type[0].toUpperCase()}${isolate.source_type.slice(1)} ` : ""}${isolate.source_name}`.trim() || "Unnamed isolate";
+  const name =
+    `${isolate.source_type ? `${isolate.source_type[0].toUpperCase()}${isolate.source_type.slice(1)} ` : ""}${isolate.source_name}`.trim() ||
+    "Unnamed isolate";
   return html`<article class="card isolate">
     <h3>${name} ${isolate.default ? html`<${Badge} state="ready">default<//>` : null}</h3>
     <table class="list sequences"><thead><tr><th>Accession</th><th>Definition</th><th>Segment</th><th>Length</th><th></th></tr></thead>
@@ -36,7 +38,7 @@ export function OtuPage({ params }) {
           <dt>Reference</dt><dd><a href=${`/references/${data.reference.id}`}>${reference.data ? reference.data.name : data.reference.name || "the reference"}</a></dd>
           <dt>Version</dt><dd>${data.version}</dd>
           <dt>Isolates</dt><dd>${data.isolates.length}, with ${sequences} sequence${sequences === 1 ? "" : "s"}</dd>
-          ${data.schema && data.schema.length ? html`<dt>Segments</dt><dd>${data.schema.map((segment) => `${segment.name}${segment.molecule ? ` (${segment.molecule})` : ""}`).join(", ")}</dd>` : null}
+          ${data.schema?.length ? html`<dt>Segments</dt><dd>${data.schema.map((segment) => `${segment.name}${segment.molecule ? ` (${segment.molecule})` : ""}`).join(", ")}</dd>` : null}
         </dl>
         <h2>Isolates</h2>
         ${data.isolates.map((isolate) => html`<${Isolate} key=${isolate.id} isolate=${isolate} />`)}

@@ -5,7 +5,10 @@ import { setQuery, useLocation } from "../router.js";
 import { Empty, formatDate, formatNumber, Pager, Resource, useResource } from "../ui.js";
 import { Indexes } from "./indexes.js";
 
-const TABS = [["", "OTUs"], ["indexes", "Indexes"]];
+const TABS = [
+  ["", "OTUs"],
+  ["indexes", "Indexes"],
+];
 
 function Otus({ reference }) {
   const { query } = useLocation();
@@ -28,17 +31,23 @@ function Otus({ reference }) {
     </form>
     <${Resource} resource=${otus} what="OTUs">
       ${(result) => html`
-        <p class="muted" aria-live="polite" id="otu-count">${result.found_count === result.total_count
-          ? `${formatNumber(result.total_count)} OTUs`
-          : `${formatNumber(result.found_count)} of ${formatNumber(result.total_count)} OTUs match`}</p>
-        ${result.documents.length === 0
-          ? html`<${Empty}>${result.total_count ? "No OTU matches the search." : "This reference has no OTUs."}<//>`
-          : html`<table class="list otus-table">
+        <p class="muted" aria-live="polite" id="otu-count">${
+          result.found_count === result.total_count
+            ? `${formatNumber(result.total_count)} OTUs`
+            : `${formatNumber(result.found_count)} of ${formatNumber(result.total_count)} OTUs match`
+        }</p>
+        ${
+          result.documents.length === 0
+            ? html`<${Empty}>${result.total_count ? "No OTU matches the search." : "This reference has no OTUs."}<//>`
+            : html`<table class="list otus-table">
               <thead><tr><th>Name</th><th>Abbreviation</th><th>Isolates</th><th>Version</th></tr></thead>
-              <tbody>${result.documents.map((otu) => html`<tr key=${otu.id}>
+              <tbody>${result.documents.map(
+                (otu) => html`<tr key=${otu.id}>
                 <td><a href=${`/otus/${otu.id}`}>${otu.name}</a></td><td>${otu.abbreviation || html`<span class="muted">—</span>`}</td>
-                <td>${otu.isolate_count}</td><td>${otu.version}</td></tr>`)}
-              </tbody></table>`}
+                <td>${otu.isolate_count}</td><td>${otu.version}</td></tr>`,
+              )}
+              </tbody></table>`
+        }
         <${Pager} page=${result.page} pageCount=${result.page_count} onPage=${(next) => setQuery({ ...query, page: next }, { replace: false })} label="OTU pages" />`}
     <//>
   </div>`;
@@ -47,15 +56,18 @@ function Otus({ reference }) {
 export function ReferencePage({ params, account }) {
   const reference = useResource(`/references/${params.id}`);
   const tab = params.tab || "";
-  if (!TABS.some(([key]) => key === tab)) return html`<p>No such tab. <a href=${`/references/${params.id}`}>Back to the reference</a></p>`;
+  if (!TABS.some(([key]) => key === tab))
+    return html`<p>No such tab. <a href=${`/references/${params.id}`}>Back to the reference</a></p>`;
   return html`<${Resource} resource=${reference} what="the reference">
     ${(ref) => html`<section>
       <h1>${ref.name}</h1>
       <dl class="facts">
         <dt>OTUs</dt><dd id="reference-otu-count">${formatNumber(ref.otu_count)}</dd>
-        <dt>Latest ready index</dt><dd id="reference-latest-index">${ref.latest_index
-          ? html`<a href=${`/indexes/${ref.latest_index.id}`}>version ${ref.latest_index.version}</a>`
-          : html`none yet${ref.otu_count ? "" : " (a reference needs OTUs before an index can be built)"}`}</dd>
+        <dt>Latest ready index</dt><dd id="reference-latest-index">${
+          ref.latest_index
+            ? html`<a href=${`/indexes/${ref.latest_index.id}`}>version ${ref.latest_index.version}</a>`
+            : html`none yet${ref.otu_count ? "" : " (a reference needs OTUs before an index can be built)"}`
+        }</dd>
         <dt>Data type</dt><dd>${ref.data_type}${ref.organism ? `, ${ref.organism}` : ""}</dd>
         <dt>Created</dt><dd>${formatDate(ref.created_at)}${ref.user ? ` by ${ref.user.handle || ref.user.id}` : ""}${ref.imported_from ? `, imported from ${ref.imported_from.name}` : ""}</dd>
       </dl>

@@ -56,16 +56,20 @@ export function SamplesPage() {
     <${Resource} resource=${samples} what="samples">
       ${(result) => html`
         <p class="muted" aria-live="polite" id="sample-count">
-          ${result.found_count === result.total_count
-            ? `${result.total_count} samples`
-            : `${result.found_count} of ${result.total_count} samples match`}
+          ${
+            result.found_count === result.total_count
+              ? `${result.total_count} samples`
+              : `${result.found_count} of ${result.total_count} samples match`
+          }
         </p>
-        ${result.documents.length === 0
-          ? html`<${Empty}>No samples here yet. <a href="/samples/new">Create one</a> from uploaded reads.<//>`
-          : html`<table class="list samples-table">
+        ${
+          result.documents.length === 0
+            ? html`<${Empty}>No samples here yet. <a href="/samples/new">Create one</a> from uploaded reads.<//>`
+            : html`<table class="list samples-table">
               <thead><tr><th>Name</th><th>Status</th><th>Library</th><th>Labels</th><th>Visibility</th><th>Owner</th><th>Created</th></tr></thead>
               <tbody>
-                ${result.documents.map((sample) => html`<tr key=${sample.id}>
+                ${result.documents.map(
+                  (sample) => html`<tr key=${sample.id}>
                   <td><a href=${`/samples/${sample.id}`}>${sample.name}</a>${sample.host ? html` <span class="muted">${sample.host}</span>` : null}</td>
                   <td><${Badge} state=${sample.status} /></td>
                   <td>${sample.library_type}</td>
@@ -73,9 +77,11 @@ export function SamplesPage() {
                   <td>${sample.visibility}</td>
                   <td>${sample.owner.handle}</td>
                   <td>${formatDate(sample.created_at)}</td>
-                </tr>`)}
+                </tr>`,
+                )}
               </tbody>
-            </table>`}
+            </table>`
+        }
         <${Pager} page=${result.page} pageCount=${result.page_count} onPage=${(next) => setQuery({ ...query, page: next }, { replace: false })} label="sample pages" />
       `}
     <//>

@@ -7,10 +7,10 @@ const signedOutListeners = new Set();
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.message) || `The server answered ${status}`);
+    super(body?.message || `The server answered ${status}`);
     this.status = status;
-    this.id = body && body.id;
-    this.errors = body && body.errors;
+    this.id = body?.id;
+    this.errors = body?.errors;
   }
 }
 
@@ -46,12 +46,12 @@ export async function request(method, path, body) {
   let response;
   try {
     response = await fetch(BASE + path, options);
-  } catch (error) {
+  } catch (_error) {
     throw new ApiError(0, { message: "The server cannot be reached. Check your connection and try again." });
   }
   const data = await parse(response);
   if (!response.ok) {
-    if (response.status === 401 && path !== "/account/login") signedOutListeners.forEach((listener) => listener());
+    if (response.status === 401 && path !== "/account/login") for (const listener of signedOutListeners) listener();
     throw new ApiError(response.status, data);
   }
   return data;
@@ -68,7 +68,9 @@ export function messageOf(error) {
   if (!error) return "";
   let text = error.message || String(error);
   if (error.errors && typeof error.errors === "object") {
-    const details = Object.entries(error.errors).map(([field, messages]) => `${field}: ${[].concat(messages).join(", ")}`);
+    const details = Object.entries(error.errors).map(
+      ([field, messages]) => `${field}: ${[].concat(messages).join(", ")}`,
+    );
     if (details.length) text += ` (${details.join("; ")})`;
   }
   return text;
@@ -85,12 +87,12 @@ export function upload(path, file, onProgress) {
     xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.setRequestHeader("Accept", "application/json");
     xhr.responseType = "json";
-    xhr.upload.onprogress = (event) => onProgress && onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
+    xhr.upload.onprogress = (event) => onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size);
     xhr.onload = () => {
       const body = xhr.response || { message: xhr.statusText };
       if (xhr.status >= 200 && xhr.status < 300) resolve(body);
       else {
-        if (xhr.status === 401) signedOutListeners.forEach((listener) => listener());
+        if (xhr.status === 401) for (const listener of signedOutListeners) listener();
         reject(new ApiError(xhr.status, body));
       }
     };

@@ -1,5 +1,5 @@
-import { html, useState } from "../html.js";
 import { post } from "../api.js";
+import { html, useState } from "../html.js";
 import { ErrorMessage, Field } from "../ui.js";
 
 export function LoginPage({ onSignedIn }) {

@@ -1,12 +1,16 @@
 // HMM clusters that NuVs annotates ORFs with: whether they are installed (and how an operator installs them),
 // the clusters searched by name and paged by the server, and one cluster with its entries.
-import { html, useEffect, useState } from "../html.js";
+
 import { put } from "../api.js";
+import { html, useEffect, useState } from "../html.js";
 import { setQuery, useLocation } from "../router.js";
 import { Badge, Empty, ErrorMessage, Field, formatNumber, Pager, Resource, useResource } from "../ui.js";
 import { Uploader } from "./sample_new.js";
 
-const top = (counts, n = 3) => Object.entries(counts || {}).sort((a, b) => b[1] - a[1]).slice(0, n);
+const top = (counts, n = 3) =>
+  Object.entries(counts || {})
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n);
 
 /** Administrators: upload the annotations and the profiles (type `hmm`), then install them. */
 function InstallHmms({ onInstalled }) {
@@ -14,7 +18,7 @@ function InstallHmms({ onInstalled }) {
   const files = uploads.data ? uploads.data.documents : [];
   const [picked, setPicked] = useState({});
   const [error, setError] = useState(null);
-  const guess = (test) => String((files.find((file) => test(file.name)) || files[0] || {}).id || "");
+  const guess = (test) => String((files.find((file) => test(file.name)) || files[0])?.id || "");
   const annotations = picked.annotations || guess((name) => /\.json(\.gz)?$/.test(name));
   const profiles = picked.profiles || guess((name) => /\.hmm$/.test(name));
   const install = async (event) => {
@@ -66,7 +70,10 @@ export function HmmsPage({ account }) {
   return html`<section>
     <h1>HMMs</h1>
     <${Resource} resource=${hmms} what="HMMs">
-      ${(result) => (!result.status.installed ? html`<${HowToInstall} account=${account} onInstalled=${() => hmms.reload()} />` : html`
+      ${(result) =>
+        !result.status.installed
+          ? html`<${HowToInstall} account=${account} onInstalled=${() => hmms.reload()} />`
+          : html`
         <p class="muted" id="hmm-status"><${Badge} state="ready">installed<//> ${formatNumber(result.status.cluster_count)} clusters, ${formatNumber(result.status.profile_count)} profiles</p>
         <form class="filters" role="search" onSubmit=${(e) => e.preventDefault()}>
           <label for="hmm-find">Search
@@ -74,20 +81,31 @@ export function HmmsPage({ account }) {
           </label>
         </form>
         <p class="muted" aria-live="polite" id="hmm-count">${result.found_count === result.total_count ? `${formatNumber(result.total_count)} clusters` : `${formatNumber(result.found_count)} of ${formatNumber(result.total_count)} clusters match`}</p>
-        ${result.documents.length === 0 ? html`<${Empty}>No cluster matches the search.<//>` : html`<table class="list hmms-table">
+        ${
+          result.documents.length === 0
+            ? html`<${Empty}>No cluster matches the search.<//>`
+            : html`<table class="list hmms-table">
           <thead><tr><th>Cluster</th><th>Names</th><th>Families</th><th>Proteins</th></tr></thead>
-          <tbody>${result.documents.map((hmm) => html`<tr key=${hmm.id}>
+          <tbody>${result.documents.map(
+            (hmm) => html`<tr key=${hmm.id}>
             <td><a href=${`/hmms/${hmm.id}`}>${hmm.cluster}</a></td><td>${hmm.names.join(", ")}</td>
-            <td>${top(hmm.families).map(([name]) => name).join(", ")}</td><td>${formatNumber(hmm.count)}</td></tr>`)}
-          </tbody></table>`}
-        <${Pager} page=${result.page} pageCount=${result.page_count} onPage=${(next) => setQuery({ ...query, page: next }, { replace: false })} label="HMM pages" />`)}
+            <td>${top(hmm.families)
+              .map(([name]) => name)
+              .join(", ")}</td><td>${formatNumber(hmm.count)}</td></tr>`,
+          )}
+          </tbody></table>`
+        }
+        <${Pager} page=${result.page} pageCount=${result.page_count} onPage=${(next) => setQuery({ ...query, page: next }, { replace: false })} label="HMM pages" />`}
     <//>
   </section>`;
 }
 
 export function HmmPage({ params }) {
   const hmm = useResource(`/hmms/${params.id}`);
-  const counts = (values) => top(values, 10).map(([name, count]) => `${name} (${count})`).join(", ") || "—";
+  const counts = (values) =>
+    top(values, 10)
+      .map(([name, count]) => `${name} (${count})`)
+      .join(", ") || "—";
   return html`<${Resource} resource=${hmm} what="the HMM">
     ${(data) => html`<section>
       <h1>Cluster ${data.cluster}: ${data.names.join(", ")}</h1>

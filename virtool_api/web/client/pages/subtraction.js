@@ -1,9 +1,21 @@
 // One subtraction: ready or where its create-subtraction job is (polled while it works), its nucleotide
 // composition, files and the samples that use it. Administrators may remove it while nothing uses it.
-import { html } from "../html.js";
+
 import { remove } from "../api.js";
+import { html } from "../html.js";
 import { navigate } from "../router.js";
-import { ActionButton, Badge, Empty, formatBytes, formatDate, formatNumber, Progress, Resource, usePoll, useResource } from "../ui.js";
+import {
+  ActionButton,
+  Badge,
+  Empty,
+  formatBytes,
+  formatDate,
+  formatNumber,
+  Progress,
+  Resource,
+  usePoll,
+  useResource,
+} from "../ui.js";
 
 const ACTIVE_JOB = new Set(["waiting", "preparing", "running"]);
 const percent = (value) => `${formatNumber(100 * value, 1)}%`;
@@ -25,8 +37,15 @@ export function SubtractionPage({ params, account }) {
     ${(item) => html`<section>
       <div class="page-head">
         <h1>${item.name}${item.nickname ? html` <span class="muted">(${item.nickname})</span>` : null}</h1>
-        ${account.administrator ? html`<${ActionButton} className="danger" confirm=${`Remove the subtraction “${item.name}” and its files?`}
-          action=${async () => { await remove(`/subtractions/${item.id}`); navigate("/subtractions"); }}>Remove</${ActionButton}>` : null}
+        ${
+          account.administrator
+            ? html`<${ActionButton} className="danger" confirm=${`Remove the subtraction “${item.name}” and its files?`}
+          action=${async () => {
+            await remove(`/subtractions/${item.id}`);
+            navigate("/subtractions");
+          }}>Remove</${ActionButton}>`
+            : null
+        }
       </div>
       <dl class="facts">
         <dt>State</dt><dd id="subtraction-state"><${SubtractionState} subtraction=${item} />${item.job ? html` <a href=${`/jobs/${item.job.id}`}>job</a>` : null}</dd>
@@ -34,16 +53,23 @@ export function SubtractionPage({ params, account }) {
         <dt>Sequences</dt><dd>${formatNumber(item.count)}</dd>
         <dt>Composition</dt><dd>${item.gc ? `GC ${percent(item.gc.g + item.gc.c)} (A ${percent(item.gc.a)}, C ${percent(item.gc.c)}, G ${percent(item.gc.g)}, T ${percent(item.gc.t)}, N ${percent(item.gc.n)})` : "measured by its job"}</dd>
         <dt>Created</dt><dd>${formatDate(item.created_at)}${item.user ? ` by ${item.user.handle || item.user.id}` : ""}</dd>
-        <dt>Used by</dt><dd>${item.linked_samples.length
-          ? item.linked_samples.map((sample, index) => html`${index ? ", " : ""}<a key=${sample.id} href=${`/samples/${sample.id}`}>${sample.name}</a>`)
-          : "no sample"}</dd>
+        <dt>Used by</dt><dd>${
+          item.linked_samples.length
+            ? item.linked_samples.map(
+                (sample, index) =>
+                  html`${index ? ", " : ""}<a key=${sample.id} href=${`/samples/${sample.id}`}>${sample.name}</a>`,
+              )
+            : "no sample"
+        }</dd>
       </dl>
       <h2>Files</h2>
-      ${item.files.length === 0
-        ? html`<${Empty}>No files yet: the create-subtraction job uploads its FASTA and Bowtie2 index.<//>`
-        : html`<table class="list subtraction-files"><thead><tr><th>File</th><th>Type</th><th>Size</th></tr></thead><tbody>
+      ${
+        item.files.length === 0
+          ? html`<${Empty}>No files yet: the create-subtraction job uploads its FASTA and Bowtie2 index.<//>`
+          : html`<table class="list subtraction-files"><thead><tr><th>File</th><th>Type</th><th>Size</th></tr></thead><tbody>
             ${item.files.map((file) => html`<tr key=${file.id}><td>${file.name}</td><td>${file.type}</td><td>${formatBytes(file.size)}</td></tr>`)}
-          </tbody></table>`}
+          </tbody></table>`
+      }
     </section>`}
   <//>`;
 }

@@ -1,8 +1,21 @@
 // Indexes: the versions of a reference that analyses use. A reference's list (with its build-index jobs'
 // progress, polled while one works) and "Build index" for administrators; one index with its files and OTUs.
-import { html, useEffect, useState } from "../html.js";
+
 import { messageOf, post } from "../api.js";
-import { Badge, Empty, ErrorMessage, formatBytes, formatDate, formatNumber, Pager, Progress, Resource, usePoll, useResource } from "../ui.js";
+import { html, useEffect, useState } from "../html.js";
+import {
+  Badge,
+  Empty,
+  ErrorMessage,
+  formatBytes,
+  formatDate,
+  formatNumber,
+  Pager,
+  Progress,
+  Resource,
+  usePoll,
+  useResource,
+} from "../ui.js";
 
 const ACTIVE_JOB = new Set(["waiting", "preparing", "running"]);
 
@@ -57,16 +70,20 @@ export function Indexes({ reference, account, onChange }) {
   return html`<div>
     ${account.administrator && reference.otu_count ? html`<${BuildIndex} referenceId=${reference.id} onBuilt=${onBuilt} />` : null}
     <${Resource} resource=${indexes} what="indexes">
-      ${(result) => html`${result.documents.length === 0
-        ? html`<${Empty}>No index yet.${account.administrator ? " Build one: a build-index job makes its files." : " Administrators build them."}<//>`
-        : html`<table class="list indexes-table">
+      ${(result) => html`${
+        result.documents.length === 0
+          ? html`<${Empty}>No index yet.${account.administrator ? " Build one: a build-index job makes its files." : " Administrators build them."}<//>`
+          : html`<table class="list indexes-table">
             <thead><tr><th>Version</th><th>State</th><th>Changed OTUs</th><th>By</th><th>Created</th></tr></thead>
-            <tbody>${result.documents.map((index) => html`<tr key=${index.id}>
+            <tbody>${result.documents.map(
+              (index) => html`<tr key=${index.id}>
               <td><a href=${`/indexes/${index.id}`}>version ${index.version}</a></td>
               <td><${IndexState} index=${index} /></td>
               <td>${formatNumber(index.modified_otu_count)}</td>
-              <td>${index.user.handle || index.user.id}</td><td>${formatDate(index.created_at)}</td></tr>`)}
-            </tbody></table>`}
+              <td>${index.user.handle || index.user.id}</td><td>${formatDate(index.created_at)}</td></tr>`,
+            )}
+            </tbody></table>`
+      }
         <${Pager} page=${result.page} pageCount=${result.page_count} onPage=${setPage} label="index pages" />`}
     <//>
   </div>`;
@@ -85,11 +102,13 @@ export function IndexPage({ params }) {
         <dt>Created</dt><dd>${formatDate(item.created_at)} by ${item.user.handle || item.user.id}</dd>
       </dl>
       <h2>Files</h2>
-      ${item.files.length === 0
-        ? html`<${Empty}>No files yet: the build-index job uploads them.<//>`
-        : html`<table class="list index-files"><thead><tr><th>File</th><th>Type</th><th>Size</th></tr></thead><tbody>
+      ${
+        item.files.length === 0
+          ? html`<${Empty}>No files yet: the build-index job uploads them.<//>`
+          : html`<table class="list index-files"><thead><tr><th>File</th><th>Type</th><th>Size</th></tr></thead><tbody>
             ${item.files.map((file) => html`<tr key=${file.id}><td>${file.name}</td><td>${file.type}</td><td>${formatBytes(file.size)}</td></tr>`)}
-          </tbody></table>`}
+          </tbody></table>`
+      }
       <h2>OTUs</h2>
       <table class="list"><thead><tr><th>OTU</th><th>Version</th><th>Changed</th></tr></thead><tbody>
         ${item.otus.map((otu) => html`<tr key=${otu.id}><td><a href=${`/otus/${otu.id}`}>${otu.name}</a></td><td>${item.manifest[otu.id]}</td><td>${otu.change_count ? "yes" : "no"}</td></tr>`)}

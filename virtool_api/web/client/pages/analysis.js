@@ -1,9 +1,21 @@
 // One analysis: its state while a runner works, then its result (a Pathoscope table, or NuVs contigs with
 // ORFs, HMM hits and a BLAST per contig), and its result files.
-import { html, useMemo, useState } from "../html.js";
+
 import { put, remove } from "../api.js";
+import { html, useMemo, useState } from "../html.js";
 import { navigate } from "../router.js";
-import { ActionButton, Badge, Empty, ErrorMessage, formatBytes, formatDate, formatNumber, Resource, usePoll, useResource } from "../ui.js";
+import {
+  ActionButton,
+  Badge,
+  Empty,
+  ErrorMessage,
+  formatBytes,
+  formatDate,
+  formatNumber,
+  Resource,
+  usePoll,
+  useResource,
+} from "../ui.js";
 import { JobProgress } from "./sample.js";
 
 const percent = (value) => (value === undefined || value === null ? "—" : `${formatNumber(100 * value, 2)}%`);
@@ -23,7 +35,12 @@ export function pathoscopeOtus(results, names = {}) {
     const sequences = (hit.isolates ? hit.isolates.flatMap((isolate) => isolate.sequences || []) : [hit]).map(scored);
     const otu = hit.isolates ? { id: hit.id, name: hit.name } : hit.otu || { id: hit.id };
     const key = otu.id || hit.id;
-    const name = otu.name || names[key] || hit.name || hit.abbreviation || `OTU ${key}${otu.version !== undefined ? ` (version ${otu.version})` : ""}`;
+    const name =
+      otu.name ||
+      names[key] ||
+      hit.name ||
+      hit.abbreviation ||
+      `OTU ${key}${otu.version !== undefined ? ` (version ${otu.version})` : ""}`;
     const group = groups.get(key) || { id: key, name, known: key in names, sequences: [] };
     group.sequences.push(...sequences);
     groups.set(key, group);
@@ -43,25 +60,36 @@ export function pathoscopeOtus(results, names = {}) {
 function Pathoscope({ results, indexId }) {
   // The index lists its OTUs' names: one request names every OTU of the table.
   const index = useResource(`/indexes/${indexId}`);
-  const names = useMemo(() => Object.fromEntries((index.data ? index.data.otus : []).map((otu) => [otu.id, otu.name])), [index.data]);
+  const names = useMemo(
+    () => Object.fromEntries((index.data ? index.data.otus : []).map((otu) => [otu.id, otu.name])),
+    [index.data],
+  );
   const otus = useMemo(() => pathoscopeOtus(results, names), [results, names]);
   const [open, setOpen] = useState(null);
   if (otus.length === 0) return html`<${Empty}>No OTU was detected.<//>`;
   return html`<table class="list pathoscope-table">
     <thead><tr><th>OTU</th><th>Weight</th><th>Best hit</th><th>Coverage</th><th>Depth</th><th>Reads</th></tr></thead>
-    <tbody>${otus.map((otu) => html`
+    <tbody>${otus.map(
+      (otu) => html`
       <tr key=${otu.id}>
         <td><button type="button" class="link" aria-expanded=${open === otu.id} onClick=${() => setOpen(open === otu.id ? null : otu.id)}>${otu.name}</button></td>
         <td>${percent(otu.pi)}</td><td>${percent(otu.best)}</td><td>${percent(otu.coverage)}</td>
         <td>${formatNumber(otu.depth, 1)}</td><td>${formatNumber(otu.reads)}</td>
       </tr>
-      ${open === otu.id ? html`<tr class="detail"><td colspan="6">${otu.known ? html`<a href=${`/otus/${otu.id}`}>${otu.name} in the reference</a>` : null}<table class="list inner">
+      ${
+        open === otu.id
+          ? html`<tr class="detail"><td colspan="6">${otu.known ? html`<a href=${`/otus/${otu.id}`}>${otu.name} in the reference</a>` : null}<table class="list inner">
         <thead><tr><th>Sequence</th><th>Length</th><th>Weight</th><th>Best hit</th><th>Coverage</th><th>Depth</th><th>Reads</th></tr></thead>
-        <tbody>${otu.sequences.map((sequence, index) => html`<tr key=${index}>
+        <tbody>${otu.sequences.map(
+          (sequence, index) => html`<tr key=${index}>
           <td>${sequence.accession || sequence.id}${sequence.definition ? html` <span class="muted">${sequence.definition}</span>` : null}</td>
-          <td>${formatNumber(sequence.length || (sequence.align && sequence.align.length))}</td><td>${percent(sequence.pi)}</td><td>${percent(sequence.best)}</td>
-          <td>${percent(sequence.coverage)}</td><td>${formatNumber(sequence.depth, 1)}</td><td>${formatNumber(sequence.reads)}</td></tr>`)}
-        </tbody></table></td></tr>` : null}`)}
+          <td>${formatNumber(sequence.length || sequence.align?.length)}</td><td>${percent(sequence.pi)}</td><td>${percent(sequence.best)}</td>
+          <td>${percent(sequence.coverage)}</td><td>${formatNumber(sequence.depth, 1)}</td><td>${formatNumber(sequence.reads)}</td></tr>`,
+        )}
+        </tbody></table></td></tr>`
+          : null
+      }`,
+    )}
     </tbody>
   </table>`;
 }
@@ -71,25 +99,29 @@ function BlastHits({ blast }) {
   if (!blast.ready) {
     return html`<p class="blast-waiting" aria-live="polite"><span class="spinner" aria-hidden="true"></span> BLAST in progress${blast.rid ? ` (RID ${blast.rid})` : ""}; last checked ${formatDate(blast.last_checked_at)}. The page checks again every few seconds.</p>`;
   }
-  const hits = (blast.result && blast.result.hits) || [];
+  const hits = blast.result?.hits || [];
   if (hits.length === 0) return html`<p class="muted">BLAST found no similar sequences.</p>`;
   return html`<table class="list blast-hits">
     <caption>BLAST hits (${blast.result.database || "database"}${blast.result.version ? `, ${blast.result.version}` : ""})</caption>
     <thead><tr><th>Accession</th><th>Name</th><th>E-value</th><th>Identity</th><th>Alignment</th><th>Bit score</th></tr></thead>
-    <tbody>${hits.map((hit, index) => html`<tr key=${index}>
+    <tbody>${hits.map(
+      (hit, index) => html`<tr key=${index}>
       <td>${hit.accession}</td><td>${hit.name || hit.title}</td><td>${Number(hit.evalue).toExponential(2)}</td>
       <td>${hit.align_len ? `${formatNumber((100 * hit.identity) / hit.align_len, 1)}%` : "—"}</td>
-      <td>${formatNumber(hit.align_len)} bp</td><td>${formatNumber(hit.bit_score, 1)}</td></tr>`)}
+      <td>${formatNumber(hit.align_len)} bp</td><td>${formatNumber(hit.bit_score, 1)}</td></tr>`,
+    )}
     </tbody></table>`;
 }
 
 function OrfHits({ orf }) {
   const hits = orf.hits || [];
   if (hits.length === 0) return html`<span class="muted">none</span>`;
-  return hits.map((hit, index) => html`<div key=${index}>
-    <a href=${`/hmms/${hit.hit}`}>${(hit.names && hit.names.length ? hit.names.slice(0, 3).join(", ") : null) || `HMM ${hit.hit}`}</a>
+  return hits.map(
+    (hit, index) => html`<div key=${index}>
+    <a href=${`/hmms/${hit.hit}`}>${(hit.names?.length ? hit.names.slice(0, 3).join(", ") : null) || `HMM ${hit.hit}`}</a>
     <span class="muted"> E ${hit.full_e !== undefined ? Number(hit.full_e).toExponential(1) : "—"}${hit.cluster !== undefined ? ` · cluster ${hit.cluster}` : ""}</span>
-  </div>`);
+  </div>`,
+  );
 }
 
 /** The smallest full-sequence E-value of a contig's ORF hits (what Virtool sorts contigs by), or undefined. */
@@ -110,24 +142,32 @@ function Contig({ contig, onBlast, canBlast }) {
       <${ActionButton} className="blast-button" action=${() => onBlast(contig.index)} disabled=${!canBlast} aria-label=${`BLAST contig ${contig.index}`}>${contig.blast ? "BLAST again" : "BLAST"}</${ActionButton}>
     </header>
     ${showSequence ? html`<pre class="sequence">${contig.sequence}</pre>` : null}
-    ${orfs.length
-      ? html`<table class="list orfs"><thead><tr><th>ORF</th><th>Strand / frame</th><th>Position</th><th>Length</th><th>HMM hits</th></tr></thead><tbody>
-          ${orfs.map((orf, index) => html`<tr key=${index}>
+    ${
+      orfs.length
+        ? html`<table class="list orfs"><thead><tr><th>ORF</th><th>Strand / frame</th><th>Position</th><th>Length</th><th>HMM hits</th></tr></thead><tbody>
+          ${orfs.map(
+            (orf, index) => html`<tr key=${index}>
             <td>${orf.index !== undefined ? orf.index : index}</td>
             <td>${orf.strand === -1 ? "−" : "+"} ${orf.frame !== undefined ? orf.frame : ""}</td>
             <td>${orf.pos ? `${orf.pos[0] + 1}–${orf.pos[1]}` : "—"}</td>
             <td>${orf.pro ? `${orf.pro.length} aa` : "—"}</td>
-            <td><${OrfHits} orf=${orf} /></td></tr>`)}
+            <td><${OrfHits} orf=${orf} /></td></tr>`,
+          )}
         </tbody></table>`
-      : null}
+        : null
+    }
     ${contig.blast ? html`<${BlastHits} blast=${contig.blast} />` : null}
   </article>`;
 }
 
 function Nuvs({ analysis, reload }) {
   const [withHits, setWithHits] = useState(false);
-  const contigs = (analysis.results.hits || []).filter((contig) => !withHits || (contig.orfs || []).some((orf) => (orf.hits || []).length));
-  const blasting = (analysis.results.hits || []).some((contig) => contig.blast && !contig.blast.ready && !contig.blast.error);
+  const contigs = (analysis.results.hits || []).filter(
+    (contig) => !withHits || (contig.orfs || []).some((orf) => (orf.hits || []).length),
+  );
+  const blasting = (analysis.results.hits || []).some(
+    (contig) => contig.blast && !contig.blast.ready && !contig.blast.error,
+  );
   usePoll(reload, 3000, blasting);
   const blast = async (index) => {
     await put(`/analyses/${analysis.id}/${index}/blast`, {});
@@ -143,7 +183,8 @@ function Results({ analysis, reload }) {
   const results = analysis.results;
   if (!results) return html`<${Empty}>No results.<//>`;
   const counts = html`<p class="muted">${results.read_count !== undefined ? `${formatNumber(results.read_count)} reads analysed` : ""}${results.subtracted_count !== undefined ? `, ${formatNumber(results.subtracted_count)} subtracted` : ""}</p>`;
-  if (analysis.workflow === "pathoscope_bowtie") return html`${counts}<${Pathoscope} results=${results} indexId=${analysis.index.id} />`;
+  if (analysis.workflow === "pathoscope_bowtie")
+    return html`${counts}<${Pathoscope} results=${results} indexId=${analysis.index.id} />`;
   if (analysis.workflow === "nuvs") return html`${counts}<${Nuvs} analysis=${analysis} reload=${reload} />`;
   return html`${counts}<pre class="json">${JSON.stringify(results, null, 2)}</pre>`;
 }
@@ -155,22 +196,34 @@ export function AnalysisPage({ params }) {
     ${(data) => html`<section>
       <div class="page-head">
         <h1>${data.workflow === "nuvs" ? "NuVs" : data.workflow === "pathoscope_bowtie" ? "Pathoscope" : data.workflow} analysis of <a href=${`/samples/${data.sample.id}/analyses`}>${data.sample.name}</a></h1>
-        <${ActionButton} className="danger" confirm="Remove this analysis and its files?" action=${async () => { await remove(`/analyses/${data.id}`); navigate(`/samples/${data.sample.id}/analyses`); }}>Remove</${ActionButton}>
+        <${ActionButton} className="danger" confirm="Remove this analysis and its files?" action=${async () => {
+          await remove(`/analyses/${data.id}`);
+          navigate(`/samples/${data.sample.id}/analyses`);
+        }}>Remove</${ActionButton}>
       </div>
       <dl class="facts inline-facts">
         <dt>State</dt><dd>${data.ready ? html`<${Badge} state="complete">ready<//>` : html`<${Badge} state="running">in progress<//>`}</dd>
         <dt>Reference</dt><dd id="analysis-reference-name"><a href=${`/references/${data.reference.id}`}>${data.reference.name}</a>, <a href=${`/indexes/${data.index.id}`}>index ${data.index.version}</a></dd>
-        <dt>Subtractions</dt><dd id="analysis-subtractions">${data.subtractions.length
-          ? data.subtractions.map((item, index) => html`${index ? ", " : ""}<a key=${item.id} href=${`/subtractions/${item.id}`}>${item.name}</a>`)
-          : "none"}</dd>
+        <dt>Subtractions</dt><dd id="analysis-subtractions">${
+          data.subtractions.length
+            ? data.subtractions.map(
+                (item, index) =>
+                  html`${index ? ", " : ""}<a key=${item.id} href=${`/subtractions/${item.id}`}>${item.name}</a>`,
+              )
+            : "none"
+        }</dd>
         <dt>Started</dt><dd>${formatDate(data.created_at)} by ${data.user.handle || data.user.id}</dd>
       </dl>
       ${!data.ready && data.job ? html`<${JobProgress} jobId=${data.job.id} />` : null}
       ${data.ready ? html`<h2>Result</h2><${Results} analysis=${data} reload=${analysis.reload} />` : html`<p class="muted">The result appears here when the workflow finishes.</p>`}
-      ${data.files && data.files.length
-        ? html`<h2>Result files</h2><table class="list"><tbody>${data.files.map((file) => html`<tr key=${file.id}>
-            <td><a href=${`/api/analyses/${data.id}/files/${file.id}`} download>${file.name}</a></td><td>${file.format}</td><td>${formatBytes(file.size)}</td></tr>`)}</tbody></table>`
-        : null}
+      ${
+        data.files?.length
+          ? html`<h2>Result files</h2><table class="list"><tbody>${data.files.map(
+              (file) => html`<tr key=${file.id}>
+            <td><a href=${`/api/analyses/${data.id}/files/${file.id}`} download>${file.name}</a></td><td>${file.format}</td><td>${formatBytes(file.size)}</td></tr>`,
+            )}</tbody></table>`
+          : null
+      }
       ${analysis.error ? html`<${ErrorMessage} error=${analysis.error} />` : null}
     </section>`}
   <//>`;

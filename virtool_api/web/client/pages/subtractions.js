@@ -1,9 +1,20 @@
 // Subtractions: host genomes whose reads an analysis sets aside. Administrators upload a genome's FASTA
 // (gzip, with a progress bar) and create a subtraction from it; its create-subtraction job makes its files.
-import { html, useState } from "../html.js";
+
 import { post } from "../api.js";
+import { html, useState } from "../html.js";
 import { navigate, setQuery, useLocation } from "../router.js";
-import { Empty, ErrorMessage, Field, formatBytes, formatDate, formatNumber, Pager, Resource, useResource } from "../ui.js";
+import {
+  Empty,
+  ErrorMessage,
+  Field,
+  formatBytes,
+  formatDate,
+  formatNumber,
+  Pager,
+  Resource,
+  useResource,
+} from "../ui.js";
 import { Uploader } from "./sample_new.js";
 import { SubtractionState } from "./subtraction.js";
 
@@ -31,7 +42,10 @@ function NewSubtraction({ onCreated }) {
   return html`<form class="card" onSubmit=${submit} aria-label="new subtraction">
     <h2>New subtraction</h2>
     <${Uploader} type="subtraction" multiple=${false} label="Host genome (FASTA, gzip-compressed: .fa.gz or .fasta.gz)"
-      onUploaded=${(created) => { setForm((old) => ({ ...old, upload: String(created.id) })); uploads.reload(); }} />
+      onUploaded=${(created) => {
+        setForm((old) => ({ ...old, upload: String(created.id) }));
+        uploads.reload();
+      }} />
     <div class="grid">
       <${Field} id="subtraction-upload" label="Genome file">
         <select id="subtraction-upload" value=${chosen} onChange=${set("upload")} disabled=${files.length === 0}>
@@ -58,13 +72,17 @@ export function SubtractionsPage({ account }) {
   return html`<section>
     <h1>Subtractions</h1>
     <${Resource} resource=${subtractions} what="subtractions">
-      ${(result) => html`${result.documents.length === 0
-        ? html`<${Empty}>No subtractions yet.${account.administrator ? " Create one below from a host genome." : " Administrators create them."}<//>`
-        : html`<table class="list subtractions-table"><thead><tr><th>Name</th><th>Nickname</th><th>State</th><th>Sequences</th><th>Created</th></tr></thead>
-          <tbody>${result.documents.map((item) => html`<tr key=${item.id}>
+      ${(result) => html`${
+        result.documents.length === 0
+          ? html`<${Empty}>No subtractions yet.${account.administrator ? " Create one below from a host genome." : " Administrators create them."}<//>`
+          : html`<table class="list subtractions-table"><thead><tr><th>Name</th><th>Nickname</th><th>State</th><th>Sequences</th><th>Created</th></tr></thead>
+          <tbody>${result.documents.map(
+            (item) => html`<tr key=${item.id}>
             <td><a href=${`/subtractions/${item.id}`}>${item.name}</a></td><td>${item.nickname || html`<span class="muted">—</span>`}</td>
-            <td><${SubtractionState} subtraction=${item} /></td><td>${formatNumber(item.count)}</td><td>${formatDate(item.created_at)}</td></tr>`)}
-          </tbody></table>`}
+            <td><${SubtractionState} subtraction=${item} /></td><td>${formatNumber(item.count)}</td><td>${formatDate(item.created_at)}</td></tr>`,
+          )}
+          </tbody></table>`
+      }
         <${Pager} page=${result.page} pageCount=${result.page_count} onPage=${(next) => setQuery({ page: next }, { replace: false })} label="subtraction pages" />`}
     <//>
     ${account.administrator ? html`<${NewSubtraction} onCreated=${(item) => navigate(`/subtractions/${item.id}`)} />` : null}

@@ -1,9 +1,20 @@
 // References (the OTUs analyses map reads against), paged by the server. Administrators import one from an
 // uploaded Virtool reference export: upload it with a progress bar, then create the reference from it.
-import { html, useState } from "../html.js";
+
 import { post } from "../api.js";
+import { html, useState } from "../html.js";
 import { navigate, setQuery, useLocation } from "../router.js";
-import { Empty, ErrorMessage, Field, formatBytes, formatDate, formatNumber, Pager, Resource, useResource } from "../ui.js";
+import {
+  Empty,
+  ErrorMessage,
+  Field,
+  formatBytes,
+  formatDate,
+  formatNumber,
+  Pager,
+  Resource,
+  useResource,
+} from "../ui.js";
 import { Uploader } from "./sample_new.js";
 
 /** Upload an export, pick it (the newest is picked), optionally rename, import. */
@@ -21,7 +32,9 @@ function ImportReference({ onImported }) {
     setBusy(true);
     setError(null);
     try {
-      onImported(await post("/references", { import_from: Number(chosen), ...(name.trim() ? { name: name.trim() } : {}) }));
+      onImported(
+        await post("/references", { import_from: Number(chosen), ...(name.trim() ? { name: name.trim() } : {}) }),
+      );
     } catch (caught) {
       setError(caught);
       setBusy(false);
@@ -32,7 +45,10 @@ function ImportReference({ onImported }) {
     <h2>Import a reference</h2>
     <p class="muted">From a Virtool reference export (<code>.json.gz</code>): the reference and all its OTUs are checked, then stored.</p>
     <${Uploader} type="reference" multiple=${false} label="Reference export (gzip-compressed JSON)"
-      onUploaded=${(created) => { setUploadId(String(created.id)); uploads.reload(); }} />
+      onUploaded=${(created) => {
+        setUploadId(String(created.id));
+        uploads.reload();
+      }} />
     <div class="grid">
       <${Field} id="reference-upload" label="Export to import">
         <select id="reference-upload" value=${chosen} onChange=${(e) => setUploadId(e.target.value)} disabled=${files.length === 0}>
@@ -56,17 +72,21 @@ export function ReferencesPage({ account }) {
   return html`<section>
     <h1>References</h1>
     <${Resource} resource=${references} what="references">
-      ${(result) => html`${result.documents.length === 0
-        ? html`<${Empty}>No references yet.${account.administrator ? " Import one below." : " Administrators import them."}<//>`
-        : html`<table class="list references-table">
+      ${(result) => html`${
+        result.documents.length === 0
+          ? html`<${Empty}>No references yet.${account.administrator ? " Import one below." : " Administrators import them."}<//>`
+          : html`<table class="list references-table">
           <thead><tr><th>Name</th><th>Organism</th><th>OTUs</th><th>Latest ready index</th><th>Created</th></tr></thead>
-          <tbody>${result.documents.map((ref) => html`<tr key=${ref.id}>
+          <tbody>${result.documents.map(
+            (ref) => html`<tr key=${ref.id}>
             <td><a href=${`/references/${ref.id}`}>${ref.name}</a></td>
             <td>${ref.organism || html`<span class="muted">—</span>`}</td>
             <td>${formatNumber(ref.otu_count)}</td>
             <td>${ref.latest_index ? html`<a href=${`/indexes/${ref.latest_index.id}`}>version ${ref.latest_index.version}</a>` : html`<span class="muted">none</span>`}</td>
             <td>${formatDate(ref.created_at)}</td>
-          </tr>`)}</tbody></table>`}
+          </tr>`,
+          )}</tbody></table>`
+      }
         <${Pager} page=${result.page} pageCount=${result.page_count} onPage=${(next) => setQuery({ page: next }, { replace: false })} label="reference pages" />`}
     <//>
     ${account.administrator ? html`<${ImportReference} onImported=${(ref) => navigate(`/references/${ref.id}`)} />` : null}

@@ -5,7 +5,7 @@ import { useEffect, useState } from "./html.js";
 const listeners = new Set();
 
 function notify() {
-  listeners.forEach((listener) => listener(location.pathname + location.search));
+  for (const listener of listeners) listener(location.pathname + location.search);
 }
 
 window.addEventListener("popstate", notify);
@@ -66,10 +66,19 @@ export function match(pattern, path) {
 /** Follow same-site links inside the page instead of loading it again. */
 export function interceptLinks() {
   document.addEventListener("click", (event) => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    )
+      return;
     const anchor = event.target.closest("a[href]");
     if (!anchor || anchor.target || anchor.hasAttribute("download") || anchor.origin !== location.origin) return;
-    if (anchor.pathname.startsWith("/api/") || anchor.pathname === "/docs" || anchor.pathname.startsWith("/static/")) return;
+    if (anchor.pathname.startsWith("/api/") || anchor.pathname === "/docs" || anchor.pathname.startsWith("/static/"))
+      return;
     event.preventDefault();
     navigate(anchor.pathname + anchor.search);
   });

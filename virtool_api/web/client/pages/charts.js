@@ -35,14 +35,18 @@ function Chart({ title, xLabel, yLabel, x, series, bars = false }) {
       const paths = bars ? uPlot.paths.bars({ size: [0.8, 40] }) : undefined;
       chart = new uPlot(
         {
-          width, height: 260,
+          width,
+          height: 260,
           scales: { x: { time: false } },
           axes: [{ label: xLabel }, { label: yLabel }],
           series: [
             { label: xLabel },
             ...series.map((item, index) => ({
-              label: item.label, stroke: COLORS[index % COLORS.length], width: 1.5,
-              fill: bars ? `${COLORS[index % COLORS.length]}99` : undefined, paths,
+              label: item.label,
+              stroke: COLORS[index % COLORS.length],
+              width: 1.5,
+              fill: bars ? `${COLORS[index % COLORS.length]}99` : undefined,
+              paths,
             })),
           ],
         },
@@ -64,8 +68,9 @@ export function QualityCharts({ quality }) {
     const column = (rows, index) => rows.map((row) => row[index]);
     return {
       positions: quality.bases.map((_, index) => index + 1),
-      baseSeries: ["Mean", "Median", "Lower quartile", "Upper quartile", "10th percentile", "90th percentile"]
-        .map((label, index) => ({ label, values: column(quality.bases, index) })),
+      baseSeries: ["Mean", "Median", "Lower quartile", "Upper quartile", "10th percentile", "90th percentile"].map(
+        (label, index) => ({ label, values: column(quality.bases, index) }),
+      ),
       nucleotides: ["G", "A", "T", "C"].map((label, index) => ({ label, values: column(quality.composition, index) })),
       scores: quality.sequences.map((_, index) => index),
       counts: [{ label: "Reads", values: quality.sequences }],

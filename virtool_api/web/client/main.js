@@ -1,22 +1,23 @@
 // The page: who is signed in, the navigation bar, and which page the address shows.
-import { html, render, useEffect, useState } from "./html.js";
+
 import { onSignedOut, post } from "./api.js";
-import { interceptLinks, match, navigate, useLocation } from "./router.js";
-import { LoginPage } from "./pages/login.js";
-import { SamplesPage } from "./pages/samples.js";
-import { NewSamplePage } from "./pages/sample_new.js";
-import { SamplePage } from "./pages/sample.js";
-import { AnalysisPage } from "./pages/analysis.js";
-import { JobPage, JobsPage } from "./pages/jobs.js";
-import { ReferencesPage } from "./pages/references.js";
-import { ReferencePage } from "./pages/reference.js";
-import { OtuPage } from "./pages/otu.js";
-import { IndexPage } from "./pages/indexes.js";
-import { SubtractionsPage } from "./pages/subtractions.js";
-import { SubtractionPage } from "./pages/subtraction.js";
-import { HmmPage, HmmsPage } from "./pages/hmms.js";
+import { html, render, useEffect, useState } from "./html.js";
 import { AccountPage } from "./pages/account.js";
 import { AdministrationPage } from "./pages/administration.js";
+import { AnalysisPage } from "./pages/analysis.js";
+import { HmmPage, HmmsPage } from "./pages/hmms.js";
+import { IndexPage } from "./pages/indexes.js";
+import { JobPage, JobsPage } from "./pages/jobs.js";
+import { LoginPage } from "./pages/login.js";
+import { OtuPage } from "./pages/otu.js";
+import { ReferencePage } from "./pages/reference.js";
+import { ReferencesPage } from "./pages/references.js";
+import { SamplePage } from "./pages/sample.js";
+import { NewSamplePage } from "./pages/sample_new.js";
+import { SamplesPage } from "./pages/samples.js";
+import { SubtractionPage } from "./pages/subtraction.js";
+import { SubtractionsPage } from "./pages/subtractions.js";
+import { interceptLinks, match, navigate, useLocation } from "./router.js";
 
 /** The account the server rendered into the page (null when nobody is signed in): no request needed. */
 function initialAccount() {
@@ -76,7 +77,7 @@ function App() {
   useEffect(() => {
     if (account && (path === "/" || path === "/login")) {
       const next = new URLSearchParams(search).get("next");
-      navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/samples", { replace: true });
+      navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/samples", { replace: true });
     }
   }, [account, path]);
 

@@ -1,25 +1,51 @@
 // One sample: its metadata and files, quality charts, analyses, editing and rights. Each tab has its own
 // address (/samples/{id}/quality, ...). While a runner creates the sample, its status and job progress update.
-import { html, useState } from "../html.js";
+
 import { get, patch, post, remove } from "../api.js";
+import { html, useState } from "../html.js";
 import { navigate } from "../router.js";
 import {
-  ActionButton, Badge, CheckList, Empty, ErrorMessage, Field, formatBytes, formatDate, LabelChip, Progress,
-  Resource, usePoll, useResource,
+  ActionButton,
+  Badge,
+  CheckList,
+  Empty,
+  ErrorMessage,
+  Field,
+  formatBytes,
+  formatDate,
+  LabelChip,
+  Progress,
+  Resource,
+  usePoll,
+  useResource,
 } from "../ui.js";
 import { QualityCharts } from "./charts.js";
 
-const TABS = [["", "Overview"], ["quality", "Quality"], ["analyses", "Analyses"], ["edit", "Edit"], ["rights", "Rights"]];
+const TABS = [
+  ["", "Overview"],
+  ["quality", "Quality"],
+  ["analyses", "Analyses"],
+  ["edit", "Edit"],
+  ["rights", "Rights"],
+];
 const CREATING = new Set(["awaiting_data", "importing"]);
 const ACTIVE_JOB = new Set(["waiting", "preparing", "running"]);
-const WORKFLOWS = [["pathoscope_bowtie", "Pathoscope"], ["nuvs", "NuVs"], ["aodp", "AODP"]];
+const WORKFLOWS = [
+  ["pathoscope_bowtie", "Pathoscope"],
+  ["nuvs", "NuVs"],
+  ["aodp", "AODP"],
+];
 
 export function JobProgress({ jobId }) {
   const job = useResource(`/jobs/${jobId}`);
   const active = !job.data || ACTIVE_JOB.has(job.data.state);
-  usePoll(async () => {
-    await job.reload();
-  }, 2000, active && !(job.error && job.error.status === 403));
+  usePoll(
+    async () => {
+      await job.reload();
+    },
+    2000,
+    active && !(job.error && job.error.status === 403),
+  );
   if (!job.data) return job.error && job.error.status !== 403 ? html`<${ErrorMessage} error=${job.error} />` : null;
   return html`<div class="job-progress" aria-live="polite">
     <a href=${`/jobs/${jobId}`}>Job ${jobId}</a> <${Badge} state=${job.data.state} />
@@ -46,18 +72,26 @@ function Overview({ sample }) {
     </dl>
     <div>
       <h2>Read files</h2>
-      ${sample.reads.length === 0
-        ? html`<p class="muted">${creating ? "The reads arrive when the creation job has run." : "No reads stored."}</p>`
-        : html`<table class="list"><thead><tr><th>File</th><th>Size</th><th>Stored</th></tr></thead><tbody>
-            ${sample.reads.map((file) => html`<tr key=${file.id}>
+      ${
+        sample.reads.length === 0
+          ? html`<p class="muted">${creating ? "The reads arrive when the creation job has run." : "No reads stored."}</p>`
+          : html`<table class="list"><thead><tr><th>File</th><th>Size</th><th>Stored</th></tr></thead><tbody>
+            ${sample.reads.map(
+              (file) => html`<tr key=${file.id}>
               <td><a href=${`/api/samples/${sample.id}/reads/${file.name}`} download>${file.name}</a></td>
-              <td>${formatBytes(file.size)}</td><td>${formatDate(file.uploaded_at)}</td></tr>`)}
-          </tbody></table>`}
-      ${sample.artifacts.length
-        ? html`<h2>Artifacts</h2><table class="list"><tbody>${sample.artifacts.map((file) => html`<tr key=${file.id}>
+              <td>${formatBytes(file.size)}</td><td>${formatDate(file.uploaded_at)}</td></tr>`,
+            )}
+          </tbody></table>`
+      }
+      ${
+        sample.artifacts.length
+          ? html`<h2>Artifacts</h2><table class="list"><tbody>${sample.artifacts.map(
+              (file) => html`<tr key=${file.id}>
             <td><a href=${`/api/samples/${sample.id}/artifacts/${encodeURIComponent(file.name)}`} download>${file.name}</a></td>
-            <td>${file.type}</td><td>${formatBytes(file.size)}</td></tr>`)}</tbody></table>`
-        : null}
+            <td>${file.type}</td><td>${formatBytes(file.size)}</td></tr>`,
+            )}</tbody></table>`
+          : null
+      }
       ${sample.quality ? html`<h2>Quality</h2><p>${sample.quality.count.toLocaleString()} reads, ${sample.quality.gc}% GC, length ${sample.quality.length[0]}–${sample.quality.length[1]}. <a href=${`/samples/${sample.id}/quality`}>Charts</a></p>` : null}
     </div>
   </div>`;
@@ -70,13 +104,20 @@ function StartAnalysis({ sample, onStarted }) {
   const [refId, setRefId] = useState("");
   const [chosen, setChosen] = useState(sample.subtractions.map((item) => item.id));
   const usable = (references.data ? references.data.documents : []).filter((ref) => ref.latest_index);
-  const reference = refId || (usable[0] && usable[0].id) || "";
+  const reference = refId || usable[0]?.id || "";
   // Only ready subtractions can be used: they are picked by name (and nickname).
-  const ready = (subtractions.data ? subtractions.data.documents : []).map((item) => ({ id: item.id, name: item.nickname ? `${item.name} (${item.nickname})` : item.name }));
+  const ready = (subtractions.data ? subtractions.data.documents : []).map((item) => ({
+    id: item.id,
+    name: item.nickname ? `${item.name} (${item.nickname})` : item.name,
+  }));
 
   const start = async () => {
     const picked = chosen.filter((id) => ready.some((item) => item.id === id));
-    const analysis = await post(`/samples/${sample.id}/analyses`, { workflow, ref_id: reference, subtractions: picked });
+    const analysis = await post(`/samples/${sample.id}/analyses`, {
+      workflow,
+      ref_id: reference,
+      subtractions: picked,
+    });
     onStarted(analysis);
   };
 
@@ -103,21 +144,24 @@ function StartAnalysis({ sample, onStarted }) {
 }
 
 export function AnalysesList({ sampleId, path = `/samples/${sampleId}/analyses` }) {
-  const [page, setPage] = useState(1);
+  const [page, _setPage] = useState(1);
   const analyses = useResource(path, { page, per_page: 25 });
-  const running = analyses.data && analyses.data.documents.some((analysis) => !analysis.ready);
+  const running = analyses.data?.documents.some((analysis) => !analysis.ready);
   usePoll(() => analyses.reload(), 3000, running);
   return html`<${Resource} resource=${analyses} what="analyses">
-    ${(result) => result.documents.length === 0
-      ? html`<${Empty}>No analyses yet.<//>`
-      : html`<table class="list analyses-table"><thead><tr><th>Analysis</th><th>Workflow</th><th>Reference</th><th>State</th><th>By</th><th>Created</th></tr></thead><tbody>
-          ${result.documents.map((analysis) => html`<tr key=${analysis.id}>
+    ${(result) =>
+      result.documents.length === 0
+        ? html`<${Empty}>No analyses yet.<//>`
+        : html`<table class="list analyses-table"><thead><tr><th>Analysis</th><th>Workflow</th><th>Reference</th><th>State</th><th>By</th><th>Created</th></tr></thead><tbody>
+          ${result.documents.map(
+            (analysis) => html`<tr key=${analysis.id}>
             <td><a href=${`/analyses/${analysis.id}`}>${analysis.id}</a></td>
             <td>${analysis.workflow}</td>
             <td>${analysis.reference.name} <span class="muted">v${analysis.index.version}</span></td>
             <td>${analysis.ready ? html`<${Badge} state="complete">ready<//>` : html`<${Badge} state="running">in progress<//>`}</td>
             <td>${analysis.user.handle || analysis.user.id}</td>
-            <td>${formatDate(analysis.created_at)}</td></tr>`)}
+            <td>${formatDate(analysis.created_at)}</td></tr>`,
+          )}
         </tbody></table>`}
   <//>`;
 }
@@ -129,8 +173,14 @@ function EditSample({ sample, onSaved }) {
   const tagId = (ref) => ref.$ref.split("/").pop();
   const projectId = sample.project ? sample.project.$ref.split("/").pop() : "";
   const initial = {
-    name: sample.name, host: sample.host, isolate: sample.isolate, locale: sample.locale, notes: sample.notes,
-    labels: sample.labels.map((label) => label.id), tags: sample.tags.map(tagId), visibility: sample.visibility,
+    name: sample.name,
+    host: sample.host,
+    isolate: sample.isolate,
+    locale: sample.locale,
+    notes: sample.notes,
+    labels: sample.labels.map((label) => label.id),
+    tags: sample.tags.map(tagId),
+    visibility: sample.visibility,
     project: projectId,
   };
   const [form, setForm] = useState(initial);
@@ -209,12 +259,16 @@ function EditSample({ sample, onSaved }) {
 function Rights({ sample, onSaved }) {
   const groups = useResource("/groups");
   const [form, setForm] = useState({
-    group: sample.group || "", group_read: sample.group_read, group_write: sample.group_write,
-    all_read: sample.all_read, all_write: sample.all_write,
+    group: sample.group || "",
+    group_read: sample.group_read,
+    group_write: sample.group_write,
+    all_read: sample.all_read,
+    all_write: sample.all_write,
   });
   const [error, setError] = useState(null);
   const [saved, setSaved] = useState(false);
-  const flag = (key, text) => html`<label class="inline"><input type="checkbox" id=${`rights-${key}`} checked=${form[key]} onChange=${(e) => setForm({ ...form, [key]: e.target.checked })} /> ${text}</label>`;
+  const flag = (key, text) =>
+    html`<label class="inline"><input type="checkbox" id=${`rights-${key}`} checked=${form[key]} onChange=${(e) => setForm({ ...form, [key]: e.target.checked })} /> ${text}</label>`;
   const save = async (event) => {
     event.preventDefault();
     setError(null);
@@ -251,14 +305,18 @@ export function SamplePage({ params }) {
   const creating = sample.data && CREATING.has(sample.data.status);
   usePoll(() => sample.reload(), 2000, creating);
 
-  if (!TABS.some(([key]) => key === tab)) return html`<p>No such tab. <a href=${`/samples/${params.id}`}>Back to the sample</a></p>`;
+  if (!TABS.some(([key]) => key === tab))
+    return html`<p>No such tab. <a href=${`/samples/${params.id}`}>Back to the sample</a></p>`;
 
   return html`<${Resource} resource=${sample} what="the sample">
     ${(data) => html`<section>
       <div class="page-head">
         <h1>${data.name} <${Badge} state=${data.status} /></h1>
         <${ActionButton} className="danger" confirm=${`Remove the sample “${data.name}”, its analyses and files?`}
-          action=${async () => { await remove(`/samples/${data.id}`); navigate("/samples"); }}>Remove</${ActionButton}>
+          action=${async () => {
+            await remove(`/samples/${data.id}`);
+            navigate("/samples");
+          }}>Remove</${ActionButton}>
       </div>
       <nav class="tabs" aria-label="sample">
         ${TABS.map(([key, text]) => html`<a key=${key} href=${`/samples/${data.id}${key ? `/${key}` : ""}`} class=${tab === key ? "active" : ""} aria-current=${tab === key ? "page" : undefined}>${text}</a>`)}
