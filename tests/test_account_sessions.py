@@ -503,3 +503,14 @@ async def test_secure_cookies_always(public_client, ctx, bob, aiohttp_client):
     client = await aiohttp_client(create_public_app(dataclasses.replace(ctx, config=config)))
     response = await login(client)
     assert session_cookie(response)["virtool_session"]["secure"] is True
+
+
+async def test_x_forwarded_host_from_a_trusted_proxy_is_not_believed(public_client, bob):
+    """A proxy that passes the client's `X-Forwarded-Host` on must not let another site's page pass the
+    `Origin` check: the server compares `Origin` with `Host` only."""
+    response = await login(
+        public_client, Origin="https://evil.example", **{"X-Forwarded-Host": "evil.example"}
+    )
+    assert response.status == 403
+    assert await response.json() == CROSS_SITE
+    assert "Set-Cookie" not in response.headers

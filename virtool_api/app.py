@@ -47,6 +47,12 @@ from virtool_api.web import routes as web_client
 logger = logging.getLogger(__name__)
 
 
+async def _no_sniffing(_request: web.Request, response: web.StreamResponse) -> None:
+    """Every answer, JSON and downloads included, is what its `Content-Type` says: a browser must not guess
+    (a stored file that looks like HTML opened from a download link would otherwise run as a page)."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+
+
 def _application(ctx: Context, middlewares: list) -> web.Application:
     # client_max_size bounds JSON bodies only: file routes stream their multipart bodies and are unbounded.
     in_flight = InFlight()
@@ -55,6 +61,7 @@ def _application(ctx: Context, middlewares: list) -> web.Application:
     )
     app[CONTEXT] = ctx
     app[IN_FLIGHT] = in_flight
+    app.on_response_prepare.append(_no_sniffing)
     health_routes.register(app)
     return app
 

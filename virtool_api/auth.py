@@ -203,7 +203,9 @@ def came_over_tls(request: web.Request) -> bool:
 
 
 def _our_host(request: web.Request) -> str:
-    return (_forwarded(request, "X-Forwarded-Host") or request.host).lower()
+    """The host the browser asked for. `X-Forwarded-Host` is never read, even from a trusted proxy: a proxy
+    that does not set it passes the client's own on, and the README's nginx example passes `Host` instead."""
+    return request.host.lower()
 
 
 def require_our_page(request: web.Request) -> None:

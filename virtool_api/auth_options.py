@@ -38,8 +38,8 @@ def browser_options(command: Any) -> Any:
             default="",
             callback=_networks,
             show_envvar=True,
-            help="Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For, -Proto and "
-            "-Host headers are believed (e.g. 127.0.0.1,10.0.0.0/8).",
+            help="Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For and -Proto "
+            "headers are believed (e.g. 127.0.0.1,10.0.0.0/8); they must pass the browser's Host.",
         ),
     ]
     for option in reversed(options):

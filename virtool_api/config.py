@@ -56,7 +56,8 @@ class Config:
     """`auto`: session cookies are `Secure` when the request came over TLS (directly, or per a trusted proxy's
     `X-Forwarded-Proto`); `always`: always `Secure` (only for sites served over HTTPS)."""
     trusted_proxies: tuple[str, ...] = ()
-    """Addresses or networks of reverse proxies whose `X-Forwarded-For/-Proto/-Host` headers are believed."""
+    """Addresses or networks of reverse proxies whose `X-Forwarded-For` and `-Proto` headers are believed
+    (`X-Forwarded-Host` never is: see `auth._our_host`)."""
 
     @property
     def client_timeouts(self) -> "ClientTimeouts":
