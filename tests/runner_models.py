@@ -256,8 +256,15 @@ class OTUSequence(Model):
     id: str = Field(alias="_id")
     accession: str
     definition: str
+    host: str
     segment: str | None
     sequence: str
+
+
+class OTUSegment(Model):
+    name: str
+    molecule: str | None
+    required: bool
 
 
 class OTUIsolate(Model):
@@ -275,6 +282,7 @@ class IndexOTU(Model):
     name: str
     abbreviation: str
     version: int
+    otu_schema: list[OTUSegment] = Field(alias="schema")
     isolates: list[OTUIsolate]
 
 

@@ -203,6 +203,15 @@ BAD_FILES = {
         _edited(lambda d: _sequence(d, 3).pop("accession")),
         "Reference file is invalid: otus.3.isolates.0.sequences.0.accession: Field required",
     ),
+    "a kept field no store can hold": (
+        _edited(lambda d: d["otus"][4]["isolates"][0].update({"$where": "sleep(1)"})),
+        "Reference file is invalid: otus.4.isolates.0.$where: key starts with '$', which the document store"
+        " reserves",
+    ),
+    "a segment without a name": (
+        _edited(lambda d: d["otus"][1]["schema"][0].pop("name")),
+        "Reference file is invalid: otus.1.schema.0.name: Field required",
+    ),
 }
 
 

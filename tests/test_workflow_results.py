@@ -1,9 +1,10 @@
 """The NuVs and Pathoscope result shapes (`virtool_api/analyses/results.py`): what a finalize checks, what the
 OpenAPI document says.
 
-A NuVs result is checked against the NuVs workflow's shape, because BLAST relies on its contigs: a contig sent
-as `contig` instead of `sequence` used to finalize and then BLAST answered "Sequence not found". A Pathoscope
-result is only documented: the server reads nothing in it.
+A NuVs result's contigs are checked, because BLAST relies on them: a contig sent as `contig` instead of
+`sequence` used to finalize and then BLAST answered "Sequence not found". The rest of it is checked only where
+the web client draws from it, never narrower than what real runners send. A Pathoscope result is only
+documented: the server reads nothing in it.
 """
 
 import copy
@@ -39,7 +40,8 @@ def nuvs_results(contigs: int = 3) -> dict[str, Any]:
     hits = []
     for index in range(0, 2 * contigs, 2):
         quiet_orf = {**NUVS_ORF, "index": 1, "strand": 1, "frame": 0, "pos": [500, 800], "hits": []}
-        hits.append({"index": index, "sequence": "ACGTTGCAAN" * 80, "orfs": [NUVS_ORF, quiet_orf]})
+        orfs = copy.deepcopy([NUVS_ORF, quiet_orf])
+        hits.append({"index": index, "sequence": "ACGTTGCAAN" * 80, "orfs": orfs})
     return {"hits": hits}
 
 
@@ -146,25 +148,57 @@ async def test_contig_indexes_are_unique_integers(jobs_client, factory, ctx):
         assert errors == {"results.hits.1.index": [message]}, index
 
 
-async def test_orfs_and_hmm_hits_have_the_workflows_shape(jobs_client, factory, ctx):
+async def test_what_real_nuvs_runners_send_is_stored_and_served_as_sent(
+    jobs_client, public_client, factory, ctx
+):
+    """Virtool's ORF finder gives a reverse-strand ORF that runs off the contig's end a negative start (the
+    real workflow's finalize failed with 422 on `[-2, 469]`); ORFs come without `hits`, with keys of their
+    own, or without keys the shape names."""
+    analysis, auth = await running_nuvs(factory, jobs_client)
+    results = nuvs_results()
+    contig = results["hits"][1]
+    contig["orfs"][0] = {**NUVS_ORF, "pos": [-2, 469]}
+    contig["orfs"][1] = {**NUVS_ORF, "index": 1, "pos": [-1, 1700], "nuc": "ATGAAA", "score": 12.5}
+    contig["orfs"].append({"index": 2, "pro": "MK" * 60, "frame": 2, "strand": 1, "pos": [700, 1100]})
+    contig["orfs"].append({"index": 3, "pos": [-1, 311]})
+    contig["orfs"][0]["hits"] = [{**NUVS_ORF["hits"][0], "cluster": 112, "names": ["coat protein"]}]
+    contig["assembler"] = {"name": "SPAdes", "k": [21, 33, 55, 75]}
+    results["hits"][2].pop("orfs")
+    results["hmm_version"] = "vFam 2014"
+
+    response = await finalize(jobs_client, analysis, auth, results)
+
+    assert response.status == 200, await response.text()
+    shown = {**results, "hits": [{**hit, "blast": None} for hit in results["hits"]]}
+    assert (await response.json())["results"] == shown
+    response = await jobs_client.get(f"/api/analyses/{analysis['_id']}", headers=auth)
+    assert (await response.json())["results"] == shown
+    _, admin = await factory.person(administrator=True)
+    response = await public_client.get(f"/api/analyses/{analysis['_id']}", headers=admin)
+    assert (await response.json())["results"] == shown
+    document = await ctx.db.analyses.find_one({"_id": analysis["_id"]})
+    assert document["ready"] is True
+
+
+async def test_keys_the_web_client_draws_from_must_have_the_type_it_draws(jobs_client, factory, ctx):
     analysis, auth = await running_nuvs(factory, jobs_client)
     results = nuvs_results()
     orf = results["hits"][0]["orfs"][0] = copy.deepcopy(NUVS_ORF)
-    del orf["pro"]
     orf["strand"] = 0
-    orf["frame"] = 3
     orf["pos"] = [1, 2, 3]
     orf["hits"][0]["full_e"] = "3.4e-21"
-    del orf["hits"][0]["hit"]
+    results["hits"][1]["orfs"][0] = {**NUVS_ORF, "pos": [1.5, 30]}
+    results["hits"][2]["orfs"] = {"0": NUVS_ORF}
 
     assert await refused(await finalize(jobs_client, analysis, auth, results)) == {
-        "results.hits.0.orfs.0.pro": ["Field required"],
-        "results.hits.0.orfs.0.frame": ["Input should be less than or equal to 2"],
         "results.hits.0.orfs.0.strand": ["Value error, must be 1 (forward) or -1 (reverse)"],
         "results.hits.0.orfs.0.pos": ["List should have at most 2 items after validation, not 3"],
-        "results.hits.0.orfs.0.hits.0.hit": ["Field required"],
         "results.hits.0.orfs.0.hits.0.full_e": ["Input should be a valid number"],
+        "results.hits.1.orfs.0.pos.0": ["Input should be a valid integer"],
+        "results.hits.2.orfs": ["Input should be a valid list"],
     }
+    document = await ctx.db.analyses.find_one({"_id": analysis["_id"]})
+    assert (document["ready"], document["results"]) == (False, None)
 
 
 async def test_a_nuvs_result_needs_a_list_of_contigs(jobs_client, factory, ctx):
@@ -213,9 +247,12 @@ async def test_openapi_documents_the_result_shapes(public_client):
         {"$ref": "#/components/schemas/NuvsResults"},
         {"$ref": "#/components/schemas/PathoscopeResults"},
     ]
-    assert schemas["NuvsHit"]["required"] == ["index", "sequence", "orfs"]
-    assert set(schemas["NuvsOrf"]["required"]) == {"index", "pro", "frame", "strand", "pos", "hits"}
-    assert set(schemas["NuvsHmmHit"]["required"]) == set(NUVS_ORF["hits"][0])
+    # Only what the server relies on is required (BLAST: a contig's index and sequence).
+    assert schemas["NuvsHit"]["required"] == ["index", "sequence"]
+    assert "required" not in schemas["NuvsOrf"]
+    assert set(schemas["NuvsOrf"]["properties"]) == set(NUVS_ORF)
+    assert "required" not in schemas["NuvsHmmHit"]
+    assert set(schemas["NuvsHmmHit"]["properties"]) == set(NUVS_ORF["hits"][0])
     assert set(schemas["PathoscopeResults"]["required"]) == set(PATHOSCOPE_RESULTS)
     assert set(schemas["PathoscopeHit"]["required"]) == set(PATHOSCOPE_RESULTS["hits"][0])
 

@@ -18,13 +18,12 @@ from virtool_api.api.routes import ApiRoutes, created
 routes = ApiRoutes("analyses")
 
 AUTH_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"))
-JOB_FINISHED = (409, "Job is finished")
 
 
 @routes.get(
     "/analyses/{analysis_id}",
     response=Analysis,
-    errors=(*AUTH_ERRORS, (404, "Not found"), (404, RESULTS_FILE_MISSING), JOB_FINISHED),
+    errors=(*AUTH_ERRORS, (404, "Not found"), (404, RESULTS_FILE_MISSING)),
 )
 async def get(request: web.Request) -> web.Response:
     """Get the analysis the job is running."""
@@ -47,7 +46,6 @@ async def get(request: web.Request) -> web.Response:
         (404, "Not found"),
         (409, "File is already associated with analysis"),
         (409, "Analysis is finalized"),
-        JOB_FINISHED,
         (422, "Invalid query"),
     ),
 )
@@ -72,7 +70,6 @@ async def upload_file(request: web.Request, query: AnalysisFileQuery) -> web.Res
         *AUTH_ERRORS,
         (404, "Not found"),
         (404, "Uploaded file not found at expected location"),
-        JOB_FINISHED,
     ),
 )
 async def download_file(request: web.Request) -> web.FileResponse:
@@ -94,7 +91,6 @@ async def download_file(request: web.Request) -> web.FileResponse:
         *AUTH_ERRORS,
         (404, "Not found"),
         (409, "There is already a result for this analysis"),
-        JOB_FINISHED,
         (422, "Invalid input"),
     ),
 )

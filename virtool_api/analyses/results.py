@@ -1,15 +1,21 @@
 """The results Virtool's workflows send when they finalize: their shapes (for OpenAPI) and what is checked.
 
+Virtool stores any JSON object as `results`. We check only what the server relies on, what a document store
+needs (`storage/limits.py`, both stores alike) and what the web client needs to draw a result, and never
+anything narrower than what real runners send.
+
 **NuVs** (`virtool/workflow-nuvs`): the assembled contigs that may be novel viruses, each with its open
-reading frames and the HMM profiles (vFam) those matched. The server relies on the contigs: BLAST finds one by
-its `index` and sends its `sequence`, and a NuVs hit shows its BLAST record as `blast`. So a NuVs result must
-have exactly the workflow's shape, checked at finalize (422 naming the path): `hits` a list of contigs with a
-unique integer `index` and a nucleotide `sequence`, their `orfs` and each ORF's HMM `hits` as the workflow
-writes them. Keys beyond these are kept.
+reading frames and the HMM profiles (vFam) those matched. The server relies on the contigs: BLAST finds one
+by its `index` and sends its `sequence`, and a NuVs hit shows its BLAST record as `blast`. So `hits` must be
+a list of contigs with a unique integer `index` and a nucleotide `sequence` (422 naming the path otherwise).
+Everything else is optional and kept as sent, extra keys included; where a key the web client draws from is
+present it must have the type it draws (`pos` two integers, `strand` 1 or -1, E-values numbers). Positions
+are not bounded: Virtool's ORF finder gives a reverse-strand ORF that runs off the contig's end a negative
+start (seen: `[-2, 469]`), and the web client clips such an ORF to its contig and marks it.
 
 **Pathoscope** (`virtool/workflow-pathoscope`): reads counted, and per reference sequence hit its OTU,
 coverage, per-position depths (`align`) and Pathoscope's scores. The server reads nothing in it, so it checks
-nothing beyond what a document store can hold (`storage/limits.py`); the shape is documented for clients.
+nothing beyond what a document store can hold; the shape is documented for clients.
 
 Other workflows' results (AODP) are free-form objects.
 """
@@ -51,28 +57,34 @@ class WorkflowResult(BaseModel):
 class NuvsHmmHit(WorkflowResult):
     """A vFam profile HMM an ORF's translation matched (one row of `hmmscan --tblout`)."""
 
-    hit: str | int = Field(description="The id of the HMM annotation matched.")
-    full_e: float = Field(description="E-value of the full sequence.")
-    full_score: float
-    full_bias: float
-    best_e: float = Field(description="E-value of the best domain.")
-    best_score: float
-    best_bias: float
+    hit: str | int | None = Field(default=None, description="The id of the HMM annotation matched.")
+    full_e: float | None = Field(default=None, description="E-value of the full sequence.")
+    full_score: float | None = None
+    full_bias: float | None = None
+    best_e: float | None = Field(default=None, description="E-value of the best domain.")
+    best_score: float | None = None
+    best_bias: float | None = None
 
 
 class NuvsOrf(WorkflowResult):
-    """An open reading frame of at least 100 amino acids in a contig."""
+    """An open reading frame of at least 100 amino acids in a contig. Every key is optional."""
 
-    index: int = Field(ge=0, description="The ORF's number within its contig.")
-    pro: str = Field(description="Its translation (amino acids).")
-    frame: int = Field(ge=0, le=2)
-    strand: Annotated[int, AfterValidator(_strand)] = Field(
-        description="1 forward, -1 reverse.", json_schema_extra={"enum": [1, -1]}
+    index: int | None = Field(default=None, description="The ORF's number within its contig.")
+    pro: str | None = Field(default=None, description="Its translation (amino acids).")
+    frame: int | None = None
+    strand: Annotated[int, AfterValidator(_strand), Field(json_schema_extra={"enum": [1, -1]})] | None = (
+        Field(default=None, description="1 forward, -1 reverse.")
     )
-    pos: list[Annotated[int, Field(ge=0)]] = Field(
-        min_length=2, max_length=2, description="`[start, end]` in the contig, 0-based, end exclusive."
+    pos: list[int] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=2,
+        description="`[start, end]` in the contig, 0-based, end exclusive; may run past either end of the"
+        " contig (Virtool's ORF finder gives negative starts).",
     )
-    hits: list[NuvsHmmHit] = Field(description="The HMM profiles its translation matched.")
+    hits: list[NuvsHmmHit] | None = Field(
+        default=None, description="The HMM profiles its translation matched."
+    )
 
 
 class NuvsHit(WorkflowResult):
@@ -86,7 +98,7 @@ class NuvsHit(WorkflowResult):
     sequence: Annotated[str, AfterValidator(_nucleotides)] = Field(
         description="The contig's nucleotides.", json_schema_extra={"pattern": NUCLEOTIDE_PATTERN}
     )
-    orfs: list[NuvsOrf]
+    orfs: list[NuvsOrf] | None = None
 
 
 class NuvsResults(WorkflowResult):

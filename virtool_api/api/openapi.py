@@ -27,6 +27,7 @@ from virtool_api.api.keys import CONTEXT
 from virtool_api.api.routes import ENDPOINTS, ApiRoutes, Endpoint
 from virtool_api.config import Config
 from virtool_api.context import Context
+from virtool_api.errors import JobFinished
 from virtool_api.models import ErrorBody
 
 routes = ApiRoutes("openapi")
@@ -34,6 +35,8 @@ routes = ApiRoutes("openapi")
 PREFIX = "/api"
 SCHEMA_REF = "#/components/schemas/{model}"
 UNAUTHORIZED = (401, "Requires authorization")
+JOB_FINISHED = (JobFinished.status, JobFinished.default_message)
+"""What the job API's authentication answers a job in a terminal state (`auth.job_auth_middleware`)."""
 MALFORMED = (400, "Malformed request")
 INVALID_JSON = (400, "Invalid JSON body")
 TOO_LARGE = (413, "Request body is too large")
@@ -85,6 +88,8 @@ class Api:
     security: list[dict[str, list[str]]]
     server: dict[str, Any] | None
     """A path-level server, for the API that is not the document's default."""
+    job_scoped: bool = False
+    """The job API: a finished job's key is refused on every route that does not declare otherwise."""
 
 
 def _server(description: str, port: int, base_path: str) -> dict[str, Any]:
@@ -106,7 +111,7 @@ def build_openapi(public: Sequence[Endpoint], jobs: Sequence[Endpoint], config: 
     """The document for the endpoints the public app and the job app register (`app[ENDPOINTS]`)."""
     public_api = Api("", "", "", PUBLIC_SECURITY, None)
     job_server = _server("Job API (workflow jobs)", config.jobs_port, PREFIX)
-    job_api = Api(PREFIX, "job_", "job-api: ", JOB_SECURITY, job_server)
+    job_api = Api(PREFIX, "job_", "job-api: ", JOB_SECURITY, job_server, job_scoped=True)
     listed = [(public_api, endpoint) for endpoint in public] + [(job_api, endpoint) for endpoint in jobs]
 
     schemas, components = _schemas(endpoint for _, endpoint in listed)
@@ -291,7 +296,11 @@ def _operation(
             "content": {"application/json": {"schema": schemas[(endpoint.body, "validation")]}},
         }
 
-    operation["responses"] = {str(endpoint.status): _success(endpoint, schemas)} | _error_responses(endpoint)
+    refused_when_finished = api.job_scoped and endpoint.auth and not endpoint.finished_job
+    errors = [JOB_FINISHED] if refused_when_finished else []
+    operation["responses"] = {str(endpoint.status): _success(endpoint, schemas)} | _error_responses(
+        endpoint, errors
+    )
     operation["security"] = api.security if endpoint.auth else []
     return operation
 
@@ -344,10 +353,11 @@ def parsing_errors(endpoint: Endpoint) -> list[tuple[int, str]]:
     return errors
 
 
-def _error_responses(endpoint: Endpoint) -> dict[str, Any]:
+def _error_responses(endpoint: Endpoint, implied: list[tuple[int, str]]) -> dict[str, Any]:
     """Each declared error, messages of one status grouped; 401 on every route that authenticates; the
-    parsing errors of routes that take a body, a query or a file."""
-    errors = list(endpoint.errors) + parsing_errors(endpoint)
+    parsing errors of routes that take a body, a query or a file; `implied`: what the app's middleware
+    answers for it (a finished job's 409 on the job API)."""
+    errors = list(endpoint.errors) + parsing_errors(endpoint) + implied
     if endpoint.auth and not any(status == UNAUTHORIZED[0] for status, _ in errors):
         errors.append(UNAUTHORIZED)
     messages: dict[int, list[str]] = {}

@@ -40,6 +40,8 @@ class Endpoint:
     """Where the route table was registered: the route is served at `prefix + path`."""
     body_error: type[ServiceError] = InvalidInput
     """What a body of the wrong shape gets (422 "Invalid input" unless the route says otherwise)."""
+    finished_job: bool = False
+    """On the job API: a job in a terminal state may still call it (see `ApiRoutes.route`)."""
 
 
 ENDPOINTS: web.AppKey[list[Endpoint]] = web.AppKey("endpoints", list)
@@ -159,6 +161,7 @@ class ApiRoutes:
                     file_download=file_download,
                     tags=(self.tag,),
                     body_error=body_error,
+                    finished_job=finished_job,
                 )
             )
             return wrapper

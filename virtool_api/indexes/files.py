@@ -8,6 +8,7 @@ into place (`storage/placement.py`): never held in memory, never visible half-wr
 import json
 import zlib
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from virtool_api.indexes.models import INDEX_FILE_TYPES, INDEX_FINALIZED, OTUS_F
 from virtool_api.indexes.tables import IndexFile
 from virtool_api.jobs.service import require_job_still_active
 from virtool_api.storage.placement import record_then_place
-from virtool_api.utils import utc_now
+from virtool_api.utils import iso_timestamp, utc_now
 
 FILE_NAME_EXISTS = "File name already exists"
 CHUNK = 1024 * 1024
@@ -108,34 +109,17 @@ async def purge_index_files(ctx: Context, index_id: str) -> None:
     await ctx.files.remove_tree(ctx.files.index_dir(index_id))
 
 
-def _otu_for_index(document: dict[str, Any]) -> dict[str, Any]:
-    """An OTU as runners read it from `otus.json.gz` (Mongo-style keys)."""
-    return {
-        "_id": document["_id"],
-        "name": document["name"],
-        "abbreviation": document.get("abbreviation", ""),
-        "version": document["version"],
-        "isolates": [
-            {
-                "id": isolate["id"],
-                "default": isolate["default"],
-                "source_type": isolate["source_type"],
-                "source_name": isolate["source_name"],
-                "sequences": [
-                    {
-                        "_id": sequence["_id"],
-                        "accession": sequence["accession"],
-                        "definition": sequence["definition"],
-                        "host": sequence.get("host", ""),
-                        "segment": sequence.get("segment"),
-                        "sequence": sequence["sequence"],
-                    }
-                    for sequence in isolate["sequences"]
-                ],
-            }
-            for isolate in document["isolates"]
-        ],
-    }
+def _json_value(value: Any) -> Any:
+    """What `json.dumps` cannot write itself: the stored OTU's timestamps, in the API's style."""
+    if isinstance(value, datetime):
+        return iso_timestamp(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def otu_for_index(document: dict[str, Any]) -> bytes:
+    """An OTU as runners read it from `otus.json.gz`: whole, as stored (Mongo-style keys, every field the
+    import carried; `schema` always present, `[]` without segments), as Virtool serves it."""
+    return json.dumps({**document, "schema": document.get("schema") or []}, default=_json_value).encode()
 
 
 async def write_otus_file(
@@ -152,7 +136,7 @@ async def write_otus_file(
         async for document in ctx.db.otus.find({"reference.id": reference_id}).sort("_id", 1):
             manifest[document["_id"]] = document["version"]
             otus.append({"id": document["_id"], "name": document["name"], "change_count": 0})
-            pending += (b"" if first else b",") + json.dumps(_otu_for_index(document)).encode()
+            pending += (b"" if first else b",") + otu_for_index(document)
             first = False
             if len(pending) >= CHUNK:
                 yield compressor.compress(bytes(pending))

@@ -41,7 +41,6 @@ async def download_file(request: web.Request) -> web.FileResponse:
         (404, "Not found"),
         (409, "File name already exists"),
         (409, "Index is finalized"),
-        (409, "Job is finished"),
     ),
 )
 async def upload_file(request: web.Request) -> web.Response:
@@ -62,7 +61,6 @@ async def upload_file(request: web.Request) -> web.Response:
         (409, "A FASTA file must be uploaded in order to finalize index"),
         (409, "Reference requires that all Bowtie2 index files have been uploaded. Missing files: …"),
         (409, "Index is finalized"),
-        (409, "Job is finished"),
     ),
 )
 async def finalize(request: web.Request) -> Index:

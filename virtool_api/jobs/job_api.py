@@ -39,7 +39,6 @@ async def acquire(request: web.Request, body: AcquireJobRequest) -> AcquiredJob:
         (401, "Requires authorization"),
         (403, "Insufficient rights"),
         (404, "Not found"),
-        (409, "Job is finished"),
     ),
 )
 async def get(request: web.Request) -> Job:
@@ -67,7 +66,6 @@ async def ping(request: web.Request) -> JobPing:
         (400, "Missing error information"),
         (401, "Requires authorization"),
         (403, "Insufficient rights"),
-        (409, "Job is finished"),
         (422, "Invalid input"),
     ),
 )

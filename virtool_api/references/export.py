@@ -17,7 +17,8 @@ from typing import Any, Literal
 import ijson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from virtool_api.errors import BadRequest
+from virtool_api.errors import BadRequest, InvalidInput
+from virtool_api.storage.limits import check_storable
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -30,7 +31,10 @@ class InvalidReferenceFile(BadRequest):
 
 
 class ExportSequence(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    """Fields beyond these (a `target`, a `remote` id, anything a newer Virtool adds) are kept as they came:
+    the OTUs are served whole to build-index jobs (`otus.json.gz`)."""
+
+    model_config = ConfigDict(extra="allow")
 
     id: str = Field(alias="_id", min_length=1)
     accession: str
@@ -48,7 +52,7 @@ class ExportSequence(BaseModel):
 
 
 class ExportIsolate(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="allow")
 
     id: str = Field(min_length=1)
     default: bool
@@ -57,13 +61,23 @@ class ExportIsolate(BaseModel):
     sequences: list[ExportSequence]
 
 
+class ExportSegment(BaseModel):
+    """One segment of an OTU's `schema`; build-index runners copy `name`, `molecule` and `required`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    molecule: str | None = None
+    required: bool = True
+
+
 class ExportOTU(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="allow")
 
     id: str = Field(alias="_id", min_length=1)
     name: str = Field(min_length=1)
     abbreviation: str = ""
-    schema_: list[dict[str, Any]] = Field(default_factory=list, alias="schema")
+    schema_: list[ExportSegment] = Field(default_factory=list, alias="schema")
     isolates: list[ExportIsolate] = Field(min_length=1)
 
 
@@ -137,10 +151,18 @@ def _walk(path: Path, metadata: dict[str, Any]) -> Iterator[tuple[int, dict[str,
 
 
 def _validated(position: int, raw: dict[str, Any]) -> ExportOTU:
+    """The OTU, or a 400 naming the first problem: its shape, or a value (kept whole, extra fields too) that
+    no document store could hold (storage/limits.py)."""
     try:
-        return ExportOTU.model_validate(raw)
+        otu = ExportOTU.model_validate(raw)
     except ValidationError as error:
         raise InvalidReferenceFile(f"Reference file is invalid: otus.{position}.{_location(error)}") from None
+    try:
+        check_storable(raw, f"otus.{position}")
+    except InvalidInput as error:
+        where, messages = next(iter(error.extra["errors"].items()))
+        raise InvalidReferenceFile(f"Reference file is invalid: {where}: {messages[0]}") from None
+    return otu
 
 
 def check_export(path: Path) -> ExportSummary:

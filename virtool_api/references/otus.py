@@ -16,26 +16,31 @@ OTU_ORDER = [("lower_name", 1), ("_id", 1)]
 
 
 def otu_document(reference_id: str, otu: ExportOTU) -> dict[str, Any]:
-    """A stored OTU made from one of an export's. OTU and sequence ids are new (an export can be imported more
-    than once, as different references); isolate ids, local to their OTU, are kept."""
+    """A stored OTU made from one of an export's, whole: every field the export carried is kept (build-index
+    runners read OTUs as stored, `indexes/files.py`), under the fields the server sets. OTU and sequence ids
+    are new (an export can be imported more than once, as different references); isolate ids, local to their
+    OTU, are kept."""
     return {
+        **(otu.model_extra or {}),
         "_id": random_id(),
         "reference": {"id": reference_id},
         "name": otu.name,
         "lower_name": otu.name.lower(),
         "abbreviation": otu.abbreviation,
         "version": 0,
-        "schema": otu.schema_,
+        "schema": [segment.model_dump() for segment in otu.schema_],
         "created_at": utc_now(),
         "isolate_count": len(otu.isolates),
         "isolates": [
             {
+                **(isolate.model_extra or {}),
                 "id": isolate.id,
                 "default": isolate.default,
                 "source_type": isolate.source_type,
                 "source_name": isolate.source_name,
                 "sequences": [
                     {
+                        **(sequence.model_extra or {}),
                         "_id": random_id(),
                         "accession": sequence.accession,
                         "definition": sequence.definition,

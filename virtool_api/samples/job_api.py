@@ -19,10 +19,9 @@ from virtool_api.samples.models import (
 routes = ApiRoutes("samples")
 
 AUTH_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"))
-JOB_FINISHED = (409, "Job is finished")
 
 
-@routes.get("/samples/{sample_id}", response=Sample, errors=(*AUTH_ERRORS, (404, "Not found"), JOB_FINISHED))
+@routes.get("/samples/{sample_id}", response=Sample, errors=(*AUTH_ERRORS, (404, "Not found")))
 async def get(request: web.Request) -> Sample:
     """Get the sample the job works on."""
     return await lifecycle.get_sample_for_job(
@@ -38,7 +37,6 @@ async def get(request: web.Request) -> Sample:
         *AUTH_ERRORS,
         (404, "Not found"),
         (409, "Sample already finalized"),
-        JOB_FINISHED,
         (422, "Invalid input"),
     ),
 )
@@ -60,7 +58,6 @@ async def finalize(request: web.Request, body: FinalizeSampleRequest) -> Sample:
         *AUTH_ERRORS,
         (404, "Not found"),
         (409, "Reads file name is already uploaded"),
-        JOB_FINISHED,
     ),
 )
 async def upload_reads(request: web.Request) -> web.Response:
@@ -75,7 +72,7 @@ async def upload_reads(request: web.Request) -> web.Response:
 @routes.get(
     "/samples/{sample_id}/reads/{name}",
     file_download=True,
-    errors=(*AUTH_ERRORS, (404, "Not found"), JOB_FINISHED),
+    errors=(*AUTH_ERRORS, (404, "Not found")),
 )
 async def download_reads(request: web.Request) -> web.FileResponse:
     """Download a reads file of the sample."""
@@ -97,7 +94,6 @@ async def download_reads(request: web.Request) -> web.FileResponse:
         *AUTH_ERRORS,
         (404, "Not found"),
         (409, "Artifact file has already been uploaded for this sample"),
-        JOB_FINISHED,
         (422, "Invalid query"),
     ),
 )
@@ -113,7 +109,7 @@ async def upload_artifact(request: web.Request, query: ArtifactQuery) -> web.Res
 @routes.get(
     "/samples/{sample_id}/artifacts/{name}",
     file_download=True,
-    errors=(*AUTH_ERRORS, (404, "Not found"), JOB_FINISHED),
+    errors=(*AUTH_ERRORS, (404, "Not found")),
 )
 async def download_artifact(request: web.Request) -> web.FileResponse:
     """Download an artifact of the sample."""

@@ -44,7 +44,6 @@ async def download_file(request: web.Request) -> web.FileResponse:
         (404, "Not found"),
         (409, "File name already exists"),
         (409, "Subtraction is finalized"),
-        (409, "Job is finished"),
     ),
 )
 async def upload_file(request: web.Request) -> web.Response:
@@ -64,7 +63,6 @@ async def upload_file(request: web.Request) -> web.Response:
         *AUTH_ERRORS,
         (404, "Not found"),
         (409, "Subtraction is finalized"),
-        (409, "Job is finished"),
         (422, "Invalid input"),
     ),
 )

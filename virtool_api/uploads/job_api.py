@@ -18,7 +18,6 @@ routes = ApiRoutes("uploads")
         (403, "Insufficient rights"),
         (404, "Not found"),
         (404, "Uploaded file not found at expected location"),
-        (409, "Job is finished"),
     ),
 )
 async def download_upload(request: web.Request) -> web.FileResponse:
