@@ -31,6 +31,8 @@ from virtool_api.onecodex import public_api as onecodex_public_api
 from virtool_api.projects import public_api as projects_public_api
 from virtool_api.references import public_api as references_public_api
 from virtool_api.repairs import repairs
+from virtool_api.runners import job_api as runners_job_api
+from virtool_api.runners import public_api as runners_public_api
 from virtool_api.samples import files_public_api as samples_files_public_api
 from virtool_api.samples import job_api as samples_job_api
 from virtool_api.samples import public_api as samples_public_api
@@ -106,6 +108,7 @@ def create_jobs_app(ctx: Context, watch_timeouts: bool = True) -> web.Applicatio
         indexes_job_api.routes,
         subtractions_job_api.routes,
         hmms_job_api.routes,
+        runners_job_api.routes,
     ):
         table.register(app)
     openapi.routes.register(app)
@@ -143,6 +146,7 @@ def _public_route_tables() -> list:
             indexes_public_api.routes,
             subtractions_public_api.routes,
             hmms_public_api.routes,
+            runners_public_api.routes,
         )
     )
     tables.extend((users_public_api.routes, users_public_api.group_routes, users_public_api.account_routes))

@@ -15,6 +15,7 @@ from virtool_api.commands import new_store_notes, refuse_to_start, store_options
 from virtool_api.config import MIB, Config
 from virtool_api.copy_to_servers import copy_to_servers
 from virtool_api.hmms import cli as hmms_cli
+from virtool_api.runner.cli import runner
 from virtool_api.users.cli import users
 
 logger = logging.getLogger("virtool_api")
@@ -384,6 +385,7 @@ async def _no_administrator_hint(ctx) -> str | None:  # type: ignore[no-untyped-
 main.add_command(users)
 main.add_command(hmms_cli.hmms)
 main.add_command(copy_to_servers)
+main.add_command(runner)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -5,13 +5,15 @@ from aiohttp import web
 from virtool_api.api.keys import CONTEXT, JOB
 from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.errors import BadRequest
-from virtool_api.jobs import service
+from virtool_api.jobs import queue, service
 from virtool_api.jobs.models import (
     AcquiredJob,
     AcquireJobRequest,
     Job,
     JobPing,
     JobStatusEntry,
+    QueueAnswer,
+    QueueQuery,
     ReportStatusRequest,
 )
 
@@ -75,3 +77,12 @@ async def report_status(request: web.Request, body: ReportStatusRequest) -> web.
     entry = await service.report_status(request.app[CONTEXT], request[JOB], job_id, body)
     # The entry has no address of its own: it is the newest of the job's `status` list.
     return created(entry, f"/api/jobs/{job_id}")
+
+
+@routes.get("/queue", query=QueueQuery, response=QueueAnswer, auth=False)
+async def next_job(request: web.Request, query: QueueQuery) -> QueueAnswer:
+    """The oldest waiting job of the given workflows, offered to this runner alone for 30 s, which then
+    acquires it as usual; `{"job": null}` if none is waiting within `wait` seconds. For runners without
+    Redis."""
+    workflows = queue.parse_workflows(query.workflows)
+    return QueueAnswer(job=await queue.next_job(request.app[CONTEXT], workflows, query.wait))

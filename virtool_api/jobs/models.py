@@ -7,6 +7,17 @@ from virtool_api.models import StrictModel, Timestamp, UserRef
 from virtool_api.pagination import Page, PageQuery
 
 
+class Workflow(StrEnum):
+    """The workflows jobs run: each job's `workflow`, and its runners' Redis list `jobs_<workflow>`."""
+
+    CREATE_SAMPLE = "create_sample"
+    BUILD_INDEX = "build_index"
+    CREATE_SUBTRACTION = "create_subtraction"
+    PATHOSCOPE = "pathoscope_bowtie"
+    NUVS = "nuvs"
+    AODP = "aodp"
+
+
 class JobState(StrEnum):
     WAITING = "waiting"
     PREPARING = "preparing"
@@ -100,6 +111,28 @@ class JobSummary(BaseModel):
     state: JobState
     user: UserRef
     workflow: str
+
+
+class QueueQuery(StrictModel):
+    workflows: str = Field(
+        min_length=1,
+        max_length=500,
+        description="The workflows the runner takes, comma-separated (`pathoscope_bowtie,nuvs`).",
+    )
+    wait: float = Field(
+        default=0, ge=0, le=30, description="Seconds to wait for a job when none is waiting (long poll)."
+    )
+
+
+class QueuedJob(BaseModel):
+    """The oldest waiting job of the workflows asked for, offered to this runner for `OFFER_LEASE` seconds."""
+
+    id: str
+    workflow: str
+
+
+class QueueAnswer(BaseModel):
+    job: QueuedJob | None
 
 
 class JobSearchQuery(PageQuery):

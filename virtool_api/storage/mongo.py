@@ -80,6 +80,7 @@ async def create_indexes(db: Any) -> None:
     await db.references.create_index("name")
     await db.subtractions.create_index("name")
     await db.hmms.create_index("cluster")
+    await db.runners.create_index("seen_at")
 
 
 def _is_id_collision(error: DuplicateKeyError) -> bool:

@@ -1,0 +1,153 @@
+"""`nuvs`: viruses the reference does not know, assembled from the reads nothing else explains.
+
+Virtool's method: drop the reads that map to the index (known viruses) or to a subtraction (the host),
+assemble the rest with SPAdes (phred offset from the sample's encoding; shorter k-mers for small RNA), find
+the ORFs of every contig of at least `MIN_CONTIG` bases, and search their translations against the installed
+HMM profiles (`runner/orfs.py`). Contigs whose ORFs match no profile are left out of the result, as Virtool
+leaves them. Uploaded: `assembly.fa.gz` (every contig SPAdes made), `orfs.fa.gz` (the ORFs' translations) and
+`hmm.tsv` (every HMM hit).
+"""
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import dnaio
+
+from virtool_api.analyses.results import NuvsResults
+from virtool_api.jobs.models import Workflow
+from virtool_api.runner.files import gzip_file
+from virtool_api.runner.orfs import find_orfs, read_profiles, scan
+from virtool_api.runner.steps import step
+from virtool_api.runner.tools import BOWTIE2, BOWTIE2_BUILD, SPADES
+from virtool_api.runner.workflows.analysis import AnalysisJob
+
+MIN_CONTIG = 300
+"""Bases: shorter contigs are not searched for ORFs."""
+KMERS = {"srna": "17,21,23"}
+"""SPAdes k-mer sizes by library type; others use `DEFAULT_KMERS`."""
+DEFAULT_KMERS = "21,33,55,75"
+
+
+class Nuvs(AnalysisJob):
+    workflow = Workflow.NUVS
+    tools = (BOWTIE2, BOWTIE2_BUILD, SPADES)
+
+    @step("Download the HMM profiles")
+    async def download_hmms(self) -> None:
+        """Download the installed HMM profiles and their annotations."""
+        await self.api.download("/hmms/files/profiles.hmm", self.work / "profiles.hmm")
+        await self.api.download("/hmms/files/annotations.json.gz", self.work / "annotations.json.gz")
+        self.profiles = read_profiles(self.work / "profiles.hmm")
+
+    @step("Eliminate known viruses and the host")
+    async def eliminate(self) -> None:
+        """Keep only the reads that map neither to the index nor to any subtraction."""
+        remaining = ",".join(map(str, self.reads))
+        for number, prefix in enumerate([self.index_prefix, *self.subtractions]):
+            unmapped = self.work / f"unmapped_{number}.fq"
+            await self.tool(
+                "bowtie2",
+                "-p",
+                str(self.proc),
+                "-k",
+                "1",
+                "--very-fast-local",
+                "-x",
+                str(prefix),
+                "--un",
+                str(unmapped),
+                "-U",
+                remaining,
+                "-S",
+                "/dev/null",
+            )
+            remaining = str(unmapped)
+        self.unmapped = Path(remaining)
+
+    @step("Assemble")
+    async def assemble(self) -> None:
+        """Assemble the remaining reads with SPAdes."""
+        self.contigs = self.work / "spades" / "scaffolds.fasta"
+        if self.unmapped.stat().st_size == 0:
+            return
+        encoding = (self.sample.get("quality") or {}).get("encoding", "")
+        offset = "64" if "1.5" in encoding or "1.3" in encoding else "33"
+        kmers = KMERS.get(self.sample.get("library_type", ""), DEFAULT_KMERS)
+        await self.tool(
+            "spades.py",
+            "-t",
+            str(self.proc),
+            "-m",
+            str(self.mem),
+            "-k",
+            kmers,
+            "--phred-offset",
+            offset,
+            "-s",
+            str(self.unmapped),
+            "-o",
+            str(self.work / "spades"),
+        )
+
+    @step("Find ORFs and HMM hits")
+    async def find_hits(self) -> None:
+        """Find the ORFs of every contig and search their translations against the HMM profiles."""
+        contigs: list[dict[str, Any]] = []
+        proteins: list[tuple[str, str]] = []
+        if self.contigs.exists():
+            with dnaio.open(self.contigs, fileformat="fasta") as reader:
+                for record in reader:
+                    if len(record.sequence) < MIN_CONTIG:
+                        continue
+                    orfs = find_orfs(record.sequence)
+                    if not orfs:
+                        continue
+                    index = len(contigs)
+                    contigs.append(
+                        {
+                            "index": index,
+                            "sequence": record.sequence,
+                            "orfs": [
+                                {
+                                    "index": orf.index,
+                                    "pro": orf.protein,
+                                    "frame": orf.frame,
+                                    "strand": orf.strand,
+                                    "pos": [orf.start, orf.end],
+                                    "hits": [],
+                                }
+                                for orf in orfs
+                            ],
+                        }
+                    )
+                    proteins += [(f"sequence_{index}.{orf.index}", orf.protein) for orf in orfs]
+            gzip_file(self.contigs, self.work / "assembly.fa.gz")
+        else:
+            (self.work / "assembly.fa.gz").write_bytes(gzip.compress(b""))
+        with gzip.open(self.work / "orfs.fa.gz", "wt") as handle:
+            handle.writelines(f">{name}\n{protein}\n" for name, protein in proteins)
+        rows = [
+            "#target\taccession\tquery\taccession\tfull_e\tfull_score\tfull_bias\tbest_e\tbest_score\tbest_bias"
+        ]
+        for query, hit, row in scan(proteins, self.profiles, self._annotations(), self.proc):
+            contig, orf = (int(part) for part in query.removeprefix("sequence_").split("."))
+            contigs[contig]["orfs"][orf]["hits"].append(hit)
+            rows.append(row)
+        (self.work / "hmm.tsv").write_text("\n".join(rows) + "\n")
+        self.results = {"hits": [c for c in contigs if any(orf["hits"] for orf in c["orfs"])]}
+        NuvsResults.model_validate(self.results)
+
+    def _annotations(self) -> dict[int, str]:
+        with gzip.open(self.work / "annotations.json.gz", "rt") as handle:
+            return {int(cluster["cluster"]): str(cluster["_id"]) for cluster in json.load(handle)}
+
+    @step("Upload the results")
+    async def upload(self) -> None:
+        """Upload the assembly, the ORFs and the HMM hits, then finalize the analysis."""
+        for name, format in (("assembly.fa.gz", "fasta"), ("orfs.fa.gz", "fasta"), ("hmm.tsv", "tsv")):
+            await self.upload_result_file(self.work / name, format)
+        await self.finalize(self.results)
+        shutil.rmtree(self.work / "spades", ignore_errors=True)
