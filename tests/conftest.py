@@ -26,6 +26,10 @@ from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.sql import sqlalchemy_url
 from virtool_api.utils import random_id, utc_now
 
+# Server processes the tests start run no runner of their own unless a test asks (`--runner`): a test that
+# plays a job by hand must not find it acquired by ours.
+os.environ["VIRTOOL_RUNNER"] = "false"
+
 pytest_plugins = ["tests.real_server", "tests.web_site"]
 """Fixtures that run a real server process (`seeded`, `jobs_server`; `site` and `browser`: web client)."""
 

@@ -87,3 +87,31 @@ def test_no_module_is_past_the_size_one_reads_in_a_sitting() -> None:
         if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
     }
     assert long_modules == {}
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every `virtool_api...` module a file imports, at its top or inside a function."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("virtool_api"):
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names if alias.name.startswith("virtool_api"))
+    return names
+
+
+def test_the_runner_is_a_client_of_the_job_api_only() -> None:
+    """The runner imports no service and no store: only itself and the wire formats (`models`, `results`)
+    it sends and reads. `supervisor.py`, which `serve` uses to start it, is below the server too."""
+    wire_formats = {"virtool_api.models", "virtool_api.analyses.results", "virtool_api.pagination"}
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(
+            module
+            for module in _imported_modules(path)
+            if not module.startswith("virtool_api.runner")
+            and not module.endswith(".models")
+            and module not in wire_formats
+        )
+        for path in sorted((PACKAGE / "runner").rglob("*.py"))
+    }
+    assert {path: modules for path, modules in offenders.items() if modules} == {}

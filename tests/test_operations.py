@@ -324,7 +324,8 @@ def test_startup_lines_mask_credentials():
         "document store: MongoDB at mongodb://virtool:***@mongo:27017/virtool?replicaSet=rs0",
         "SQL store: PostgreSQL at postgresql://virtool:***@postgres:5432/virtool",
         "data path: /srv/virtool",
-        "job hand-off: Redis at redis://:***@redis:6379/0 (runners wait on lists jobs_<workflow>)",
+        "job hand-off: Redis at redis://:***@redis:6379/0 (runners wait on lists jobs_<workflow>); no runner"
+        " is started with the server (start `virtool-api runner` where jobs should run)",
     ]
 
 
@@ -334,8 +335,9 @@ def test_startup_lines_name_the_embedded_stores(tmp_path):
         f"document store: embedded (SQLite) at {tmp_path / 'db' / 'documents.sqlite'}",
         f"SQL store: embedded SQLite at {tmp_path / 'virtool.sqlite3'}",
         f"data path: {tmp_path}",
-        "job hand-off: no Redis, so new jobs wait and no workflow runner will start them; to connect runners,"
-        " serve with --redis-url redis://HOST:6379/0 (VIRTOOL_REDIS_URL) and point them at it",
+        "job hand-off: the server's queue (GET /api/queue on the job API), where our runner takes jobs; to"
+        " attach runners on other machines, or Virtool's, serve with --redis-url redis://HOST:6379/0"
+        " (VIRTOOL_REDIS_URL); our runner starts with the server (turn it off with --no-runner)",
     ]
 
 

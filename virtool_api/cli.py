@@ -15,7 +15,8 @@ from virtool_api.commands import new_store_notes, refuse_to_start, store_options
 from virtool_api.config import MIB, Config
 from virtool_api.copy_to_servers import copy_to_servers
 from virtool_api.hmms import cli as hmms_cli
-from virtool_api.runner.cli import runner
+from virtool_api.runner import cli as runner_cli
+from virtool_api.runner.supervisor import jobs_url_for, runner_command, supervise
 from virtool_api.users.cli import users
 
 logger = logging.getLogger("virtool_api")
@@ -138,6 +139,14 @@ def main(log_level: str, log_format: str) -> None:
     help="Redis URL where workflow runners wait for jobs (lists jobs_<workflow>); without it, jobs wait.",
 )
 @click.option(
+    "--runner/--no-runner",
+    envvar="VIRTOOL_RUNNER",
+    default=None,
+    show_envvar=True,
+    help="Run jobs with our runner, started beside the job API (a process of its own). Default: on without "
+    "--redis-url (nothing else would run them), off with it (runners attach to Redis).",
+)
+@click.option(
     "--creation-timeout",
     envvar="VIRTOOL_CREATION_TIMEOUT",
     type=float,
@@ -196,6 +205,7 @@ def serve(
     idle_timeout: float,
     body_timeout: float,
     redis_url: str | None,
+    runner: bool | None,
     creation_timeout: float,
     blast_backend: str,
     blast_ncbi_url: str,
@@ -218,6 +228,7 @@ def serve(
         idle_timeout=idle_timeout,
         body_timeout=body_timeout,
         redis_url=redis_url,
+        runner=runner,
         creation_timeout=creation_timeout,
         blast_backend=blast_backend,
         blast_ncbi_url=blast_ncbi_url,
@@ -289,13 +300,27 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
+        supervising = _start_runner(config, only, stop)
         await stop.wait()
+        if supervising is not None:
+            await supervising  # the runner ends its jobs while the job API still answers
         await _drain(sites, [app for _, app, _ in apps], config.shutdown_timeout)
     finally:
         # AppRunner.cleanup closes the (now idle) connections and runs the apps' cleanup.
         for started in runners:
             await started.cleanup()
         await ctx.close()
+
+
+def _start_runner(config: Config, only: str | None, stop: asyncio.Event) -> "asyncio.Task[None] | None":
+    """Our runner beside the job API, when this process serves it and `--runner` is on (by default, without
+    Redis); None otherwise."""
+    wanted = config.runner if config.runner is not None else config.redis_url is None
+    if not wanted or only == "public":
+        return None
+    level = logging.getLevelName(logger.getEffectiveLevel()).lower()
+    command = runner_command(jobs_url_for(config.host, config.jobs_port), config.data_path / "work", level)
+    return asyncio.create_task(supervise(command, stop))
 
 
 async def _drain(sites: list[web.TCPSite], apps: list[web.Application], grace: float) -> None:
@@ -385,7 +410,7 @@ async def _no_administrator_hint(ctx) -> str | None:  # type: ignore[no-untyped-
 main.add_command(users)
 main.add_command(hmms_cli.hmms)
 main.add_command(copy_to_servers)
-main.add_command(runner)
+main.add_command(runner_cli.runner)
 
 if __name__ == "__main__":
     sys.exit(main())

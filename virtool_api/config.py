@@ -32,6 +32,9 @@ class Config:
     """Seconds a request body may stop arriving before the connection is closed (slow but steady is fine)."""
     redis_url: str | None = None
     """Redis where workflow runners wait for jobs (`jobs_<workflow>` lists); without it, jobs wait."""
+    runner: bool | None = None
+    """Start our runner beside the job API (`virtool-api runner`, taking jobs from the server's queue).
+    None: only without Redis, where no other runner can learn of jobs."""
     handoff_interval: float = 5.0
     """How often jobs not yet handed off to Redis are tried again (and how old they must be by then)."""
     creation_timeout: float = 60.0

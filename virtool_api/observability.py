@@ -111,9 +111,14 @@ def describe_stores(config: Config) -> list[str]:
         )
     else:
         handoff = (
-            "job hand-off: no Redis, so new jobs wait and no workflow runner will start them; to connect"
-            " runners, serve with --redis-url redis://HOST:6379/0 (VIRTOOL_REDIS_URL) and point them at it"
+            "job hand-off: the server's queue (GET /api/queue on the job API), where our runner takes jobs;"
+            " to attach runners on other machines, or Virtool's, serve with --redis-url redis://HOST:6379/0"
+            " (VIRTOOL_REDIS_URL)"
         )
+    if config.runner is False or (config.runner is None and config.redis_url):
+        handoff += "; no runner is started with the server (start `virtool-api runner` where jobs should run)"
+    else:
+        handoff += "; our runner starts with the server (turn it off with --no-runner)"
     return [
         f"document store: {documents}",
         f"SQL store: {sql}",

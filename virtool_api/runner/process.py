@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
 import socket
 import uuid
 from dataclasses import dataclass, field
@@ -157,7 +158,18 @@ class Runner:
             return None
 
 
+def empty_work_path(path: Path) -> None:
+    """A runner owns its work path: what is there at start was left by a runner that was killed."""
+    path.mkdir(parents=True, exist_ok=True)
+    for leftover in path.iterdir():
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
 async def run_runner(settings: RunnerSettings, stop: asyncio.Event) -> None:
-    settings.work_path.mkdir(parents=True, exist_ok=True)
+    """Run jobs until `stop` is set. One runner per work path: it empties it first."""
+    empty_work_path(settings.work_path)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None, sock_connect=30)) as session:
         await Runner(settings, session).serve(stop)

@@ -7,9 +7,11 @@ is missing, saying which package brings it.
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import shutil
 import signal
+import sys
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,6 +56,16 @@ class ToolFailed(Exception):
         super().__init__(f"{command} failed with exit status {returncode}")
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the tool's process, before it starts: be killed when the runner dies (Linux), even by SIGKILL,
+    which the runner cannot catch to kill its tools itself."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 async def _collect(stream: asyncio.StreamReader, tail: deque[str]) -> None:
     while line := await stream.readline():
         tail.append(line.decode(errors="replace").rstrip())
@@ -70,7 +82,9 @@ async def run_tool(
 
     The tool runs in a session of its own: when the awaiting task is cancelled (a cancelled job, a runner
     stopping), the whole process group is killed before the cancellation goes on, so no tool outlives its
-    job. A failure raises `ToolFailed` with the last `TAIL_LINES` lines.
+    job; a runner killed outright takes its tool with it (`_die_with_parent`; a tool's own children, such as
+    SPAdes' stages, finish their current stage). A failure raises `ToolFailed` with the last `TAIL_LINES`
+    lines.
     """
     tail: deque[str] = deque(maxlen=TAIL_LINES)
     with contextlib.ExitStack() as files:
@@ -83,6 +97,7 @@ async def run_tool(
             stderr=asyncio.subprocess.PIPE,
             env={**os.environ, **(env or {})},
             start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         readers = [asyncio.create_task(_collect(process.stderr, tail))]  # type: ignore[arg-type]
         if process.stdout is not None:

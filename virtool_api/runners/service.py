@@ -20,7 +20,7 @@ FORGET_AFTER = timedelta(hours=1)
 
 
 def render_runner(document: dict[str, Any]) -> Runner:
-    return Runner.model_validate({**document, "id": document["_id"]})
+    return Runner.model_validate({**{k: v for k, v in document.items() if k != "_id"}, "id": document["_id"]})
 
 
 async def report_runner(ctx: Context, runner_id: str, report: RunnerReport) -> Runner:
