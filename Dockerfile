@@ -32,6 +32,11 @@ FROM python:3.11-slim
 LABEL org.opencontainers.image.title="virtool-api" \
       org.opencontainers.image.description="Samples, analyses and workflow jobs for plant virus detection"
 
+# The runner's tools from Debian: Bowtie2 and SPAdes (its other tools are Python libraries in the venv).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends bowtie2 spades \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 virtool \
     && useradd --system --uid 10001 --gid virtool --home-dir /home/virtool --create-home virtool \
     && mkdir /data \

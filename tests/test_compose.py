@@ -242,6 +242,19 @@ def test_both_apis_hand_jobs_off_through_the_compose_redis(compose, monkeypatch)
     assert compose["services"]["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
 
 
+def test_runners_take_jobs_from_the_compose_redis_and_call_the_job_service(compose, monkeypatch):
+    definition = compose["services"]["runner"]
+    parameters = invoke_parameters(definition["command"], definition["environment"], monkeypatch)
+    jobs = invoke_parameters(
+        compose["services"]["jobs"]["command"], compose["services"]["jobs"]["environment"], monkeypatch
+    )
+    assert parameters["redis_url"] == jobs["redis_url"] == "redis://redis:6379/0"
+    assert parameters["jobs_url"] == f"http://jobs:{jobs['jobs_port']}/api"
+    # Scalable: nothing published, nothing shared (`--scale runner=N`).
+    assert "ports" not in definition and "volumes" not in definition
+    assert "container_name" not in definition
+
+
 def test_postgres_credentials_match_the_url(compose):
     postgres = compose["services"]["postgres"]["environment"]
     user, password, database = (
