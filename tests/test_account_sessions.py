@@ -461,7 +461,7 @@ async def test_throttle_forgets_failures_after_a_minute(public_client, ctx, bob)
     for _ in range(10):
         await login(public_client, password="wrong guess")
     assert (await login(public_client)).status == 429
-    await ctx.db.sign_in_failures.update_many({}, {"$set": {"at": utc_now() - timedelta(seconds=61)}})
+    await ctx.db.sign_in_attempts.update_many({}, {"$set": {"until": utc_now() - timedelta(seconds=1)}})
     assert (await login(public_client)).status == 200
 
 
@@ -473,6 +473,141 @@ async def test_unknown_handles_are_throttled_alike(public_client):
     response = await login(public_client, handle="ghost", **{"X-Forwarded-For": "198.51.100.2"})
     assert response.status == 429
     assert await response.json() == THROTTLED
+
+
+async def test_forty_sign_ins_at_once_for_one_handle_check_at_most_ten_passwords(public_client, ctx, bob):
+    """Each attempt takes one of the handle's ten slots before its password is hashed: of 40 sent together
+    (from 40 addresses), at most ten are checked and the rest get 429, the right password among them."""
+    wrong = [
+        login(public_client, password=f"guess number {n}", **{"X-Forwarded-For": f"10.1.0.{n}"})
+        for n in range(39)
+    ]
+    right = login(public_client, **{"X-Forwarded-For": "10.1.0.200"})
+
+    answers = await asyncio.gather(*wrong, right)
+
+    statuses = [answer.status for answer in answers]
+    assert statuses.count(400) + statuses.count(200) <= 10, statuses
+    assert statuses.count(429) >= 30
+    assert set(statuses) <= {200, 400, 429}
+    if answers[-1].status == 429:
+        assert await ctx.db.sessions.count_documents({}) == 0
+    assert await ctx.db.sign_in_attempts.count_documents({"_id": {"$regex": "^handle:bob:"}}) <= 10
+
+
+async def test_a_burst_from_one_address_checks_at_most_ten_passwords(public_client, ctx, bob):
+    answers = await asyncio.gather(
+        *(
+            login(
+                public_client,
+                handle=f"someone{n}",
+                password="wrong guess",
+                **{"X-Forwarded-For": "192.0.2.99"},
+            )
+            for n in range(60)
+        )
+    )
+    statuses = [answer.status for answer in answers]
+    assert statuses.count(400) == 10, statuses
+    assert statuses.count(429) == 50
+    # The slots of the handles whose attempt was throttled by the address were given back.
+    assert await ctx.db.sign_in_attempts.count_documents({"_id": {"$regex": "^handle:"}}) == 10
+
+
+async def test_a_successful_sign_in_gives_its_slots_back(public_client, bob):
+    for _ in range(15):
+        assert (await login(public_client, **{"X-Forwarded-For": "192.0.2.50"})).status == 200
+
+
+async def test_password_hashing_does_not_hold_up_other_requests(public_client, jobs_client, factory, ctx):
+    """Sign-ins hash on a thread of their own: while a burst of them waits for it, an administrator's
+    `GET /api/analyses/{id}` (its results read on the shared thread pool) is answered before they are."""
+    from tests.test_analyses_job_api import running_analysis
+    from tests.test_workflow_results import PATHOSCOPE_RESULTS
+
+    analysis, _, auth = await running_analysis(factory, jobs_client)
+    finalized = await jobs_client.patch(
+        f"/api/analyses/{analysis['_id']}", json={"results": PATHOSCOPE_RESULTS}, headers=auth
+    )
+    assert finalized.status == 200
+    _, admin = await factory.person(administrator=True)
+
+    sign_ins = [
+        asyncio.ensure_future(
+            login(
+                public_client,
+                handle=f"visitor{n}",
+                password="wrong guess",
+                **{"X-Forwarded-For": f"10.2.0.{n}"},
+            )
+        )
+        for n in range(18)
+    ]
+    await asyncio.wait(sign_ins, return_when=asyncio.FIRST_COMPLETED)  # hashing is under way
+    response = await public_client.get(f"/api/analyses/{analysis['_id']}", headers=admin)
+    still_hashing = sum(not sign_in.done() for sign_in in sign_ins)
+
+    assert response.status == 200
+    assert (await response.json())["results"] == PATHOSCOPE_RESULTS
+    assert still_hashing >= 12, f"only {still_hashing} of 18 sign-ins were still waiting"
+    assert [answer.status for answer in await asyncio.gather(*sign_ins)] == [400] * 18
+
+
+# --- small forms get small bodies ---
+
+
+async def _raw_request(client, head: bytes, body_parts: list[bytes]) -> bytes:  # type: ignore[no-untyped-def]
+    """Send a request over a socket of our own (headers, then each part); the status line and headers of
+    the answer, read within 30 seconds."""
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    try:
+        writer.write(head)
+        for part in body_parts:
+            writer.write(part)
+            await writer.drain()
+        return await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+    finally:
+        writer.close()
+
+
+def _login_head(client, length: str) -> bytes:  # type: ignore[no-untyped-def]
+    return (
+        "POST /api/account/login HTTP/1.1\r\n"
+        f"Host: {client.host}:{client.port}\r\n"
+        "Content-Type: application/json\r\nX-Requested-With: XMLHttpRequest\r\n"
+        f"{length}\r\n\r\n"
+    ).encode()
+
+
+async def test_a_sign_in_announcing_a_large_body_is_refused_before_it_is_sent(public_client):
+    """44 MiB announced and not a byte sent: the answer comes at once, from `Content-Length` alone."""
+    answer = await _raw_request(public_client, _login_head(public_client, f"Content-Length: {44 << 20}"), [])
+    assert answer.startswith(b"HTTP/1.1 413 "), answer
+
+
+async def test_a_sign_in_body_without_a_length_is_refused_once_past_the_limit(public_client):
+    """Chunked, with no length: refused once 64 KiB have arrived, however much more the client has."""
+    piece = b'{"handle": "' + b"a" * 70_000
+    chunk = f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+    answer = await _raw_request(
+        public_client, _login_head(public_client, "Transfer-Encoding: chunked"), [chunk]
+    )
+    assert answer.startswith(b"HTTP/1.1 413 "), answer
+
+
+async def test_small_forms_refuse_bodies_past_64_kib(public_client, jobs_client, factory, bob):
+    _, headers = await factory.person(administrator=True)
+    big = {"name": "x" * (65 * 1024)}
+    for response in (
+        await public_client.post("/api/tags", json=big, headers=headers),
+        await public_client.post("/api/account/keys", json=big, headers=headers),
+        await public_client.post("/api/account/login", json=big, headers=page(public_client)),
+        await jobs_client.patch("/api/jobs/anything", json={"acquired": True, "padding": "x" * (65 * 1024)}),
+    ):
+        assert response.status == 413
+        assert await response.json() == {"id": "payload_too_large", "message": "Request body is too large"}
+    # Bigger bodies stay welcome where they are needed.
+    assert (await public_client.post("/api/samples", json=big, headers=headers)).status == 422
 
 
 # --- behind a reverse proxy ---
@@ -492,8 +627,8 @@ async def test_forwarded_headers_of_untrusted_peers_are_ignored(public_client, c
     assert response.status == 200
     assert not session_cookie(response)["virtool_session"]["secure"]
     await login(untrusting, password="wrong guess", **{"X-Forwarded-For": "203.0.113.9"})
-    [failure] = await ctx.db.sign_in_failures.find({}).to_list(None)
-    assert failure["address"] == "127.0.0.1"
+    assert await ctx.db.sign_in_attempts.count_documents({"_id": {"$regex": "^address:"}}) == 1
+    assert await ctx.db.sign_in_attempts.find_one({"_id": "address:127.0.0.1:0"}) is not None
 
 
 async def test_secure_cookies_always(public_client, ctx, bob, aiohttp_client):

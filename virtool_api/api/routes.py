@@ -56,15 +56,34 @@ def validation_details(error: ValidationError) -> dict[str, list[str]]:
     return details
 
 
-async def read_json(request: web.Request) -> Any:
-    """The request's JSON body, or None without one; 400 "Invalid JSON body" for anything unreadable.
+SMALL_FORM = 64 * 1024
+"""The body limit of small forms (signing in, a password, a key's name, a user, a group, a tag, a label,
+the settings, acquiring a job): a few hundred bytes in use, so a large body is refused before it is read."""
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The request body, at most `limit` bytes: 413 when its `Content-Length` says more (nothing is read),
+    or as soon as more than that has arrived (a body sent without a length, or with a false one)."""
+    if request.content_length is not None and request.content_length > limit:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length)
+    body = bytearray()
+    while chunk := await request.content.read(64 * 1024):
+        body += chunk
+        if len(body) > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(body))
+    return bytes(body)
+
+
+async def read_json(request: web.Request, limit: int | None = None) -> Any:
+    """The request's JSON body, or None without one; 400 "Invalid JSON body" for anything unreadable, 413
+    beyond `limit` bytes (by default the server's `--max-json-size`).
 
     Parsed from bytes, so a body that is not UTF-8 is malformed JSON, not a decoding crash; nesting deeper
     than Python's parser can recurse (about 1,000 levels) is refused the same way, never a RecursionError.
     """
     if not request.body_exists:
         return None
-    body = await request.read()
+    body = await read_body(request, request.client_max_size if limit is None else limit)
     try:
         return json.loads(body)
     except (ValueError, RecursionError):
@@ -121,9 +140,11 @@ class ApiRoutes:
         file_download: bool = False,
         body_error: type[ServiceError] = InvalidInput,
         finished_job: bool = False,
+        max_body: int | None = None,
     ) -> Callable[[Handler], Handler]:
         """`finished_job`: on the job API, a job in a terminal state may still call this route (the job
-        protocol allows only its ping and the clean-up `DELETE`); every other route answers it 409."""
+        protocol allows only its ping and the clean-up `DELETE`); every other route answers it 409.
+        `max_body`: the JSON body limit in bytes (`SMALL_FORM` for small forms), below the server's."""
 
         def decorate(handler: Handler) -> Handler:
             @functools.wraps(handler)
@@ -135,7 +156,7 @@ class ApiRoutes:
                     except ValidationError as error:
                         raise InvalidQuery(errors=validation_details(error)) from None
                 if body is not None:
-                    data = await read_json(request)
+                    data = await read_json(request, max_body)
                     try:
                         kwargs["body"] = body.model_validate({} if data is None else data)
                     except ValidationError as error:

@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, JOB
-from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.api.routes import SMALL_FORM, ApiRoutes, created
 from virtool_api.errors import BadRequest
 from virtool_api.jobs import queue, service
 from virtool_api.jobs.models import (
@@ -23,6 +23,7 @@ routes = ApiRoutes("jobs")
 @routes.patch(
     "/jobs/{job_id}",
     body=AcquireJobRequest,
+    max_body=SMALL_FORM,
     response=AcquiredJob,
     auth=False,
     errors=((400, "Job already acquired"), (404, "Not found"), (409, "Job is finished")),

@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
-from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.api.routes import SMALL_FORM, ApiRoutes, created
 from virtool_api.labels import service
 from virtool_api.labels.models import CreateLabelRequest, Label, UpdateLabelRequest
 
@@ -23,6 +23,7 @@ async def find(request: web.Request) -> list[dict]:
 @routes.post(
     "/labels",
     body=CreateLabelRequest,
+    max_body=SMALL_FORM,
     response=Label,
     status=201,
     errors=((400, service.NAME_IN_USE), UNAUTHORIZED, FORBIDDEN, (422, "Invalid input")),
@@ -36,6 +37,7 @@ async def create(request: web.Request, body: CreateLabelRequest) -> web.Response
 @routes.patch(
     "/labels/{label_id}",
     body=UpdateLabelRequest,
+    max_body=SMALL_FORM,
     response=Label,
     errors=((400, service.NAME_IN_USE), UNAUTHORIZED, FORBIDDEN, (404, "Not found"), (422, "Invalid input")),
 )

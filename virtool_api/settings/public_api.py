@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.routes import SMALL_FORM, ApiRoutes
 from virtool_api.settings import service
 from virtool_api.settings.models import Settings, UpdateSettingsRequest
 
@@ -19,6 +19,7 @@ async def get(request: web.Request) -> Settings:
 @routes.patch(
     "/settings",
     body=UpdateSettingsRequest,
+    max_body=SMALL_FORM,
     response=Settings,
     errors=((401, "Requires authorization"), (403, "Insufficient rights"), (422, "Invalid input")),
 )

@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
-from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.api.routes import SMALL_FORM, ApiRoutes, created
 from virtool_api.tags import service
 from virtool_api.tags.models import CreateTagRequest, Tag
 
@@ -22,6 +22,7 @@ async def find(request: web.Request) -> list[dict]:
 @routes.post(
     "/tags",
     body=CreateTagRequest,
+    max_body=SMALL_FORM,
     response=Tag,
     status=201,
     errors=((400, service.NAME_IN_USE), UNAUTHORIZED, (422, "Invalid input")),

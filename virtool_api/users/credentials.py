@@ -23,13 +23,14 @@ async def sign_in(
     ctx: Context, handle: str, password: str, remember: bool, address: str
 ) -> tuple[dict[str, Any], dict[str, Any], str]:
     """Start a session for `handle`: `(user, session, token)`. 429 while throttled, 400 on any failure."""
-    await throttle.require_not_throttled(ctx, handle, address)
+    attempt = await throttle.reserve_check(ctx, handle, address)  # before hashing: 429 takes no check
     user = await ctx.db.users.find_one({"handle": handle})
     stored = user.get("password") if user is not None and user.get("active") is not False else None
     matches = await verify_password(stored, password)  # always hashes, even for an unknown handle
     if not matches or user is None:
-        await throttle.record_failure(ctx, handle, address)
+        await throttle.failed(ctx, attempt)
         raise BadRequest(INVALID_SIGN_IN)
+    await throttle.succeeded(ctx, attempt)
     session, token = await create_session(ctx, user["_id"], remember)
     return user, session, token
 
@@ -60,10 +61,11 @@ async def change_own_password(
     if user.get("password") is not None:
         if old_password is None:
             raise BadRequest(OLD_PASSWORD_REQUIRED)
-        await throttle.require_not_throttled(ctx, user["handle"], address)
+        attempt = await throttle.reserve_check(ctx, user["handle"], address)
         if not await verify_password(user["password"], old_password):
-            await throttle.record_failure(ctx, user["handle"], address)
+            await throttle.failed(ctx, attempt)
             raise BadRequest(INVALID_CREDENTIALS)
+        await throttle.succeeded(ctx, attempt)
     await _store_password(ctx, user, password)
     await end_user_sessions(ctx, user["_id"], keep=current_session)
 

@@ -1,12 +1,17 @@
 """Passwords: the rules a new one must meet, and argon2id hashes of them (never the password itself).
 
 argon2-cffi's defaults (RFC 9106's low-memory profile: 64 MiB, 3 passes, 4 lanes) make each guess cost ~50 ms
-and 64 MiB, which is what makes a stolen hash expensive to attack. Hashing runs in a worker thread so a
-sign-in never stalls the event loop.
+and 64 MiB, which is what makes a stolen hash expensive to attack. Hashing runs on a thread of its own
+(`HASHING_THREADS`), never on the event loop nor on the thread pool that streams files and results: a burst of
+sign-ins waits its turn there and slows nothing else. One thread is enough: each hash already works its four
+lanes in parallel.
 """
 
 import asyncio
 import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,6 +27,13 @@ TOO_LONG = f"Password must be at most {MAX_LENGTH} characters"
 CONTAINS_HANDLE = "Password must not contain the handle"
 
 _hasher = PasswordHasher()
+
+HASHING_THREADS = 1
+_hashing = ThreadPoolExecutor(max_workers=HASHING_THREADS, thread_name_prefix="password-hashing")
+
+
+async def _on_hashing_thread(function: Callable[..., Any], *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(_hashing, function, *args)
 
 
 def check_password_rules(handle: str, password: str) -> None:
@@ -41,7 +53,7 @@ def check_password_rules(handle: str, password: str) -> None:
 
 async def hash_password(password: str) -> str:
     """An argon2id hash in PHC format (`$argon2id$v=19$m=65536,t=3,p=4$...`), salt included."""
-    return await asyncio.to_thread(_hasher.hash, password)
+    return await _on_hashing_thread(_hasher.hash, password)
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -61,6 +73,6 @@ async def verify_password(stored: str | None, password: str) -> bool:
     password) a dummy hash is checked instead, so the answer takes as long either way and timing tells an
     attacker nothing about which handles exist."""
     if stored is None:
-        await asyncio.to_thread(_verify, await asyncio.to_thread(_dummy_hash), password)
+        await _on_hashing_thread(_verify, await _on_hashing_thread(_dummy_hash), password)
         return False
-    return await asyncio.to_thread(_verify, stored, password)
+    return await _on_hashing_thread(_verify, stored, password)

@@ -5,7 +5,7 @@ from typing import Any
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, SESSION, USER
-from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.api.routes import SMALL_FORM, ApiRoutes, created
 from virtool_api.auth import client_address
 from virtool_api.users import credentials, groups, keys, passwords, service, throttle
 from virtool_api.users.models import (
@@ -50,6 +50,7 @@ async def list_users(request: web.Request) -> list[dict[str, Any]]:
 @routes.post(
     "/users",
     body=CreateUserRequest,
+    max_body=SMALL_FORM,
     response=CreatedUser,
     status=201,
     errors=(
@@ -75,6 +76,7 @@ async def get_user(request: web.Request) -> User:
 @routes.patch(
     "/users/{user_id}",
     body=UpdateUserRequest,
+    max_body=SMALL_FORM,
     response=User,
     errors=(
         (400, service.GROUP_DOES_NOT_EXIST),
@@ -116,6 +118,7 @@ async def list_groups(request: web.Request) -> list[dict[str, Any]]:
 @group_routes.post(
     "/groups",
     body=CreateGroupRequest,
+    max_body=SMALL_FORM,
     response=Group,
     status=201,
     errors=((400, groups.GROUP_EXISTS), UNAUTHORIZED, FORBIDDEN, INVALID),
@@ -135,6 +138,7 @@ async def get_group(request: web.Request) -> Group:
 @group_routes.patch(
     "/groups/{group_id}",
     body=UpdateGroupRequest,
+    max_body=SMALL_FORM,
     response=Group,
     errors=((400, groups.GROUP_EXISTS), UNAUTHORIZED, FORBIDDEN, NOT_FOUND, INVALID),
 )
@@ -160,6 +164,7 @@ async def get_account(request: web.Request) -> User:
 @account_routes.patch(
     "/account",
     body=UpdateAccountRequest,
+    max_body=SMALL_FORM,
     response=User,
     errors=(
         (400, credentials.INVALID_CREDENTIALS),
@@ -189,6 +194,7 @@ async def list_keys(request: web.Request) -> list[dict[str, Any]]:
 @account_routes.post(
     "/account/keys",
     body=CreateKeyRequest,
+    max_body=SMALL_FORM,
     response=CreatedApiKey,
     status=201,
     errors=(UNAUTHORIZED, INVALID),

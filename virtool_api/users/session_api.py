@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, SESSION
-from virtool_api.api.routes import ApiRoutes, render
+from virtool_api.api.routes import SMALL_FORM, ApiRoutes, render
 from virtool_api.auth import (
     CROSS_SITE,
     clear_session_cookie,
@@ -21,6 +21,7 @@ routes = ApiRoutes("account")
 @routes.post(
     "/account/login",
     body=SignInRequest,
+    max_body=SMALL_FORM,
     response=User,
     auth=False,
     errors=(
