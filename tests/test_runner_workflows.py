@@ -193,3 +193,46 @@ async def test_nuvs_assembles_a_virus_the_reference_lacks_and_finds_its_hmm(
     glrav3_ids = {f"hmm{cluster:04d}" for cluster, _, _ in glrav3}
     assert min(hit["full_e"] for hit in hits if hit["hit"] in glrav3_ids) < 1e-20
     assert sorted(file["name"] for file in shown["files"]) == ["assembly.fa.gz", "hmm.tsv", "orfs.fa.gz"]
+
+
+async def test_pathoscope_on_a_mixture_with_errors_and_a_host_carrying_a_viral_fragment(
+    public_client, jobs_client, ctx, admin, tmp_path
+):
+    """PVY, CMV's three segments and ToMV at 60/30/10%, reads with substitutions and indels, and host reads,
+    some from a stretch of Plum pox virus integrated in the host genome: those map to PPV but better to the
+    host, so the subtraction removes them and PPV is not reported; TMV, ToMV's close relative, is not either."""
+    genomes = read_fasta_gz(DEMO_DATA / "plant-viruses.fa.gz")
+    background = random_genome(60_000, 0.4, seed=5)
+    host = background[:30_000] + genomes["NC_001445"][1000:4000] + background[30_000:]
+    cmv = {"NC_002034": 3357, "NC_002035": 3050, "NC_001440": 2216}
+    cmv_total = sum(cmv.values())
+    sources = [
+        ("NC_001616", genomes["NC_001616"], 3000),
+        *((name, genomes[name], round(1500 * length / cmv_total)) for name, length in cmv.items()),
+        ("NC_002692", genomes["NC_002692"], 500),
+        ("host", host, 3000),
+    ]
+    reads = simulate.reads(sources, substitution_rate=0.005, indel_rate=0.001, seed=21)
+    reference, index = await build_index(public_client, admin[1])
+    subtraction = await create_subtraction(public_client, admin[1], f">host\n{host}\n".encode())
+    sample = await ready_sample(public_client, jobs_client, admin[1], reads, QUALITY)
+
+    async with our_runner(jobs_client, tmp_path / "work"):
+        for job_id in (index["job"]["id"], subtraction["job"]["id"]):
+            assert (await job_end(ctx, job_id))["state"] == "complete"
+        analysis = await start_analysis(
+            public_client, admin[1], sample["id"], reference["id"], "pathoscope_bowtie", [subtraction["id"]]
+        )
+        job = await job_end(ctx, analysis["job"]["id"])
+
+    assert job["state"] == "complete", job["status"][-1]
+    results = (await (await public_client.get(f"/api/analyses/{analysis['id']}", headers=admin[1])).json())["results"]
+    names = {otu["_id"]: otu["name"] for otu in await _otus(ctx, reference["id"])}
+    by_otu: dict[str, float] = defaultdict(float)
+    for hit in results["hits"]:
+        by_otu[names[hit["otu"]["id"]]] += hit["final"]["pi"]
+    present = {"Potato virus Y": 0.6, "Cucumber mosaic virus": 0.3, "Tomato mosaic virus": 0.1}
+    for name, share in present.items():
+        assert by_otu[name] == pytest.approx(share, abs=0.02), dict(by_otu)
+    assert {name for name, pi in by_otu.items() if pi > 0.01} == set(present), dict(by_otu)
+    assert results["subtracted_count"] >= 100  # host reads from the PPV stretch, at least

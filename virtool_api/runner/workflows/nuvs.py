@@ -18,11 +18,22 @@ import dnaio
 
 from virtool_api.analyses.results import NuvsResults
 from virtool_api.jobs.models import Workflow
+from virtool_api.runner.client import ApiError
 from virtool_api.runner.files import gzip_file
 from virtool_api.runner.orfs import find_orfs, read_profiles, scan
 from virtool_api.runner.steps import step
 from virtool_api.runner.tools import BOWTIE2, BOWTIE2_BUILD, SPADES
 from virtool_api.runner.workflows.analysis import AnalysisJob
+
+
+class NoHmms(Exception):
+    def __init__(self) -> None:
+        super().__init__(
+            "No HMM profiles are installed, and NuVs searches its ORFs against them: an administrator"
+            " installs Virtool's vFam HMM data (`virtool-api hmms install ANNOTATIONS PROFILES`,"
+            " or PUT /api/hmms)"
+        )
+
 
 MIN_CONTIG = 300
 """Bases: shorter contigs are not searched for ORFs."""
@@ -38,8 +49,13 @@ class Nuvs(AnalysisJob):
     @step("Download the HMM profiles")
     async def download_hmms(self) -> None:
         """Download the installed HMM profiles and their annotations."""
-        await self.api.download("/hmms/files/profiles.hmm", self.work / "profiles.hmm")
-        await self.api.download("/hmms/files/annotations.json.gz", self.work / "annotations.json.gz")
+        try:
+            await self.api.download("/hmms/files/profiles.hmm", self.work / "profiles.hmm")
+            await self.api.download("/hmms/files/annotations.json.gz", self.work / "annotations.json.gz")
+        except ApiError as error:
+            if error.status == 404:
+                raise NoHmms() from None
+            raise
         self.profiles = read_profiles(self.work / "profiles.hmm")
 
     @step("Eliminate known viruses and the host")
