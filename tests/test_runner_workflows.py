@@ -198,9 +198,9 @@ async def test_nuvs_assembles_a_virus_the_reference_lacks_and_finds_its_hmm(
 async def test_pathoscope_on_a_mixture_with_errors_and_a_host_carrying_a_viral_fragment(
     public_client, jobs_client, ctx, admin, tmp_path
 ):
-    """PVY, CMV's three segments and ToMV at 60/30/10%, reads with substitutions and indels, and host reads,
-    some from a stretch of Plum pox virus integrated in the host genome: those map to PPV but better to the
-    host, so the subtraction removes them and PPV is not reported; TMV, ToMV's close relative, is not either."""
+    """PVY, CMV's three segments and ToMV at 60/30/10%, reads with substitutions and indels, and host
+    reads, some from a stretch of Plum pox virus integrated in the host genome: those map to PPV but better to
+    the host, so the subtraction removes them and PPV is not reported; nor is TMV, ToMV's close relative."""
     genomes = read_fasta_gz(DEMO_DATA / "plant-viruses.fa.gz")
     background = random_genome(60_000, 0.4, seed=5)
     host = background[:30_000] + genomes["NC_001445"][1000:4000] + background[30_000:]
@@ -226,7 +226,9 @@ async def test_pathoscope_on_a_mixture_with_errors_and_a_host_carrying_a_viral_f
         job = await job_end(ctx, analysis["job"]["id"])
 
     assert job["state"] == "complete", job["status"][-1]
-    results = (await (await public_client.get(f"/api/analyses/{analysis['id']}", headers=admin[1])).json())["results"]
+    results = (await (await public_client.get(f"/api/analyses/{analysis['id']}", headers=admin[1])).json())[
+        "results"
+    ]
     names = {otu["_id"]: otu["name"] for otu in await _otus(ctx, reference["id"])}
     by_otu: dict[str, float] = defaultdict(float)
     for hit in results["hits"]:

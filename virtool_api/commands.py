@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from virtool_api.config import Config
+from virtool_api.storage.sql import SQLITE_FILE
 
 T = TypeVar("T")
 
@@ -64,7 +65,7 @@ async def new_store_notes(config: Config, documents: bool = True) -> list[str]:
     embedded = []
     if documents and not config.mongodb_url and not (config.data_path / "db").is_dir():
         embedded.append("document store")
-    if not config.postgres_url and not (config.data_path / "virtool.sqlite3").exists():
+    if not config.postgres_url and not (config.data_path / SQLITE_FILE).exists():
         embedded.append("SQL store")
     if embedded:
         notes.append(

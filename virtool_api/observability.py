@@ -34,6 +34,7 @@ from virtool_api.api.routes import ENDPOINTS, Endpoint
 from virtool_api.config import Config
 from virtool_api.jobs.models import JobState
 from virtool_api.storage.docstore import store_path
+from virtool_api.storage.sql import SQLITE_FILE
 
 logger = logging.getLogger(__name__)
 request_logger = logging.getLogger("virtool_api.requests")
@@ -104,7 +105,7 @@ def describe_stores(config: Config) -> list[str]:
     if config.postgres_url:
         sql = f"PostgreSQL at {mask_url(config.postgres_url)}"
     else:
-        sql = f"embedded SQLite at {(config.data_path / 'virtool.sqlite3').resolve()}"
+        sql = f"embedded SQLite at {(config.data_path / SQLITE_FILE).resolve()}"
     if config.redis_url:
         handoff = (
             f"job hand-off: Redis at {mask_url(config.redis_url)} (runners wait on lists jobs_<workflow>)"

@@ -6,7 +6,10 @@ progress within itself with `self.progress(fraction)`, sent at most every `PROGR
 A workflow's `clean_up` removes what it was creating, when it fails or is cancelled.
 """
 
+import asyncio
+import contextlib
 import inspect
+import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +22,11 @@ from virtool_api.runner.tools import Tool, run_tool
 
 PROGRESS_INTERVAL = 2.0
 F = TypeVar("F", bound=Callable[..., Awaitable[None]])
+T = TypeVar("T")
+
+
+class JobStopped(Exception):
+    """Raised in a step's thread to stop it: its job was cancelled or its runner is stopping."""
 
 
 def step(title: str) -> Callable[[F], F]:
@@ -102,6 +110,30 @@ class WorkflowJob:
         """Report how far the current step is (0 to 1); sent at most every `PROGRESS_INTERVAL` seconds."""
         if time.monotonic() - self._reported_at >= PROGRESS_INTERVAL:
             await self.report(JobState.RUNNING, self.overall(fraction))
+
+    async def in_thread(self, work: Callable[..., T], *args: Any) -> T:
+        """Run blocking `work(*args, progress=...)` in a thread, reporting its progress; when the job is
+        cancelled, `work` is stopped at its next call of `progress` (which raises) before this returns."""
+        fraction = 0.0
+        stopping = threading.Event()
+
+        def progress(value: float) -> None:
+            nonlocal fraction
+            if stopping.is_set():
+                raise JobStopped()
+            fraction = value
+
+        task = asyncio.ensure_future(asyncio.to_thread(work, *args, progress=progress))
+        try:
+            while not task.done():
+                await asyncio.wait({task}, timeout=PROGRESS_INTERVAL)
+                await self.progress(fraction)
+            return task.result()
+        except asyncio.CancelledError:
+            stopping.set()
+            with contextlib.suppress(BaseException):
+                await task
+            raise
 
     async def tool(self, *args: str | Path, stdout: Path | None = None) -> list[str]:
         """Run a tool in the job's work directory (killed if the job is cancelled)."""

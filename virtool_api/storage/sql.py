@@ -19,6 +19,10 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=True)}
 
 
+SQLITE_FILE = "virtool.sqlite3"
+"""The embedded SQL store's file in the data path."""
+
+
 def sqlalchemy_url(postgres_url: str | None, data_path: Path) -> str:
     """`postgresql://...` becomes the asyncpg URL; no URL means SQLite under the data path."""
     if postgres_url:
@@ -26,7 +30,7 @@ def sqlalchemy_url(postgres_url: str | None, data_path: Path) -> str:
             if postgres_url.startswith(prefix):
                 return "postgresql+asyncpg://" + postgres_url[len(prefix) :]
         raise ValueError("the PostgreSQL URL must start with postgresql://")
-    return f"sqlite+aiosqlite:///{data_path.resolve() / 'virtool.sqlite3'}"
+    return f"sqlite+aiosqlite:///{data_path.resolve() / SQLITE_FILE}"
 
 
 def _strict_json(value: object) -> str:
