@@ -107,6 +107,9 @@ def main() -> None:
     print(f"{'':10} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}")
     for name, run in (("ours", ours), ("FastQC", fastqc)):
         print(f"{name:10} {run['wall']:8.1f} {run['cpu']:8.1f} {run['peak_mib']:9.0f}")
+    for name, runs in (("ours", ours_runs), ("FastQC", fastqc_runs)):
+        walls = ", ".join(f"{run['wall']:.1f}" for run in runs)
+        print(f"{name} wall s, each run: {walls}")
     print(f"FastQC / ours, wall: {ratio:.2f} (floor 1.0); CPU: {fastqc['cpu'] / ours['cpu']:.2f}")
     print(f"our numbers equal FastQC's: {equal}")
     tenth_peak, peak = tenth_run["peak_mib"], ours["peak_mib"]

@@ -263,6 +263,16 @@ def test_a_record_cut_short(tmp_path):
         read_quality([path])
 
 
+def test_a_blank_line_after_the_last_record(tmp_path):
+    path = tmp_path / "reads.fq"
+    path.write_bytes(b"@read1\nACGT\n+\nIIII\n\n")
+    assert_refused(
+        path,
+        "reads.fq is not valid FASTQ: Error in FASTQ file at line 6: Premature end of file encountered."
+        " The incomplete final record was: '\\n'",
+    )
+
+
 def test_an_empty_file(tmp_path):
     path = tmp_path / "reads.fq.gz"
     path.write_bytes(b"")

@@ -26,7 +26,8 @@ Values keep FastQC's full precision: Virtool truncates them to integers while pa
 nothing, draw the same charts and can be checked against FastQC's. A pair is combined as Virtool combines two
 FastQC reports: counts and `sequences` add up; `gc` and each position's values are the mean of the two
 files'; the encoding is the first file's. A position only one file reaches keeps that file's values (where
-Virtool's parse fails if it is the second file).
+Virtool's parse fails if it is the second file). Blank lines between or after records, which FastQC skips, are
+refused like any other malformed FASTQ (dnaio reads exactly four lines a record).
 """
 
 from collections.abc import Callable, Iterator, Sequence
