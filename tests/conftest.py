@@ -31,8 +31,9 @@ from virtool_api.utils import random_id, utc_now
 # plays a job by hand must not find it acquired by ours.
 os.environ["VIRTOOL_RUNNER"] = "false"
 
-pytest_plugins = ["tests.real_server", "tests.web_site"]
-"""Fixtures that run a real server process (`seeded`, `jobs_server`; `site` and `browser`: web client)."""
+pytest_plugins = ["tests.real_server", "tests.web_site", "tests.import_servers"]
+"""Fixtures that run a real server process (`seeded`, `jobs_server`; `site` and `browser`: web client;
+`administrator`: the import tests)."""
 
 GIVEN_POSTGRES_URL = os.environ.get("VIRTOOL_TEST_POSTGRES_URL") or None
 POSTGRES_URL = GIVEN_POSTGRES_URL and worker_postgres_url(GIVEN_POSTGRES_URL, worker_number())

@@ -253,6 +253,7 @@ def serve(
 
 
 async def _serve(config: Config, only: str | None, migrate_schema: bool = True) -> None:
+    from virtool_api.api.in_flight import cleanup_reserve, drain, exit_by
     from virtool_api.api.slow_clients import TimedAppRunner
     from virtool_api.app import create_jobs_app, create_public_app
     from virtool_api.context import create_context
@@ -271,8 +272,10 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
         if only in (None, "jobs"):
             apps.append(("job API", create_jobs_app(ctx), config.jobs_port))
         for label, app, port in apps:
+            # `drain` lets requests finish: what aiohttp's own shutdown then finds still running is cancelled.
+            shutdown_timeout = cleanup_reserve(config.shutdown_timeout) / 2
             runner = TimedAppRunner(
-                app, config.client_timeouts, access_log=None, shutdown_timeout=config.shutdown_timeout
+                app, config.client_timeouts, access_log=None, shutdown_timeout=shutdown_timeout
             )
             await runner.setup()
             runners.append(runner)
@@ -302,9 +305,11 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
             loop.add_signal_handler(signum, stop.set)
         supervising = _start_runner(config, only, stop)
         await stop.wait()
+        deadline = loop.time() + config.shutdown_timeout
+        exit_by(config.shutdown_timeout)  # whatever still runs then
         if supervising is not None:
             await supervising  # the runner ends its jobs while the job API still answers
-        await _drain(sites, [app for _, app, _ in apps], config.shutdown_timeout)
+        await drain(sites, [app for _, app, _ in apps], deadline - loop.time())
     finally:
         # AppRunner.cleanup closes the (now idle) connections and runs the apps' cleanup.
         for started in runners:
@@ -321,23 +326,6 @@ def _start_runner(config: Config, only: str | None, stop: asyncio.Event) -> "asy
     level = logging.getLevelName(logger.getEffectiveLevel()).lower()
     command = runner_command(jobs_url_for(config.host, config.jobs_port), config.data_path / "work", level)
     return asyncio.create_task(supervise(command, stop))
-
-
-async def _drain(sites: list[web.TCPSite], apps: list[web.Application], grace: float) -> None:
-    """Stop listening, then let the requests being handled finish, uploads included (see api/in_flight.py)."""
-    from virtool_api.api.in_flight import IN_FLIGHT
-
-    for site in sites:
-        await site.stop()
-    busy = sum(app[IN_FLIGHT].count for app in apps)
-    logger.info("shutting down: no new connections; finishing %d in-flight requests", busy)
-    try:
-        async with asyncio.timeout(grace):
-            for app in apps:
-                await app[IN_FLIGHT].wait_idle()
-    except TimeoutError:
-        still = sum(app[IN_FLIGHT].count for app in apps)
-        logger.warning("%d requests still running after %.0f s: stopping them", still, grace)
 
 
 @main.command()

@@ -11,6 +11,7 @@ from aiohttp import web
 from virtool_api.analyses.access import backfill as backfill_sample_access
 from virtool_api.api.keys import CONTEXT
 from virtool_api.context import Context
+from virtool_api.references.repair import remove_orphan_otus, repair_interrupted_imports
 from virtool_api.samples.repair import repair_interrupted_creations
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,11 @@ async def run_repairs(ctx: Context) -> None:
     except Exception:
         logger.exception("repairing interrupted sample creations failed")
     try:
+        if removed := await repair_interrupted_imports(ctx, ctx.config.creation_timeout):
+            logger.warning("removed %d reference imports that a stopped process left unfinished", removed)
+    except Exception:
+        logger.exception("removing interrupted reference imports failed")
+    try:
         if copied := await backfill_sample_access(ctx):
             logger.info("copied the rights fields of %d samples onto their analyses", copied)
     except Exception:
@@ -31,6 +37,11 @@ async def run_repairs(ctx: Context) -> None:
 async def repairs(app: web.Application) -> AsyncIterator[None]:
     """A cleanup context: one round of repairs at start-up, awaited, then a round every `repair_interval`."""
     ctx = app[CONTEXT]
+    try:
+        if orphaned := await remove_orphan_otus(ctx):
+            logger.warning("removed the OTUs of %d references that were never imported whole", orphaned)
+    except Exception:
+        logger.exception("removing OTUs without a reference failed")
     await run_repairs(ctx)
 
     async def every_interval() -> None:

@@ -26,6 +26,7 @@ from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.jobs.service import create_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
 from virtool_api.pagination import NEWEST_FIRST, page_count, skip
+from virtool_api.references.otus import VISIBLE
 from virtool_api.references.service import newest_ready_index
 from virtool_api.samples.access import listing_query, rights_of, writable_sample
 from virtool_api.samples.rights import SampleRights
@@ -140,7 +141,7 @@ async def start_analysis(
         raise BadRequest("Sample is not ready")
     if not workflow_compatible(sample.get("library_type", "normal"), workflow):
         raise BadRequest("Workflow is incompatible with the sample's library type")
-    reference = await ctx.db.references.find_one({"_id": ref_id})
+    reference = await ctx.db.references.find_one({"_id": ref_id, **VISIBLE})
     if reference is None:
         raise BadRequest("Reference does not exist")
     index = await newest_ready_index(ctx, ref_id)

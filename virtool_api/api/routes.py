@@ -6,9 +6,11 @@ Handlers receive parsed, validated `body` and `query` models and return a pydant
 aiohttp response.
 """
 
+import asyncio
 import dataclasses
 import functools
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,13 @@ from pydantic import BaseModel, ValidationError
 from virtool_api.errors import BadRequest, InvalidInput, InvalidQuery, ServiceError
 
 Handler = Callable[..., Awaitable[Any]]
+
+logger = logging.getLogger(__name__)
+
+CLIENT_CHECK_INTERVAL = 0.5
+"""How often a route that stops when its client leaves looks at the connection (seconds)."""
+CLIENT_CLOSED = 499
+"""What the request log shows for work stopped because its client went away (nginx's convention)."""
 
 
 @dataclass
@@ -103,6 +112,27 @@ def query_values(request: web.Request) -> dict[str, str]:
     return values
 
 
+async def unless_client_leaves(request: web.Request, work: Awaitable[Any]) -> Any:
+    """`work`'s result, or, once the client has closed its connection, `work` cancelled (its clean-up runs)
+    and a 499 nobody reads: for work that is only for that request, such as an import whose answer the
+    client would have waited for."""
+    task = asyncio.ensure_future(work)
+    try:
+        while True:
+            done, _ = await asyncio.wait([task], timeout=CLIENT_CHECK_INTERVAL)
+            if done:
+                return task.result()
+            if request.transport is None or request.transport.is_closing():
+                logger.info("client went away during %s %s: stopping its work", request.method, request.path)
+                task.cancel()
+                await asyncio.wait([task])
+                return web.Response(status=CLIENT_CLOSED)
+    except asyncio.CancelledError:
+        task.cancel()
+        await asyncio.wait([task])
+        raise
+
+
 def render(result: Any, status: int) -> web.StreamResponse:
     if isinstance(result, web.StreamResponse):
         return result
@@ -141,10 +171,12 @@ class ApiRoutes:
         body_error: type[ServiceError] = InvalidInput,
         finished_job: bool = False,
         max_body: int | None = None,
+        stop_when_client_leaves: bool = False,
     ) -> Callable[[Handler], Handler]:
         """`finished_job`: on the job API, a job in a terminal state may still call this route (the job
         protocol allows only its ping and the clean-up `DELETE`); every other route answers it 409.
-        `max_body`: the JSON body limit in bytes (`SMALL_FORM` for small forms), below the server's."""
+        `max_body`: the JSON body limit in bytes (`SMALL_FORM` for small forms), below the server's.
+        `stop_when_client_leaves`: cancel the handler once its client is gone (`unless_client_leaves`)."""
 
         def decorate(handler: Handler) -> Handler:
             @functools.wraps(handler)
@@ -161,7 +193,10 @@ class ApiRoutes:
                         kwargs["body"] = body.model_validate({} if data is None else data)
                     except ValidationError as error:
                         raise body_error(errors=validation_details(error)) from None
-                return render(await handler(request, **kwargs), status)
+                work = handler(request, **kwargs)
+                if stop_when_client_leaves:
+                    return render(await unless_client_leaves(request, work), status)
+                return render(await work, status)
 
             wrapper.requires_auth = auth  # type: ignore[attr-defined]
             wrapper.finished_job_allowed = finished_job  # type: ignore[attr-defined]

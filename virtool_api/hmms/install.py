@@ -1,15 +1,18 @@
 """Installing HMM data for NuVs: the annotations (a JSON list of clusters) and the HMMER3 profiles file.
 
-Both files are checked as streams before anything changes (400 saying what is wrong), then copied to
+Both files are checked as streams before anything changes (400 saying what is wrong; the annotations within
+the limits of `storage/streamed_json.py`, the profiles' lines within `MAX_PROFILE_LINE`), then copied to
 `hmms/` under temporary names, the clusters stored, and the files renamed into place: a runner never reads a
-half-written file. The annotations are stored gzip-compressed, as runners download them.
+half-written file. The annotations are stored gzip-compressed, as runners download them. Every step on a
+thread stops at its next read once `stop` is set (the request's client went away, the server is stopping).
 """
 
 import asyncio
 import gzip
 import os
-import shutil
 import tempfile
+import threading
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,10 +23,22 @@ from pydantic import ValidationError
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest
 from virtool_api.hmms.models import ANNOTATIONS_FILE, PROFILES_FILE, HMMCluster, HMMStatus
+from virtool_api.storage.streamed_json import (
+    READ_SIZE,
+    BoundedJSONStream,
+    ImportStopped,
+    LimitExceeded,
+    in_stoppable_thread,
+)
 from virtool_api.utils import utc_now
 
 GZIP_MAGIC = b"\x1f\x8b"
 BATCH = 500
+CLUSTER_DEPTH = 2
+"""Where a cluster opens: `[` (1) `{` (2)."""
+MAX_PROFILE_LINE = 64 * 1024
+"""The longest line of a HMMER3 profiles file (its lines are a few hundred bytes)."""
+COPY_CHUNK = 1024 * 1024
 
 
 class InvalidHMMFile(BadRequest):
@@ -36,12 +51,13 @@ def _open_annotations(path: Path) -> Any:
     return gzip.open(path, "rb") if gzipped else path.open("rb")
 
 
-def read_clusters(path: Path) -> Iterator[HMMCluster]:
+def read_clusters(path: Path, stop: threading.Event | None = None) -> Iterator[HMMCluster]:
     """The clusters of an annotations file, one at a time; 400 for anything but a JSON list of clusters."""
     with _open_annotations(path) as stream:
         position = -1
+        bounded = BoundedJSONStream(stream, CLUSTER_DEPTH, stop)
         try:
-            for position, raw in enumerate(ijson.items(stream, "item", use_float=True)):
+            for position, raw in enumerate(ijson.items(bounded, "item", use_float=True, buf_size=READ_SIZE)):
                 try:
                     yield HMMCluster.model_validate(raw)
                 except ValidationError as error:
@@ -50,20 +66,22 @@ def read_clusters(path: Path) -> Iterator[HMMCluster]:
                     raise InvalidHMMFile(
                         f"HMM annotations are invalid: {position}.{where}: {first['msg']}"
                     ) from None
-        except (OSError, EOFError) as error:
+        except (OSError, EOFError, zlib.error) as error:
             raise InvalidHMMFile("HMM annotations file is corrupt (bad gzip)") from error
         except ijson.JSONError as error:
             raise InvalidHMMFile("HMM annotations file is not a JSON list") from error
+        except LimitExceeded as error:
+            raise InvalidHMMFile(f"HMM annotations file {error}") from None
         if position < 0:
             raise InvalidHMMFile("HMM annotations file has no clusters")
 
 
-def check_annotations(path: Path) -> int:
+def check_annotations(path: Path, stop: threading.Event | None = None) -> int:
     """How many clusters the file has; 400 for a malformed file or a duplicate id or cluster number."""
     ids: set[str] = set()
     clusters: set[int] = set()
     count = 0
-    for cluster in read_clusters(path):
+    for cluster in read_clusters(path, stop):
         if cluster.id in ids or cluster.cluster in clusters:
             raise InvalidHMMFile(
                 f"HMM annotations have a duplicate cluster: {cluster.id} ({cluster.cluster})"
@@ -74,16 +92,27 @@ def check_annotations(path: Path) -> int:
     return count
 
 
-def check_profiles(path: Path) -> int:
+def _profile_lines(stream: Any, stop: threading.Event | None) -> Iterator[bytes]:
+    """The file's lines, each read with a bound (a file without newlines is refused, never held whole)."""
+    while line := stream.readline(MAX_PROFILE_LINE + 1):
+        if len(line) > MAX_PROFILE_LINE:
+            raise InvalidHMMFile(f"HMM profiles file has a line longer than {MAX_PROFILE_LINE // 1024} KiB")
+        if stop is not None and stop.is_set():
+            raise ImportStopped()
+        yield line
+
+
+def check_profiles(path: Path, stop: threading.Event | None = None) -> int:
     """How many profiles a HMMER3 file has; 400 unless it starts `HMMER3/` and each profile ends with `//`."""
     profiles = 0
     open_profile = False
     with path.open("rb") as stream:
-        first = stream.readline()
+        lines = _profile_lines(stream, stop)
+        first = next(lines, b"")
         if not first.startswith(b"HMMER3/"):
             raise InvalidHMMFile("HMM profiles file is not in HMMER3 format")
         open_profile = True
-        for line in stream:
+        for line in lines:
             if line.startswith(b"HMMER3/"):
                 if open_profile:
                     raise InvalidHMMFile("HMM profiles file is truncated (a profile does not end with //)")
@@ -98,18 +127,25 @@ def check_profiles(path: Path) -> int:
     return profiles
 
 
-def _copy_to_temporary(source: Path, directory: Path, compress: bool) -> Path:
+def _copy(source: Path, target: Any, stop: threading.Event) -> None:
+    with source.open("rb") as stream:
+        while chunk := stream.read(COPY_CHUNK):
+            if stop.is_set():
+                raise ImportStopped()
+            target.write(chunk)
+
+
+def _copy_to_temporary(source: Path, directory: Path, compress: bool, stop: threading.Event) -> Path:
     """Stream `source` to a temporary file in `directory` (gzip-compressing it if asked), flushed to disk."""
     descriptor, name = tempfile.mkstemp(dir=directory, prefix=".incoming-")
     temporary = Path(name)
     try:
         with os.fdopen(descriptor, "wb") as raw:
             if compress:
-                with gzip.GzipFile(fileobj=raw, mode="wb") as target, source.open("rb") as stream:
-                    shutil.copyfileobj(stream, target, 1024 * 1024)
+                with gzip.GzipFile(fileobj=raw, mode="wb") as target:
+                    _copy(source, target, stop)
             else:
-                with source.open("rb") as stream:
-                    shutil.copyfileobj(stream, raw, 1024 * 1024)
+                _copy(source, raw, stop)
             raw.flush()
             os.fsync(raw.fileno())
     except BaseException:
@@ -120,20 +156,25 @@ def _copy_to_temporary(source: Path, directory: Path, compress: bool) -> Path:
 
 async def install_hmms(ctx: Context, annotations: Path, profiles: Path) -> HMMStatus:
     """Replace the installed HMM data with these two files, after checking both."""
-    cluster_count = await asyncio.to_thread(check_annotations, annotations)
-    profile_count = await asyncio.to_thread(check_profiles, profiles)
+    stop = threading.Event()
+    cluster_count = await in_stoppable_thread(stop, lambda: check_annotations(annotations, stop))
+    profile_count = await in_stoppable_thread(stop, lambda: check_profiles(profiles, stop))
     directory = ctx.files.hmms_dir()
     await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
     with annotations.open("rb") as probe:
         gzipped = probe.read(2) == GZIP_MAGIC
-    new_annotations = await asyncio.to_thread(_copy_to_temporary, annotations, directory, not gzipped)
+    new_annotations = await in_stoppable_thread(
+        stop, lambda: _copy_to_temporary(annotations, directory, not gzipped, stop)
+    )
     new_profiles: Path | None = None
     try:
-        new_profiles = await asyncio.to_thread(_copy_to_temporary, profiles, directory, False)
+        new_profiles = await in_stoppable_thread(
+            stop, lambda: _copy_to_temporary(profiles, directory, False, stop)
+        )
         await ctx.db.hmms.delete_many({})
-        clusters = read_clusters(annotations)
-        while batch := await asyncio.to_thread(
-            lambda: [c for _, c in zip(range(BATCH), clusters, strict=False)]
+        clusters = read_clusters(annotations, stop)
+        while batch := await in_stoppable_thread(
+            stop, lambda: [c for _, c in zip(range(BATCH), clusters, strict=False)]
         ):
             await ctx.db.hmms.insert_many([_document(cluster) for cluster in batch])
         os.replace(new_annotations, directory / ANNOTATIONS_FILE)

@@ -21,7 +21,7 @@ class HMMCluster(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    id: str = Field(alias="_id", min_length=1)
+    id: str = Field(alias="_id", min_length=1, max_length=64)
     cluster: int
     count: int
     length: int

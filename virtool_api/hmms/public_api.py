@@ -24,10 +24,12 @@ async def find(request: web.Request, query: HMMSearchQuery) -> HMMSearchResult:
 @routes.put(
     "/hmms",
     body=InstallHMMsRequest,
+    stop_when_client_leaves=True,
     response=HMMStatus,
     errors=(
         (400, "File does not exist"),
         (400, "HMM annotations file is not a JSON list"),
+        (400, "HMM annotations file is nested deeper than 10 levels"),
         (400, "HMM profiles file is not in HMMER3 format"),
         (401, "Requires authorization"),
         (403, "Insufficient rights"),

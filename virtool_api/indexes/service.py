@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from virtool_api.context import Context
-from virtool_api.errors import BadRequest, Conflict, NotFound
+from virtool_api.errors import BadRequest, Conflict
 from virtool_api.indexes.documents import find_index, render_index, render_indexes
 from virtool_api.indexes.files import purge_index_files, write_otus_file
 from virtool_api.indexes.models import Index, IndexSearchResult
@@ -132,8 +132,7 @@ async def get_index(ctx: Context, index_id: str) -> Index:
 
 async def find_indexes(ctx: Context, reference_id: str, page: int, per_page: int) -> IndexSearchResult:
     """A reference's indexes, newest version first."""
-    if await ctx.db.references.count_documents({"_id": reference_id}, limit=1) == 0:
-        raise NotFound()
+    await find_reference(ctx, reference_id)  # 404 for none, or one still being imported
     query = {"reference.id": reference_id}
     documents = (
         await ctx.db.indexes.find(query, {"manifest": 0, "otus": 0})

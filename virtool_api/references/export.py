@@ -1,13 +1,15 @@
 """Reading a Virtool reference export: a gzip of one JSON object `{name, data_type, organism, otus: [...]}`.
 
 The file is read as a stream (gzip, then `ijson`), one OTU at a time: only the OTU being read and the sets of
-ids seen so far are held in memory, whatever the size of the reference. `check_export` reads it all once and
-answers what is wrong with it, if anything, before `read_otus` reads it again for storing: a bad file stores
-nothing.
+ids seen so far are held in memory, whatever the size of the reference, and the stream is held to the limits
+of `storage/streamed_json.py` before the parser sees it (depth, strings, size, members). `check_export` reads
+it all once and answers what is wrong with it, if anything, before `read_otus` reads it again for storing: a
+bad file stores nothing. Both stop at their next read once `stop` is set.
 """
 
 import gzip
 import re
+import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,10 +19,20 @@ from typing import Any, Literal
 import ijson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from virtool_api.crash_points import stall_point
 from virtool_api.errors import BadRequest, InvalidInput
 from virtool_api.storage.limits import check_storable
+from virtool_api.storage.streamed_json import READ_SIZE, BoundedJSONStream, LimitExceeded
 
 GZIP_MAGIC = b"\x1f\x8b"
+MAX_ID_LENGTH = 64
+"""OTU, isolate and sequence ids (Virtool's are 8 characters): the sets of ids seen stay small."""
+MAX_SEQUENCES = 1_000_000
+"""Sequences in one export: bounds the set of their ids held while checking it."""
+OTU_DEPTH = 3
+"""Where an OTU opens: `{` (1) `"otus": [` (2) `{` (3)."""
+METADATA = ("name", "data_type", "organism")
+"""The top-level fields read; any others are passed over, not kept."""
 
 # The IUPAC nucleotide codes: real references carry ambiguity codes (R, Y, K, M, S, W, B, D, H, V, N).
 _NOT_NUCLEOTIDE = re.compile(r"[^ACGTURYKMSWBDHVN]", re.IGNORECASE)
@@ -36,7 +48,7 @@ class ExportSequence(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    id: str = Field(alias="_id", min_length=1)
+    id: str = Field(alias="_id", min_length=1, max_length=MAX_ID_LENGTH)
     accession: str
     definition: str = ""
     host: str | None = ""
@@ -54,7 +66,7 @@ class ExportSequence(BaseModel):
 class ExportIsolate(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
     default: bool
     source_type: str
     source_name: str
@@ -74,7 +86,7 @@ class ExportSegment(BaseModel):
 class ExportOTU(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    id: str = Field(alias="_id", min_length=1)
+    id: str = Field(alias="_id", min_length=1, max_length=MAX_ID_LENGTH)
     name: str = Field(min_length=1)
     abbreviation: str = ""
     schema_: list[ExportSegment] = Field(default_factory=list, alias="schema")
@@ -102,25 +114,33 @@ def _location(error: ValidationError) -> str:
 
 def _open(path: Path) -> Any:
     with path.open("rb") as probe:
-        if probe.read(2) != GZIP_MAGIC:
-            raise InvalidReferenceFile("Reference file is not gzip-compressed")
+        head = probe.read(2)
+    if not head:
+        raise InvalidReferenceFile("Reference file is empty")
+    if head != GZIP_MAGIC:
+        raise InvalidReferenceFile("Reference file is not gzip-compressed")
     return gzip.open(path, "rb")
 
 
-def _events(path: Path) -> Iterator[tuple[str, str, Any]]:
-    """The file's JSON parse events; a broken gzip stream or broken JSON becomes a 400 saying which."""
+def _events(path: Path, stop: threading.Event | None) -> Iterator[tuple[str, str, Any]]:
+    """The file's JSON parse events; broken gzip, broken JSON or a limit passed becomes a 400 saying which."""
     with _open(path) as stream:
+        bounded = BoundedJSONStream(stream, OTU_DEPTH, stop)
         try:
-            yield from ijson.parse(stream, use_float=True)
+            yield from ijson.parse(bounded, use_float=True, buf_size=READ_SIZE)
         except (OSError, EOFError, zlib.error) as error:
             raise InvalidReferenceFile("Reference file is not valid gzip (truncated or corrupt)") from error
         except ijson.JSONError as error:
             raise InvalidReferenceFile("Reference file is not valid JSON") from error
+        except LimitExceeded as error:
+            raise InvalidReferenceFile(f"Reference file {error}") from None
 
 
-def _walk(path: Path, metadata: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """`(position, raw OTU)` for each element of `otus`, filling `metadata` with the top-level scalars."""
-    events = _events(path)
+def _walk(
+    path: Path, metadata: dict[str, Any], stop: threading.Event | None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """`(position, raw OTU)` for each element of `otus`, filling `metadata` with the top-level fields used."""
+    events = _events(path, stop)
     first = next(events, None)
     if first is None or first[1] != "start_map":
         raise InvalidReferenceFile("Reference file is not a JSON object")
@@ -144,7 +164,7 @@ def _walk(path: Path, metadata: dict[str, Any]) -> Iterator[tuple[int, dict[str,
                 raise InvalidReferenceFile(f"Reference file is invalid: otus.{position} is not an object")
             builder = ijson.ObjectBuilder()
             builder.event(event, value)
-        elif "." not in prefix and prefix and event in ("string", "number", "boolean", "null"):
+        elif prefix in METADATA and event in ("string", "number", "boolean", "null"):
             metadata[prefix] = value
     if not saw_otus:
         raise InvalidReferenceFile("Reference file has no otus")
@@ -165,14 +185,16 @@ def _validated(position: int, raw: dict[str, Any]) -> ExportOTU:
     return otu
 
 
-def check_export(path: Path) -> ExportSummary:
-    """Read the whole export once; 400 saying what is wrong (not gzip, not JSON, no `otus`, a malformed OTU,
-    a duplicate id, a sequence with non-nucleotide letters, an OTU without exactly one default isolate)."""
+def check_export(path: Path, stop: threading.Event | None = None) -> ExportSummary:
+    """Read the whole export once; 400 saying what is wrong (empty, not gzip, not JSON, past a limit, no
+    `otus`, a malformed OTU, a duplicate id, a sequence with non-nucleotide letters, an OTU without exactly
+    one default isolate)."""
     metadata: dict[str, Any] = {}
     otu_ids: set[str] = set()
     sequence_ids: set[str] = set()
     summary = ExportSummary(name=None, data_type="genome", organism="")
-    for position, raw in _walk(path, metadata):
+    for position, raw in _walk(path, metadata, stop):
+        stall_point("reference_check")
         otu = _validated(position, raw)
         if otu.id in otu_ids:
             raise InvalidReferenceFile(f"Reference file has a duplicate OTU id: {otu.id}")
@@ -194,6 +216,8 @@ def check_export(path: Path) -> ExportSummary:
                 sequence_ids.add(sequence.id)
         summary.otu_count += 1
         summary.sequence_count += sum(len(isolate.sequences) for isolate in otu.isolates)
+        if summary.sequence_count > MAX_SEQUENCES:
+            raise InvalidReferenceFile(f"Reference file has more than {MAX_SEQUENCES:,} sequences")
     data_type = metadata.get("data_type") or "genome"
     if data_type not in ("genome", "barcode"):
         raise InvalidReferenceFile("Reference file's data_type must be genome or barcode")
@@ -203,7 +227,7 @@ def check_export(path: Path) -> ExportSummary:
     return summary
 
 
-def read_otus(path: Path) -> Iterator[ExportOTU]:
+def read_otus(path: Path, stop: threading.Event | None = None) -> Iterator[ExportOTU]:
     """The OTUs of an export `check_export` accepted, one at a time."""
-    for position, raw in _walk(path, {}):
+    for position, raw in _walk(path, {}, stop):
         yield _validated(position, raw)

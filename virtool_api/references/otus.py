@@ -14,6 +14,13 @@ from virtool_api.utils import random_id, utc_now
 OTU_ORDER = [("lower_name", 1), ("_id", 1)]
 """A reference's OTUs in its listing: by name, case-insensitively, `_id` breaking ties."""
 
+VISIBLE: dict[str, Any] = {"importing": {"$exists": False}}
+"""References that are whole: one being imported is stored with `importing` until its last OTU is."""
+
+
+async def reference_is_visible(ctx: Context, reference_id: str) -> bool:
+    return await ctx.db.references.count_documents({"_id": reference_id, **VISIBLE}, limit=1) > 0
+
 
 def otu_document(reference_id: str, otu: ExportOTU) -> dict[str, Any]:
     """A stored OTU made from one of an export's, whole: every field the export carried is kept (build-index
@@ -74,8 +81,10 @@ def render_otu(document: dict[str, Any]) -> OTU:
 
 
 async def get_otu(ctx: Context, otu_id: str) -> OTU:
+    """The OTU, or 404 when there is none or its reference is not whole (being imported, or an import a
+    crash cut short, which the next start removes)."""
     document = await ctx.db.otus.find_one({"_id": otu_id})
-    if document is None:
+    if document is None or not await reference_is_visible(ctx, document["reference"]["id"]):
         raise NotFound()
     return render_otu(document)
 
@@ -84,7 +93,7 @@ async def find_otus(
     ctx: Context, reference_id: str, find: str | None, page: int, per_page: int
 ) -> OTUSearchResult:
     """A reference's OTUs by name; `find` matches name or abbreviation, case-insensitively, as plain text."""
-    if await ctx.db.references.count_documents({"_id": reference_id}, limit=1) == 0:
+    if not await reference_is_visible(ctx, reference_id):
         raise NotFound()
     everything = {"reference.id": reference_id}
     found: dict[str, Any] = everything

@@ -1,23 +1,25 @@
 """References: made empty, or imported from an uploaded Virtool export with their OTUs; listed and read by
 everyone signed in, created by administrators. Their indexes are `virtool_api/indexes/`."""
 
-import asyncio
 import itertools
+import threading
 from typing import Any
 
 from pymongo import ReturnDocument
 
 from virtool_api.context import Context
-from virtool_api.errors import BadRequest, NotFound
+from virtool_api.crash_points import crash_point
+from virtool_api.errors import BadRequest, Conflict, NotFound
 from virtool_api.pagination import Page, page_count, skip
 from virtool_api.references.export import check_export, read_otus
 from virtool_api.references.models import CreateReferenceRequest, Reference
-from virtool_api.references.otus import otu_document
+from virtool_api.references.otus import VISIBLE, otu_document
 from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.storage.streamed_json import in_stoppable_thread
 from virtool_api.uploads.service import upload_file
 from virtool_api.users.rights import require_administrator
 from virtool_api.users.service import user_ref
-from virtool_api.utils import random_id, utc_now
+from virtool_api.utils import utc_now
 
 IMPORT_BATCH = 50
 """OTUs read and stored at a time while importing: memory stays bounded by a batch, not the reference."""
@@ -47,7 +49,8 @@ async def render_reference(ctx: Context, document: dict[str, Any]) -> Reference:
 
 
 async def find_reference(ctx: Context, reference_id: str) -> dict[str, Any]:
-    document = await ctx.db.references.find_one({"_id": reference_id})
+    """The reference, or 404 (also while it is being imported: it appears only complete)."""
+    document = await ctx.db.references.find_one({"_id": reference_id, **VISIBLE})
     if document is None:
         raise NotFound()
     return document
@@ -85,26 +88,28 @@ async def create_reference(ctx: Context, user: dict[str, Any], request: CreateRe
     return await render_reference(ctx, document)
 
 
-async def import_reference(ctx: Context, user: dict[str, Any], request: CreateReferenceRequest) -> Reference:
-    """A reference and its OTUs from an uploaded Virtool export (gzip JSON).
+IMPORT_ABANDONED = Conflict("Reference import was abandoned: it stopped for longer than --creation-timeout")
 
-    The whole file is checked first, as a stream (400 saying what is wrong; nothing stored). Then its OTUs
-    are stored in batches under the new reference's id, and the reference itself last, so it appears only
-    complete; if storing fails, the OTUs stored so far go again.
+
+async def import_reference(ctx: Context, user: dict[str, Any], request: CreateReferenceRequest) -> Reference:
+    """A reference and its OTUs from an uploaded Virtool export (gzip JSON), all or nothing.
+
+    The whole file is checked first, as a stream (400 saying what is wrong; nothing stored). The reference is
+    then stored hidden (`importing`: no route shows it, nor its OTUs), its OTUs in batches, each batch
+    renewing `importing.heartbeat_at`, and one last conditional write makes it visible, whole. If storing
+    fails or is cancelled (its client left, the server is stopping), what was stored goes again; if the
+    process dies, `repair_interrupted_imports` removes it once its heartbeat is `--creation-timeout` old.
     """
     assert request.import_from is not None
     path, upload = await upload_file(ctx, request.import_from, "reference")
-    summary = await asyncio.to_thread(check_export, path)
+    stop = threading.Event()
+    summary = await in_stoppable_thread(stop, lambda: check_export(path, stop))
     name = request.name or summary.name
     if not name:
         raise BadRequest("Reference file has no name: give one")
-    reference_id = random_id()
-    try:
-        otus = read_otus(path)
-        while batch := await asyncio.to_thread(lambda: list(itertools.islice(otus, IMPORT_BATCH))):
-            await ctx.db.otus.insert_many([otu_document(reference_id, otu) for otu in batch])
-        document = {
-            "_id": reference_id,
+    document = await insert_with_random_id(
+        ctx.db.references,
+        {
             **_new_reference(
                 user,
                 name,
@@ -112,19 +117,42 @@ async def import_reference(ctx: Context, user: dict[str, Any], request: CreateRe
                 organism=summary.organism,
                 imported_from={"id": upload["id"], "name": upload["name"]},
             ),
-        }
-        await ctx.db.references.insert_one(document)
+            "importing": {"heartbeat_at": utc_now(), "abandoned": False},
+        },
+    )
+    reference_id = document["_id"]
+    try:
+        otus = read_otus(path, stop)
+        while batch := await in_stoppable_thread(stop, lambda: list(itertools.islice(otus, IMPORT_BATCH))):
+            await ctx.db.otus.insert_many([otu_document(reference_id, otu) for otu in batch])
+            crash_point("reference_otus_stored")
+            await _beat(ctx, reference_id, {"$set": {"importing.heartbeat_at": utc_now()}})
+        await _beat(ctx, reference_id, {"$unset": {"importing": ""}})
     except BaseException:
-        await ctx.db.otus.delete_many({"reference.id": reference_id})
+        await remove_imported(ctx, reference_id)
         raise
-    return await render_reference(ctx, document)
+    return await get_reference(ctx, reference_id)
+
+
+async def _beat(ctx: Context, reference_id: str, update: dict[str, Any]) -> None:
+    """Renew the import's heartbeat, or end it, unless a repair has taken it for abandoned (409)."""
+    result = await ctx.db.references.update_one({"_id": reference_id, "importing.abandoned": False}, update)
+    if result.matched_count == 0:
+        raise IMPORT_ABANDONED
+
+
+async def remove_imported(ctx: Context, reference_id: str) -> None:
+    """An import that will not finish goes: its OTUs, then (so that a crash in between leaves it to be found
+    again) its hidden reference document."""
+    await ctx.db.otus.delete_many({"reference.id": reference_id})
+    await ctx.db.references.delete_one({"_id": reference_id, "importing": {"$exists": True}})
 
 
 async def find_references(ctx: Context, page: int, per_page: int) -> Page[Reference]:
     """Every reference, by name then id (names may repeat): references are shared by all users."""
-    total = await ctx.db.references.count_documents({})
+    total = await ctx.db.references.count_documents(VISIBLE)
     documents = (
-        await ctx.db.references.find({})
+        await ctx.db.references.find(VISIBLE)
         .sort([("name", 1), ("_id", 1)])
         .skip(skip(page, per_page))
         .limit(per_page)
