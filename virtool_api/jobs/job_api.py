@@ -86,4 +86,8 @@ async def next_job(request: web.Request, query: QueueQuery) -> QueueAnswer:
     acquires it as usual; `{"job": null}` if none is waiting within `wait` seconds. For runners without
     Redis."""
     workflows = queue.parse_workflows(query.workflows)
-    return QueueAnswer(job=await queue.next_job(request.app[CONTEXT], workflows, query.wait))
+
+    def client_gone() -> bool:
+        return request.transport is None or request.transport.is_closing()
+
+    return QueueAnswer(job=await queue.next_job(request.app[CONTEXT], workflows, query.wait, client_gone))

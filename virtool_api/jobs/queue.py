@@ -11,6 +11,7 @@ acquiring leaves the job to be offered again when the lease ends. Waiting for a 
 
 import asyncio
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -51,14 +52,17 @@ async def _offer(ctx: Context, workflows: list[str]) -> dict[str, Any] | None:
     )
 
 
-async def next_job(ctx: Context, workflows: list[str], wait: float) -> QueuedJob | None:
+async def next_job(
+    ctx: Context, workflows: list[str], wait: float, client_gone: Callable[[], bool]
+) -> QueuedJob | None:
     """The oldest waiting job of `workflows` not offered to another runner in the last `OFFER_LEASE`
-    seconds, offered to the caller; None if none comes within `wait` seconds."""
+    seconds, offered to the caller; None if none comes within `wait` seconds, or once the caller has gone
+    (a runner stopping: its connection closed), so no wait outlives the runner that asked."""
     deadline = time.monotonic() + wait
     while True:
         if (document := await _offer(ctx, workflows)) is not None:
             return QueuedJob(id=document["_id"], workflow=document["workflow"])
         remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        if remaining <= 0 or client_gone():
             return None
         await asyncio.sleep(min(POLL_INTERVAL, remaining))

@@ -37,9 +37,12 @@ class NoHmms(Exception):
 
 MIN_CONTIG = 300
 """Bases: shorter contigs are not searched for ORFs."""
-KMERS = {"srna": "17,21,23"}
-"""SPAdes k-mer sizes by library type; others use `DEFAULT_KMERS`."""
-DEFAULT_KMERS = "21,33,55,75"
+SPADES_MODES = {"srna": ("--sc", "-k", "17,21,23")}
+"""SPAdes' mode by library type. Others: `DEFAULT_MODE`, rnaviralSPAdes (SPAdes 3.15, for RNA viruses in
+RNA-seq data, whose coverage is anything but uniform). SPAdes' default mode (Virtool's) expects uniform
+coverage and fails outright on the few reads a sample of known viruses leaves ("Invalid kmer coverage
+histogram"); small RNA reads (21-24 nt) need small k-mers, which single-cell mode takes."""
+DEFAULT_MODE = ("--rnaviral",)
 
 
 class Nuvs(AnalysisJob):
@@ -91,21 +94,10 @@ class Nuvs(AnalysisJob):
             return
         encoding = (self.sample.get("quality") or {}).get("encoding", "")
         offset = "64" if "1.5" in encoding or "1.3" in encoding else "33"
-        kmers = KMERS.get(self.sample.get("library_type", ""), DEFAULT_KMERS)
+        mode = SPADES_MODES.get(self.sample.get("library_type", ""), DEFAULT_MODE)
+        options = ["-t", str(self.proc), "-m", str(self.mem), "--phred-offset", offset]
         await self.tool(
-            "spades.py",
-            "-t",
-            str(self.proc),
-            "-m",
-            str(self.mem),
-            "-k",
-            kmers,
-            "--phred-offset",
-            offset,
-            "-s",
-            str(self.unmapped),
-            "-o",
-            str(self.work / "spades"),
+            "spades.py", *mode, *options, "-s", str(self.unmapped), "-o", str(self.work / "spades")
         )
 
     @step("Find ORFs and HMM hits")
