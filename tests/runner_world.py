@@ -11,7 +11,6 @@ from typing import Any
 
 from tests.conftest import acquire, multipart_file
 from tests.references_helpers import import_reference, upload
-from virtool_api.context import Context
 from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.runner.process import RunnerSettings, run_runner
 
@@ -35,12 +34,13 @@ async def our_runner(jobs_client: Any, work_path: Path, **options: Any) -> Async
         await asyncio.wait_for(task, 60)
 
 
-async def job_end(ctx: Context, job_id: str) -> dict[str, Any]:
-    """The job once it has ended (fails the test after `JOB_WAIT` seconds)."""
+async def job_end(public_client: Any, headers: dict[str, str], job_id: str) -> dict[str, Any]:
+    """The job, as `GET /api/jobs/{id}` shows it, once it has ended (fails the test after `JOB_WAIT` s)."""
     deadline = time.monotonic() + JOB_WAIT
     while True:
-        job = await ctx.db.jobs.find_one({"_id": job_id})
-        assert job is not None
+        response = await public_client.get(f"/api/jobs/{job_id}", headers=headers)
+        assert response.status == 200, await response.text()
+        job = await response.json()
         if job["state"] in TERMINAL:
             return job
         assert time.monotonic() < deadline, f"job {job_id} still {job['state']} after {JOB_WAIT} s"

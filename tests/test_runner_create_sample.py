@@ -30,7 +30,7 @@ async def test_a_sample_gets_its_reads_and_their_quality(public_client, jobs_cli
     sample = await create(public_client, admin[1], (READS, "vine7.fq.gz"))
 
     async with our_runner(jobs_client, tmp_path / "work"):
-        job = await job_end(ctx, sample["job"]["id"])
+        job = await job_end(public_client, admin[1], sample["job"]["id"])
 
     assert job["state"] == "complete", job["status"][-1]
     shown = await (await public_client.get(f"/api/samples/{sample['id']}", headers=admin[1])).json()
@@ -55,7 +55,7 @@ async def test_a_pair_of_files_makes_a_paired_sample(public_client, jobs_client,
     )
 
     async with our_runner(jobs_client, tmp_path / "work"):
-        job = await job_end(ctx, sample["job"]["id"])
+        job = await job_end(public_client, admin[1], sample["job"]["id"])
 
     assert job["state"] == "complete", job["status"][-1]
     shown = await (await public_client.get(f"/api/samples/{sample['id']}", headers=admin[1])).json()
@@ -74,7 +74,7 @@ async def test_reads_that_cannot_be_read_fail_the_job_and_remove_the_sample(
     sample = await create(public_client, admin[1], (broken, "broken.fq.gz"))
 
     async with our_runner(jobs_client, tmp_path / "work"):
-        job = await job_end(ctx, sample["job"]["id"])
+        job = await job_end(public_client, admin[1], sample["job"]["id"])
 
     assert job["state"] == "error"
     failed = job["status"][-1]

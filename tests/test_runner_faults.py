@@ -108,7 +108,7 @@ async def test_a_job_cancelled_from_the_page_stops_and_leaves_nothing(
     reference, index = await build_index(public_client, admin[1])
     sample = await ready_sample(public_client, jobs_app_client, admin[1], many_reads(), QUALITY)
     with runner_process(jobs_url, work):
-        assert (await job_end(ctx, index["job"]["id"]))["state"] == "complete"
+        assert (await job_end(public_client, admin[1], index["job"]["id"]))["state"] == "complete"
         analysis = await start_analysis(
             public_client, admin[1], sample["id"], reference["id"], "pathoscope_bowtie", []
         )
@@ -133,7 +133,7 @@ async def test_a_job_cancelled_from_the_page_stops_and_leaves_nothing(
         await until(gone, "the tools killed and the analysis removed", timeout=30)
         stopped_within = time.monotonic() - cancelled_at
 
-    job = await ctx.db.jobs.find_one({"_id": job_id})
+    job = await job_end(public_client, admin[1], job_id)
     assert job["state"] == "cancelled"
     assert stopped_within < 30
     assert not (work / job_id).exists()
@@ -149,7 +149,7 @@ async def test_a_runner_killed_mid_job_takes_its_tools_and_the_job_times_out(
     reference, index = await build_index(public_client, admin[1])
     sample = await ready_sample(public_client, jobs_app_client, admin[1], many_reads(), QUALITY)
     with runner_process(jobs_url, work) as process:
-        assert (await job_end(ctx, index["job"]["id"]))["state"] == "complete"
+        assert (await job_end(public_client, admin[1], index["job"]["id"]))["state"] == "complete"
         analysis = await start_analysis(
             public_client, admin[1], sample["id"], reference["id"], "pathoscope_bowtie", []
         )
@@ -166,7 +166,7 @@ async def test_a_runner_killed_mid_job_takes_its_tools_and_the_job_times_out(
 
         await until(no_tools, "the runner's tools gone with it", timeout=30)
 
-    job = await job_end(ctx, analysis["job"]["id"])
+    job = await job_end(public_client, admin[1], analysis["job"]["id"])
     assert job["state"] == "timeout"
     document = await ctx.db.analyses.find_one({"_id": analysis["id"]})
     assert document is not None and document["ready"] is False  # left for a retry; nothing half-finalized
@@ -188,13 +188,13 @@ async def test_a_failing_tool_fails_the_job_saying_which_step_and_what_the_tool_
     reads = (DEMO_DATA / "reads-tmv-grapevine.fq.gz").read_bytes()
     sample = await ready_sample(public_client, jobs_app_client, admin[1], reads, QUALITY)
     with runner_process(jobs_url, work):
-        assert (await job_end(ctx, index["job"]["id"]))["state"] == "complete"
+        assert (await job_end(public_client, admin[1], index["job"]["id"]))["state"] == "complete"
         # The index's Bowtie2 files are damaged on the server's disk: bowtie2 refuses them.
         (ctx.config.data_path / "indexes" / index["id"] / "reference.1.bt2").write_bytes(b"damaged")
         analysis = await start_analysis(
             public_client, admin[1], sample["id"], reference["id"], "pathoscope_bowtie", []
         )
-        job = await job_end(ctx, analysis["job"]["id"])
+        job = await job_end(public_client, admin[1], analysis["job"]["id"])
 
     assert job["state"] == "error"
     failed = job["status"][-1]

@@ -44,7 +44,7 @@ async def test_build_index_makes_an_index_of_the_default_isolates(
     _, index = await build_index(public_client, admin[1])
 
     async with our_runner(jobs_client, tmp_path / "work"):
-        job = await job_end(ctx, index["job"]["id"])
+        job = await job_end(public_client, admin[1], index["job"]["id"])
 
     assert job["state"] == "complete", job["status"][-1]
     steps = [entry["step_name"] for entry in job["status"] if entry["state"] == "running"]
@@ -78,7 +78,7 @@ async def test_create_subtraction_counts_and_measures_the_host(
     subtraction = await create_subtraction(public_client, admin[1], fasta)
 
     async with our_runner(jobs_client, tmp_path / "work"):
-        job = await job_end(ctx, subtraction["job"]["id"])
+        job = await job_end(public_client, admin[1], subtraction["job"]["id"])
 
     assert job["state"] == "complete", job["status"][-1]
     response = await public_client.get(f"/api/subtractions/{subtraction['id']}", headers=admin[1])
@@ -100,11 +100,11 @@ async def test_pathoscope_names_the_viruses_in_the_reads(public_client, jobs_cli
     sample = await ready_sample(public_client, jobs_client, admin[1], READS, QUALITY)
 
     async with our_runner(jobs_client, tmp_path / "work"):
-        assert (await job_end(ctx, index["job"]["id"]))["state"] == "complete"
+        assert (await job_end(public_client, admin[1], index["job"]["id"]))["state"] == "complete"
         analysis = await start_analysis(
             public_client, admin[1], sample["id"], reference["id"], "pathoscope_bowtie", []
         )
-        job = await job_end(ctx, analysis["job"]["id"])
+        job = await job_end(public_client, admin[1], analysis["job"]["id"])
 
     assert job["state"] == "complete", job["status"][-1]
     response = await public_client.get(f"/api/analyses/{analysis['id']}", headers=admin[1])
@@ -178,11 +178,11 @@ async def test_nuvs_assembles_a_virus_the_reference_lacks_and_finds_its_hmm(
 
     async with our_runner(jobs_client, tmp_path / "work"):
         for job_id in (index["job"]["id"], subtraction["job"]["id"]):
-            assert (await job_end(ctx, job_id))["state"] == "complete"
+            assert (await job_end(public_client, admin[1], job_id))["state"] == "complete"
         analysis = await start_analysis(
             public_client, admin[1], sample["id"], reference["id"], "nuvs", [subtraction["id"]]
         )
-        job = await job_end(ctx, analysis["job"]["id"])
+        job = await job_end(public_client, admin[1], analysis["job"]["id"])
 
     assert job["state"] == "complete", job["status"][-1]
     shown = await (await public_client.get(f"/api/analyses/{analysis['id']}", headers=admin[1])).json()
@@ -219,11 +219,11 @@ async def test_pathoscope_on_a_mixture_with_errors_and_a_host_carrying_a_viral_f
 
     async with our_runner(jobs_client, tmp_path / "work"):
         for job_id in (index["job"]["id"], subtraction["job"]["id"]):
-            assert (await job_end(ctx, job_id))["state"] == "complete"
+            assert (await job_end(public_client, admin[1], job_id))["state"] == "complete"
         analysis = await start_analysis(
             public_client, admin[1], sample["id"], reference["id"], "pathoscope_bowtie", [subtraction["id"]]
         )
-        job = await job_end(ctx, analysis["job"]["id"])
+        job = await job_end(public_client, admin[1], analysis["job"]["id"])
 
     assert job["state"] == "complete", job["status"][-1]
     results = (await (await public_client.get(f"/api/analyses/{analysis['id']}", headers=admin[1])).json())[
