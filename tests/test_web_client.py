@@ -252,10 +252,11 @@ def test_pathoscope_result_table(browser: Browser, site: Site) -> None:
     runner.status("complete", 100)
 
     browser.open(f"/analyses/{analysis['id']}")
+    # This index has no OTU file (made before builds had files) and the reference no such OTUs: by id.
     table = browser.wait_for_text(".pathoscope-table", "OTU tmv00001")
     rows = [row.text for row in browser.find_all(".pathoscope-table > tbody > tr")]
-    assert rows[0].startswith("OTU tmv00001 (version 3) 67.00% 62.00% 98.00% 31.0 2,160"), rows
-    assert rows[1].startswith("OTU glrav003 (version 3) 33.00%"), rows
+    assert rows[0].startswith("OTU tmv00001 67.00% 62.00% 2,160 98.00% 31.0"), rows
+    assert rows[1].startswith("OTU glrav003 33.00%"), rows
     table.find_element("css selector", "button").click()  # the OTU opens its sequences
     browser.wait_for_text(".pathoscope-table .inner", "tmvseq02")
     browser.screenshot("10-pathoscope")

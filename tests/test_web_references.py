@@ -9,18 +9,21 @@ the subtraction by name, whose Pathoscope result names the reference's OTUs; and
 after installing HMM data from uploads. Tests run in order, as one person's session would.
 """
 
+import csv
 import gzip
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from selenium.webdriver.support.ui import Select
 
 from tests import hmm_data
 from tests.browser import WAIT, Browser, requires_browser
 from tests.runner import stand_in_index
-from tests.web_site import DEMO_DATA, Runner, Site, api, sign_in
+from tests.web_site import DEMO_DATA, Runner, Site, api, call, sign_in
 
 pytestmark = requires_browser
 
@@ -240,28 +243,107 @@ def test_start_an_analysis_picking_reference_and_subtraction_by_name(browser: Br
     assert browser.find("#analysis-subtractions").text == "Vitis vinifera"
     analysis_id = browser.driver.current_url.rstrip("/").split("/")[-1]
 
-    # The Pathoscope runner reports hits by OTU id and version; the page names them from the index.
-    index = api(site, "GET", f"/references/{site.journey['reference_id']}/indexes")["documents"][0]
-    otus = {otu["name"]: otu["id"] for otu in api(site, "GET", f"/indexes/{index['id']}")["otus"]}
+    # The Pathoscope runner reports hits by sequence id and OTU id and version, as it read them from the
+    # index's otus.json.gz; the page names the OTUs, isolates and sequences from the same file.
     analysis = api(site, "GET", f"/analyses/{analysis_id}")
     runner = Runner(site, analysis["job"]["id"])
-    scores = {"pi": 0.8, "best": 0.75, "high": 0.75, "low": 0.0, "reads": 1600}
-    hit = {
-        "id": "seq1",
-        "otu": {"id": otus["Tobacco mosaic virus"], "version": 0},
-        "align": [12] * 40,
-        "coverage": 0.97,
-        "depth": 24.5,
-        "final": scores,
-        "initial": scores,
-    }
-    runner.patch(f"/analyses/{analysis_id}", {"results": {"read_count": 2000, "hits": [hit]}})
+    otus = json.loads(gzip.decompress(runner.get(f"/indexes/{analysis['index']['id']}/files/otus.json.gz")))
+    by_name = {otu["name"]: otu for otu in otus}
+    tmv, other = (
+        by_name["Tobacco mosaic virus"],
+        next(otu for otu in otus if otu["name"] != "Tobacco mosaic virus"),
+    )
+
+    def hit(otu: dict, sequence: dict, pi: float, reads: int, coverage: float, depth: float) -> dict:
+        scores = {"pi": pi, "best": pi * 0.9, "high": pi, "low": 0.0, "reads": reads}
+        align = [0] * 10 + [int(depth * 2)] * 30 + [1] * 10
+        return {
+            "id": sequence["_id"],
+            "otu": {"id": otu["_id"], "version": otu["version"]},
+            "align": align,
+            "coverage": coverage,
+            "depth": depth,
+            "final": scores,
+            "initial": scores,
+        }
+
+    tmv_sequences = [sequence for isolate in tmv["isolates"] for sequence in isolate["sequences"]]
+    other_sequence = other["isolates"][0]["sequences"][0]
+    hits = [
+        hit(tmv, tmv_sequences[0], 0.6, 1200, 0.97, 24.5),
+        hit(tmv, tmv_sequences[-1], 0.2, 400, 0.5, 3.25),
+        hit(other, other_sequence, 0.15, 1800, 0.88, 7.0),
+    ]
+    runner.patch(
+        f"/analyses/{analysis_id}", {"results": {"read_count": 4000, "subtracted_count": 31, "hits": hits}}
+    )
     runner.status("complete", 100)
     row = browser.wait_for_text(".pathoscope-table > tbody > tr", "Tobacco mosaic virus", 60)
-    assert row.text.startswith("Tobacco mosaic virus 80.00% 75.00% 97.00% 24.5 1,600"), row.text
+    assert row.text.startswith("Tobacco mosaic virus TMV 80.00% 72.00% 1,600 97.00% 24.5"), row.text
     row.find_element("css selector", "button").click()
     browser.wait_for_text(".pathoscope-table .detail a", "Tobacco mosaic virus in the reference")
+    detail = browser.wait_for_text(".pathoscope-table .sequences", tmv_sequences[0]["accession"])
+    assert "Isolate" in detail.text or "isolate" in detail.text
+    assert len(browser.find_all(".sequences .coverage-track polygon")) == 2
     browser.screenshot("25-analysis-names")
+
+    # Sorted by reads, the other OTU comes first; the export links carry the same query.
+    Select(browser.find("#otu-sort")).select_by_value("reads")
+    browser.wait_for(lambda: "sort=reads" in browser.driver.current_url, what="the sort in the address")
+    browser.wait_for_text(".pathoscope-table > tbody > tr.otu-row", other["name"])
+    browser.wait_for(
+        lambda: browser.find_all(".pathoscope-table > tbody > tr.otu-row")[0].text.startswith(other["name"]),
+        what="the other OTU first",
+    )
+    browser.find("#open-all").click()
+    browser.wait_for(lambda: len(browser.find_all(".sequence-row")) == 3, what="every sequence shown")
+    browser.screenshot("26-pathoscope-sorted")
+    shown_otus = [cells(row) for row in browser.find_all(".pathoscope-table > tbody > tr.otu-row")]
+    shown_sequences = [cells(row)[:-1] for row in browser.find_all(".sequence-row")]  # less the drawing
+
+    csv_href = browser.find("#export-csv").get_attribute("href")
+    xlsx_href = browser.find("#export-xlsx").get_attribute("href")
+    assert "sort=reads" in csv_href and "sort=reads" in xlsx_href
+    headers = {"X-API-Key": site.admin_key}
+    rows = list(csv.reader(io.StringIO(call("GET", csv_href, headers=headers).decode())))
+    # The CSV: one row per sequence, in the page's order, with the numbers the page shows.
+    assert [page_values(row) for row in shown_sequences] == [csv_values(row)[1:] for row in rows[1:]]
+    assert [row[0] for row in rows[1:]] == [other["name"], tmv["name"], tmv["name"]]
+    # The workbook: the same sequences, and the OTUs as the table shows them (name and abbreviation).
+    book = openpyxl.load_workbook(io.BytesIO(call("GET", xlsx_href, headers=headers)))
+    sheet_otus = [list(row) for row in book["OTUs"].iter_rows(values_only=True)][1:]
+    assert [page_values(row) for row in shown_otus] == [
+        [f"{row[0]} {row[1] or ''}".strip(), *(float(value) for value in row[2:])] for row in sheet_otus
+    ]
+    sheet_sequences = [list(row) for row in book["Sequences"].iter_rows(values_only=True)][1:]
+    assert [csv_values(row) for row in rows[1:]] == [csv_values(row) for row in sheet_sequences]
+
+
+def cells(row) -> list[str]:  # type: ignore[no-untyped-def]
+    return [cell.text for cell in row.find_elements("css selector", "td")]
+
+
+def page_values(row: list[str]) -> list:
+    """What a table row shows, as values: `80.00%` and `1,600` as numbers, names as they are (the OTU's
+    abbreviation, shown beside its name, left out)."""
+    values: list = []
+    for text in row:
+        plain = text.replace(",", "").removesuffix("%")
+        try:
+            values.append(float(plain))
+        except ValueError:
+            values.append(text.split(" (default)")[0])
+    return values
+
+
+def csv_values(row: list) -> list:
+    values: list = []
+    for value in row:
+        try:
+            values.append(float(value))
+        except (TypeError, ValueError):
+            values.append(value)
+    return values
 
 
 def test_hmms_before_and_after_installing(browser: Browser, tmp_path: Path) -> None:

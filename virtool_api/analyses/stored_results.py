@@ -236,6 +236,19 @@ async def results_text(
     return raw
 
 
+async def read_results(ctx: Context, document: dict[str, Any]) -> Any:
+    """The results parsed whole (None while there are none), for a report. Raises `FileNotFoundError` like
+    `results_text`."""
+    raw = await _raw_pieces(ctx, document)
+    if raw is None:
+        return None
+    text = bytearray()
+    async with aclosing(raw) as pieces:
+        async for piece in pieces:
+            text += piece
+    return await asyncio.to_thread(json.loads, bytes(text))
+
+
 async def find_nuvs_hit(ctx: Context, document: dict[str, Any], index: int) -> dict[str, Any] | None:
     """The NuVs contig whose `index` is `index`, reading one hit line at a time."""
     raw = await _raw_pieces(ctx, document)

@@ -328,7 +328,9 @@ def _success(endpoint: Endpoint, schemas: dict[Any, dict[str, Any]]) -> dict[str
     response: dict[str, Any] = {"description": HTTPStatus(endpoint.status).phrase}
     if endpoint.status == 204:
         return response
-    if endpoint.file_download:
+    if endpoint.media_type is not None:
+        response["content"] = {endpoint.media_type: {"schema": {"type": "string", "format": "binary"}}}
+    elif endpoint.file_download:
         response["content"] = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
     elif endpoint.response is not None:
         response["content"] = {"application/json": {"schema": schemas[(endpoint.response, "serialization")]}}

@@ -51,6 +51,8 @@ class Endpoint:
     """What a body of the wrong shape gets (422 "Invalid input" unless the route says otherwise)."""
     finished_job: bool = False
     """On the job API: a job in a terminal state may still call it (see `ApiRoutes.route`)."""
+    media_type: str | None = None
+    """A route answering a file of one type (CSV, a workbook): documented as that type, binary."""
 
 
 ENDPOINTS: web.AppKey[list[Endpoint]] = web.AppKey("endpoints", list)
@@ -172,6 +174,7 @@ class ApiRoutes:
         finished_job: bool = False,
         max_body: int | None = None,
         stop_when_client_leaves: bool = False,
+        media_type: str | None = None,
     ) -> Callable[[Handler], Handler]:
         """`finished_job`: on the job API, a job in a terminal state may still call this route (the job
         protocol allows only its ping and the clean-up `DELETE`); every other route answers it 409.
@@ -218,6 +221,7 @@ class ApiRoutes:
                     tags=(self.tag,),
                     body_error=body_error,
                     finished_job=finished_job,
+                    media_type=media_type,
                 )
             )
             return wrapper

@@ -81,3 +81,13 @@ async def install_from_uploads(ctx: Context, user: dict[str, Any], request: Inst
     annotations, _ = await upload_file(ctx, request.annotations, "hmm")
     profiles, _ = await upload_file(ctx, request.profiles, "hmm")
     return await install_hmms(ctx, annotations, profiles)
+
+
+async def hmm_names(ctx: Context, hmm_ids: set[str]) -> dict[str, list[str]]:
+    """The names of the installed HMM annotations among `hmm_ids` (what NuVs hits name), by id."""
+    if not hmm_ids:
+        return {}
+    found: dict[str, list[str]] = {}
+    async for document in ctx.db.hmms.find({"_id": {"$in": sorted(hmm_ids)}}, {"names": 1}):
+        found[str(document["_id"])] = [str(name) for name in document.get("names") or []]
+    return found

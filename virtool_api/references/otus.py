@@ -116,3 +116,53 @@ async def find_otus(
         page_count=page_count(found_count, per_page),
         per_page=per_page,
     )
+
+
+def outline_otu(document: dict[str, Any]) -> dict[str, Any]:
+    """An OTU's names without its bases: `{id, name, abbreviation, version, isolates: [{id, default, name,
+    sequences: [{id, accession, definition, segment, length}]}]}`, from a stored OTU or one of an index's
+    `otus.json.gz` (the same keys)."""
+    return {
+        "id": document.get("_id"),
+        "name": document.get("name") or "",
+        "abbreviation": document.get("abbreviation") or "",
+        "version": document.get("version"),
+        "isolates": [
+            {
+                "id": isolate.get("id"),
+                "default": bool(isolate.get("default")),
+                "name": isolate_name(isolate),
+                "sequences": [
+                    {
+                        "id": sequence.get("_id"),
+                        "accession": sequence.get("accession") or "",
+                        "definition": sequence.get("definition") or "",
+                        "segment": sequence.get("segment"),
+                        "length": len(sequence.get("sequence") or ""),
+                    }
+                    for sequence in isolate.get("sequences") or []
+                ],
+            }
+            for isolate in document.get("isolates") or []
+        ],
+    }
+
+
+def isolate_name(isolate: dict[str, Any]) -> str:
+    """As Virtool names an isolate: "Isolate Canada" from its source type and name; "Unnamed isolate" when the
+    source is unknown or empty."""
+    source_type = str(isolate.get("source_type") or "").strip()
+    source_name = str(isolate.get("source_name") or "").strip()
+    if source_type.lower() in ("", "unknown") and not source_name:
+        return "Unnamed isolate"
+    if source_type.lower() in ("", "unknown"):
+        return source_name
+    return f"{source_type.capitalize()} {source_name}".strip()
+
+
+async def outline_otus(ctx: Context, otu_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """The current outlines of the stored OTUs among `otu_ids`, by id."""
+    found: dict[str, dict[str, Any]] = {}
+    async for document in ctx.db.otus.find({"_id": {"$in": sorted(otu_ids)}}):
+        found[document["_id"]] = outline_otu(document)
+    return found
