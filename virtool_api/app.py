@@ -9,6 +9,7 @@ from aiohttp import web
 
 from virtool_api.analyses import job_api as analyses_job_api
 from virtool_api.analyses import public_api as analyses_public_api
+from virtool_api.analyses import report_api as analyses_report_api
 from virtool_api.api import openapi
 from virtool_api.api.in_flight import IN_FLIGHT, InFlight
 from virtool_api.api.keys import CONTEXT
@@ -26,6 +27,7 @@ from virtool_api.jobs import public_api as jobs_public_api
 from virtool_api.jobs.handoff import hand_off_forever
 from virtool_api.jobs.service import time_out_stale_jobs
 from virtool_api.labels import public_api as labels_public_api
+from virtool_api.live import public_api as live_public_api
 from virtool_api.observability import install as install_observability
 from virtool_api.onecodex import public_api as onecodex_public_api
 from virtool_api.projects import public_api as projects_public_api
@@ -77,6 +79,15 @@ async def _job_handoff(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+async def _change_feed(app: web.Application) -> AsyncIterator[None]:
+    """With Redis, this process reads the changes every process publishes, for the live streams it serves."""
+    feed = app[CONTEXT].changes
+    feed.start()
+    yield
+    feed.end_streams()
+    await feed.stop()
+
+
 async def _job_timeouts(app: web.Application) -> AsyncIterator[None]:
     ctx = app[CONTEXT]
 
@@ -126,6 +137,7 @@ def create_public_app(ctx: Context) -> web.Application:
     onecodex_public_api.routes.register(app, prefix=onecodex_public_api.PREFIX)
     app.cleanup_ctx.append(blast_public_api.blast_runner)
     app.cleanup_ctx.append(repairs)
+    app.cleanup_ctx.append(_change_feed)
     if ctx.redis is not None:
         app.cleanup_ctx.append(_job_handoff)
     openapi.routes.register(app)
@@ -139,6 +151,7 @@ def _public_route_tables() -> list:
     tables.extend(
         (
             uploads_public_api.routes,
+            analyses_report_api.routes,  # before the analyses': `/analyses/{id}.csv` is no analysis id
             analyses_public_api.routes,
             jobs_public_api.routes,
             references_public_api.routes,
@@ -151,6 +164,7 @@ def _public_route_tables() -> list:
     )
     tables.extend((users_public_api.routes, users_public_api.group_routes, users_public_api.account_routes))
     tables.append(users_session_api.routes)
+    tables.append(live_public_api.routes)
     tables.append(samples_files_public_api.routes)
     tables.extend(
         (

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from aiohttp import web
 
+from virtool_api.api.keys import CONTEXT
 from virtool_api.auth_options import browser_options
 from virtool_api.commands import new_store_notes, refuse_to_start, store_options
 from virtool_api.config import MIB, Config
@@ -326,6 +327,25 @@ def _start_runner(config: Config, only: str | None, stop: asyncio.Event) -> "asy
     level = logging.getLevelName(logger.getEffectiveLevel()).lower()
     command = runner_command(jobs_url_for(config.host, config.jobs_port), config.data_path / "work", level)
     return asyncio.create_task(supervise(command, stop))
+
+
+async def _drain(sites: list[web.TCPSite], apps: list[web.Application], grace: float) -> None:
+    """Stop listening, then let the requests being handled finish, uploads included (see api/in_flight.py)."""
+    from virtool_api.api.in_flight import IN_FLIGHT
+
+    for site in sites:
+        await site.stop()
+    for app in apps:
+        app[CONTEXT].changes.end_streams()  # live streams never finish by themselves
+    busy = sum(app[IN_FLIGHT].count for app in apps)
+    logger.info("shutting down: no new connections; finishing %d in-flight requests", busy)
+    try:
+        async with asyncio.timeout(grace):
+            for app in apps:
+                await app[IN_FLIGHT].wait_idle()
+    except TimeoutError:
+        still = sum(app[IN_FLIGHT].count for app in apps)
+        logger.warning("%d requests still running after %.0f s: stopping them", still, grace)
 
 
 @main.command()

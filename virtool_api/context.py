@@ -1,7 +1,7 @@
 """Everything a service needs, built once per process: the stores, the data directory and the config."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -10,6 +10,7 @@ from virtool_api.config import Config
 from virtool_api.events import Events
 from virtool_api.storage import migrate, mongo, sql
 from virtool_api.storage import redis as redis_store
+from virtool_api.storage.changes import ChangeFeed
 from virtool_api.storage.files import FileStore
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ class Context:
     events: Events
     redis: Any = None
     """The Redis client jobs are handed off through, or None (see `jobs/handoff.py`)."""
+    changes: ChangeFeed = field(default_factory=ChangeFeed)
+    """What changed, for pages that follow it live (`storage/changes.py`): through Redis when there is one."""
 
     async def close(self) -> None:
         if self.redis is not None:
@@ -60,6 +63,7 @@ async def create_context(config: Config, migrate_schema: bool | None = None) -> 
 
     events = Events()
     subscribe(events)
+    redis = redis_store.connect(config.redis_url)
     return Context(
         config=config,
         mongo_client=mongo_client,
@@ -68,5 +72,6 @@ async def create_context(config: Config, migrate_schema: bool | None = None) -> 
         sessions=sql.create_sessionmaker(engine),
         files=files,
         events=events,
-        redis=redis_store.connect(config.redis_url),
+        redis=redis,
+        changes=ChangeFeed(redis),
     )

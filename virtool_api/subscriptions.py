@@ -3,6 +3,7 @@
 from virtool_api.analyses.access import follow_sample_access
 from virtool_api.analyses.lifecycle import remove_analyses_of_sample
 from virtool_api.events import Events
+from virtool_api.live.follow import publish_job_change, publish_removed_sample, publish_sample
 from virtool_api.samples.lifecycle import follow_create_sample_job
 
 
@@ -13,3 +14,8 @@ def subscribe(events: Events) -> None:
     events.sample_removed.append(remove_analyses_of_sample)
     # Analyses keep a copy of their sample's rights fields, for their listing's filter.
     events.sample_access_changed.append(follow_sample_access)
+    # Pages following changes live hear of a job's every report and of what it works on; after the domains
+    # above have followed it, so what the page then reads is what they made of it.
+    events.job_state_changed.append(publish_job_change)
+    events.sample_access_changed.append(publish_sample)
+    events.sample_removed.append(publish_removed_sample)

@@ -84,6 +84,7 @@ async def create_job(
         },
     )
     await hand_off(ctx, document)
+    await ctx.changes.publish("jobs", document["_id"], "create", {"user_id": user["id"]})
     return document
 
 

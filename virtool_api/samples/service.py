@@ -35,7 +35,7 @@ from virtool_api.samples.models import (
     UpdateRightsRequest,
     UpdateSampleRequest,
 )
-from virtool_api.samples.rights import ACCESS_FIELDS, LINK_VISIBILITIES
+from virtool_api.samples.rights import ACCESS_FIELDS, LINK_VISIBILITIES, access_of
 from virtool_api.settings.service import get_settings
 from virtool_api.storage.mongo import missing_ids
 from virtool_api.uploads.reservations import release_uploads, reserve_uploads
@@ -292,7 +292,9 @@ async def update_sample(
     if updated is None:
         raise NotFound()
     if changes.keys() & set(ACCESS_FIELDS):
-        await ctx.events.emit_sample_access_changed(ctx, sample_id)
+        await ctx.events.emit_sample_access_changed(ctx, sample_id)  # heard live too (`subscriptions.py`)
+    else:
+        await ctx.changes.publish("samples", sample_id, "update", {"sample": access_of(updated)})
     return await render_sample(ctx, updated)
 
 

@@ -2,6 +2,7 @@
 
 import { onSignedOut, post } from "./api.js";
 import { html, render, useEffect, useState } from "./html.js";
+import { startLive, stopLive } from "./live.js";
 import { AccountPage } from "./pages/account.js";
 import { AdministrationPage } from "./pages/administration.js";
 import { AnalysisPage } from "./pages/analysis.js";
@@ -74,6 +75,11 @@ function App() {
   const { path, search } = useLocation();
 
   useEffect(() => onSignedOut(() => setAccount(null)), []);
+  // Changes arrive live while someone is signed in (live.js).
+  useEffect(() => {
+    if (account) startLive();
+    else stopLive();
+  }, [Boolean(account)]);
   useEffect(() => {
     if (account && (path === "/" || path === "/login")) {
       const next = new URLSearchParams(search).get("next");
@@ -86,6 +92,7 @@ function App() {
   }
 
   const signOut = async () => {
+    stopLive();
     try {
       await post("/account/logout");
     } finally {

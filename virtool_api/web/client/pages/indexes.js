@@ -3,6 +3,7 @@
 
 import { messageOf, post } from "../api.js";
 import { html, useEffect, useState } from "../html.js";
+import { useLive } from "../live.js";
 import {
   Badge,
   Empty,
@@ -13,7 +14,6 @@ import {
   Pager,
   Progress,
   Resource,
-  usePoll,
   useResource,
 } from "../ui.js";
 
@@ -57,7 +57,7 @@ export function Indexes({ reference, account, onChange }) {
   const indexes = useResource(`/references/${reference.id}/indexes`, { page, per_page: 25 });
   const documents = indexes.data ? indexes.data.documents : [];
   const building = documents.some((index) => !index.ready && (!index.job || ACTIVE_JOB.has(index.job.state)));
-  usePoll(() => indexes.reload(), 2000, building);
+  useLive(["indexes", "jobs"], null, () => indexes.reload(), building);
   const readyCount = documents.filter((index) => index.ready).length;
   useEffect(() => {
     if (indexes.data) onChange();
@@ -92,7 +92,12 @@ export function Indexes({ reference, account, onChange }) {
 export function IndexPage({ params }) {
   const index = useResource(`/indexes/${params.id}`);
   const data = index.data;
-  usePoll(() => index.reload(), 2000, data && !data.ready && (!data.job || ACTIVE_JOB.has(data.job.state)));
+  useLive(
+    ["indexes", "jobs"],
+    null,
+    () => index.reload(),
+    data && !data.ready && (!data.job || ACTIVE_JOB.has(data.job.state)),
+  );
   return html`<${Resource} resource=${index} what="the index">
     ${(item) => html`<section>
       <h1>Index version ${item.version} of <a href=${`/references/${item.reference.id}/indexes`}>${item.reference.name}</a></h1>

@@ -2,8 +2,9 @@
 
 import { put } from "../api.js";
 import { html } from "../html.js";
+import { useLive } from "../live.js";
 import { setQuery, useLocation } from "../router.js";
-import { ActionButton, Badge, Empty, formatDate, Pager, Progress, Resource, usePoll, useResource } from "../ui.js";
+import { ActionButton, Badge, Empty, formatDate, Pager, Progress, Resource, useResource } from "../ui.js";
 
 const STATES = ["waiting", "preparing", "running", "complete", "error", "cancelled", "terminated", "timeout"];
 const WORKFLOWS = ["create_sample", "pathoscope_bowtie", "nuvs", "aodp", "build_index", "create_subtraction"];
@@ -33,8 +34,7 @@ export function JobsPage() {
   const { query } = useLocation();
   const page = Number(query.page) || 1;
   const jobs = useResource("/jobs", { state: query.state, workflow: query.workflow, page, per_page: 25 });
-  const active = jobs.data?.documents.some((job) => ACTIVE.has(job.state));
-  usePoll(() => jobs.reload(), 3000, active);
+  useLive("jobs", null, () => jobs.reload());
   const filter = (key) => (event) => setQuery({ ...query, [key]: event.target.value, page: undefined });
   return html`<section>
     <h1>Jobs</h1>
@@ -66,7 +66,7 @@ export function JobsPage() {
 
 export function JobPage({ params }) {
   const job = useResource(`/jobs/${params.id}`);
-  usePoll(() => job.reload(), 2000, job.data && ACTIVE.has(job.data.state));
+  useLive("jobs", params.id, () => job.reload(), job.data && ACTIVE.has(job.data.state));
   return html`<${Resource} resource=${job} what="the job">
     ${(data) => html`<section>
       <div class="page-head"><h1>Job ${data.id} <${Badge} state=${data.state} /></h1><${CancelButton} job=${data} onCancelled=${job.setData} /></div>

@@ -3,6 +3,7 @@
 
 import { get, patch, post, remove } from "../api.js";
 import { html, useState } from "../html.js";
+import { useLive } from "../live.js";
 import { navigate } from "../router.js";
 import {
   ActionButton,
@@ -16,7 +17,6 @@ import {
   LabelChip,
   Progress,
   Resource,
-  usePoll,
   useResource,
 } from "../ui.js";
 import { QualityCharts } from "./charts.js";
@@ -39,13 +39,7 @@ const WORKFLOWS = [
 export function JobProgress({ jobId }) {
   const job = useResource(`/jobs/${jobId}`);
   const active = !job.data || ACTIVE_JOB.has(job.data.state);
-  usePoll(
-    async () => {
-      await job.reload();
-    },
-    2000,
-    active && !(job.error && job.error.status === 403),
-  );
+  useLive("jobs", jobId, () => job.reload(), active && !(job.error && job.error.status === 403));
   if (!job.data) return job.error && job.error.status !== 403 ? html`<${ErrorMessage} error=${job.error} />` : null;
   return html`<div class="job-progress" aria-live="polite">
     <a href=${`/jobs/${jobId}`}>Job ${jobId}</a> <${Badge} state=${job.data.state} />
@@ -147,7 +141,7 @@ export function AnalysesList({ sampleId, path = `/samples/${sampleId}/analyses` 
   const [page, _setPage] = useState(1);
   const analyses = useResource(path, { page, per_page: 25 });
   const running = analyses.data?.documents.some((analysis) => !analysis.ready);
-  usePoll(() => analyses.reload(), 3000, running);
+  useLive("analyses", null, () => analyses.reload(), running);
   return html`<${Resource} resource=${analyses} what="analyses">
     ${(result) =>
       result.documents.length === 0
@@ -302,8 +296,7 @@ function Rights({ sample, onSaved }) {
 export function SamplePage({ params }) {
   const sample = useResource(`/samples/${params.id}`);
   const tab = params.tab || "";
-  const creating = sample.data && CREATING.has(sample.data.status);
-  usePoll(() => sample.reload(), 2000, creating);
+  useLive("samples", params.id, () => sample.reload());
 
   if (!TABS.some(([key]) => key === tab))
     return html`<p>No such tab. <a href=${`/samples/${params.id}`}>Back to the sample</a></p>`;

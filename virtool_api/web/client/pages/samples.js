@@ -1,6 +1,8 @@
 // The samples the caller may list, paged by the server (so 1,000s of samples cost one page of rows).
 // Search, filters and the page live in the address: a reload or a shared link shows the same list.
+
 import { html, useEffect, useState } from "../html.js";
+import { useLive } from "../live.js";
 import { setQuery, useLocation } from "../router.js";
 import { Badge, Empty, formatDate, LabelChip, Pager, Resource, useResource } from "../ui.js";
 
@@ -25,6 +27,7 @@ export function SamplesPage() {
   const tags = useResource("/tags");
   const projects = useResource("/projects");
   const samples = useResource("/samples", { ...query, page, per_page: PER_PAGE });
+  useLive("samples", null, () => samples.reload());
 
   // Search as the person types, a moment after they stop; the address keeps the search.
   useEffect(() => {

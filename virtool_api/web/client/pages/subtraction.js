@@ -3,6 +3,7 @@
 
 import { remove } from "../api.js";
 import { html } from "../html.js";
+import { useLive } from "../live.js";
 import { navigate } from "../router.js";
 import {
   ActionButton,
@@ -13,7 +14,6 @@ import {
   formatNumber,
   Progress,
   Resource,
-  usePoll,
   useResource,
 } from "../ui.js";
 
@@ -32,7 +32,12 @@ export function SubtractionState({ subtraction }) {
 export function SubtractionPage({ params, account }) {
   const subtraction = useResource(`/subtractions/${params.id}`);
   const data = subtraction.data;
-  usePoll(() => subtraction.reload(), 2000, data && !data.ready && (!data.job || ACTIVE_JOB.has(data.job.state)));
+  useLive(
+    ["subtractions", "jobs"],
+    null,
+    () => subtraction.reload(),
+    data && !data.ready && (!data.job || ACTIVE_JOB.has(data.job.state)),
+  );
   return html`<${Resource} resource=${subtraction} what="the subtraction">
     ${(item) => html`<section>
       <div class="page-head">

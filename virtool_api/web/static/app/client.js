@@ -518,6 +518,46 @@ function D2(n3, t4) {
 // virtool_api/web/client/html.js
 var html = htm_module_default.bind(k);
 
+// virtool_api/web/client/live.js
+var listeners = /* @__PURE__ */ new Set();
+var source = null;
+function startLive() {
+  if (source || typeof EventSource === "undefined") return;
+  source = new EventSource("/api/events");
+  source.addEventListener("change", (event) => {
+    const change = JSON.parse(event.data);
+    for (const listener of listeners) listener(change);
+  });
+  source.addEventListener("reset", () => {
+    for (const listener of listeners) listener(null);
+  });
+}
+function stopLive() {
+  source?.close();
+  source = null;
+}
+function useLive(resource, id, onChange, active = true) {
+  const saved = A2(onChange);
+  saved.current = onChange;
+  h2(() => {
+    if (!active) return void 0;
+    let timer = null;
+    const listener = (change) => {
+      const relevant = change === null || (resource === "*" || [].concat(resource).includes(change.resource)) && (!id || change.id === id);
+      if (!relevant || timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        saved.current();
+      }, 300);
+    };
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      clearTimeout(timer);
+    };
+  }, [String(resource), id, active]);
+}
+
 // virtool_api/web/client/ui.js
 function useResource(path, query) {
   const [state, setState] = d2({ data: null, error: null, loading: true });
@@ -936,9 +976,9 @@ function AdministrationPage({ params, account }) {
 }
 
 // virtool_api/web/client/router.js
-var listeners = /* @__PURE__ */ new Set();
+var listeners2 = /* @__PURE__ */ new Set();
 function notify() {
-  for (const listener of listeners) listener(location.pathname + location.search);
+  for (const listener of listeners2) listener(location.pathname + location.search);
 }
 window.addEventListener("popstate", notify);
 function navigate(to, { replace = false } = {}) {
@@ -951,8 +991,8 @@ function navigate(to, { replace = false } = {}) {
 function useLocation() {
   const [current, setCurrent] = d2(location.pathname + location.search);
   h2(() => {
-    listeners.add(setCurrent);
-    return () => listeners.delete(setCurrent);
+    listeners2.add(setCurrent);
+    return () => listeners2.delete(setCurrent);
   }, []);
   const [path, search = ""] = current.split("?");
   return { path, search, query: Object.fromEntries(new URLSearchParams(search)) };
@@ -998,6 +1038,225 @@ function interceptLinks() {
     event.preventDefault();
     navigate(anchor.pathname + anchor.search);
   });
+}
+
+// virtool_api/web/client/pages/pathoscope.js
+var PATHOSCOPE_SORTS = [
+  ["weight", "Weight"],
+  ["reads", "Reads"],
+  ["coverage", "Coverage"],
+  ["depth", "Depth"],
+  ["name", "Name"]
+];
+var FILTERS = ["find", "sort", "order", "min_weight", "min_reads", "min_coverage", "min_depth"];
+function reportQuery(query, keys) {
+  return Object.fromEntries(
+    keys.filter((key) => query[key] !== void 0 && query[key] !== "").map((key) => [key, query[key]])
+  );
+}
+var percent = (value) => `${Number(value).toFixed(2)}%`;
+function CoverageTrack({ track, label }) {
+  if (!track || track.length === 0) return html`<span class="muted">no depths</span>`;
+  const width = 200;
+  const height = 28;
+  const top2 = Math.max(...track, 1);
+  const step = track.length > 1 ? width / (track.length - 1) : width;
+  const points = track.map(
+    (depth, index) => `${(index * step).toFixed(1)},${(height - depth / top2 * height).toFixed(1)}`
+  );
+  return html`<svg class="coverage-track" viewBox=${`0 0 ${width} ${height}`} width=${width} height=${height} role="img" aria-label=${label}>
+    <title>${label}</title>
+    <polygon points=${`0,${height} ${points.join(" ")} ${width},${height}`} />
+  </svg>`;
+}
+function Sequences({ otu }) {
+  return html`<table class="list inner sequences">
+    <caption>Isolates and sequences of ${otu.name}</caption>
+    <thead><tr><th scope="col">Isolate</th><th scope="col">Accession</th><th scope="col">Definition</th><th scope="col">Length</th><th scope="col">Weight</th><th scope="col">Best hit</th><th scope="col">Reads</th><th scope="col">Coverage</th><th scope="col">Depth</th><th scope="col">Coverage along the sequence</th></tr></thead>
+    <tbody>${otu.isolates.flatMap(
+    (isolate) => isolate.sequences.map(
+      (sequence) => html`<tr key=${`${isolate.id}-${sequence.id}`} class="sequence-row">
+          <td>${isolate.name}${isolate.default ? html` <span class="muted">(default)</span>` : null}</td>
+          <td>${sequence.accession}</td><td>${sequence.definition}</td><td>${formatNumber(sequence.length)}</td>
+          <td>${percent(sequence.weight)}</td><td>${percent(sequence.best)}</td><td>${formatNumber(sequence.reads)}</td>
+          <td>${percent(sequence.coverage)}</td><td>${Number(sequence.depth).toFixed(1)}</td>
+          <td><${CoverageTrack} track=${sequence.track} label=${`Depth along ${sequence.accession}, highest ${Math.max(0, ...sequence.track)}`} /></td>
+        </tr>`
+    )
+  )}</tbody>
+  </table>`;
+}
+function Filters({ query, analysisId }) {
+  const [find, setFind] = d2(query.find || "");
+  const change = (key) => (event) => setQuery({ ...query, [key]: event.target.value });
+  const number = (key, label, unit) => html`<label for=${`filter-${key}`}>${label}
+    <input id=${`filter-${key}`} type="number" min="0" step="any" inputmode="decimal" value=${query[key] || ""} onChange=${change(key)} />${unit ? html` <span class="muted">${unit}</span>` : null}</label>`;
+  const exported = queryString(reportQuery(query, FILTERS));
+  return html`<form class="filters report-filters" role="search" onSubmit=${(event) => {
+    event.preventDefault();
+    setQuery({ ...query, find });
+  }}>
+    <label for="otu-find">OTU <input id="otu-find" type="search" placeholder="Name or abbreviation" value=${find} onInput=${(event) => setFind(event.target.value)} onChange=${change("find")} /></label>
+    <label for="otu-sort">Sort by <select id="otu-sort" value=${query.sort || "weight"} onChange=${change("sort")}>
+      ${PATHOSCOPE_SORTS.map(([value, text]) => html`<option value=${value}>${text}</option>`)}</select></label>
+    <label for="otu-order">Order <select id="otu-order" value=${query.order || ""} onChange=${change("order")}>
+      <option value="">${query.sort === "name" ? "A to Z" : "Highest first"}</option><option value="asc">Ascending</option><option value="desc">Descending</option></select></label>
+    ${number("min_weight", "Weight at least", "%")} ${number("min_coverage", "Coverage at least", "%")}
+    ${number("min_reads", "Reads at least")} ${number("min_depth", "Depth at least")}
+    <span class="exports">Export: <a id="export-csv" href=${`/api/analyses/${analysisId}.csv${exported}`} download>CSV</a> · <a id="export-xlsx" href=${`/api/analyses/${analysisId}.xlsx${exported}`} download>Excel</a></span>
+  </form>`;
+}
+function Pathoscope({ analysis }) {
+  const { query } = useLocation();
+  const report = useResource(`/analyses/${analysis.id}/report`, reportQuery(query, FILTERS));
+  const [open, setOpen] = d2(() => /* @__PURE__ */ new Set());
+  const toggle = (id) => {
+    const next = new Set(open);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setOpen(next);
+  };
+  return html`<${Filters} query=${query} analysisId=${analysis.id} />
+    <${Resource} resource=${report} what="the result">
+    ${(data) => html`
+      <p class="muted" id="result-counts">${formatNumber(data.read_count)} reads analysed${data.subtracted_count !== null ? `, ${formatNumber(data.subtracted_count)} subtracted` : ""}; ${data.otus.length} OTU${data.otus.length === 1 ? "" : "s"} shown</p>
+      ${data.otus.length === 0 ? html`<${Empty}>No OTU matches.<//>` : html`
+      <p><button type="button" class="link" id="open-all" onClick=${() => setOpen(open.size === data.otus.length ? /* @__PURE__ */ new Set() : new Set(data.otus.map((otu) => otu.id)))}>${open.size === data.otus.length ? "Close all" : "Open all"}</button></p>
+      <table class="list pathoscope-table">
+        <caption class="visually-hidden">OTUs detected</caption>
+        <thead><tr><th scope="col">OTU</th><th scope="col">Weight</th><th scope="col">Best hit</th><th scope="col">Reads</th><th scope="col">Coverage</th><th scope="col">Depth</th></tr></thead>
+        <tbody>${data.otus.map(
+    (otu) => html`<tr key=${otu.id} class="otu-row">
+              <td><button type="button" class="link" aria-expanded=${open.has(otu.id)} onClick=${() => toggle(otu.id)}>${otu.name}</button>${otu.abbreviation ? html` <span class="muted">${otu.abbreviation}</span>` : null}</td>
+              <td>${percent(otu.weight)}</td><td>${percent(otu.best)}</td><td>${formatNumber(otu.reads)}</td>
+              <td>${percent(otu.coverage)}</td><td>${Number(otu.depth).toFixed(1)}</td>
+            </tr>
+            ${open.has(otu.id) ? html`<tr class="detail"><td colspan="6">${otu.in_index ? html`<p><a href=${`/otus/${otu.id}`}>${otu.name} in the reference</a></p>` : null}<${Sequences} otu=${otu} /></td></tr>` : null}`
+  )}</tbody>
+      </table>`}`}
+  <//>`;
+}
+
+// virtool_api/web/client/pages/nuvs.js
+var SORTS = [
+  ["index", "Contig number"],
+  ["length", "Length"],
+  ["e", "Best E-value"],
+  ["orfs", "ORFs"]
+];
+var FILTERS2 = ["sort", "order", "min_length", "max_e", "with_hits"];
+var CLIPPED = { start: "starts before the contig", end: "ends past the contig" };
+function clippedText(orf) {
+  return orf.clipped.map((end) => CLIPPED[end]).join(" and ");
+}
+function hitNames(hit) {
+  return hit.names.length ? hit.names.join(", ") : `HMM ${hit.hit}`;
+}
+function ContigMap({ contig }) {
+  const width = 800;
+  const x2 = (position) => contig.length ? position / contig.length * width : 0;
+  const arrow = (orf) => {
+    const left = x2(orf.start - 1);
+    const right = Math.max(x2(orf.end), left + 1);
+    const head = Math.min(10, (right - left) / 2);
+    const [top2, bottom] = orf.strand === 1 ? [6, 26] : [54, 74];
+    const middle = (top2 + bottom) / 2;
+    const headRight = orf.strand === 1 && !orf.clipped.includes("end");
+    const headLeft = orf.strand === -1 && !orf.clipped.includes("start");
+    const points = [
+      headLeft ? `${left},${middle}` : `${left},${top2}`,
+      headLeft ? `${left + head},${top2}` : null,
+      headRight ? `${right - head},${top2}` : `${right},${top2}`,
+      headRight ? `${right},${middle}` : null,
+      headRight ? `${right - head},${bottom}` : `${right},${bottom}`,
+      headLeft ? `${left + head},${bottom}` : `${left},${bottom}`
+    ].filter(Boolean);
+    const label = `ORF ${orf.index}, ${orf.strand === 1 ? "plus" : "minus"} strand, ${orf.start}–${orf.end}${orf.clipped.length ? `, clipped: ${clippedText(orf)}` : ""}${orf.hits.length ? `, ${hitNames(orf.hits[0])}` : ""}`;
+    return html`<g key=${orf.index} class=${`orf${orf.hits.length ? " with-hits" : ""}${orf.clipped.length ? " clipped" : ""}`}>
+      <title>${label}</title>
+      <polygon points=${points.join(" ")} />
+      ${orf.clipped.includes("start") ? html`<line class="clip-mark" x1=${left + 1} x2=${left + 1} y1=${top2 - 4} y2=${bottom + 4} />` : null}
+      ${orf.clipped.includes("end") ? html`<line class="clip-mark" x1=${right - 1} x2=${right - 1} y1=${top2 - 4} y2=${bottom + 4} />` : null}
+    </g>`;
+  };
+  return html`<svg class="contig-map" viewBox=${`0 0 ${width} 80`} preserveAspectRatio="none" role="img" aria-label=${`Contig ${contig.index}: ${contig.length} bases, ${contig.orfs.length} ORFs`}>
+    <line class="contig-line" x1="0" x2=${width} y1="40" y2="40" />
+    ${contig.orfs.map(arrow)}
+  </svg>`;
+}
+function BlastHits({ blast }) {
+  if (blast.error) return html`<div class="error" role="alert">BLAST failed: ${blast.error}</div>`;
+  if (!blast.ready) {
+    return html`<p class="blast-waiting" aria-live="polite"><span class="spinner" aria-hidden="true"></span> BLAST in progress${blast.rid ? ` (RID ${blast.rid})` : ""}; last checked ${formatDate(blast.last_checked_at)}. The page shows the hits when they arrive.</p>`;
+  }
+  const hits = blast.result?.hits || [];
+  if (hits.length === 0) return html`<p class="muted">BLAST found no similar sequences.</p>`;
+  return html`<table class="list blast-hits">
+    <caption>BLAST hits (${blast.result.database ? blast.result.database.split("/").pop() : "database"}${blast.result.version ? `, ${blast.result.version}` : ""})</caption>
+    <thead><tr><th scope="col">Accession</th><th scope="col">Name</th><th scope="col">E-value</th><th scope="col">Identity</th><th scope="col">Alignment</th><th scope="col">Bit score</th></tr></thead>
+    <tbody>${hits.map(
+    (hit, index) => html`<tr key=${index}>
+      <td>${hit.accession}</td><td>${hit.name || hit.title}</td><td>${Number(hit.evalue).toExponential(2)}</td>
+      <td>${hit.align_len ? `${formatNumber(100 * hit.identity / hit.align_len, 1)}%` : "—"}</td>
+      <td>${formatNumber(hit.align_len)} bp</td><td>${formatNumber(hit.bit_score, 1)}</td></tr>`
+  )}
+    </tbody></table>`;
+}
+function OrfRow({ orf }) {
+  return html`<tr class="orf-row">
+    <td>${orf.index}</td><td>${orf.strand === 1 ? "+" : "-"}</td><td>${orf.frame}</td>
+    <td>${orf.start}–${orf.end}${orf.clipped.length ? html` <span class="badge wait" title=${`Its position in the result runs off the contig (${orf.pos[0]}, ${orf.pos[1]}): shown clipped`}>clipped: ${clippedText(orf)}</span>` : null}</td>
+    <td>${orf.length} aa</td>
+    <td>${orf.hits.length ? orf.hits.map((hit, index) => html`<div key=${index}><a href=${`/hmms/${hit.hit}`}>${hitNames(hit)}</a> <span class="muted">E ${hit.e_text || "—"}</span></div>`) : html`<span class="muted">none</span>`}</td>
+  </tr>`;
+}
+function Contig({ contig, onBlast }) {
+  const [showSequence, setShowSequence] = d2(false);
+  return html`<article class="contig card" id=${`contig-${contig.index}`}>
+    <header class="contig-head">
+      <h3>Contig ${contig.index}</h3>
+      <span class="muted">${formatNumber(contig.length)} bp · ${contig.orfs.length} ORF${contig.orfs.length === 1 ? "" : "s"}${contig.best_e_text ? ` · best E ${contig.best_e_text}` : ""}</span>
+      <button type="button" class="link" aria-expanded=${showSequence} onClick=${() => setShowSequence(!showSequence)}>${showSequence ? "Hide" : "Show"} sequence</button>
+      <${ActionButton} className="blast-button" action=${() => onBlast(contig.index)} aria-label=${`BLAST contig ${contig.index}`}>${contig.blast ? "BLAST again" : "BLAST"}</${ActionButton}>
+    </header>
+    <${ContigMap} contig=${contig} />
+    ${showSequence ? html`<pre class="sequence">${contig.sequence}</pre>` : null}
+    ${contig.orfs.length ? html`<table class="list orfs"><caption class="visually-hidden">ORFs of contig ${contig.index}</caption><thead><tr><th scope="col">ORF</th><th scope="col">Strand</th><th scope="col">Frame</th><th scope="col">Position</th><th scope="col">Length</th><th scope="col">HMM hits</th></tr></thead>
+          <tbody>${contig.orfs.map((orf) => html`<${OrfRow} key=${orf.index} orf=${orf} />`)}</tbody></table>` : null}
+    ${contig.blast ? html`<${BlastHits} blast=${contig.blast} />` : null}
+  </article>`;
+}
+function Filters2({ query, analysisId }) {
+  const change = (key) => (event) => setQuery({ ...query, [key]: event.target.value });
+  const exported = queryString(reportQuery(query, FILTERS2));
+  const file = (suffix, extra = "") => `/api/analyses/${analysisId}.${suffix}${exported}${extra && (exported ? "&" : "?")}${extra}`;
+  return html`<form class="filters report-filters" onSubmit=${(event) => event.preventDefault()}>
+    <label for="contig-sort">Sort by <select id="contig-sort" value=${query.sort || "index"} onChange=${change("sort")}>
+      ${SORTS.map(([value, text]) => html`<option value=${value}>${text}</option>`)}</select></label>
+    <label for="contig-order">Order <select id="contig-order" value=${query.order || ""} onChange=${change("order")}>
+      <option value="">Default</option><option value="asc">Ascending</option><option value="desc">Descending</option></select></label>
+    <label for="filter-min_length">Length at least <input id="filter-min_length" type="number" min="0" value=${query.min_length || ""} onChange=${change("min_length")} /> bp</label>
+    <label for="filter-max_e">E-value at most <input id="filter-max_e" type="text" inputmode="decimal" placeholder="1e-5" value=${query.max_e || ""} onChange=${change("max_e")} /></label>
+    <label class="inline" for="filter-with_hits"><input id="filter-with_hits" type="checkbox" checked=${query.with_hits === "true"} onChange=${(event) => setQuery({ ...query, with_hits: event.target.checked ? "true" : void 0 })} /> Only contigs with HMM hits</label>
+    <span class="exports">Export: <a id="export-csv" href=${file("csv")} download>CSV</a> · <a id="export-xlsx" href=${file("xlsx")} download>Excel</a> · FASTA of <a href=${file("fa")} download>contigs</a>, <a href=${file("fa", "sequences=orfs")} download>ORFs</a>, <a href=${file("fa", "sequences=proteins")} download>proteins</a></span>
+  </form>`;
+}
+function Nuvs({ analysis }) {
+  const { query } = useLocation();
+  const report = useResource(`/analyses/${analysis.id}/report`, reportQuery(query, FILTERS2));
+  usePoll(() => report.reload(), 3e3, blasting(report.data));
+  const blast = async (index) => {
+    await put(`/analyses/${analysis.id}/${index}/blast`, {});
+    await report.reload();
+  };
+  return html`<${Filters2} query=${query} analysisId=${analysis.id} />
+    <${Resource} resource=${report} what="the result">
+      ${(data) => html`<p class="muted" id="result-counts">${data.contigs.length} contig${data.contigs.length === 1 ? "" : "s"} shown</p>
+        <div class="nuvs">${data.contigs.length === 0 ? html`<${Empty}>No contigs to show.<//>` : data.contigs.map((contig) => html`<${Contig} key=${contig.index} contig=${contig} onBlast=${blast} />`)}</div>`}
+    <//>`;
+}
+function blasting(data) {
+  return Boolean(data?.contigs?.some((contig) => contig.blast && !contig.blast.ready && !contig.blast.error));
 }
 
 // virtool_api/web/client/pages/charts.js
@@ -1103,13 +1362,7 @@ var WORKFLOWS = [
 function JobProgress({ jobId }) {
   const job = useResource(`/jobs/${jobId}`);
   const active = !job.data || ACTIVE_JOB.has(job.data.state);
-  usePoll(
-    async () => {
-      await job.reload();
-    },
-    2e3,
-    active && !(job.error && job.error.status === 403)
-  );
+  useLive("jobs", jobId, () => job.reload(), active && !(job.error && job.error.status === 403));
   if (!job.data) return job.error && job.error.status !== 403 ? html`<${ErrorMessage} error=${job.error} />` : null;
   return html`<div class="job-progress" aria-live="polite">
     <a href=${`/jobs/${jobId}`}>Job ${jobId}</a> <${Badge} state=${job.data.state} />
@@ -1197,7 +1450,7 @@ function AnalysesList({ sampleId, path = `/samples/${sampleId}/analyses` }) {
   const [page, _setPage] = d2(1);
   const analyses = useResource(path, { page, per_page: 25 });
   const running = analyses.data?.documents.some((analysis) => !analysis.ready);
-  usePoll(() => analyses.reload(), 3e3, running);
+  useLive("analyses", null, () => analyses.reload(), running);
   return html`<${Resource} resource=${analyses} what="analyses">
     ${(result) => result.documents.length === 0 ? html`<${Empty}>No analyses yet.<//>` : html`<table class="list analyses-table"><thead><tr><th>Analysis</th><th>Workflow</th><th>Reference</th><th>State</th><th>By</th><th>Created</th></tr></thead><tbody>
           ${result.documents.map(
@@ -1341,8 +1594,7 @@ function Rights({ sample, onSaved }) {
 function SamplePage({ params }) {
   const sample = useResource(`/samples/${params.id}`);
   const tab = params.tab || "";
-  const creating = sample.data && CREATING.has(sample.data.status);
-  usePoll(() => sample.reload(), 2e3, creating);
+  useLive("samples", params.id, () => sample.reload());
   if (!TABS.some(([key]) => key === tab))
     return html`<p>No such tab. <a href=${`/samples/${params.id}`}>Back to the sample</a></p>`;
   return html`<${Resource} resource=${sample} what="the sample">
@@ -1368,148 +1620,15 @@ function SamplePage({ params }) {
 }
 
 // virtool_api/web/client/pages/analysis.js
-var percent = (value) => value === void 0 || value === null ? "—" : `${formatNumber(100 * value, 2)}%`;
-var sum = (items, key) => items.reduce((total, item) => total + (Number(item[key]) || 0), 0);
-var max = (items, key) => items.reduce((best, item) => Math.max(best, Number(item[key]) || 0), 0);
-function pathoscopeOtus(results, names = {}) {
-  const groups = /* @__PURE__ */ new Map();
-  const scored = (sequence) => ({ ...sequence, ...sequence.final || {} });
-  for (const hit of results.hits || []) {
-    const sequences = (hit.isolates ? hit.isolates.flatMap((isolate) => isolate.sequences || []) : [hit]).map(scored);
-    const otu = hit.isolates ? { id: hit.id, name: hit.name } : hit.otu || { id: hit.id };
-    const key = otu.id || hit.id;
-    const name = otu.name || names[key] || hit.name || hit.abbreviation || `OTU ${key}${otu.version !== void 0 ? ` (version ${otu.version})` : ""}`;
-    const group = groups.get(key) || { id: key, name, known: key in names, sequences: [] };
-    group.sequences.push(...sequences);
-    groups.set(key, group);
-  }
-  return [...groups.values()].map((group) => ({
-    ...group,
-    pi: sum(group.sequences, "pi"),
-    best: sum(group.sequences, "best"),
-    reads: sum(group.sequences, "reads"),
-    coverage: max(group.sequences, "coverage"),
-    depth: max(group.sequences, "depth")
-  })).sort((a3, b2) => b2.pi - a3.pi);
-}
-function Pathoscope({ results, indexId }) {
-  const index = useResource(`/indexes/${indexId}`);
-  const names = T2(
-    () => Object.fromEntries((index.data ? index.data.otus : []).map((otu) => [otu.id, otu.name])),
-    [index.data]
-  );
-  const otus = T2(() => pathoscopeOtus(results, names), [results, names]);
-  const [open, setOpen] = d2(null);
-  if (otus.length === 0) return html`<${Empty}>No OTU was detected.<//>`;
-  return html`<table class="list pathoscope-table">
-    <thead><tr><th>OTU</th><th>Weight</th><th>Best hit</th><th>Coverage</th><th>Depth</th><th>Reads</th></tr></thead>
-    <tbody>${otus.map(
-    (otu) => html`
-      <tr key=${otu.id}>
-        <td><button type="button" class="link" aria-expanded=${open === otu.id} onClick=${() => setOpen(open === otu.id ? null : otu.id)}>${otu.name}</button></td>
-        <td>${percent(otu.pi)}</td><td>${percent(otu.best)}</td><td>${percent(otu.coverage)}</td>
-        <td>${formatNumber(otu.depth, 1)}</td><td>${formatNumber(otu.reads)}</td>
-      </tr>
-      ${open === otu.id ? html`<tr class="detail"><td colspan="6">${otu.known ? html`<a href=${`/otus/${otu.id}`}>${otu.name} in the reference</a>` : null}<table class="list inner">
-        <thead><tr><th>Sequence</th><th>Length</th><th>Weight</th><th>Best hit</th><th>Coverage</th><th>Depth</th><th>Reads</th></tr></thead>
-        <tbody>${otu.sequences.map(
-      (sequence, index2) => html`<tr key=${index2}>
-          <td>${sequence.accession || sequence.id}${sequence.definition ? html` <span class="muted">${sequence.definition}</span>` : null}</td>
-          <td>${formatNumber(sequence.length || sequence.align?.length)}</td><td>${percent(sequence.pi)}</td><td>${percent(sequence.best)}</td>
-          <td>${percent(sequence.coverage)}</td><td>${formatNumber(sequence.depth, 1)}</td><td>${formatNumber(sequence.reads)}</td></tr>`
-    )}
-        </tbody></table></td></tr>` : null}`
-  )}
-    </tbody>
-  </table>`;
-}
-function BlastHits({ blast }) {
-  if (blast.error) return html`<div class="error" role="alert">BLAST failed: ${blast.error}</div>`;
-  if (!blast.ready) {
-    return html`<p class="blast-waiting" aria-live="polite"><span class="spinner" aria-hidden="true"></span> BLAST in progress${blast.rid ? ` (RID ${blast.rid})` : ""}; last checked ${formatDate(blast.last_checked_at)}. The page checks again every few seconds.</p>`;
-  }
-  const hits = blast.result?.hits || [];
-  if (hits.length === 0) return html`<p class="muted">BLAST found no similar sequences.</p>`;
-  return html`<table class="list blast-hits">
-    <caption>BLAST hits (${blast.result.database || "database"}${blast.result.version ? `, ${blast.result.version}` : ""})</caption>
-    <thead><tr><th>Accession</th><th>Name</th><th>E-value</th><th>Identity</th><th>Alignment</th><th>Bit score</th></tr></thead>
-    <tbody>${hits.map(
-    (hit, index) => html`<tr key=${index}>
-      <td>${hit.accession}</td><td>${hit.name || hit.title}</td><td>${Number(hit.evalue).toExponential(2)}</td>
-      <td>${hit.align_len ? `${formatNumber(100 * hit.identity / hit.align_len, 1)}%` : "—"}</td>
-      <td>${formatNumber(hit.align_len)} bp</td><td>${formatNumber(hit.bit_score, 1)}</td></tr>`
-  )}
-    </tbody></table>`;
-}
-function OrfHits({ orf }) {
-  const hits = orf.hits || [];
-  if (hits.length === 0) return html`<span class="muted">none</span>`;
-  return hits.map(
-    (hit, index) => html`<div key=${index}>
-    <a href=${`/hmms/${hit.hit}`}>${(hit.names?.length ? hit.names.slice(0, 3).join(", ") : null) || `HMM ${hit.hit}`}</a>
-    <span class="muted"> E ${hit.full_e !== void 0 ? Number(hit.full_e).toExponential(1) : "—"}${hit.cluster !== void 0 ? ` · cluster ${hit.cluster}` : ""}</span>
-  </div>`
-  );
-}
-function bestE(contig) {
-  const values = (contig.orfs || []).flatMap((orf) => (orf.hits || []).map((hit) => Number(hit.full_e)));
-  return values.length ? Math.min(...values) : contig.e;
-}
-function Contig({ contig, onBlast, canBlast }) {
-  const [showSequence, setShowSequence] = d2(false);
-  const orfs = contig.orfs || [];
-  const e3 = bestE(contig);
-  return html`<article class="contig card" id=${`contig-${contig.index}`}>
-    <header class="contig-head">
-      <h3>Contig ${contig.index}</h3>
-      <span class="muted">${formatNumber((contig.sequence || "").length)} bp · ${orfs.length} ORF${orfs.length === 1 ? "" : "s"}${contig.family ? ` · ${contig.family}` : ""}${e3 !== void 0 ? ` · best E ${Number(e3).toExponential(1)}` : ""}</span>
-      <button type="button" class="link" aria-expanded=${showSequence} onClick=${() => setShowSequence(!showSequence)}>${showSequence ? "Hide" : "Show"} sequence</button>
-      <${ActionButton} className="blast-button" action=${() => onBlast(contig.index)} disabled=${!canBlast} aria-label=${`BLAST contig ${contig.index}`}>${contig.blast ? "BLAST again" : "BLAST"}</${ActionButton}>
-    </header>
-    ${showSequence ? html`<pre class="sequence">${contig.sequence}</pre>` : null}
-    ${orfs.length ? html`<table class="list orfs"><thead><tr><th>ORF</th><th>Strand / frame</th><th>Position</th><th>Length</th><th>HMM hits</th></tr></thead><tbody>
-          ${orfs.map(
-    (orf, index) => html`<tr key=${index}>
-            <td>${orf.index !== void 0 ? orf.index : index}</td>
-            <td>${orf.strand === -1 ? "−" : "+"} ${orf.frame !== void 0 ? orf.frame : ""}</td>
-            <td>${orf.pos ? `${orf.pos[0] + 1}–${orf.pos[1]}` : "—"}</td>
-            <td>${orf.pro ? `${orf.pro.length} aa` : "—"}</td>
-            <td><${OrfHits} orf=${orf} /></td></tr>`
-  )}
-        </tbody></table>` : null}
-    ${contig.blast ? html`<${BlastHits} blast=${contig.blast} />` : null}
-  </article>`;
-}
-function Nuvs({ analysis, reload }) {
-  const [withHits, setWithHits] = d2(false);
-  const contigs = (analysis.results.hits || []).filter(
-    (contig) => !withHits || (contig.orfs || []).some((orf) => (orf.hits || []).length)
-  );
-  const blasting = (analysis.results.hits || []).some(
-    (contig) => contig.blast && !contig.blast.ready && !contig.blast.error
-  );
-  usePoll(reload, 3e3, blasting);
-  const blast = async (index) => {
-    await put(`/analyses/${analysis.id}/${index}/blast`, {});
-    await reload();
-  };
-  return html`<div class="nuvs">
-    <label class="inline"><input type="checkbox" checked=${withHits} onChange=${(e3) => setWithHits(e3.target.checked)} /> Only contigs with HMM hits</label>
-    ${contigs.length === 0 ? html`<${Empty}>No contigs to show.<//>` : contigs.map((contig) => html`<${Contig} key=${contig.index} contig=${contig} onBlast=${blast} canBlast=${true} />`)}
-  </div>`;
-}
-function Results({ analysis, reload }) {
-  const results = analysis.results;
-  if (!results) return html`<${Empty}>No results.<//>`;
-  const counts = html`<p class="muted">${results.read_count !== void 0 ? `${formatNumber(results.read_count)} reads analysed` : ""}${results.subtracted_count !== void 0 ? `, ${formatNumber(results.subtracted_count)} subtracted` : ""}</p>`;
-  if (analysis.workflow === "pathoscope_bowtie")
-    return html`${counts}<${Pathoscope} results=${results} indexId=${analysis.index.id} />`;
-  if (analysis.workflow === "nuvs") return html`${counts}<${Nuvs} analysis=${analysis} reload=${reload} />`;
-  return html`${counts}<pre class="json">${JSON.stringify(results, null, 2)}</pre>`;
+function Results({ analysis }) {
+  if (analysis.workflow === "pathoscope_bowtie") return html`<${Pathoscope} analysis=${analysis} />`;
+  if (analysis.workflow === "nuvs") return html`<${Nuvs} analysis=${analysis} />`;
+  if (!analysis.results) return html`<${Empty}>No results.<//>`;
+  return html`<pre class="json">${JSON.stringify(analysis.results, null, 2)}</pre>`;
 }
 function AnalysisPage({ params }) {
   const analysis = useResource(`/analyses/${params.id}`);
-  usePoll(() => analysis.reload(), 3e3, analysis.data && !analysis.data.ready);
+  useLive("analyses", params.id, () => analysis.reload(), analysis.data && !analysis.data.ready);
   return html`<${Resource} resource=${analysis} what="the analysis">
     ${(data) => html`<section>
       <div class="page-head">
@@ -1528,7 +1647,7 @@ function AnalysisPage({ params }) {
         <dt>Started</dt><dd>${formatDate(data.created_at)} by ${data.user.handle || data.user.id}</dd>
       </dl>
       ${!data.ready && data.job ? html`<${JobProgress} jobId=${data.job.id} />` : null}
-      ${data.ready ? html`<h2>Result</h2><${Results} analysis=${data} reload=${analysis.reload} />` : html`<p class="muted">The result appears here when the workflow finishes.</p>`}
+      ${data.ready ? html`<h2>Result</h2><${Results} analysis=${data} />` : html`<p class="muted">The result appears here when the workflow finishes.</p>`}
       ${data.files?.length ? html`<h2>Result files</h2><table class="list"><tbody>${data.files.map(
     (file) => html`<tr key=${file.id}>
             <td><a href=${`/api/analyses/${data.id}/files/${file.id}`} download>${file.name}</a></td><td>${file.format}</td><td>${formatBytes(file.size)}</td></tr>`
@@ -1832,7 +1951,7 @@ function Indexes({ reference, account, onChange }) {
   const indexes = useResource(`/references/${reference.id}/indexes`, { page, per_page: 25 });
   const documents = indexes.data ? indexes.data.documents : [];
   const building = documents.some((index) => !index.ready && (!index.job || ACTIVE_JOB2.has(index.job.state)));
-  usePoll(() => indexes.reload(), 2e3, building);
+  useLive(["indexes", "jobs"], null, () => indexes.reload(), building);
   const readyCount = documents.filter((index) => index.ready).length;
   h2(() => {
     if (indexes.data) onChange();
@@ -1861,7 +1980,12 @@ function Indexes({ reference, account, onChange }) {
 function IndexPage({ params }) {
   const index = useResource(`/indexes/${params.id}`);
   const data = index.data;
-  usePoll(() => index.reload(), 2e3, data && !data.ready && (!data.job || ACTIVE_JOB2.has(data.job.state)));
+  useLive(
+    ["indexes", "jobs"],
+    null,
+    () => index.reload(),
+    data && !data.ready && (!data.job || ACTIVE_JOB2.has(data.job.state))
+  );
   return html`<${Resource} resource=${index} what="the index">
     ${(item) => html`<section>
       <h1>Index version ${item.version} of <a href=${`/references/${item.reference.id}/indexes`}>${item.reference.name}</a></h1>
@@ -1907,8 +2031,7 @@ function JobsPage() {
   const { query } = useLocation();
   const page = Number(query.page) || 1;
   const jobs = useResource("/jobs", { state: query.state, workflow: query.workflow, page, per_page: 25 });
-  const active = jobs.data?.documents.some((job) => ACTIVE.has(job.state));
-  usePoll(() => jobs.reload(), 3e3, active);
+  useLive("jobs", null, () => jobs.reload());
   const filter = (key) => (event) => setQuery({ ...query, [key]: event.target.value, page: void 0 });
   return html`<section>
     <h1>Jobs</h1>
@@ -1935,7 +2058,7 @@ function JobsPage() {
 }
 function JobPage({ params }) {
   const job = useResource(`/jobs/${params.id}`);
-  usePoll(() => job.reload(), 2e3, job.data && ACTIVE.has(job.data.state));
+  useLive("jobs", params.id, () => job.reload(), job.data && ACTIVE.has(job.data.state));
   return html`<${Resource} resource=${job} what="the job">
     ${(data) => html`<section>
       <div class="page-head"><h1>Job ${data.id} <${Badge} state=${data.state} /></h1><${CancelButton} job=${data} onCancelled=${job.setData} /></div>
@@ -2183,6 +2306,7 @@ function SamplesPage() {
   const tags = useResource("/tags");
   const projects = useResource("/projects");
   const samples = useResource("/samples", { ...query, page, per_page: PER_PAGE });
+  useLive("samples", null, () => samples.reload());
   h2(() => {
     if ((query.find || "") === find) return void 0;
     const timer = setTimeout(() => setQuery({ ...query, find, page: void 0 }), 300);
@@ -2248,7 +2372,12 @@ function SubtractionState({ subtraction }) {
 function SubtractionPage({ params, account }) {
   const subtraction = useResource(`/subtractions/${params.id}`);
   const data = subtraction.data;
-  usePoll(() => subtraction.reload(), 2e3, data && !data.ready && (!data.job || ACTIVE_JOB3.has(data.job.state)));
+  useLive(
+    ["subtractions", "jobs"],
+    null,
+    () => subtraction.reload(),
+    data && !data.ready && (!data.job || ACTIVE_JOB3.has(data.job.state))
+  );
   return html`<${Resource} resource=${subtraction} what="the subtraction">
     ${(item) => html`<section>
       <div class="page-head">
@@ -2392,6 +2521,10 @@ function App() {
   const { path, search } = useLocation();
   h2(() => onSignedOut(() => setAccount(null)), []);
   h2(() => {
+    if (account) startLive();
+    else stopLive();
+  }, [Boolean(account)]);
+  h2(() => {
     if (account && (path === "/" || path === "/login")) {
       const next = new URLSearchParams(search).get("next");
       navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/samples", { replace: true });
@@ -2401,6 +2534,7 @@ function App() {
     return html`<${LoginPage} onSignedIn=${setAccount} />`;
   }
   const signOut = async () => {
+    stopLive();
     try {
       await post("/account/logout");
     } finally {
