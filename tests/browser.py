@@ -6,6 +6,7 @@ as a PNG under `$VIRTOOL_SCREENSHOTS` (default `build/screenshots/`; `docs/scree
 copies), and the browser's console is checked for errors after each test.
 """
 
+import json
 import os
 import shutil
 import tempfile
@@ -20,6 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(os.environ.get("VIRTOOL_SCREENSHOTS") or ROOT / "build" / "screenshots")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 CHROMEDRIVER = shutil.which("chromedriver")
+AXE = ROOT / "tests" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+"""axe-core, vendored for the tests only (tests/vendor/VENDORED.md)."""
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]}).then((result) => done(result.violations.map((violation) => ({
+  id: violation.id, impact: violation.impact, help: violation.help,
+  nodes: violation.nodes.slice(0, 5).map((node) => node.target.join(" ")), count: violation.nodes.length,
+})))).catch((error) => done(String(error)));
+"""
 WAIT = 30.0
 """Seconds a page may take to reach what a test waits for. A wait is a state the page must reach, not a speed
 the test measures: generous, because `make test` shares the two cores between two workers (10 s was missed
@@ -112,10 +122,33 @@ class Browser:
         element.send_keys(text)
 
     def screenshot(self, name: str) -> Path:
+        """Save the page as `name`.png and check it with axe-core (every page a test visits is saved)."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         self.driver.save_screenshot(str(path))
+        self.check_accessibility(name)
         return path
+
+    def axe(self) -> list[dict[str, Any]]:
+        """axe-core's violations on the page as it is now (the vendored axe injected into it first)."""
+        if not self.js("return typeof window.axe === 'object'"):
+            self.js(AXE.read_text())
+        found = self.driver.execute_async_script(AXE_RUN)
+        assert isinstance(found, list), found
+        return found
+
+    def check_accessibility(self, name: str) -> None:
+        """No serious or critical axe-core violation on a page of ours (`/docs` is Swagger UI's: recorded
+        only); every page's violations are recorded in `axe.json` beside the screenshots."""
+        violations = self.axe()
+        record = SCREENSHOTS / "axe.json"
+        recorded = json.loads(record.read_text()) if record.exists() else {}
+        recorded[name] = {"url": self.driver.current_url, "violations": violations}
+        record.write_text(json.dumps(recorded, indent=1, sort_keys=True))
+        if self.driver.current_url.split("?")[0].endswith("/docs"):
+            return
+        serious = [item for item in violations if item["impact"] in ("serious", "critical")]
+        assert not serious, f"axe-core on {name} ({self.driver.current_url}): {json.dumps(serious, indent=1)}"
 
     def console_errors(self) -> list[str]:
         """Console errors since the last call, except those a test said it expects."""
@@ -140,6 +173,7 @@ def start_browser(base_url: str) -> Iterator[Browser]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    driver.set_script_timeout(60)
     try:
         yield Browser(driver, base_url)
     finally:

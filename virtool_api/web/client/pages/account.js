@@ -67,7 +67,7 @@ function ApiKeys() {
       ${(list) =>
         list.length === 0
           ? html`<${Empty}>No API keys.<//>`
-          : html`<table class="list keys-table"><thead><tr><th>Name</th><th>Created</th><th></th></tr></thead><tbody>
+          : html`<table class="list keys-table"><thead><tr><th>Name</th><th>Created</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
         ${list.map(
           (key) => html`<tr key=${key.id}><td>${key.name}</td><td>${formatDate(key.created_at)}</td>
           <td><${ActionButton} className="danger" confirm=${`Revoke the key “${key.name}”? Scripts using it stop working.`} action=${async () => {

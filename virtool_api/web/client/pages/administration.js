@@ -91,7 +91,7 @@ function Users({ account }) {
     <${Resource} resource=${users} what="users">
       ${(
         list,
-      ) => html`<table class="list users-table"><thead><tr><th>Handle</th><th>Administrator</th><th>Active</th><th>Groups</th><th>Password</th><th>Created</th><th></th></tr></thead>
+      ) => html`<table class="list users-table"><thead><tr><th>Handle</th><th>Administrator</th><th>Active</th><th>Groups</th><th>Password</th><th>Created</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>${list.map((user) => html`<${UserRow} key=${user.id} user=${user} groups=${groups.data || []} self=${user.id === account.id} onChanged=${() => users.reload()} />`)}</tbody></table>`}
     <//>
     <form class="card" onSubmit=${create} aria-label="new user">
@@ -129,7 +129,7 @@ function Groups() {
       ${(list) =>
         list.length === 0
           ? html`<${Empty}>No groups.<//>`
-          : html`<table class="list"><thead><tr><th>Name</th><th>Restrict sharing</th><th>Created</th><th></th></tr></thead><tbody>
+          : html`<table class="list"><thead><tr><th>Name</th><th>Restrict sharing</th><th>Created</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
         ${list.map(
           (group) => html`<tr key=${group.id}><td>${group.name}</td>
           <td><input type="checkbox" aria-label=${`${group.name} restricts sharing`} checked=${group.restrict_sharing} onChange=${(e) => act(() => patch(`/groups/${group.id}`, { restrict_sharing: e.target.checked }))} /></td>
@@ -169,7 +169,7 @@ function Labels() {
       ${(list) =>
         list.length === 0
           ? html`<${Empty}>No labels.<//>`
-          : html`<table class="list"><thead><tr><th>Label</th><th>Description</th><th></th></tr></thead><tbody>
+          : html`<table class="list"><thead><tr><th>Label</th><th>Description</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
         ${list.map(
           (label) => html`<tr key=${label.id}><td><${LabelChip} label=${label} /></td><td>${label.description}</td>
           <td><${ActionButton} className="danger" confirm=${`Remove the label ${label.name} from every sample?`} action=${() => act(() => remove(`/labels/${label.id}`))}>Remove</${ActionButton}></td></tr>`,

@@ -11,7 +11,7 @@ function SequenceRow({ sequence }) {
     <td>${formatNumber(sequence.sequence.length)} nt</td>
     <td><button type="button" class="link" aria-expanded=${open} aria-label=${`${open ? "Hide" : "Show"} sequence ${sequence.accession}`} onClick=${() => setOpen(!open)}>${open ? "Hide" : "Show"}</button></td>
   </tr>
-  ${open ? html`<tr class="detail"><td colspan="5"><pre class="sequence">${sequence.sequence}</pre></td></tr>` : null}`;
+  ${open ? html`<tr class="detail"><td colspan="5"><pre class="sequence" tabindex="0">${sequence.sequence}</pre></td></tr>` : null}`;
 }
 
 function Isolate({ isolate }) {
@@ -20,7 +20,7 @@ function Isolate({ isolate }) {
     "Unnamed isolate";
   return html`<article class="card isolate">
     <h3>${name} ${isolate.default ? html`<${Badge} state="ready">default<//>` : null}</h3>
-    <table class="list sequences"><thead><tr><th>Accession</th><th>Definition</th><th>Segment</th><th>Length</th><th></th></tr></thead>
+    <table class="list sequences"><thead><tr><th>Accession</th><th>Definition</th><th>Segment</th><th>Length</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>${isolate.sequences.map((sequence) => html`<${SequenceRow} key=${sequence.id} sequence=${sequence} />`)}</tbody></table>
   </article>`;
 }

@@ -124,7 +124,7 @@ export function NewSamplePage() {
               ? html`<p class="muted">No unused uploads yet: upload a reads file above.</p>`
               : html`<table class="list uploads-table">
                 <caption>Pick one upload (single-end) or two (paired-end)</caption>
-                <thead><tr><th scope="col">Use</th><th scope="col">File</th><th scope="col">Size</th><th scope="col">Uploaded</th><th></th></tr></thead>
+                <thead><tr><th scope="col">Use</th><th scope="col">File</th><th scope="col">Size</th><th scope="col">Uploaded</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
                 <tbody>${free.map(
                   (item) => html`<tr key=${item.id}>
                   <td><input type="checkbox" id=${`upload-${item.id}`} aria-label=${`Use ${item.name}`} checked=${form.files.includes(item.id)} onChange=${() => toggleFile(item.id)} /></td>
@@ -172,8 +172,8 @@ export function NewSamplePage() {
         </div>
         <${Field} id="sample-notes" label="Notes"><textarea id="sample-notes" rows="3" value=${form.notes} onInput=${set("notes")}></textarea><//>
         <div class="grid">
-          <div><h3 class="small-head">Labels</h3><${CheckList} name="labels" options=${labels.data || []} selected=${form.labels} onChange=${(value) => setForm({ ...form, labels: value })} /></div>
-          <div><h3 class="small-head">Default subtractions</h3><${CheckList} name="subtractions" options=${subtractions.data ? subtractions.data.documents : []} selected=${form.subtractions} onChange=${(value) => setForm({ ...form, subtractions: value })} /></div>
+          <div><h2 class="small-head">Labels</h2><${CheckList} name="labels" options=${labels.data || []} selected=${form.labels} onChange=${(value) => setForm({ ...form, labels: value })} /></div>
+          <div><h2 class="small-head">Default subtractions</h2><${CheckList} name="subtractions" options=${subtractions.data ? subtractions.data.documents : []} selected=${form.subtractions} onChange=${(value) => setForm({ ...form, subtractions: value })} /></div>
         </div>
       </fieldset>
       <${ErrorMessage} error=${error} />
