@@ -2,9 +2,11 @@
 
 from aiohttp import web
 
+from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.indexes import service
+from virtool_api.indexes.files import stored_file_path
 from virtool_api.indexes.models import Index, IndexSearchResult
 from virtool_api.pagination import PageQuery
 
@@ -50,3 +52,14 @@ async def find(request: web.Request, query: PageQuery) -> IndexSearchResult:
 async def get(request: web.Request) -> Index:
     """Get an index with its files, manifest and job."""
     return await service.get_index(request.app[CONTEXT], request.match_info["index_id"])
+
+
+@routes.get(
+    "/indexes/{index_id}/files/{name}",
+    file_download=True,
+    errors=((401, "Requires authorization"), (404, "Not found")),
+)
+async def download_file(request: web.Request) -> web.FileResponse:
+    """Download one of an index's files (anyone signed in, as anyone may read the index)."""
+    name = request.match_info["name"]
+    return download(await stored_file_path(request.app[CONTEXT], request.match_info["index_id"], name), name)

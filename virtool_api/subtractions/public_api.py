@@ -2,10 +2,12 @@
 
 from aiohttp import web
 
+from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.pagination import PageQuery
 from virtool_api.subtractions import service
+from virtool_api.subtractions.files import stored_file_path
 from virtool_api.subtractions.models import CreateSubtractionRequest, Subtraction, SubtractionSearchResult
 
 routes = ApiRoutes("subtractions")
@@ -70,3 +72,15 @@ async def remove(request: web.Request) -> None:
     await service.remove_subtraction(
         request.app[CONTEXT], request[USER], request.match_info["subtraction_id"]
     )
+
+
+@routes.get(
+    "/subtractions/{subtraction_id}/files/{name}",
+    file_download=True,
+    errors=((401, "Requires authorization"), (404, "Not found")),
+)
+async def download_file(request: web.Request) -> web.FileResponse:
+    """Download one of a subtraction's files (anyone signed in, as anyone may read the subtraction)."""
+    name = request.match_info["name"]
+    path = await stored_file_path(request.app[CONTEXT], request.match_info["subtraction_id"], name)
+    return download(path, name)
