@@ -16,7 +16,7 @@ from aiohttp import web
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes
 from virtool_api.live.service import current_user, may_hear
-from virtool_api.storage.changes import Change, parse_id
+from virtool_api.storage.changes import Change, Subscription, parse_id
 
 routes = ApiRoutes("events")
 
@@ -30,47 +30,67 @@ def _event(change: Change) -> bytes:
 @routes.get("/events", errors=((401, "Requires authorization"),), media_type="text/event-stream")
 async def events(request: web.Request) -> web.StreamResponse:
     """Server-sent events: changes to the jobs, samples, analyses, indexes and subtractions one may read."""
-    ctx = request.app[CONTEXT]
-    user = request[USER]
-    feed = ctx.changes
+    feed = request.app[CONTEXT].changes
     subscription = feed.subscribe()  # before reading the backlog: nothing falls between the two
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": "text/event-stream",
+            "Cache-Control": "no-store",
+            "X-Accel-Buffering": "no",  # nginx: pass events on as they come
+        }
+    )
     try:
-        response = web.StreamResponse(
-            headers={
-                "Content-Type": "text/event-stream",
-                "Cache-Control": "no-store",
-                "X-Accel-Buffering": "no",  # nginx: pass events on as they come
-            }
-        )
         await response.prepare(request)
         await response.write(b"retry: 2000\n\n")
-        last = None
-        if last_id := request.headers.get("Last-Event-ID"):
-            backlog = await feed.since(last_id)
-            if backlog is None:
-                await response.write(b"event: reset\ndata: {}\n\n")
-            else:
-                last = parse_id(last_id)
-                for missed in backlog:
-                    last = parse_id(missed.id)
-                    if await may_hear(ctx, user, missed):
-                        await response.write(_event(missed))
-        while not subscription.overflowed:
-            try:
-                change: Change | None = await asyncio.wait_for(subscription.queue.get(), HEARTBEAT)
-            except TimeoutError:
-                now = await current_user(ctx, user)
-                if now is None:
-                    break
-                user = now
-                await response.write(b": still here\n\n")
-                continue
-            if change is None:
-                break  # the server is stopping
-            if last is not None and (parse_id(change.id) or (0, 0)) <= last:
-                continue  # sent with the backlog
-            if await may_hear(ctx, user, change):
-                await response.write(_event(change))
-        return response
+        last = await _send_missed(request, response, request.headers.get("Last-Event-ID"))
+        await _send_live(request, response, subscription, last)
+    except ConnectionResetError:
+        pass  # the page went away
     finally:
         feed.unsubscribe(subscription)
+    return response
+
+
+async def _send_missed(
+    request: web.Request, response: web.StreamResponse, last_id: str | None
+) -> tuple[int, int] | None:
+    """The changes after `last_id` the person may hear (or `reset`); the id of the last one looked at."""
+    if not last_id:
+        return None
+    ctx = request.app[CONTEXT]
+    backlog = await ctx.changes.since(last_id)
+    if backlog is None:
+        await response.write(b"event: reset\ndata: {}\n\n")
+        return None
+    last = parse_id(last_id)
+    for missed in backlog:
+        last = parse_id(missed.id)
+        if await may_hear(ctx, request[USER], missed):
+            await response.write(_event(missed))
+    return last
+
+
+async def _send_live(
+    request: web.Request,
+    response: web.StreamResponse,
+    subscription: Subscription,
+    last: tuple[int, int] | None,
+) -> None:
+    ctx = request.app[CONTEXT]
+    user = request[USER]
+    while not subscription.overflowed:
+        try:
+            change = await asyncio.wait_for(subscription.queue.get(), HEARTBEAT)
+        except TimeoutError:
+            now = await current_user(ctx, user)
+            if now is None:
+                return  # removed or deactivated meanwhile
+            user = now
+            await response.write(b": still here\n\n")
+            continue
+        if change is None:
+            return  # the server is stopping
+        if last is not None and (parse_id(change.id) or (0, 0)) <= last:
+            continue  # sent with the backlog
+        if await may_hear(ctx, user, change):
+            await response.write(_event(change))
