@@ -194,9 +194,13 @@ def test_nuvs_analysis_and_blast(browser: Browser, site: Site) -> None:
         "best_bias": 0.1,
     }
     orf = {"index": 0, "frame": 0, "strand": 1, "pos": [2, 599], "pro": "M" + "K" * 198, "hits": [hmm_hit]}
+    # As Virtool's NuVs sends some: a reverse-strand ORF starting before the contig, one ending past it, no
+    # "hits" on them, and keys the page does not know (issue 16).
+    before = {"index": 1, "frame": 2, "strand": -1, "pos": [-2, 120], "pro": "M" + "A" * 40, "nuc": "kept"}
+    past = {"index": 2, "frame": 1, "strand": 1, "pos": [450, 640], "pro": "M" * 63}
     results = {
         "hits": [
-            {"index": 0, "sequence": contig, "orfs": [orf]},
+            {"index": 0, "sequence": contig, "orfs": [orf, before, past], "family": "none"},
             {"index": 1, "sequence": UNRELATED, "orfs": []},
         ],
     }
@@ -208,6 +212,9 @@ def test_nuvs_analysis_and_blast(browser: Browser, site: Site) -> None:
     orfs = browser.find("#contig-0 .orfs").text
     assert "HMM ugeb2lmp" in orfs and "1.2e-40" in orfs
     assert "3\u2013599" in orfs  # 1-based and inclusive, for people
+    assert "1\u2013120 clipped: starts before the contig" in orfs
+    assert "451\u2013600 clipped: ends past the contig" in orfs
+    assert len(browser.find_all("#contig-0 .contig-map .orf.clipped")) == 2
     browser.wait_for_text("a[download]", "contigs.fa")
     browser.find("button[aria-label='BLAST contig 0']").click()
     hits = browser.wait_for_text("#contig-0 .blast-hits", "NC_001367", timeout=60)
@@ -260,6 +267,47 @@ def test_pathoscope_result_table(browser: Browser, site: Site) -> None:
     table.find_element("css selector", "button").click()  # the OTU opens its sequences
     browser.wait_for_text(".pathoscope-table .inner", "tmvseq02")
     browser.screenshot("10-pathoscope")
+
+
+def test_samples_list_shows_analyses_and_starts_several_at_once(browser: Browser, site: Site) -> None:
+    browser.open("/samples?find=Grapevine")
+    row = browser.wait_for_text(".samples-table tbody tr", "Grapevine 17")
+    states = row.find_element("css selector", ".workflow-states").text
+    assert "Pathoscope" in states and "NuVs" in states, states
+    browser.fill("#sample-find", "Field sample 000")
+    browser.wait_for_text("#sample-count", "10 of ")
+    boxes = browser.find_all(".select-sample")[:2]
+    for box in boxes:
+        box.click()
+    links = [box.find_element("xpath", "../..").find_element("css selector", "a") for box in boxes]
+    chosen = [link.get_attribute("href").split("/")[-1] for link in links]
+    browser.wait_for_text(".quick-analyze h2", "Analyze 2 selected samples")
+    Select(browser.find("#quick-workflow")).select_by_value("nuvs")
+    browser.screenshot("27-samples-quick-analyze")
+    browser.wait_for_text(".quick-analyze button", "Start 2 analyses").click()
+    browser.wait_for_text(".quick-outcome", "2 analyses started.")
+    for sample_id in chosen:
+        analyses = api(site, "GET", f"/samples/{sample_id}/analyses")["documents"]
+        assert [analysis["workflow"] for analysis in analyses] == ["nuvs"]
+    site.journey["quick_analysis"] = analyses[0]["id"]
+
+
+def test_home_page_follows_a_runner_live(browser: Browser, site: Site) -> None:
+    browser.open("/")
+    browser.wait_for_text("h1", "Welcome, alice")
+    browser.wait_for_text("#home-waiting", "waiting for a runner")
+    # This server runs no runner (`--no-runner`): the page says so plainly, and how to start one.
+    hint = browser.wait_for_text("#runner-hint", "no runner takes NuVs jobs")
+    assert "2 NuVs jobs waiting" in hint.text and "virtool-api runner --jobs-url" in hint.text
+    browser.wait_for_text(".home-analyses", "Grapevine 17")
+    analysis = api(site, "GET", f"/analyses/{site.journey['quick_analysis']}")
+    runner = Runner(site, analysis["job"]["id"])
+    runner.status("running", 30, "assemble")
+    # Nothing polls the home page: the runner's report arrives as a server-sent event.
+    row = browser.wait_for_text(".home-jobs tbody tr", analysis["job"]["id"])
+    browser.wait_for(lambda: "assemble" in row.text and "30%" in row.text, what="the step and its progress")
+    browser.screenshot("28-home")
+    runner.status("cancelled", 30)
 
 
 def test_change_visibility(browser: Browser, site: Site) -> None:

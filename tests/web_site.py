@@ -149,6 +149,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
             f"--port={port}",
             f"--jobs-port={jobs_port}",
             f"--data-path={data_path}",
+            "--no-runner",  # the tests play each runner over the job API, one call at a time
             *blast_options,
         ]
     )

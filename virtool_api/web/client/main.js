@@ -7,6 +7,7 @@ import { AccountPage } from "./pages/account.js";
 import { AdministrationPage } from "./pages/administration.js";
 import { AnalysisPage } from "./pages/analysis.js";
 import { HmmPage, HmmsPage } from "./pages/hmms.js";
+import { HomePage } from "./pages/home.js";
 import { IndexPage } from "./pages/indexes.js";
 import { JobPage, JobsPage } from "./pages/jobs.js";
 import { LoginPage } from "./pages/login.js";
@@ -27,6 +28,7 @@ function initialAccount() {
 }
 
 const ROUTES = [
+  ["/", HomePage],
   ["/samples/new", NewSamplePage],
   ["/samples/:id/:tab?", SamplePage],
   ["/samples", SamplesPage],
@@ -56,7 +58,7 @@ function NavBar({ account, path, onSignOut }) {
     return html`<a href=${href} class=${current ? "active" : ""} aria-current=${current ? "page" : undefined}>${text}</a>`;
   };
   return html`<header class="topbar">
-    <a class="brand" href="/samples">Virtool</a>
+    <a class="brand" href="/">Virtool</a>
     <nav aria-label="main">
       ${link("/samples", "Samples")} ${link("/jobs", "Jobs")} ${link("/references", "References", ["/otus", "/indexes"])}
       ${link("/subtractions", "Subtractions")} ${link("/hmms", "HMMs")}
@@ -81,9 +83,9 @@ function App() {
     else stopLive();
   }, [Boolean(account)]);
   useEffect(() => {
-    if (account && (path === "/" || path === "/login")) {
+    if (account && path === "/login") {
       const next = new URLSearchParams(search).get("next");
-      navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/samples", { replace: true });
+      navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
     }
   }, [account, path]);
 
@@ -109,7 +111,7 @@ function App() {
       break;
     }
   }
-  if (page === null && (path === "/" || path === "/login")) page = html`<p class="loading">Loading…</p>`;
+  if (page === null && path === "/login") page = html`<p class="loading">Loading…</p>`;
   return html`<${NavBar} account=${account} path=${path} onSignOut=${signOut} /><main id="main">${page || html`<${NotFound} />`}</main>`;
 }
 

@@ -14,7 +14,7 @@ function Results({ analysis }) {
   if (analysis.workflow === "pathoscope_bowtie") return html`<${Pathoscope} analysis=${analysis} />`;
   if (analysis.workflow === "nuvs") return html`<${Nuvs} analysis=${analysis} />`;
   if (!analysis.results) return html`<${Empty}>No results.<//>`;
-  return html`<pre class="json">${JSON.stringify(analysis.results, null, 2)}</pre>`;
+  return html`<pre class="json" tabindex="0">${JSON.stringify(analysis.results, null, 2)}</pre>`;
 }
 
 export function AnalysisPage({ params }) {

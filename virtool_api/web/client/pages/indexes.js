@@ -111,7 +111,7 @@ export function IndexPage({ params }) {
         item.files.length === 0
           ? html`<${Empty}>No files yet: the build-index job uploads them.<//>`
           : html`<table class="list index-files"><thead><tr><th>File</th><th>Type</th><th>Size</th></tr></thead><tbody>
-            ${item.files.map((file) => html`<tr key=${file.id}><td>${file.name}</td><td>${file.type}</td><td>${formatBytes(file.size)}</td></tr>`)}
+            ${item.files.map((file) => html`<tr key=${file.id}><td><a href=${`/api/indexes/${item.id}/files/${encodeURIComponent(file.name)}`} download>${file.name}</a></td><td>${file.type}</td><td>${formatBytes(file.size)}</td></tr>`)}
           </tbody></table>`
       }
       <h2>OTUs</h2>

@@ -94,10 +94,10 @@ function Contig({ contig, onBlast }) {
       <h3>Contig ${contig.index}</h3>
       <span class="muted">${formatNumber(contig.length)} bp · ${contig.orfs.length} ORF${contig.orfs.length === 1 ? "" : "s"}${contig.best_e_text ? ` · best E ${contig.best_e_text}` : ""}</span>
       <button type="button" class="link" aria-expanded=${showSequence} onClick=${() => setShowSequence(!showSequence)}>${showSequence ? "Hide" : "Show"} sequence</button>
-      <${ActionButton} className="blast-button" action=${() => onBlast(contig.index)} aria-label=${`BLAST contig ${contig.index}`}>${contig.blast ? "BLAST again" : "BLAST"}</${ActionButton}>
+      <${ActionButton} className="blast-button" action=${() => onBlast(contig.index)} aria-label=${`${contig.blast ? "BLAST again" : "BLAST"} contig ${contig.index}`}>${contig.blast ? "BLAST again" : "BLAST"}</${ActionButton}>
     </header>
     <${ContigMap} contig=${contig} />
-    ${showSequence ? html`<pre class="sequence">${contig.sequence}</pre>` : null}
+    ${showSequence ? html`<pre class="sequence" tabindex="0">${contig.sequence}</pre>` : null}
     ${
       contig.orfs.length
         ? html`<table class="list orfs"><caption class="visually-hidden">ORFs of contig ${contig.index}</caption><thead><tr><th scope="col">ORF</th><th scope="col">Strand</th><th scope="col">Frame</th><th scope="col">Position</th><th scope="col">Length</th><th scope="col">HMM hits</th></tr></thead>

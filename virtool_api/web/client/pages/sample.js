@@ -20,6 +20,7 @@ import {
   useResource,
 } from "../ui.js";
 import { QualityCharts } from "./charts.js";
+import { currentStep } from "./jobs.js";
 
 const TABS = [
   ["", "Overview"],
@@ -43,7 +44,7 @@ export function JobProgress({ jobId }) {
   if (!job.data) return job.error && job.error.status !== 403 ? html`<${ErrorMessage} error=${job.error} />` : null;
   return html`<div class="job-progress" aria-live="polite">
     <a href=${`/jobs/${jobId}`}>Job ${jobId}</a> <${Badge} state=${job.data.state} />
-    ${job.data.stage ? html` <span class="muted">${job.data.stage}</span>` : null}
+    ${currentStep(job.data) ? html` <span class="muted">${currentStep(job.data).name}</span>` : null}
     <${Progress} value=${job.data.progress} label="job progress" />
   </div>`;
 }
@@ -233,9 +234,9 @@ function EditSample({ sample, onSaved }) {
     </div>
     <${Field} id="edit-notes" label="Notes"><textarea id="edit-notes" rows="4" value=${form.notes} onInput=${set("notes")}></textarea><//>
     <div class="grid">
-      <div><h3 class="small-head">Labels</h3><${CheckList} name="labels" options=${labels.data || []} selected=${form.labels} onChange=${(value) => setForm({ ...form, labels: value })} empty="No labels (administrators make them)" /></div>
+      <div><h2 class="small-head">Labels</h2><${CheckList} name="labels" options=${labels.data || []} selected=${form.labels} onChange=${(value) => setForm({ ...form, labels: value })} empty="No labels (administrators make them)" /></div>
       <div>
-        <h3 class="small-head">Tags</h3>
+        <h2 class="small-head">Tags</h2>
         <${CheckList} name="tags" options=${tags.data || []} selected=${form.tags} onChange=${(value) => setForm({ ...form, tags: value })} empty="No tags yet" />
         <div class="inline-form">
           <label for="new-tag" class="sr-only">New tag</label>

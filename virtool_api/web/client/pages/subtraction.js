@@ -72,7 +72,7 @@ export function SubtractionPage({ params, account }) {
         item.files.length === 0
           ? html`<${Empty}>No files yet: the create-subtraction job uploads its FASTA and Bowtie2 index.<//>`
           : html`<table class="list subtraction-files"><thead><tr><th>File</th><th>Type</th><th>Size</th></tr></thead><tbody>
-            ${item.files.map((file) => html`<tr key=${file.id}><td>${file.name}</td><td>${file.type}</td><td>${formatBytes(file.size)}</td></tr>`)}
+            ${item.files.map((file) => html`<tr key=${file.id}><td><a href=${`/api/subtractions/${item.id}/files/${encodeURIComponent(file.name)}`} download>${file.name}</a></td><td>${file.type}</td><td>${formatBytes(file.size)}</td></tr>`)}
           </tbody></table>`
       }
     </section>`}

@@ -761,7 +761,7 @@ function ApiKeys() {
     ${created ? html`<div class="new-key" role="status"><p>New key <strong>${created.name}</strong>: copy it now, it will not be shown again.</p>
       <code class="key" id="new-key-value">${created.key}</code> <${CopyButton} text=${created.key} /> <button type="button" onClick=${() => setCreated(null)}>Done</button></div>` : null}
     <${Resource} resource=${keys} what="keys">
-      ${(list) => list.length === 0 ? html`<${Empty}>No API keys.<//>` : html`<table class="list keys-table"><thead><tr><th>Name</th><th>Created</th><th></th></tr></thead><tbody>
+      ${(list) => list.length === 0 ? html`<${Empty}>No API keys.<//>` : html`<table class="list keys-table"><thead><tr><th>Name</th><th>Created</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
         ${list.map(
     (key) => html`<tr key=${key.id}><td>${key.name}</td><td>${formatDate(key.created_at)}</td>
           <td><${ActionButton} className="danger" confirm=${`Revoke the key “${key.name}”? Scripts using it stop working.`} action=${async () => {
@@ -853,7 +853,7 @@ function Users({ account }) {
   };
   return html`<div>
     <${Resource} resource=${users} what="users">
-      ${(list) => html`<table class="list users-table"><thead><tr><th>Handle</th><th>Administrator</th><th>Active</th><th>Groups</th><th>Password</th><th>Created</th><th></th></tr></thead>
+      ${(list) => html`<table class="list users-table"><thead><tr><th>Handle</th><th>Administrator</th><th>Active</th><th>Groups</th><th>Password</th><th>Created</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>${list.map((user) => html`<${UserRow} key=${user.id} user=${user} groups=${groups.data || []} self=${user.id === account.id} onChanged=${() => users.reload()} />`)}</tbody></table>`}
     <//>
     <form class="card" onSubmit=${create} aria-label="new user">
@@ -883,7 +883,7 @@ function Groups() {
   return html`<div>
     <${ErrorMessage} error=${error} />
     <${Resource} resource=${groups} what="groups">
-      ${(list) => list.length === 0 ? html`<${Empty}>No groups.<//>` : html`<table class="list"><thead><tr><th>Name</th><th>Restrict sharing</th><th>Created</th><th></th></tr></thead><tbody>
+      ${(list) => list.length === 0 ? html`<${Empty}>No groups.<//>` : html`<table class="list"><thead><tr><th>Name</th><th>Restrict sharing</th><th>Created</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
         ${list.map(
     (group) => html`<tr key=${group.id}><td>${group.name}</td>
           <td><input type="checkbox" aria-label=${`${group.name} restricts sharing`} checked=${group.restrict_sharing} onChange=${(e3) => act(() => patch(`/groups/${group.id}`, { restrict_sharing: e3.target.checked }))} /></td>
@@ -919,7 +919,7 @@ function Labels() {
   return html`<div>
     <${ErrorMessage} error=${error} />
     <${Resource} resource=${labels} what="labels">
-      ${(list) => list.length === 0 ? html`<${Empty}>No labels.<//>` : html`<table class="list"><thead><tr><th>Label</th><th>Description</th><th></th></tr></thead><tbody>
+      ${(list) => list.length === 0 ? html`<${Empty}>No labels.<//>` : html`<table class="list"><thead><tr><th>Label</th><th>Description</th><th><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
         ${list.map(
     (label) => html`<tr key=${label.id}><td><${LabelChip} label=${label} /></td><td>${label.description}</td>
           <td><${ActionButton} className="danger" confirm=${`Remove the label ${label.name} from every sample?`} action=${() => act(() => remove(`/labels/${label.id}`))}>Remove</${ActionButton}></td></tr>`
@@ -1217,10 +1217,10 @@ function Contig({ contig, onBlast }) {
       <h3>Contig ${contig.index}</h3>
       <span class="muted">${formatNumber(contig.length)} bp · ${contig.orfs.length} ORF${contig.orfs.length === 1 ? "" : "s"}${contig.best_e_text ? ` · best E ${contig.best_e_text}` : ""}</span>
       <button type="button" class="link" aria-expanded=${showSequence} onClick=${() => setShowSequence(!showSequence)}>${showSequence ? "Hide" : "Show"} sequence</button>
-      <${ActionButton} className="blast-button" action=${() => onBlast(contig.index)} aria-label=${`BLAST contig ${contig.index}`}>${contig.blast ? "BLAST again" : "BLAST"}</${ActionButton}>
+      <${ActionButton} className="blast-button" action=${() => onBlast(contig.index)} aria-label=${`${contig.blast ? "BLAST again" : "BLAST"} contig ${contig.index}`}>${contig.blast ? "BLAST again" : "BLAST"}</${ActionButton}>
     </header>
     <${ContigMap} contig=${contig} />
-    ${showSequence ? html`<pre class="sequence">${contig.sequence}</pre>` : null}
+    ${showSequence ? html`<pre class="sequence" tabindex="0">${contig.sequence}</pre>` : null}
     ${contig.orfs.length ? html`<table class="list orfs"><caption class="visually-hidden">ORFs of contig ${contig.index}</caption><thead><tr><th scope="col">ORF</th><th scope="col">Strand</th><th scope="col">Frame</th><th scope="col">Position</th><th scope="col">Length</th><th scope="col">HMM hits</th></tr></thead>
           <tbody>${contig.orfs.map((orf) => html`<${OrfRow} key=${orf.index} orf=${orf} />`)}</tbody></table>` : null}
     ${contig.blast ? html`<${BlastHits} blast=${contig.blast} />` : null}
@@ -1344,6 +1344,112 @@ function QualityCharts({ quality }) {
   </div>`;
 }
 
+// virtool_api/web/client/pages/runners.js
+var NAMES = {
+  create_sample: "create-sample",
+  build_index: "build-index",
+  create_subtraction: "create-subtraction",
+  pathoscope_bowtie: "Pathoscope",
+  nuvs: "NuVs",
+  aodp: "AODP"
+};
+function RunnerHint() {
+  const status = useResource("/runners");
+  useLive("jobs", null, () => status.reload());
+  usePoll(() => status.reload(), 3e4, true);
+  if (!status.data) return null;
+  const stuck = Object.entries(status.data.workflows).filter(([, item]) => item.waiting > 0 && item.runners === 0);
+  if (stuck.length === 0) return null;
+  return html`<div class="notice" role="status" id="runner-hint">
+    ${stuck.map(([workflow, item]) => {
+    const name = NAMES[workflow] || workflow;
+    return html`<p key=${workflow}><strong>${item.waiting} ${name} job${item.waiting === 1 ? "" : "s"} waiting</strong> (the oldest since ${formatDate(item.oldest_waiting_at)}), and no runner takes ${name} jobs${item.refused.length ? `: the runners here cannot (${item.refused.join("; ")})` : ""}.</p>`;
+  })}
+    <p>${"Start a runner where the workflows' tools are installed, pointed at this server's job API: "}<code>.venv/bin/virtool-api runner --jobs-url http://localhost:9990/api</code>${" ("}<code>virtool-api serve</code>${" starts one beside the job API unless it was given "}<code>--redis-url</code>${" or "}<code>--no-runner</code>).</p>
+  </div>`;
+}
+
+// virtool_api/web/client/pages/jobs.js
+var STATES = ["waiting", "preparing", "running", "complete", "error", "cancelled", "terminated", "timeout"];
+var WORKFLOWS = ["create_sample", "pathoscope_bowtie", "nuvs", "aodp", "build_index", "create_subtraction"];
+var ACTIVE = /* @__PURE__ */ new Set(["waiting", "preparing", "running"]);
+function CancelButton({ job, onCancelled }) {
+  if (!ACTIVE.has(job.state)) return null;
+  return html`<${ActionButton} confirm="Cancel this job?" action=${async () => onCancelled(await put(`/jobs/${job.id}/cancel`))}>Cancel</${ActionButton}>`;
+}
+var SUBJECTS = [
+  ["sample_id", "/samples", "sample"],
+  ["analysis_id", "/analyses", "analysis"],
+  ["index_id", "/indexes", "index"],
+  ["subtraction_id", "/subtractions", "subtraction"]
+];
+function JobSubject({ args }) {
+  const links = SUBJECTS.filter(([key]) => args[key]).map(
+    ([key, path, text]) => html`<a key=${key} href=${`${path}/${args[key]}`}>${text}</a>`
+  );
+  return links.map((link, index) => html`${index ? " " : ""}${link}`);
+}
+function JobsPage() {
+  const { query } = useLocation();
+  const page = Number(query.page) || 1;
+  const jobs = useResource("/jobs", { state: query.state, workflow: query.workflow, page, per_page: 25 });
+  useLive("jobs", null, () => jobs.reload());
+  const filter = (key) => (event) => setQuery({ ...query, [key]: event.target.value, page: void 0 });
+  return html`<section>
+    <h1>Jobs</h1>
+    <${RunnerHint} />
+    <form class="filters" onSubmit=${(e3) => e3.preventDefault()}>
+      <label for="job-state">State <select id="job-state" value=${query.state || ""} onChange=${filter("state")}>
+        <option value="">Any</option>${STATES.map((state) => html`<option value=${state}>${state}</option>`)}</select></label>
+      <label for="job-workflow">Workflow <select id="job-workflow" value=${query.workflow || ""} onChange=${filter("workflow")}>
+        <option value="">Any</option>${WORKFLOWS.map((workflow) => html`<option value=${workflow}>${workflow}</option>`)}</select></label>
+    </form>
+    <${Resource} resource=${jobs} what="jobs">
+      ${(result) => html`${result.documents.length === 0 ? html`<${Empty}>No jobs.<//>` : html`
+        <table class="list jobs-table"><thead><tr><th>Job</th><th>Workflow</th><th>State</th><th>Progress</th><th>For</th><th>By</th><th>Created</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+        <tbody>${result.documents.map(
+    (job) => html`<tr key=${job.id}>
+          <td><a href=${`/jobs/${job.id}`}>${job.id}</a></td><td>${job.workflow}</td>
+          <td><${Badge} state=${job.state} /></td><td><${Progress} value=${job.progress} label=${`progress of job ${job.id}`} /></td>
+          <td><${JobSubject} args=${job.args} /></td><td>${job.user.handle || job.user.id}</td><td>${formatDate(job.created_at)}</td>
+          <td><${CancelButton} job=${job} onCancelled=${() => jobs.reload()} /></td></tr>`
+  )}
+        </tbody></table>`}
+        <${Pager} page=${result.page} pageCount=${result.page_count} onPage=${(next) => setQuery({ ...query, page: next }, { replace: false })} label="job pages" />`}
+    <//>
+  </section>`;
+}
+function currentStep(job) {
+  const entry = [...job.status || []].reverse().find((item) => item.step_name || item.stage);
+  return entry ? { name: entry.step_name || entry.stage, description: entry.step_description || "" } : null;
+}
+function JobPage({ params }) {
+  const job = useResource(`/jobs/${params.id}`);
+  useLive("jobs", params.id, () => job.reload(), job.data && ACTIVE.has(job.data.state));
+  return html`<${Resource} resource=${job} what="the job">
+    ${(data) => html`<section>
+      <div class="page-head"><h1>Job ${data.id} <${Badge} state=${data.state} /></h1><${CancelButton} job=${data} onCancelled=${job.setData} /></div>
+      <dl class="facts">
+        <dt>Workflow</dt><dd>${data.workflow}</dd>
+        <dt>Progress</dt><dd><${Progress} value=${data.progress} label="job progress" /></dd>
+        <dt>Step</dt><dd id="job-step">${currentStep(data) ? html`${currentStep(data).name}${currentStep(data).description ? html` <span class="muted">${currentStep(data).description}</span>` : null}` : "—"}</dd>
+        <dt>For</dt><dd><${JobSubject} args=${data.args} /></dd>
+        <dt>By</dt><dd>${data.user.handle || data.user.id}</dd>
+        <dt>Created</dt><dd>${formatDate(data.created_at)}</dd>
+        <dt>Acquired</dt><dd>${data.acquired ? "yes" : "not yet"}</dd>
+      </dl>
+      <h2>Status history</h2>
+      <table class="list"><thead><tr><th>When</th><th>State</th><th>Step</th><th>Progress</th><th>Error</th></tr></thead><tbody>
+        ${(data.status || []).map(
+    (entry, index) => html`<tr key=${index}><td>${formatDate(entry.timestamp)}</td><td><${Badge} state=${entry.state} /></td>
+          <td>${entry.step_name || entry.stage || ""}</td><td>${entry.progress}%</td><td>${entry.error ? `${entry.error.type}: ${entry.error.details ? [].concat(entry.error.details).join(" ") : ""}` : ""}</td></tr>`
+  )}
+      </tbody></table>
+      <h2>Arguments</h2><pre class="json" tabindex="0">${JSON.stringify(data.args, null, 2)}</pre>
+    </section>`}
+  <//>`;
+}
+
 // virtool_api/web/client/pages/sample.js
 var TABS = [
   ["", "Overview"],
@@ -1354,7 +1460,7 @@ var TABS = [
 ];
 var CREATING = /* @__PURE__ */ new Set(["awaiting_data", "importing"]);
 var ACTIVE_JOB = /* @__PURE__ */ new Set(["waiting", "preparing", "running"]);
-var WORKFLOWS = [
+var WORKFLOWS2 = [
   ["pathoscope_bowtie", "Pathoscope"],
   ["nuvs", "NuVs"],
   ["aodp", "AODP"]
@@ -1366,7 +1472,7 @@ function JobProgress({ jobId }) {
   if (!job.data) return job.error && job.error.status !== 403 ? html`<${ErrorMessage} error=${job.error} />` : null;
   return html`<div class="job-progress" aria-live="polite">
     <a href=${`/jobs/${jobId}`}>Job ${jobId}</a> <${Badge} state=${job.data.state} />
-    ${job.data.stage ? html` <span class="muted">${job.data.stage}</span>` : null}
+    ${currentStep(job.data) ? html` <span class="muted">${currentStep(job.data).name}</span>` : null}
     <${Progress} value=${job.data.progress} label="job progress" />
   </div>`;
 }
@@ -1430,7 +1536,7 @@ function StartAnalysis({ sample, onStarted }) {
     <div class="grid">
       <${Field} id="analysis-workflow" label="Workflow">
         <select id="analysis-workflow" value=${workflow} onChange=${(e3) => setWorkflow(e3.target.value)}>
-          ${WORKFLOWS.map(([value, text]) => html`<option value=${value}>${text}</option>`)}
+          ${WORKFLOWS2.map(([value, text]) => html`<option value=${value}>${text}</option>`)}
         </select>
       <//>
       <${Field} id="analysis-reference" label="Reference">
@@ -1534,9 +1640,9 @@ function EditSample({ sample, onSaved }) {
     </div>
     <${Field} id="edit-notes" label="Notes"><textarea id="edit-notes" rows="4" value=${form.notes} onInput=${set("notes")}></textarea><//>
     <div class="grid">
-      <div><h3 class="small-head">Labels</h3><${CheckList} name="labels" options=${labels.data || []} selected=${form.labels} onChange=${(value) => setForm({ ...form, labels: value })} empty="No labels (administrators make them)" /></div>
+      <div><h2 class="small-head">Labels</h2><${CheckList} name="labels" options=${labels.data || []} selected=${form.labels} onChange=${(value) => setForm({ ...form, labels: value })} empty="No labels (administrators make them)" /></div>
       <div>
-        <h3 class="small-head">Tags</h3>
+        <h2 class="small-head">Tags</h2>
         <${CheckList} name="tags" options=${tags.data || []} selected=${form.tags} onChange=${(value) => setForm({ ...form, tags: value })} empty="No tags yet" />
         <div class="inline-form">
           <label for="new-tag" class="sr-only">New tag</label>
@@ -1624,7 +1730,7 @@ function Results({ analysis }) {
   if (analysis.workflow === "pathoscope_bowtie") return html`<${Pathoscope} analysis=${analysis} />`;
   if (analysis.workflow === "nuvs") return html`<${Nuvs} analysis=${analysis} />`;
   if (!analysis.results) return html`<${Empty}>No results.<//>`;
-  return html`<pre class="json">${JSON.stringify(analysis.results, null, 2)}</pre>`;
+  return html`<pre class="json" tabindex="0">${JSON.stringify(analysis.results, null, 2)}</pre>`;
 }
 function AnalysisPage({ params }) {
   const analysis = useResource(`/analyses/${params.id}`);
@@ -1759,7 +1865,7 @@ function NewSamplePage() {
         <${Resource} resource=${uploads} what="uploads">
           ${() => free.length === 0 ? html`<p class="muted">No unused uploads yet: upload a reads file above.</p>` : html`<table class="list uploads-table">
                 <caption>Pick one upload (single-end) or two (paired-end)</caption>
-                <thead><tr><th scope="col">Use</th><th scope="col">File</th><th scope="col">Size</th><th scope="col">Uploaded</th><th></th></tr></thead>
+                <thead><tr><th scope="col">Use</th><th scope="col">File</th><th scope="col">Size</th><th scope="col">Uploaded</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
                 <tbody>${free.map(
     (item) => html`<tr key=${item.id}>
                   <td><input type="checkbox" id=${`upload-${item.id}`} aria-label=${`Use ${item.name}`} checked=${form.files.includes(item.id)} onChange=${() => toggleFile(item.id)} /></td>
@@ -1807,8 +1913,8 @@ function NewSamplePage() {
         </div>
         <${Field} id="sample-notes" label="Notes"><textarea id="sample-notes" rows="3" value=${form.notes} onInput=${set("notes")}></textarea><//>
         <div class="grid">
-          <div><h3 class="small-head">Labels</h3><${CheckList} name="labels" options=${labels.data || []} selected=${form.labels} onChange=${(value) => setForm({ ...form, labels: value })} /></div>
-          <div><h3 class="small-head">Default subtractions</h3><${CheckList} name="subtractions" options=${subtractions.data ? subtractions.data.documents : []} selected=${form.subtractions} onChange=${(value) => setForm({ ...form, subtractions: value })} /></div>
+          <div><h2 class="small-head">Labels</h2><${CheckList} name="labels" options=${labels.data || []} selected=${form.labels} onChange=${(value) => setForm({ ...form, labels: value })} /></div>
+          <div><h2 class="small-head">Default subtractions</h2><${CheckList} name="subtractions" options=${subtractions.data ? subtractions.data.documents : []} selected=${form.subtractions} onChange=${(value) => setForm({ ...form, subtractions: value })} /></div>
         </div>
       </fieldset>
       <${ErrorMessage} error=${error} />
@@ -1915,6 +2021,77 @@ function HmmPage({ params }) {
   <//>`;
 }
 
+// virtool_api/web/client/pages/home.js
+var WORKFLOW_NAMES = { pathoscope_bowtie: "Pathoscope", nuvs: "NuVs", aodp: "AODP" };
+function RunningJobs() {
+  const running = useResource("/jobs", { state: "running", per_page: 10 });
+  const preparing = useResource("/jobs", { state: "preparing", per_page: 10 });
+  const waiting = useResource("/jobs", { state: "waiting", per_page: 1 });
+  useLive("jobs", null, () => {
+    running.reload();
+    preparing.reload();
+    waiting.reload();
+  });
+  const jobs = [...running.data?.documents || [], ...preparing.data?.documents || []];
+  const waitingCount = waiting.data?.found_count || 0;
+  return html`<section class="card" aria-labelledby="home-jobs">
+    <h2 id="home-jobs">Running jobs</h2>
+    ${jobs.length === 0 ? html`<p class="muted">No job is running.</p>` : html`<table class="list home-jobs"><thead><tr><th scope="col">Job</th><th scope="col">Workflow</th><th scope="col">State</th><th scope="col">Step</th><th scope="col">Progress</th></tr></thead><tbody>
+          ${jobs.map(
+    (job) => html`<tr key=${job.id}><td><a href=${`/jobs/${job.id}`}>${job.id}</a></td><td>${job.workflow}</td>
+            <td><${Badge} state=${job.state} /></td><td>${job.stage || "—"}</td><td><${Progress} value=${job.progress} label=${`progress of job ${job.id}`} /></td></tr>`
+  )}</tbody></table>`}
+    <${RunnerHint} />
+    <p id="home-waiting">${waitingCount ? html`<a href="/jobs?state=waiting">${waitingCount} job${waitingCount === 1 ? "" : "s"} waiting</a> for a runner.` : "No job is waiting for a runner."}</p>
+  </section>`;
+}
+function RecentAnalyses() {
+  const analyses = useResource("/analyses", { per_page: 8 });
+  useLive("analyses", null, () => analyses.reload());
+  return html`<section class="card" aria-labelledby="home-analyses">
+    <h2 id="home-analyses">Recent analyses</h2>
+    <${Resource} resource=${analyses} what="analyses">
+      ${(result) => result.documents.length === 0 ? html`<${Empty}>No analyses yet. Start one from a sample's Analyses tab.<//>` : html`<table class="list home-analyses"><thead><tr><th scope="col">Sample</th><th scope="col">Workflow</th><th scope="col">State</th><th scope="col">Started</th></tr></thead><tbody>
+          ${result.documents.map(
+    (analysis) => html`<tr key=${analysis.id}><td><a href=${`/analyses/${analysis.id}`}>${analysis.sample.name}</a></td>
+              <td>${WORKFLOW_NAMES[analysis.workflow] || analysis.workflow}</td>
+              <td>${analysis.ready ? html`<${Badge} state="complete">ready<//>` : html`<${Badge} state="running">in progress<//>`}</td>
+              <td>${formatDate(analysis.created_at)}</td></tr>`
+  )}</tbody></table>`}
+    <//>
+  </section>`;
+}
+var WAITING_STATUSES = [
+  ["awaiting_data", "waiting for its reads"],
+  ["importing", "importing its reads"],
+  ["failed_validation", "failed: look at it"]
+];
+function WaitingSamples() {
+  const lists = WAITING_STATUSES.map(([status]) => useResource("/samples", { status, per_page: 10 }));
+  useLive("samples", null, () => {
+    for (const list of lists) list.reload();
+  });
+  const rows = WAITING_STATUSES.flatMap(
+    ([status, text], index) => (lists[index].data?.documents || []).map((sample) => ({ sample, status, text }))
+  );
+  return html`<section class="card" aria-labelledby="home-samples">
+    <h2 id="home-samples">Samples that wait for something</h2>
+    ${rows.length === 0 ? html`<p class="muted">None: every sample you may see is available.</p>` : html`<ul class="home-samples">${rows.map(
+    ({ sample, status, text }) => html`<li key=${sample.id}><a href=${`/samples/${sample.id}`}>${sample.name}</a> <${Badge} state=${status}>${text}<//></li>`
+  )}</ul>`}
+  </section>`;
+}
+function HomePage({ account }) {
+  return html`<section>
+    <h1>Welcome, ${account.handle}</h1>
+    <div class="home-grid">
+      <${RunningJobs} />
+      <${RecentAnalyses} />
+      <${WaitingSamples} />
+    </div>
+  </section>`;
+}
+
 // virtool_api/web/client/pages/indexes.js
 var ACTIVE_JOB2 = /* @__PURE__ */ new Set(["waiting", "preparing", "running"]);
 function IndexState({ index }) {
@@ -1996,88 +2173,13 @@ function IndexPage({ params }) {
       </dl>
       <h2>Files</h2>
       ${item.files.length === 0 ? html`<${Empty}>No files yet: the build-index job uploads them.<//>` : html`<table class="list index-files"><thead><tr><th>File</th><th>Type</th><th>Size</th></tr></thead><tbody>
-            ${item.files.map((file) => html`<tr key=${file.id}><td>${file.name}</td><td>${file.type}</td><td>${formatBytes(file.size)}</td></tr>`)}
+            ${item.files.map((file) => html`<tr key=${file.id}><td><a href=${`/api/indexes/${item.id}/files/${encodeURIComponent(file.name)}`} download>${file.name}</a></td><td>${file.type}</td><td>${formatBytes(file.size)}</td></tr>`)}
           </tbody></table>`}
       <h2>OTUs</h2>
       <table class="list"><thead><tr><th>OTU</th><th>Version</th><th>Changed</th></tr></thead><tbody>
         ${item.otus.map((otu) => html`<tr key=${otu.id}><td><a href=${`/otus/${otu.id}`}>${otu.name}</a></td><td>${item.manifest[otu.id]}</td><td>${otu.change_count ? "yes" : "no"}</td></tr>`)}
       </tbody></table>
       ${index.error ? html`<${ErrorMessage} error=${index.error} />` : null}
-    </section>`}
-  <//>`;
-}
-
-// virtool_api/web/client/pages/jobs.js
-var STATES = ["waiting", "preparing", "running", "complete", "error", "cancelled", "terminated", "timeout"];
-var WORKFLOWS2 = ["create_sample", "pathoscope_bowtie", "nuvs", "aodp", "build_index", "create_subtraction"];
-var ACTIVE = /* @__PURE__ */ new Set(["waiting", "preparing", "running"]);
-function CancelButton({ job, onCancelled }) {
-  if (!ACTIVE.has(job.state)) return null;
-  return html`<${ActionButton} confirm="Cancel this job?" action=${async () => onCancelled(await put(`/jobs/${job.id}/cancel`))}>Cancel</${ActionButton}>`;
-}
-var SUBJECTS = [
-  ["sample_id", "/samples", "sample"],
-  ["analysis_id", "/analyses", "analysis"],
-  ["index_id", "/indexes", "index"],
-  ["subtraction_id", "/subtractions", "subtraction"]
-];
-function JobSubject({ args }) {
-  const links = SUBJECTS.filter(([key]) => args[key]).map(
-    ([key, path, text]) => html`<a key=${key} href=${`${path}/${args[key]}`}>${text}</a>`
-  );
-  return links.map((link, index) => html`${index ? " " : ""}${link}`);
-}
-function JobsPage() {
-  const { query } = useLocation();
-  const page = Number(query.page) || 1;
-  const jobs = useResource("/jobs", { state: query.state, workflow: query.workflow, page, per_page: 25 });
-  useLive("jobs", null, () => jobs.reload());
-  const filter = (key) => (event) => setQuery({ ...query, [key]: event.target.value, page: void 0 });
-  return html`<section>
-    <h1>Jobs</h1>
-    <form class="filters" onSubmit=${(e3) => e3.preventDefault()}>
-      <label for="job-state">State <select id="job-state" value=${query.state || ""} onChange=${filter("state")}>
-        <option value="">Any</option>${STATES.map((state) => html`<option value=${state}>${state}</option>`)}</select></label>
-      <label for="job-workflow">Workflow <select id="job-workflow" value=${query.workflow || ""} onChange=${filter("workflow")}>
-        <option value="">Any</option>${WORKFLOWS2.map((workflow) => html`<option value=${workflow}>${workflow}</option>`)}</select></label>
-    </form>
-    <${Resource} resource=${jobs} what="jobs">
-      ${(result) => html`${result.documents.length === 0 ? html`<${Empty}>No jobs.<//>` : html`
-        <table class="list jobs-table"><thead><tr><th>Job</th><th>Workflow</th><th>State</th><th>Progress</th><th>For</th><th>By</th><th>Created</th><th></th></tr></thead>
-        <tbody>${result.documents.map(
-    (job) => html`<tr key=${job.id}>
-          <td><a href=${`/jobs/${job.id}`}>${job.id}</a></td><td>${job.workflow}</td>
-          <td><${Badge} state=${job.state} /></td><td><${Progress} value=${job.progress} label=${`progress of job ${job.id}`} /></td>
-          <td><${JobSubject} args=${job.args} /></td><td>${job.user.handle || job.user.id}</td><td>${formatDate(job.created_at)}</td>
-          <td><${CancelButton} job=${job} onCancelled=${() => jobs.reload()} /></td></tr>`
-  )}
-        </tbody></table>`}
-        <${Pager} page=${result.page} pageCount=${result.page_count} onPage=${(next) => setQuery({ ...query, page: next }, { replace: false })} label="job pages" />`}
-    <//>
-  </section>`;
-}
-function JobPage({ params }) {
-  const job = useResource(`/jobs/${params.id}`);
-  useLive("jobs", params.id, () => job.reload(), job.data && ACTIVE.has(job.data.state));
-  return html`<${Resource} resource=${job} what="the job">
-    ${(data) => html`<section>
-      <div class="page-head"><h1>Job ${data.id} <${Badge} state=${data.state} /></h1><${CancelButton} job=${data} onCancelled=${job.setData} /></div>
-      <dl class="facts">
-        <dt>Workflow</dt><dd>${data.workflow}</dd>
-        <dt>Progress</dt><dd><${Progress} value=${data.progress} label="job progress" /> ${data.stage || ""}</dd>
-        <dt>For</dt><dd><${JobSubject} args=${data.args} /></dd>
-        <dt>By</dt><dd>${data.user.handle || data.user.id}</dd>
-        <dt>Created</dt><dd>${formatDate(data.created_at)}</dd>
-        <dt>Acquired</dt><dd>${data.acquired ? "yes" : "not yet"}</dd>
-      </dl>
-      <h2>Status history</h2>
-      <table class="list"><thead><tr><th>When</th><th>State</th><th>Stage</th><th>Progress</th><th>Error</th></tr></thead><tbody>
-        ${(data.status || []).map(
-    (entry, index) => html`<tr key=${index}><td>${formatDate(entry.timestamp)}</td><td><${Badge} state=${entry.state} /></td>
-          <td>${entry.stage || ""}</td><td>${entry.progress}%</td><td>${entry.error ? `${entry.error.type}: ${entry.error.details ? [].concat(entry.error.details).join(" ") : ""}` : ""}</td></tr>`
-  )}
-      </tbody></table>
-      <h2>Arguments</h2><pre class="json">${JSON.stringify(data.args, null, 2)}</pre>
     </section>`}
   <//>`;
 }
@@ -2127,13 +2229,13 @@ function SequenceRow({ sequence }) {
     <td>${formatNumber(sequence.sequence.length)} nt</td>
     <td><button type="button" class="link" aria-expanded=${open} aria-label=${`${open ? "Hide" : "Show"} sequence ${sequence.accession}`} onClick=${() => setOpen(!open)}>${open ? "Hide" : "Show"}</button></td>
   </tr>
-  ${open ? html`<tr class="detail"><td colspan="5"><pre class="sequence">${sequence.sequence}</pre></td></tr>` : null}`;
+  ${open ? html`<tr class="detail"><td colspan="5"><pre class="sequence" tabindex="0">${sequence.sequence}</pre></td></tr>` : null}`;
 }
 function Isolate({ isolate }) {
   const name = `${isolate.source_type ? `${isolate.source_type[0].toUpperCase()}${isolate.source_type.slice(1)} ` : ""}${isolate.source_name}`.trim() || "Unnamed isolate";
   return html`<article class="card isolate">
     <h3>${name} ${isolate.default ? html`<${Badge} state="ready">default<//>` : null}</h3>
-    <table class="list sequences"><thead><tr><th>Accession</th><th>Definition</th><th>Segment</th><th>Length</th><th></th></tr></thead>
+    <table class="list sequences"><thead><tr><th>Accession</th><th>Definition</th><th>Segment</th><th>Length</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>${isolate.sequences.map((sequence) => html`<${SequenceRow} key=${sequence.id} sequence=${sequence} />`)}</tbody></table>
   </article>`;
 }
@@ -2286,8 +2388,82 @@ function ReferencesPage({ account }) {
   </section>`;
 }
 
+// virtool_api/web/client/pages/analyze.js
+var WORKFLOWS3 = [
+  ["pathoscope_bowtie", "Pathoscope"],
+  ["nuvs", "NuVs"],
+  ["aodp", "AODP"]
+];
+function useAnalysisChoices() {
+  const references = useResource("/references", { per_page: 100 });
+  const subtractions = useResource("/subtractions", { ready: true, per_page: 100 });
+  const usable = (references.data ? references.data.documents : []).filter((ref) => ref.latest_index);
+  const ready = (subtractions.data ? subtractions.data.documents : []).map((item) => ({
+    id: item.id,
+    name: item.nickname ? `${item.name} (${item.nickname})` : item.name
+  }));
+  return { usable, ready };
+}
+function QuickAnalyze({ samples, onDone }) {
+  const { usable, ready } = useAnalysisChoices();
+  const [workflow, setWorkflow] = d2("pathoscope_bowtie");
+  const [refId, setRefId] = d2("");
+  const [chosen, setChosen] = d2([]);
+  const [outcome, setOutcome] = d2(null);
+  const reference = refId || usable[0]?.id || "";
+  const start = async () => {
+    const started = [];
+    const refused = [];
+    for (const sample of samples) {
+      try {
+        await post(`/samples/${sample.id}/analyses`, { workflow, ref_id: reference, subtractions: chosen });
+        started.push(sample);
+      } catch (error) {
+        refused.push({ sample, message: messageOf(error) });
+      }
+    }
+    setOutcome({ started, refused });
+    onDone(started);
+  };
+  return html`<form class="card quick-analyze" aria-label="analyze the selected samples" onSubmit=${(event) => event.preventDefault()}>
+    <h2>Analyze ${samples.length} selected sample${samples.length === 1 ? "" : "s"}</h2>
+    <div class="grid">
+      <${Field} id="quick-workflow" label="Workflow">
+        <select id="quick-workflow" value=${workflow} onChange=${(event) => setWorkflow(event.target.value)}>
+          ${WORKFLOWS3.map(([value, text]) => html`<option value=${value}>${text}</option>`)}
+        </select>
+      <//>
+      <${Field} id="quick-reference" label="Reference">
+        <select id="quick-reference" value=${reference} onChange=${(event) => setRefId(event.target.value)}>
+          ${usable.length === 0 ? html`<option value="">No reference with a ready index</option>` : null}
+          ${usable.map((ref) => html`<option value=${ref.id}>${ref.name} (index version ${ref.latest_index.version})</option>`)}
+        </select>
+      <//>
+    </div>
+    <h3 class="small-head">Subtractions</h3>
+    <${CheckList} name="subtractions for the selected samples" options=${ready} selected=${chosen} onChange=${setChosen} empty="No ready subtraction" />
+    <${ActionButton} className="primary" action=${start} disabled=${!reference || samples.length === 0}>Start ${samples.length} analys${samples.length === 1 ? "is" : "es"}</${ActionButton}>
+    ${outcome ? html`<div class="quick-outcome" role="status">
+      <p>${outcome.started.length} analys${outcome.started.length === 1 ? "is" : "es"} started.</p>
+      ${outcome.refused.length ? html`<ul class="error-text">${outcome.refused.map(({ sample, message }) => html`<li key=${sample.id}>${sample.name}: ${message}</li>`)}</ul>` : null}
+    </div>` : null}
+  </form>`;
+}
+
 // virtool_api/web/client/pages/samples.js
 var PER_PAGE = 25;
+var ANALYSIS_STATES = [
+  ["pathoscope", "Pathoscope"],
+  ["nuvs", "NuVs"],
+  ["aodp", "AODP"]
+];
+function WorkflowStates({ workflows }) {
+  const shown = ANALYSIS_STATES.filter(([key]) => ["complete", "pending"].includes(workflows?.[key]));
+  if (shown.length === 0) return html`<span class="muted">none</span>`;
+  return shown.map(
+    ([key, name]) => html`<${Badge} key=${key} state=${workflows[key] === "complete" ? "complete" : "running"}>${name}${workflows[key] === "pending" ? " running" : ""}<//> `
+  );
+}
 var VISIBILITIES = ["private", "shared", "public"];
 var STATUSES = ["awaiting_data", "importing", "available", "failed_validation"];
 function FilterSelect({ id, label, value, options, onChange }) {
@@ -2306,6 +2482,21 @@ function SamplesPage() {
   const tags = useResource("/tags");
   const projects = useResource("/projects");
   const samples = useResource("/samples", { ...query, page, per_page: PER_PAGE });
+  const [selected, setSelected] = d2(() => /* @__PURE__ */ new Map());
+  const toggle = (sample) => {
+    const next = new Map(selected);
+    if (next.has(sample.id)) next.delete(sample.id);
+    else next.set(sample.id, sample);
+    setSelected(next);
+  };
+  const selectPage = (documents, checked) => {
+    const next = new Map(selected);
+    for (const sample of documents) {
+      if (checked) next.set(sample.id, sample);
+      else next.delete(sample.id);
+    }
+    setSelected(next);
+  };
   useLive("samples", null, () => samples.reload());
   h2(() => {
     if ((query.find || "") === find) return void 0;
@@ -2331,18 +2522,22 @@ function SamplesPage() {
       <${FilterSelect} id="filter-status" label="Status" value=${query.status}
         options=${STATUSES.map((s3) => ({ id: s3, name: s3.replace(/_/g, " ") }))} onChange=${filter("status")} />
     </form>
+    ${selected.size ? html`<${QuickAnalyze} samples=${[...selected.values()]} onDone=${() => samples.reload()} />` : null}
     <${Resource} resource=${samples} what="samples">
       ${(result) => html`
         <p class="muted" aria-live="polite" id="sample-count">
           ${result.found_count === result.total_count ? `${result.total_count} samples` : `${result.found_count} of ${result.total_count} samples match`}
         </p>
         ${result.documents.length === 0 ? html`<${Empty}>No samples here yet. <a href="/samples/new">Create one</a> from uploaded reads.<//>` : html`<table class="list samples-table">
-              <thead><tr><th>Name</th><th>Status</th><th>Library</th><th>Labels</th><th>Visibility</th><th>Owner</th><th>Created</th></tr></thead>
+              <thead><tr><th scope="col"><input type="checkbox" id="select-page" aria-label="Select every sample on this page" checked=${result.documents.every((sample) => selected.has(sample.id))} onChange=${(event) => selectPage(result.documents, event.target.checked)} /></th>
+                <th scope="col">Name</th><th scope="col">Status</th><th scope="col">Analyses</th><th scope="col">Library</th><th scope="col">Labels</th><th scope="col">Visibility</th><th scope="col">Owner</th><th scope="col">Created</th></tr></thead>
               <tbody>
                 ${result.documents.map(
     (sample) => html`<tr key=${sample.id}>
+                  <td><input type="checkbox" class="select-sample" aria-label=${`Select ${sample.name}`} checked=${selected.has(sample.id)} onChange=${() => toggle(sample)} /></td>
                   <td><a href=${`/samples/${sample.id}`}>${sample.name}</a>${sample.host ? html` <span class="muted">${sample.host}</span>` : null}</td>
                   <td><${Badge} state=${sample.status} /></td>
+                  <td class="workflow-states"><${WorkflowStates} workflows=${sample.workflows} /></td>
                   <td>${sample.library_type}</td>
                   <td>${sample.labels.map((label) => html`<${LabelChip} key=${label.id} label=${label} />`)}</td>
                   <td>${sample.visibility}</td>
@@ -2400,7 +2595,7 @@ function SubtractionPage({ params, account }) {
       </dl>
       <h2>Files</h2>
       ${item.files.length === 0 ? html`<${Empty}>No files yet: the create-subtraction job uploads its FASTA and Bowtie2 index.<//>` : html`<table class="list subtraction-files"><thead><tr><th>File</th><th>Type</th><th>Size</th></tr></thead><tbody>
-            ${item.files.map((file) => html`<tr key=${file.id}><td>${file.name}</td><td>${file.type}</td><td>${formatBytes(file.size)}</td></tr>`)}
+            ${item.files.map((file) => html`<tr key=${file.id}><td><a href=${`/api/subtractions/${item.id}/files/${encodeURIComponent(file.name)}`} download>${file.name}</a></td><td>${file.type}</td><td>${formatBytes(file.size)}</td></tr>`)}
           </tbody></table>`}
     </section>`}
   <//>`;
@@ -2477,6 +2672,7 @@ function initialAccount() {
   return element ? JSON.parse(element.textContent) : null;
 }
 var ROUTES = [
+  ["/", HomePage],
   ["/samples/new", NewSamplePage],
   ["/samples/:id/:tab?", SamplePage],
   ["/samples", SamplesPage],
@@ -2503,7 +2699,7 @@ function NavBar({ account, path, onSignOut }) {
     return html`<a href=${href} class=${current ? "active" : ""} aria-current=${current ? "page" : void 0}>${text}</a>`;
   };
   return html`<header class="topbar">
-    <a class="brand" href="/samples">Virtool</a>
+    <a class="brand" href="/">Virtool</a>
     <nav aria-label="main">
       ${link("/samples", "Samples")} ${link("/jobs", "Jobs")} ${link("/references", "References", ["/otus", "/indexes"])}
       ${link("/subtractions", "Subtractions")} ${link("/hmms", "HMMs")}
@@ -2525,9 +2721,9 @@ function App() {
     else stopLive();
   }, [Boolean(account)]);
   h2(() => {
-    if (account && (path === "/" || path === "/login")) {
+    if (account && path === "/login") {
       const next = new URLSearchParams(search).get("next");
-      navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/samples", { replace: true });
+      navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
     }
   }, [account, path]);
   if (!account) {
@@ -2550,7 +2746,7 @@ function App() {
       break;
     }
   }
-  if (page === null && (path === "/" || path === "/login")) page = html`<p class="loading">Loading…</p>`;
+  if (page === null && path === "/login") page = html`<p class="loading">Loading…</p>`;
   return html`<${NavBar} account=${account} path=${path} onSignOut=${signOut} /><main id="main">${page || html`<${NotFound} />`}</main>`;
 }
 interceptLinks();
