@@ -149,9 +149,13 @@ def test_build_an_index_and_see_it_ready(browser: Browser, site: Site) -> None:
     row = browser.wait_for_text(".indexes-table tbody tr", "version 0")
     assert "building: waiting" in row.text
 
-    # A second build while the first one works: the 409, said readably.
+    # While it works, "Build index" is disabled and says why.
+    button = browser.wait_for_text("button", "Build index")
+    browser.wait_for(lambda: not button.is_enabled(), what="a disabled Build index")
+    assert "An index is being built" in browser.find("#build-index-note").text
+    # A page that had not heard of it yet (someone else's build): the 409, said readably.
     browser.allowed_console = [f"api/references/{reference_id}/indexes - Failed to load resource"]
-    browser.wait_for_text("button", "Build index").click()
+    browser.js("arguments[0].disabled = false; arguments[0].click();", button)
     browser.wait_for_text(
         ".build-index .error",
         "No index was started: An index is already being built for this reference. Wait until it is ready",

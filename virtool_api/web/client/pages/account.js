@@ -56,7 +56,7 @@ function ApiKeys() {
   };
   return html`<div class="card">
     <h2>API keys</h2>
-    <p class="muted">Scripts send a key as <code>X-API-Key: &lt;key&gt;</code>. A key is shown only once, when it is made.</p>
+    <p class="muted">Scripts send a key as <code>${"X-API-Key: <key>"}</code>. A key is shown only once, when it is made.</p>
     ${
       created
         ? html`<div class="new-key" role="status"><p>New key <strong>${created.name}</strong>: copy it now, it will not be shown again.</p>

@@ -23,22 +23,34 @@ function loadUplot() {
 
 const COLORS = ["#1d6f5f", "#c2571a", "#3562a8", "#9b2f83", "#6b7d1e", "#7a5c3a"];
 
-function Chart({ title, xLabel, yLabel, x, series, bars = false }) {
+/** Whole-number tick steps: positions, quality scores and read counts have no halves. */
+const WHOLE = [
+  1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2.5e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7,
+];
+const wholeAxis = (label) => ({
+  label,
+  incrs: WHOLE,
+  values: (_, splits) => splits.map((value) => value.toLocaleString()),
+});
+
+function Chart({ title, xLabel, yLabel, x, series, bars = false, wholeY = false }) {
   const target = useRef(null);
   const [error, setError] = useState(null);
   useEffect(() => {
     let chart = null;
+    let resize = null;
     let cancelled = false;
     loadUplot().then((uPlot) => {
       if (cancelled || !target.current) return;
-      const width = Math.max(320, Math.min(target.current.clientWidth || 640, 900));
+      // As wide as its card, and again whenever the card changes width.
+      const width = Math.max(320, target.current.clientWidth || 640);
       const paths = bars ? uPlot.paths.bars({ size: [0.8, 40] }) : undefined;
       chart = new uPlot(
         {
           width,
           height: 260,
           scales: { x: { time: false } },
-          axes: [{ label: xLabel }, { label: yLabel }],
+          axes: [wholeAxis(xLabel), wholeY ? wholeAxis(yLabel) : { label: yLabel }],
           series: [
             { label: xLabel },
             ...series.map((item, index) => ({
@@ -53,9 +65,15 @@ function Chart({ title, xLabel, yLabel, x, series, bars = false }) {
         [x, ...series.map((item) => item.values)],
         target.current,
       );
+      resize = new ResizeObserver(() => {
+        const next = Math.max(320, target.current?.clientWidth || 0);
+        if (chart && next !== chart.width) chart.setSize({ width: next, height: 260 });
+      });
+      resize.observe(target.current);
     }, setError);
     return () => {
       cancelled = true;
+      resize?.disconnect();
       if (chart) chart.destroy();
     };
   }, [x, series]);
@@ -87,6 +105,6 @@ export function QualityCharts({ quality }) {
     </div>
     <${Chart} title="Quality by position in the read" xLabel="Position (bp)" yLabel="Phred quality" x=${positions} series=${baseSeries} />
     <${Chart} title="Nucleotide composition by position" xLabel="Position (bp)" yLabel="Percent" x=${positions} series=${nucleotides} />
-    <${Chart} title="Reads by mean quality score" xLabel="Mean Phred quality" yLabel="Reads" x=${scores} series=${counts} bars=${true} />
+    <${Chart} title="Reads by mean quality score" xLabel="Mean Phred quality" yLabel="Reads" x=${scores} series=${counts} bars=${true} wholeY=${true} />
   </div>`;
 }

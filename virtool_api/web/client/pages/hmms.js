@@ -46,6 +46,8 @@ function InstallHmms({ onInstalled }) {
 function HowToInstall({ account, onInstalled }) {
   return html`<div class="hmm-missing">
     <${Empty}>No HMM data is installed on this server, so NuVs analyses cannot annotate their ORFs yet.<//>
+    <h2>Where HMM data comes from</h2>
+    <p>${"Virtool's HMM data are profiles of viral protein families (built from vFam) with their annotations, published as "}<code>annotations.json.gz</code>${" and "}<code>profiles.hmm</code>${" in the releases of Virtool's "}<code>virtool-hmm</code>${" repository on GitHub. This server does not download them itself: fetch both files where the internet is reachable and install them here."}</p>
     <h2>How to install them</h2>
     <p>An operator installs Virtool's HMM annotations (<code>annotations.json.gz</code>) and the matching HMMER3
       profiles (<code>profiles.hmm</code>) on the server, with the same storage options as <code>serve</code>:</p>

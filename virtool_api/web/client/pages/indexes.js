@@ -29,7 +29,9 @@ export function IndexState({ index }) {
     <a href=${`/jobs/${job.id}`}>job</a></span>`;
 }
 
-function BuildIndex({ referenceId, onBuilt }) {
+/** "Build index", disabled while one is built (a second would be refused with 409); the 409 of a race with
+another person's build is still said readably. */
+function BuildIndex({ referenceId, onBuilt, building }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const build = async () => {
@@ -46,7 +48,8 @@ function BuildIndex({ referenceId, onBuilt }) {
   const hint = error && error.status === 409 ? " Wait until it is ready (or its job ends), then build again." : "";
   const message = error ? messageOf(error).replace(/([^.!?])$/, "$1.") : "";
   return html`<div class="build-index">
-    <button type="button" class="primary" disabled=${busy} onClick=${build}>${busy ? "Starting…" : "Build index"}</button>
+    <button type="button" class="primary" disabled=${busy || building} aria-describedby=${building ? "build-index-note" : undefined} onClick=${build}>${busy ? "Starting…" : "Build index"}</button>
+    ${building ? html` <span class="muted" id="build-index-note">An index is being built: the next one can be built when it is ready or its job has ended.</span>` : null}
     ${error ? html`<div class="error" role="alert"><strong>No index was started: </strong>${message}${hint}</div>` : null}
   </div>`;
 }
@@ -68,7 +71,7 @@ export function Indexes({ reference, account, onChange }) {
   };
 
   return html`<div>
-    ${account.administrator && reference.otu_count ? html`<${BuildIndex} referenceId=${reference.id} onBuilt=${onBuilt} />` : null}
+    ${account.administrator && reference.otu_count ? html`<${BuildIndex} referenceId=${reference.id} onBuilt=${onBuilt} building=${building} />` : null}
     <${Resource} resource=${indexes} what="indexes">
       ${(result) => html`${
         result.documents.length === 0
