@@ -4,6 +4,7 @@ The route tables grow as domains are added, so these tests walk every route the 
 a list of known paths; a few known job routes serve as worked examples.
 """
 
+import gzip
 import json
 import re
 from importlib.metadata import version
@@ -33,11 +34,12 @@ def operations(document: dict[str, Any]) -> dict[tuple[str, str, str], dict[str,
     found = {}
     for key, item in document["paths"].items():
         server = item.get("servers", document["servers"])[0]
-        variables = {name: variable["default"] for name, variable in server["variables"].items()}
+        variables = {name: variable["default"] for name, variable in server.get("variables", {}).items()}
         url = urlparse(server["url"].format(**variables))
+        port = str(url.port) if url.port else PUBLIC  # a relative server: where the document was read
         for method, operation in item.items():
             if method != "servers":
-                found[(str(url.port), method.upper(), url.path + key)] = operation
+                found[(port, method.upper(), url.path.rstrip("/") + key)] = operation
     return found
 
 
@@ -46,7 +48,8 @@ def registered_routes(client, port: str) -> set[tuple[str, str, str]]:
     return {
         (port, route.method, route.resource.canonical)
         for route in client.app.router.routes()
-        if route.method != "HEAD" and route.resource.canonical.startswith("/api/")
+        if route.method != "HEAD"
+        and (route.resource.canonical.startswith("/api/") or route.resource.canonical == "/api")
     }
 
 
@@ -297,3 +300,27 @@ def test_readable_names():
         "virtool_api__samples__models__Sample": "Sample2",
         "Page_Upload_": "UploadPage",
     }
+
+
+async def test_the_document_is_served_compressed_and_names_its_own_server(public_client):
+    response = await public_client.get(
+        "/api/openapi.json", headers={"Accept-Encoding": "gzip"}, auto_decompress=False
+    )
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    document = json.loads(gzip.decompress(await response.read()))
+    # "Try it out" on /docs calls the origin the page came from, whatever its host name.
+    assert document["servers"] == [{"url": "/", "description": "Public API (this server)"}]
+
+
+async def test_the_api_root_says_where_things_are(public_client):
+    response = await public_client.get("/api")
+    assert response.status == 200
+    index = await response.json()
+    assert (index["documentation"], index["openapi"], index["events"]) == (
+        "/docs",
+        "/api/openapi.json",
+        "/api/events",
+    )
+    for path in index["resources"].values():
+        assert (await public_client.get(path)).status in (200, 401, 403), path  # each is a route

@@ -10,6 +10,7 @@ from aiohttp import web
 from virtool_api.analyses import job_api as analyses_job_api
 from virtool_api.analyses import public_api as analyses_public_api
 from virtool_api.analyses import report_api as analyses_report_api
+from virtool_api.api import index as api_index
 from virtool_api.api import openapi
 from virtool_api.api.in_flight import IN_FLIGHT, InFlight
 from virtool_api.api.keys import CONTEXT
@@ -140,6 +141,7 @@ def create_public_app(ctx: Context) -> web.Application:
     app.cleanup_ctx.append(_change_feed)
     if ctx.redis is not None:
         app.cleanup_ctx.append(_job_handoff)
+    api_index.routes.register(app)
     openapi.routes.register(app)
     web_client.register(app)
     return app

@@ -142,7 +142,9 @@ def build_openapi(public: Sequence[Endpoint], jobs: Sequence[Endpoint], config: 
                 "and scripts; the job API (tags `job-api: ...`) is for workflow jobs, on its own port."
             ),
         },
-        "servers": [_server("Public API", config.port, "")],
+        # Relative: "Try it out" on /docs calls the server the page came from, whatever its host name (and the
+        # page's Content-Security-Policy admits only that origin).
+        "servers": [{"url": "/", "description": "Public API (this server)"}],
         "tags": [{"name": name, "description": description} for name, description in tags.items()],
         "paths": paths,
         "components": {"schemas": components, "securitySchemes": SECURITY_SCHEMES},
@@ -414,6 +416,8 @@ def openapi_document(app: web.Application) -> dict[str, Any]:
 
 
 @routes.get("/openapi.json", response=dict[str, Any], auth=False)
-async def get(request: web.Request) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of the public and job APIs."""
-    return openapi_document(request.app)
+async def get(request: web.Request) -> web.Response:
+    """The OpenAPI 3.1 document of the public and job APIs (gzipped for clients that take it)."""
+    response = web.json_response(openapi_document(request.app))
+    response.enable_compression()
+    return response

@@ -6,6 +6,7 @@ session, the page is rendered with the account in it, so the client knows who is
 (and without a 401 when nobody is).
 """
 
+import html
 import json
 from typing import Any
 
@@ -104,6 +105,31 @@ async def docs_page(request: web.Request) -> web.StreamResponse:
     return _asset_response(request, "docs.html", {**_PAGE_HEADERS, "Content-Security-Policy": DOCS_CSP})
 
 
+_NOT_FOUND_PAGE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Not found · Virtool</title><link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/static/app/app.css"></head>
+<body><main id="main"><section><h1>Not found</h1>
+<p>There is no page at <code>{path}</code>.</p>
+<p><a href="/">Go to the start page</a> · <a href="/samples">Samples</a> ·
+<a href="/docs">API documentation</a></p>
+</section></main></body>
+</html>
+"""
+
+
+@_public
+async def not_found_page(request: web.Request) -> web.Response:
+    """404 as a page people can read, naming the address and linking back (the API answers JSON 404s)."""
+    return web.Response(
+        status=404,
+        text=_NOT_FOUND_PAGE.format(path=html.escape(request.path)),
+        content_type="text/html",
+        headers={**_PAGE_HEADERS, "Content-Security-Policy": Page.CSP, "Cache-Control": "no-store"},
+    )
+
+
 @_public
 async def static_file(request: web.Request) -> web.StreamResponse:
     return _asset_response(request, request.match_info["name"], {"X-Content-Type-Options": "nosniff"})
@@ -136,5 +162,6 @@ def register(app: web.Application) -> None:
         app.router.add_get(f"/{section}", client_page)
         app.router.add_get(f"/{section}/{{tail:.*}}", client_page)
     app.router.add_get("/docs", docs_page)
-    app.router.add_get("/redoc", docs_page)
     app.router.add_get("/static/{name:.+}", static_file)
+    # Last: any other page a person may open is an HTML "not found" with a way back (the API's stay JSON).
+    app.router.add_get(r"/{tail:(?!api/|api$|static/).*}", not_found_page)
