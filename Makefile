@@ -10,7 +10,8 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]' -c constraints.txt
+	@echo "Installing virtool-api and its pinned dependencies into $(VENV) (a minute or two the first time):"
+	$(BIN)/python -m pip install --progress-bar off -e '.[dev]' -c constraints.txt
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -26,7 +27,7 @@ run: $(STAMP)
 TEST_WORKERS ?= 2
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -q -rs -n $(TEST_WORKERS) --dist loadfile  # -rs: why each skipped test was skipped
 
 # The web client's tools (esbuild, Biome), pinned in package-lock.json and installed by npm into node_modules/.
 # Only building the bundle and `make lint` need them (and Node and npm); running the server does not.

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from tests.conftest import acquire, basic_auth
 from virtool_api.auth import JOB_CREDENTIALS_HINT, PUBLIC_CREDENTIALS_HINT
 from virtool_api.cli import _first_administrator, main
+from virtool_api.commands import program
 from virtool_api.config import Config
 from virtool_api.context import create_context
 from virtool_api.jobs.service import create_job
@@ -214,9 +215,9 @@ async def test_first_start_message(embedded_ctx):
     assert message is not None
     key = message.split("\n\n")[1].strip()
     assert await user_for_key(embedded_ctx, key, "admin") is not None
-    assert "virtool-api users create HANDLE [--admin]" in message
+    assert f"{program()} users create HANDLE [--admin]" in message
     # How to get a password for the web client, at the address it is served on.
-    assert "    virtool-api users password admin\n" in message
+    assert f"    {program()} users password admin\n" in message
     assert f"web client at http://localhost:{embedded_ctx.config.port}/" in message
     assert await _first_administrator(embedded_ctx) is None
 

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT
 from virtool_api.auth_options import browser_options
-from virtool_api.commands import new_store_notes, refuse_to_start, store_options
+from virtool_api.commands import new_store_notes, program, refuse_to_start, store_options
 from virtool_api.config import MIB, Config
 from virtool_api.copy_to_servers import copy_to_servers
 from virtool_api.hmms import cli as hmms_cli
@@ -394,8 +394,8 @@ async def _first_administrator(ctx) -> str | None:  # type: ignore[no-untyped-de
     return (
         f"Created the first administrator, '{FIRST_ADMINISTRATOR}'. Its API key, shown only this once:\n\n"
         f"    {key}\n\n"
-        "Send it as `X-API-Key: <key>`. Make more users with `virtool-api users create HANDLE [--admin]`"
-        " (or POST /api/users). A lost key is replaced with `virtool-api users key HANDLE`: it revokes every"
+        f"Send it as `X-API-Key: <key>`. Make more users with `{program()} users create HANDLE [--admin]`"
+        f" (or POST /api/users). A lost key is replaced with `{program()} users key HANDLE`: it revokes every"
         " key of that user and prints a new one.\n\n"
         + first_password_hint(FIRST_ADMINISTRATOR, f"http://{ctx.config.host}:{ctx.config.port}")
     )
@@ -408,7 +408,7 @@ async def _no_administrator_hint(ctx) -> str | None:  # type: ignore[no-untyped-
     if await has_administrator(ctx):
         return None
     return (
-        "no administrator exists yet: create one with `virtool-api users create HANDLE --admin` against the "
+        f"no administrator exists yet: create one with `{program()} users create HANDLE --admin` against the "
         "same stores as this server (the same --mongodb-url, --postgres-url and --data-path, or VIRTOOL_* "
         "variables; with docker compose: `docker compose run --rm public users create HANDLE --admin`); "
         "it prints the new administrator's API key"

@@ -2,6 +2,8 @@
 so when it is about to create a new, empty store (the usual sign of a wrong directory or a mistyped URL)."""
 
 import asyncio
+import shutil
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -111,3 +113,23 @@ def run_with_stores(config: Config, action: Callable[[Any], Awaitable[T]]) -> T:
             await ctx.close()
 
     return asyncio.run(run())
+
+
+def program() -> str:
+    """This command as it can be run again from where it was started, for the hints it prints: `virtool-api`
+    when the PATH finds this very program, else its path (`.venv/bin/virtool-api` after `make run`), or
+    `python -m virtool_api` as it was run."""
+    invoked = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if invoked is None or invoked.name in ("__main__.py", "-c", "-m"):
+        return f"{_from_here(Path(sys.executable))} -m virtool_api"
+    found = shutil.which(invoked.name)
+    if found is not None and Path(found).resolve() == invoked.resolve():
+        return invoked.name
+    return _from_here(invoked)
+
+
+def _from_here(path: Path) -> str:
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path.absolute())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from virtool_api.commands import run_with_stores, store_options
+from virtool_api.commands import program, run_with_stores, store_options
 from virtool_api.config import Config
 
 
@@ -91,7 +91,7 @@ def first_password_hint(handle: str, site: str) -> str:
     return (
         f"To sign in to the web client at {site}/, give '{handle}' a password, either in another terminal"
         " (with the same --data-path or database options as `serve`):\n\n"
-        f"    virtool-api users password {handle}\n\n"
+        f"    {program()} users password {handle}\n\n"
         "or with the key above:\n\n"
         f"    curl -X PATCH -H 'X-API-Key: <key>' -d '{{\"password\": \"...\"}}' {site}/api/account\n"
     )

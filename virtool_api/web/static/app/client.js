@@ -757,7 +757,7 @@ function ApiKeys() {
   };
   return html`<div class="card">
     <h2>API keys</h2>
-    <p class="muted">Scripts send a key as <code>X-API-Key: &lt;key&gt;</code>. A key is shown only once, when it is made.</p>
+    <p class="muted">Scripts send a key as <code>${"X-API-Key: <key>"}</code>. A key is shown only once, when it is made.</p>
     ${created ? html`<div class="new-key" role="status"><p>New key <strong>${created.name}</strong>: copy it now, it will not be shown again.</p>
       <code class="key" id="new-key-value">${created.key}</code> <${CopyButton} text=${created.key} /> <button type="button" onClick=${() => setCreated(null)}>Done</button></div>` : null}
     <${Resource} resource=${keys} what="keys">
@@ -1278,22 +1278,55 @@ function loadUplot() {
   return loading;
 }
 var COLORS = ["#1d6f5f", "#c2571a", "#3562a8", "#9b2f83", "#6b7d1e", "#7a5c3a"];
-function Chart({ title, xLabel, yLabel, x: x2, series, bars = false }) {
+var WHOLE = [
+  1,
+  2,
+  5,
+  10,
+  20,
+  25,
+  50,
+  100,
+  200,
+  250,
+  500,
+  1e3,
+  2e3,
+  2500,
+  5e3,
+  1e4,
+  2e4,
+  5e4,
+  1e5,
+  2e5,
+  5e5,
+  1e6,
+  2e6,
+  5e6,
+  1e7
+];
+var wholeAxis = (label) => ({
+  label,
+  incrs: WHOLE,
+  values: (_2, splits) => splits.map((value) => value.toLocaleString())
+});
+function Chart({ title, xLabel, yLabel, x: x2, series, bars = false, wholeY = false }) {
   const target = A2(null);
   const [error, setError] = d2(null);
   h2(() => {
     let chart = null;
+    let resize = null;
     let cancelled = false;
     loadUplot().then((uPlot) => {
       if (cancelled || !target.current) return;
-      const width = Math.max(320, Math.min(target.current.clientWidth || 640, 900));
+      const width = Math.max(320, target.current.clientWidth || 640);
       const paths = bars ? uPlot.paths.bars({ size: [0.8, 40] }) : void 0;
       chart = new uPlot(
         {
           width,
           height: 260,
           scales: { x: { time: false } },
-          axes: [{ label: xLabel }, { label: yLabel }],
+          axes: [wholeAxis(xLabel), wholeY ? wholeAxis(yLabel) : { label: yLabel }],
           series: [
             { label: xLabel },
             ...series.map((item, index) => ({
@@ -1308,9 +1341,15 @@ function Chart({ title, xLabel, yLabel, x: x2, series, bars = false }) {
         [x2, ...series.map((item) => item.values)],
         target.current
       );
+      resize = new ResizeObserver(() => {
+        const next = Math.max(320, target.current?.clientWidth || 0);
+        if (chart && next !== chart.width) chart.setSize({ width: next, height: 260 });
+      });
+      resize.observe(target.current);
     }, setError);
     return () => {
       cancelled = true;
+      resize?.disconnect();
       if (chart) chart.destroy();
     };
   }, [x2, series]);
@@ -1340,7 +1379,7 @@ function QualityCharts({ quality }) {
     </div>
     <${Chart} title="Quality by position in the read" xLabel="Position (bp)" yLabel="Phred quality" x=${positions} series=${baseSeries} />
     <${Chart} title="Nucleotide composition by position" xLabel="Position (bp)" yLabel="Percent" x=${positions} series=${nucleotides} />
-    <${Chart} title="Reads by mean quality score" xLabel="Mean Phred quality" yLabel="Reads" x=${scores} series=${counts} bars=${true} />
+    <${Chart} title="Reads by mean quality score" xLabel="Mean Phred quality" yLabel="Reads" x=${scores} series=${counts} bars=${true} wholeY=${true} />
   </div>`;
 }
 
@@ -1957,6 +1996,8 @@ function InstallHmms({ onInstalled }) {
 function HowToInstall({ account, onInstalled }) {
   return html`<div class="hmm-missing">
     <${Empty}>No HMM data is installed on this server, so NuVs analyses cannot annotate their ORFs yet.<//>
+    <h2>Where HMM data comes from</h2>
+    <p>${"Virtool's HMM data are profiles of viral protein families (built from vFam) with their annotations, published as "}<code>annotations.json.gz</code>${" and "}<code>profiles.hmm</code>${" in the releases of Virtool's "}<code>virtool-hmm</code>${" repository on GitHub. This server does not download them itself: fetch both files where the internet is reachable and install them here."}</p>
     <h2>How to install them</h2>
     <p>An operator installs Virtool's HMM annotations (<code>annotations.json.gz</code>) and the matching HMMER3
       profiles (<code>profiles.hmm</code>) on the server, with the same storage options as <code>serve</code>:</p>
@@ -2102,7 +2143,7 @@ function IndexState({ index }) {
     ${ACTIVE_JOB2.has(job.state) ? html` <${Progress} value=${job.progress} label=${`progress of index ${index.version}`} />${job.stage ? html` <span class="muted">${job.stage}</span>` : null}` : null}
     <a href=${`/jobs/${job.id}`}>job</a></span>`;
 }
-function BuildIndex({ referenceId, onBuilt }) {
+function BuildIndex({ referenceId, onBuilt, building }) {
   const [busy, setBusy] = d2(false);
   const [error, setError] = d2(null);
   const build = async () => {
@@ -2119,7 +2160,8 @@ function BuildIndex({ referenceId, onBuilt }) {
   const hint = error && error.status === 409 ? " Wait until it is ready (or its job ends), then build again." : "";
   const message = error ? messageOf(error).replace(/([^.!?])$/, "$1.") : "";
   return html`<div class="build-index">
-    <button type="button" class="primary" disabled=${busy} onClick=${build}>${busy ? "Starting…" : "Build index"}</button>
+    <button type="button" class="primary" disabled=${busy || building} aria-describedby=${building ? "build-index-note" : void 0} onClick=${build}>${busy ? "Starting…" : "Build index"}</button>
+    ${building ? html` <span class="muted" id="build-index-note">An index is being built: the next one can be built when it is ready or its job has ended.</span>` : null}
     ${error ? html`<div class="error" role="alert"><strong>No index was started: </strong>${message}${hint}</div>` : null}
   </div>`;
 }
@@ -2138,7 +2180,7 @@ function Indexes({ reference, account, onChange }) {
     onChange();
   };
   return html`<div>
-    ${account.administrator && reference.otu_count ? html`<${BuildIndex} referenceId=${reference.id} onBuilt=${onBuilt} />` : null}
+    ${account.administrator && reference.otu_count ? html`<${BuildIndex} referenceId=${reference.id} onBuilt=${onBuilt} building=${building} />` : null}
     <${Resource} resource=${indexes} what="indexes">
       ${(result) => html`${result.documents.length === 0 ? html`<${Empty}>No index yet.${account.administrator ? " Build one: a build-index job makes its files." : " Administrators build them."}<//>` : html`<table class="list indexes-table">
             <thead><tr><th>Version</th><th>State</th><th>Changed OTUs</th><th>By</th><th>Created</th></tr></thead>
