@@ -283,7 +283,7 @@ def test_samples_list_shows_analyses_and_starts_several_at_once(browser: Browser
     chosen = [link.get_attribute("href").split("/")[-1] for link in links]
     browser.wait_for_text(".quick-analyze h2", "Analyze 2 selected samples")
     Select(browser.find("#quick-workflow")).select_by_value("nuvs")
-    browser.screenshot("27-samples-quick-analyze")
+    browser.screenshot("30-samples-quick-analyze")
     browser.wait_for_text(".quick-analyze button", "Start 2 analyses").click()
     browser.wait_for_text(".quick-outcome", "2 analyses started.")
     for sample_id in chosen:
@@ -302,11 +302,15 @@ def test_home_page_follows_a_runner_live(browser: Browser, site: Site) -> None:
     browser.wait_for_text(".home-analyses", "Grapevine 17")
     analysis = api(site, "GET", f"/analyses/{site.journey['quick_analysis']}")
     runner = Runner(site, analysis["job"]["id"])
-    runner.status("running", 30, "assemble")
+    runner.status("running", 30, "assemble", step_name="Assemble the reads", step_description="SPAdes")
     # Nothing polls the home page: the runner's report arrives as a server-sent event.
     row = browser.wait_for_text(".home-jobs tbody tr", analysis["job"]["id"])
     browser.wait_for(lambda: "assemble" in row.text and "30%" in row.text, what="the step and its progress")
-    browser.screenshot("28-home")
+    browser.screenshot("31-home")
+    row.find_element("css selector", "a").click()
+    step = browser.wait_for_text("#job-step", "Assemble the reads")
+    assert "SPAdes" in step.text
+    browser.screenshot("32-job-step")
     runner.status("cancelled", 30)
 
 

@@ -246,6 +246,7 @@ def test_start_an_analysis_picking_reference_and_subtraction_by_name(browser: Br
     assert browser.find("#analysis-reference-name").text == f"{EXPORT_NAME}, index 0"
     assert browser.find("#analysis-subtractions").text == "Vitis vinifera"
     analysis_id = browser.driver.current_url.rstrip("/").split("/")[-1]
+    site.journey["pathoscope_id"] = analysis_id
 
     # The Pathoscope runner reports hits by sequence id and OTU id and version, as it read them from the
     # index's otus.json.gz; the page names the OTUs, isolates and sequences from the same file.
@@ -301,7 +302,7 @@ def test_start_an_analysis_picking_reference_and_subtraction_by_name(browser: Br
     )
     browser.find("#open-all").click()
     browser.wait_for(lambda: len(browser.find_all(".sequence-row")) == 3, what="every sequence shown")
-    browser.screenshot("26-pathoscope-sorted")
+    browser.screenshot("29-pathoscope-sorted")
     shown_otus = [cells(row) for row in browser.find_all(".pathoscope-table > tbody > tr.otu-row")]
     shown_sequences = [cells(row)[:-1] for row in browser.find_all(".sequence-row")]  # less the drawing
 
@@ -348,6 +349,30 @@ def csv_values(row: list) -> list:
         except (TypeError, ValueError):
             values.append(value)
     return values
+
+
+def test_a_result_read_and_exported_by_keyboard_only(browser: Browser, site: Site) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    browser.open(f"/analyses/{site.journey['pathoscope_id']}")
+    sort = browser.find("#otu-sort")
+    sort.send_keys(Keys.ARROW_DOWN)  # from weight to reads, with the keyboard
+    browser.wait_for(lambda: "sort=reads" in browser.driver.current_url, what="the sort in the address")
+    browser.wait_for(
+        lambda: "1,800" in browser.find_all(".pathoscope-table > tbody > tr.otu-row")[0].text,
+        what="the most reads first",
+    )
+    first = browser.find(".pathoscope-table > tbody > tr.otu-row button")
+    first.send_keys(Keys.ENTER)  # opens its isolates and sequences
+    browser.wait_for_text(".pathoscope-table .sequences", "Isolate")
+    assert first.get_attribute("aria-expanded") == "true"
+    # Every control of the result is reached with Tab, the export links too.
+    reached = set()
+    browser.find("#otu-find").send_keys("")  # focus the first control, as Tab from the heading would
+    for _ in range(40):
+        reached.add(browser.js("return document.activeElement.id || document.activeElement.textContent"))
+        browser.driver.switch_to.active_element.send_keys(Keys.TAB)
+    assert {"otu-sort", "otu-order", "filter-min_weight", "export-csv", "export-xlsx", "open-all"} <= reached
 
 
 def test_hmms_before_and_after_installing(browser: Browser, tmp_path: Path) -> None:

@@ -208,8 +208,9 @@ class Runner:
         key = call("PATCH", f"{site.jobs_url}/api/jobs/{job_id}", json={"acquired": True})["key"]
         self.auth = {"Authorization": aiohttp.encode_basic_auth(f"job-{job_id}", key)}
 
-    def status(self, state: str, progress: int, stage: str = "") -> None:
-        body = {"state": state, "progress": progress, "stage": stage or None}
+    def status(self, state: str, progress: int, stage: str = "", **step: str) -> None:
+        """A status report; `step` may name `step_name` and `step_description`, as our runner reports."""
+        body = {"state": state, "progress": progress, "stage": stage or None, **step}
         call("POST", f"{self.site.jobs_url}/api/jobs/{self.job_id}/status", json=body, headers=self.auth)
 
     def get(self, path: str) -> Any:
