@@ -310,6 +310,9 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
         exit_by(config.shutdown_timeout)  # whatever still runs then
         if supervising is not None:
             await supervising  # the runner ends its jobs while the job API still answers
+        for _, app, _ in apps:
+            # Live streams never finish by themselves; their pages reconnect (in 2 s) to one that serves.
+            app[CONTEXT].changes.end_streams()
         await drain(sites, [app for _, app, _ in apps], deadline - loop.time())
     finally:
         # AppRunner.cleanup closes the (now idle) connections and runs the apps' cleanup.
@@ -327,25 +330,6 @@ def _start_runner(config: Config, only: str | None, stop: asyncio.Event) -> "asy
     level = logging.getLevelName(logger.getEffectiveLevel()).lower()
     command = runner_command(jobs_url_for(config.host, config.jobs_port), config.data_path / "work", level)
     return asyncio.create_task(supervise(command, stop))
-
-
-async def _drain(sites: list[web.TCPSite], apps: list[web.Application], grace: float) -> None:
-    """Stop listening, then let the requests being handled finish, uploads included (see api/in_flight.py)."""
-    from virtool_api.api.in_flight import IN_FLIGHT
-
-    for site in sites:
-        await site.stop()
-    for app in apps:
-        app[CONTEXT].changes.end_streams()  # live streams never finish by themselves
-    busy = sum(app[IN_FLIGHT].count for app in apps)
-    logger.info("shutting down: no new connections; finishing %d in-flight requests", busy)
-    try:
-        async with asyncio.timeout(grace):
-            for app in apps:
-                await app[IN_FLIGHT].wait_idle()
-    except TimeoutError:
-        still = sum(app[IN_FLIGHT].count for app in apps)
-        logger.warning("%d requests still running after %.0f s: stopping them", still, grace)
 
 
 @main.command()
