@@ -116,3 +116,27 @@ async def test_a_stopping_server_ends_the_streams(public_client, people):
     public_client.server.app[CONTEXT].changes.end_streams()
     with pytest.raises(EOFError):
         await events.next()
+
+
+async def test_starting_and_removing_an_analysis_is_heard_by_its_samples_readers(
+    public_client, factory, people
+):
+    reader = await stream(public_client, people["bob"])
+    analysis = await factory.analysis(people["public"])
+    response = await public_client.post(
+        f"/api/samples/{people['public']['_id']}/analyses",
+        json={"workflow": "nuvs", "ref_id": analysis["reference"]["id"], "subtractions": []},
+        headers=people["admin"],
+    )
+    assert response.status == 201, await response.text()
+    started = (await response.json())["id"]
+
+    heard, _ = await reader.until(about("analyses", started))
+    assert heard.data["action"] == "create"
+    response = await public_client.put(
+        f"/api/jobs/{(await response.json())['job']['id']}/cancel", headers=people["admin"]
+    )
+    assert (await public_client.delete(f"/api/analyses/{started}", headers=people["admin"])).status == 204
+    removed, before = await reader.until(lambda event: event.data.get("action") == "delete")
+    assert removed.data == {"resource": "analyses", "id": started, "action": "delete"}
+    assert any(event.data["resource"] == "samples" for event in before)  # its analyses' state changed

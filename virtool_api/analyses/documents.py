@@ -123,11 +123,13 @@ async def find_analysis(ctx: Context, analysis_id: str) -> dict[str, Any]:
 
 
 async def update_sample_workflows(ctx: Context, sample_id: str) -> None:
-    """Recompute what a sample shows of its analyses, after one is started, finalized or removed."""
-    sample = await ctx.db.samples.find_one({"_id": sample_id}, {"library_type": 1})
+    """Recompute what a sample shows of its analyses, after one is started, finalized or removed (and tell
+    the pages that follow the sample live)."""
+    sample = await ctx.db.samples.find_one({"_id": sample_id})
     if sample is None:
         return
     analyses = await ctx.db.analyses.find({"sample.id": sample_id}, {"workflow": 1, "ready": 1}).to_list(None)
     await ctx.db.samples.update_one(
         {"_id": sample_id}, {"$set": workflow_fields(sample.get("library_type", "normal"), analyses)}
     )
+    await ctx.changes.publish("samples", sample_id, "update", {"sample": access_of(sample)})

@@ -5,6 +5,7 @@ from typing import Any
 
 from pymongo import ReturnDocument
 
+from virtool_api.analyses.access import FIELD as SAMPLE_ACCESS
 from virtool_api.analyses.access import PREFIX as SAMPLE_ACCESS_PREFIX
 from virtool_api.analyses.access import sync_sample_access
 from virtool_api.analyses.documents import (
@@ -184,6 +185,7 @@ async def start_analysis(
         await withdraw_job(ctx, job["_id"])
         raise NotFound()
     await update_sample_workflows(ctx, sample_id)
+    await ctx.changes.publish("analyses", document["_id"], "create", {"sample": document.get(SAMPLE_ACCESS)})
     return await render_analysis(ctx, document)
 
 
@@ -229,6 +231,7 @@ async def remove_analysis(ctx: Context, user: dict[str, Any], analysis_id: str) 
         raise NotFound()
     await purge_analysis_files(ctx, analysis_id)
     await update_sample_workflows(ctx, analysis["sample"]["id"])
+    await ctx.changes.publish("analyses", analysis_id, "delete", {"sample": analysis.get(SAMPLE_ACCESS)})
 
 
 async def analysis_file_path_for_user(
