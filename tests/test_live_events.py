@@ -1,13 +1,21 @@
 """`GET /api/events`: the changes each person may read, as server-sent events, in one process (the embedded
 default: the change feed is in the process). Two processes through Redis: `test_live_events_processes.py`."""
 
+import asyncio
+import signal
 from typing import Any
 
+import aiohttp
 import pytest
 
 from tests.conftest import acquire
 from tests.live_events import EventStream, about
+from tests.real_server import running_server
 from virtool_api.api.keys import CONTEXT
+from virtool_api.config import Config
+from virtool_api.context import create_context
+from virtool_api.users.keys import create_api_key
+from virtool_api.users.service import create_user
 
 
 async def stream(client, headers: dict[str, str], last_id: str | None = None) -> EventStream:  # type: ignore[no-untyped-def]
@@ -140,3 +148,29 @@ async def test_starting_and_removing_an_analysis_is_heard_by_its_samples_readers
     removed, before = await reader.until(lambda event: event.data.get("action") == "delete")
     assert removed.data == {"resource": "analyses", "id": started, "action": "delete"}
     assert any(event.data["resource"] == "samples" for event in before)  # its analyses' state changed
+
+
+async def test_a_stopping_server_is_not_held_up_by_open_streams(tmp_path):
+    """SIGTERM with a page listening: the stream ends at once and the process stops, long before its grace
+    period (120 s here, which an open stream would otherwise use up)."""
+    data_path = tmp_path / "data"
+    ctx = await create_context(Config(data_path=data_path))
+    try:
+        _, key = await create_user_with_key_for_test(ctx)
+    finally:
+        await ctx.close()
+    with running_server("public", data_path, "--shutdown-timeout=120") as (process, url):
+        async with aiohttp.ClientSession() as session:
+            response = await session.get(f"{url}/api/events", headers={"X-API-Key": key})
+            assert response.status == 200
+            events = EventStream(response)
+            process.send_signal(signal.SIGTERM)
+            with pytest.raises(EOFError):
+                await events.next()
+        await asyncio.to_thread(process.wait, 60)  # a bound against hanging, half the grace period
+        assert process.returncode == 0
+
+
+async def create_user_with_key_for_test(ctx):  # type: ignore[no-untyped-def]
+    user = await create_user(ctx, "listener", administrator=True)
+    return await create_api_key(ctx, user["_id"], "tests")

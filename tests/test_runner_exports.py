@@ -60,7 +60,7 @@ def sheet(book: Any, name: str) -> list[list[Any]]:
 
 
 async def test_exports_of_the_runners_real_pathoscope_and_nuvs_results(
-    public_client, jobs_client, ctx, factory, tmp_path
+    public_client, jobs_client, factory, tmp_path
 ):
     _, admin = await factory.person(administrator=True)
     genomes = read_fasta_gz(DEMO_DATA / "plant-viruses.fa.gz")
@@ -80,13 +80,13 @@ async def test_exports_of_the_runners_real_pathoscope_and_nuvs_results(
     assert (await install_hmms(public_client, admin, annotations, profiles)).status == 200
 
     async with our_runner(jobs_client, tmp_path / "work"):
-        assert (await job_end(ctx, index["job"]["id"]))["state"] == "complete"
+        assert (await job_end(public_client, admin, index["job"]["id"]))["state"] == "complete"
         analyses = {
             workflow: await start_analysis(public_client, admin, sample["id"], reference["id"], workflow, [])
             for workflow in ("pathoscope_bowtie", "nuvs")
         }
         for analysis in analyses.values():
-            job = await job_end(ctx, analysis["job"]["id"])
+            job = await job_end(public_client, admin, analysis["job"]["id"])
             assert job["state"] == "complete", job["status"][-1]
 
     # Pathoscope: TMV named from the index, down to its accession; the files hold the report's rows.
