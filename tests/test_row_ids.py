@@ -4,6 +4,7 @@ The two together close what the issue found: a completed create-sample job kept 
 upload 1 was deleted and another user's new upload got id 1 again.
 """
 
+import gzip
 import sqlite3
 from pathlib import Path
 
@@ -63,7 +64,7 @@ async def test_a_finished_job_cannot_read_the_upload_that_takes_its_uploads_plac
     assert (await public_client.delete(f"/api/uploads/{first['id']}", headers=alice)).status == 204
 
     # Bob's new upload gets a new id, never the deleted one.
-    bobs = await post_upload(public_client, bob, b"\x1f\x8b" + b"bob's private reads")
+    bobs = await post_upload(public_client, bob, gzip.compress(b"@bob's private read\nACGT\n+\nIIII\n"))
     assert bobs["id"] > first["id"]
 
     # The finished job reads nothing: neither the id its args name nor any other.

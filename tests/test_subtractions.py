@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from tests.conftest import acquire, multipart_file
+from tests.conftest import FASTQ_GZ, acquire, multipart_file
 from tests.references_helpers import upload
 
 NOT_FOUND = {"id": "not_found", "message": "Not found"}
@@ -88,7 +88,7 @@ async def test_create_a_subtraction_and_its_job(public_client, ctx, admin):
 
 
 async def test_create_errors(public_client, ctx, factory, admin):
-    reads = await upload(public_client, admin[1], HOST_FASTA, "reads")
+    reads = await upload(public_client, admin[1], FASTQ_GZ, "reads")
     for upload_id in (999, reads):
         response = await public_client.post(
             "/api/subtractions", json={"name": "X", "upload_id": upload_id}, headers=admin[1]

@@ -26,6 +26,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from aiohttp.http_exceptions import HttpProcessingError
 
@@ -64,6 +65,16 @@ def _check_id(value: str) -> str:
 
 class NotGzip(BadRequest):
     default_message = "File is not compressed"
+
+
+class StreamCheck(Protocol):
+    """What a file must hold, checked as it streams in (e.g. `uploads/content.py`)."""
+
+    def feed(self, chunk: bytes) -> None:
+        """The next bytes as received; raises (a `BadRequest`) at the first problem."""
+
+    def finish(self) -> None:
+        """The file is complete; raises if what came is not a whole, valid file."""
 
 
 @dataclass
@@ -137,12 +148,17 @@ class FileStore:
 
     @asynccontextmanager
     async def receive(
-        self, chunks: AsyncIterator[bytes], directory: Path, require_gzip: bool = False
+        self,
+        chunks: AsyncIterator[bytes],
+        directory: Path,
+        require_gzip: bool = False,
+        check: StreamCheck | None = None,
     ) -> AsyncIterator[IncomingFile]:
         """Stream `chunks` to a temporary file in `directory`; yield it whole.
 
         The caller records it and calls `place()`. If anything fails or the client goes away, before or
-        after the yield, the temporary file is removed: nothing partial is ever left behind.
+        after the yield, the temporary file is removed: nothing partial is ever left behind. `check` is fed
+        each chunk (on a worker thread) and told the end; what it raises refuses the file.
         """
         await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=INCOMING_PREFIX)
@@ -155,11 +171,15 @@ class FileStore:
                         head += chunk[: 2 - len(head)]
                         if len(head) == 2 and head != GZIP_MAGIC:
                             raise NotGzip()
+                    if check is not None:
+                        await asyncio.to_thread(check.feed, chunk)
                     view = memoryview(chunk)
                     while view:
                         written = os.write(descriptor, view)
                         view = view[written:]
                     incoming.size += len(chunk)
+                if check is not None:
+                    await asyncio.to_thread(check.finish)
                 if require_gzip and head != GZIP_MAGIC:
                     raise NotGzip()
                 if self.fsync:

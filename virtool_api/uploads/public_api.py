@@ -22,14 +22,18 @@ routes = ApiRoutes("uploads")
     errors=(
         (400, "Unsupported upload type"),
         (400, "Invalid file name"),
+        (400, "File is empty"),
         (400, "File is not compressed"),
+        (400, "File is not valid gzip (truncated or corrupt)"),
+        (400, "Reads file is not valid FASTQ: the read at line …"),
+        (400, "Subtraction file is not valid FASTA: line …"),
         (401, "Requires authorization"),
         (422, "Invalid query"),
         (507, "Not enough free space to store the file"),
     ),
 )
 async def upload(request: web.Request, query: UploadQuery) -> web.Response:
-    """Upload a file (multipart field `file`); reads must be gzip-compressed."""
+    """Upload a file (multipart field `file`); reads must be gzip FASTQ, a host genome gzip FASTA."""
     new_upload = await service.create_upload(
         request.app[CONTEXT], request[USER], query.name, query.type, multipart_file_chunks(request)
     )

@@ -17,6 +17,7 @@ from virtool_api.models import UserRef
 from virtool_api.pagination import page_count, skip
 from virtool_api.storage.files import check_file_name
 from virtool_api.storage.placement import record_then_place
+from virtool_api.uploads.content import content_check
 from virtool_api.uploads.models import GZIP_UPLOAD_TYPES, UploadSearchResult, UploadType
 from virtool_api.uploads.models import Upload as UploadModel
 from virtool_api.uploads.reservations import FILE_DOES_NOT_EXIST
@@ -56,14 +57,17 @@ async def create_upload(
 ) -> UploadModel:
     """Stream a user's file to `uploads/{id}-{name}`; recorded before it appears under that name.
 
-    Reads and subtraction FASTA must be gzip-compressed. An aborted or refused upload leaves neither a file
-    nor a record.
+    Reads must be gzip-compressed FASTQ and a subtraction's file gzip-compressed FASTA, checked whole as they
+    stream in (`content.py`). An aborted or refused upload leaves neither a file nor a record.
     """
     if upload_type not in set(UploadType):
         raise BadRequest("Unsupported upload type")
     check_file_name(name)
     async with ctx.files.receive(
-        chunks, ctx.files.uploads_dir(), require_gzip=upload_type in GZIP_UPLOAD_TYPES
+        chunks,
+        ctx.files.uploads_dir(),
+        require_gzip=upload_type in GZIP_UPLOAD_TYPES,
+        check=content_check(upload_type),
     ) as incoming:
         now = utc_now()
         row = Upload(
