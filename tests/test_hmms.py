@@ -7,7 +7,7 @@ import gzip
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import acquire
+from tests.conftest import FASTQ_GZ, acquire
 from tests.hmm_data import ANNOTATIONS, ANNOTATIONS_GZ, PROFILES
 from tests.references_helpers import upload
 from virtool_api.cli import main
@@ -175,7 +175,7 @@ def test_the_cli_install_is_what_a_server_on_the_data_path_serves(tmp_path):
 
 
 async def test_install_errors(public_client, ctx, admin):
-    reads = await upload(public_client, admin[1], ANNOTATIONS_GZ, "reads")
+    reads = await upload(public_client, admin[1], FASTQ_GZ, "reads")
     profiles = await upload(public_client, admin[1], PROFILES, "hmm", "profiles.hmm")
     for annotations in (999, reads):
         response = await public_client.put(

@@ -6,6 +6,7 @@ import gzip
 
 import pytest
 
+from tests.conftest import FASTQ_GZ
 from tests.references_helpers import REFERENCE_EXPORT, export_bytes, export_json, import_reference, upload
 
 INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
@@ -153,7 +154,7 @@ async def test_create_reference_invalid_input(public_client, admin):
 
 
 async def test_import_from_an_unknown_upload_or_one_of_another_type(public_client, ctx, admin):
-    reads = await upload(public_client, admin[1], REFERENCE_EXPORT, "reads")
+    reads = await upload(public_client, admin[1], FASTQ_GZ, "reads")
     for upload_id in (999, reads):
         response = await public_client.post(
             "/api/references", json={"import_from": upload_id}, headers=admin[1]
