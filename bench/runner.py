@@ -37,8 +37,7 @@ sys.path.insert(0, str(ROOT))
 from tests import simulate  # noqa: E402
 from tests.hmm_profiles import read_fasta_gz  # noqa: E402
 from tests.real_server import free_port, serve_command, wait_for_port  # noqa: E402
-from virtool_api.runner.alignments import reads as aligned_reads  # noqa: E402
-from virtool_api.runner.alignments import reference_names, write_fastq  # noqa: E402
+from virtool_api.runner.alignments import FastqWriter, aligned_reads, references_hit  # noqa: E402
 from virtool_api.runner.files import iter_otus, write_fasta  # noqa: E402
 from virtool_api.runner.workflows.pathoscope import BOWTIE2_LOCAL, ISOLATE_HITS  # noqa: E402
 
@@ -145,7 +144,7 @@ def pathoscope_tools_alone(work: Path, index_dir: Path, subtraction: Path, reads
         [*bowtie2, "--no-unal", "-x", str(index_dir / "reference"), "-U", str(reads), "-S", "default.sam"],
         work,
     )
-    hit = reference_names(work / "default.sam")
+    hit = references_hit(work / "default.sam")
     candidates: dict[str, str] = {}
     for otu in iter_otus(index_dir / "reference.json.gz"):
         sequences = [s for isolate in otu["isolates"] for s in isolate["sequences"]]
@@ -157,7 +156,10 @@ def pathoscope_tools_alone(work: Path, index_dir: Path, subtraction: Path, reads
         [*bowtie2, "--no-unal", "-k", ISOLATE_HITS, "-x", "isolates", "-U", str(reads), "-S", "isolates.sam"],
         work,
     )
-    write_fastq(aligned_reads(work / "isolates.sam"), work / "mapped.fq")
+    writer = FastqWriter(work / "mapped.fq")
+    for read in aligned_reads(work / "isolates.sam", sequences=True):
+        writer.write(read)
+    writer.close()
     seconds += timed(
         [*bowtie2, "--reorder", "-x", str(subtraction), "-U", "mapped.fq", "-S", "sub.sam"], work
     )

@@ -2,72 +2,79 @@
 
 Bowtie2 writes all the alignments of a read together (`-k`), and, with `--reorder`, its reads in the order it
 read them: so reads are followed through several mappings by walking the files side by side, never by
-holding read names in memory.
+holding read names in memory. Alignments are plain tuples (a read's worth of objects per read is what the
+passes over a million reads cost).
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import dnaio
 import pysam
 
-
-@dataclass(frozen=True)
-class Alignment:
-    reference: str
-    start: int
-    """0-based, on the reference."""
-    end: int
-    """Exclusive: the reference span of the aligned part of the read."""
-    score: int
-    """Bowtie2's alignment score (`AS:i`) plus the read's length: PathoScope's score, never negative."""
+Alignment = tuple[int, int, int, int]
+"""`(reference number in the SAM header, start, end, score)`: 0-based, end exclusive (the span of the aligned
+part of the read on the reference); the score is Bowtie2's `AS:i` plus the read's length (PathoScope's score,
+never negative)."""
 
 
-@dataclass(frozen=True)
-class Read:
+class AlignedRead(NamedTuple):
     name: str
-    sequence: str
-    qualities: str
     alignments: list[Alignment]
+    sequence: str | None
+    """With `sequences=True` only: as the read was aligned (reverse-complemented on the reverse strand)."""
+    qualities: str | None
 
     @property
     def best(self) -> int:
-        return max(alignment.score for alignment in self.alignments)
+        return max(alignment[3] for alignment in self.alignments)
 
 
-def _alignment(segment: pysam.AlignedSegment) -> Alignment:
-    length = segment.infer_read_length() or segment.query_length
-    return Alignment(
-        reference=segment.reference_name or "*",
-        start=segment.reference_start,
-        end=segment.reference_end or segment.reference_start,
-        score=int(segment.get_tag("AS")) + length,  # type: ignore[arg-type]
-    )
-
-
-def reads(sam: Path) -> Iterator[Read]:
+def aligned_reads(sam: Path, sequences: bool = False) -> Iterator[AlignedRead]:
     """Each aligned read of a SAM file with its alignments, in the file's order (unaligned ones skipped)."""
     with pysam.AlignmentFile(str(sam), "r", check_sq=False) as handle:
-        current: Read | None = None
+        name: str | None = None
+        alignments: list[Alignment] = []
+        sequence = qualities = None
         for segment in handle.fetch(until_eof=True):
             if segment.is_unmapped:
                 continue
-            if current is None or segment.query_name != current.name:
-                if current is not None:
-                    yield current
-                qualities = segment.query_qualities
-                current = Read(
-                    name=segment.query_name or "",
-                    sequence=segment.query_sequence or "",
-                    qualities=pysam.qualities_to_qualitystring(qualities) or ""
-                    if qualities is not None
-                    else "",
-                    alignments=[],
-                )
-            current.alignments.append(_alignment(segment))
-        if current is not None:
-            yield current
+            if segment.query_name != name:
+                if name is not None:
+                    yield AlignedRead(name, alignments, sequence, qualities)
+                name, alignments = segment.query_name, []
+                if sequences:
+                    sequence = segment.query_sequence
+                    scores = segment.query_qualities
+                    qualities = pysam.qualities_to_qualitystring(scores) if scores is not None else None
+            start = segment.reference_start
+            length = segment.infer_read_length() or segment.query_length
+            alignments.append(
+                (
+                    segment.reference_id,
+                    start,
+                    segment.reference_end or start,
+                    int(segment.get_tag("AS")) + length,
+                )  # type: ignore[arg-type]
+            )
+        if name is not None:
+            yield AlignedRead(name, alignments, sequence, qualities)
+
+
+def reference_names(sam: Path) -> list[str]:
+    """The references of a SAM file's header, by their number."""
+    with pysam.AlignmentFile(str(sam), "r", check_sq=False) as handle:
+        return list(handle.references)
+
+
+def references_hit(sam: Path) -> set[str]:
+    """The references any read aligned to."""
+    with pysam.AlignmentFile(str(sam), "r", check_sq=False) as handle:
+        names = handle.references
+        return {
+            names[segment.reference_id] for segment in handle.fetch(until_eof=True) if not segment.is_unmapped
+        }
 
 
 def best_scores(sam: Path) -> Iterator[int | None]:
@@ -77,26 +84,21 @@ def best_scores(sam: Path) -> Iterator[int | None]:
         for segment in handle.fetch(until_eof=True):
             if segment.is_secondary or segment.is_supplementary:
                 continue
-            yield None if segment.is_unmapped else _alignment(segment).score
+            if segment.is_unmapped:
+                yield None
+            else:
+                yield int(segment.get_tag("AS")) + (segment.infer_read_length() or segment.query_length)  # type: ignore[arg-type]
 
 
-def reference_names(sam: Path) -> set[str]:
-    """The references any read aligned to."""
-    with pysam.AlignmentFile(str(sam), "r", check_sq=False) as handle:
-        return {
-            segment.reference_name or ""
-            for segment in handle.fetch(until_eof=True)
-            if not segment.is_unmapped
-        }
+class FastqWriter:
+    """Reads written once each, as they were aligned (for mapping them again)."""
 
+    def __init__(self, target: Path) -> None:
+        self.writer = dnaio.open(target, mode="w", fileformat="fastq")
 
-def write_fastq(reads: Iterator[Read], target: Path) -> int:
-    """Write each read once, as it was aligned; how many."""
-    count = 0
-    with dnaio.open(target, mode="w", fileformat="fastq") as writer:
-        for read in reads:
-            writer.write(
-                dnaio.SequenceRecord(read.name, read.sequence, read.qualities or "I" * len(read.sequence))
-            )
-            count += 1
-    return count
+    def write(self, read: AlignedRead) -> None:
+        sequence = read.sequence or ""
+        self.writer.write(dnaio.SequenceRecord(read.name, sequence, read.qualities or "I" * len(sequence)))
+
+    def close(self) -> None:
+        self.writer.close()

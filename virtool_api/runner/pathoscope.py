@@ -51,7 +51,8 @@ class Scores:
 class Reassignment:
     initial: Scores
     final: Scores
-    posteriors: dict[Profile, dict[int, float]]
+    posteriors: dict[int, dict[int, float]]
+    """By profile number (`Profiles.number`), each of its references' posterior."""
     read_count: int
 
 
@@ -59,41 +60,50 @@ class Profiles:
     """Distinct read profiles and how many reads have each."""
 
     def __init__(self) -> None:
-        self.counts: dict[Profile, int] = {}
+        self.numbers: dict[Profile, int] = {}
+        self.profiles: list[Profile] = []
+        self.counts: list[int] = []
 
-    @staticmethod
-    def key(alignments: Iterable[tuple[int, int]]) -> Profile:
-        """The profile of a read with these `(reference index, score)` alignments."""
+    def number(self, alignments: Iterable[tuple[int, int]]) -> int:
+        """The number of the profile of a read with these `(reference index, score)` alignments (the best
+        score per reference counts); a new profile is numbered next, with no read counted yet."""
         best: dict[int, int] = {}
         for reference, score in alignments:
             if score > best.get(reference, -1):
                 best[reference] = score
-        return tuple(sorted(best.items()))
+        profile = tuple(sorted(best.items()))
+        number = self.numbers.get(profile)
+        if number is None:
+            number = self.numbers[profile] = len(self.profiles)
+            self.profiles.append(profile)
+            self.counts.append(0)
+        return number
 
-    def add(self, alignments: Iterable[tuple[int, int]]) -> Profile:
-        """Count a read with these alignments; its profile."""
-        profile = self.key(alignments)
-        self.counts[profile] = self.counts.get(profile, 0) + 1
-        return profile
-
-    @property
-    def read_count(self) -> int:
-        return sum(self.counts.values())
+    def add(self, alignments: Iterable[tuple[int, int]]) -> int:
+        """Count a read with these alignments; its profile's number."""
+        number = self.number(alignments)
+        self.counts[number] += 1
+        return number
 
 
 def _flatten(profiles: Profiles) -> tuple[npt.NDArray[np.int64], ...]:
-    """Per alignment of each profile: its profile's number, its reference, its score; per profile: count."""
+    """Per alignment of each profile with reads: its profile's number, its reference, its score; per such
+    profile: its number among all profiles and its count."""
     profile_of: list[int] = []
     references: list[int] = []
     scores: list[int] = []
+    numbers: list[int] = []
     counts: list[int] = []
-    for number, (profile, count) in enumerate(profiles.counts.items()):
-        counts.append(count)
+    for number, (profile, count) in enumerate(zip(profiles.profiles, profiles.counts, strict=True)):
+        if count == 0:
+            continue
         for reference, score in profile:
-            profile_of.append(number)
+            profile_of.append(len(counts))
             references.append(reference)
             scores.append(score)
-    return (np.array(profile_of), np.array(references), np.array(scores), np.array(counts))
+        numbers.append(number)
+        counts.append(count)
+    return (np.array(profile_of), np.array(references), np.array(scores), np.array(numbers), np.array(counts))
 
 
 def _per_profile_max(
@@ -143,7 +153,7 @@ def _scores(
 
 def reassign(profiles: Profiles, reference_count: int) -> Reassignment:
     """Run the EM over the reads' profiles; the initial and final scores of each reference."""
-    profile_of, references, raw_scores, counts = _flatten(profiles)
+    profile_of, references, raw_scores, numbers, counts = _flatten(profiles)
     n = len(counts)
     if n == 0:
         empty = Scores(*(np.zeros(reference_count) for _ in range(5)))
@@ -172,10 +182,10 @@ def reassign(profiles: Profiles, reference_count: int) -> Reassignment:
         if moved <= EPSILON or not multi.any():
             break
     starts = np.flatnonzero(np.r_[True, profile_of[1:] != profile_of[:-1]])
-    posteriors = {
-        profile: {int(references[start + k]): float(x[start + k]) for k in range(len(profile))}
-        for profile, start in zip(profiles.counts, starts, strict=True)
-    }
+    posteriors = {}
+    for number, start in zip(numbers.tolist(), starts.tolist(), strict=True):
+        size = len(profiles.profiles[number])
+        posteriors[number] = {int(references[start + k]): float(x[start + k]) for k in range(size)}
     return Reassignment(
         initial=_scores(q, initial_pi, profile_of, references, counts, reference_count),
         final=_scores(x, pi, profile_of, references, counts, reference_count),

@@ -7,7 +7,9 @@ The result has, per sequence with any weight, its OTU, initial and final scores,
 the reassigned alignments; `report.tsv` is Pathoscope's report.
 """
 
+import asyncio
 import csv
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,13 @@ import numpy as np
 
 from virtool_api.analyses.results import PathoscopeResults
 from virtool_api.jobs.models import Workflow
-from virtool_api.runner.alignments import best_scores, reads, reference_names, write_fastq
+from virtool_api.runner.alignments import (
+    FastqWriter,
+    aligned_reads,
+    best_scores,
+    reference_names,
+    references_hit,
+)
 from virtool_api.runner.files import write_fasta
 from virtool_api.runner.pathoscope import LOW, Profiles, Reassignment, reassign
 from virtool_api.runner.steps import step
@@ -37,14 +45,9 @@ class Pathoscope(AnalysisJob):
     async def map_default_isolates(self) -> None:
         """Map the reads to each OTU's default isolate to find the OTUs the sample may hold."""
         sam = self.work / "default.sam"
-        await self.tool(
-            *self._bowtie2(self.index_prefix, "--no-unal"),
-            "-U",
-            ",".join(map(str, self.reads)),
-            "-S",
-            str(sam),
-        )
-        hit = reference_names(sam)
+        reads = ",".join(map(str, self.reads))
+        await self.tool(*self._bowtie2(self.index_prefix, "--no-unal"), "-U", reads, "-S", str(sam))
+        hit = references_hit(sam)
         sam.unlink()
         self.sequence_otu: dict[str, dict[str, Any]] = {}
         self.candidates: dict[str, str] = {}
@@ -63,59 +66,64 @@ class Pathoscope(AnalysisJob):
     async def map_isolates(self) -> None:
         """Map the reads to every isolate of the OTUs hit, keeping up to 100 alignments a read."""
         self.isolates_sam = self.work / "isolates.sam"
-        self.mapped = 0
+        self.profiles = Profiles()
+        self.profile_of: array[int] = array("I")
+        """Each aligned read's profile number, in the SAM's order."""
+        self.best: array[int] = array("I")
+        """Each aligned read's best score, in the SAM's order."""
+        self.names: list[str] = []
         if not self.candidates:
             return
         write_fasta(iter(self.candidates.items()), self.work / "isolates.fa")
         await self.tool("bowtie2-build", "--threads", str(self.proc), "isolates.fa", "isolates")
+        reads = ",".join(map(str, self.reads))
+        options = ("--no-unal", "-k", ISOLATE_HITS)
         await self.tool(
-            *self._bowtie2(self.work / "isolates", "--no-unal", "-k", ISOLATE_HITS),
-            "-U",
-            ",".join(map(str, self.reads)),
-            "-S",
-            str(self.isolates_sam),
+            *self._bowtie2(self.work / "isolates", *options), "-U", reads, "-S", str(self.isolates_sam)
         )
-        self.mapped = write_fastq(reads(self.isolates_sam), self.work / "mapped.fq")
+        self.names = reference_names(self.isolates_sam)
+        await asyncio.to_thread(self._profile_reads)
+
+    def _profile_reads(self) -> None:
+        """One pass over the alignments: each read's profile and best score, and the reads written for
+        mapping to the subtractions."""
+        writer = FastqWriter(self.work / "mapped.fq") if self.subtractions else None
+        try:
+            for read in aligned_reads(self.isolates_sam, sequences=writer is not None):
+                self.profile_of.append(self.profiles.number((a[0], a[3]) for a in read.alignments))
+                self.best.append(read.best)
+                if writer is not None:
+                    writer.write(read)
+        finally:
+            if writer is not None:
+                writer.close()
 
     @step("Subtract the host")
     async def subtract(self) -> None:
         """Drop the reads that align at least as well to a subtraction as to the isolates."""
-        self.subtracted = bytearray(self.mapped)
-        if not self.mapped or not self.subtractions:
+        self.subtracted = bytearray(len(self.profile_of))
+        if not self.profile_of or not self.subtractions:
             return
         for number, prefix in enumerate(self.subtractions):
             sam = self.work / f"subtraction_{number}.sam"
             await self.tool(*self._bowtie2(prefix, "--reorder"), "-U", "mapped.fq", "-S", str(sam))
-            for position, (read, score) in enumerate(
-                zip(reads(self.isolates_sam), best_scores(sam), strict=True)
-            ):
-                if score is not None and score >= read.best:
+            for position, (best, score) in enumerate(zip(self.best, best_scores(sam), strict=True)):
+                if score is not None and score >= best:
                     self.subtracted[position] = 1
             sam.unlink()
 
     @step("Reassign reads")
     async def reassign(self) -> None:
         """Reassign the reads that map to several sequences with Pathoscope's EM."""
-        self.names = list(self.candidates)
-        self.number = {name: number for number, name in enumerate(self.names)}
-        self.profiles = Profiles()
-        for read in self._kept_reads():
-            self.profiles.add((self.number[a.reference], a.score) for a in read.alignments)
-        self.result: Reassignment = reassign(self.profiles, len(self.names))
-
-    def _kept_reads(self) -> "Any":
-        if not self.mapped:
-            return iter(())
-        return (
-            read
-            for read, dropped in zip(reads(self.isolates_sam), self.subtracted, strict=True)
-            if not dropped
-        )
+        for number, subtracted in zip(self.profile_of, self.subtracted, strict=True):
+            if not subtracted:
+                self.profiles.counts[number] += 1
+        self.result: Reassignment = await asyncio.to_thread(reassign, self.profiles, len(self.names))
 
     @step("Write the results")
     async def write_results(self) -> None:
         """Compute each sequence's coverage from the reassigned alignments, write the report and finalize."""
-        depths = self._coverage()
+        depths = await asyncio.to_thread(self._coverage)
         hits = []
         final, initial = self.result.final, self.result.initial
         for number, name in enumerate(self.names):
@@ -149,15 +157,17 @@ class Pathoscope(AnalysisJob):
         """Read depth at each position of each sequence, from the alignments whose reads' posterior for
         their sequence is at least `LOW` (PathoScope's reassigned alignments)."""
         changes = [np.zeros(len(self.candidates[name]) + 1, dtype=np.int64) for name in self.names]
-        for read in self._kept_reads():
-            posteriors = self.result.posteriors[
-                self.profiles.key((self.number[a.reference], a.score) for a in read.alignments)
-            ]
-            for alignment in read.alignments:
-                reference = self.number[alignment.reference]
+        if not self.profile_of:
+            return [change[:-1] for change in changes]
+        reads = aligned_reads(self.isolates_sam)
+        for read, number, subtracted in zip(reads, self.profile_of, self.subtracted, strict=True):
+            if subtracted:
+                continue
+            posteriors = self.result.posteriors[number]
+            for reference, start, end, _ in read.alignments:
                 if posteriors[reference] >= LOW:
-                    changes[reference][alignment.start] += 1
-                    changes[reference][alignment.end] -= 1
+                    changes[reference][start] += 1
+                    changes[reference][end] -= 1
         return [np.cumsum(change[:-1]) for change in changes]
 
 
