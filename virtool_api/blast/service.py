@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from virtool_api.analyses.access import FIELD as SAMPLE_ACCESS
 from virtool_api.analyses.blasts import NuvsBlastRecord, render_blast
 from virtool_api.analyses.service import analysis_with_rights
 from virtool_api.analyses.stored_results import find_nuvs_hit
@@ -238,6 +239,16 @@ class BlastRunner:
         await self._save(
             blast_id, **outcome, last_checked_at=now, updated_at=now, claimed_by=None, claimed_until=None
         )
+        await self._announce(blast_id)
+
+    async def _announce(self, blast_id: int) -> None:
+        """Pages that follow the analysis live re-read it: its contig's BLAST has its answer."""
+        async with self.ctx.sessions() as session:
+            row = await session.get(NuvsBlast, blast_id)
+        analysis = None if row is None else await self.ctx.db.analyses.find_one({"_id": row.analysis_id})
+        if row is not None and analysis is not None:
+            audience = {"sample": analysis.get(SAMPLE_ACCESS)}
+            await self.ctx.changes.publish("analyses", row.analysis_id, "update", audience)
 
     async def _run_forever(self) -> None:
         while not self._stopping.is_set():

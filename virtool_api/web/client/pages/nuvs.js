@@ -3,8 +3,9 @@
 // positions run off the contig come clipped to it from the server (GET /analyses/{id}/report) and are marked.
 import { put, queryString } from "../api.js";
 import { html, useState } from "../html.js";
+import { useLive } from "../live.js";
 import { setQuery, useLocation } from "../router.js";
-import { ActionButton, Empty, formatDate, formatNumber, Resource, usePoll, useResource } from "../ui.js";
+import { ActionButton, Empty, formatDate, formatNumber, Resource, useResource } from "../ui.js";
 import { reportQuery } from "./pathoscope.js";
 
 const SORTS = [
@@ -128,8 +129,8 @@ function Filters({ query, analysisId }) {
 export function Nuvs({ analysis }) {
   const { query } = useLocation();
   const report = useResource(`/analyses/${analysis.id}/report`, reportQuery(query, FILTERS));
-  // A BLAST runs at NCBI or in BLAST+ for a while: the page checks it every 3 s until it is done.
-  usePoll(() => report.reload(), 3000, blasting(report.data));
+  // A BLAST runs at NCBI or in BLAST+ for a while: its answer arrives as a change of the analysis.
+  useLive("analyses", analysis.id, () => report.reload(), blasting(report.data));
   const blast = async (index) => {
     await put(`/analyses/${analysis.id}/${index}/blast`, {});
     await report.reload();

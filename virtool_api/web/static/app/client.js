@@ -1244,7 +1244,7 @@ function Filters2({ query, analysisId }) {
 function Nuvs({ analysis }) {
   const { query } = useLocation();
   const report = useResource(`/analyses/${analysis.id}/report`, reportQuery(query, FILTERS2));
-  usePoll(() => report.reload(), 3e3, blasting(report.data));
+  useLive("analyses", analysis.id, () => report.reload(), blasting(report.data));
   const blast = async (index) => {
     await put(`/analyses/${analysis.id}/${index}/blast`, {});
     await report.reload();
