@@ -23,6 +23,8 @@ class Context:
     db: Any
     engine: AsyncEngine
     sessions: async_sessionmaker
+    records: sql.Records
+    """Reads of file records on hot paths (one hop for several statements; see `storage/sql.py`)."""
     files: FileStore
     events: Events
     redis: Any = None
@@ -33,6 +35,7 @@ class Context:
     async def close(self) -> None:
         if self.redis is not None:
             await self.redis.aclose()
+        self.records.close()
         await self.engine.dispose()
         await self.mongo_client.close()
 
@@ -70,6 +73,7 @@ async def create_context(config: Config, migrate_schema: bool | None = None) -> 
         db=db,
         engine=engine,
         sessions=sql.create_sessionmaker(engine),
+        records=sql.Records(engine),
         files=files,
         events=events,
         redis=redis,

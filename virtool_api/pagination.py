@@ -5,7 +5,7 @@ page_count, per_page}` in the body, as Virtool's listings answer.
 """
 
 import math
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -41,3 +41,13 @@ def page_count(found_count: int, per_page: int) -> int:
 
 def skip(page: int, per_page: int) -> int:
     return (page - 1) * per_page
+
+
+async def listing_counts(collection: Any, found: dict[str, Any], visible: dict[str, Any]) -> tuple[int, int]:
+    """`(found_count, total_count)`: the documents matching the listing's filter, and those the caller may
+    see. Counted once when the filters narrow nothing (`found` is `visible`): a count is most of a page's time
+    on a large collection."""
+    total_count = await collection.count_documents(visible)
+    if found == visible:
+        return total_count, total_count
+    return await collection.count_documents(found), total_count

@@ -1,10 +1,11 @@
 """BLAST records as the API shows them on NuVs hits (`stored_results.py`); deleted with their analysis."""
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, select
+from sqlalchemy import Row, Select, delete, select
 
 from virtool_api.analyses.tables import NuvsBlast
 from virtool_api.context import Context
@@ -25,21 +26,24 @@ class NuvsBlastRecord(BaseModel):
     error: str | None = None
 
 
-def render_blast(row: NuvsBlast) -> NuvsBlastRecord:
+def render_blast(row: NuvsBlast | Row[Any]) -> NuvsBlastRecord:
     return NuvsBlastRecord.model_validate(row, from_attributes=True)
 
 
+def blasts_query(analysis_id: str) -> Select[Any]:
+    """The analysis's BLAST records (for `ctx.records`)."""
+    return select(NuvsBlast.__table__).where(NuvsBlast.analysis_id == analysis_id)
+
+
 async def blasts_by_sequence(ctx: Context, analysis_id: str) -> dict[int, NuvsBlastRecord]:
-    async with ctx.sessions() as session:
-        rows = (await session.scalars(select(NuvsBlast).where(NuvsBlast.analysis_id == analysis_id))).all()
+    (rows,) = await ctx.records.all(blasts_query(analysis_id))
     return {row.sequence_index: render_blast(row) for row in rows}
 
 
-async def blast_json_by_sequence(ctx: Context, analysis_id: str) -> dict[int, bytes]:
-    """The analysis's BLAST records as JSON, by sequence index: what its NuVs hits show as `blast`."""
+def blast_json_by_sequence(rows: Sequence[Row[Any]]) -> dict[int, bytes]:
+    """BLAST records (rows of `blasts_query`) as JSON, by sequence index: what NuVs hits show as `blast`."""
     return {
-        index: json.dumps(record.model_dump(mode="json")).encode()
-        for index, record in (await blasts_by_sequence(ctx, analysis_id)).items()
+        row.sequence_index: json.dumps(render_blast(row).model_dump(mode="json")).encode() for row in rows
     }
 
 

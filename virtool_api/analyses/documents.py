@@ -1,14 +1,14 @@
 """An analysis document: how a new one is made and shown, and what its sample shows of its analyses."""
 
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 
 from virtool_api.analyses.access import FIELD as SAMPLE_ACCESS
-from virtool_api.analyses.blasts import blast_json_by_sequence
+from virtool_api.analyses.blasts import blast_json_by_sequence, blasts_query
 from virtool_api.analyses.models import (
     Analysis,
 )
@@ -65,8 +65,14 @@ async def create_analysis(
     )
 
 
-def analysis_file_model(row: AnalysisFile) -> AnalysisFileModel:
+def analysis_file_model(row: AnalysisFile | Row[Any]) -> AnalysisFileModel:
     return AnalysisFileModel.model_validate(row, from_attributes=True)
+
+
+def files_query(analysis_id: str) -> Select[Any]:
+    """The analysis's file records, oldest first (for `ctx.records`)."""
+    table = AnalysisFile.__table__
+    return select(table).where(AnalysisFile.analysis == analysis_id).order_by(AnalysisFile.id)
 
 
 @dataclass
@@ -85,8 +91,13 @@ async def show_analysis(ctx: Context, document: dict[str, Any]) -> ShownAnalysis
     A results file missing from the data directory is 404 "Results file not found at expected location" (and
     logged), as a missing analysis file is; an analysis removed meanwhile is 404 "Not found".
     """
-    analysis = await render_analysis(ctx, document)
-    blasts = await blast_json_by_sequence(ctx, document["_id"]) if document.get("workflow") == "nuvs" else {}
+    nuvs = document.get("workflow") == "nuvs"
+    # A NuVs analysis's BLAST records come with its files, in one go.
+    files, *blast_rows = await ctx.records.all(
+        files_query(document["_id"]), *([blasts_query(document["_id"])] if nuvs else [])
+    )
+    analysis = await _render(ctx, document, files)
+    blasts = blast_json_by_sequence(blast_rows[0]) if nuvs else {}
     try:
         results = await results_text(ctx, document, blasts)
     except FileNotFoundError:
@@ -98,12 +109,11 @@ async def show_analysis(ctx: Context, document: dict[str, Any]) -> ShownAnalysis
 
 async def render_analysis(ctx: Context, document: dict[str, Any]) -> Analysis:
     """The analysis without its results (`show_analysis` adds them)."""
-    async with ctx.sessions() as session:
-        rows = (
-            await session.scalars(
-                select(AnalysisFile).where(AnalysisFile.analysis == document["_id"]).order_by(AnalysisFile.id)
-            )
-        ).all()
+    (files,) = await ctx.records.all(files_query(document["_id"]))
+    return await _render(ctx, document, files)
+
+
+async def _render(ctx: Context, document: dict[str, Any], rows: Sequence[Row[Any]]) -> Analysis:
     return Analysis.model_validate(
         {
             **document,

@@ -26,7 +26,7 @@ from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFoun
 from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.jobs.service import create_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
-from virtool_api.pagination import NEWEST_FIRST, page_count, skip
+from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
 from virtool_api.references.otus import VISIBLE
 from virtool_api.references.service import newest_ready_index
 from virtool_api.samples.access import listing_query, rights_of, writable_sample
@@ -52,7 +52,7 @@ async def _analysis_page(
         .limit(per_page)
         .to_list(None)
     )
-    found_count = await ctx.db.analyses.count_documents(found)
+    found_count, total_count = await listing_counts(ctx.db.analyses, found, visible)
     jobs = await job_summaries(ctx, documents)
     return AnalysisSearchResult(
         documents=[
@@ -62,7 +62,7 @@ async def _analysis_page(
             for document in documents
         ],
         found_count=found_count,
-        total_count=await ctx.db.analyses.count_documents(visible),
+        total_count=total_count,
         page=page,
         page_count=page_count(found_count, per_page),
         per_page=per_page,

@@ -17,7 +17,7 @@ from virtool_api.hmms.models import (
     HMMStatus,
     InstallHMMsRequest,
 )
-from virtool_api.pagination import page_count, skip
+from virtool_api.pagination import listing_counts, page_count, skip
 from virtool_api.uploads.service import upload_file
 from virtool_api.users.rights import require_administrator
 
@@ -46,11 +46,11 @@ async def find_hmms(ctx: Context, find: str | None, page: int, per_page: int) ->
         .limit(per_page)
         .to_list(None)
     )
-    found_count = await ctx.db.hmms.count_documents(found)
+    found_count, total_count = await listing_counts(ctx.db.hmms, found, {})
     return HMMSearchResult(
         documents=[_render(document, HMMMinimal) for document in documents],
         found_count=found_count,
-        total_count=await ctx.db.hmms.count_documents({}),
+        total_count=total_count,
         page=page,
         page_count=page_count(found_count, per_page),
         per_page=per_page,

@@ -23,7 +23,7 @@ from virtool_api.jobs.models import (
     JobStatusEntry,
     ReportStatusRequest,
 )
-from virtool_api.pagination import NEWEST_FIRST, page_count, skip
+from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.users.rights import require_owner_or_administrator
 from virtool_api.utils import utc_now
@@ -247,11 +247,11 @@ async def find_jobs(
         .limit(per_page)
         .to_list(None)
     )
-    found_count = await ctx.db.jobs.count_documents(found)
+    found_count, total_count = await listing_counts(ctx.db.jobs, found, visible)
     return JobSearchResult(
         documents=[JobMinimal.model_validate({**document, "id": document["_id"]}) for document in documents],
         found_count=found_count,
-        total_count=await ctx.db.jobs.count_documents(visible),
+        total_count=total_count,
         page=page,
         page_count=page_count(found_count, per_page),
         per_page=per_page,

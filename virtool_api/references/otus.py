@@ -6,7 +6,7 @@ from typing import Any
 
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
-from virtool_api.pagination import page_count, skip
+from virtool_api.pagination import listing_counts, page_count, skip
 from virtool_api.references.export import ExportOTU
 from virtool_api.references.models import OTU, OTUMinimal, OTUSearchResult
 from virtool_api.utils import random_id, utc_now
@@ -107,11 +107,11 @@ async def find_otus(
         .limit(per_page)
         .to_list(None)
     )
-    found_count = await ctx.db.otus.count_documents(found)
+    found_count, total_count = await listing_counts(ctx.db.otus, found, everything)
     return OTUSearchResult(
         documents=[OTUMinimal.model_validate({**document, "id": document["_id"]}) for document in documents],
         found_count=found_count,
-        total_count=await ctx.db.otus.count_documents(everything),
+        total_count=total_count,
         page=page,
         page_count=page_count(found_count, per_page),
         per_page=per_page,

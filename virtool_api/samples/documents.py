@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Row, Select, String, cast, literal_column, null, select, union_all
 
 from virtool_api.context import Context
 from virtool_api.jobs.summary import job_summary
@@ -62,7 +62,28 @@ async def create_sample(
     return await insert_with_random_id(ctx.db.samples, document)
 
 
-def reads_file(row: SampleReads) -> SampleReadsFile:
+_COMMON_COLUMNS = ("id", "sample", "name", "name_on_disk", "size", "uploaded_at")
+
+
+def files_query(sample_id: str) -> Select[Any]:
+    """A sample's reads files and artifacts in one statement: `kind` tells them apart, `upload` is the reads'
+    and `type` the artifacts' (null in the other)."""
+    reads = select(
+        literal_column("'reads'").label("kind"),
+        *(getattr(SampleReads, name) for name in _COMMON_COLUMNS),
+        SampleReads.upload,
+        cast(null(), String).label("type"),
+    ).where(SampleReads.sample == sample_id)
+    artifacts = select(
+        literal_column("'artifact'"),
+        *(getattr(SampleArtifact, name) for name in _COMMON_COLUMNS),
+        cast(null(), Integer),
+        SampleArtifact.type,
+    ).where(SampleArtifact.sample == sample_id)
+    return select(union_all(reads, artifacts).subquery())
+
+
+def reads_file(row: SampleReads | Row[Any]) -> SampleReadsFile:
     return SampleReadsFile(
         id=row.id,
         name=row.name,
@@ -75,7 +96,7 @@ def reads_file(row: SampleReads) -> SampleReadsFile:
     )
 
 
-def artifact_file(row: SampleArtifact) -> SampleArtifactFile:
+def artifact_file(row: SampleArtifact | Row[Any]) -> SampleArtifactFile:
     return SampleArtifactFile(
         id=row.id,
         name=row.name,
@@ -100,25 +121,19 @@ def one_codex_fields(document: dict[str, Any]) -> dict[str, Any]:
 
 async def render_sample(ctx: Context, document: dict[str, Any]) -> Sample:
     """The full sample document: the stored fields plus its files, labels, subtractions and job summary."""
-    sample_id = document["_id"]
-    async with ctx.sessions() as session:
-        reads = (
-            await session.scalars(
-                select(SampleReads).where(SampleReads.sample == sample_id).order_by(SampleReads.name)
-            )
-        ).all()
-        artifacts = (
-            await session.scalars(
-                select(SampleArtifact).where(SampleArtifact.sample == sample_id).order_by(SampleArtifact.id)
-            )
-        ).all()
+    (files,) = await ctx.records.all(files_query(document["_id"]))
+    reads = sorted((row for row in files if row.kind == "reads"), key=lambda row: row.name)
+    artifacts = sorted((row for row in files if row.kind == "artifact"), key=lambda row: row.id)
     labels = await labels_by_id(ctx, [document])
     # In the sample's order, not the store's; a subtraction removed meanwhile is left out.
+    subtraction_ids = document.get("subtractions", [])
     names = {
         subtraction["_id"]: subtraction["name"]
-        for subtraction in await ctx.db.subtractions.find(
-            {"_id": {"$in": document.get("subtractions", [])}}, {"name": 1}
-        ).to_list(None)
+        for subtraction in (
+            await ctx.db.subtractions.find({"_id": {"$in": subtraction_ids}}, {"name": 1}).to_list(None)
+            if subtraction_ids
+            else []
+        )
     }
     return Sample.model_validate(
         {
@@ -139,6 +154,8 @@ async def render_sample(ctx: Context, document: dict[str, Any]) -> Sample:
 
 async def labels_by_id(ctx: Context, documents: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     label_ids = sorted({label_id for document in documents for label_id in document.get("labels", [])})
+    if not label_ids:
+        return {}
     labels = await ctx.db.labels.find({"_id": {"$in": label_ids}}).to_list(None)
     return {label["_id"]: {**label, "id": label["_id"]} for label in labels}
 

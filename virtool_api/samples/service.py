@@ -14,7 +14,7 @@ from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFoun
 from virtool_api.jobs.models import JobState
 from virtool_api.jobs.service import create_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
-from virtool_api.pagination import NEWEST_FIRST, page_count, skip
+from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
 from virtool_api.projects.service import find_project, require_add_files
 from virtool_api.samples.access import find_sample, listing_query, readable_sample, writable_sample
 from virtool_api.samples.documents import (
@@ -77,8 +77,7 @@ async def find_samples(ctx: Context, user: dict[str, Any], query: SampleSearchQu
     readable = await listing_query(ctx, user)
     filters = _search_filters(query)
     found = {"$and": [readable, filters]} if readable and filters else readable or filters
-    total_count = await ctx.db.samples.count_documents(readable)
-    found_count = await ctx.db.samples.count_documents(found)
+    found_count, total_count = await listing_counts(ctx.db.samples, found, readable)
     documents = (
         await ctx.db.samples.find(found)
         .sort(NEWEST_FIRST)

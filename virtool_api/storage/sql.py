@@ -1,10 +1,15 @@
 """The relational store: SQLAlchemy 2 async over PostgreSQL (asyncpg) or the embedded SQLite (aiosqlite)."""
 
+import asyncio
 import json
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Engine, Executable, Row, event
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -39,19 +44,60 @@ def _strict_json(value: object) -> str:
     return json.dumps(value, allow_nan=False)
 
 
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _set(connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, json_serializer=_strict_json)
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
+        _sqlite_pragmas(engine.sync_engine)
         return engine
     return create_async_engine(url, pool_pre_ping=True, json_serializer=_strict_json)
+
+
+class Records:
+    """Reads of file records on the hot paths (showing a sample, an analysis, a subtraction): SQLAlchemy Core
+    statements, all executed on one connection in one go, the rows returned as they are (no ORM objects).
+
+    On SQLite (aiosqlite), every step of an async session is a hop to the connection's thread and back: two
+    SELECTs through the ORM cost about ten. Here the statements run on a worker thread through SQLite's own
+    driver, in one hop; on PostgreSQL (asyncpg, already async) on one pooled connection. Writes keep using
+    `ctx.sessions`; a read here sees every write committed before it (WAL).
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._sync: Engine | None = None
+        self._threads: ThreadPoolExecutor | None = None
+        if engine.dialect.name == "sqlite":
+            url = engine.url.set(drivername="sqlite+pysqlite")
+            self._sync = create_sync_engine(url, connect_args={"timeout": 30}, json_serializer=_strict_json)
+            _sqlite_pragmas(self._sync)
+            self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="records")
+
+    async def all(self, *statements: Executable) -> list[Sequence[Row[Any]]]:
+        """Each statement's rows, in order."""
+        if self._sync is None:
+            async with self._engine.connect() as connection:
+                return [(await connection.execute(statement)).all() for statement in statements]
+        return await asyncio.get_running_loop().run_in_executor(self._threads, self._run, statements)
+
+    def _run(self, statements: tuple[Executable, ...]) -> list[Sequence[Row[Any]]]:
+        assert self._sync is not None
+        with self._sync.connect() as connection:
+            return [connection.execute(statement).all() for statement in statements]
+
+    def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown(wait=True)
+        if self._sync is not None:
+            self._sync.dispose()
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

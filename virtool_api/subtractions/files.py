@@ -4,10 +4,11 @@ They come from the create-subtraction job (a host genome's FASTA and Bowtie2 ind
 a temporary name, recorded, then renamed into place (`storage/placement.py`).
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select
 
 from virtool_api.context import Context
 from virtool_api.errors import Conflict, NotFound
@@ -24,7 +25,7 @@ from virtool_api.utils import utc_now
 FILE_NAME_EXISTS = "File name already exists"
 
 
-def render_file(row: SubtractionFile) -> SubtractionFileModel:
+def render_file(row: SubtractionFile | Row[Any]) -> SubtractionFileModel:
     return SubtractionFileModel(
         id=row.id,
         subtraction=row.subtraction,
@@ -35,17 +36,13 @@ def render_file(row: SubtractionFile) -> SubtractionFileModel:
     )
 
 
-async def subtraction_files(ctx: Context, subtraction_id: str) -> list[SubtractionFile]:
-    async with ctx.sessions() as session:
-        return list(
-            (
-                await session.scalars(
-                    select(SubtractionFile)
-                    .where(SubtractionFile.subtraction == subtraction_id)
-                    .order_by(SubtractionFile.id)
-                )
-            ).all()
-        )
+async def subtraction_files(ctx: Context, subtraction_id: str) -> Sequence[Row[Any]]:
+    (rows,) = await ctx.records.all(
+        select(SubtractionFile.__table__)
+        .where(SubtractionFile.subtraction == subtraction_id)
+        .order_by(SubtractionFile.id)
+    )
+    return rows
 
 
 async def require_accepting_files(ctx: Context, subtraction_id: str, job_id: str) -> None:

@@ -11,7 +11,7 @@ from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, NotFound
 from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.jobs.service import create_job
-from virtool_api.pagination import page_count, skip
+from virtool_api.pagination import listing_counts, page_count, skip
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.subtractions.documents import find_subtraction, render_subtraction, render_subtractions
 from virtool_api.subtractions.files import purge_subtraction_files
@@ -79,11 +79,11 @@ async def find_subtractions(
         .limit(per_page)
         .to_list(None)
     )
-    found_count = await ctx.db.subtractions.count_documents(found)
+    found_count, total_count = await listing_counts(ctx.db.subtractions, found, everything)
     return SubtractionSearchResult(
         documents=await render_subtractions(ctx, documents),
         found_count=found_count,
-        total_count=await ctx.db.subtractions.count_documents(everything),
+        total_count=total_count,
         page=page,
         page_count=page_count(found_count, per_page),
         per_page=per_page,

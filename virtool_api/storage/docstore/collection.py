@@ -13,7 +13,7 @@ from virtool_api.storage.docstore import operations, schema
 from virtool_api.storage.docstore.codec import MISSING, sort_key
 from virtool_api.storage.docstore.cursor import Cursor, sort_spec
 from virtool_api.storage.docstore.engine import ANALYZE_MIN_ROWS
-from virtool_api.storage.docstore.filters import compile_filter, equality_seed, unsupported
+from virtool_api.storage.docstore.filters import compile_filter, equality_seed, matches_nothing, unsupported
 from virtool_api.storage.docstore.operations import Query
 from virtool_api.storage.docstore.paths import leaves, split
 from virtool_api.storage.docstore.schema import Index, Table
@@ -84,7 +84,8 @@ class Collection:
     async def find_one(
         self, filter: dict[str, Any] | None = None, projection: Any = None, **options: Any
     ) -> dict[str, Any] | None:
-        found = await self.find(filter, projection, **options).limit(1).to_list(1)
+        """The first match, in one transaction."""
+        found = await self.find(filter, projection, **options).to_list(1)
         return found[0] if found else None
 
     async def count_documents(
@@ -92,6 +93,8 @@ class Collection:
     ) -> int:
         _no_options(options)
         query = Query(compile_filter(filter), [], skip, limit)
+        if matches_nothing(query.tree):
+            return 0
         return await self._read(lambda connection, table: operations.count(connection, table, query))
 
     async def distinct(self, key: str, filter: dict[str, Any] | None = None) -> list[Any]:

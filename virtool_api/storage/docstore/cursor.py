@@ -1,9 +1,11 @@
 """PyMongo's cursor: `sort`, `skip`, `limit`, `to_list` and `async for`.
 
-`to_list` reads the whole result in one transaction. `async for` reads the candidates' row ids first, then the
-documents in batches of `BATCH` (one transaction each), so iterating a large result never holds it in memory;
-a document removed meanwhile is skipped, one changed meanwhile is read as it is then (like a MongoDB cursor,
-which is not a snapshot either). A sort SQLite cannot do (an unindexed path) reads the whole result first.
+`to_list` (and `find_one`) reads its result in one transaction. `async for` reads the result's row ids and
+the first `BATCH` documents in one transaction, then the rest in batches of `BATCH` (one transaction each), so
+iterating a large result never holds it in memory, and a small one costs one transaction; a document removed
+meanwhile is skipped, one changed meanwhile is read as it is then (like a MongoDB cursor, which is not a
+snapshot either). A sort SQLite cannot do (an unindexed path) reads the whole result first. A filter that can
+match nothing (an empty `$in`) is answered without touching the file.
 """
 
 import sqlite3
@@ -15,7 +17,7 @@ from pymongo.errors import InvalidOperation
 
 from virtool_api.storage.docstore import operations
 from virtool_api.storage.docstore.engine import Engine
-from virtool_api.storage.docstore.filters import And
+from virtool_api.storage.docstore.filters import And, matches_nothing
 from virtool_api.storage.docstore.operations import Query
 from virtool_api.storage.docstore.schema import Table
 from virtool_api.storage.docstore.updates import project
@@ -45,7 +47,7 @@ class Cursor:
         self._projection = projection
         self._started = False
         self._buffer: deque[dict[str, Any]] = deque()
-        self._ids: list[int] | None = None
+        self._ids: list[int] = []
 
     def _options(self) -> None:
         if self._started:
@@ -76,11 +78,14 @@ class Cursor:
     async def to_list(self, length: int | None = None) -> list[dict[str, Any]]:
         if length is not None and length <= 0:
             raise ValueError("to_list() length must be greater than 0")
-        if not self._started and length is None:
+        if not self._started:
             self._started = True
-            rows = await self._run(
-                lambda connection, table: operations.select(connection, table, self._query)
-            )
+            query = self._query
+            if length is not None and (not query.limit or length < query.limit):
+                query = Query(query.tree, query.sort, query.skip, length)
+            if matches_nothing(query.tree):
+                return []
+            rows = await self._run(lambda connection, table: operations.select(connection, table, query))
             return [project(document, self._projection) for _, document in rows]
         documents = []
         async for document in self:
@@ -103,16 +108,15 @@ class Cursor:
 
     async def _start(self) -> None:
         self._started = True
-        query = self._query
-        ids = await self._run(lambda connection, table: operations.select_ids(connection, table, query))
-        if ids is None:
-            rows = await self._run(lambda connection, table: operations.select(connection, table, query))
-            self._buffer.extend(document for _, document in rows)
+        if matches_nothing(self._query.tree):
             return
-        self._ids = ids
+        query = self._query
+        rows, self._ids = await self._run(
+            lambda connection, table: operations.select_first(connection, table, query, BATCH)
+        )
+        self._buffer.extend(document for _, document in rows)
 
     async def _read_batch(self) -> None:
-        assert self._ids is not None
         batch, self._ids = self._ids[:BATCH], self._ids[BATCH:]
         rows = await self._run(lambda connection, table: list(operations.fetch(connection, table, batch)))
         self._buffer.extend(document for _, document in rows)

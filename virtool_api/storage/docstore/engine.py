@@ -44,6 +44,8 @@ class Engine:
         self._tables: dict[str, Table] = {}
         self._closed = False
         self._analyzed: dict[str, int] = {}
+        self.round_trips = 0
+        """Operations run so far, each one hop to a worker thread and one transaction (what requests cost)."""
         setup = self._open()
         setup.execute("PRAGMA journal_mode=WAL")
         setup.execute("BEGIN IMMEDIATE")
@@ -126,6 +128,7 @@ class Engine:
         """Run `work(connection, table)` in one transaction on a worker thread."""
         if self._closed:
             raise InvalidOperation("Cannot use the document store after it was closed")
+        self.round_trips += 1
         return await asyncio.get_running_loop().run_in_executor(
             self._executor, self._transaction, work, write
         )

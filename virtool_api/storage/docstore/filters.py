@@ -196,6 +196,19 @@ def value_matcher(operand: Any) -> Callable[[Any], bool]:
     return lambda element: sort_key(element) == key
 
 
+def matches_nothing(tree: And) -> bool:
+    """Whether the filter requires a path to be one of no values (`{"a": {"$in": []}}` at the top level, or
+    in an `$and` there): no document can match, so there is nothing to read."""
+    for child in tree.children:
+        if isinstance(child, And) and matches_nothing(child):
+            return True
+        if isinstance(child, Field) and any(
+            condition.operator == "$in" and not condition.keys for condition in child.conditions
+        ):
+            return True
+    return False
+
+
 def equality_seed(tree: And) -> dict[str, Any]:
     """The paths an upsert's new document takes from its filter: top-level (and `$and`ed) equalities."""
     seed: dict[str, Any] = {}

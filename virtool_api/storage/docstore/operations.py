@@ -115,17 +115,20 @@ def select(connection: sqlite3.Connection, table: Table, query: Query) -> list[R
     return matched
 
 
-def select_ids(connection: sqlite3.Connection, table: Table, query: Query) -> list[int] | None:
-    """The row ids of the result in order, for a cursor that reads documents in batches; None when the sort
-    needs every document in memory anyway."""
+def select_first(
+    connection: sqlite3.Connection, table: Table, query: Query, batch: int
+) -> tuple[list[Row], list[int]]:
+    """The first `batch` rows of the result and the row ids of the rest, in order, for a cursor that reads
+    documents in batches (all rows at once when the sort needs every document in memory anyway)."""
     if not table.exists:
-        return []
+        return [], []
     where, params, order, residuals = _plan(connection, table, query)
     if order is None:
-        return None
+        return select(connection, table, query), []
     sql, params = _limited(f"SELECT rid FROM {table.sql}{where} ORDER BY {order}", params, query)
     with matching(residuals):
-        return [rid for (rid,) in connection.execute(sql, params).fetchall()]
+        ids = [rid for (rid,) in connection.execute(sql, params).fetchall()]
+    return list(fetch(connection, table, ids[:batch])), ids[batch:]
 
 
 def fetch(connection: sqlite3.Connection, table: Table, ids: list[int]) -> Iterator[Row]:

@@ -1,0 +1,120 @@
+"""Reading one sample or one analysis costs the store round trips it needs, and no more.
+
+Counted through the stores themselves: the embedded document store's operations (each one hop to its worker
+thread and one SQLite transaction: `Engine.round_trips`) and the SQL statements SQLAlchemy sends (its
+`before_cursor_execute` event, on every engine). A look-up added to the path, one that runs when there is
+nothing to look up (an empty `$in`), or a `find_one` split in two fails here. Against real MongoDB the
+document-store side is not counted (its client has no such counter), the SQL side still is.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
+
+from tests.conftest import MONGODB_URL, Factory
+from virtool_api.context import Context
+from virtool_api.projects.models import CreateProjectRequest, ProjectMember
+from virtool_api.projects.service import create_project
+from virtool_api.samples.tables import SampleReads
+from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.utils import utc_now
+
+
+class RoundTrips:
+    def __init__(self) -> None:
+        self.documents = 0
+        self.sql = 0
+
+
+@contextmanager
+def counted(ctx: Context) -> Iterator[RoundTrips]:
+    trips = RoundTrips()
+
+    def statement(*_: Any) -> None:
+        trips.sql += 1
+
+    engine = getattr(ctx.mongo_client, "engine", None)
+    before = engine.round_trips if engine is not None else 0
+    event.listen(Engine, "before_cursor_execute", statement)
+    try:
+        yield trips
+    finally:
+        event.remove(Engine, "before_cursor_execute", statement)
+        trips.documents = engine.round_trips - before if engine is not None else 0
+
+
+def expect(trips: RoundTrips, documents: int, sql: int) -> None:
+    assert trips.sql == sql, f"{trips.sql} SQL statements, needed {sql}"
+    if MONGODB_URL is None:
+        assert trips.documents == documents, (
+            f"{trips.documents} document-store round trips, needed {documents}"
+        )
+
+
+async def get(client: Any, path: str, headers: dict[str, str], ctx: Context) -> RoundTrips:
+    await client.get(path, headers=headers)  # a first request may open connections
+    with counted(ctx) as trips:
+        response = await client.get(path, headers=headers)
+        assert response.status == 200, await response.text()
+    return trips
+
+
+@pytest.fixture
+async def sample(ctx: Context, factory: Factory) -> dict[str, Any]:
+    """A sample with a label, a subtraction, its create-sample job and two reads files."""
+    label = await insert_with_random_id(ctx.db.labels, {"name": "Ill", "color": "#FF0000", "description": ""})
+    subtraction = await insert_with_random_id(ctx.db.subtractions, {"name": "Vitis", "ready": True})
+    sample = await factory.sample(ready=True, labels=[label["_id"]], subtractions=[subtraction["_id"]])
+    await factory.create_sample_job(sample)
+    async with ctx.sessions() as session:
+        for name in ("reads_1.fq.gz", "reads_2.fq.gz"):
+            session.add(
+                SampleReads(
+                    sample=sample["_id"], name=name, name_on_disk=name, size=10, uploaded_at=utc_now()
+                )
+            )
+        await session.commit()
+    return sample
+
+
+async def test_a_sample_costs_its_key_its_user_itself_its_labels_subtractions_and_job_and_one_sql_query(
+    ctx, factory, public_client, sample
+):
+    _, headers = await factory.person(administrator=True)
+    trips = await get(public_client, f"/api/samples/{sample['_id']}", headers, ctx)
+    expect(trips, documents=6, sql=1)
+
+
+async def test_a_sample_without_labels_subtractions_or_job_costs_no_look_up_for_them(
+    ctx, factory, public_client
+):
+    _, headers = await factory.person(administrator=True)
+    sample = await factory.sample(ready=True)
+    trips = await get(public_client, f"/api/samples/{sample['_id']}", headers, ctx)
+    expect(trips, documents=3, sql=1)
+
+
+async def test_a_sample_read_through_its_project_costs_one_more_for_the_project(ctx, factory, public_client):
+    owner, _ = await factory.person()
+    member, headers = await factory.person()
+    project = await create_project(
+        ctx, owner, CreateProjectRequest(name="Survey", members=[ProjectMember(user_id=member["_id"])])
+    )
+    sample = await factory.sample(
+        ready=True, user={"id": owner["_id"], "handle": owner["handle"]}, all_read=False, project=project.id
+    )
+    trips = await get(public_client, f"/api/samples/{sample['_id']}", headers, ctx)
+    expect(trips, documents=4, sql=1)
+
+
+async def test_an_analysis_costs_its_key_its_user_itself_its_sample_its_job_and_one_sql_query(
+    ctx, factory, public_client
+):
+    _, headers = await factory.person(administrator=True)
+    analysis = await factory.analysis()
+    await factory.analysis_job(analysis)
+    trips = await get(public_client, f"/api/analyses/{analysis['_id']}", headers, ctx)
+    expect(trips, documents=5, sql=1)
