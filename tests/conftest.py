@@ -21,6 +21,7 @@ from virtool_api.app import create_jobs_app, create_public_app
 from virtool_api.config import Config
 from virtool_api.context import Context, create_context
 from virtool_api.jobs.service import create_job
+from virtool_api.jobs.statuses import status_history
 from virtool_api.samples.documents import create_sample
 from virtool_api.storage import migrate
 from virtool_api.storage.mongo import insert_with_random_id
@@ -298,6 +299,13 @@ class Factory:
 @pytest.fixture
 def factory(ctx: Context) -> Factory:
     return Factory(ctx)
+
+
+async def stored_job(ctx: Context, job_id: str) -> dict[str, Any]:
+    """The job document as stored, with its status history as the job API reads it (`jobs/statuses.py`)."""
+    document = await ctx.db.jobs.find_one({"_id": job_id})
+    assert document is not None, job_id
+    return {**document, "status": await status_history(ctx, document)}
 
 
 def basic_auth(login: str, password: str) -> dict[str, str]:

@@ -6,7 +6,7 @@ import hashlib
 import time
 from datetime import timedelta
 
-from tests.conftest import acquire, basic_auth
+from tests.conftest import acquire, basic_auth, stored_job
 from virtool_api.app import create_jobs_app
 from virtool_api.auth import JOB_CREDENTIALS_HINT
 from virtool_api.jobs.service import time_out_stale_jobs
@@ -71,7 +71,7 @@ async def test_acquire_moves_the_job_to_preparing(jobs_client, factory, ctx):
 
     await acquire(jobs_client, job["_id"])
 
-    document = await ctx.db.jobs.find_one({"_id": job["_id"]})
+    document = await stored_job(ctx, job["_id"])
     assert document["state"] == "preparing"
     assert document["acquired"] is True
     assert document["status"][-1]["state"] == "preparing"
@@ -125,7 +125,7 @@ async def test_concurrent_acquires_give_exactly_one_key(jobs_client, factory, ct
     assert statuses == [200, 400, 400, 400, 400]
     (winner,) = [response for response in responses if response.status == 200]
     key = (await winner.json())["key"]
-    document = await ctx.db.jobs.find_one({"_id": job["_id"]})
+    document = await stored_job(ctx, job["_id"])
     assert document["key"] == hashlib.sha256(key.encode()).hexdigest()
     assert [entry["state"] for entry in document["status"]] == ["waiting", "preparing"]
 
@@ -319,7 +319,7 @@ async def test_post_status(jobs_client, factory, ctx):
     assert body["error"] is None
     assert body["timestamp"].endswith("Z")
 
-    document = await ctx.db.jobs.find_one({"_id": job["_id"]})
+    document = await stored_job(ctx, job["_id"])
     assert document["state"] == "running"
     assert document["progress"] == 40
     assert document["stage"] == "map_default_isolates"
@@ -366,7 +366,7 @@ async def test_error_status_with_error(jobs_client, factory, ctx):
     body = await response.json()
     assert body["state"] == "error"
     assert body["error"] == ERROR
-    document = await ctx.db.jobs.find_one({"_id": job["_id"]})
+    document = await stored_job(ctx, job["_id"])
     assert document["state"] == "error"
     assert document["status"][-1]["error"] == ERROR
 
@@ -380,7 +380,7 @@ async def test_status_after_complete_is_409(jobs_client, factory, ctx):
 
     assert response.status == 409
     assert await response.json() == JOB_FINISHED
-    document = await ctx.db.jobs.find_one({"_id": job["_id"]})
+    document = await stored_job(ctx, job["_id"])
     assert document["state"] == "complete"
     assert document["status"][-1]["state"] == "complete"
 
@@ -493,9 +493,9 @@ async def test_time_out_stale_jobs(jobs_client, factory, ctx):
         complete["_id"]: "complete",
     }
     for job in (stale_preparing, stale_running):
-        document = await ctx.db.jobs.find_one({"_id": job["_id"]})
+        document = await stored_job(ctx, job["_id"])
         assert document["status"][-1]["state"] == "timeout"
-    assert (await ctx.db.jobs.find_one({"_id": complete["_id"]}))["status"][-1]["state"] == "complete"
+    assert (await stored_job(ctx, complete["_id"]))["status"][-1]["state"] == "complete"
 
     response = await post_status(jobs_client, stale_preparing["_id"], stale_auth, state="running")
     assert response.status == 409
@@ -523,7 +523,7 @@ async def test_the_jobs_app_times_out_unpinged_jobs_in_the_background(ctx, facto
 
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        document = await ctx.db.jobs.find_one({"_id": job["_id"]})
+        document = await stored_job(ctx, job["_id"])
         if document["state"] == "timeout":
             break
         await asyncio.sleep(0.1)

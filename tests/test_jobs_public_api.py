@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import QUALITY, acquire
+from tests.conftest import QUALITY, acquire, stored_job
 from virtool_api.jobs.service import create_job
 from virtool_api.samples.documents import create_sample
 from virtool_api.users.service import user_ref
@@ -137,7 +137,7 @@ async def test_cancel_job(public_client, ctx, owner, state: str) -> None:
     assert body["state"] == "cancelled"
     assert body["status"][-1]["state"] == "cancelled"
     assert "key" not in body
-    stored = await ctx.db.jobs.find_one({"_id": job["_id"]})
+    stored = await stored_job(ctx, job["_id"])
     assert stored["state"] == "cancelled"
     assert [entry["state"] for entry in stored["status"]] == ["waiting", "cancelled"]
 

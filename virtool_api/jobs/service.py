@@ -6,8 +6,6 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ReturnDocument
-
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, NotFound
 from virtool_api.jobs import rights
@@ -22,6 +20,14 @@ from virtool_api.jobs.models import (
     JobState,
     JobStatusEntry,
     ReportStatusRequest,
+)
+from virtool_api.jobs.statuses import (
+    first_status,
+    record_status,
+    remove_history,
+    status_entry,
+    status_history,
+    store_first_status,
 )
 from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
 from virtool_api.storage.mongo import insert_with_random_id
@@ -44,20 +50,10 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _status_entry(state: JobState, progress: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "state": state.value,
-        "progress": progress,
-        "timestamp": utc_now(),
-        "stage": extra.get("stage"),
-        "step_name": extra.get("step_name"),
-        "step_description": extra.get("step_description"),
-        "error": extra.get("error"),
-    }
-
-
-def render_job(document: dict[str, Any]) -> Job:
-    return Job.model_validate({**document, "id": document["_id"]})
+async def render_job(ctx: Context, document: dict[str, Any]) -> Job:
+    """The job with its status history (`statuses.py`)."""
+    history = await status_history(ctx, document)
+    return Job.model_validate({**document, "id": document["_id"], "status": history})
 
 
 async def create_job(
@@ -65,10 +61,11 @@ async def create_job(
 ) -> dict[str, Any]:
     """A new `waiting` job, stored, then handed off to its runners' Redis list (`jobs/handoff.py`): if Redis
     cannot take it now, it stays pending and is handed off later."""
+    entry = status_entry(JobState.WAITING, 0)
     document = await insert_with_random_id(
         ctx.db.jobs,
         {
-            "created_at": utc_now(),
+            "created_at": entry["timestamp"],
             "acquired": False,
             "key": None,
             "progress": 0,
@@ -77,12 +74,13 @@ async def create_job(
             "user": {"id": user["id"], "handle": user["handle"]},
             "workflow": workflow,
             "args": args,
-            "status": [_status_entry(JobState.WAITING, 0)],
+            **first_status(entry),
             "ping": None,
             "retries": 0,
             "handed_off": False,
         },
     )
+    await store_first_status(ctx, document["_id"], entry)
     await hand_off(ctx, document)
     await ctx.changes.publish("jobs", document["_id"], "create", {"user_id": user["id"]})
     return document
@@ -92,19 +90,18 @@ async def acquire_job(ctx: Context, job_id: str) -> AcquiredJob:
     """Hand the job to one runner, exactly once, with a fresh key that only its hash outlives; the job is
     then `preparing`, and followers of its state (`events.job_state_changed`) are told."""
     key = secrets.token_hex(32)
-    now = utc_now()
-    document = await ctx.db.jobs.find_one_and_update(
-        {"_id": job_id, "acquired": False, "state": JobState.WAITING.value},
+    entry = status_entry(JobState.PREPARING, 0)
+    document = await record_status(
+        ctx,
+        job_id,
+        {"acquired": False, "state": JobState.WAITING.value},
+        entry,
         {
-            "$set": {
-                "acquired": True,
-                "key": hash_key(key),
-                "state": JobState.PREPARING.value,
-                "ping": {"pinged_at": now},
-            },
-            "$push": {"status": _status_entry(JobState.PREPARING, 0)},
+            "acquired": True,
+            "key": hash_key(key),
+            "state": JobState.PREPARING.value,
+            "ping": {"pinged_at": entry["timestamp"]},
         },
-        return_document=ReturnDocument.AFTER,
     )
     if document is None:
         existing = await ctx.db.jobs.find_one({"_id": job_id}, {"acquired": 1, "state": 1})
@@ -116,7 +113,8 @@ async def acquire_job(ctx: Context, job_id: str) -> AcquiredJob:
     # Acquiring is a state change like any status report: what follows the job (a sample being imported)
     # hears of it the same way.
     await ctx.events.emit_job_state_changed(ctx, document, JobState.PREPARING.value, None)
-    return AcquiredJob.model_validate({**document, "id": document["_id"], "key": key})
+    history = await status_history(ctx, document)
+    return AcquiredJob.model_validate({**document, "id": document["_id"], "status": history, "key": key})
 
 
 async def authenticate_job(ctx: Context, job_id: str, key: str) -> dict[str, Any] | None:
@@ -137,11 +135,9 @@ async def require_job_still_active(ctx: Context, job_id: str) -> None:
 
 
 async def get_job(ctx: Context, job: dict[str, Any], job_id: str) -> Job:
+    """The calling job's own document: read once, when this request authenticated it."""
     rights.require_self(job, job_id)
-    document = await ctx.db.jobs.find_one({"_id": job_id})
-    if document is None:
-        raise NotFound()
-    return render_job(document)
+    return await render_job(ctx, job)
 
 
 async def ping_job(ctx: Context, job: dict[str, Any], job_id: str) -> JobPing:
@@ -162,7 +158,7 @@ async def report_status(
         raise BadRequest("Invalid job state")
     if report.state == JobState.ERROR and report.error is None:
         raise BadRequest("Missing error information")
-    entry = _status_entry(
+    entry = status_entry(
         report.state,
         report.progress,
         stage=report.stage,
@@ -170,12 +166,12 @@ async def report_status(
         step_description=report.step_description,
         error=report.error.model_dump() if report.error else None,
     )
-    document = await ctx.db.jobs.find_one_and_update(
-        {"_id": job_id, "state": {"$nin": [state.value for state in TERMINAL_STATES]}},
-        {
-            "$set": {"state": entry["state"], "progress": entry["progress"], "stage": entry["stage"]},
-            "$push": {"status": entry},
-        },
+    document = await record_status(
+        ctx,
+        job_id,
+        {"state": {"$nin": [state.value for state in TERMINAL_STATES]}},
+        entry,
+        {"state": entry["state"], "progress": entry["progress"], "stage": entry["stage"]},
     )
     if document is None:
         existing = await ctx.db.jobs.find_one({"_id": job_id}, {"state": 1})
@@ -194,12 +190,15 @@ async def time_out_stale_jobs(ctx: Context, now: datetime | None = None) -> int:
     stale = ctx.db.jobs.find({"state": {"$in": ACTIVE_STATES}, "ping.pinged_at": {"$lt": cutoff}}, {"_id": 1})
     timed_out = 0
     async for document in stale:
-        entry = _status_entry(JobState.TIMEOUT, 0)
+        entry = status_entry(JobState.TIMEOUT, 0)
         entry["timestamp"] = now
-        timed_out_job = await ctx.db.jobs.find_one_and_update(
+        timed_out_job = await record_status(
+            ctx,
+            document["_id"],
             # The same condition again: a ping or status that arrived meanwhile keeps the job alive.
-            {"_id": document["_id"], "state": {"$in": ACTIVE_STATES}, "ping.pinged_at": {"$lt": cutoff}},
-            {"$set": {"state": JobState.TIMEOUT.value}, "$push": {"status": entry}},
+            {"state": {"$in": ACTIVE_STATES}, "ping.pinged_at": {"$lt": cutoff}},
+            entry,
+            {"state": JobState.TIMEOUT.value},
         )
         if timed_out_job is not None:
             timed_out += 1
@@ -241,7 +240,7 @@ async def find_jobs(
         **({"workflow": workflow} if workflow else {}),
     }
     documents = (
-        await ctx.db.jobs.find(found, {"key": 0, "status": 0})
+        await ctx.db.jobs.find(found, {"key": 0, "status": 0, "latest_status": 0})
         .sort(NEWEST_FIRST)
         .skip(skip(page, per_page))
         .limit(per_page)
@@ -260,7 +259,7 @@ async def find_jobs(
 
 async def get_job_for_user(ctx: Context, user: dict[str, Any], job_id: str) -> Job:
     """The job document; never its key hash (`Job` has no such field)."""
-    return render_job(await _job_for_user(ctx, user, job_id))
+    return await render_job(ctx, await _job_for_user(ctx, user, job_id))
 
 
 async def cancel_job(ctx: Context, user: dict[str, Any], job_id: str) -> Job:
@@ -274,7 +273,7 @@ async def cancel_job(ctx: Context, user: dict[str, Any], job_id: str) -> Job:
     document = await cancel_unfinished_job(ctx, job_id)
     if document is None:
         raise Conflict("Job cannot be cancelled in its current state")
-    return render_job(document)
+    return await render_job(ctx, document)
 
 
 async def cancel_unfinished_job(ctx: Context, job_id: str) -> dict[str, Any] | None:
@@ -283,11 +282,9 @@ async def cancel_unfinished_job(ctx: Context, job_id: str) -> dict[str, Any] | N
     current = await ctx.db.jobs.find_one({"_id": job_id}, {"progress": 1, "stage": 1})
     if current is None:
         return None
-    entry = _status_entry(JobState.CANCELLED, current.get("progress", 0), stage=current.get("stage"))
-    document = await ctx.db.jobs.find_one_and_update(
-        {"_id": job_id, "state": {"$in": CANCELLABLE_STATES}},
-        {"$set": {"state": entry["state"]}, "$push": {"status": entry}},
-        return_document=ReturnDocument.AFTER,
+    entry = status_entry(JobState.CANCELLED, current.get("progress", 0), stage=current.get("stage"))
+    document = await record_status(
+        ctx, job_id, {"state": {"$in": CANCELLABLE_STATES}}, entry, {"state": entry["state"]}
     )
     if document is not None:
         await ctx.events.emit_job_state_changed(ctx, document, JobState.CANCELLED.value, None)
@@ -299,5 +296,6 @@ async def withdraw_job(ctx: Context, job_id: str) -> None:
     """Take back a job made for work that was undone before its creator answered: deleted while no runner has
     acquired it (a runner that heard of it through Redis then gets 404 on acquire), cancelled once one has."""
     if (await ctx.db.jobs.delete_one({"_id": job_id, "acquired": False, "state": "waiting"})).deleted_count:
+        await remove_history(ctx, job_id)
         return
     await cancel_unfinished_job(ctx, job_id)

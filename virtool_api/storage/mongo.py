@@ -59,6 +59,7 @@ async def create_indexes(db: Any) -> None:
     await db.jobs.create_index(BY_CREATION)
     await db.jobs.create_index(_then_by_creation("user.id"))
     await db.jobs.create_index(_then_by_creation("state"))
+    await db.job_statuses.create_index([("job", 1), ("seq", 1)])
     await db.users.create_index("handle", unique=True)
     await db.keys.create_index("hash", unique=True)
     await db.keys.create_index(_then_by_creation("user.id"))

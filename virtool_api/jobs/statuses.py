@@ -1,0 +1,96 @@
+"""A job's status history: every state it reported (or the server set for it), oldest first.
+
+Each entry is a small document of its own in `job_statuses` (`{_id: "<job id>.<n>", job, seq: n, state,
+progress, timestamp, stage, step_name, step_description, error}`), not a list inside the job: a job's 500th
+status post writes as little as its first, and reading a job (every call of its runner authenticates with it)
+or a listing never reads its history. The job document keeps its current `state`, `progress` and `stage`,
+how many entries it has (`status_count`) and the newest one (`latest_status`).
+
+Recording an entry is one conditional update of the job, which decides atomically whether the change is
+allowed and numbers the entry (`$inc` of `status_count`), then the insert of the entry under that number. A
+process stopped between the two leaves the newest entry in the job document only, where reading the history
+finds it. Jobs stored before this (their history in the document's `status` list) keep that list; entries
+recorded since follow it.
+"""
+
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from virtool_api.context import Context
+from virtool_api.jobs.models import JobState
+from virtool_api.utils import utc_now
+
+HISTORY_ORDER = [("seq", 1)]
+"""A job's entries in the order they were recorded: walked in the index `(job, seq)` (`storage/mongo.py`)."""
+ENTRY_FIELDS = ("state", "progress", "timestamp", "stage", "step_name", "step_description", "error")
+
+
+def status_entry(state: JobState, progress: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "state": state.value,
+        "progress": progress,
+        "timestamp": utc_now(),
+        "stage": extra.get("stage"),
+        "step_name": extra.get("step_name"),
+        "step_description": extra.get("step_description"),
+        "error": extra.get("error"),
+    }
+
+
+def first_status(entry: dict[str, Any]) -> dict[str, Any]:
+    """The fields a new job document starts its history with (`store_first_status` then stores the entry)."""
+    return {"status_count": 1, "latest_status": entry}
+
+
+async def store_first_status(ctx: Context, job_id: str, entry: dict[str, Any]) -> None:
+    await _store(ctx, job_id, 1, entry)
+
+
+async def record_status(
+    ctx: Context,
+    job_id: str,
+    condition: dict[str, Any],
+    entry: dict[str, Any],
+    changes: dict[str, Any],
+) -> dict[str, Any] | None:
+    """Add `entry` to the job's history and `$set` `changes`, only if the job matches `condition`: one
+    conditional update. Returns the job as it is now, or None when it does not match (nothing recorded)."""
+    document = await ctx.db.jobs.find_one_and_update(
+        {"_id": job_id, **condition},
+        {"$set": {**changes, "latest_status": entry}, "$inc": {"status_count": 1}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if document is not None:
+        await _store(ctx, job_id, document["status_count"], entry)
+    return document
+
+
+async def _store(ctx: Context, job_id: str, seq: int, entry: dict[str, Any]) -> None:
+    try:
+        await ctx.db.job_statuses.insert_one({"_id": f"{job_id}.{seq}", "job": job_id, "seq": seq, **entry})
+    except DuplicateKeyError:
+        pass  # numbers are given out once by the job's update: this entry is already stored
+
+
+async def status_history(ctx: Context, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The job's entries, oldest first: any kept in the document (jobs stored before entries had a collection
+    of their own), the stored ones, and the newest if a stopped process did not store it."""
+    entries = list(document.get("status") or [])
+    count = document.get("status_count") or 0
+    if not count:
+        return entries
+    stored = (
+        await ctx.db.job_statuses.find({"job": document["_id"]}, {"_id": 0, "job": 0})
+        .sort(HISTORY_ORDER)
+        .to_list(None)
+    )
+    entries.extend({field: entry.get(field) for field in ENTRY_FIELDS} for entry in stored)
+    if (not stored or stored[-1]["seq"] < count) and document.get("latest_status"):
+        entries.append(document["latest_status"])
+    return entries
+
+
+async def remove_history(ctx: Context, job_id: str) -> None:
+    await ctx.db.job_statuses.delete_many({"job": job_id})
