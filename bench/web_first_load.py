@@ -31,6 +31,7 @@ from tests.real_server import free_port, serve_command, wait_for_port
 from virtool_api.config import Config
 from virtool_api.context import create_context
 from virtool_api.samples.documents import create_sample
+from virtool_api.samples.search import search_fields
 from virtool_api.users.service import create_user
 from virtool_api.users.sessions import create_session
 from virtool_api.utils import random_id, utc_now
@@ -65,7 +66,13 @@ async def seed(data_path: Path, count: int) -> str:
         first = await create_sample(ctx, name="Sample 00000", user=owner, ready=True, status="available")
         await ctx.db.samples.insert_many(
             [
-                {**first, "_id": random_id(), "name": f"Sample {number:05d}", "created_at": utc_now()}
+                {
+                    **first,
+                    "_id": random_id(),
+                    "name": f"Sample {number:05d}",
+                    **search_fields(f"Sample {number:05d}"),
+                    "created_at": utc_now(),
+                }
                 for number in range(1, count)
             ]
         )

@@ -217,7 +217,8 @@ class Factory:
     async def sample(self, ready: bool = False, **fields: Any) -> dict[str, Any]:
         extra = {"ready": True, "quality": QUALITY, "status": "available"} if ready else {}
         user = fields.pop("user", None) or await self.user()
-        return await create_sample(self.ctx, name=f"Sample {random_id(6)}", user=user, **{**extra, **fields})
+        name = fields.pop("name", None) or f"Sample {random_id(6)}"
+        return await create_sample(self.ctx, name=name, user=user, **{**extra, **fields})
 
     async def create_sample_job(self, sample: dict[str, Any]) -> dict[str, Any]:
         job = await create_job(

@@ -114,9 +114,20 @@ async def test_samples_for_a_member_of_a_group_and_a_project(ctx, member):
     assert await uncovered(ctx.db.samples, query, NEWEST_FIRST) == []
 
 
-@pytest.mark.parametrize("field", ["labels", "tags"])
-async def test_samples_by_label_or_tag_for_an_administrator(ctx, field):
-    assert await uncovered(ctx.db.samples, {field: 3}, NEWEST_FIRST) == []
+@pytest.mark.parametrize("field", ["labels", "tags", "project", "status", "visibility"])
+async def test_samples_by_each_filter_of_the_web_client_for_an_administrator(ctx, field):
+    assert await uncovered(ctx.db.samples, {field: "x"}, NEWEST_FIRST) == []
+
+
+async def test_samples_searched_by_name(ctx):
+    """An unanchored regex is matched against the index's keys (no bounds to pin): an index leading with the
+    field is what both stores need."""
+    information = await ctx.db.samples.index_information()
+    assert any(index["key"][0][0] == "lower_name" for index in information.values())
+
+
+async def test_samples_using_a_subtraction(ctx):
+    assert await uncovered(ctx.db.samples, {"subtractions": "abc"}, []) == []
 
 
 async def test_analyses_for_an_administrator(ctx, administrator):

@@ -25,6 +25,7 @@ from tests.real_server import free_port, serve_command, wait_for_port
 from virtool_api.config import Config
 from virtool_api.context import create_context
 from virtool_api.samples.documents import create_sample
+from virtool_api.samples.search import search_fields
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.users.keys import create_api_key
 from virtool_api.users.passwords import hash_password
@@ -89,7 +90,13 @@ async def _seed(data_path: Path) -> tuple[str, str]:
         # One insert for the rest: the embedded store inserts one at a time in quadratic time.
         await ctx.db.samples.insert_many(
             [
-                {**first, "_id": random_id(), "name": f"Field sample {number:04d}", "created_at": utc_now()}
+                {
+                    **first,
+                    "_id": random_id(),
+                    "name": f"Field sample {number:04d}",
+                    **search_fields(f"Field sample {number:04d}"),
+                    "created_at": utc_now(),
+                }
                 for number in range(1, MANY_SAMPLES)
             ]
         )

@@ -13,6 +13,7 @@ from virtool_api.api.keys import CONTEXT
 from virtool_api.context import Context
 from virtool_api.references.repair import remove_orphan_otus, repair_interrupted_imports
 from virtool_api.samples.repair import repair_interrupted_creations
+from virtool_api.samples.search import backfill as backfill_sample_names
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,11 @@ async def run_repairs(ctx: Context) -> None:
             logger.info("copied the rights fields of %d samples onto their analyses", copied)
     except Exception:
         logger.exception("copying samples' rights fields onto their analyses failed")
+    try:
+        if given := await backfill_sample_names(ctx):
+            logger.info("gave %d samples their lower-cased name for searching", given)
+    except Exception:
+        logger.exception("giving samples their lower-cased name failed")
 
 
 async def repairs(app: web.Application) -> AsyncIterator[None]:

@@ -13,6 +13,7 @@ from virtool_api.samples.models import (
     project_reference,
     tag_reference,
 )
+from virtool_api.samples.search import search_fields
 from virtool_api.samples.tables import SampleArtifact, SampleReads
 from virtool_api.samples.workflows import workflow_fields
 from virtool_api.storage.mongo import insert_with_random_id
@@ -57,6 +58,7 @@ async def create_sample(
         "metadata": {},
         "error_msg": None,
         **fields,
+        **search_fields(name),
     }
     document.update(workflow_fields(document["library_type"], []))
     return await insert_with_random_id(ctx.db.samples, document)

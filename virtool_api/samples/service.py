@@ -2,7 +2,6 @@
 what is decided by `samples/access.py` (over `samples/rights.py`), asked here for every call.
 """
 
-import re
 from typing import Any, cast
 
 from pymongo import ReturnDocument
@@ -36,6 +35,7 @@ from virtool_api.samples.models import (
     UpdateSampleRequest,
 )
 from virtool_api.samples.rights import ACCESS_FIELDS, LINK_VISIBILITIES, access_of
+from virtool_api.samples.search import name_filter, search_fields
 from virtool_api.settings.service import get_settings
 from virtool_api.storage.mongo import missing_ids
 from virtool_api.uploads.reservations import release_uploads, reserve_uploads
@@ -56,7 +56,7 @@ JOB_STILL_ACTIVE = (JobState.WAITING.value, JobState.PREPARING.value, JobState.R
 def _search_filters(query: SampleSearchQuery) -> dict[str, Any]:
     filters: dict[str, Any] = {}
     if query.find:
-        filters["name"] = {"$regex": re.escape(query.find), "$options": "i"}
+        filters.update(name_filter(query.find))
     if query.label is not None:
         filters["labels"] = query.label
     if query.tag is not None:
@@ -276,6 +276,8 @@ async def update_sample(
     )
     if changes.get("project") is not None and changes["project"] != document.get("project"):
         await _require_project_admits(ctx, user, changes["project"])
+    if "name" in changes:
+        changes.update(search_fields(changes["name"]))
     if "visibility" in changes:
         changes["visibility"] = changes["visibility"].value
         if changes["visibility"] != document.get("visibility"):

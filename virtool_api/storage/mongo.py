@@ -50,8 +50,9 @@ async def create_indexes(db: Any) -> None:
     listings' filters and orders against them)."""
     await db.samples.create_index("name", unique=True)
     await db.samples.create_index(BY_CREATION)
-    for field in (*RIGHTS_FIELDS, "labels", "tags"):
+    for field in (*RIGHTS_FIELDS, "labels", "tags", "status", "subtractions"):
         await db.samples.create_index(_then_by_creation(field))
+    await db.samples.create_index("lower_name")
     await db.analyses.create_index(BY_CREATION)
     await db.analyses.create_index(_then_by_creation("sample.id"))
     for field in RIGHTS_FIELDS:

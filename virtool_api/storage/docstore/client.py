@@ -59,8 +59,14 @@ class Database:
 
     async def drop_collection(self, name: str) -> None:
         table = schema.table_name(self.name, name)
+        prefix = schema.elements_name(table, "")
 
         def drop(connection: Any, _table: Any) -> None:
+            for (elements,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?",
+                (len(prefix), prefix),
+            ).fetchall():
+                connection.execute(f"DROP TABLE {schema.quote(elements)}")
             connection.execute(f"DROP TABLE IF EXISTS {schema.quote(table)}")
             connection.execute(f"DELETE FROM {schema.META_TABLE} WHERE table_name = ?", (table,))
 

@@ -107,8 +107,14 @@ def _number(value: int | float) -> bytes:
     return bytes([NUMBER, 1]) + struct.pack(">Q", bits) + _ordered_int64(remainder)
 
 
+def text_key(value: str) -> bytes:
+    """The bytes a string's key holds for its text, without the type byte and the end mark: the key of a
+    string starting with (or containing) `value` starts with (or contains) them."""
+    return value.encode("utf-8").replace(b"\x00", b"\x00\xff")
+
+
 def _text(value: str) -> bytes:
-    return value.encode("utf-8").replace(b"\x00", b"\x00\xff") + b"\x00\x01"
+    return text_key(value) + b"\x00\x01"
 
 
 def sort_key(value: Any) -> bytes:

@@ -250,6 +250,7 @@ class Collection:
                 if existing.spec() != index.spec():
                     message = f"An existing index has the same name as the requested index: {index.name}"
                     raise OperationFailure(message, 86)
+                schema.create_element_tables(connection, table, existing)  # declared before they existed
                 return
             try:
                 schema.create_index(connection, table, index)

@@ -183,6 +183,40 @@ def _holds(condition: Condition, found: list[Any], values: list[Any]) -> bool:
     return any(key[0] == operand[0] and compare(key, operand) for key in keys)
 
 
+_METACHARACTERS = set(".^$*+?{}[]\\|()")
+_ESCAPED_LITERALS = set("()[]{}?*+-|^$\\.&~# \t\n\r\v\f/_,:;<=>!@%'\"`")
+_LITERAL_FLAGS = re.UNICODE | re.DOTALL | re.MULTILINE
+
+
+def literal_text(pattern: re.Pattern[str]) -> tuple[bool, str] | None:
+    """`(anchored, text)` when the pattern matches exactly the strings containing `text` (or, anchored with
+    `^`, starting with it): plain characters and escaped punctuation, as `re.escape` writes them; else None.
+    Case-insensitive and verbose patterns are never plain text."""
+    source = pattern.pattern
+    if not isinstance(source, str) or pattern.flags & ~_LITERAL_FLAGS:
+        return None
+    anchored = source.startswith("^")
+    if anchored:
+        if pattern.flags & re.MULTILINE:
+            return None
+        source = source[1:]
+    text: list[str] = []
+    escaped = False
+    for character in source:
+        if escaped:
+            if character not in _ESCAPED_LITERALS:
+                return None
+            text.append(character)
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character in _METACHARACTERS:
+            return None
+        else:
+            text.append(character)
+    return None if escaped else (anchored, "".join(text))
+
+
 def value_matcher(operand: Any) -> Callable[[Any], bool]:
     """Whether an array element is one `$pull` removes: equal to a plain value, satisfying an operator
     document (`{"$in": [...]}`), or, for documents, matching a filter."""

@@ -26,9 +26,9 @@ from virtool_api.storage.docstore.codec import (
 )
 from virtool_api.storage.docstore.filters import And, unsupported
 from virtool_api.storage.docstore.paths import crosses_array, leaves, split
-from virtool_api.storage.docstore.planner import exact, order_by
+from virtool_api.storage.docstore.planner import Arrays, exact, order_by
 from virtool_api.storage.docstore.residual import Residuals, matching
-from virtool_api.storage.docstore.schema import Table, unique_columns
+from virtool_api.storage.docstore.schema import Table, element_keys, key_column, unique_columns
 
 Sort = list[tuple[str, int]]
 Row = tuple[int, dict[str, Any]]
@@ -42,14 +42,17 @@ class Query:
     limit: int = 0
 
 
-def _multikey_probe(connection: sqlite3.Connection, table: Table) -> Callable[[str], bool]:
-    """Whether some row's key column holds MULTIKEY (asked once per column per query)."""
-    seen: dict[str, bool] = {}
+def _multikey_probe(connection: sqlite3.Connection, table: Table) -> Callable[[str], Arrays]:
+    """Whether some row's key column holds MULTIKEY, and if so the column's element table (True without
+    one): asked once per column per query."""
+    seen: dict[str, Arrays] = {}
+    elements = {key_column(path): name for path, name in table.elements.items()}
 
-    def probe(column: str) -> bool:
+    def probe(column: str) -> Arrays:
         if column not in seen:
             sql = f"SELECT 1 FROM {table.sql} WHERE {column} = ? LIMIT 1"
-            seen[column] = connection.execute(sql, (MULTIKEY,)).fetchone() is not None
+            arrays = connection.execute(sql, (MULTIKEY,)).fetchone() is not None
+            seen[column] = elements.get(column, True) if arrays else False
         return seen[column]
 
     return probe
@@ -149,14 +152,26 @@ def count(connection: sqlite3.Connection, table: Table, query: Query) -> int:
         return connection.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0]
 
 
-def _keys(table: Table, document: dict[str, Any]) -> list[bytes]:
-    """The key columns' values; an array under a unique index raises NotImplementedError (MongoDB would
-    index each element; one key per document cannot)."""
+def _keys(table: Table, document: dict[str, Any]) -> dict[str, bytes]:
+    """The key columns' values by path; an array under a unique index raises NotImplementedError (MongoDB
+    refuses a second document sharing any element; one key per document cannot tell)."""
     keys = {path: index_key(document, split(path)) for path in table.columns}
     for index in table.indexes.values():
         if index.unique and any(keys.get(path) == MULTIKEY for path, _ in index.keys):
             raise unsupported(f"an array under the unique index {index.name}")
-    return list(keys.values())
+    return keys
+
+
+def _store_elements(
+    connection: sqlite3.Connection, table: Table, rid: int, document: dict[str, Any], keys: dict[str, bytes]
+) -> None:
+    """The row's element keys, for each path where its value crosses an array."""
+    for path, elements in table.elements.items():
+        if keys.get(path) == MULTIKEY:
+            connection.executemany(
+                f"INSERT INTO {elements} (key, rid) VALUES (?, ?)",
+                [(key, rid) for key in element_keys(document, path)],
+            )
 
 
 def duplicate_key_error(table: Table, error: sqlite3.IntegrityError, document: dict[str, Any]) -> Exception:
@@ -188,13 +203,16 @@ def insert(connection: sqlite3.Connection, table: Table, document: dict[str, Any
     data = encode_document(document)
     columns = table.columns
     names = ", ".join(["id", "doc", *columns.values()])
+    keys = _keys(table, document)
     try:
-        connection.execute(
+        cursor = connection.execute(
             f"INSERT INTO {table.sql} ({names}) VALUES ({', '.join('?' * (2 + len(columns)))})",
-            (sort_key(document["_id"]), data, *_keys(table, document)),
+            (sort_key(document["_id"]), data, *keys.values()),
         )
     except sqlite3.IntegrityError as error:
         raise duplicate_key_error(table, error, document) from None
+    assert cursor.lastrowid is not None
+    _store_elements(connection, table, cursor.lastrowid, document, keys)
     return document
 
 
@@ -203,14 +221,20 @@ def replace(connection: sqlite3.Connection, table: Table, rid: int, document: di
     data = encode_document(document)
     columns = table.columns
     assignments = ", ".join(["doc = ?", *(f"{column} = ?" for column in columns.values())])
+    keys = _keys(table, document)
     try:
         cursor = connection.execute(
             f"UPDATE {table.sql} SET {assignments} WHERE rid = ? AND doc != ?",
-            (data, *_keys(table, document), rid, data),
+            (data, *keys.values(), rid, data),
         )
     except sqlite3.IntegrityError as error:
         raise duplicate_key_error(table, error, document) from None
-    return cursor.rowcount == 1
+    if cursor.rowcount != 1:
+        return False
+    for elements in table.elements.values():
+        connection.execute(f"DELETE FROM {elements} WHERE rid = ?", (rid,))
+    _store_elements(connection, table, rid, document, keys)
+    return True
 
 
 def delete(connection: sqlite3.Connection, table: Table, query: Query) -> list[Row]:

@@ -2,25 +2,35 @@
 
 A filter becomes a SQL condition selecting a superset of the matching rows, and says whether that superset is
 exact. Conditions on `_id` (the `id` column holds its key) and on indexed paths translate (equality, `$in`,
-`$ne`, `$nin`, ranges, `$all`); the rest (`$regex`, `$exists`, unindexed paths) do not and leave the rows to
-the Python matcher. An indexed path that crosses an array in some document (its key column holds MULTIKEY
-there) is only exact when no row holds MULTIKEY; otherwise those rows are always candidates and the matcher
-decides.
+`$ne`, `$nin`, ranges, `$all`, and a `$regex` that is plain text, contained or anchored with `^`); the rest
+(other patterns, `$exists`, unindexed paths) do not and leave the rows to the Python matcher.
+
+An indexed path that crosses an array in some document (a multikey path, as MongoDB says: its key column
+holds MULTIKEY there) is answered, as MongoDB answers it, from one key per element: its element table holds
+every key a query operator compares for such a document (`paths.candidates`: each value and each array
+element), so a condition holds for the document exactly when it holds for one of those keys (a negation, for
+none). A path with no element table (a positional part such as `a.0`) leaves those rows to the matcher.
 """
 
 from collections.abc import Callable
 from typing import Any
 
-from virtool_api.storage.docstore.codec import MULTIKEY, NULL_KEY
-from virtool_api.storage.docstore.filters import And, Condition, Field, Node, Or
+from virtool_api.storage.docstore.codec import MULTIKEY, NULL_KEY, STRING, text_key
+from virtool_api.storage.docstore.filters import COMPARISONS, And, Condition, Field, Node, Or, literal_text
 
 ID_COLUMN = "id"
 
 Translation = tuple[str | None, list[Any], bool]
 """`(sql, parameters, exact)`; `sql` None means no condition could be translated (all rows are candidates)."""
+Key = tuple[str, list[Any]]
+Arrays = bool | str
+"""What the planner knows of an indexed path's key column: False when no row's value there crosses an array
+(its key is the value's), the SQL name of its element table when some do (`schema.py`: every element key of
+those rows), True when some do and it has none (those rows are left to the matcher)."""
+STRING_KEY, STRING_END = bytes([STRING]), bytes([STRING + 1])
 
 
-def translate(node: Node, columns: dict[str, str], multikey: Callable[[str], bool]) -> Translation:
+def translate(node: Node, columns: dict[str, str], multikey: Callable[[str], Arrays]) -> Translation:
     """SQL over the key columns (`columns` maps an indexed path to its column) for `node`."""
     if isinstance(node, Field):
         return _field(node, columns, multikey)
@@ -42,7 +52,7 @@ Residual = Callable[[Node], tuple[str, list[Any]]]
 
 
 def exact(
-    node: Node, columns: dict[str, str], multikey: Callable[[str], bool], residual: Residual
+    node: Node, columns: dict[str, str], multikey: Callable[[str], Arrays], residual: Residual
 ) -> tuple[str | None, list[Any]]:
     """SQL that selects exactly the matching rows (None: every row): the translated conditions, and where they
     are not exact, the Python matcher called from SQLite (`residual`) on only the rows they leave, so counts,
@@ -77,13 +87,13 @@ def exact(
     return (" AND ".join(terms) if terms else None), values
 
 
-def _field(node: Field, columns: dict[str, str], multikey: Callable[[str], bool]) -> Translation:
+def _field(node: Field, columns: dict[str, str], multikey: Callable[[str], Arrays]) -> Translation:
     if node.path == "_id":  # `id` holds the key of `_id`, which is never an array
         translated = [_key_condition(ID_COLUMN, condition, False) for condition in node.conditions]
     elif node.path in columns:
         column = columns[node.path]
-        has_arrays = multikey(column)
-        translated = [_key_condition(column, condition, has_arrays) for condition in node.conditions]
+        arrays = multikey(column)
+        translated = [_key_condition(column, condition, arrays) for condition in node.conditions]
     else:
         return None, [], False
     sql = [part for part, _, _ in translated if part is not None]
@@ -96,44 +106,85 @@ def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
 
 
-def _key_condition(column: str, condition: Condition, has_arrays: bool) -> Translation:
+NEGATIONS = {"$ne": "$eq", "$nin": "$in"}
+
+
+def _key_condition(column: str, condition: Condition, arrays: Arrays) -> Translation:
+    """A condition on one indexed path, as SQL over its key column and, where rows cross arrays there, its
+    element table: exact, or (arrays without an element table) a superset that keeps those rows."""
     operator, keys = condition.operator, condition.keys
-    if operator in ("$regex", "$exists") or any(key[:1] == b"\x1c" for key in keys):
+    if operator == "$exists" or any(key[:1] == b"\x1c" for key in keys):
         return None, [], False  # arrays as operands compare whole arrays: left to the matcher
-    exact = not has_arrays
-    multikey_rows = f" OR {column} = ?" if has_arrays else ""
-    extra = [MULTIKEY] if has_arrays else []
-    if operator == "$eq":
-        return f"({column} = ?{multikey_rows})", [keys[0], *extra], exact
-    if operator == "$in":
-        return f"({column} IN ({_placeholders(len(keys))}){multikey_rows})", [*keys, *extra], exact
-    if operator == "$ne":
-        return f"{column} != ?", [keys[0]], exact
-    if operator == "$nin":
-        return f"{column} NOT IN ({_placeholders(len(keys))})", keys, exact
     if operator == "$all":
         if not keys:
             return "0", [], True
-        sql = " AND ".join(f"({column} = ?{multikey_rows})" for _ in keys)
-        return sql, [param for key in keys for param in (key, *extra)], exact
-    key = keys[0]
-    if key == NULL_KEY:
-        if operator in ("$gte", "$lte"):
-            return f"({column} = ?{multikey_rows})", [key, *extra], exact
+        parts = [_key_condition(column, Condition("$eq", None, [key]), arrays) for key in keys]
+        if any(sql is None for sql, _, _ in parts):
+            return None, [], False
+        params = [param for _, part_params, _ in parts for param in part_params]
+        return " AND ".join(f"({sql})" for sql, _, _ in parts), params, parts[0][2]
+    if operator in COMPARISONS and keys[0] == NULL_KEY and operator in ("$gt", "$lt"):
         return "0", [], True  # nothing is greater or less than null, not even inside an array
+    positive = NEGATIONS.get(operator, operator)
+    test = _key_test(column, positive, keys, condition)
+    if test is None:
+        return None, [], False
+    sql, params = test
+    if arrays is True:  # rows crossing arrays are left to the matcher, whichever way the test goes
+        if operator in NEGATIONS:
+            return f"NOT ({sql})", params, False
+        return f"(({sql}) OR {column} = ?)", [*params, MULTIKEY], False
+    if arrays:  # and their element keys are in the table `arrays`
+        element = _key_test("key", positive, keys, condition)
+        assert element is not None
+        sql = f"(({sql}) OR rid IN (SELECT rid FROM {arrays} WHERE {element[0]}))"
+        params = [*params, *element[1]]
+    return (f"NOT ({sql})" if operator in NEGATIONS else sql), params, True
+
+
+def _key_test(expression: str, operator: str, keys: list[bytes], condition: Condition) -> Key | None:
+    """Whether one key (`expression`) satisfies a positive condition, as SQL; None if SQL cannot tell."""
+    if operator == "$eq":
+        return f"{expression} = ?", [keys[0]]
+    if operator == "$in":
+        return f"{expression} IN ({_placeholders(len(keys))})", list(keys)
+    if operator == "$regex":
+        return _regex_test(expression, condition)
+    key = keys[0]
+    if key == NULL_KEY:  # `$gte`/`$lte` null: equal to null (`$gt`/`$lt` null match nothing)
+        return f"{expression} = ?", [key]
     lowest, above = key[:1], bytes([key[0] + 1])
     bounds = {
-        "$gt": (f"{column} > ? AND {column} < ?", [key, above]),
-        "$gte": (f"{column} >= ? AND {column} < ?", [key, above]),
-        "$lt": (f"{column} < ? AND {column} >= ?", [key, lowest]),
-        "$lte": (f"{column} <= ? AND {column} >= ?", [key, lowest]),
+        "$gt": (f"{expression} > ? AND {expression} < ?", [key, above]),
+        "$gte": (f"{expression} >= ? AND {expression} < ?", [key, above]),
+        "$lt": (f"{expression} < ? AND {expression} >= ?", [key, lowest]),
+        "$lte": (f"{expression} <= ? AND {expression} >= ?", [key, lowest]),
     }
     sql, params = bounds[operator]
-    return f"({sql}{multikey_rows})", [*params, *extra], exact
+    return f"({sql})", params
+
+
+def _regex_test(expression: str, condition: Condition) -> Key | None:
+    """A regular expression that is plain text (`re.escape(...)`) as a test of the key's bytes: contained in
+    a string's key, or (anchored with `^`) the key's prefix, answered by the index; any other pattern (and any
+    option but `s`) is left to the matcher."""
+    assert condition.pattern is not None
+    found = literal_text(condition.pattern)
+    if found is None:
+        return None
+    anchored, text = found
+    encoded = text_key(text)
+    if anchored:
+        prefix = STRING_KEY + encoded
+        return f"({expression} >= ? AND {expression} < ?)", [prefix, prefix + b"\xff"]
+    return (
+        f"({expression} >= ? AND {expression} < ? AND instr(substr({expression}, 2), ?) > 0)",
+        [STRING_KEY, STRING_END, encoded],
+    )
 
 
 def order_by(
-    sort: list[tuple[str, int]], columns: dict[str, str], multikey: Callable[[str], bool]
+    sort: list[tuple[str, int]], columns: dict[str, str], multikey: Callable[[str], Arrays]
 ) -> str | None:
     """`ORDER BY` terms for a sort SQLite can do, else None (the sort happens in Python). Ties keep the order
     rows were inserted in, as an in-memory stable sort would."""

@@ -5,6 +5,12 @@ BLOB)`, `id` holding the sort key of `_id` (`codec.py`); an index over `name` ad
 holding `index_key(document, ("name",))` and a SQLite index over it (a compound index covers several columns,
 `_id` being the `id` column). Declared indexes are recorded in `_docstore_indexes`, so every process on the
 file knows every key column to fill.
+
+Where a document's value at an indexed path crosses an array (its key column holds MULTIKEY), MongoDB indexes
+each element (a multikey index): here the path's element table `"_docstore_elements:virtool.samples:labels"`
+(key, rid) holds one row per key a query compares for that document (`element_keys`). A trigger removes a
+row's elements with it. A path with a positional part (`a.0`) has no element table (its arrays are left to the
+matcher).
 """
 
 import json
@@ -12,10 +18,11 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from virtool_api.storage.docstore.codec import MULTIKEY, decode_document, index_key
-from virtool_api.storage.docstore.paths import split
+from virtool_api.storage.docstore.codec import MULTIKEY, decode_document, index_key, sort_key
+from virtool_api.storage.docstore.paths import candidates, leaves, split
 
 META_TABLE = "_docstore_indexes"
+ELEMENTS_PREFIX = "_docstore_elements:"
 
 
 def quote(name: str) -> str:
@@ -28,6 +35,21 @@ def table_name(database: str, collection: str) -> str:
 
 def key_column(path: str) -> str:
     return quote(f"k:{path}")
+
+
+def elements_name(table: str, path: str) -> str:
+    return f"{ELEMENTS_PREFIX}{table}:{path}"
+
+
+def has_elements(path: str) -> bool:
+    """Whether a path's arrays get an element table (positional paths, `a.0`, are left to the matcher)."""
+    return not any(part.isdigit() for part in split(path))
+
+
+def element_keys(document: dict[str, Any], path: str) -> set[bytes]:
+    """The keys a query operator compares for `document` at `path` (`filters._holds`): each value the path
+    names (null where it names none) and each element of those that are arrays."""
+    return {sort_key(value) for value in candidates(leaves(document, split(path)))}
 
 
 @dataclass
@@ -47,6 +69,8 @@ class Table:
     name: str
     exists: bool = False
     indexes: dict[str, Index] = field(default_factory=dict)
+    elements: dict[str, str] = field(default_factory=dict)
+    """Each indexed path that has an element table, and that table's SQL name."""
 
     @property
     def sql(self) -> str:
@@ -72,11 +96,13 @@ def ensure_meta(connection: sqlite3.Connection) -> None:
 
 def load(connection: sqlite3.Connection) -> dict[str, Table]:
     """Every collection table and its declared indexes, as the file has them now."""
-    tables = {
-        name: Table(name, exists=True)
-        for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        if "." in name
-    }
+    names = [name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    tables = {name: Table(name, exists=True) for name in names if "." in name and not name.startswith("_")}
+    for name in names:
+        if name.startswith(ELEMENTS_PREFIX):
+            table, _, path = name.removeprefix(ELEMENTS_PREFIX).rpartition(":")
+            if table in tables:
+                tables[table].elements[path] = quote(name)
     if connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (META_TABLE,)).fetchone():
         for table, name, spec in connection.execute(f"SELECT table_name, name, spec FROM {META_TABLE}"):
             if table in tables:
@@ -128,6 +154,37 @@ def create_index(connection: sqlite3.Connection, table: Table, index: Index) -> 
         f"INSERT OR REPLACE INTO {META_TABLE} (table_name, name, spec) VALUES (?, ?, ?)",
         (table.name, index.name, json.dumps(index.spec())),
     )
+    create_element_tables(connection, table, index)
+
+
+def create_element_tables(connection: sqlite3.Connection, table: Table, index: Index) -> bool:
+    """The element tables of the index's paths that lack one, filled from the rows crossing arrays there (an
+    index declared before element tables existed gets them when declared again); True if any was made."""
+    made = False
+    for path, _ in index.keys:
+        name = elements_name(table.name, path)
+        if path == "_id" or index.unique or not has_elements(path) or path in table.elements:
+            continue
+        elements = quote(name)
+        connection.execute(
+            f"CREATE TABLE IF NOT EXISTS {elements}"
+            " (key BLOB NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (key, rid)) WITHOUT ROWID"
+        )
+        connection.execute(f"CREATE INDEX IF NOT EXISTS {quote(name + ':rid')} ON {elements} (rid)")
+        connection.execute(
+            f"CREATE TRIGGER IF NOT EXISTS {quote(name + ':delete')} AFTER DELETE ON {table.sql}"
+            f" BEGIN DELETE FROM {elements} WHERE rid = old.rid; END"
+        )
+        rows = connection.execute(
+            f"SELECT rid, doc FROM {table.sql} WHERE {key_column(path)} = ?", (MULTIKEY,)
+        ).fetchall()
+        for rid, data in rows:
+            keys = element_keys(decode_document(data), path)
+            insert = f"INSERT INTO {elements} (key, rid) VALUES (?, ?)"
+            connection.executemany(insert, [(key, rid) for key in keys])
+        table.elements[path] = elements
+        made = True
+    return made
 
 
 def unique_columns(table: Table, index: Index) -> str:

@@ -1,0 +1,138 @@
+"""The embedded document store answers filters on array paths, and plain-text searches, from its indexes.
+
+Each test makes the documents a query must not match unreadable (their stored BSON overwritten with a byte
+that does not decode) before asking: an answer that read them, through the Python matcher, raises. What the
+answers are is the same rule the differential tests hold against MongoDB's (`test_docstore_differential.py`);
+here, that the indexes give it.
+"""
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from virtool_api.storage.docstore import DocumentClient
+from virtool_api.storage.docstore.codec import sort_key
+
+PEOPLE = [
+    {
+        "_id": "ann",
+        "name": "Ann Tomato",
+        "groups": ["lab", "admin"],
+        "pets": [{"kind": "dog"}, {"kind": "cat"}],
+    },
+    {"_id": "bob", "name": "Bob", "groups": ["lab"], "pets": []},
+    {"_id": "cat", "name": "Cat tomato", "groups": [], "pets": [{"kind": "cat"}]},
+    {"_id": "dan", "name": "Dan", "groups": "field", "pets": {"kind": "dog"}},
+    {"_id": "eve", "name": "tomatoes", "groups": ["lab", "field", None]},
+    {"_id": "fay", "name": "Fay", "groups": [["lab"]]},
+    {"_id": "gus", "name": "Gus\x00tomato", "groups": None},
+]
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[DocumentClient]:
+    client = DocumentClient(tmp_path / "documents.sqlite")
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def people(client: DocumentClient) -> Any:
+    collection = client["virtool"].people
+    for path in ("groups", "pets.kind", "name"):
+        await collection.create_index(path)
+    await collection.insert_many([dict(person) for person in PEOPLE])
+    return collection
+
+
+def make_unreadable(client: DocumentClient, ids: list[str]) -> None:
+    with sqlite3.connect(client.path) as connection:
+        for value in ids:
+            connection.execute("UPDATE \"virtool.people\" SET doc = x'00' WHERE id = ?", (sort_key(value),))
+
+
+async def answered_from_indexes(client: DocumentClient, people: Any, query: dict[str, Any]) -> list[str]:
+    """The ids matching `query` (also counted), with every other document unreadable first."""
+    expected = [person["_id"] async for person in people.find(query).sort("_id", 1)]
+    make_unreadable(client, [person["_id"] for person in PEOPLE if person["_id"] not in expected])
+    found = [person["_id"] for person in await people.find(query).sort("_id", 1).to_list(None)]
+    assert await people.count_documents(query) == len(found)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"groups": "lab"}, ["ann", "bob", "eve"]),
+        ({"groups": "field"}, ["dan", "eve"]),
+        ({"groups": {"$in": ["admin", "field"]}}, ["ann", "dan", "eve"]),
+        ({"groups": {"$all": ["lab", "field"]}}, ["eve"]),
+        ({"groups": {"$gte": "l", "$lt": "m"}}, ["ann", "bob", "eve"]),
+        ({"groups": None}, ["eve", "gus"]),
+        ({"groups": {"$regex": "^fi"}}, ["dan", "eve"]),
+        ({"groups": {"$regex": "dmi"}}, ["ann"]),
+        ({"pets.kind": "cat"}, ["ann", "cat"]),
+        ({"pets.kind": "dog"}, ["ann", "dan"]),
+        ({"groups": "lab", "pets.kind": "dog"}, ["ann"]),
+        ({"$or": [{"groups": "admin"}, {"pets.kind": "cat"}]}, ["ann", "cat"]),
+        ({"name": {"$regex": "tomato"}}, ["cat", "eve", "gus"]),
+        ({"name": {"$regex": "^Cat"}}, ["cat"]),
+        ({"name": {"$regex": "\x00tom"}}, ["gus"]),
+        ({"name": {"$regex": "Tomato"}}, ["ann"]),
+    ],
+    ids=repr,
+)
+async def test_array_paths_and_plain_text_are_answered_from_the_indexes(
+    client: DocumentClient, people: Any, query: dict[str, Any], expected: list[str]
+) -> None:
+    assert await answered_from_indexes(client, people, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"groups": {"$ne": "lab"}}, ["cat", "dan", "fay", "gus"]),
+        ({"groups": {"$nin": ["lab", "field"]}}, ["cat", "fay", "gus"]),
+        ({"groups": ["lab"]}, ["bob", "fay"]),
+    ],
+    ids=repr,
+)
+async def test_negations_and_whole_arrays_answer_as_mongodb(
+    people: Any, query: dict[str, Any], expected: list[str]
+) -> None:
+    assert [person["_id"] for person in await people.find(query).sort("_id", 1).to_list(None)] == expected
+
+
+async def test_a_changed_or_removed_document_leaves_no_element_keys_behind(
+    client: DocumentClient, people: Any
+):
+    await people.update_one({"_id": "bob"}, {"$set": {"groups": ["sales"]}})
+    await people.delete_one({"_id": "eve"})
+    await people.insert_one({"_id": "hal", "groups": ["ops"]})  # may take eve's row id
+    assert await answered_from_indexes(client, people, {"groups": "lab"}) == ["ann"]
+    assert await people.count_documents({"groups": "sales"}) == 1
+    assert await people.count_documents({"groups": "field"}) == 1
+    assert await people.count_documents({"groups": "ops"}) == 1
+
+
+async def test_an_index_declared_before_element_tables_gets_them_when_declared_again(
+    client: DocumentClient, people: Any, tmp_path: Path
+) -> None:
+    with sqlite3.connect(client.path) as connection:  # as a file written before element tables existed
+        made = connection.execute(
+            "SELECT type, name FROM sqlite_master"
+            " WHERE type IN ('table', 'trigger') AND name LIKE '_docstore_elements:%'"
+        ).fetchall()
+        for kind, name in made:
+            connection.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    reopened = DocumentClient(client.path)
+    try:
+        collection = reopened["virtool"].people
+        assert await collection.count_documents({"groups": "lab"}) == 3  # the matcher, meanwhile
+        await collection.create_index("groups")
+        assert await answered_from_indexes(reopened, collection, {"groups": "lab"}) == ["ann", "bob", "eve"]
+    finally:
+        await reopened.aclose()
