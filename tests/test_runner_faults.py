@@ -196,6 +196,13 @@ async def test_a_failing_tool_fails_the_job_saying_which_step_and_what_the_tool_
         )
         job = await job_end(public_client, admin[1], analysis["job"]["id"])
 
+        async def removed() -> bool:
+            return await ctx.db.analyses.count_documents({"_id": analysis["id"]}) == 0
+
+        # The runner removes the unfinalized analysis after it has reported the error: stopping it as soon
+        # as the job shows `error` could stop it before.
+        await until(removed, "the failed job's analysis removed by its runner")
+
     assert job["state"] == "error"
     failed = job["status"][-1]
     assert failed["step_name"] == "Map to the default isolates"
