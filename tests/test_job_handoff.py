@@ -12,7 +12,7 @@ from tests.conftest import FASTQ_GZ, multipart_file
 from tests.redis_server import OwnRedis
 from virtool_api.app import create_public_app
 from virtool_api.context import create_context
-from virtool_api.jobs.handoff import CANCEL_CHANNEL, hand_off, hand_off_pending, pending_jobs
+from virtool_api.jobs.handoff import CANCEL_CHANNEL, hand_off, hand_off_pending, pending_jobs, reconcile
 
 
 async def create_sample(client, headers, name: str) -> dict:
@@ -108,9 +108,12 @@ async def test_two_runners_popping_the_same_id_one_acquires_the_other_gets_400(
     _, headers = await factory.person()
     sample = await create_sample(public_client, headers, "Twice 1")
     job = await ctx.db.jobs.find_one({"_id": sample["job"]["id"]})
-    assert await hand_off(ctx, job)  # at least once: a second push of the same id
+    assert await hand_off(ctx, job)  # a second hand-off finds the id in its list: still once there
 
     async with Redis.from_url(redis_url) as redis:
+        assert await redis.lrange("jobs_create_sample", 0, -1) == [job["_id"].encode()]
+        # Two runners can still both get it: one popped it and a reconcile, past the grace, pushed it again.
+        await redis.rpush("jobs_create_sample", job["_id"])
         ids = [(await redis.blpop(["jobs_create_sample"], timeout=5))[1].decode() for _ in range(2)]
     assert ids == [job["_id"], job["_id"]]
 
@@ -150,6 +153,85 @@ async def test_jobs_created_while_redis_is_down_reach_the_list_once_it_is_back(
             assert await redis.llen("jobs_create_sample") == 0
         assert await pending_jobs(ctx) == []
         assert (await client.get("/api/ready")).status == 200
+        await client.close()
+    finally:
+        own.stop()
+        await ctx.close()
+
+
+# Redis forgets (a restart without persistence): waiting jobs are pushed again, never twice into one list.
+
+
+async def test_a_job_redis_lost_is_pushed_again_once(redis_url, ctx, factory, public_client):
+    """FLUSHDB is what a Redis without persistence looks like after a restart."""
+    _, headers = await factory.person()
+    sample = await create_sample(public_client, headers, "Lost 1")
+    job_id = sample["job"]["id"].encode()
+    async with Redis.from_url(redis_url) as redis:
+        assert await redis.lrange("jobs_create_sample", 0, -1) == [job_id]
+        await redis.flushdb()
+
+        # Within the grace a job may just have been popped by a runner that is acquiring it: left alone.
+        assert await reconcile(ctx, grace=60) == 0
+        assert await redis.llen("jobs_create_sample") == 0
+
+        assert await reconcile(ctx, grace=0) == 1
+        assert await redis.lrange("jobs_create_sample", 0, -1) == [job_id]
+        # Again, and twice at once: the id is in its list, so nothing more is pushed.
+        assert await asyncio.gather(reconcile(ctx, grace=0), reconcile(ctx, grace=0)) == [0, 0]
+        await redis.flushdb()
+        assert sorted(await asyncio.gather(reconcile(ctx, grace=0), reconcile(ctx, grace=0))) == [0, 1]
+        assert await redis.lrange("jobs_create_sample", 0, -1) == [job_id]
+
+
+async def test_an_acquired_or_finished_job_is_not_pushed_again(
+    redis_url, ctx, factory, public_client, jobs_client
+):
+    _, headers = await factory.person()
+    acquired = await create_sample(public_client, headers, "Acquired 1")
+    cancelled = await create_sample(public_client, headers, "Cancelled 2")
+    assert (
+        await jobs_client.patch(f"/api/jobs/{acquired['job']['id']}", json={"acquired": True})
+    ).status == 200
+    assert (
+        await public_client.put(f"/api/jobs/{cancelled['job']['id']}/cancel", headers=headers)
+    ).status == 200
+    async with Redis.from_url(redis_url) as redis:
+        await redis.flushdb()
+        assert await reconcile(ctx, grace=0) == 0
+        assert await redis.llen("jobs_create_sample") == 0
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server (Debian redis-server)")
+async def test_jobs_pushed_before_a_redis_restart_reach_the_list_again(
+    config, factory, tmp_path, aiohttp_client
+):
+    """The issue's case with a real restart: a Redis of the test's own, without persistence, is stopped and
+    started again after a job was pushed; the server sees the new Redis and pushes the job again, once."""
+    own = OwnRedis(tmp_path)
+    own.start()
+    ctx = await create_context(
+        dataclasses.replace(
+            config, redis_url=own.url, handoff_interval=0.2, handoff_grace=0, reconcile_interval=3600
+        )
+    )
+    try:
+        client = await aiohttp_client(create_public_app(ctx))
+        factory.ctx = ctx
+        _, headers = await factory.person()
+        sample = await create_sample(client, headers, "Before the restart")
+        job_id = sample["job"]["id"].encode()
+        async with Redis.from_url(own.url) as redis:
+            assert await redis.lrange("jobs_create_sample", 0, -1) == [job_id]
+        own.stop()
+        own.start()
+        async with Redis.from_url(own.url) as redis:
+            popped = await redis.blpop(["jobs_create_sample"], timeout=10)
+            assert popped == (b"jobs_create_sample", job_id)
+            await asyncio.sleep(1)  # a few more rounds: the same Redis, so no more pushes
+            assert await redis.llen("jobs_create_sample") == 0
+        job = await ctx.db.jobs.find_one({"_id": job_id.decode()})
+        assert (job["state"], job["handed_off"]) == ("waiting", True)
         await client.close()
     finally:
         own.stop()

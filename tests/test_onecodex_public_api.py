@@ -4,6 +4,7 @@
 """
 
 import base64
+import dataclasses
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import basic_auth
+from virtool_api.app import create_public_app
 from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.samples.service import create_sample
 from virtool_api.storage.mongo import insert_with_random_id
@@ -790,3 +792,58 @@ async def test_every_v1_route_needs_credentials(public_client):
     ):
         response = await public_client.get(path)
         assert (response.status, await response.json()) == (401, UNAUTHORIZED), path
+
+
+class _RecordingCollection:
+    """A collection of the real store that notes each operation asked of it (and forwards it unchanged)."""
+
+    def __init__(self, collection, name: str, log: list[str]) -> None:  # type: ignore[no-untyped-def]
+        self._collection, self._name, self._log = collection, name, log
+
+    def __getattr__(self, method: str):  # type: ignore[no-untyped-def]
+        operation = getattr(self._collection, method)
+        if not callable(operation):
+            return operation
+
+        def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self._log.append(f"{self._name}.{method}")
+            return operation(*args, **kwargs)
+
+        return recorded
+
+
+class _RecordingDatabase:
+    def __init__(self, db, log: list[str]) -> None:  # type: ignore[no-untyped-def]
+        self._db, self._log = db, log
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return _RecordingCollection(getattr(self._db, name), name, self._log)
+
+
+async def test_a_private_sample_and_a_missing_one_take_the_same_work(ctx, factory, aiohttp_client):
+    """No timing oracle: for a stranger, a sample they may not read (here in a project they are not in, the
+    longest way to "no") and one that does not exist are answered by the same store operations, in the same
+    order, and the same 404."""
+    log: list[str] = []
+    client = await aiohttp_client(
+        create_public_app(dataclasses.replace(ctx, db=_RecordingDatabase(ctx.db, log)))
+    )
+    owner, _ = await factory.person()
+    _, stranger = await factory.person()
+    project = await client.post("/api/projects", json={"name": "Vines"}, headers=(await factory.person())[1])
+    assert project.status == 201
+    private = await factory.sample(
+        user={"id": owner["_id"], "handle": owner["handle"]},
+        visibility="private",
+        all_read=False,
+        group_read=False,
+        project=(await project.json())["id"],
+    )
+
+    answers = {}
+    for sample_id in (private["_id"], "missing0"):
+        log.clear()
+        response = await client.get(f"/api/v1/samples/{sample_id}", headers=stranger)
+        answers[sample_id] = (response.status, await response.json(), list(log))
+    assert answers[private["_id"]] == answers["missing0"]
+    assert answers["missing0"][0] == 404

@@ -9,7 +9,7 @@ import itertools
 
 from virtool_api.projects.membership import project_membership
 from virtool_api.projects.service import member_project_ids
-from virtool_api.samples.rights import readable_query, sample_rights
+from virtool_api.samples.rights import readable_by_id_query, readable_query, sample_rights
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
 
@@ -81,6 +81,17 @@ async def test_readable_query_agrees_with_sample_rights(ctx):
             if readable:
                 expected.add(sample["_id"])
         assert listed == expected, caller["_id"]
+
+        # Read by id (One Codex's routes ask the store with the rule in the query): shared samples too.
+        by_id = readable_by_id_query(caller, await member_project_ids(ctx, caller["_id"]))
+        readable = {document["_id"] async for document in ctx.db.samples.find(by_id, {"_id": 1})}
+        assert readable == {
+            sample["_id"]
+            for sample in samples
+            if sample_rights(
+                caller, sample, project_membership(project, caller["_id"]) if sample["project"] else None
+            ).read
+        }, caller["_id"]
 
 
 def test_shared_sample_is_readable_by_id_but_not_writable():

@@ -37,6 +37,11 @@ class Config:
     None: only without Redis, where no other runner can learn of jobs."""
     handoff_interval: float = 5.0
     """How often jobs not yet handed off to Redis are tried again (and how old they must be by then)."""
+    handoff_grace: float = 60.0
+    """A waiting job handed off this long ago whose id its Redis list no longer holds is pushed again (a
+    younger one may just have been popped by a runner that is acquiring it; jobs/handoff.py)."""
+    reconcile_interval: float = 30.0
+    """How often the Redis lists are reconciled with the waiting jobs, besides when Redis restarts."""
     creation_timeout: float = 60.0
     """A sample whose creation has not finished this many seconds after it began was left half-done by a
     process that stopped (kill -9, power loss): public API processes undo it (samples/repair.py)."""

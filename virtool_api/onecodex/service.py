@@ -12,12 +12,12 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from virtool_api.context import Context
-from virtool_api.errors import InsufficientRights, NotFound
+from virtool_api.errors import NotFound
 from virtool_api.onecodex import query as v1_query
 from virtool_api.onecodex.models import V1ListQuery, V1Metadata, V1MetadataUpdate, V1Sample, V1SampleUpdate
 from virtool_api.onecodex.render import render_metadata, render_samples
 from virtool_api.samples import service as samples_service
-from virtool_api.samples.access import find_sample, listing_query, readable_sample, writable_sample
+from virtool_api.samples.access import find_sample, listing_query, sample_if_readable, writable_sample
 from virtool_api.samples.models import UpdateSampleRequest, Visibility
 from virtool_api.utils import utc_now
 
@@ -33,11 +33,12 @@ class SamplePage:
 
 
 async def visible_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> dict[str, Any]:
-    """The sample document if the caller may read it; 404 otherwise, whether or not it exists."""
-    try:
-        return await readable_sample(ctx, user, sample_id)
-    except InsufficientRights:
-        raise NotFound() from None
+    """The sample document if the caller may read it; 404 otherwise, whether or not it exists, after the
+    same work (`sample_if_readable`): no timing tells the two apart."""
+    document = await sample_if_readable(ctx, user, sample_id)
+    if document is None:
+        raise NotFound()
+    return document
 
 
 async def _render_one(ctx: Context, document: dict[str, Any], expand: str | None) -> V1Sample:

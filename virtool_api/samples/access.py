@@ -9,7 +9,7 @@ from virtool_api.context import Context
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.projects.membership import project_membership
 from virtool_api.projects.service import find_project, member_project_ids
-from virtool_api.samples.rights import SampleRights, readable_query, sample_rights
+from virtool_api.samples.rights import SampleRights, readable_by_id_query, readable_query, sample_rights
 
 
 async def find_sample(ctx: Context, sample_id: str) -> dict[str, Any]:
@@ -34,6 +34,14 @@ async def readable_sample(ctx: Context, user: dict[str, Any], sample_id: str) ->
     if not (await rights_of(ctx, user, document)).read:
         raise InsufficientRights()
     return document
+
+
+async def sample_if_readable(ctx: Context, user: dict[str, Any], sample_id: str) -> dict[str, Any] | None:
+    """The sample document if the caller may read it; None otherwise, whether or not it exists. The same
+    work either way (the caller's projects, then one query with the read rule in it), so the time an answer
+    takes tells nothing about which samples exist."""
+    member_ids = [] if user.get("administrator") else await member_project_ids(ctx, user["_id"])
+    return await ctx.db.samples.find_one({"_id": sample_id, **readable_by_id_query(user, member_ids)})
 
 
 async def writable_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> dict[str, Any]:

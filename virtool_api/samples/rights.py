@@ -62,6 +62,16 @@ def access_of(sample: dict[str, Any]) -> dict[str, Any]:
     return {"user": {"id": sample["user"]["id"]}, **{field: sample.get(field) for field in ACCESS_FIELDS}}
 
 
+def readable_by_id_query(user: dict[str, Any], member_project_ids: list[str]) -> dict[str, Any]:
+    """`sample_rights(...).read` as a filter: `readable_query` and, since anyone with its id may read one,
+    `shared` samples. Asked together with an `_id`, the store itself says "no" for a sample the caller may
+    not read exactly as for one that does not exist."""
+    query = readable_query(user, member_project_ids)
+    if not query:
+        return {}
+    return {"$or": [*query["$or"], {"visibility": "shared"}]}
+
+
 def readable_query(user: dict[str, Any], member_project_ids: list[str], prefix: str = "") -> dict[str, Any]:
     """A filter matching the samples `user` may see in listings (shared-only samples excluded); with `prefix`
     (`"sample_access."`), the same filter over a copy of a sample's `access_of` held under that key."""
