@@ -238,3 +238,48 @@ async def test_pathoscope_on_a_mixture_with_errors_and_a_host_carrying_a_viral_f
         assert by_otu[name] == pytest.approx(share, abs=0.02), dict(by_otu)
     assert {name for name, pi in by_otu.items() if pi > 0.01} == set(present), dict(by_otu)
     assert results["subtracted_count"] >= 100  # host reads from the PPV stretch, at least
+
+
+async def test_nuvs_without_hmm_profiles_fails_saying_how_to_install_them(
+    public_client, jobs_client, ctx, admin, tmp_path
+):
+    reference, index = await build_index(public_client, admin[1])
+    sample = await ready_sample(public_client, jobs_client, admin[1], READS, QUALITY)
+
+    async with our_runner(jobs_client, tmp_path / "work"):
+        assert (await job_end(public_client, admin[1], index["job"]["id"]))["state"] == "complete"
+        analysis = await start_analysis(public_client, admin[1], sample["id"], reference["id"], "nuvs", [])
+        job = await job_end(public_client, admin[1], analysis["job"]["id"])
+
+    assert job["state"] == "error"
+    failed = job["status"][-1]
+    assert failed["step_name"] == "Download the HMM profiles"
+    assert failed["error"]["details"][0].startswith("No HMM profiles are installed")
+    assert "virtool-api hmms install" in failed["error"]["details"][0]
+    response = await public_client.get(f"/api/analyses/{analysis['id']}", headers=admin[1])
+    assert response.status == 404
+
+
+@pytest.mark.skipif(why_missing([SPADES]) is not None, reason=f"needs SPAdes: {why_missing([SPADES])}")
+async def test_nuvs_with_profiles_hmmer_cannot_read_fails_saying_so(
+    public_client, jobs_client, ctx, admin, tmp_path
+):
+    """The server checks an HMM file's outline when it is installed; HMMER reads it whole."""
+    export = json.loads(gzip.decompress(REFERENCE_EXPORT))
+    export["otus"] = [otu for otu in export["otus"] if otu["name"] != GLRAV3]
+    reference = await import_reference(public_client, admin[1], gzip.compress(json.dumps(export).encode()))
+    index = await (
+        await public_client.post(f"/api/references/{reference['id']}/indexes", headers=admin[1])
+    ).json()
+    sample = await ready_sample(public_client, jobs_client, admin[1], READS, QUALITY)
+    assert (await install_hmms(public_client, admin[1])).status == 200  # tests/hmm_data.py's stand-ins
+
+    async with our_runner(jobs_client, tmp_path / "work"):
+        assert (await job_end(public_client, admin[1], index["job"]["id"]))["state"] == "complete"
+        analysis = await start_analysis(public_client, admin[1], sample["id"], reference["id"], "nuvs", [])
+        job = await job_end(public_client, admin[1], analysis["job"]["id"])
+
+    assert job["state"] == "error"
+    failed = job["status"][-1]
+    assert failed["step_name"] == "Find ORFs and HMM hits"
+    assert failed["error"]["details"][0].startswith("The installed HMM profiles are not an HMMER3 file")

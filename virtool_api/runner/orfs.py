@@ -6,8 +6,9 @@ amino acids is an ORF, whether or not it starts with a methionine (a contig is a
 ORFs may start before it). Positions are `[start, end)` on the contig's forward strand, the stop codon
 excluded; unlike Virtool's finder, a reverse-strand ORF never gets a position outside the contig.
 
-**HMM hits**: each ORF's translation is searched against the installed profiles with HMMER3's `hmmscan`
-(pyhmmer), reporting what hmmscan reports by default (E-value ≤ 10), as Virtool does; each hit names the HMM
+**HMM hits**: each ORF's translation is searched against the installed profiles with HMMER3 (pyhmmer),
+reporting what `hmmscan` reports by default (E-value ≤ 10 over the number of profiles), as Virtool does,
+though the profiles are streamed (`hmmsearch`) rather than loaded whole; each hit names the HMM
 annotation of its cluster (profile `vFam_<cluster>`), with the full-sequence and best-domain E-value, score
 and bias.
 """
@@ -66,14 +67,17 @@ def find_orfs(sequence: str, min_length: int = MIN_ORF) -> list[Orf]:
     return found
 
 
-def read_profiles(path: Path) -> list[plan7.HMM]:
-    """The profiles of an HMMER3 file; a clear error when it is not one."""
-    try:
-        with plan7.HMMFile(path) as handle:
-            profiles = list(handle)
-    except (ValueError, EOFError, OSError) as error:
-        raise ValueError(f"The installed HMM profiles are not an HMMER3 file: {error}") from error
-    return profiles
+def count_profiles(path: Path) -> int:
+    """How many profiles an HMMER3 file holds (each begins with its format line); a clear error when it is
+    not one."""
+    count = 0
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.startswith(b"HMMER3"):
+                count += 1
+    if count == 0:
+        raise ValueError("The installed HMM profiles are not an HMMER3 file: no profile in it")
+    return count
 
 
 def cluster_of(name: str) -> int | None:
@@ -82,32 +86,47 @@ def cluster_of(name: str) -> int | None:
     return int(number) if number.isdigit() else None
 
 
+def _text(value: bytes | str | None) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def scan(
-    proteins: list[tuple[str, str]], profiles: list[plan7.HMM], annotations: dict[int, str], cpus: int
+    proteins: list[tuple[str, str]], profiles: Path, annotations: dict[int, str], cpus: int
 ) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """For each `(name, protein)` that matches a profile: `(name, hit, tblout row)` per hit."""
-    if not proteins or not profiles:
+    """For each `(name, protein)` a profile matches: `(name, hit, tblout row)` per hit.
+
+    The profiles are streamed from their file against the proteins held in memory (`hmmsearch`), with
+    E-values computed over the number of profiles, as `hmmscan` computes them: a vFam database of thousands
+    of profiles is never loaded whole.
+    """
+    if not proteins:
         return
-    queries = [
-        easel.TextSequence(name=name.encode(), sequence=protein).digitize(AMINO) for name, protein in proteins
-    ]
-    for top_hits in hmmer.hmmscan(queries, profiles, cpus=cpus):  # type: ignore[arg-type]
-        query = top_hits.query.name
-        query_name = query.decode() if isinstance(query, bytes) else str(query)
-        for hit in top_hits.reported:
-            profile = hit.name.decode() if isinstance(hit.name, bytes) else str(hit.name)
-            cluster = cluster_of(profile)
-            best = hit.best_domain
-            record = {
-                "hit": annotations.get(cluster, profile) if cluster is not None else profile,
-                "full_e": float(hit.evalue),
-                "full_score": float(hit.score),
-                "full_bias": float(hit.bias),
-                "best_e": float(best.i_evalue),
-                "best_score": float(best.score),
-                "best_bias": float(best.bias),
-            }
-            row = "\t".join(
-                [profile, "-", query_name, "-", *(f"{record[key]:.3g}" for key in list(record)[1:])]
-            )
-            yield query_name, record, row
+    count = count_profiles(profiles)
+    targets = easel.DigitalSequenceBlock(
+        AMINO,
+        [
+            easel.TextSequence(name=name.encode(), sequence=protein).digitize(AMINO)
+            for name, protein in proteins
+        ],
+    )
+    try:
+        with plan7.HMMFile(profiles) as handle:
+            for top_hits in hmmer.hmmsearch(handle, targets, cpus=cpus, Z=count):  # type: ignore[arg-type]
+                profile = _text(top_hits.query.name)
+                cluster = cluster_of(profile)
+                for hit in top_hits.reported:
+                    best = hit.best_domain
+                    record = {
+                        "hit": annotations.get(cluster, profile) if cluster is not None else profile,
+                        "full_e": float(hit.evalue),
+                        "full_score": float(hit.score),
+                        "full_bias": float(hit.bias),
+                        "best_e": float(best.i_evalue),
+                        "best_score": float(best.score),
+                        "best_bias": float(best.bias),
+                    }
+                    query = _text(hit.name)
+                    values = (f"{record[key]:.3g}" for key in list(record)[1:])
+                    yield query, record, "\t".join([profile, "-", query, "-", *values])
+    except (ValueError, EOFError) as error:
+        raise ValueError(f"The installed HMM profiles are not an HMMER3 file: {error}") from error

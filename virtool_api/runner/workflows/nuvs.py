@@ -20,7 +20,7 @@ from virtool_api.analyses.results import NuvsResults
 from virtool_api.jobs.models import Workflow
 from virtool_api.runner.client import ApiError
 from virtool_api.runner.files import gzip_file
-from virtool_api.runner.orfs import find_orfs, read_profiles, scan
+from virtool_api.runner.orfs import count_profiles, find_orfs, scan
 from virtool_api.runner.steps import step
 from virtool_api.runner.tools import BOWTIE2, BOWTIE2_BUILD, SPADES
 from virtool_api.runner.workflows.analysis import AnalysisJob
@@ -59,7 +59,7 @@ class Nuvs(AnalysisJob):
             if error.status == 404:
                 raise NoHmms() from None
             raise
-        self.profiles = read_profiles(self.work / "profiles.hmm")
+        count_profiles(self.work / "profiles.hmm")
 
     @step("Eliminate known viruses and the host")
     async def eliminate(self) -> None:
@@ -140,7 +140,7 @@ class Nuvs(AnalysisJob):
         rows = [
             "#target\taccession\tquery\taccession\tfull_e\tfull_score\tfull_bias\tbest_e\tbest_score\tbest_bias"
         ]
-        for query, hit, row in scan(proteins, self.profiles, self._annotations(), self.proc):
+        for query, hit, row in scan(proteins, self.work / "profiles.hmm", self._annotations(), self.proc):
             contig, orf = (int(part) for part in query.removeprefix("sequence_").split("."))
             contigs[contig]["orfs"][orf]["hits"].append(hit)
             rows.append(row)
