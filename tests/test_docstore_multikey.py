@@ -136,3 +136,30 @@ async def test_an_index_declared_before_element_tables_gets_them_when_declared_a
         assert await answered_from_indexes(reopened, collection, {"groups": "lab"}) == ["ann", "bob", "eve"]
     finally:
         await reopened.aclose()
+
+
+async def test_a_filter_sql_decides_is_counted_from_the_keys_index_not_the_documents(tmp_path: Path) -> None:
+    """Every key column is also in one index (`schema.keep_keys_index`): SQLite counts by reading that index,
+    not the table and its documents. (`schema.analyze` tells SQLite how large documents are, without which
+    it read the table for a non-administrator's count at 100k samples: 57 instead of 20 ms.)"""
+    client = DocumentClient(tmp_path / "documents.sqlite")
+    try:
+        samples = client["virtool"].samples
+        fields = {f"field{number}": number for number in range(8)}  # key columns, as samples have
+        await samples.insert_many(
+            [
+                {"_id": f"s{n:03}", "owner": f"u{n % 7}", "shared": n % 3 == 0, **fields, "notes": "x" * 2000}
+                for n in range(300)
+            ]
+        )
+        for path in ("owner", "shared", *fields):
+            await samples.create_index(path)
+        assert await samples.count_documents({"$or": [{"owner": "u1"}, {"shared": True}]}) == 129
+        with sqlite3.connect(client.path) as connection:
+            count = 'SELECT count(*) FROM "virtool.samples" WHERE "k:owner" = ? OR "k:shared" = ?'
+            plan = connection.execute(
+                f"EXPLAIN QUERY PLAN {count}", (sort_key("u1"), sort_key(True))
+            ).fetchall()
+        assert "USING COVERING INDEX virtool.samples:keys" in str(plan)
+    finally:
+        await client.aclose()

@@ -35,10 +35,19 @@ BY_CREATION = [("created_at", 1), ("_id", 1)]
 """Listings page newest first (`created_at`, then `_id` to break ties); an ascending index is walked either
 way, by MongoDB and the embedded store alike (tinymongo takes ascending keys only)."""
 
-RIGHTS_FIELDS = ("user.id", "all_read", "all_write", "visibility", "group", "project")
-"""The fields each clause of the samples' rights rule (`readable_query`) starts from. A `$or` uses indexes
-only when every clause has one; each leads an index that continues with the listing's order, so MongoDB
-merges the clauses' index walks into one sorted page."""
+RIGHTS_CLAUSES = (
+    ("user.id",),
+    ("all_read",),
+    ("all_write",),
+    ("visibility",),
+    ("group", "group_read"),
+    ("group", "group_write"),
+    ("project",),
+)
+"""The fields each clause of the samples' rights rule (`readable_query`) pins. A `$or` uses indexes only when
+every clause has one; each leads an index that continues with the listing's order, so MongoDB merges the
+clauses' index walks into one sorted page, and every clause is decided by the index alone (our embedded store
+then counts without reading a document)."""
 
 
 def _then_by_creation(*fields: str) -> list[tuple[str, int]]:
@@ -50,13 +59,13 @@ async def create_indexes(db: Any) -> None:
     listings' filters and orders against them)."""
     await db.samples.create_index("name", unique=True)
     await db.samples.create_index(BY_CREATION)
-    for field in (*RIGHTS_FIELDS, "labels", "tags", "status", "subtractions"):
-        await db.samples.create_index(_then_by_creation(field))
+    for fields in (*RIGHTS_CLAUSES, ("labels",), ("tags",), ("status",), ("subtractions",)):
+        await db.samples.create_index(_then_by_creation(*fields))
     await db.samples.create_index("lower_name")
     await db.analyses.create_index(BY_CREATION)
     await db.analyses.create_index(_then_by_creation("sample.id"))
-    for field in RIGHTS_FIELDS:
-        await db.analyses.create_index(_then_by_creation(f"sample_access.{field}"))
+    for fields in RIGHTS_CLAUSES:
+        await db.analyses.create_index(_then_by_creation(*(f"sample_access.{field}" for field in fields)))
     await db.jobs.create_index(BY_CREATION)
     await db.jobs.create_index(_then_by_creation("user.id"))
     await db.jobs.create_index(_then_by_creation("state"))

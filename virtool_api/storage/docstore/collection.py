@@ -29,6 +29,13 @@ if TYPE_CHECKING:
     from virtool_api.storage.docstore.client import Database
 
 
+def _analyze_if_large(connection: sqlite3.Connection, table: Table) -> bool:
+    if connection.execute(f"SELECT count(*) FROM {table.sql}").fetchone()[0] < ANALYZE_MIN_ROWS:
+        return False
+    schema.analyze(connection, table)
+    return True
+
+
 def _no_options(options: dict[str, Any]) -> None:
     if options:
         raise unsupported(f"option {sorted(options)[0]!r}")
@@ -171,8 +178,9 @@ class Collection:
             first_before = first_after = None
             for rid, document in rows:
                 before = copy.deepcopy(document) if first_before is None else None
+                crossed = operations.array_paths(table, document)
                 apply_update(document, update)
-                modified += operations.replace(connection, table, rid, document)
+                modified += operations.replace(connection, table, rid, document, crossed)
                 if first_before is None:
                     first_before = before
                     first_after = operations.decode_document(operations.encode_document(document))
@@ -244,14 +252,14 @@ class Collection:
         if spec == [("_id", 1)]:
             return "_id_"
 
-        def work(connection: sqlite3.Connection, table: Table) -> None:
+        def work(connection: sqlite3.Connection, table: Table) -> bool:
             existing = table.indexes.get(index.name)
             if existing is not None:
                 if existing.spec() != index.spec():
                     message = f"An existing index has the same name as the requested index: {index.name}"
                     raise OperationFailure(message, 86)
-                schema.create_element_tables(connection, table, existing)  # declared before they existed
-                return
+                # For a file written before element tables and the keys index existed.
+                return schema.complete(connection, table, existing) and _analyze_if_large(connection, table)
             try:
                 schema.create_index(connection, table, index)
             except sqlite3.IntegrityError as error:
@@ -260,10 +268,10 @@ class Collection:
                     11000,
                     {"keyPattern": dict(spec)},
                 ) from None
-            if connection.execute(f"SELECT count(*) FROM {table.sql}").fetchone()[0] >= ANALYZE_MIN_ROWS:
-                connection.execute(f"ANALYZE {table.sql}")  # the planner's statistics for the new index
+            return _analyze_if_large(connection, table)  # the planner's statistics for the new index
 
-        await self._write(work)
+        if await self._write(work):
+            self._engine.statistics_changed()
         return index.name
 
     async def index_information(self) -> dict[str, Any]:

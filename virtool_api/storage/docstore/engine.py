@@ -44,6 +44,8 @@ class Engine:
         self._tables: dict[str, Table] = {}
         self._closed = False
         self._analyzed: dict[str, int] = {}
+        self._statistics = 0
+        """Bumped when this process changed SQLite's statistics: each connection then reloads them."""
         self.round_trips = 0
         """Operations run so far, each one hop to a worker thread and one transaction (what requests cost)."""
         setup = self._open()
@@ -81,6 +83,9 @@ class Engine:
 
     def _transaction(self, work: Work[T], write: bool) -> T:
         connection = self._connection()
+        if getattr(self._local, "statistics", 0) != self._statistics:
+            self._local.statistics = self._statistics
+            connection.execute("ANALYZE sqlite_schema")  # reload what another connection of ours wrote
         connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
             result = work(connection, self._table_lookup(connection))
@@ -112,17 +117,22 @@ class Engine:
         self._analyzed[table.name] = 2**62  # until it has run: one at a time
 
         def analyze(connection: sqlite3.Connection, _table: Callable[[str], Table]) -> None:
-            connection.execute(f"ANALYZE {table.sql}")
+            schema.analyze(connection, table)
             self._analyzed[table.name] = _analyzed_rows(connection, table)
 
         def run() -> None:
             try:
                 self._transaction(analyze, write=True)
+                self.statistics_changed()
             except Exception:
                 self._analyzed.pop(table.name, None)
                 logger.exception("could not refresh the statistics of %s", table.name)
 
         self._executor.submit(run)
+
+    def statistics_changed(self) -> None:
+        """Have every connection reload SQLite's statistics before its next transaction."""
+        self._statistics += 1
 
     async def run(self, work: Work[T], write: bool = False) -> T:
         """Run `work(connection, table)` in one transaction on a worker thread."""

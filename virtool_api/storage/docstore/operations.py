@@ -26,7 +26,7 @@ from virtool_api.storage.docstore.codec import (
 )
 from virtool_api.storage.docstore.filters import And, unsupported
 from virtool_api.storage.docstore.paths import crosses_array, leaves, split
-from virtool_api.storage.docstore.planner import Arrays, exact, order_by
+from virtool_api.storage.docstore.planner import Arrays, Elements, exact, order_by
 from virtool_api.storage.docstore.residual import Residuals, matching
 from virtool_api.storage.docstore.schema import Table, element_keys, key_column, unique_columns
 
@@ -42,20 +42,24 @@ class Query:
     limit: int = 0
 
 
-def _multikey_probe(connection: sqlite3.Connection, table: Table) -> Callable[[str], Arrays]:
+class _MultikeyProbe:
     """Whether some row's key column holds MULTIKEY, and if so the column's element table (True without
-    one): asked once per column per query."""
-    seen: dict[str, Arrays] = {}
-    elements = {key_column(path): name for path, name in table.elements.items()}
+    one): asked once per column per query. `walk` says the query is a page SQLite reads in index order."""
 
-    def probe(column: str) -> Arrays:
-        if column not in seen:
-            sql = f"SELECT 1 FROM {table.sql} WHERE {column} = ? LIMIT 1"
-            arrays = connection.execute(sql, (MULTIKEY,)).fetchone() is not None
-            seen[column] = elements.get(column, True) if arrays else False
-        return seen[column]
+    def __init__(self, connection: sqlite3.Connection, table: Table) -> None:
+        self.connection, self.table = connection, table
+        self.walk = False
+        self._seen: dict[str, bool] = {}
+        self._elements = {key_column(path): name for path, name in table.elements.items()}
 
-    return probe
+    def __call__(self, column: str) -> Arrays:
+        if column not in self._seen:
+            sql = f"SELECT 1 FROM {self.table.sql} WHERE {column} = ? LIMIT 1"
+            self._seen[column] = self.connection.execute(sql, (MULTIKEY,)).fetchone() is not None
+        if not self._seen[column]:
+            return False
+        elements = self._elements.get(column)
+        return True if elements is None else Elements(self.table.sql, elements, self.walk)
 
 
 def _plan(
@@ -63,10 +67,11 @@ def _plan(
 ) -> tuple[str, list[Any], str | None, Residuals]:
     """`(where, parameters, order, residuals)`: an exact WHERE clause, and the ORDER BY terms when SQLite can
     sort (None: the sort happens in Python)."""
-    probe = _multikey_probe(connection, table)
+    probe = _MultikeyProbe(connection, table)
+    order = order_by(query.sort, table.columns, probe) if query.sort else "rid ASC"
+    probe.walk = bool(query.sort) and order is not None and query.limit > 0
     residuals = Residuals()
     where, params = exact(query.tree, table.columns, probe, residuals)
-    order = order_by(query.sort, table.columns, probe) if query.sort else "rid ASC"
     return (f" WHERE {where}" if where else ""), params, order, residuals
 
 
@@ -216,8 +221,16 @@ def insert(connection: sqlite3.Connection, table: Table, document: dict[str, Any
     return document
 
 
-def replace(connection: sqlite3.Connection, table: Table, rid: int, document: dict[str, Any]) -> bool:
-    """Store `document` over row `rid`; False when the stored bytes did not change (not modified)."""
+def array_paths(table: Table, document: dict[str, Any]) -> set[str]:
+    """The paths with element tables where `document`'s value crosses an array (it has element keys there)."""
+    return {path for path in table.elements if index_key(document, split(path)) == MULTIKEY}
+
+
+def replace(
+    connection: sqlite3.Connection, table: Table, rid: int, document: dict[str, Any], crossed: set[str]
+) -> bool:
+    """Store `document` over row `rid`, whose stored document crossed arrays at `crossed` (`array_paths`);
+    False when the stored bytes did not change (not modified)."""
     data = encode_document(document)
     columns = table.columns
     assignments = ", ".join(["doc = ?", *(f"{column} = ?" for column in columns.values())])
@@ -231,8 +244,8 @@ def replace(connection: sqlite3.Connection, table: Table, rid: int, document: di
         raise duplicate_key_error(table, error, document) from None
     if cursor.rowcount != 1:
         return False
-    for elements in table.elements.values():
-        connection.execute(f"DELETE FROM {elements} WHERE rid = ?", (rid,))
+    for path in crossed:
+        connection.execute(f"DELETE FROM {table.elements[path]} WHERE rid = ?", (rid,))
     _store_elements(connection, table, rid, document, keys)
     return True
 

@@ -154,7 +154,59 @@ def create_index(connection: sqlite3.Connection, table: Table, index: Index) -> 
         f"INSERT OR REPLACE INTO {META_TABLE} (table_name, name, spec) VALUES (?, ?, ?)",
         (table.name, index.name, json.dumps(index.spec())),
     )
-    create_element_tables(connection, table, index)
+    complete(connection, table, index)
+
+
+def complete(connection: sqlite3.Connection, table: Table, index: Index) -> bool:
+    """What a declared index comes with beside its SQLite index (made, or brought up to date for a file an
+    earlier version wrote, each time it is declared): its paths' element tables and the keys index. True if
+    anything was made."""
+    made = create_element_tables(connection, table, index)
+    return keep_keys_index(connection, table) or made
+
+
+DOCUMENT_SAMPLE = 1000
+
+
+def analyze(connection: sqlite3.Connection, table: Table) -> None:
+    """SQLite's planner statistics for the table and its indexes, and the documents' real size.
+
+    SQLite guesses a row's width from its declared columns, and a document (about 1 KB) is declared like a
+    key: it then thinks reading the table costs about as much as reading the keys index, and counts a
+    non-administrator's samples by reading every document. `sz=` in `sqlite_stat1` (documented in its file
+    format) tells it the average row size, measured on the newest documents. Connections load statistics
+    with the schema: the engine has its others reload them (`ANALYZE sqlite_schema`).
+    """
+    connection.execute(f"ANALYZE {table.sql}")
+    rows = connection.execute(f"SELECT count(*) FROM {table.sql}").fetchone()[0]
+    size = connection.execute(
+        f"SELECT avg(length(doc)) FROM (SELECT doc FROM {table.sql} ORDER BY rid DESC LIMIT ?)",
+        (DOCUMENT_SAMPLE,),
+    ).fetchone()[0]
+    connection.execute("DELETE FROM sqlite_stat1 WHERE tbl = ? AND idx IS NULL", (table.name,))
+    connection.execute(
+        "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, NULL, ?)",
+        (table.name, f"{rows} sz={int(size or 0) + 64 * (len(table.columns) + 2)}"),
+    )
+
+
+def keep_keys_index(connection: sqlite3.Connection, table: Table) -> bool:
+    """One SQLite index over `id` and every key column: a narrow copy of the table without its documents, so
+    a filter that SQL decides alone (a count, a listing's rights rule) is decided by reading that index, not
+    the table (counting a non-administrator's 100k samples: 15 instead of 67 ms). Made again when a key
+    column is added."""
+    info = connection.execute(f"PRAGMA table_info({table.sql})").fetchall()
+    columns = [quote(row[1]) for row in info if row[1].startswith("k:")]
+    name = f"{table.name}:keys"
+    sql = f"CREATE INDEX {quote(name)} ON {table.sql} ({', '.join(['id', *columns])})"
+    existing = connection.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+    ).fetchone()
+    if existing is not None and existing[0] == sql:
+        return False
+    connection.execute(f"DROP INDEX IF EXISTS {quote(name)}")
+    connection.execute(sql)
+    return True
 
 
 def create_element_tables(connection: sqlite3.Connection, table: Table, index: Index) -> bool:
