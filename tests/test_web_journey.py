@@ -247,7 +247,9 @@ def test_a_new_lab_from_reads_to_named_viruses(browser: Browser, lab: Lab, tmp_p
     browser.wait_for_text(".contig h3", "Contig", JOB_WAIT)
     marker, seen = browser.js("clearInterval(window.stepWatch); return [window.journey, window.seenSteps]")
     assert marker == "not reloaded"
-    assert "Assemble" in seen and len(seen) >= 2, seen
+    # The watch starts when the job may already be running, and the steps after "Assemble" can pass between
+    # two looks; "Assemble", then the contigs, on a page never reloaded show the steps arrive live.
+    assert "Assemble" in seen, seen
     assert seen == [step for step in NUVS_STEPS if step in seen], seen  # in the workflow's order
     contigs = browser.find(".nuvs").text
     assert "GVA replicase (ORF1)" in contigs, contigs
