@@ -128,15 +128,16 @@ async def test_a_job_cancelled_from_the_page_stops_and_leaves_nothing(
             return (
                 not tools_working_in(work)
                 and await ctx.db.analyses.count_documents({"_id": analysis["id"]}) == 0
+                and not (work / job_id).exists()
             )
 
-        await until(gone, "the tools killed and the analysis removed", timeout=30)
+        # The runner empties the job's work directory last, after it has told the server.
+        await until(gone, "the tools killed, the analysis removed and the work directory gone", timeout=30)
         stopped_within = time.monotonic() - cancelled_at
 
     job = await job_end(public_client, admin[1], job_id)
     assert job["state"] == "cancelled"
     assert stopped_within < 30
-    assert not (work / job_id).exists()
     response = await public_client.get(f"/api/analyses/{analysis['id']}", headers=admin[1])
     assert response.status == 404
 
