@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Row, Select, delete, select
+from sqlalchemy import Row, bindparam, delete, select
 
 from virtool_api.analyses.tables import NuvsBlast
 from virtool_api.context import Context
@@ -30,18 +30,17 @@ def render_blast(row: NuvsBlast | Row[Any]) -> NuvsBlastRecord:
     return NuvsBlastRecord.model_validate(row, from_attributes=True)
 
 
-def blasts_query(analysis_id: str) -> Select[Any]:
-    """The analysis's BLAST records (for `ctx.records`)."""
-    return select(NuvsBlast.__table__).where(NuvsBlast.analysis_id == analysis_id)
+BLASTS = select(NuvsBlast.__table__).where(NuvsBlast.analysis_id == bindparam("analysis_id"))
+"""An analysis's BLAST records (for `ctx.records.all`, `analysis_id` bound there)."""
 
 
 async def blasts_by_sequence(ctx: Context, analysis_id: str) -> dict[int, NuvsBlastRecord]:
-    (rows,) = await ctx.records.all(blasts_query(analysis_id))
+    (rows,) = await ctx.records.all(BLASTS, analysis_id=analysis_id)
     return {row.sequence_index: render_blast(row) for row in rows}
 
 
 def blast_json_by_sequence(rows: Sequence[Row[Any]]) -> dict[int, bytes]:
-    """BLAST records (rows of `blasts_query`) as JSON, by sequence index: what NuVs hits show as `blast`."""
+    """BLAST records (rows of `BLASTS`) as JSON, by sequence index: what NuVs hits show as `blast`."""
     return {
         row.sequence_index: json.dumps(render_blast(row).model_dump(mode="json")).encode() for row in rows
     }

@@ -5,10 +5,10 @@ from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, bindparam, select
 
 from virtool_api.analyses.access import FIELD as SAMPLE_ACCESS
-from virtool_api.analyses.blasts import blast_json_by_sequence, blasts_query
+from virtool_api.analyses.blasts import BLASTS, blast_json_by_sequence
 from virtool_api.analyses.models import (
     Analysis,
 )
@@ -69,10 +69,12 @@ def analysis_file_model(row: AnalysisFile | Row[Any]) -> AnalysisFileModel:
     return AnalysisFileModel.model_validate(row, from_attributes=True)
 
 
-def files_query(analysis_id: str) -> Select[Any]:
-    """The analysis's file records, oldest first (for `ctx.records`)."""
-    table = AnalysisFile.__table__
-    return select(table).where(AnalysisFile.analysis == analysis_id).order_by(AnalysisFile.id)
+FILES = (
+    select(AnalysisFile.__table__)
+    .where(AnalysisFile.analysis == bindparam("analysis_id"))
+    .order_by(AnalysisFile.id)
+)
+"""An analysis's file records, oldest first (for `ctx.records.all`, `analysis_id` bound there)."""
 
 
 @dataclass
@@ -94,7 +96,7 @@ async def show_analysis(ctx: Context, document: dict[str, Any]) -> ShownAnalysis
     nuvs = document.get("workflow") == "nuvs"
     # A NuVs analysis's BLAST records come with its files, in one go.
     files, *blast_rows = await ctx.records.all(
-        files_query(document["_id"]), *([blasts_query(document["_id"])] if nuvs else [])
+        FILES, *([BLASTS] if nuvs else []), analysis_id=document["_id"]
     )
     analysis = await _render(ctx, document, files)
     blasts = blast_json_by_sequence(blast_rows[0]) if nuvs else {}
@@ -109,7 +111,7 @@ async def show_analysis(ctx: Context, document: dict[str, Any]) -> ShownAnalysis
 
 async def render_analysis(ctx: Context, document: dict[str, Any]) -> Analysis:
     """The analysis without its results (`show_analysis` adds them)."""
-    (files,) = await ctx.records.all(files_query(document["_id"]))
+    (files,) = await ctx.records.all(FILES, analysis_id=document["_id"])
     return await _render(ctx, document, files)
 
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, delete, select
+from sqlalchemy import Row, bindparam, delete, select
 
 from virtool_api.context import Context
 from virtool_api.errors import Conflict, NotFound
@@ -36,12 +36,16 @@ def render_file(row: SubtractionFile | Row[Any]) -> SubtractionFileModel:
     )
 
 
+FILES = (
+    select(SubtractionFile.__table__)
+    .where(SubtractionFile.subtraction == bindparam("subtraction_id"))
+    .order_by(SubtractionFile.id)
+)
+"""A subtraction's file records, oldest first (for `ctx.records.all`, `subtraction_id` bound there)."""
+
+
 async def subtraction_files(ctx: Context, subtraction_id: str) -> Sequence[Row[Any]]:
-    (rows,) = await ctx.records.all(
-        select(SubtractionFile.__table__)
-        .where(SubtractionFile.subtraction == subtraction_id)
-        .order_by(SubtractionFile.id)
-    )
+    (rows,) = await ctx.records.all(FILES, subtraction_id=subtraction_id)
     return rows
 
 
