@@ -1,4 +1,5 @@
-"""The embedded document store answers filters on array paths, and plain-text searches, from its indexes.
+"""The embedded document store answers filters on array paths, plain-text searches, and projections of indexed
+fields from its indexes.
 
 Each test makes the documents a query must not match unreadable (their stored BSON overwritten with a byte
 that does not decode) before asking: an answer that read them, through the Python matcher, raises. What the
@@ -163,3 +164,48 @@ async def test_a_filter_sql_decides_is_counted_from_the_keys_index_not_the_docum
         assert "USING COVERING INDEX virtool.samples:keys" in str(plan)
     finally:
         await client.aclose()
+
+
+async def test_a_projection_of_indexed_fields_is_answered_from_the_keys(client: DocumentClient, people: Any):
+    """A covered query (`operations.select_projected`): no document is read where its keys tell the values
+    (a string here); one whose key does not (an array, null) is read from its document."""
+    make_unreadable(client, [person["_id"] for person in PEOPLE])
+    names = await people.find({}, {"name": 1}).sort("_id", 1).to_list(None)
+    assert names == [{"_id": person["_id"], "name": person["name"]} for person in PEOPLE]
+    assert await people.find_one({"groups": "field", "name": "Dan"}, {"_id": 0, "name": 1}) == {"name": "Dan"}
+    assert await people.find_one({"_id": "gus"}, {"_id": 1}) == {"_id": "gus"}
+
+
+async def test_a_projected_field_whose_key_does_not_tell_its_value_is_read_from_the_document(
+    client: DocumentClient, people: Any
+):
+    make_unreadable(client, ["dan"])  # "field": a string, told by its key; the others are arrays or null
+    groups = await people.find({}, {"groups": 1}).sort("_id", 1).to_list(None)
+    assert groups == [
+        {"_id": person["_id"], **({"groups": person["groups"]} if "groups" in person else {})}
+        for person in PEOPLE
+    ]
+
+
+async def test_arrays_under_a_path_that_leads_no_index_are_found(client: DocumentClient) -> None:
+    """Whether any document holds an array under an indexed path is asked before each query; for a path that
+    leads no SQLite index (`tags` after `kind`) a partial index of those rows answers it
+    (`schema.keep_multikey_indexes`), and must hold every row that came to hold an array."""
+    notes = client["virtool"].notes
+    await notes.create_index([("kind", 1), ("tags", 1)])
+    await notes.insert_many([{"_id": "a", "kind": "k", "tags": "x"}, {"_id": "b", "kind": "k", "tags": "y"}])
+    assert [note["_id"] for note in await notes.find({"tags": "x"}).to_list(None)] == ["a"]
+    await notes.update_one({"_id": "b"}, {"$set": {"tags": ["x", "z"]}})
+    await notes.insert_one({"_id": "c", "kind": "k", "tags": ["w", "x"]})
+    assert [note["_id"] for note in await notes.find({"tags": "x"}).sort("_id", 1).to_list(None)] == [
+        "a",
+        "b",
+        "c",
+    ]
+    assert await notes.count_documents({"tags": "x"}) == 3
+    with sqlite3.connect(client.path) as connection:
+        held = connection.execute(
+            'SELECT id FROM "virtool.notes" INDEXED BY "virtool.notes:multikey:tags"'
+            " WHERE \"k:tags\" = x'ff' ORDER BY id"
+        ).fetchall()
+    assert held == [(sort_key("b"),), (sort_key("c"),)]

@@ -12,7 +12,7 @@ byte reverses the order (descending sorts of mixed directions in Python).
 
 import math
 import struct
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import bson
@@ -144,6 +144,30 @@ def sort_key(value: Any) -> bytes:
     raise NotImplementedError(
         f"the embedded document store does not compare values of type {type(value).__name__}"
     )
+
+
+UNKNOWN = object()
+"""What `key_value` answers for a key that does not tell its value."""
+_EPOCH = datetime(1970, 1, 1)
+
+
+def key_value(key: bytes) -> Any:
+    """The value a key was made from, as a document read from BSON holds it, where the key tells it exactly:
+    a string, a boolean, an ObjectId, a date. Otherwise UNKNOWN: the null key is null or missing, a number's
+    key does not say int, Int64 or float, and arrays and documents are left to the document."""
+    kind = key[0] if key else None
+    if kind == STRING and key.endswith(b"\x00\x01"):
+        return key[1:-2].replace(b"\x00\xff", b"\x00").decode("utf-8")
+    if kind == BOOLEAN and len(key) == 2:
+        return bool(key[1])
+    if kind == OBJECT_ID and len(key) == 13:
+        return ObjectId(key[1:])
+    if kind == DATE and len(key) == 9:
+        try:
+            return _EPOCH + timedelta(milliseconds=struct.unpack(">Q", key[1:])[0] - 2**63)
+        except OverflowError:
+            return UNKNOWN
+    return UNKNOWN
 
 
 def index_key(document: dict[str, Any], parts: tuple[str, ...]) -> bytes:

@@ -85,8 +85,10 @@ class Cursor:
                 query = Query(query.tree, query.sort, query.skip, length)
             if matches_nothing(query.tree):
                 return []
-            rows = await self._run(lambda connection, table: operations.select(connection, table, query))
-            return [project(document, self._projection) for _, document in rows]
+            projection = self._projection
+            return await self._run(
+                lambda connection, table: operations.select_projected(connection, table, query, projection)
+            )
         documents = []
         async for document in self:
             documents.append(document)

@@ -23,6 +23,7 @@ from virtool_api.storage.docstore.paths import candidates, leaves, split
 
 META_TABLE = "_docstore_indexes"
 ELEMENTS_PREFIX = "_docstore_elements:"
+MULTIKEY_INFIX = ":multikey:"
 
 
 def quote(name: str) -> str:
@@ -71,6 +72,9 @@ class Table:
     indexes: dict[str, Index] = field(default_factory=dict)
     elements: dict[str, str] = field(default_factory=dict)
     """Each indexed path that has an element table, and that table's SQL name."""
+    multikey: dict[str, str] = field(default_factory=dict)
+    """Each indexed path that has a partial index of its MULTIKEY rows (`keep_multikey_indexes`), and the
+    index's SQL name."""
 
     @property
     def sql(self) -> str:
@@ -103,6 +107,12 @@ def load(connection: sqlite3.Connection) -> dict[str, Table]:
             table, _, path = name.removeprefix(ELEMENTS_PREFIX).rpartition(":")
             if table in tables:
                 tables[table].elements[path] = quote(name)
+    for (name,) in connection.execute(
+        f"SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%{MULTIKEY_INFIX}%'"
+    ):
+        table, _, path = name.partition(MULTIKEY_INFIX)
+        if table in tables:
+            tables[table].multikey[path] = quote(name)
     if connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (META_TABLE,)).fetchone():
         for table, name, spec in connection.execute(f"SELECT table_name, name, spec FROM {META_TABLE}"):
             if table in tables:
@@ -162,6 +172,7 @@ def complete(connection: sqlite3.Connection, table: Table, index: Index) -> bool
     earlier version wrote, each time it is declared): its paths' element tables and the keys index. True if
     anything was made."""
     made = create_element_tables(connection, table, index)
+    made = keep_multikey_indexes(connection, table) or made
     return keep_keys_index(connection, table) or made
 
 
@@ -207,6 +218,39 @@ def keep_keys_index(connection: sqlite3.Connection, table: Table) -> bool:
     connection.execute(f"DROP INDEX IF EXISTS {quote(name)}")
     connection.execute(sql)
     return True
+
+
+MULTIKEY_PROBE = f"= x'{MULTIKEY.hex()}'"
+"""How a query asks for the rows whose key column holds MULTIKEY: a literal, as a partial index is used only
+for a query that names its condition (`keep_multikey_indexes`)."""
+
+
+def keep_multikey_indexes(connection: sqlite3.Connection, table: Table) -> bool:
+    """For each key column that leads no SQLite index, a partial index of the rows holding MULTIKEY there.
+
+    A query on a column asks first whether any row holds MULTIKEY in it (`operations._MultikeyProbe`): on a
+    column that leads an index that is one look-up, on the others (`group_read` follows `group`) a scan of an
+    index over every row, 15 ms at 100k samples, twice in a non-administrator's listing. Asked `INDEXED BY`
+    the partial index (without statistics of an empty index SQLite prefers the scan), it is one look-up too;
+    the index stays empty where no document holds an array there. True if any was made."""
+    info = connection.execute(f"PRAGMA table_info({table.sql})").fetchall()
+    columns = [row[1] for row in info if row[1].startswith("k:")]
+    leading = set()
+    for index_row in connection.execute(f"PRAGMA index_list({table.sql})").fetchall():
+        first = connection.execute(f"PRAGMA index_info({quote(index_row[1])})").fetchone()
+        if first is not None:
+            leading.add(first[2])
+    existing = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    made = False
+    for column in columns:
+        name = f"{table.name}{MULTIKEY_INFIX}{column.removeprefix('k:')}"
+        if column in leading or name in existing:
+            continue
+        connection.execute(
+            f"CREATE INDEX {quote(name)} ON {table.sql} (rid) WHERE {quote(column)} {MULTIKEY_PROBE}"
+        )
+        made = True
+    return made
 
 
 def create_element_tables(connection: sqlite3.Connection, table: Table, index: Index) -> bool:
