@@ -1,9 +1,7 @@
 """The relational store: SQLAlchemy 2 async over PostgreSQL (asyncpg) or the embedded SQLite (aiosqlite)."""
 
-import asyncio
 import json
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +10,8 @@ from sqlalchemy import DateTime, Engine, Executable, Row, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+
+from virtool_api.storage.workers import Workers
 
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 """Table options of every table with an integer id: SQLite's `AUTOINCREMENT` never gives out an id twice
@@ -74,12 +74,12 @@ class Records:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._sync: Engine | None = None
-        self._threads: ThreadPoolExecutor | None = None
+        self._threads: Workers | None = None
         if engine.dialect.name == "sqlite":
             url = engine.url.set(drivername="sqlite+pysqlite")
             self._sync = create_sync_engine(url, connect_args={"timeout": 30}, json_serializer=_strict_json)
             _sqlite_pragmas(self._sync)
-            self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="records")
+            self._threads = Workers(2, "records")
 
     async def all(self, *statements: Executable, **params: Any) -> list[Sequence[Row[Any]]]:
         """Each statement's rows, in order, with `params` bound to their `bindparam`s.
@@ -89,7 +89,8 @@ class Records:
         if self._sync is None:
             async with self._engine.connect() as connection:
                 return [(await connection.execute(statement, params)).all() for statement in statements]
-        return await asyncio.get_running_loop().run_in_executor(self._threads, self._run, statements, params)
+        assert self._threads is not None
+        return await self._threads.run(self._run, statements, params)
 
     def _run(self, statements: tuple[Executable, ...], params: dict[str, Any]) -> list[Sequence[Row[Any]]]:
         assert self._sync is not None
@@ -98,7 +99,7 @@ class Records:
 
     def close(self) -> None:
         if self._threads is not None:
-            self._threads.shutdown(wait=True)
+            self._threads.close()
         if self._sync is not None:
             self._sync.dispose()
 

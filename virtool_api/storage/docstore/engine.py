@@ -6,12 +6,10 @@ conditional update or a unique check in one process cannot interleave with a wri
 mode lets readers go on while a writer writes; a writer waits up to `BUSY_TIMEOUT` seconds for the lock.
 """
 
-import asyncio
 import logging
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,6 +17,7 @@ from pymongo.errors import InvalidOperation
 
 from virtool_api.storage.docstore import residual, schema
 from virtool_api.storage.docstore.schema import Table
+from virtool_api.storage.workers import Workers
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -36,7 +35,7 @@ class Engine:
     def __init__(self, path: Path, workers: int = WORKERS):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docstore")
+        self._workers = Workers(workers, "docstore")
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -128,7 +127,7 @@ class Engine:
                 self._analyzed.pop(table.name, None)
                 logger.exception("could not refresh the statistics of %s", table.name)
 
-        self._executor.submit(run)
+        self._workers.submit(run)
 
     def statistics_changed(self) -> None:
         """Have every connection reload SQLite's statistics before its next transaction."""
@@ -139,16 +138,14 @@ class Engine:
         if self._closed:
             raise InvalidOperation("Cannot use the document store after it was closed")
         self.round_trips += 1
-        return await asyncio.get_running_loop().run_in_executor(
-            self._executor, self._transaction, work, write
-        )
+        return await self._workers.run(self._transaction, work, write)
 
     def close(self) -> None:
         """Wait for running operations, then close every connection."""
         if self._closed:
             return
         self._closed = True
-        self._executor.shutdown(wait=True)
+        self._workers.close()
         with self._lock:
             for connection in self._connections:
                 connection.close()
