@@ -1,6 +1,6 @@
 """Every request against its floor: our server and a bare aiohttp app on the same data, in the same run.
 
-    .venv/bin/python bench/requests.py [--sizes 1000,10000,100000] [--rounds 3] [--duration 3]
+    .venv/bin/python bench/requests.py [--sizes 1000,10000,100000] [--rounds 3] [--duration 3] [--data DIR]
 
 For each size (samples; three analyses and four jobs per sample), `request_data.py` fills a temporary data
 path, and three processes serve it: `virtool-api serve --only public`, `virtool-api serve --only jobs` (the
@@ -18,13 +18,17 @@ the other, `--rounds` times, and the median is reported:
   and 20 runners each posting 500 statuses to their job: ms a post over the first 50 and the last 50 (a job's
   500th post as fast as its first: growth 1.0).
 
-Ends with one table: every row at each size, and each one's growth from the smallest size to the largest.
+Seeding 100k samples takes 5 to 15 minutes (bulk inserts, 2 shared cores); with `--data DIR` each size is
+seeded once into `DIR` and copied for each run (the job API's part writes to the copy), so a second run starts
+measuring at once. Ends with one table: every row at each size, and each one's growth from the smallest size
+to the largest.
 Run with `PYTHONPATH=/path/to/checkout` to measure another checkout (the data is the same for both).
 """
 
 import argparse
 import asyncio
 import functools
+import json
 import os
 import random
 import shutil
@@ -48,6 +52,7 @@ from tests.real_server import free_port, serve_command, wait_for_port
 from virtool_api.storage.docstore import DocumentClient
 
 CONCURRENCY = 16
+SEED_RECORD = "seeded.json"
 RUNNERS = 200
 AGING_RUNNERS, AGING_POSTS, WINDOW = 20, 500, 50
 LISTINGS = [
@@ -314,11 +319,24 @@ class Run:
         )
 
 
-async def measure(size: int, rounds: int, duration: float, root: Path) -> Results:
+async def seeded(size: int, root: Path, keep: Path | None) -> tuple[Path, dict[str, Any]]:
+    """A data path holding `size` samples, and what `seed` says of it; seeded into `keep` the first time."""
     data_path = root / f"data-{size}"
+    kept = keep / f"data-{size}" if keep is not None else None
+    if kept is not None and (kept / SEED_RECORD).exists():
+        shutil.copytree(kept, data_path)
+        return data_path, json.loads((kept / SEED_RECORD).read_text())
     start = time.perf_counter()
-    data = await seed(data_path, size)
+    data = await seed(kept or data_path, size)
     print(f"{size}: seeded in {time.perf_counter() - start:.0f} s", flush=True)
+    if kept is not None:
+        (kept / SEED_RECORD).write_text(json.dumps(data))
+        shutil.copytree(kept, data_path)
+    return data_path, data
+
+
+async def measure(size: int, rounds: int, duration: float, root: Path, keep: Path | None) -> Results:
+    data_path, data = await seeded(size, root, keep)
     with ExitStack() as stack:
         urls = servers(data_path, data, stack)
         connector = aiohttp.TCPConnector(limit=400)
@@ -354,11 +372,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=3.0)
+    parser.add_argument("--data", type=Path, help="keep the seeded data here, to reuse in the next run")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     root = Path(tempfile.mkdtemp(prefix="virtool-requests-bench-"))
     try:
-        results = {size: asyncio.run(measure(size, args.rounds, args.duration, root)) for size in sizes}
+        results = {
+            size: asyncio.run(measure(size, args.rounds, args.duration, root, args.data)) for size in sizes
+        }
     finally:
         shutil.rmtree(root, ignore_errors=True)
     report(sizes, results)

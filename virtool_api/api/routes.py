@@ -135,21 +135,27 @@ async def unless_client_leaves(request: web.Request, work: Awaitable[Any]) -> An
         raise
 
 
+def model_response(
+    model: BaseModel, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    """The model as JSON, written by pydantic in one step (half the time of a dict through `json.dumps`)."""
+    text = model.model_dump_json(by_alias=True)
+    return web.Response(text=text, status=status, content_type="application/json", headers=headers)
+
+
 def render(result: Any, status: int) -> web.StreamResponse:
     if isinstance(result, web.StreamResponse):
         return result
     if result is None:
         return web.Response(status=204)
     if isinstance(result, BaseModel):
-        result = result.model_dump(mode="json", by_alias=True)
+        return model_response(result, status)
     return web.json_response(result, status=status)
 
 
 def created(model: BaseModel, location: str) -> web.Response:
     """201 with the new resource and, in `Location`, where it lives."""
-    return web.json_response(
-        model.model_dump(mode="json", by_alias=True), status=201, headers={"Location": location}
-    )
+    return model_response(model, 201, {"Location": location})
 
 
 class ApiRoutes:
