@@ -5,16 +5,20 @@
 For each size (samples; three analyses and four jobs per sample), `request_data.py` fills a temporary data
 path, and three processes serve it: `virtool-api serve --only public`, `virtool-api serve --only jobs` (the
 embedded default: our document store and SQLite file records) and the floor (`floor_app.py`: one `find_one`,
-or hand-written SQL on plain tables holding the same documents). Ours and the floor are measured one after
-the other, `--rounds` times, and the median is reported:
+or hand-written SQL on plain tables holding the same documents; no runner beside our job API). Each row
+reports medians, and in its note each server's CPU time a request (read from `/proc`: steadier than wall time
+on a machine other work shares):
 
 - `GET` one sample or analysis (an administrator's API key; a random one each time): requests a second, 16 at
-  a time for `--duration` seconds; ratio ours / floor (the goal: at least 0.5);
+  a time for `--duration` seconds, ours then the floor, `--rounds` times; ratio ours / floor (the goal: at
+  least 0.5);
 - listings (a page of 25 with its counts, as an administrator or as a member of a group and a project, with
-  each filter the web client offers) and `GET /api/subtractions/{id}`: milliseconds a request, one at a time;
-  ratio ours / floor (the goal: at most 2, and under 50 ms). Ours and the floor must find the same count and
+  each filter the web client offers) and `GET /api/subtractions/{id}`: milliseconds a request, one at a time,
+  ours and the floor in turn (10 or 20 each, `--rounds` times); ratio ours / floor (the goal: at most 2, and
+  under 50 ms). Ours and the floor must find the same count and
   the same first page: a row where they do not is marked `MISMATCH`;
-- the job API: 200 runners posting statuses at once (posts a second, ratio ours / floor, goal at least 0.9),
+- the job API: 200 runners posting statuses at once, ours then the floor `--rounds` times (posts a second,
+  ratio ours / floor, goal at least 0.9),
   and 20 runners each posting 500 statuses to their job: ms a post over the first 50 and the last 50 (a job's
   500th post as fast as its first: growth 1.0).
 
@@ -112,7 +116,8 @@ def process(command: list[str], port: int):  # type: ignore[no-untyped-def]
         child.wait(timeout=60)
 
 
-def servers(data_path: Path, data: dict[str, Any], stack: ExitStack) -> dict[str, str]:
+def servers(data_path: Path, data: dict[str, Any], stack: ExitStack) -> dict[str, tuple[str, int]]:
+    """Each server's base URL and process id."""
     public, jobs, floor = free_port(), free_port(), free_port()
     common = [
         *serve_command(),
@@ -121,21 +126,32 @@ def servers(data_path: Path, data: dict[str, Any], stack: ExitStack) -> dict[str
         "--host=127.0.0.1",
         f"--data-path={data_path}",
     ]
-    stack.enter_context(process([*common, "--only=public", f"--port={public}"], public))
-    stack.enter_context(process([*common, "--only=jobs", f"--jobs-port={jobs}"], jobs))
     floor_script = str(Path(__file__).with_name("floor_app.py"))
     member = [data["member_id"], data["member_projects"][0]]
-    stack.enter_context(process([sys.executable, floor_script, str(data_path), str(floor), *member], floor))
-    return {
-        name: f"http://127.0.0.1:{port}"
-        for name, port in (("public", public), ("jobs", jobs), ("floor", floor))
+    commands = {
+        "public": ([*common, "--only=public", f"--port={public}"], public),
+        # No runner: it would take the jobs the bench creates.
+        "jobs": ([*common, "--only=jobs", "--no-runner", f"--jobs-port={jobs}"], jobs),
+        "floor": ([sys.executable, floor_script, str(data_path), str(floor), *member], floor),
     }
+    started = {}
+    for name, (command, port) in commands.items():
+        child = stack.enter_context(process(command, port))
+        started[name] = (f"http://127.0.0.1:{port}", child.pid)
+    return started
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used (user and system, all its threads): steadier than wall time on a
+    machine other work shares."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def rate(
     session: aiohttp.ClientSession, url: Callable[[], str], headers: dict, duration: float
-) -> float:
-    """Requests a second, `CONCURRENCY` at a time, for `duration` seconds."""
+) -> tuple[float, int]:
+    """Requests a second, `CONCURRENCY` at a time, for `duration` seconds, and how many were made."""
     done = 0
     deadline = time.perf_counter() + duration
 
@@ -149,19 +165,16 @@ async def rate(
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-    return done / (time.perf_counter() - start)
+    return done / (time.perf_counter() - start), done
 
 
-async def latency(session: aiohttp.ClientSession, url: str, headers: dict, repeat: int) -> tuple[float, Any]:
-    """Median milliseconds of `repeat` requests one at a time, and the last body."""
-    times, body = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        async with session.get(url, headers=headers) as response:
-            assert response.status == 200, (url, response.status, await response.text())
-            body = await response.json()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), body
+async def timed_get(session: aiohttp.ClientSession, url: str, headers: dict) -> tuple[float, Any]:
+    """Milliseconds of one request, and its body."""
+    start = time.perf_counter()
+    async with session.get(url, headers=headers) as response:
+        assert response.status == 200, (url, response.status, await response.text())
+        body = await response.json()
+    return (time.perf_counter() - start) * 1000, body
 
 
 def page_shape(body: dict[str, Any]) -> Any:
@@ -240,9 +253,15 @@ class Run:
     """One size: the servers, an HTTP session, and the rows measured so far."""
 
     def __init__(
-        self, session: aiohttp.ClientSession, urls: dict[str, str], data: dict[str, Any], rounds: int
+        self,
+        session: aiohttp.ClientSession,
+        started: dict[str, tuple[str, int]],
+        data: dict[str, Any],
+        rounds: int,
     ):
-        self.session, self.urls, self.data, self.rounds = session, urls, data, rounds
+        self.session, self.data, self.rounds = session, data, rounds
+        self.urls = {name: url for name, (url, _) in started.items()}
+        self.pids = {name: pid for name, (_, pid) in started.items()}
         self.keys = {"admin": {"X-API-Key": data["admin_key"]}, "member": {"X-API-Key": data["member_key"]}}
         self.results: Results = {}
 
@@ -275,39 +294,63 @@ class Run:
                 lambda prefix, make: prefix + make(), self.urls["floor"] + floor_path, make
             )
             measured: tuple[list[float], list[float]] = ([], [])
+            used = {"public": [0.0, 0], "floor": [0.0, 0]}
             for _ in range(self.rounds):
-                measured[0].append(await rate(self.session, ours, self.keys["admin"], duration))
-                measured[1].append(await rate(self.session, floor, {}, duration))
-            self.record(row, measured)
+                for into, name, url, headers in (
+                    (0, "public", ours, self.keys["admin"]),
+                    (1, "floor", floor, {}),
+                ):
+                    before = cpu_seconds(self.pids[name])
+                    per_second, done = await rate(self.session, url, headers, duration)
+                    used[name][0] += cpu_seconds(self.pids[name]) - before
+                    used[name][1] += done
+                    measured[into].append(per_second)
+            cpu = {name: seconds * 1e6 / done for name, (seconds, done) in used.items()}
+            self.record(row, measured, f"CPU {cpu['public']:,.0f} / {cpu['floor']:,.0f} µs a request")
 
     async def listings(self) -> None:
+        """Ours and the floor one request each in turn (a burst of other work on the machine slows both), and
+        each server's CPU time a request."""
         repeat = 10 if self.data["size"] >= 100_000 else 20
         for row, who, our_path, floor_path in LISTINGS:
             our_url = self.urls["public"] + our_path.format(**self.data)
             floor_url = self.urls["floor"] + floor_path.format(**self.data)
-            measured: tuple[list[float], list[float]] = ([], [])
-            for _ in range(self.rounds):
-                our_ms, our_body = await latency(self.session, our_url, self.keys[who], repeat)
-                floor_ms, floor_body = await latency(self.session, floor_url, {}, repeat)
-                measured[0].append(our_ms)
-                measured[1].append(floor_ms)
-            self.record(
-                f"{row} (ms)", measured, "" if page_shape(our_body) == page_shape(floor_body) else "MISMATCH"
-            )
+            times: tuple[list[float], list[float]] = ([], [])
+            cpu = {name: cpu_seconds(self.pids[name]) for name in ("public", "floor")}
+            for _ in range(self.rounds * repeat):
+                our_ms, our_body = await timed_get(self.session, our_url, self.keys[who])
+                floor_ms, floor_body = await timed_get(self.session, floor_url, {})
+                times[0].append(our_ms)
+                times[1].append(floor_ms)
+            used = {name: (cpu_seconds(self.pids[name]) - cpu[name]) * 1000 / len(times[0]) for name in cpu}
+            same = page_shape(our_body) == page_shape(floor_body)
+            note = f"CPU {used['public']:.1f} / {used['floor']:.1f} ms" + ("" if same else " MISMATCH")
+            self.record(f"{row} (ms)", times, note)
 
     async def job_api(self, data_path: Path) -> None:
         jobs_url = self.urls["jobs"] + "/api/jobs/{id}/status"
         ours = await acquired(
             self.session, self.urls["jobs"], await new_jobs(data_path, RUNNERS, "bench-ours-")
         )
-        floor = [(job_id, {}) for job_id in await new_jobs(data_path, RUNNERS, "bench-floor-")]
+        floor: list[tuple[str, dict]] = [
+            (job_id, {}) for job_id in await new_jobs(data_path, RUNNERS, "bench-floor-")
+        ]
         measured: tuple[list[float], list[float]] = ([], [])
+        used = {"jobs": [0.0, 0], "floor": [0.0, 0]}
+        floor_url = self.urls["floor"] + "/job/{id}/status"
         for _ in range(self.rounds):
-            for into, jobs, url in ((0, ours, jobs_url), (1, floor, self.urls["floor"] + "/job/{id}/status")):
-                started = time.perf_counter()
-                posted = await status_posts(self.session, url, jobs, 10)
-                measured[into].append(sum(map(len, posted)) / (time.perf_counter() - started))
-        self.record(f"job API, {RUNNERS} runners posting status (posts/s)", measured)
+            for into, name, jobs, url in ((0, "jobs", ours, jobs_url), (1, "floor", floor, floor_url)):
+                before, started = cpu_seconds(self.pids[name]), time.perf_counter()
+                posted = sum(map(len, await status_posts(self.session, url, jobs, 10)))
+                measured[into].append(posted / (time.perf_counter() - started))
+                used[name][0] += cpu_seconds(self.pids[name]) - before
+                used[name][1] += posted
+        cpu = {name: seconds * 1e6 / done for name, (seconds, done) in used.items()}
+        self.record(
+            f"job API, {RUNNERS} runners posting status (posts/s)",
+            measured,
+            f"CPU {cpu['jobs']:,.0f} / {cpu['floor']:,.0f} µs a post",
+        )
         aging = await new_jobs(data_path, AGING_RUNNERS, "bench-aging-")
         times = await status_posts(
             self.session, jobs_url, await acquired(self.session, self.urls["jobs"], aging), AGING_POSTS
