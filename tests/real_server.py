@@ -34,6 +34,20 @@ def serve_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "virtool_api"]
 
 
+def printed_link(output: Path, process: subprocess.Popen) -> str:
+    """The setup link in a first start's banner (`No administrator exists yet ...`), read from the file its
+    standard output goes to."""
+    lines: list[str] = []
+    for _ in range(300):
+        assert process.poll() is None, "the server exited"
+        lines = output.read_text().splitlines()
+        links = [line.strip() for line in lines if "/setup?token=" in line]
+        if links:
+            return links[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no setup link printed: {lines}")
+
+
 @pytest.fixture
 async def seeded(tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
     data_path = tmp_path / "data"

@@ -1,7 +1,6 @@
-"""Who may call the public API: API keys in three forms; job credentials never; the first administrator."""
+"""Who may call the public API: API keys in three forms; job credentials never; the first start."""
 
 import asyncio
-import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -10,13 +9,13 @@ from click.testing import CliRunner
 
 from tests.conftest import acquire, basic_auth
 from virtool_api.auth import JOB_CREDENTIALS_HINT, PUBLIC_CREDENTIALS_HINT
-from virtool_api.cli import _first_administrator, main
+from virtool_api.cli import _setup_banner, main
 from virtool_api.commands import program
 from virtool_api.config import Config
 from virtool_api.context import create_context
 from virtool_api.jobs.service import create_job
 from virtool_api.users.keys import user_for_key
-from virtool_api.users.service import ensure_first_administrator
+from virtool_api.users.service import create_user
 
 UNAUTHORIZED = {
     "id": "requires_authorization",
@@ -172,7 +171,7 @@ async def test_keys_stored_only_hashed(ctx, factory):
     assert key not in str(await ctx.db.users.find_one({"_id": user["_id"]}))
 
 
-# --- the first administrator ---
+# --- the first start ---
 
 
 @pytest.fixture
@@ -183,43 +182,19 @@ async def embedded_ctx(tmp_path: Path):
     await ctx.close()
 
 
-async def test_first_administrator_on_embedded_default(embedded_ctx):
-    key = await ensure_first_administrator(embedded_ctx)
-    assert key is not None
-    user = await user_for_key(embedded_ctx, key, "admin")
-    assert user is not None and user["administrator"] is True and user["active"] is True
-    assert await ensure_first_administrator(embedded_ctx) is None
-    assert await embedded_ctx.db.users.count_documents({}) == 1
+async def test_a_first_start_makes_no_user_and_prints_a_setup_link(embedded_ctx):
+    banner = await _setup_banner(embedded_ctx)
+    assert banner is not None
+    assert await embedded_ctx.db.users.count_documents({}) == 0, "no administrator is made unasked"
+    link = banner.split("\n\n")[1].strip()
+    assert link.startswith(f"http://localhost:{embedded_ctx.config.port}/setup?token=")
+    # The terminal's way, named as it can be run.
+    assert f"`{program()} users create HANDLE --admin`" in banner
 
 
-async def test_no_first_administrator_when_users_exist(embedded_ctx):
-    await embedded_ctx.db.users.insert_one({"_id": "u1", "handle": "someone", "administrator": False})
-    assert await ensure_first_administrator(embedded_ctx) is None
-    assert await embedded_ctx.db.users.find_one({"handle": "admin"}) is None
-
-
-async def test_no_first_administrator_on_real_databases(embedded_ctx):
-    config = dataclasses.replace(embedded_ctx.config, mongodb_url="mongodb://db.example:27017/virtool")
-    assert await ensure_first_administrator(dataclasses.replace(embedded_ctx, config=config)) is None
-    assert await embedded_ctx.db.users.count_documents({}) == 0
-
-
-async def test_concurrent_first_starts_make_one_administrator(embedded_ctx):
-    keys = await asyncio.gather(*(ensure_first_administrator(embedded_ctx) for _ in range(5)))
-    assert len([key for key in keys if key]) == 1
-    assert await embedded_ctx.db.users.count_documents({}) == 1
-
-
-async def test_first_start_message(embedded_ctx):
-    message = await _first_administrator(embedded_ctx)
-    assert message is not None
-    key = message.split("\n\n")[1].strip()
-    assert await user_for_key(embedded_ctx, key, "admin") is not None
-    assert f"{program()} users create HANDLE [--admin]" in message
-    # How to get a password for the web client, at the address it is served on.
-    assert f"    {program()} users password admin\n" in message
-    assert f"web client at http://localhost:{embedded_ctx.config.port}/" in message
-    assert await _first_administrator(embedded_ctx) is None
+async def test_no_setup_link_once_an_administrator_exists(embedded_ctx):
+    await create_user(embedded_ctx, "root", administrator=True)
+    assert await _setup_banner(embedded_ctx) is None
 
 
 # --- the command line (synchronous tests: the CLI runs its own event loop) ---

@@ -1,20 +1,19 @@
 """A new lab's first analyses in the browser, as `make run` starts the server: `virtool-api serve` with its
 runner on a fresh data path, real Chromium, and nothing played by hand.
 
-Sign in; upload simulated reads (TMV, GLRaV3 and a Grapevine virus A isolate the reference's index lacks,
-in grapevine) and create a sample; import the plant-virus reference and build its index; create a
-subtraction from the host's genome; install HMM profiles from the HMM page; start Pathoscope and NuVs from
-the sample's page; watch the NuVs job's steps arrive on its page (live: the page is never reloaded); read
-the Pathoscope result (TMV and GLRaV3 named, with their weights) and the NuVs result (the GVA isolate's
-contig with its HMM hits). The runner does every job with Bowtie2, SPAdes and pyhmmer. Every page is
-checked with axe-core and saved (`docs/screenshots/journey-*.png` when run with
-`VIRTOOL_SCREENSHOTS=docs/screenshots`); the console must hold no error.
+Create the first administrator with the link the first start printed; upload simulated reads (TMV, GLRaV3
+and a Grapevine virus A isolate the reference's index lacks, in grapevine) and create a sample; import the
+plant-virus reference and build its index; create a subtraction from the host's genome; install HMM profiles
+from the HMM page; start Pathoscope and NuVs from the sample's page; watch the NuVs job's steps arrive on
+its page (live: the page is never reloaded); read the Pathoscope result (TMV and GLRaV3 named, with their
+weights) and the NuVs result (the GVA isolate's contig with its HMM hits). The runner does every job with
+Bowtie2, SPAdes and pyhmmer. Every page is checked with axe-core and saved (`docs/screenshots/journey-*.png`
+when run with `VIRTOOL_SCREENSHOTS=docs/screenshots`); the console must hold no error.
 """
 
 import gzip
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from tests.hmm_profiles import build as build_hmms
 from tests.hmm_profiles import proteins, read_fasta_gz
 from tests.real_server import free_port, serve_command, wait_for_port
 from tests.references_helpers import DEMO_DATA
-from tests.web_site import call
+from tests.test_web_setup import printed_link
 from virtool_api.runner.tools import BOWTIE2, SPADES, why_missing
 
 MISSING = why_missing([BOWTIE2, SPADES])
@@ -50,20 +49,8 @@ NUVS_STEPS = [
 @dataclass
 class Lab:
     url: str
-    key: str
-    """The first administrator's key, as the first start printed it."""
-
-
-def first_key(output: Path, process: subprocess.Popen) -> str:
-    """The key in the first start's banner (`Created the first administrator ...`)."""
-    lines: list[str] = []
-    for _ in range(300):
-        assert process.poll() is None, "the server exited"
-        lines = output.read_text().splitlines()
-        if len(lines) > 2 and lines[0].startswith("Created the first administrator"):
-            return lines[2].strip()
-        time.sleep(0.1)
-    raise AssertionError(f"no key printed: {lines}")
+    setup_link: str
+    """The one-time link to create the first administrator, as the first start printed it."""
 
 
 @pytest.fixture
@@ -88,7 +75,7 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
     try:
         wait_for_port(process, port)
         wait_for_port(process, jobs_port)
-        yield Lab(f"http://127.0.0.1:{port}", first_key(output, process))
+        yield Lab(f"http://127.0.0.1:{port}", printed_link(output, process))
     finally:
         process.terminate()
         assert process.wait(timeout=90) == 0
@@ -140,14 +127,15 @@ def page_id(browser: Browser) -> str:
 
 
 def sign_in(browser: Browser, lab: Lab) -> None:
-    # The first start printed the administrator's key; with it, `admin` gets a password (as the banner says).
-    call("PATCH", f"{lab.url}/api/account", headers={"X-API-Key": lab.key}, json={"password": PASSWORD})
-    browser.open("/")
-    browser.find("#login-handle")
-    browser.screenshot("journey-01-sign-in")
-    browser.fill("#login-handle", "admin")
-    browser.fill("#login-password", PASSWORD)
+    # The first start printed a one-time link: whoever opens it creates the first administrator.
+    browser.driver.get(lab.setup_link)
+    heading(browser, "Create the first administrator")
+    browser.fill("#setup-handle", "admin")
+    browser.fill("#setup-password", PASSWORD)
+    browser.fill("#setup-repeat", PASSWORD)
+    browser.screenshot("journey-01-first-administrator")
     browser.find("form button[type=submit]").click()
+    browser.wait_for_text("button", "Continue to Virtool").click()
     heading(browser, "Welcome, admin")
 
 

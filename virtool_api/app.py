@@ -47,6 +47,7 @@ from virtool_api.uploads import job_api as uploads_job_api
 from virtool_api.uploads import public_api as uploads_public_api
 from virtool_api.users import public_api as users_public_api
 from virtool_api.users import session_api as users_session_api
+from virtool_api.users import setup_api as users_setup_api
 from virtool_api.web import routes as web_client
 
 logger = logging.getLogger(__name__)
@@ -165,7 +166,7 @@ def _public_route_tables() -> list:
         )
     )
     tables.extend((users_public_api.routes, users_public_api.group_routes, users_public_api.account_routes))
-    tables.append(users_session_api.routes)
+    tables.extend((users_session_api.routes, users_setup_api.routes))
     tables.append(live_public_api.routes)
     tables.append(samples_files_public_api.routes)
     tables.extend(

@@ -295,10 +295,10 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
                 METRICS_PATH,
             )
 
-        if first_key := await _first_administrator(ctx):
-            click.echo(first_key)
-        elif hint := await _no_administrator_hint(ctx):
+        if hint := await _no_administrator_hint(ctx):
             logger.warning(hint)
+            if only in (None, "public") and (banner := await _setup_banner(ctx)):
+                click.echo(banner)  # the link is a secret for whoever started the server: not in the logs
 
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -367,35 +367,41 @@ def seed(data_path: Path, mongodb_url: str | None, postgres_url: str | None) -> 
         click.echo(line)
 
 
-async def _first_administrator(ctx) -> str | None:  # type: ignore[no-untyped-def]
-    """The message announcing the administrator created on a first embedded start, or None."""
-    from virtool_api.users.cli import first_password_hint
-    from virtool_api.users.service import FIRST_ADMINISTRATOR, ensure_first_administrator
+def _site(config: Config) -> str:
+    """The public API's address as a browser on this machine reaches it (`0.0.0.0` listens everywhere)."""
+    host = "localhost" if config.host in ("0.0.0.0", "::", "") else config.host  # noqa: S104 (compared)
+    return f"http://{host}:{config.port}"
 
-    key = await ensure_first_administrator(ctx)
-    if key is None:
+
+async def _setup_banner(ctx) -> str | None:  # type: ignore[no-untyped-def]
+    """While no administrator exists: a new one-time setup link for the first administrator, and the
+    terminal's way to make one. None once an administrator exists."""
+    from virtool_api.users.setup import SETUP_PATH, issue_setup_token
+
+    token = await issue_setup_token(ctx)
+    if token is None:
         return None
     return (
-        f"Created the first administrator, '{FIRST_ADMINISTRATOR}'. Its API key, shown only this once:\n\n"
-        f"    {key}\n\n"
-        f"Send it as `X-API-Key: <key>`. Make more users with `{program()} users create HANDLE [--admin]`"
-        f" (or POST /api/users). A lost key is replaced with `{program()} users key HANDLE`: it revokes every"
-        " key of that user and prints a new one.\n\n"
-        + first_password_hint(FIRST_ADMINISTRATOR, f"http://{ctx.config.host}:{ctx.config.port}")
+        "No administrator exists yet. Create the first one in a browser with this one-time link:\n\n"
+        f"    {_site(ctx.config)}{SETUP_PATH}?token={token}\n\n"
+        "It works once (until then, every start prints a new link, and each works). Or, from a terminal, "
+        f"against the same stores as this server: `{program()} users create HANDLE --admin`, which prints "
+        "the new administrator's API key.\n"
     )
 
 
 async def _no_administrator_hint(ctx) -> str | None:  # type: ignore[no-untyped-def]
-    """How to make the first administrator, while none exists (real databases make none by themselves)."""
+    """How to make the first administrator, while none exists."""
     from virtool_api.users.service import has_administrator
 
     if await has_administrator(ctx):
         return None
     return (
-        f"no administrator exists yet: create one with `{program()} users create HANDLE --admin` against the "
-        "same stores as this server (the same --mongodb-url, --postgres-url and --data-path, or VIRTOOL_* "
-        "variables; with docker compose: `docker compose run --rm public users create HANDLE --admin`); "
-        "it prints the new administrator's API key"
+        "no administrator exists yet: open the setup link that `serve` printed on standard output, or "
+        f"create one with `{program()} users create HANDLE --admin` against the same stores as this server "
+        "(the same --mongodb-url, --postgres-url and --data-path, or VIRTOOL_* variables; with docker "
+        "compose: `docker compose run --rm public users create HANDLE --admin`); it prints the new "
+        "administrator's API key"
     )
 
 

@@ -1,12 +1,12 @@
 """`virtool-api users create | key | password`: users, API keys and passwords from the command line (the
-first administrator on real databases, a lost key, a password for the web client)."""
+first administrator from a terminal, a lost key, a password for the web client)."""
 
 import sys
 from pathlib import Path
 
 import click
 
-from virtool_api.commands import program, run_with_stores, store_options
+from virtool_api.commands import run_with_stores, store_options
 from virtool_api.config import Config
 
 
@@ -84,14 +84,3 @@ def users_password(
     config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
     run_with_stores(config, lambda ctx: reset_password_by_handle(ctx, handle, password))
     click.echo(f"Password set for '{handle}'; their sessions have ended.", err=True)
-
-
-def first_password_hint(handle: str, site: str) -> str:
-    """The first-administrator banner's last words: how to get a password for the web client."""
-    return (
-        f"To sign in to the web client at {site}/, give '{handle}' a password, either in another terminal"
-        " (with the same --data-path or database options as `serve`):\n\n"
-        f"    {program()} users password {handle}\n\n"
-        "or with the key above:\n\n"
-        f"    curl -X PATCH -H 'X-API-Key: <key>' -d '{{\"password\": \"...\"}}' {site}/api/account\n"
-    )

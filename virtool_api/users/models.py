@@ -71,6 +71,18 @@ class CreatedUser(User):
     key: str = Field(description="The user's first API key, shown only in this response.")
 
 
+class SetupRequest(StrictModel):
+    token: Annotated[str, StringConstraints(max_length=256)] | None = Field(
+        default=None, description="The one-time setup token in the link the server printed at its start."
+    )
+    handle: Handle
+    password: Password
+
+
+class SetupState(BaseModel):
+    required: bool = Field(description="Whether the first administrator is still to be created.")
+
+
 class CreateGroupRequest(StrictModel):
     name: GroupName
     restrict_sharing: StrictBool = False

@@ -28,8 +28,6 @@ OWN_ADMINISTRATOR = "Users cannot remove their own administrator role"
 OWN_DEACTIVATION = "Users cannot deactivate their own account"
 OWN_REMOVAL = "Users cannot remove their own account"
 
-FIRST_ADMINISTRATOR = "admin"
-
 
 async def create_user(
     ctx: Context, handle: str, administrator: bool = False, groups: list[str] | None = None
@@ -202,18 +200,3 @@ async def replace_keys(ctx: Context, handle: str, name: str) -> tuple[str, int]:
 async def has_administrator(ctx: Context) -> bool:
     """Whether an active administrator exists (someone can manage users over the public API)."""
     return await ctx.db.users.count_documents({"administrator": True, "active": {"$ne": False}}) > 0
-
-
-async def ensure_first_administrator(ctx: Context) -> str | None:
-    """On the embedded default with no users yet, create the administrator `admin`; return its key, once.
-
-    Returns None when there is nothing to do: real databases (an operator runs `virtool-api users create`)
-    or users already exist (including when a concurrent start created `admin` first).
-    """
-    if not ctx.config.embedded or await ctx.db.users.count_documents({}) > 0:
-        return None
-    try:
-        user = await create_user_with_key(ctx, FIRST_ADMINISTRATOR, administrator=True)
-    except BadRequest:
-        return None
-    return user.key

@@ -14,10 +14,13 @@ from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT
 from virtool_api.auth import session_user
+from virtool_api.users.service import render_user
+from virtool_api.users.setup import setup_required
 from virtool_api.web.assets import Assets
 
 CLIENT_SECTIONS = (
     "login",
+    "setup",
     "samples",
     "analyses",
     "jobs",
@@ -51,9 +54,12 @@ class Page:
         self.template = index.body.decode()
         self.csp = self.CSP
 
-    def render(self, account: dict[str, Any] | None) -> str:
+    def render(self, account: dict[str, Any] | None, setup_required: bool = False) -> str:
+        """The page with the signed-in account in it; without one, whether the first administrator is still
+        to be made (the client then shows its setup page instead of signing in)."""
         if account is None:
-            return self.template.replace("<!--account-->", "")
+            flag = '<script type="application/json" id="setup-required">true</script>'
+            return self.template.replace("<!--account-->", flag if setup_required else "")
         # `<` escaped, so no value can close the script element early.
         data = json.dumps(account).replace("<", "\\u003c")
         return self.template.replace(
@@ -82,14 +88,13 @@ def _public(handler: Any) -> Any:
 @_public
 async def client_page(request: web.Request) -> web.Response:
     """The client's page, with the signed-in account (if any) in it. Never cached: it names the person."""
-    from virtool_api.users.service import render_user
-
+    ctx = request.app[CONTEXT]
     user = await session_user(request)
     account = None
     if user is not None:
-        account = (await render_user(request.app[CONTEXT], user)).model_dump(mode="json")
+        account = (await render_user(ctx, user)).model_dump(mode="json")
     return web.Response(
-        text=request.app[INDEX].render(account),
+        text=request.app[INDEX].render(account, account is None and await setup_required(ctx)),
         content_type="text/html",
         headers={
             **_PAGE_HEADERS,

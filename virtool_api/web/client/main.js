@@ -17,6 +17,7 @@ import { ReferencesPage } from "./pages/references.js";
 import { SamplePage } from "./pages/sample.js";
 import { NewSamplePage } from "./pages/sample_new.js";
 import { SamplesPage } from "./pages/samples.js";
+import { SetupPage } from "./pages/setup.js";
 import { SubtractionPage } from "./pages/subtraction.js";
 import { SubtractionsPage } from "./pages/subtractions.js";
 import { interceptLinks, match, navigate, useLocation } from "./router.js";
@@ -25,6 +26,11 @@ import { interceptLinks, match, navigate, useLocation } from "./router.js";
 function initialAccount() {
   const element = document.getElementById("account");
   return element ? JSON.parse(element.textContent) : null;
+}
+
+/** Whether the first administrator is still to be made: the server says so in the page when nobody is. */
+function initialSetupRequired() {
+  return document.getElementById("setup-required") !== null;
 }
 
 const ROUTES = [
@@ -74,6 +80,7 @@ function NavBar({ account, path, onSignOut }) {
 
 function App() {
   const [account, setAccount] = useState(initialAccount);
+  const [setupRequired, setSetupRequired] = useState(initialSetupRequired);
   const { path, search } = useLocation();
 
   useEffect(() => onSignedOut(() => setAccount(null)), []);
@@ -89,6 +96,14 @@ function App() {
     }
   }, [account, path]);
 
+  if (!account && setupRequired) {
+    const done = (created) => {
+      setSetupRequired(false);
+      setAccount(created);
+      navigate("/", { replace: true });
+    };
+    return html`<${SetupPage} onSignedIn=${done} />`;
+  }
   if (!account) {
     return html`<${LoginPage} onSignedIn=${setAccount} />`;
   }
