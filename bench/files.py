@@ -142,6 +142,18 @@ def multipart_body(size: int, filename: str) -> aiohttp.MultipartWriter:
     return writer
 
 
+BENCH_QUALITY = {
+    "bases": [[35.0, 35.0, 35.0, 35.0, 35.0, 35.0]],
+    "composition": [[25.0, 25.0, 25.0, 25.0]],
+    "count": 5000,
+    "encoding": "Sanger / Illumina 1.9",
+    "gc": 42.0,
+    "length": [100, 100],
+    "sequences": [0] * 30 + [5000],
+}
+"""A stand-in `quality` for the benchmarks' ready samples: what is measured never reads it."""
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Setup: a ready sample with big reads and an analysis job over it, created before the server starts
 # (the embedded document store is a file under the data path).
@@ -151,7 +163,6 @@ async def seed(data_path: Path, size: int, repeat: int) -> dict[str, Any]:
     from virtool_api.analyses.documents import create_analysis
     from virtool_api.config import Config
     from virtool_api.context import create_context
-    from virtool_api.dev import DEMO_QUALITY
     from virtool_api.jobs.service import create_job
     from virtool_api.samples.documents import create_sample
     from virtool_api.samples.files import store_reads
@@ -166,7 +177,7 @@ async def seed(data_path: Path, size: int, repeat: int) -> dict[str, Any]:
         )
         user_ref = {"id": user["_id"], "handle": user["handle"]}
         sample = await create_sample(
-            ctx, name="Bench", user=user_ref, ready=True, quality=DEMO_QUALITY, status="available"
+            ctx, name="Bench", user=user_ref, ready=True, quality=BENCH_QUALITY, status="available"
         )
         await store_reads(ctx, sample["_id"], "reads_1.fq.gz", generated_chunks(size, first=b"\x1f\x8b"))
         reference = await insert_with_random_id(ctx.db.references, {"name": "Bench", "data_type": "genome"})

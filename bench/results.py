@@ -33,7 +33,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from files import free_port, proc_status_kib, stop, wait_until_listening
+from files import BENCH_QUALITY, free_port, proc_status_kib, stop, wait_until_listening
 
 MIB = 1024 * 1024
 SMALL_ANALYSES = 24
@@ -114,7 +114,6 @@ async def seed(data_path: Path) -> dict[str, Any]:
     from virtool_api.analyses.lifecycle import finalize_analysis
     from virtool_api.config import Config
     from virtool_api.context import create_context
-    from virtool_api.dev import DEMO_QUALITY
     from virtool_api.jobs.service import create_job
     from virtool_api.samples.documents import create_sample
     from virtool_api.storage.mongo import insert_with_random_id
@@ -127,7 +126,7 @@ async def seed(data_path: Path) -> dict[str, Any]:
         _, key = await create_api_key(ctx, admin["_id"], "bench")
         user = {"id": admin["_id"], "handle": admin["handle"]}
         sample = await create_sample(
-            ctx, name="Bench", user=user, ready=True, quality=DEMO_QUALITY, status="available"
+            ctx, name="Bench", user=user, ready=True, quality=BENCH_QUALITY, status="available"
         )
         reference = await insert_with_random_id(ctx.db.references, {"name": "Bench", "data_type": "genome"})
         index = await insert_with_random_id(

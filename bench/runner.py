@@ -34,9 +34,9 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests import simulate  # noqa: E402
-from tests.hmm_profiles import read_fasta_gz  # noqa: E402
 from tests.real_server import free_port, serve_command, wait_for_port  # noqa: E402
+from virtool_api.dev import simulate  # noqa: E402
+from virtool_api.dev.hmms import read_fasta_gz  # noqa: E402
 from virtool_api.runner.alignments import FastqWriter, aligned_reads, references_hit  # noqa: E402
 from virtool_api.runner.files import iter_otus, write_fasta  # noqa: E402
 from virtool_api.runner.workflows.pathoscope import BOWTIE2_LOCAL, ISOLATE_HITS  # noqa: E402

@@ -11,15 +11,15 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests import simulate
 from tests.conftest import QUALITY
-from tests.hmm_profiles import build as build_hmms
-from tests.hmm_profiles import proteins, read_fasta_gz
 from tests.references_helpers import DEMO_DATA, REFERENCE_EXPORT, import_reference
 from tests.runner_world import job_end, our_runner, ready_sample, start_analysis
 from tests.test_hmms import install as install_hmms
 from virtool_api.analyses.nuvs_report import ORF_HEADER, orf_rows
 from virtool_api.analyses.pathoscope_report import CSV_HEADER, sequence_rows
+from virtool_api.dev import simulate
+from virtool_api.dev.hmms import build as build_hmms
+from virtool_api.dev.hmms import proteins, read_fasta_gz
 from virtool_api.runner.tools import BOWTIE2, SPADES, why_missing
 
 pytestmark = pytest.mark.skipif(

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from tests import simulate
 from tests.conftest import QUALITY
-from tests.hmm_profiles import read_fasta_gz
 from tests.references_helpers import DEMO_DATA
 from tests.runner_world import build_index, job_end, ready_sample, start_analysis
 from virtool_api.app import create_jobs_app
+from virtool_api.dev import simulate
+from virtool_api.dev.hmms import read_fasta_gz
 from virtool_api.runner.tools import BOWTIE2, why_missing
 
 pytestmark = pytest.mark.skipif(

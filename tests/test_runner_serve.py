@@ -13,11 +13,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests import simulate
-from tests.hmm_profiles import build as build_hmms
-from tests.hmm_profiles import proteins, read_fasta_gz
 from tests.real_server import free_port, serve_command, wait_for_port
 from tests.references_helpers import DEMO_DATA, REFERENCE_EXPORT
+from virtool_api.dev import simulate
+from virtool_api.dev.hmms import build as build_hmms
+from virtool_api.dev.hmms import proteins, read_fasta_gz
 from virtool_api.runner.tools import BOWTIE2, SPADES, why_missing
 
 pytestmark = pytest.mark.skipif(

@@ -8,10 +8,7 @@ from collections import defaultdict
 
 import pytest
 
-from tests import simulate
 from tests.conftest import QUALITY
-from tests.hmm_profiles import build as build_hmms
-from tests.hmm_profiles import proteins, read_fasta_gz
 from tests.references_helpers import DEMO_DATA, REFERENCE_EXPORT, import_reference
 from tests.runner_world import (
     build_index,
@@ -21,8 +18,11 @@ from tests.runner_world import (
     ready_sample,
     start_analysis,
 )
-from tests.simulate import random_genome
 from tests.test_hmms import install as install_hmms
+from virtool_api.dev import simulate
+from virtool_api.dev.hmms import build as build_hmms
+from virtool_api.dev.hmms import proteins, read_fasta_gz
+from virtool_api.dev.simulate import random_genome
 from virtool_api.runner.tools import BOWTIE2, SPADES, why_missing
 
 pytestmark = pytest.mark.skipif(

@@ -21,13 +21,12 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from tests import simulate
 from tests.browser import Browser, requires_browser, start_browser
-from tests.hmm_profiles import build as build_hmms
-from tests.hmm_profiles import proteins, read_fasta_gz
-from tests.real_server import free_port, serve_command, wait_for_port
+from tests.real_server import free_port, printed_link, serve_command, wait_for_port
 from tests.references_helpers import DEMO_DATA
-from tests.test_web_setup import printed_link
+from virtool_api.dev import simulate
+from virtool_api.dev.hmms import build as build_hmms
+from virtool_api.dev.hmms import proteins, read_fasta_gz
 from virtool_api.runner.tools import BOWTIE2, SPADES, why_missing
 
 MISSING = why_missing([BOWTIE2, SPADES])

@@ -1,4 +1,5 @@
-"""Simulated Illumina-like reads whose truth is known: each read's header names its source and position.
+"""Simulated Illumina-like reads whose truth is known, for the demo data and the tests: each read's header
+names its source and position.
 
 Reads start uniformly at random on their source, come from either strand, and carry substitutions (and,
 optionally, short insertions and deletions) at the given rates; qualities are uniform Phred 30-40.
@@ -45,13 +46,13 @@ def reads(
         indels = np.flatnonzero(rng.random(count) < indel_rate * length)
         at = rng.integers(10, length - 10, size=count)
         sequences = windows[:, :length].copy()
-        for number in indels:  # a deletion shifts in the next base; an insertion puts in an A
-            cut = at[number]
+        for read in indels:  # a deletion shifts in the next base; an insertion puts in an A
+            cut = at[read]
             if rng.random() < 0.5:
-                sequences[number, cut:] = windows[number, cut + 1 : span]
+                sequences[read, cut:] = windows[read, cut + 1 : span]
             else:
-                sequences[number, cut + 1 :] = windows[number, cut : length - 1]
-                sequences[number, cut] = ord("A")
+                sequences[read, cut + 1 :] = windows[read, cut : length - 1]
+                sequences[read, cut] = ord("A")
         sequences[reverse] = complement[sequences[reverse]][:, ::-1]
         qualities = (rng.integers(30, 41, size=(count, length)) + 33).astype(np.uint8)
         strand = np.where(reverse, "-", "+")

@@ -1,4 +1,5 @@
-"""Real HMMER3 profiles for tests, built with pyhmmer from the proteins of the demo reference's viruses.
+"""Real HMMER3 profiles for the demo data and the tests, built with pyhmmer from the proteins of the demo
+reference's viruses.
 
 Virtool's vFam profiles are built from alignments of many viral proteins; a profile built from one protein
 (as `phmmer` does) finds the same protein in a related isolate, which is what a NuVs test needs: a virus
