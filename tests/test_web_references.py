@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -373,6 +374,49 @@ def test_a_result_read_and_exported_by_keyboard_only(browser: Browser, site: Sit
         reached.add(browser.js("return document.activeElement.id || document.activeElement.textContent"))
         browser.driver.switch_to.active_element.send_keys(Keys.TAB)
     assert {"otu-sort", "otu-order", "filter-min_weight", "export-csv", "export-xlsx", "open-all"} <= reached
+
+
+def tab_to(browser: Browser, target: str, presses: int = 80) -> Any:
+    """Press Tab until the element whose id (or, without one, text) is `target` has the focus: it is
+    reachable by keyboard. Returns it."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    script = "const e = document.activeElement; return e.id || e.textContent.trim()"
+    for _ in range(presses):
+        if browser.js(script) == target:
+            return browser.driver.switch_to.active_element
+        ActionChains(browser.driver).send_keys(Keys.TAB).perform()
+    raise AssertionError(f"{target!r} not reached with {presses} presses of Tab")
+
+
+def test_a_sample_created_and_analysed_by_keyboard_only(browser: Browser, site: Site, tmp_path: Path) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    reads = tmp_path / "keyboard_R1.fq.gz"
+    reads.write_bytes((DEMO_DATA / "reads-tmv-grapevine.fq.gz").read_bytes())
+    browser.open("/samples/new")
+    chooser = tab_to(browser, "reads-file")
+    chooser.send_keys(str(reads))  # what the file chooser, opened with Enter, hands the page
+    label = browser.wait_for_text(".uploads-table label", reads.name, timeout=60)
+    tab_to(browser, label.get_attribute("for")).send_keys(Keys.SPACE)
+    assert browser.find(f"#{label.get_attribute('for')}").is_selected()
+    tab_to(browser, "sample-name").send_keys("Keyboard 1", Keys.ENTER)  # Enter submits the form
+    heading(browser, "Keyboard 1")
+
+    sample = api(site, "GET", "/samples?find=Field sample 0001")["documents"][0]
+    browser.open(f"/samples/{sample['id']}/analyses")
+    tab_to(browser, "analysis-workflow").send_keys("n")  # typed letters choose an option: NuVs
+    reference = tab_to(browser, "analysis-reference")
+    browser.wait_for(lambda: len(Select(reference).options) == 2, what="both references")
+    for _ in range(2):  # the arrow keys go through the references
+        if Select(reference).first_selected_option.text.startswith(EXPORT_NAME):
+            break
+        reference.send_keys(Keys.ARROW_DOWN)
+    assert Select(reference).first_selected_option.text.startswith(EXPORT_NAME)
+    tab_to(browser, "Start").send_keys(Keys.ENTER)
+    heading(browser, "NuVs analysis of Field sample 0001")
+    assert browser.find("#analysis-reference-name").text == f"{EXPORT_NAME}, index 0"
 
 
 def test_hmms_before_and_after_installing(browser: Browser, tmp_path: Path) -> None:
