@@ -356,15 +356,14 @@ def dev() -> None:
 @dev.command()
 @store_options
 def seed(data_path: Path, mongodb_url: str | None, postgres_url: str | None) -> None:
-    """Create a demo sample, analysis and their jobs; print the job ids to acquire."""
+    """Demo data made by our runner's code: a reference and its index, a private sample of simulated reads
+    with finished Pathoscope and NuVs analyses, and two waiting jobs to play a runner by hand."""
     from virtool_api.dev import seed_demo
 
     config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
     for note in asyncio.run(new_store_notes(config)):
         click.echo(f"Note: {note}", err=True)
-    result = asyncio.run(seed_demo(config))
-    for line in result:
-        click.echo(line)
+    asyncio.run(seed_demo(config, click.echo))
 
 
 def _site(config: Config) -> str:

@@ -21,7 +21,7 @@ import json
 import shutil
 import subprocess
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -177,43 +177,44 @@ async def _summary(ctx: Context, analysis_id: str) -> str:
     return "found " + (", ".join(names) or "no virus")
 
 
-async def seed_demo(config: Config) -> list[str]:
+async def seed_demo(config: Config, say: Callable[[str], None]) -> None:
+    """Make the demo data in `config`'s stores, saying each thing made (`say`) as soon as it is there: the
+    whole takes a minute with the analyses."""
     ctx = await create_context(config)
     try:
-        return await _seed(ctx, config)
+        await _seed(ctx, config, say)
     finally:
         await ctx.close()
 
 
-async def _seed(ctx: Context, config: Config) -> list[str]:
+async def _seed(ctx: Context, config: Config, say: Callable[[str], None]) -> None:
     demo = await _demo_user(ctx)
     # What only administrators do (import a reference, build its index) the seed does as the operator who
     # runs it; nothing stored makes `demo` an administrator.
     operator = {**demo, "administrator": True}
     suffix = random_id(4)
-    lines = []
 
     export = (DEMO_DATA / "plant-viruses.reference.json.gz").read_bytes()
     upload = await create_upload(
         ctx, operator, "plant-viruses.reference.json.gz", "reference", _chunks(export)
     )
     reference = await import_reference(ctx, operator, CreateReferenceRequest(import_from=upload.id))
-    lines.append(f"reference {reference.id}: {reference.name}, {reference.otu_count} OTUs")
+    say(f"reference {reference.id}: {reference.name}, {reference.otu_count} OTUs")
     index = await create_index(ctx, operator, reference.id)
     assert index.job is not None
 
     async with local_runner(ctx, config.data_path / "work" / "seed") as runner:
         if runner.missing("build_index") is None:
             built, _ = await _run(runner, "build_index", index.job.id, "index")
-            lines.append(f"index {index.id} (version {index.version}): built by our runner with Bowtie2")
+            say(f"index {index.id} (version {index.version}): built by our runner with Bowtie2")
         else:
             await _build_index_here(ctx, index.job.id, index.id)
             built = False
-            lines.append(
+            say(
                 f"index {index.id} (version {index.version}): stand-in Bowtie2 files "
                 f"({runner.missing('build_index')}); analyses wait for a real index"
             )
-        lines.append(await _install_demo_hmms(ctx))
+        say(await _install_demo_hmms(ctx))
 
         reads = await create_upload(ctx, demo, f"vine-17-{suffix}_R1.fq.gz", "reads", _chunks(vine_reads()))
         sample = await create_sample_for_user(
@@ -231,16 +232,16 @@ async def _seed(ctx: Context, config: Config) -> list[str]:
         ready, line = await _run(
             runner, "create_sample", sample.job.id, f"sample {sample.id} {sample.name!r}"
         )
-        lines.append(line + (", its read quality measured from the reads" if ready else ""))
+        say(line + (", its read quality measured from the reads" if ready else ""))
 
         if not (ready and built):
-            lines.append("analyses: none started, for want of a ready sample and a real index")
+            say("analyses: none started, for want of a ready sample and a real index")
         else:
             for workflow in ("pathoscope_bowtie", "nuvs"):
                 analysis = await start_analysis(ctx, demo, sample.id, workflow, reference.id, [])
                 assert analysis.job is not None
                 done, line = await _run(runner, workflow, analysis.job.id, f"analysis {analysis.id}")
-                lines.append(line + (f": {await _summary(ctx, analysis.id)}" if done else ""))
+                say(line + (f": {await _summary(ctx, analysis.id)}" if done else ""))
 
     new_reads = (DEMO_DATA / "reads-tmv-grapevine.fq.gz").read_bytes()
     new_upload = await create_upload(ctx, demo, "reads-tmv-grapevine.fq.gz", "reads", _chunks(new_reads))
@@ -248,16 +249,13 @@ async def _seed(ctx: Context, config: Config) -> list[str]:
         ctx, demo, CreateSampleRequest(name=f"Demo TMV grapevine {suffix}", files=[new_upload.id])
     )
     assert new_sample.job is not None
-    lines.append(f"create_sample job {new_sample.job.id} for sample {new_sample.id} (waiting)")
+    say(f"create_sample job {new_sample.job.id} for sample {new_sample.id} (waiting)")
     if ready and built:
         by_hand = await start_analysis(ctx, demo, sample.id, "pathoscope_bowtie", reference.id, [])
         assert by_hand.job is not None
-        lines.append(
-            f"pathoscope_bowtie job {by_hand.job.id} for analysis {by_hand.id} of sample {sample.id}"
-        )
-    lines.append(
+        say(f"pathoscope_bowtie job {by_hand.job.id} for analysis {by_hand.id} of sample {sample.id}")
+    say(
         "the data is demo's and private: sign in as an administrator to see it. Acquire a waiting job: "
         "curl -X PATCH -H 'Content-Type: application/json' -d '{\"acquired\": true}'"
         f" http://localhost:{config.jobs_port}/api/jobs/{new_sample.job.id}"
     )
-    return lines
