@@ -76,7 +76,10 @@ async def find_samples(ctx: Context, user: dict[str, Any], query: SampleSearchQu
     """A page of the samples the caller may see, newest first; both counts are after the rights filter."""
     readable = await listing_query(ctx, user)
     filters = _search_filters(query)
-    found = {"$and": [readable, filters]} if readable and filters else readable or filters
+    # The filters first: the embedded store tests conditions in this order, and a search leaves out most rows
+    # before the rights rule's seven clauses are tested (a non-administrator's search count at 100k: 49 -> 37
+    # ms of CPU).
+    found = {"$and": [filters, readable]} if readable and filters else readable or filters
     found_count, total_count = await listing_counts(ctx.db.samples, found, readable)
     documents = (
         await ctx.db.samples.find(found)

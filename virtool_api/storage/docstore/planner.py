@@ -196,10 +196,19 @@ def _regex_test(expression: str, condition: Condition) -> Key | None:
     if anchored:
         prefix = STRING_KEY + encoded
         return f"({expression} >= ? AND {expression} < ?)", [prefix, prefix + b"\xff"]
-    # No range: containment selects from anywhere in the index, so the index must not drive a page.
-    return f"(substr({expression}, 1, 1) = ? AND instr(substr({expression}, 2), ?) > 0)", [
-        STRING_KEY,
+    # Containment selects from anywhere in the index, so the index must not drive a page: its type range is
+    # written `+column`, which SQLite does not look up in an index.
+    if not encoded or encoded.startswith(STRING_KEY):  # a match could start at the type byte: look past it
+        return f"(substr({expression}, 1, 1) = ? AND instr(substr({expression}, 2), ?) > 0)", [
+            STRING_KEY,
+            encoded,
+        ]
+    # Past the type byte (position 1) is a match in the text: the end mark cannot be part of one (text_key).
+    # instr first, then the type: a third of the time of copying each key with substr (a count at 100k).
+    return f"(instr({expression}, ?) > 1 AND +{expression} >= ? AND +{expression} < ?)", [
         encoded,
+        STRING_KEY,
+        bytes([STRING + 1]),
     ]
 
 
