@@ -2,7 +2,7 @@
 #
 # virtool-api: one image for both APIs. `docker run IMAGE` serves the public API (:9950) and the job API (:9990)
 # on the embedded stores under /data; `serve --only public|jobs` and the VIRTOOL_* variables configure the rest
-# (see "Operating" in README.md and docker-compose.yml).
+# (see docs/operating.md and docker-compose.yml).
 
 # ---- build: a virtual environment holding the project and its runtime dependencies only ----
 FROM python:3.11-slim AS build

@@ -2,8 +2,8 @@
 
 One browser per test module (`browser` fixture), one real server process per module (`web_server`). Tests
 are skipped, saying why, where Chromium, its driver or Selenium are missing. Every page a test visits is saved
-as a PNG under `$VIRTOOL_SCREENSHOTS` (default `build/screenshots/`; `docs/screenshots/` holds the README's
-copies), and the browser's console is checked for errors after each test.
+as a PNG under `$VIRTOOL_SCREENSHOTS` (default `build/screenshots/`; `docs/screenshots/` holds the copies the
+docs show), and the browser's console is checked for errors after each test.
 """
 
 import json

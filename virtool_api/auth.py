@@ -204,7 +204,8 @@ def came_over_tls(request: web.Request) -> bool:
 
 def _our_host(request: web.Request) -> str:
     """The host the browser asked for. `X-Forwarded-Host` is never read, even from a trusted proxy: a proxy
-    that does not set it passes the client's own on, and the README's nginx example passes `Host` instead."""
+    that does not set it passes the client's own on, and the nginx example in docs/operating.md passes `Host`
+    instead."""
     return request.host.lower()
 
 

@@ -1,5 +1,5 @@
 """`virtool-api copy-to-servers`: everything in a data directory's embedded stores, copied into MongoDB and
-PostgreSQL, for a lab that outgrows one machine (see the README's "Outgrowing one machine").
+PostgreSQL, for a lab that outgrows one machine (see docs/operating.md, "Outgrowing one machine").
 
 Documents are copied collection by collection in `_id` order, rows table by table in id order (foreign keys'
 order between tables), each in batches; whatever the target already holds under the same `_id` or id is left

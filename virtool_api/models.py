@@ -49,8 +49,8 @@ class IdNameRef(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """Every error answer. Some carry more keys that say what to do next (README, "Errors, statuses and
-    `Location`"): `hint` for people; `errors`, `ids`, `job`, `restricted_by` for programs."""
+    """Every error answer. Some carry more keys that say what to do next (docs/api.md, "Errors,
+    statuses and `Location`"): `hint` for people; `errors`, `ids`, `job`, `restricted_by` for programs."""
 
     id: str
     message: str

@@ -6,8 +6,8 @@ the nesting depth; it lexes a string that spans its reads again from the start a
 grows with the square of a string's length; and whatever is built from its events (an OTU, a cluster) grows
 with the keys and values in it. `BoundedJSONStream` sits between the decompressed file and the parser and
 hands the parser a chunk only once it has scanned it, in bounded memory, for the limits of `ImportLimits`
-(documented once, in the README's "Limits"): a hostile file is refused after reading at most one chunk past
-the limit it breaks.
+(documented once, in docs/operating.md, "Limits"): a hostile file is refused after reading at most one chunk
+past the limit it breaks.
 """
 
 import asyncio
