@@ -1,7 +1,7 @@
 """What a Virtool workflow runner (virtool-workflow 7.x) requires of each JSON answer, as pydantic models.
 
-Written from job-api-documents.md and job-api-references.md (and checked against virtool-workflow's and
-virtool-core's models): a field listed here is required unless it has a default, and `None` is refused
+Written from what Virtool's runners require of the job API's documents (checked against virtool-workflow's
+and virtool-core's models): a field listed here is required unless it has a default, and `None` is refused
 unless the type says `| None`. Extra fields are fine, as in the runner.
 """
 

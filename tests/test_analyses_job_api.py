@@ -1,4 +1,4 @@
-"""Job API, analyses route table: what an analysis job does with its analysis (job-api-analyses.md)."""
+"""Job API, analyses route table: what an analysis job does with its analysis (docs/api.md, "Job API")."""
 
 import asyncio
 import gzip
@@ -101,7 +101,7 @@ async def test_get_analysis(jobs_client, factory):
     assert body["sample"]["id"] == analysis["sample"]["id"]
     assert body["subtractions"] == [{"id": analysis["subtractions"][0]["id"], "name": "Arabidopsis thaliana"}]
     assert body["user"].keys() >= {"id", "handle"}
-    # The job summary runners require (job-api-documents.md, "The `job` field"), never a bare id.
+    # The job summary runners require (`runner_models.py`), never a bare id.
     assert body["job"] == {
         "id": job["_id"],
         "created_at": body["job"]["created_at"],

@@ -1,4 +1,4 @@
-"""Public API, analyses route table (public-api-analyses.md: Get, Remove), listings and starting analyses."""
+"""Public API, analyses route table (docs/api.md, "Analyses": get, remove), listings and starting analyses."""
 
 from typing import Any
 

@@ -1,5 +1,5 @@
 """Indexes: an administrator builds one (public API), its build-index job uploads and finalizes it, analysis
-jobs read it (job API; job-api-references.md, "Indexes", every error row)."""
+jobs read it (job API; docs/api.md, "Job API" and "Indexes")."""
 
 import asyncio
 import gzip

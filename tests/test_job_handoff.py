@@ -1,5 +1,5 @@
 """Hand-off: a new job's id reaches its runners' Redis list, none is ever lost, cancels are announced
-(job-api-references.md, "Hand-off")."""
+(docs/operating.md, "Connecting workflow runners")."""
 
 import asyncio
 import dataclasses

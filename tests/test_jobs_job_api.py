@@ -1,4 +1,4 @@
-"""Job API, jobs route table: acquire, authenticate, ping, report status, time out (job-protocol.md)."""
+"""Job API, jobs route table: acquire, authenticate, ping, report status, time out (docs/api.md, Job API)."""
 
 import asyncio
 import dataclasses

@@ -301,7 +301,7 @@ def test_delete(world):
 
 
 def test_cli_lists_samples(world, monkeypatch):
-    """`onecodex samples` with `ONE_CODEX_API_BASE` and `ONE_CODEX_API_KEY`, as the README shows."""
+    """`onecodex samples` with `ONE_CODEX_API_BASE` and `ONE_CODEX_API_KEY`, as docs/api.md shows."""
     from onecodex.cli import onecodex
 
     monkeypatch.setenv("ONE_CODEX_API_BASE", world["url"])

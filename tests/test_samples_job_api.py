@@ -1,4 +1,4 @@
-"""The job API's sample routes (spec: job-api-samples.md, job-protocol.md, job-api-documents.md)."""
+"""The job API's sample routes (docs/api.md, "Job API")."""
 
 import asyncio
 import gzip
@@ -181,7 +181,7 @@ def assert_quality(quality: dict[str, Any]) -> None:
 
 
 def assert_sample_document(body: dict[str, Any]) -> None:
-    """Every field job-api-documents.md says a workflow client requires of a sample, with its type."""
+    """Every field a workflow client requires of a sample (`runner_models.py`), with its type."""
     for field in ("id", "name", "host", "isolate", "locale", "notes", "format"):
         assert isinstance(body[field], str), field
     assert_timestamp(body["created_at"])
@@ -246,7 +246,7 @@ async def test_get_fresh_unfinalized_sample_validates(jobs_client, factory):
     assert body["quality"] is None
     assert body["reads"] == []
     assert body["artifacts"] == []
-    # The job summary runners require (job-api-documents.md, "The `job` field"), never a bare id.
+    # The job summary runners require (`runner_models.py`), never a bare id.
     assert body["job"] == {
         "id": job["_id"],
         "created_at": body["job"]["created_at"],

@@ -1,5 +1,5 @@
 """Subtractions: made from an uploaded host genome (public API), built by their create-subtraction job, read
-by analysis jobs (job API; job-api-references.md, "Subtractions", every error row)."""
+by analysis jobs (job API; docs/api.md, "Job API" and "Subtractions")."""
 
 import asyncio
 import gzip

@@ -1,6 +1,6 @@
 """Every kind of job, end to end, as a Virtool workflow runner (virtool-workflow 7.x) runs it: the job
 id comes from the real Redis list (BLPOP), then acquire, ping, downloads, uploads, finalize and `complete`, in
-the order job-protocol.md and job-api-references.md describe; every JSON answer passes the runner's models
+the order docs/api.md ("Job API") describes; every JSON answer passes the runner's models
 (`runner_models.py`). Each failure path: the `error` status and its clean-up DELETE.
 
 Needs Redis (`VIRTOOL_TEST_REDIS_URL`); build-index needs `bowtie2-build` (Debian `bowtie2`) to build a real

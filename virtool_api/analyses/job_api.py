@@ -1,4 +1,4 @@
-"""Job API: what analysis jobs do with their analysis (job-api-analyses.md)."""
+"""Job API: what analysis jobs do with their analysis (docs/api.md, "Job API")."""
 
 from aiohttp import web
 

@@ -39,7 +39,7 @@ class SampleRef(BaseModel):
 
 
 class Analysis(BaseModel):
-    """The document workflow clients validate strictly (job-api-documents.md)."""
+    """The document workflow clients validate strictly (`tests/runner_models.py`)."""
 
     id: str
     created_at: Timestamp

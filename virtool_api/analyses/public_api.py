@@ -1,4 +1,4 @@
-"""Public API: analyses (public-api-analyses.md). Rights on an analysis are rights on its sample."""
+"""Public API: analyses (docs/api.md, "Analyses"). Rights on an analysis are rights on its sample."""
 
 from aiohttp import web
 

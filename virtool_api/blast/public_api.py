@@ -1,4 +1,4 @@
-"""Public API: BLAST a NuVs contig (public-api-analyses.md, "BLAST Contig")."""
+"""Public API: BLAST a NuVs contig (docs/api.md, "BLAST of NuVs contigs")."""
 
 from collections.abc import AsyncIterator
 

@@ -17,7 +17,7 @@ class HMMEntry(BaseModel):
 
 
 class HMMCluster(BaseModel):
-    """One HMM cluster of the annotations file, as NuVs runners read it (job-api-references.md, "HMMs")."""
+    """One HMM cluster of the annotations file, as NuVs runners read it (docs/api.md, "HMMs")."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 

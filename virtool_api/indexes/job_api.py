@@ -1,4 +1,4 @@
-"""Job API: what build-index and analysis jobs do with indexes (job-api-references.md, "Indexes")."""
+"""Job API: what build-index and analysis jobs do with indexes (docs/api.md, "Job API")."""
 
 from aiohttp import web
 

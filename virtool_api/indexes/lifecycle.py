@@ -1,4 +1,4 @@
-"""An index while its build-index job builds it, and what analysis jobs read of it (job-api-references.md)."""
+"""An index while its build-index job builds it, and what analysis jobs read of it (docs/api.md, Indexes)."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path

@@ -15,7 +15,7 @@ INDEX_FILE_TYPES = {
     "reference.rev.1.bt2": "bowtie2",
     "reference.rev.2.bt2": "bowtie2",
 }
-"""Every file an index has, by name, with its type (job-api-references.md, "Indexes")."""
+"""Every file an index has, by name, with its type (docs/api.md, "Job API")."""
 
 INDEX_FINALIZED = "Index is finalized"
 OTUS_FILE = "otus.json.gz"
@@ -64,7 +64,7 @@ class IndexMinimal(BaseModel):
 
 
 class Index(IndexMinimal):
-    """The document build-index and analysis runners read (job-api-references.md)."""
+    """The document build-index and analysis runners read (`tests/runner_models.py`)."""
 
     contributors: list[IndexContributor]
     files: list[IndexFileModel]

@@ -1,4 +1,4 @@
-"""Hand-off: how workflow runners learn of a new job (job-api-references.md, "Hand-off").
+"""Hand-off: how workflow runners learn of a new job (docs/operating.md, "Connecting workflow runners").
 
 A runner for workflow `W` waits on the Redis list `jobs_W`; the server pushes each new job's id there.
 A job is stored first (`handed_off: false`), then pushed, then marked `handed_off: true` (with

@@ -1,7 +1,8 @@
 """The job summary other documents show in their `job` field (samples, analyses, indexes, subtractions).
 
 Documents store only `{"id": ...}`; the summary is looked up from the jobs collection when the document is
-shown, so it is never stale. Runners validate it strictly: a bare `{id}` fails them (job-api-references.md).
+shown, so it is never stale. Runners validate it strictly: a bare `{id}` fails them
+(`tests/runner_models.py`, after virtool-workflow's models).
 """
 
 from typing import Any

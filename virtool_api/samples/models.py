@@ -149,7 +149,7 @@ class SampleSummary(BaseModel):
 
 
 class Sample(SampleSummary):
-    """The full sample: the fields workflow clients validate strictly (job-api-documents.md) beside One
+    """The full sample: the fields workflow clients validate strictly (`tests/runner_models.py`) beside One
     Codex's (`owner`, `status`, `visibility`, `project`, `tags`, `filename`, `size`, `metadata`, `error_msg`).
     """
 

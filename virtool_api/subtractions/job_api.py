@@ -1,4 +1,4 @@
-"""Job API: what create-subtraction and analysis jobs do with subtractions (job-api-references.md)."""
+"""Job API: what create-subtraction and analysis jobs do with subtractions (docs/api.md, "Job API")."""
 
 from aiohttp import web
 

@@ -14,7 +14,7 @@ SUBTRACTION_FILE_TYPES = {
     "subtraction.rev.1.bt2": "bowtie2",
     "subtraction.rev.2.bt2": "bowtie2",
 }
-"""Every file a subtraction may have, by name, with its type (job-api-references.md, "Subtractions")."""
+"""Every file a subtraction may have, by name, with its type (docs/api.md, "Job API")."""
 
 
 class NucleotideComposition(StrictModel):
@@ -52,7 +52,7 @@ class SubtractionMinimal(BaseModel):
 
 
 class Subtraction(SubtractionMinimal):
-    """The document analysis and create-subtraction runners read (job-api-references.md)."""
+    """The document analysis and create-subtraction runners read (`tests/runner_models.py`)."""
 
     files: list[SubtractionFileModel]
     gc: NucleotideComposition | None = None

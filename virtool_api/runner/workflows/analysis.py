@@ -1,5 +1,5 @@
 """What every analysis job does first: download the sample's reads, the analysis's index and its
-subtractions (job-api-references.md), and, on failure, remove the unfinalized analysis."""
+subtractions (docs/api.md, "Job API"), and, on failure, remove the unfinalized analysis."""
 
 from collections.abc import Sequence
 from pathlib import Path
