@@ -1,12 +1,12 @@
 """The analysis listing shows exactly the analyses of the samples the caller may list, through each analysis's
-copy of its sample's rights fields (`analyses/access.py`), and the copy follows every change of them.
+copy of its sample's rights fields (`analyses/sample_access.py`), and the copy follows every change of them.
 """
 
 import asyncio
 import itertools
 from typing import Any
 
-from virtool_api.analyses.access import BACKFILL_MARKER
+from virtool_api.analyses.sample_access import BACKFILL_MARKER
 from virtool_api.analyses.service import find_analyses, readable_analyses_filter
 from virtool_api.projects.membership import project_membership
 from virtool_api.repairs import run_repairs

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from virtool_api.analyses.access import backfill as backfill_sample_access
+from virtool_api.analyses.sample_access import backfill as backfill_sample_access
 from virtool_api.api.keys import CONTEXT
 from virtool_api.context import Context
 from virtool_api.references.repair import remove_orphan_otus, repair_interrupted_imports

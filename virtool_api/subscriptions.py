@@ -1,7 +1,7 @@
 """Who follows what: the one list of the domain events (`events.py`) each higher domain subscribes to."""
 
-from virtool_api.analyses.access import follow_sample_access
 from virtool_api.analyses.lifecycle import remove_analyses_of_sample
+from virtool_api.analyses.sample_access import follow_sample_access
 from virtool_api.events import Events
 from virtool_api.live.follow import publish_job_change, publish_removed_sample, publish_sample
 from virtool_api.samples.lifecycle import follow_create_sample_job

@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy import Row, bindparam, select
 
-from virtool_api.analyses.access import FIELD as SAMPLE_ACCESS
 from virtool_api.analyses.blasts import BLASTS, blast_json_by_sequence
 from virtool_api.analyses.models import (
     Analysis,
 )
 from virtool_api.analyses.models import AnalysisFile as AnalysisFileModel
+from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
 from virtool_api.analyses.stored_results import results_text
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.context import Context

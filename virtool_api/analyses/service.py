@@ -5,9 +5,6 @@ from typing import Any
 
 from pymongo import ReturnDocument
 
-from virtool_api.analyses.access import FIELD as SAMPLE_ACCESS
-from virtool_api.analyses.access import PREFIX as SAMPLE_ACCESS_PREFIX
-from virtool_api.analyses.access import sync_sample_access
 from virtool_api.analyses.documents import (
     ShownAnalysis,
     create_analysis,
@@ -21,6 +18,9 @@ from virtool_api.analyses.models import (
     AnalysisMinimal,
     AnalysisSearchResult,
 )
+from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
+from virtool_api.analyses.sample_access import PREFIX as SAMPLE_ACCESS_PREFIX
+from virtool_api.analyses.sample_access import sync_sample_access
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs.models import TERMINAL_STATES

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from virtool_api.analyses.access import FIELD as SAMPLE_ACCESS
 from virtool_api.analyses.blasts import NuvsBlastRecord, render_blast
+from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
 from virtool_api.analyses.service import analysis_with_rights
 from virtool_api.analyses.stored_results import find_nuvs_hit
 from virtool_api.analyses.tables import NuvsBlast

@@ -4,8 +4,8 @@ it builds, the subtraction it creates), so a runner's every report reaches the p
 
 from typing import Any
 
-from virtool_api.analyses.access import FIELD as SAMPLE_ACCESS
 from virtool_api.analyses.documents import find_analysis
+from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
 from virtool_api.samples.access import find_sample
