@@ -11,6 +11,9 @@ the higher one has subscribed to it. `virtool_api/subscriptions.py` is the one l
 
 Handlers run in the order they subscribed, awaited one after the other by the emitter, inside the request that
 caused the change: when the emitter returns, every follower has done its part.
+
+Each domain writes its own documents only (`tests/test_data_ownership.py`): when a label is removed, the
+samples domain takes it off the samples that carry it (`label_removed`); the labels domain never writes them.
 """
 
 from collections.abc import Awaitable, Callable
@@ -32,6 +35,10 @@ class Events:
     job_state_changed: list[JobStateHandler] = field(default_factory=list)
     sample_removed: list[RemovalHandler] = field(default_factory=list)
     sample_access_changed: list[SampleHandler] = field(default_factory=list)
+    project_removed: list[RemovalHandler] = field(default_factory=list)
+    group_removed: list[RemovalHandler] = field(default_factory=list)
+    label_removed: list[RemovalHandler] = field(default_factory=list)
+    tag_removed: list[RemovalHandler] = field(default_factory=list)
 
     async def emit_job_state_changed(
         self, ctx: Any, job: dict[str, Any], state: str, error: dict[str, Any] | None = None
@@ -46,3 +53,19 @@ class Events:
     async def emit_sample_access_changed(self, ctx: Any, sample_id: str) -> None:
         for handler in self.sample_access_changed:
             await handler(ctx, sample_id)
+
+    async def emit_project_removed(self, ctx: Any, project_id: str) -> None:
+        for handler in self.project_removed:
+            await handler(ctx, project_id)
+
+    async def emit_group_removed(self, ctx: Any, group_id: str) -> None:
+        for handler in self.group_removed:
+            await handler(ctx, group_id)
+
+    async def emit_label_removed(self, ctx: Any, label_id: str) -> None:
+        for handler in self.label_removed:
+            await handler(ctx, label_id)
+
+    async def emit_tag_removed(self, ctx: Any, tag_id: str) -> None:
+        for handler in self.tag_removed:
+            await handler(ctx, tag_id)

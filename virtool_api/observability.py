@@ -32,7 +32,7 @@ from prometheus_client import (
 from virtool_api.api.keys import CONTEXT, JOB, USER
 from virtool_api.api.routes import ENDPOINTS, Endpoint
 from virtool_api.config import Config
-from virtool_api.jobs.models import JobState
+from virtool_api.jobs.service import count_by_state
 from virtool_api.storage.docstore import store_path
 from virtool_api.storage.sql import SQLITE_FILE
 
@@ -210,11 +210,8 @@ class Metrics:
             self.downloaded.labels(template).inc(size if size is not None else response.body_length)
 
     async def count_jobs(self, db: Any) -> None:
-        counts = await asyncio.gather(
-            *(db.jobs.count_documents({"state": state.value}) for state in JobState)
-        )
-        for state, count in zip(JobState, counts, strict=True):
-            self.jobs.labels(state.value).set(count)
+        for state, count in (await count_by_state(db)).items():
+            self.jobs.labels(state).set(count)
 
 
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics", Metrics)

@@ -5,11 +5,22 @@ from virtool_api.analyses.sample_access import follow_sample_access
 from virtool_api.events import Events
 from virtool_api.live.follow import publish_job_change, publish_removed_sample, publish_sample
 from virtool_api.samples.lifecycle import follow_create_sample_job
+from virtool_api.samples.links import (
+    drop_removed_label,
+    drop_removed_tag,
+    leave_removed_group,
+    leave_removed_project,
+)
 
 
 def subscribe(events: Events) -> None:
     # A sample being imported shows its create-sample job's progress and failure.
     events.job_state_changed.append(follow_create_sample_job)
+    # Samples let go of the project, group, labels and tags removed from under them.
+    events.project_removed.append(leave_removed_project)
+    events.group_removed.append(leave_removed_group)
+    events.label_removed.append(drop_removed_label)
+    events.tag_removed.append(drop_removed_tag)
     # A sample's analyses (their files and BLAST records too) go with it.
     events.sample_removed.append(remove_analyses_of_sample)
     # Analyses keep a copy of their sample's rights fields, for their listing's filter.

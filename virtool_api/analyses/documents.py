@@ -18,8 +18,9 @@ from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
 from virtool_api.jobs.summary import job_summary
+from virtool_api.samples.access import stored_sample
 from virtool_api.samples.rights import access_of
-from virtool_api.samples.workflows import workflow_fields
+from virtool_api.samples.workflows import show_analyses
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
 
@@ -127,8 +128,13 @@ async def _render(ctx: Context, document: dict[str, Any], rows: Sequence[Row[Any
     )
 
 
+async def stored_analysis(ctx: Context, analysis_id: str) -> dict[str, Any] | None:
+    """The stored analysis document, or None; no rights asked."""
+    return await ctx.db.analyses.find_one({"_id": analysis_id})
+
+
 async def find_analysis(ctx: Context, analysis_id: str) -> dict[str, Any]:
-    document = await ctx.db.analyses.find_one({"_id": analysis_id})
+    document = await stored_analysis(ctx, analysis_id)
     if document is None:
         raise NotFound()
     return document
@@ -137,11 +143,8 @@ async def find_analysis(ctx: Context, analysis_id: str) -> dict[str, Any]:
 async def update_sample_workflows(ctx: Context, sample_id: str) -> None:
     """Recompute what a sample shows of its analyses, after one is started, finalized or removed (and tell
     the pages that follow the sample live)."""
-    sample = await ctx.db.samples.find_one({"_id": sample_id})
+    sample = await stored_sample(ctx, sample_id)
     if sample is None:
         return
     analyses = await ctx.db.analyses.find({"sample.id": sample_id}, {"workflow": 1, "ready": 1}).to_list(None)
-    await ctx.db.samples.update_one(
-        {"_id": sample_id}, {"$set": workflow_fields(sample.get("library_type", "normal"), analyses)}
-    )
-    await ctx.changes.publish("samples", sample_id, "update", {"sample": access_of(sample)})
+    await show_analyses(ctx, sample, analyses)

@@ -17,11 +17,10 @@ member of a deleted group or project, so the filter reads it as it would read nu
 
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
-
 from virtool_api.context import Context
+from virtool_api.samples.access import stored_sample
 from virtool_api.samples.rights import access_of
-from virtool_api.utils import utc_now
+from virtool_api.storage.maintenance import is_done, mark_done
 
 FIELD = "sample_access"
 PREFIX = f"{FIELD}."
@@ -32,13 +31,13 @@ BACKFILL_MARKER = "analyses.sample_access"
 async def sync_sample_access(ctx: Context, sample_id: str) -> bool:
     """Copy the sample's rights fields onto each of its analyses until the copy is the sample's; False when
     the sample does not exist (any more)."""
-    sample = await ctx.db.samples.find_one({"_id": sample_id})
+    sample = await stored_sample(ctx, sample_id)
     for _ in range(10):
         if sample is None:
             return False
         access = access_of(sample)
         await ctx.db.analyses.update_many({"sample.id": sample_id}, {"$set": {FIELD: access}})
-        sample = await ctx.db.samples.find_one({"_id": sample_id})
+        sample = await stored_sample(ctx, sample_id)
         if sample is not None and access_of(sample) == access:
             return True
     raise RuntimeError(f"the rights of sample {sample_id} kept changing while its analyses followed them")
@@ -52,14 +51,11 @@ async def follow_sample_access(ctx: Context, sample_id: str) -> None:
 async def backfill(ctx: Context) -> int:
     """Give analyses stored before the copy existed their sample's fields; once all have it, a marker in the
     `maintenance` collection saves later starts the search. Returns how many samples' analyses were copied."""
-    if await ctx.db.maintenance.find_one({"_id": BACKFILL_MARKER}) is not None:
+    if await is_done(ctx.db, BACKFILL_MARKER):
         return 0
     missing: Any = ctx.db.analyses.find({FIELD: {"$exists": False}}, {"sample.id": 1})
     sample_ids = sorted({analysis["sample"]["id"] for analysis in await missing.to_list(None)})
     for sample_id in sample_ids:
         await sync_sample_access(ctx, sample_id)
-    try:
-        await ctx.db.maintenance.insert_one({"_id": BACKFILL_MARKER, "done_at": utc_now()})
-    except DuplicateKeyError:
-        pass  # another process finished the same backfill
+    await mark_done(ctx.db, BACKFILL_MARKER)
     return len(sample_ids)

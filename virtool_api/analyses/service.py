@@ -24,12 +24,17 @@ from virtool_api.analyses.sample_access import sync_sample_access
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs.models import TERMINAL_STATES
-from virtool_api.jobs.service import create_job, withdraw_job
+from virtool_api.jobs.service import create_job, find_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
 from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
 from virtool_api.references.otus import VISIBLE
 from virtool_api.references.service import newest_ready_index
-from virtool_api.samples.access import listing_query, rights_of, writable_sample
+from virtool_api.samples.access import (
+    listing_query,
+    readable_sample,
+    rights_of,
+    writable_sample,
+)
 from virtool_api.samples.rights import SampleRights
 from virtool_api.samples.workflows import workflow_compatible
 from virtool_api.subtractions.service import existing_subtractions
@@ -101,11 +106,7 @@ async def find_sample_analyses(
     ready: bool | None = None,
 ) -> AnalysisSearchResult:
     """The analyses of one sample the caller may read, newest first."""
-    sample = await ctx.db.samples.find_one({"_id": sample_id})
-    if sample is None:
-        raise NotFound()
-    if not (await rights_of(ctx, user, sample)).read:
-        raise InsufficientRights()
+    await readable_sample(ctx, user, sample_id)
     return await _analysis_page(
         ctx, {"sample.id": sample_id}, _search_filters(workflow, ready), page, per_page
     )
@@ -223,7 +224,7 @@ async def remove_analysis(ctx: Context, user: dict[str, Any], analysis_id: str) 
     if not sample_rights_.write:
         raise InsufficientRights()
     if not analysis["ready"] and analysis.get("job"):
-        job = await ctx.db.jobs.find_one({"_id": analysis["job"]["id"]}, {"state": 1})
+        job = await find_job(ctx, analysis["job"]["id"], "state")
         if job is not None and job["state"] not in TERMINAL_STATES:
             raise Conflict("Analysis is still running")
     result = await ctx.db.analyses.delete_one({"_id": analysis_id})

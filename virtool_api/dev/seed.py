@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from virtool_api.analyses.documents import stored_analysis
 from virtool_api.analyses.service import start_analysis
 from virtool_api.analyses.stored_results import read_results
 from virtool_api.config import Config
@@ -33,6 +34,7 @@ from virtool_api.context import Context, create_context
 from virtool_api.dev import hmms, simulate
 from virtool_api.dev.runs import LocalRunner, local_runner
 from virtool_api.hmms.install import install_hmms
+from virtool_api.hmms.service import hmm_status
 from virtool_api.indexes.lifecycle import finalize_index, upload_index_file
 from virtool_api.indexes.service import create_index
 from virtool_api.jobs.models import JobState, ReportStatusRequest
@@ -42,9 +44,9 @@ from virtool_api.references.otus import outline_otus
 from virtool_api.references.service import import_reference
 from virtool_api.samples.models import CreateSampleRequest
 from virtool_api.samples.service import create_sample_for_user
-from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.uploads.service import create_upload
-from virtool_api.utils import random_id, utc_now
+from virtool_api.users.service import create_user, find_user_by_handle
+from virtool_api.utils import random_id
 
 DEMO_DATA = resources.files("virtool_api") / "demo_data"
 DEMO_HANDLE = "demo"
@@ -83,18 +85,9 @@ def demo_hmms() -> tuple[bytes, bytes]:
 
 async def _demo_user(ctx: Context) -> dict[str, Any]:
     """`demo`, who owns the demo data: an ordinary user (no password, no key)."""
-    user = await ctx.db.users.find_one({"handle": DEMO_HANDLE})
+    user = await find_user_by_handle(ctx, DEMO_HANDLE)
     if user is None:
-        user = await insert_with_random_id(
-            ctx.db.users,
-            {
-                "handle": DEMO_HANDLE,
-                "administrator": False,
-                "groups": [],
-                "active": True,
-                "created_at": utc_now(),
-            },
-        )
+        user = await create_user(ctx, DEMO_HANDLE)
     return user
 
 
@@ -141,9 +134,9 @@ async def _build_index_here(ctx: Context, job_id: str, index_id: str) -> None:
 
 async def _install_demo_hmms(ctx: Context) -> str:
     """Demo HMM data where none is installed; a lab's own is never replaced."""
-    status = await ctx.db.hmm_status.find_one({"_id": "hmms"})
-    if status is not None and status.get("installed"):
-        return f"HMM data: already installed ({status['profile_count']} profiles), kept"
+    status = await hmm_status(ctx)
+    if status.installed:
+        return f"HMM data: already installed ({status.profile_count} profiles), kept"
     profiles, annotations = await asyncio.to_thread(demo_hmms)
     with tempfile.TemporaryDirectory() as directory:
         (Path(directory) / "profiles.hmm").write_bytes(profiles)
@@ -167,7 +160,7 @@ async def _run(runner: LocalRunner, workflow: str, job_id: str, what: str) -> tu
 
 async def _summary(ctx: Context, analysis_id: str) -> str:
     """What a finished analysis found, in a few words: the viruses Pathoscope named, the contigs NuVs kept."""
-    document = await ctx.db.analyses.find_one({"_id": analysis_id})
+    document = await stored_analysis(ctx, analysis_id)
     results = await read_results(ctx, document) if document is not None else None
     hits = (results or {}).get("hits", [])
     if document is None or document["workflow"] == "nuvs":

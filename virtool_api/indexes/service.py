@@ -15,7 +15,7 @@ from virtool_api.indexes.documents import find_index, render_index, render_index
 from virtool_api.indexes.files import purge_index_files, write_otus_file
 from virtool_api.indexes.models import Index, IndexSearchResult
 from virtool_api.jobs.models import TERMINAL_STATES
-from virtool_api.jobs.service import create_job
+from virtool_api.jobs.service import create_job, find_job
 from virtool_api.pagination import page_count, skip
 from virtool_api.references.service import claim_next_index, find_reference, release_index_claim
 from virtool_api.users.rights import require_administrator
@@ -40,7 +40,7 @@ async def _stale_claim(ctx: Context, reference: dict[str, Any]) -> bool:
         return True
     if not index.get("job"):
         return False  # still being created by the request that claimed it
-    job = await ctx.db.jobs.find_one({"_id": index["job"]["id"]}, {"state": 1})
+    job = await find_job(ctx, index["job"]["id"], "state")
     return job is None or job["state"] in TERMINAL_STATES
 
 

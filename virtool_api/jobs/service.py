@@ -1,5 +1,6 @@
 """Job life cycle: create, acquire, authenticate, ping, report status, time out."""
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -125,6 +126,19 @@ async def authenticate_job(ctx: Context, job_id: str, key: str) -> dict[str, Any
     if not hmac.compare_digest(document["key"], hash_key(key)):
         return None
     return document
+
+
+async def find_job(ctx: Context, job_id: str, *fields: str) -> dict[str, Any] | None:
+    """The stored job (only `fields`, when named), or None; no rights asked (for the domains jobs work on)."""
+    return await ctx.db.jobs.find_one({"_id": job_id}, dict.fromkeys(fields, 1) if fields else None)
+
+
+async def find_jobs_by_args(
+    ctx: Context, workflow: str, args: dict[str, Any], *fields: str
+) -> list[dict[str, Any]]:
+    """The jobs of `workflow` whose `args` match (`{"sample_id": id}`, `{"files.id": {"$in": ids}}`)."""
+    query = {"workflow": workflow, **{f"args.{key}": value for key, value in args.items()}}
+    return await ctx.db.jobs.find(query, dict.fromkeys(fields, 1) if fields else None).to_list(None)
 
 
 async def require_job_still_active(ctx: Context, job_id: str) -> None:
@@ -299,3 +313,18 @@ async def withdraw_job(ctx: Context, job_id: str) -> None:
         await remove_history(ctx, job_id)
         return
     await cancel_unfinished_job(ctx, job_id)
+
+
+async def waiting_for_runner(ctx: Context, workflow: str) -> tuple[int, datetime | None]:
+    """How many jobs of `workflow` wait for a runner to acquire them, and when the oldest was made."""
+    waiting = {"state": JobState.WAITING.value, "acquired": False, "workflow": workflow}
+    oldest = await ctx.db.jobs.find_one(waiting, {"created_at": 1}, sort=[("created_at", 1)])
+    if oldest is None:
+        return 0, None
+    return await ctx.db.jobs.count_documents(waiting), oldest["created_at"]
+
+
+async def count_by_state(db: Any) -> dict[str, int]:
+    """How many jobs are in each state (every state named, zero included)."""
+    counts = await asyncio.gather(*(db.jobs.count_documents({"state": state.value}) for state in JobState))
+    return {state.value: count for state, count in zip(JobState, counts, strict=True)}

@@ -56,4 +56,12 @@ async def remove_label(ctx: Context, user: dict[str, Any], label_id: str) -> Non
     result = await ctx.db.labels.delete_one({"_id": label_id})
     if result.deleted_count == 0:
         raise NotFound()
-    await ctx.db.samples.update_many({"labels": label_id}, {"$pull": {"labels": label_id}})
+    await ctx.events.emit_label_removed(ctx, label_id)
+
+
+async def labels_with_ids(ctx: Context, label_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The labels among `label_ids` that exist, by id, each with its `id` as the API shows it."""
+    if not label_ids:
+        return {}
+    labels = await ctx.db.labels.find({"_id": {"$in": label_ids}}).to_list(None)
+    return {label["_id"]: {**label, "id": label["_id"]} for label in labels}

@@ -10,6 +10,7 @@ from typing import Any
 from virtool_api.context import Context
 from virtool_api.samples.access import rights_of
 from virtool_api.storage.changes import Change
+from virtool_api.users.service import find_user
 
 HEARD_BY_ALL = frozenset({"indexes", "subtractions", "references"})
 
@@ -28,7 +29,7 @@ async def may_hear(ctx: Context, user: dict[str, Any], change: Change) -> bool:
 async def current_user(ctx: Context, user: dict[str, Any]) -> dict[str, Any] | None:
     """The person as stored now (their rights may have changed while they listen); None once they are removed
     or deactivated."""
-    document = await ctx.db.users.find_one({"_id": user["_id"]})
+    document = await find_user(ctx, user["_id"])
     if document is None or document.get("active") is False:
         return None
     return document

@@ -8,6 +8,7 @@ from typing import Any
 
 from virtool_api.context import Context
 from virtool_api.onecodex.models import Ref, V1Metadata, V1Sample, V1Tag, ref, uri
+from virtool_api.tags.service import names_of_tags
 
 
 def render_tag(tag_id: str, name: str) -> V1Tag:
@@ -30,8 +31,7 @@ async def tag_names(ctx: Context, samples: list[dict[str, Any]]) -> dict[str, st
     tag_ids = sorted({tag_id for sample in samples for tag_id in sample.get("tags") or []})
     if not tag_ids:
         return {}
-    tags = await ctx.db.tags.find({"_id": {"$in": tag_ids}}, {"name": 1}).to_list(None)
-    return {tag["_id"]: tag["name"] for tag in tags}
+    return await names_of_tags(ctx, tag_ids)
 
 
 def render_sample(sample: dict[str, Any], names: dict[str, str] | None = None) -> V1Sample:

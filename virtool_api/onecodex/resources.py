@@ -18,6 +18,7 @@ from virtool_api.projects.membership import project_membership
 from virtool_api.projects.models import Project
 from virtool_api.samples.rights import sample_rights
 from virtool_api.tags import service as tags_service
+from virtool_api.users.service import find_user
 
 T = TypeVar("T")
 
@@ -126,7 +127,7 @@ async def get_project(ctx: Context, user: dict[str, Any], project_id: str) -> V1
 
 
 async def get_user(ctx: Context, user_id: str) -> V1User:
-    document = await ctx.db.users.find_one({"_id": user_id}, {"handle": 1})
+    document = await find_user(ctx, user_id, "handle")
     if document is None:
         raise NotFound()
     return V1User.model_validate({"$uri": uri("users", user_id), "email": None, "handle": document["handle"]})

@@ -9,17 +9,15 @@ but not change is 403 on both.
 from dataclasses import dataclass
 from typing import Any
 
-from pymongo import ReturnDocument
-
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
 from virtool_api.onecodex import query as v1_query
 from virtool_api.onecodex.models import V1ListQuery, V1Metadata, V1MetadataUpdate, V1Sample, V1SampleUpdate
 from virtool_api.onecodex.render import render_metadata, render_samples
 from virtool_api.samples import service as samples_service
-from virtool_api.samples.access import find_sample, listing_query, sample_if_readable, writable_sample
+from virtool_api.samples.access import find_sample, listing_query, sample_if_readable
+from virtool_api.samples.documents import count_samples, sample_documents
 from virtool_api.samples.models import UpdateSampleRequest, Visibility
-from virtool_api.utils import utc_now
 
 EXPAND_ALL = "all"
 
@@ -65,25 +63,19 @@ async def find_samples(
     if public_only:
         clauses.append({"visibility": Visibility.PUBLIC.value})
     matching = _all_of(clauses)
-    total_count = await ctx.db.samples.count_documents(matching)
+    total_count = await count_samples(ctx, matching)
 
     direction = -1 if descending else 1
     order = [("created_at", direction), ("_id", direction)]
     if not cursor_style:
-        documents = (
-            await ctx.db.samples.find(matching)
-            .sort(order)
-            .skip((request.page - 1) * request.per_page)
-            .limit(request.per_page)
-            .to_list(None)
+        documents = await sample_documents(
+            ctx, matching, order, (request.page - 1) * request.per_page, request.per_page
         )
         return SamplePage(await render_samples(ctx, documents, request.expand == EXPAND_ALL), total_count)
 
     if request.cursor:
         clauses.append(v1_query.cursor_filter(request.cursor, descending))
-    documents = (
-        await ctx.db.samples.find(_all_of(clauses)).sort(order).limit(request.per_page + 1).to_list(None)
-    )
+    documents = await sample_documents(ctx, _all_of(clauses), order, 0, request.per_page + 1)
     next_cursor = None
     if len(documents) > request.per_page:
         documents = documents[: request.per_page]
@@ -124,19 +116,7 @@ async def get_metadata(ctx: Context, user: dict[str, Any], sample_id: str) -> V1
 async def update_metadata(
     ctx: Context, user: dict[str, Any], sample_id: str, request: V1MetadataUpdate
 ) -> V1Metadata:
-    """Set the keys sent in the sample's `metadata` (the sample's write right), each key on its own, so two
-    clients changing different keys at once both keep their change.
-    """
+    """Set the keys sent in the sample's `metadata` (the samples service: write right, one key at a time)."""
     await visible_sample(ctx, user, sample_id)
-    document = await writable_sample(ctx, user, sample_id)
-    changes = request.changes()
-    if changes:
-        fields = {f"metadata.{key}": value for key, value in changes.items()}
-        document = await ctx.db.samples.find_one_and_update(
-            {"_id": sample_id},
-            {"$set": {**fields, "updated_at": utc_now()}},
-            return_document=ReturnDocument.AFTER,
-        )
-        if document is None:
-            raise NotFound()
+    document = await samples_service.set_sample_metadata(ctx, user, sample_id, request.changes())
     return render_metadata(document)

@@ -150,4 +150,4 @@ async def remove_project(ctx: Context, user: dict[str, Any], project_id: str) ->
     if not can_manage(user, document):
         raise InsufficientRights()
     await ctx.db.projects.delete_one({"_id": project_id})
-    await ctx.db.samples.update_many({"project": project_id}, {"$set": {"project": None}})
+    await ctx.events.emit_project_removed(ctx, project_id)

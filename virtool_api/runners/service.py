@@ -10,7 +10,8 @@ from typing import Any
 
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
-from virtool_api.jobs.models import JobState, Workflow
+from virtool_api.jobs.models import Workflow
+from virtool_api.jobs.service import waiting_for_runner
 from virtool_api.runners.models import RUNNER_ID, Runner, RunnerReport, RunnersStatus, WorkflowRunners
 from virtool_api.utils import utc_now
 
@@ -47,12 +48,11 @@ async def runners_status(ctx: Context) -> RunnersStatus:
     ]
     workflows: dict[str, WorkflowRunners] = {}
     for workflow in Workflow:
-        waiting = {"state": JobState.WAITING.value, "acquired": False, "workflow": workflow.value}
-        oldest = await ctx.db.jobs.find_one(waiting, {"created_at": 1}, sort=[("created_at", 1)])
+        waiting, oldest_waiting_at = await waiting_for_runner(ctx, workflow.value)
         workflows[workflow.value] = WorkflowRunners(
             runners=sum(workflow in runner.workflows for runner in runners),
-            waiting=await ctx.db.jobs.count_documents(waiting) if oldest else 0,
-            oldest_waiting_at=oldest["created_at"] if oldest else None,
+            waiting=waiting,
+            oldest_waiting_at=oldest_waiting_at,
             refused=sorted({runner.refused[workflow] for runner in runners if workflow in runner.refused}),
         )
     return RunnersStatus(runners=runners, workflows=workflows, alive_within=ALIVE_WITHIN)

@@ -12,9 +12,14 @@ from virtool_api.projects.service import find_project, member_project_ids
 from virtool_api.samples.rights import SampleRights, readable_by_id_query, readable_query, sample_rights
 
 
+async def stored_sample(ctx: Context, sample_id: str) -> dict[str, Any] | None:
+    """The stored sample document, or None; no rights asked (for the domains that follow a sample)."""
+    return await ctx.db.samples.find_one({"_id": sample_id})
+
+
 async def find_sample(ctx: Context, sample_id: str) -> dict[str, Any]:
     """The stored sample document, or 404."""
-    document = await ctx.db.samples.find_one({"_id": sample_id})
+    document = await stored_sample(ctx, sample_id)
     if document is None:
         raise NotFound()
     return document

@@ -18,6 +18,7 @@ from sqlalchemy import (
 
 from virtool_api.context import Context
 from virtool_api.jobs.summary import job_summary
+from virtool_api.labels.service import labels_with_ids
 from virtool_api.samples.models import (
     Sample,
     SampleArtifactFile,
@@ -74,6 +75,18 @@ async def create_sample(
     }
     document.update(workflow_fields(document["library_type"], []))
     return await insert_with_random_id(ctx.db.samples, document)
+
+
+async def count_samples(ctx: Context, query: dict[str, Any]) -> int:
+    return int(await ctx.db.samples.count_documents(query))
+
+
+async def sample_documents(
+    ctx: Context, query: dict[str, Any], order: list[tuple[str, int]], skip: int, limit: int
+) -> list[dict[str, Any]]:
+    """A page of the stored samples `query` matches (One Codex's listings, which filter and page their way;
+    the rights filter comes with `query`, from `access.listing_query`)."""
+    return await ctx.db.samples.find(query).sort(order).skip(skip).limit(limit).to_list(None)
 
 
 _COMMON_COLUMNS = ("id", "sample", "name", "name_on_disk", "size", "uploaded_at")
@@ -173,10 +186,7 @@ async def render_sample(ctx: Context, document: dict[str, Any]) -> Sample:
 
 async def labels_by_id(ctx: Context, documents: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     label_ids = sorted({label_id for document in documents for label_id in document.get("labels", [])})
-    if not label_ids:
-        return {}
-    labels = await ctx.db.labels.find({"_id": {"$in": label_ids}}).to_list(None)
-    return {label["_id"]: {**label, "id": label["_id"]} for label in labels}
+    return await labels_with_ids(ctx, label_ids)
 
 
 def labels_of(document: dict[str, Any], labels: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,10 +10,8 @@ index in either. "Case-insensitively" means as Python's `str.lower` folds case, 
 import re
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
-
 from virtool_api.context import Context
-from virtool_api.utils import utc_now
+from virtool_api.storage.maintenance import is_done, mark_done
 
 BACKFILL_MARKER = "samples_lower_name"
 
@@ -35,7 +33,7 @@ async def backfill(ctx: Context) -> int:
     Each is a conditional update on the name it read, so a rename meanwhile (which writes `lower_name`
     itself) is never overwritten.
     """
-    if await ctx.db.maintenance.find_one({"_id": BACKFILL_MARKER}) is not None:
+    if await is_done(ctx.db, BACKFILL_MARKER):
         return 0
     given = 0
     async for sample in ctx.db.samples.find({"lower_name": None}, {"name": 1}):
@@ -43,8 +41,5 @@ async def backfill(ctx: Context) -> int:
             {"_id": sample["_id"], "name": sample["name"]}, {"$set": search_fields(sample["name"])}
         )
         given += result.modified_count
-    try:
-        await ctx.db.maintenance.insert_one({"_id": BACKFILL_MARKER, "done_at": utc_now()})
-    except DuplicateKeyError:
-        pass  # another process finished the same backfill
+    await mark_done(ctx.db, BACKFILL_MARKER)
     return given

@@ -11,7 +11,7 @@ from virtool_api.context import Context
 from virtool_api.crash_points import crash_point
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs.models import JobState
-from virtool_api.jobs.service import create_job, withdraw_job
+from virtool_api.jobs.service import create_job, find_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
 from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
 from virtool_api.projects.service import find_project, require_add_files
@@ -323,6 +323,25 @@ async def update_sample_rights(
     return SampleRightsDocument.model_validate(document)
 
 
+async def set_sample_metadata(
+    ctx: Context, user: dict[str, Any], sample_id: str, metadata: dict[str, Any]
+) -> dict[str, Any]:
+    """Set each key of `metadata` in the sample's `metadata` (write right), each key on its own, so two
+    clients changing different keys at once both keep their change. Returns the stored sample document."""
+    document = await writable_sample(ctx, user, sample_id)
+    if not metadata:
+        return document
+    fields = {f"metadata.{key}": value for key, value in metadata.items()}
+    document = await ctx.db.samples.find_one_and_update(
+        {"_id": sample_id},
+        {"$set": {**fields, "updated_at": utc_now()}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if document is None:
+        raise NotFound()
+    return document
+
+
 async def remove_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> None:
     """Remove a sample (write right) with its analyses and every file and record of both.
 
@@ -332,7 +351,7 @@ async def remove_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> N
     document = await writable_sample(ctx, user, sample_id)
     job = None
     if document.get("job"):
-        job = await ctx.db.jobs.find_one({"_id": document["job"]["id"]}, {"state": 1, "args": 1})
+        job = await find_job(ctx, document["job"]["id"], "state", "args")
     if not document["ready"] and job is not None and job["state"] in JOB_STILL_ACTIVE:
         raise Conflict(
             STILL_BEING_CREATED,

@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from virtool_api.context import Context
+from virtool_api.samples.rights import access_of
+
 _WORKFLOW_FAMILIES = {"pathoscope": ("pathoscope_bowtie",), "nuvs": ("nuvs",), "aodp": ("aodp",)}
 
 
@@ -34,3 +37,12 @@ def workflow_fields(library_type: str, analyses: list[dict[str, Any]]) -> dict[s
         for family in ("pathoscope", "nuvs")
     }
     return {"workflows": workflows, **flags}
+
+
+async def show_analyses(ctx: Context, sample: dict[str, Any], analyses: list[dict[str, Any]]) -> None:
+    """Store what the sample shows of its analyses (`workflow_fields` of their `workflow` and `ready`), and
+    tell the pages that follow the sample live. The analyses domain calls this after one is started,
+    finalized or removed."""
+    fields = workflow_fields(sample.get("library_type", "normal"), analyses)
+    await ctx.db.samples.update_one({"_id": sample["_id"]}, {"$set": fields})
+    await ctx.changes.publish("samples", sample["_id"], "update", {"sample": access_of(sample)})

@@ -10,8 +10,9 @@ from typing import Any
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, NotFound
 from virtool_api.jobs.models import TERMINAL_STATES
-from virtool_api.jobs.service import create_job
+from virtool_api.jobs.service import create_job, find_job
 from virtool_api.pagination import listing_counts, page_count, skip
+from virtool_api.samples.links import a_sample_names_subtraction
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.subtractions.documents import find_subtraction, render_subtraction, render_subtractions
 from virtool_api.subtractions.files import purge_subtraction_files
@@ -110,12 +111,12 @@ async def remove_subtraction(ctx: Context, user: dict[str, Any], subtraction_id:
     while its create-subtraction job may still write to it (cancel the job first)."""
     require_administrator(user)
     document = await find_subtraction(ctx, subtraction_id)
-    if await ctx.db.samples.count_documents({"subtractions": subtraction_id}, limit=1) or (
+    if await a_sample_names_subtraction(ctx, subtraction_id) or (
         await ctx.db.analyses.count_documents({"subtractions.id": subtraction_id}, limit=1)
     ):
         raise Conflict(IN_USE)
     if not document.get("ready", True) and document.get("job"):
-        job = await ctx.db.jobs.find_one({"_id": document["job"]["id"]}, {"state": 1})
+        job = await find_job(ctx, document["job"]["id"], "state")
         if job is not None and job["state"] not in TERMINAL_STATES:
             raise Conflict(STILL_BEING_CREATED)
     if (await ctx.db.subtractions.delete_one({"_id": subtraction_id})).deleted_count == 0:

@@ -48,4 +48,10 @@ async def remove_tag(ctx: Context, user: dict[str, Any], tag_id: str) -> None:
         raise NotFound()
     require_owner_or_administrator(user, document)
     await ctx.db.tags.delete_one({"_id": tag_id})
-    await ctx.db.samples.update_many({"tags": tag_id}, {"$pull": {"tags": tag_id}})
+    await ctx.events.emit_tag_removed(ctx, tag_id)
+
+
+async def names_of_tags(ctx: Context, tag_ids: list[str]) -> dict[str, str]:
+    """The name of each of `tag_ids` that names a tag, by id, in one query."""
+    tags = await ctx.db.tags.find({"_id": {"$in": tag_ids}}, {"name": 1}).to_list(None)
+    return {tag["_id"]: tag["name"] for tag in tags}

@@ -22,6 +22,7 @@ from virtool_api.uploads.models import GZIP_UPLOAD_TYPES, UploadSearchResult, Up
 from virtool_api.uploads.models import Upload as UploadModel
 from virtool_api.uploads.reservations import FILE_DOES_NOT_EXIST
 from virtool_api.uploads.tables import Upload
+from virtool_api.users.service import handles_of
 from virtool_api.utils import MAX_RECORD_ID, record_id, utc_now
 
 
@@ -31,9 +32,8 @@ def _is_admin(user: dict[str, Any]) -> bool:
 
 async def _user_refs(ctx: Context, user_ids: set[str]) -> dict[str, dict[str, str]]:
     """`{id: {id, handle}}` for the uploaders; a deleted user keeps their id and an empty handle."""
-    users = await ctx.db.users.find({"_id": {"$in": sorted(user_ids)}}, {"handle": 1}).to_list(None)
-    found = {user["_id"]: {"id": user["_id"], "handle": user["handle"]} for user in users}
-    return {user_id: found.get(user_id, {"id": user_id, "handle": ""}) for user_id in user_ids}
+    handles = await handles_of(ctx, user_ids)
+    return {user_id: {"id": user_id, "handle": handles.get(user_id, "")} for user_id in user_ids}
 
 
 def _render(row: Upload, users: dict[str, dict[str, str]]) -> UploadModel:

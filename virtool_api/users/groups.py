@@ -72,4 +72,4 @@ async def delete_group(ctx: Context, user: dict[str, Any], group_id: str) -> Non
     if result.deleted_count == 0:
         raise NotFound()
     await ctx.db.users.update_many({"groups": group_id}, {"$pull": {"groups": group_id}})
-    await ctx.db.samples.update_many({"group": group_id}, {"$set": {"group": None}})
+    await ctx.events.emit_group_removed(ctx, group_id)

@@ -102,6 +102,21 @@ async def get_account(ctx: Context, user_id: str) -> User:
     return await render_user(ctx, document)
 
 
+async def find_user(ctx: Context, user_id: str, *fields: str) -> dict[str, Any] | None:
+    """The stored user (only `fields`, when named), or None; no rights asked."""
+    return await ctx.db.users.find_one({"_id": user_id}, dict.fromkeys(fields, 1) if fields else None)
+
+
+async def find_user_by_handle(ctx: Context, handle: str) -> dict[str, Any] | None:
+    return await ctx.db.users.find_one({"handle": handle})
+
+
+async def handles_of(ctx: Context, user_ids: set[str]) -> dict[str, str]:
+    """The handle of each of `user_ids` that names a user, by id."""
+    users = await ctx.db.users.find({"_id": {"$in": sorted(user_ids)}}, {"handle": 1}).to_list(None)
+    return {user["_id"]: user["handle"] for user in users}
+
+
 async def _checked_groups(ctx: Context, group_ids: list[str]) -> list[str]:
     """`group_ids` without repeats, or 400 when one names no group."""
     unique = list(dict.fromkeys(group_ids))
