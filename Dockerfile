@@ -58,7 +58,7 @@ EXPOSE 9950 9990
 
 # Liveness of whichever API this container serves (it tries VIRTOOL_PORT, then VIRTOOL_JOBS_PORT).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-m", "virtool_api.health"]
+    CMD ["python", "-m", "virtool_api.server.health"]
 
 ENTRYPOINT ["virtool-api"]
 # `serve` migrates the SQL schema at startup, under a PostgreSQL advisory lock: replicas started together with

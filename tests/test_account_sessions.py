@@ -619,7 +619,7 @@ async def test_secure_cookie_behind_a_trusted_tls_proxy(public_client, bob):
 
 
 async def test_forwarded_headers_of_untrusted_peers_are_ignored(public_client, ctx, bob, aiohttp_client):
-    from virtool_api.app import create_public_app
+    from virtool_api.server.app import create_public_app
 
     config = dataclasses.replace(ctx.config, trusted_proxies=())
     untrusting = await aiohttp_client(create_public_app(dataclasses.replace(ctx, config=config)))
@@ -632,7 +632,7 @@ async def test_forwarded_headers_of_untrusted_peers_are_ignored(public_client, c
 
 
 async def test_secure_cookies_always(public_client, ctx, bob, aiohttp_client):
-    from virtool_api.app import create_public_app
+    from virtool_api.server.app import create_public_app
 
     config = dataclasses.replace(ctx.config, secure_cookies="always")
     client = await aiohttp_client(create_public_app(dataclasses.replace(ctx, config=config)))

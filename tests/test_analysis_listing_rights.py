@@ -9,8 +9,8 @@ from typing import Any
 from virtool_api.analyses.sample_access import BACKFILL_MARKER
 from virtool_api.analyses.service import find_analyses, readable_analyses_filter
 from virtool_api.projects.membership import project_membership
-from virtool_api.repairs import run_repairs
 from virtool_api.samples.rights import access_of, sample_rights
+from virtool_api.server.repairs import run_repairs
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
 

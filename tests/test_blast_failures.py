@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from tests import test_blast
 from tests.real_server import free_port
 from tests.test_blast import NCBI_HIT, blast_of, make_due, nuvs_analysis, poll_runner
-from virtool_api.app import create_public_app
 from virtool_api.cli import main
+from virtool_api.server.app import create_public_app
 
 config = test_blast.config
 fake_ncbi = test_blast.fake_ncbi

@@ -1,11 +1,11 @@
 """The hints the server and the CLI print name the command as it can be run from where it was started
-(`virtool_api.commands.program`): `.venv/bin/virtool-api ...` after `make run`, not a `virtool-api` the shell
-would not find."""
+(`virtool_api.operations.commands.program`): `.venv/bin/virtool-api ...` after `make run`, not a
+`virtool-api` the shell would not find."""
 
 import sys
 from pathlib import Path
 
-from virtool_api.commands import program
+from virtool_api.operations.commands import program
 
 
 def test_a_program_off_the_path_is_named_by_its_path(tmp_path: Path, monkeypatch) -> None:

@@ -291,8 +291,8 @@ def test_the_image_runs_as_a_user_with_a_data_volume_and_a_healthcheck():
     assert instructions["VOLUME"] in ("/data", '["/data"]')
     healthcheck = instructions["HEALTHCHECK"]
     command = json.loads(healthcheck[healthcheck.index("CMD") + 3 :])
-    assert command == ["python", "-m", "virtool_api.health"]
-    assert importlib.util.find_spec("virtool_api.health") is not None
+    assert command == ["python", "-m", "virtool_api.server.health"]
+    assert importlib.util.find_spec("virtool_api.server.health") is not None
 
 
 def test_the_final_stage_starts_from_slim_python_and_copies_only_the_environment():

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from tests.conftest import MONGODB_URL, POSTGRES_URL
 from tests.real_server import free_port, serve_command
 from virtool_api.cli import _no_administrator_hint, main
-from virtool_api.commands import program
+from virtool_api.operations.commands import program
 from virtool_api.storage.migrate import MIGRATION_LOCK, head_revision
 from virtool_api.users.service import create_user
 

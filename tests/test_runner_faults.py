@@ -18,10 +18,10 @@ import pytest
 from tests.conftest import QUALITY
 from tests.references_helpers import DEMO_DATA
 from tests.runner_world import build_index, job_end, ready_sample, start_analysis
-from virtool_api.app import create_jobs_app
 from virtool_api.dev import simulate
 from virtool_api.dev.hmms import read_fasta_gz
 from virtool_api.runner.tools import BOWTIE2, why_missing
+from virtool_api.server.app import create_jobs_app
 
 pytestmark = pytest.mark.skipif(
     why_missing([BOWTIE2]) is not None, reason=f"needs Bowtie2: {why_missing([BOWTIE2])}"

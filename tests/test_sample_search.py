@@ -4,8 +4,8 @@ before it existed."""
 
 from typing import Any
 
-from virtool_api.repairs import run_repairs
 from virtool_api.samples.search import BACKFILL_MARKER
+from virtool_api.server.repairs import run_repairs
 
 
 async def found(client: Any, headers: dict[str, str], find: str) -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import QUALITY, acquire, multipart_file
 from tests.references_helpers import import_reference
 from tests.references_helpers import upload as upload_file
-from virtool_api.app import create_jobs_app, create_public_app
+from virtool_api.server.app import create_jobs_app, create_public_app
 
 READS = gzip.compress(b"@r1\nACGTACGTACGTACGTACGT\n+\nIIIIIIIIIIIIIIIIIIII\n" * 200)
 INDEX_FILES = ["reference.fa.gz", *(f"reference.{n}.bt2" for n in ("1", "2", "3", "4", "rev.1", "rev.2"))]

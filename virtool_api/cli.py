@@ -12,13 +12,13 @@ from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT
 from virtool_api.auth_options import browser_options
-from virtool_api.commands import new_store_notes, program, refuse_to_start, store_options
 from virtool_api.config import MIB, Config
-from virtool_api.copy_to_servers import copy_to_servers
-from virtool_api.hmms import cli as hmms_cli
+from virtool_api.operations.commands import new_store_notes, program, refuse_to_start, store_options
+from virtool_api.operations.copy_to_servers import copy_to_servers
+from virtool_api.operations.hmms import hmms
+from virtool_api.operations.users import users
 from virtool_api.runner import cli as runner_cli
 from virtool_api.runner.supervisor import jobs_url_for, runner_command, supervise
-from virtool_api.users.cli import users
 
 logger = logging.getLogger("virtool_api")
 
@@ -44,7 +44,7 @@ logger = logging.getLogger("virtool_api")
 )
 def main(log_level: str, log_format: str) -> None:
     """virtool-api: samples, analyses and workflow jobs."""
-    from virtool_api.observability import configure_logging
+    from virtool_api.server.observability import configure_logging
 
     configure_logging(log_level, log_format)
 
@@ -239,7 +239,7 @@ def serve(
         trusted_proxies=trusted_proxies,
     )
     from virtool_api.blast.backends import local_backend_problem
-    from virtool_api.health import listen_problem, startup_problem
+    from virtool_api.server.health import listen_problem, startup_problem
 
     if only in (None, "public"):  # BLASTs run in the public API's processes
         refuse_to_start(local_backend_problem(config))
@@ -256,10 +256,10 @@ def serve(
 async def _serve(config: Config, only: str | None, migrate_schema: bool = True) -> None:
     from virtool_api.api.in_flight import cleanup_reserve, drain, exit_by
     from virtool_api.api.slow_clients import TimedAppRunner
-    from virtool_api.app import create_jobs_app, create_public_app
     from virtool_api.context import create_context
-    from virtool_api.health import listen_error
-    from virtool_api.observability import METRICS_PATH, describe_stores
+    from virtool_api.server.app import create_jobs_app, create_public_app
+    from virtool_api.server.health import listen_error
+    from virtool_api.server.observability import METRICS_PATH, describe_stores
 
     for line in describe_stores(config):
         logger.info(line)
@@ -336,7 +336,7 @@ def _start_runner(config: Config, only: str | None, stop: asyncio.Event) -> "asy
 @store_options
 def migrate(data_path: Path, mongodb_url: str | None, postgres_url: str | None) -> None:
     """Bring the SQL schema to the newest revision (run once before starting the APIs)."""
-    from virtool_api.health import startup_problem
+    from virtool_api.server.health import startup_problem
     from virtool_api.storage import migrate as migrations
     from virtool_api.storage.sql import sqlalchemy_url
 
@@ -405,7 +405,7 @@ async def _no_administrator_hint(ctx) -> str | None:  # type: ignore[no-untyped-
 
 
 main.add_command(users)
-main.add_command(hmms_cli.hmms)
+main.add_command(hmms)
 main.add_command(copy_to_servers)
 main.add_command(runner_cli.runner)
 

@@ -62,7 +62,7 @@ async def create_context(config: Config, migrate_schema: bool | None = None) -> 
     await mongo.create_indexes(db)
 
     # Imported here, not above: the domains it wires import this module for `Context`.
-    from virtool_api.subscriptions import subscribe
+    from virtool_api.server.subscriptions import subscribe
 
     events = Events()
     subscribe(events)

@@ -7,7 +7,8 @@ Domains import one way only, lower before higher:
 
 When a change in a lower domain must be followed by a higher one (a job's state changes, so the sample it is
 importing follows; a sample is removed, so its analyses go with it), the lower domain emits an event here and
-the higher one has subscribed to it. `virtool_api/subscriptions.py` is the one list of who listens to what.
+the higher one has subscribed to it. `virtool_api/server/subscriptions.py` is the one list of who listens to
+what.
 
 Handlers run in the order they subscribed, awaited one after the other by the emitter, inside the request that
 caused the change: when the emitter returns, every follower has done its part.

@@ -399,7 +399,10 @@ def _drop_unreferenced(document: dict[str, Any], components: dict[str, Any]) -> 
 
 def api_endpoints(ctx: Context) -> tuple[list[Endpoint], list[Endpoint]]:
     """What the public app and the job app register, read from freshly built apps (never started)."""
-    from virtool_api.app import create_jobs_app, create_public_app  # the apps register this module's routes
+    from virtool_api.server.app import (  # the apps register this module's routes
+        create_jobs_app,
+        create_public_app,
+    )
 
     return create_public_app(ctx)[ENDPOINTS], create_jobs_app(ctx, watch_timeouts=False)[ENDPOINTS]
 

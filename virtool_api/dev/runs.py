@@ -9,13 +9,13 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from virtool_api.app import create_jobs_app
 from virtool_api.context import Context
 from virtool_api.jobs.models import JobState
 from virtool_api.runner.client import JobApi
 from virtool_api.runner.job import acquire, run_job
 from virtool_api.runner.tools import why_missing
 from virtool_api.runner.workflows import WORKFLOWS
+from virtool_api.server.app import create_jobs_app
 
 QUIETED = ("virtool_api.requests", "virtool_api.runner")
 """Loggers whose every request and step would bury what the seed prints: only their warnings are shown."""

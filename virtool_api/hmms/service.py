@@ -1,5 +1,6 @@
 """HMM data for NuVs: what is installed (clusters for people to browse, files for jobs), and installing it
-from two uploads (administrators). `virtool-api hmms install` installs from files (see `hmms/cli.py`)."""
+from two uploads (administrators). `virtool-api hmms install` installs from files (see
+`operations/hmms.py`)."""
 
 import re
 from pathlib import Path

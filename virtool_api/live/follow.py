@@ -1,6 +1,6 @@
-"""What the change feed hears from the domains (`subscriptions.py` wires these to `events.py`): a job's state
-change is a change of the job and of what it works on (the sample it creates, the analysis it runs, the index
-it builds, the subtraction it creates), so a runner's every report reaches the pages that show them."""
+"""What the change feed hears from the domains (`server/subscriptions.py` wires these to `events.py`): a job's
+state change is a change of the job and of what it works on (the sample it creates, the analysis it runs, the
+index it builds, the subtraction it creates), so a runner's every report reaches the pages that show them."""
 
 from typing import Any
 

@@ -1,5 +1,5 @@
 """What an interrupted reference import leaves, removed (run by every public API process at start-up and
-every minute, `repairs.py`).
+every minute, `server/repairs.py`).
 
 An import stores its reference hidden (`importing`), then its OTUs in batches, each renewing
 `importing.heartbeat_at`, and makes the reference visible last (`service.import_reference`). A process killed

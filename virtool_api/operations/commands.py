@@ -61,7 +61,7 @@ async def new_store_notes(config: Config, documents: bool = True) -> list[str]:
     directory makes a fresh `./data`). MongoDB creates a database on its first write, so a mistyped database
     name in the URL is new when it has no collections. PostgreSQL never creates a database.
     """
-    from virtool_api.observability import mask_url
+    from virtool_api.server.observability import mask_url
 
     notes = []
     embedded = []

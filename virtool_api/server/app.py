@@ -18,7 +18,6 @@ from virtool_api.api.middleware import error_middleware
 from virtool_api.auth import job_auth_middleware, user_auth_middleware
 from virtool_api.blast import public_api as blast_public_api
 from virtool_api.context import Context
-from virtool_api.health import routes as health_routes
 from virtool_api.hmms import job_api as hmms_job_api
 from virtool_api.hmms import public_api as hmms_public_api
 from virtool_api.indexes import job_api as indexes_job_api
@@ -29,16 +28,17 @@ from virtool_api.jobs.handoff import hand_off_forever
 from virtool_api.jobs.service import time_out_stale_jobs
 from virtool_api.labels import public_api as labels_public_api
 from virtool_api.live import public_api as live_public_api
-from virtool_api.observability import install as install_observability
 from virtool_api.onecodex import public_api as onecodex_public_api
 from virtool_api.projects import public_api as projects_public_api
 from virtool_api.references import public_api as references_public_api
-from virtool_api.repairs import repairs
 from virtool_api.runners import job_api as runners_job_api
 from virtool_api.runners import public_api as runners_public_api
 from virtool_api.samples import files_public_api as samples_files_public_api
 from virtool_api.samples import job_api as samples_job_api
 from virtool_api.samples import public_api as samples_public_api
+from virtool_api.server.health import routes as health_routes
+from virtool_api.server.observability import install as install_observability
+from virtool_api.server.repairs import repairs
 from virtool_api.settings import public_api as settings_public_api
 from virtool_api.subtractions import job_api as subtractions_job_api
 from virtool_api.subtractions import public_api as subtractions_public_api

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import click
 
-from virtool_api.commands import run_with_stores, store_options
 from virtool_api.config import Config
+from virtool_api.operations.commands import run_with_stores, store_options
 
 
 @click.group()

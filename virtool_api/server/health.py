@@ -4,7 +4,7 @@
 document store and the SQL store answer, the data directory takes a new file and the SQL schema is at the
 newest migration; otherwise 503 naming the failing parts. Both are open to anyone (`auth=False`).
 
-`python -m virtool_api.health` is the container's `HEALTHCHECK`: it exits 0 if either API answers.
+`python -m virtool_api.server.health` is the container's `HEALTHCHECK`: it exits 0 if either API answers.
 """
 
 import asyncio
@@ -135,7 +135,7 @@ async def ready(request: web.Request) -> dict[str, Any]:
 async def _mongodb_problem(url: str, seconds: float) -> str | None:
     import pymongo
 
-    from virtool_api.observability import mask_url
+    from virtool_api.server.observability import mask_url
 
     try:
         client: Any = pymongo.AsyncMongoClient(url, serverSelectionTimeoutMS=int(seconds * 1000))
@@ -151,7 +151,7 @@ async def _mongodb_problem(url: str, seconds: float) -> str | None:
 
 
 async def _sql_problem(config: Config, check_schema: bool, seconds: float) -> str | None:
-    from virtool_api.observability import mask_url
+    from virtool_api.server.observability import mask_url
 
     try:
         url = sql.sqlalchemy_url(config.postgres_url, config.data_path)
