@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from openapi_spec_validator import validate
 
-from virtool_api.api.routes import ENDPOINTS, Endpoint
+from virtool_api.api.routes import ENDPOINTS, Endpoint, answers
 
 PUBLIC = "9950"
 JOBS = "9990"
@@ -101,7 +101,7 @@ async def test_job_finalize_analysis_lists_the_spec_errors(document):
     error_body = {"$ref": "#/components/schemas/ErrorBody"}
 
     assert responses["403"]["description"] == "Insufficient rights"
-    assert responses["404"]["description"] == "Not found"
+    assert "Not found" in responses["404"]["description"]
     assert "There is already a result for this analysis" in responses["409"]["description"]
     assert "Job is finished" in responses["409"]["description"]
     for status in ("401", "403", "404", "409", "422"):
@@ -186,7 +186,7 @@ async def test_every_route_declares_its_security(public_client, jobs_client, doc
 async def test_every_declared_error_is_a_response(public_client, jobs_client, document):
     for port, endpoint in endpoints(public_client, jobs_client):
         responses = operation_of(document, port, endpoint)["responses"]
-        for status, message in endpoint.errors:
+        for status, message in answers(endpoint.errors):
             assert message in responses[str(status)]["description"], (endpoint.method, endpoint.path, message)
 
 

@@ -2,15 +2,26 @@
 
 Services raise these; the error middleware (api/middleware.py) renders `{"id": ..., "message": ...}` with the
 status. Messages are the spec's, word for word.
+
+Each error a rule can answer is one value, declared once beside the rule with its message:
+`ANALYSIS_FINALIZED = Conflict.declare("Analysis is finalized")`. The service raises it
+(`raise ANALYSIS_FINALIZED`) and the route names it in its `errors=` table, so the OpenAPI document is derived
+from the same value; `tests/test_error_declarations.py` checks that every error a handler can reach is named.
+A message that carries a value is declared as a template (`"Tags do not exist: {ids}"`) and raised with
+`.format(ids=...)`.
 """
 
-from typing import Any
+from typing import Any, Self
 
 
 class ServiceError(Exception):
     status = 500
     id = "internal_error"
     default_message = "Internal server error"
+
+    described: tuple[str, ...] = ()
+    """A family of messages made where it is raised (a parser naming what it found): what the API document
+    lists for them. Every other error is raised with its declared message."""
 
     headers: dict[str, str] | None = None
     """Extra response headers (e.g. `Retry-After`), set by the raiser when the answer needs them."""
@@ -22,6 +33,25 @@ class ServiceError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"id": self.id, "message": self.message, **self.extra}
+
+    @classmethod
+    def declare(cls, message: str) -> type[Self]:
+        """One error of this kind with its own message: a subclass, so each raise is a fresh exception and
+        `except` and `isinstance` know it by name."""
+        name = f"{cls.__name__}({message!r})"
+        return type(
+            name, (cls,), {"default_message": message, "__qualname__": name, "__module__": cls.__module__}
+        )
+
+    @classmethod
+    def format(cls, *, extra: dict[str, Any] | None = None, **values: Any) -> Self:
+        """This error with the values of its declared template filled in (and `extra` fields in its body)."""
+        return cls(cls.default_message.format(**values), **(extra or {}))
+
+    @classmethod
+    def messages(cls) -> tuple[str, ...]:
+        """What this error's message may be, as the API document lists it."""
+        return cls.described or (cls.default_message,)
 
 
 class BadRequest(ServiceError):

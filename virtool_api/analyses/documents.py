@@ -26,7 +26,7 @@ from virtool_api.utils import utc_now
 
 logger = logging.getLogger(__name__)
 
-RESULTS_FILE_MISSING = "Results file not found at expected location"
+RESULTS_FILE_MISSING = NotFound.declare("Results file not found at expected location")
 
 
 async def create_analysis(
@@ -106,7 +106,7 @@ async def show_analysis(ctx: Context, document: dict[str, Any]) -> ShownAnalysis
     except FileNotFoundError:
         await find_analysis(ctx, document["_id"])
         logger.error("the results file of analysis %s is missing from the data directory", document["_id"])
-        raise NotFound(RESULTS_FILE_MISSING) from None
+        raise RESULTS_FILE_MISSING from None
     return ShownAnalysis(analysis, results)
 
 

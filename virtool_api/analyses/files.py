@@ -19,7 +19,7 @@ from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, NotFound
 from virtool_api.jobs import rights
 from virtool_api.jobs.service import require_job_still_active
-from virtool_api.storage.files import check_file_name
+from virtool_api.storage.files import FILE_MISSING, check_file_name
 from virtool_api.storage.placement import record_then_place
 from virtool_api.utils import record_id, utc_now
 
@@ -37,13 +37,17 @@ _FORMAT_BY_EXTENSION = {
 }
 
 
+UNSUPPORTED_FORMAT = BadRequest.declare("Unsupported analysis file format")
+FILE_ALREADY_STORED = Conflict.declare("File is already associated with analysis")
+
+
 def analysis_file_format(name: str, requested: str | None) -> str:
     """The requested format, or when none is given the one the file name's extension implies."""
     if requested is None:
         stem = name.removesuffix(".gz")
         requested = _FORMAT_BY_EXTENSION.get(Path(stem).suffix.lower())
     if requested not in set(AnalysisFormat):
-        raise BadRequest("Unsupported analysis file format")
+        raise UNSUPPORTED_FORMAT
     return requested
 
 
@@ -64,12 +68,11 @@ async def upload_analysis_file(
         await _require_accepting_files(ctx, job["_id"], analysis_id)
 
     await still_accepting()
-    already = Conflict("File is already associated with analysis")
     async with ctx.sessions() as session:
         if await session.scalar(
             select(AnalysisFile.id).where(AnalysisFile.analysis == analysis_id, AnalysisFile.name == name)
         ):
-            raise already
+            raise FILE_ALREADY_STORED
 
     async with ctx.files.receive(chunks, ctx.files.analyses_dir()) as incoming:
         row = AnalysisFile(
@@ -92,7 +95,7 @@ async def upload_analysis_file(
             row,
             incoming,
             name_on_disk,
-            already,
+            FILE_ALREADY_STORED,
             still_accepting,
         )
     return analysis_file_model(row)
@@ -105,7 +108,7 @@ async def _require_accepting_files(ctx: Context, job_id: str, analysis_id: str) 
     if analysis is None:
         raise NotFound()
     if analysis["ready"]:
-        raise Conflict(ANALYSIS_FINALIZED)
+        raise ANALYSIS_FINALIZED
     await require_job_still_active(ctx, job_id)
 
 
@@ -121,7 +124,7 @@ async def analysis_file_path(ctx: Context, analysis_id: str, file_id: str) -> Pa
         raise NotFound()
     path = ctx.files.analysis_file_path(row.name_on_disk)
     if not path.is_file():
-        raise NotFound("Uploaded file not found at expected location")
+        raise FILE_MISSING
     return path
 
 

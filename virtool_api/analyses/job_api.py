@@ -5,6 +5,7 @@ from aiohttp import web
 from virtool_api.analyses import files, lifecycle
 from virtool_api.analyses.documents import RESULTS_FILE_MISSING
 from virtool_api.analyses.models import (
+    ANALYSIS_FINALIZED,
     Analysis,
     AnalysisFile,
     AnalysisFileQuery,
@@ -14,16 +15,16 @@ from virtool_api.analyses.responses import analysis_response
 from virtool_api.api.files import download, multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, JOB
 from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.errors import InsufficientRights, InsufficientStorage, NotFound
+from virtool_api.storage.files import FILE_MISSING, INVALID_FILE_NAME
 
 routes = ApiRoutes("analyses")
-
-AUTH_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"))
 
 
 @routes.get(
     "/analyses/{analysis_id}",
     response=Analysis,
-    errors=(*AUTH_ERRORS, (404, "Not found"), (404, RESULTS_FILE_MISSING)),
+    errors=(InsufficientRights, NotFound, RESULTS_FILE_MISSING),
 )
 async def get(request: web.Request) -> web.Response:
     """Get the analysis the job is running."""
@@ -40,13 +41,12 @@ async def get(request: web.Request) -> web.Response:
     status=201,
     file_upload=True,
     errors=(
-        (400, "Unsupported analysis file format"),
-        (400, "Invalid file name"),
-        *AUTH_ERRORS,
-        (404, "Not found"),
-        (409, "File is already associated with analysis"),
-        (409, "Analysis is finalized"),
-        (422, "Invalid query"),
+        files.UNSUPPORTED_FORMAT,
+        INVALID_FILE_NAME,
+        InsufficientRights,
+        NotFound,
+        files.FILE_ALREADY_STORED,
+        ANALYSIS_FINALIZED,
     ),
 )
 async def upload_file(request: web.Request, query: AnalysisFileQuery) -> web.Response:
@@ -67,9 +67,9 @@ async def upload_file(request: web.Request, query: AnalysisFileQuery) -> web.Res
     "/analyses/{analysis_id}/files/{file_id}",
     file_download=True,
     errors=(
-        *AUTH_ERRORS,
-        (404, "Not found"),
-        (404, "Uploaded file not found at expected location"),
+        InsufficientRights,
+        NotFound,
+        FILE_MISSING,
     ),
 )
 async def download_file(request: web.Request) -> web.FileResponse:
@@ -88,10 +88,11 @@ async def download_file(request: web.Request) -> web.FileResponse:
     body=FinalizeAnalysisRequest,
     response=Analysis,
     errors=(
-        *AUTH_ERRORS,
-        (404, "Not found"),
-        (409, "There is already a result for this analysis"),
-        (422, "Invalid input"),
+        InsufficientRights,
+        NotFound,
+        lifecycle.ALREADY_FINALIZED,
+        RESULTS_FILE_MISSING,
+        InsufficientStorage,
     ),
 )
 async def finalize(request: web.Request, body: FinalizeAnalysisRequest) -> web.Response:
@@ -106,7 +107,7 @@ async def finalize(request: web.Request, body: FinalizeAnalysisRequest) -> web.R
     "/analyses/{analysis_id}",
     status=204,
     finished_job=True,
-    errors=(*AUTH_ERRORS, (404, "Not found"), (409, "Analysis is finalized")),
+    errors=(InsufficientRights, NotFound, ANALYSIS_FINALIZED),
 )
 async def remove(request: web.Request) -> None:
     """Remove the unfinalized analysis a failing job was running."""

@@ -24,7 +24,7 @@ from virtool_api.jobs.service import cancel_unfinished_job
 from virtool_api.storage.limits import check_storable
 from virtool_api.utils import utc_now
 
-ALREADY_FINALIZED = "There is already a result for this analysis"
+ALREADY_FINALIZED = Conflict.declare("There is already a result for this analysis")
 
 
 async def get_analysis_for_job(ctx: Context, job: dict[str, Any], analysis_id: str) -> ShownAnalysis:
@@ -45,7 +45,7 @@ async def finalize_analysis(
     rights.require_analysis(job, analysis_id)
     analysis = await find_analysis(ctx, analysis_id)
     if analysis["ready"]:
-        raise Conflict(ALREADY_FINALIZED)
+        raise ALREADY_FINALIZED
     # Kept in a file, not the document: results may be as large as a JSON body (`--max-json-size`).
     await asyncio.to_thread(partial(check_storable, max_bytes=None), results, "results")
     await asyncio.to_thread(check_workflow_results, analysis["workflow"], results)
@@ -59,7 +59,7 @@ async def finalize_analysis(
     if document is None:
         await ctx.files.remove(stored.path)
         await find_analysis(ctx, analysis_id)
-        raise Conflict(ALREADY_FINALIZED)
+        raise ALREADY_FINALIZED
     await update_sample_workflows(ctx, document["sample"]["id"])
     return await show_analysis(ctx, document)
 
@@ -71,7 +71,7 @@ async def remove_unfinalized_analysis(ctx: Context, job: dict[str, Any], analysi
     analysis = await ctx.db.analyses.find_one_and_delete({"_id": analysis_id, "ready": False})
     if analysis is None:
         await find_analysis(ctx, analysis_id)
-        raise Conflict(ANALYSIS_FINALIZED)
+        raise ANALYSIS_FINALIZED
     await purge_analysis_files(ctx, analysis_id)
     await update_sample_workflows(ctx, analysis["sample"]["id"])
 

@@ -4,6 +4,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, Field, SkipValidation
 
 from virtool_api.analyses.results import SentResults, ShownResults
+from virtool_api.errors import Conflict
 from virtool_api.jobs.models import JobSummary
 from virtool_api.models import FileFormat, IdNameRef, StrictModel, Timestamp, UserRef
 from virtool_api.pagination import Page, PageQuery
@@ -113,5 +114,5 @@ class AnalysisSearchQuery(PageQuery):
 AnalysisSearchResult = Page[AnalysisMinimal]
 
 
-ANALYSIS_FINALIZED = "Analysis is finalized"
+ANALYSIS_FINALIZED = Conflict.declare("Analysis is finalized")
 """409 for what needs an analysis its job is still working on (upload or remove after finalizing)."""

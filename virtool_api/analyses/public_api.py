@@ -14,20 +14,17 @@ from virtool_api.analyses.responses import analysis_response
 from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.errors import InsufficientRights, NotFound
+from virtool_api.storage.files import FILE_MISSING
+from virtool_api.subtractions.service import SUBTRACTION_MISSING, SUBTRACTION_NOT_READY
 
 routes = ApiRoutes("analyses")
-
-UNAUTHORIZED = (401, "Requires authorization")
-FORBIDDEN = (403, "Insufficient rights")
-NOT_FOUND = (404, "Not found")
-PARENT_SAMPLE_MISSING = (400, "Parent sample does not exist")
 
 
 @routes.get(
     "/analyses",
     query=AnalysisSearchQuery,
     response=AnalysisSearchResult,
-    errors=(UNAUTHORIZED, (422, "Invalid query")),
 )
 async def find(request: web.Request, query: AnalysisSearchQuery) -> AnalysisSearchResult:
     """List the analyses of the samples the caller may see, newest first."""
@@ -40,7 +37,7 @@ async def find(request: web.Request, query: AnalysisSearchQuery) -> AnalysisSear
     "/samples/{sample_id}/analyses",
     query=AnalysisSearchQuery,
     response=AnalysisSearchResult,
-    errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND, (422, "Invalid query")),
+    errors=(InsufficientRights, NotFound),
 )
 async def find_for_sample(request: web.Request, query: AnalysisSearchQuery) -> AnalysisSearchResult:
     """List the analyses of one sample, newest first."""
@@ -61,15 +58,14 @@ async def find_for_sample(request: web.Request, query: AnalysisSearchQuery) -> A
     response=Analysis,
     status=201,
     errors=(
-        (400, "Sample is not ready"),
-        (400, "Workflow is incompatible with the sample's library type"),
-        (400, "Reference does not exist"),
-        (400, "No ready index"),
-        (400, "Subtraction does not exist"),
-        UNAUTHORIZED,
-        FORBIDDEN,
-        NOT_FOUND,
-        (422, "Invalid input"),
+        service.SAMPLE_NOT_READY,
+        service.INCOMPATIBLE_WORKFLOW,
+        service.REFERENCE_MISSING,
+        service.NO_READY_INDEX,
+        SUBTRACTION_MISSING,
+        SUBTRACTION_NOT_READY,
+        InsufficientRights,
+        NotFound,
     ),
 )
 async def create(request: web.Request, body: CreateAnalysisRequest) -> web.Response:
@@ -88,7 +84,7 @@ async def create(request: web.Request, body: CreateAnalysisRequest) -> web.Respo
 @routes.get(
     "/analyses/{analysis_id}",
     response=Analysis,
-    errors=(PARENT_SAMPLE_MISSING, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, (404, RESULTS_FILE_MISSING)),
+    errors=(service.PARENT_SAMPLE_MISSING, InsufficientRights, NotFound, RESULTS_FILE_MISSING),
 )
 async def get(request: web.Request) -> web.Response:
     """Get a complete analysis document."""
@@ -102,11 +98,10 @@ async def get(request: web.Request) -> web.Response:
     "/analyses/{analysis_id}",
     status=204,
     errors=(
-        PARENT_SAMPLE_MISSING,
-        UNAUTHORIZED,
-        FORBIDDEN,
-        NOT_FOUND,
-        (409, "Analysis is still running"),
+        service.PARENT_SAMPLE_MISSING,
+        InsufficientRights,
+        NotFound,
+        service.ANALYSIS_RUNNING,
     ),
 )
 async def remove(request: web.Request) -> None:
@@ -118,11 +113,10 @@ async def remove(request: web.Request) -> None:
     "/analyses/{analysis_id}/files/{file_id}",
     file_download=True,
     errors=(
-        PARENT_SAMPLE_MISSING,
-        UNAUTHORIZED,
-        FORBIDDEN,
-        NOT_FOUND,
-        (404, "Uploaded file not found at expected location"),
+        service.PARENT_SAMPLE_MISSING,
+        InsufficientRights,
+        NotFound,
+        FILE_MISSING,
     ),
 )
 async def download_file(request: web.Request) -> web.FileResponse:

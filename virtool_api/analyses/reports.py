@@ -15,19 +15,18 @@ from virtool_api.analyses.nuvs_report import FastaKind, NuvsReportQuery, build_n
 from virtool_api.analyses.nuvs_report import sort_and_filter as sort_contigs
 from virtool_api.analyses.pathoscope_report import PathoscopeReportQuery, build_pathoscope_report
 from virtool_api.analyses.pathoscope_report import sort_and_filter as sort_otus
-from virtool_api.analyses.service import analysis_with_rights
+from virtool_api.analyses.service import ANALYSIS_RUNNING, analysis_with_rights
 from virtool_api.analyses.stored_results import read_results
 from virtool_api.api.routes import validation_details
 from virtool_api.context import Context
-from virtool_api.errors import Conflict, InsufficientRights, InvalidQuery, NotFound
+from virtool_api.errors import Conflict, InsufficientRights, InvalidQuery
 from virtool_api.hmms.service import hmm_names
 from virtool_api.indexes.otus_file import index_otus
 from virtool_api.references.otus import outline_otus
 
 logger = logging.getLogger(__name__)
 
-NOT_READY = Conflict("Analysis is still running")
-NO_REPORT = Conflict("Only Pathoscope and NuVs analyses have a report")
+NO_REPORT = Conflict.declare("Only Pathoscope and NuVs analyses have a report")
 REPORT_WORKFLOWS = ("pathoscope_bowtie", "nuvs")
 
 
@@ -40,12 +39,12 @@ async def _readable_results(
     if analysis.get("workflow") not in REPORT_WORKFLOWS:
         raise NO_REPORT
     if not analysis.get("ready"):
-        raise NOT_READY
+        raise ANALYSIS_RUNNING
     try:
         results = await read_results(ctx, analysis)
     except FileNotFoundError:
         logger.error("the results file of analysis %s is missing from the data directory", analysis_id)
-        raise NotFound(RESULTS_FILE_MISSING) from None
+        raise RESULTS_FILE_MISSING from None
     return analysis, results if isinstance(results, dict) else {}
 
 

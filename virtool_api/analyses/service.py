@@ -39,6 +39,15 @@ from virtool_api.samples.rights import SampleRights
 from virtool_api.samples.workflows import workflow_compatible
 from virtool_api.subtractions.service import existing_subtractions
 
+SAMPLE_NOT_READY = BadRequest.declare("Sample is not ready")
+INCOMPATIBLE_WORKFLOW = BadRequest.declare("Workflow is incompatible with the sample's library type")
+REFERENCE_MISSING = BadRequest.declare("Reference does not exist")
+NO_READY_INDEX = BadRequest.declare("No ready index")
+PARENT_SAMPLE_MISSING = BadRequest.declare("Parent sample does not exist")
+"""An analysis whose sample is gone (removed while the analysis was being read)."""
+ANALYSIS_RUNNING = Conflict.declare("Analysis is still running")
+"""409 for what needs a finished analysis: removing it while its job may write to it, its report, a BLAST."""
+
 
 async def readable_analyses_filter(ctx: Context, user: dict[str, Any]) -> dict[str, Any]:
     """Analyses of the samples the caller may see in listings: the samples' rule (`readable_query`) over each
@@ -140,15 +149,15 @@ async def start_analysis(
     """
     sample = await writable_sample(ctx, user, sample_id)
     if not sample.get("ready"):
-        raise BadRequest("Sample is not ready")
+        raise SAMPLE_NOT_READY
     if not workflow_compatible(sample.get("library_type", "normal"), workflow):
-        raise BadRequest("Workflow is incompatible with the sample's library type")
+        raise INCOMPATIBLE_WORKFLOW
     reference = await ctx.db.references.find_one({"_id": ref_id, **VISIBLE})
     if reference is None:
-        raise BadRequest("Reference does not exist")
+        raise REFERENCE_MISSING
     index = await newest_ready_index(ctx, ref_id)
     if index is None:
-        raise BadRequest("No ready index")
+        raise NO_READY_INDEX
     subtractions = await existing_subtractions(ctx, subtraction_ids)
 
     owner = {"id": user["_id"], "handle": user["handle"]}
@@ -191,19 +200,19 @@ async def start_analysis(
 
 
 async def analysis_with_rights(
-    ctx: Context, user: dict[str, Any], analysis_id: str, not_found: str | None = None
+    ctx: Context, user: dict[str, Any], analysis_id: str, not_found: type[NotFound] = NotFound
 ) -> tuple[dict[str, Any], SampleRights]:
     """The analysis and the caller's rights on it, in the spec's order: 404, then 400 for a lost sample.
 
-    Analyses inherit their sample's rights. `not_found` is the 404 message (BLAST's table says "Analysis not
-    found" where the others say "Not found").
+    Analyses inherit their sample's rights. `not_found` is the 404 (BLAST's table says "Analysis not found"
+    where the others say "Not found").
     """
     analysis = await ctx.db.analyses.find_one({"_id": analysis_id})
     if analysis is None:
-        raise NotFound(not_found)
+        raise not_found
     sample = await ctx.db.samples.find_one({"_id": analysis["sample"]["id"]})
     if sample is None:
-        raise BadRequest("Parent sample does not exist")
+        raise PARENT_SAMPLE_MISSING
     return analysis, await rights_of(ctx, user, sample)
 
 
@@ -226,7 +235,7 @@ async def remove_analysis(ctx: Context, user: dict[str, Any], analysis_id: str) 
     if not analysis["ready"] and analysis.get("job"):
         job = await find_job(ctx, analysis["job"]["id"], "state")
         if job is not None and job["state"] not in TERMINAL_STATES:
-            raise Conflict("Analysis is still running")
+            raise ANALYSIS_RUNNING
     result = await ctx.db.analyses.delete_one({"_id": analysis_id})
     if result.deleted_count == 0:
         raise NotFound()

@@ -24,7 +24,7 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import JsonSchemaMode
 
 from virtool_api.api.keys import CONTEXT
-from virtool_api.api.routes import ENDPOINTS, ApiRoutes, Endpoint
+from virtool_api.api.routes import ENDPOINTS, ApiRoutes, Endpoint, answers
 from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.errors import JobFinished
@@ -348,7 +348,7 @@ def parsing_errors(endpoint: Endpoint) -> list[tuple[int, str]]:
         errors += [
             INVALID_JSON,
             TOO_LARGE,
-            (endpoint.body_error.status, endpoint.body_error.default_message),
+            *answers([endpoint.body_error]),
         ]
     if endpoint.query is not None:
         errors.append(INVALID_QUERY)
@@ -361,7 +361,7 @@ def _error_responses(endpoint: Endpoint, implied: list[tuple[int, str]]) -> dict
     """Each declared error, messages of one status grouped; 401 on every route that authenticates; the
     parsing errors of routes that take a body, a query or a file; `implied`: what the app's middleware
     answers for it (a finished job's 409 on the job API)."""
-    errors = list(endpoint.errors) + parsing_errors(endpoint) + implied
+    errors = answers(endpoint.errors) + parsing_errors(endpoint) + implied
     if endpoint.auth and not any(status == UNAUTHORIZED[0] for status, _ in errors):
         errors.append(UNAUTHORIZED)
     messages: dict[int, list[str]] = {}

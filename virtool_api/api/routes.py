@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,21 @@ from pydantic import BaseModel, ValidationError
 from virtool_api.errors import BadRequest, InvalidInput, InvalidQuery, ServiceError
 
 Handler = Callable[..., Awaitable[Any]]
+
+DeclaredError = type[ServiceError] | tuple[int, str]
+"""An error a route answers: a declared error value (errors.py), or a (status, message) pair."""
+
+
+def answers(errors: Iterable[DeclaredError]) -> list[tuple[int, str]]:
+    """Each (status, message) the errors may answer, as the API document lists them."""
+    found: list[tuple[int, str]] = []
+    for error in errors:
+        if isinstance(error, tuple):
+            found.append(error)
+        else:
+            found += [(error.status, message) for message in error.messages()]
+    return found
+
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +55,7 @@ class Endpoint:
     query: type[BaseModel] | None = None
     response: Any = None
     status: int = 200
-    errors: tuple[tuple[int, str], ...] = ()
+    errors: tuple[DeclaredError, ...] = ()
     auth: bool = True
     file_upload: bool = False
     file_download: bool = False
@@ -172,7 +187,7 @@ class ApiRoutes:
         query: type[BaseModel] | None = None,
         response: Any = None,
         status: int = 200,
-        errors: tuple[tuple[int, str], ...] = (),
+        errors: tuple[DeclaredError, ...] = (),
         auth: bool = True,
         file_upload: bool = False,
         file_download: bool = False,

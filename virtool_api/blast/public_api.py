@@ -4,10 +4,12 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from virtool_api.analyses.service import ANALYSIS_RUNNING, PARENT_SAMPLE_MISSING
 from virtool_api.api.keys import BLAST_RUNNER, CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes
 from virtool_api.blast import service
 from virtool_api.blast.backends import create_backend
+from virtool_api.errors import InsufficientRights
 
 routes = ApiRoutes("analyses")
 
@@ -16,14 +18,14 @@ routes = ApiRoutes("analyses")
     "/analyses/{analysis_id}/{sequence_index}/blast",
     response=service.NuvsBlastRecord,
     errors=(
-        (400, "Parent sample does not exist"),
-        (401, "Requires authorization"),
-        (403, "Insufficient rights"),
-        (404, "Analysis not found"),
-        (404, "Sequence not found"),
-        (409, "Not a NuVs analysis"),
-        (409, "Analysis is still running"),
-        (502, "The BLAST service could not be reached"),
+        PARENT_SAMPLE_MISSING,
+        InsufficientRights,
+        service.ANALYSIS_NOT_FOUND,
+        service.SEQUENCE_NOT_FOUND,
+        service.NOT_NUVS,
+        ANALYSIS_RUNNING,
+        service.ALREADY_STARTING,
+        service.BlastServiceUnavailable,
     ),
 )
 async def blast_contig(request: web.Request) -> service.NuvsBlastRecord:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from virtool_api.analyses.blasts import NuvsBlastRecord, render_blast
 from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
-from virtool_api.analyses.service import analysis_with_rights
+from virtool_api.analyses.service import ANALYSIS_RUNNING, analysis_with_rights
 from virtool_api.analyses.stored_results import find_nuvs_hit
 from virtool_api.analyses.tables import NuvsBlast
 from virtool_api.blast.backends import BlastBackend, BlastFailed, BlastStatus, BlastUnavailable
@@ -36,9 +36,18 @@ STOP_GRACE = 10.0
 
 
 class BlastServiceUnavailable(ServiceError):
+    """502, saying why and, for NCBI, what an offline server can do instead."""
+
     status = 502
     id = "blast_unavailable"
     default_message = "The BLAST service could not be reached"
+    described = ("The BLAST service could not be reached",)
+
+
+ANALYSIS_NOT_FOUND = NotFound.declare("Analysis not found")
+SEQUENCE_NOT_FOUND = NotFound.declare("Sequence not found")
+NOT_NUVS = Conflict.declare("Not a NuVs analysis")
+ALREADY_STARTING = Conflict.declare("Another BLAST of this sequence is being started")
 
 
 OFFLINE_HINT = (
@@ -52,22 +61,22 @@ async def _contig(ctx: Context, analysis: dict[str, Any], sequence_index: str | 
     try:
         index = int(sequence_index)
     except (TypeError, ValueError):
-        raise NotFound("Sequence not found") from None
+        raise SEQUENCE_NOT_FOUND from None
     hit = await find_nuvs_hit(ctx, analysis, index)
     if hit is None or not hit.get("sequence"):
-        raise NotFound("Sequence not found")
+        raise SEQUENCE_NOT_FOUND
     return str(hit["sequence"])
 
 
 async def _writable_nuvs_analysis(ctx: Context, user: dict[str, Any], analysis_id: str) -> dict[str, Any]:
     """The spec's checks, in its order: 404, 400 parent sample, 403, 409 not NuVs, 409 still running."""
-    analysis, rights = await analysis_with_rights(ctx, user, analysis_id, not_found="Analysis not found")
+    analysis, rights = await analysis_with_rights(ctx, user, analysis_id, not_found=ANALYSIS_NOT_FOUND)
     if not rights.write:
         raise InsufficientRights()
     if analysis.get("workflow") != "nuvs":
-        raise Conflict("Not a NuVs analysis")
+        raise NOT_NUVS
     if not analysis.get("ready"):
-        raise Conflict("Analysis is still running")
+        raise ANALYSIS_RUNNING
     return analysis
 
 
@@ -123,7 +132,7 @@ async def start_blast(
             except IntegrityError:
                 # A concurrent PUT for the same contig inserted between our delete and insert: go again.
                 if attempt == 2:
-                    raise Conflict("Another BLAST of this sequence is being started") from None
+                    raise ALREADY_STARTING from None
                 await session.rollback()
                 continue
         for old_rid in replaced:

@@ -44,6 +44,18 @@ COPY_CHUNK = 1024 * 1024
 class InvalidHMMFile(BadRequest):
     """400 naming what is wrong with HMM data being installed."""
 
+    described = (
+        "HMM annotations file is not a JSON list",
+        "HMM annotations file is nested deeper than 10 levels",
+        "HMM annotations file is corrupt (bad gzip)",
+        "HMM annotations file has no clusters",
+        "HMM annotations are invalid: …",
+        "HMM annotations have a duplicate cluster: …",
+        "HMM profiles file is not in HMMER3 format",
+        "HMM profiles file is truncated (a profile does not end with //)",
+        "HMM profiles file has a line longer than 64 KiB",
+    )
+
 
 def _open_annotations(path: Path) -> Any:
     with path.open("rb") as probe:

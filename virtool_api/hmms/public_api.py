@@ -5,6 +5,7 @@ from aiohttp import web
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes
 from virtool_api.hmms import service
+from virtool_api.hmms.install import InvalidHMMFile
 from virtool_api.hmms.models import HMM, HMMSearchQuery, HMMSearchResult, HMMStatus, InstallHMMsRequest
 
 routes = ApiRoutes("hmms")
@@ -28,9 +29,7 @@ async def find(request: web.Request, query: HMMSearchQuery) -> HMMSearchResult:
     response=HMMStatus,
     errors=(
         (400, "File does not exist"),
-        (400, "HMM annotations file is not a JSON list"),
-        (400, "HMM annotations file is nested deeper than 10 levels"),
-        (400, "HMM profiles file is not in HMMER3 format"),
+        InvalidHMMFile,
         (401, "Requires authorization"),
         (403, "Insufficient rights"),
         (422, "Invalid input"),

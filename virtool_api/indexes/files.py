@@ -15,14 +15,13 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from virtool_api.context import Context
-from virtool_api.errors import Conflict, NotFound
+from virtool_api.errors import NotFound
 from virtool_api.indexes.models import INDEX_FILE_TYPES, INDEX_FINALIZED, OTUS_FILE, IndexFileModel
 from virtool_api.indexes.tables import IndexFile
 from virtool_api.jobs.service import require_job_still_active
-from virtool_api.storage.placement import record_then_place
+from virtool_api.storage.placement import FILE_NAME_EXISTS, record_then_place
 from virtool_api.utils import iso_timestamp, utc_now
 
-FILE_NAME_EXISTS = "File name already exists"
 CHUNK = 1024 * 1024
 
 
@@ -56,7 +55,7 @@ async def require_accepting_files(ctx: Context, index_id: str, job_id: str) -> N
     if document is None:
         raise NotFound()
     if document["ready"]:
-        raise Conflict(INDEX_FINALIZED)
+        raise INDEX_FINALIZED
     await require_job_still_active(ctx, job_id)
 
 
@@ -72,7 +71,7 @@ async def store_index_file(
         if await session.scalar(
             select(IndexFile.id).where(IndexFile.index == index_id, IndexFile.name == name)
         ):
-            raise Conflict(FILE_NAME_EXISTS)
+            raise FILE_NAME_EXISTS
     async with ctx.files.receive(chunks, ctx.files.index_dir(index_id)) as incoming:
         row = IndexFile(
             index=index_id, name=name, type=INDEX_FILE_TYPES[name], size=incoming.size, uploaded_at=utc_now()
@@ -82,7 +81,7 @@ async def store_index_file(
             row,
             incoming,
             lambda _: ctx.files.index_file_path(index_id, name),
-            Conflict(FILE_NAME_EXISTS),
+            FILE_NAME_EXISTS,
             (lambda: require_accepting_files(ctx, index_id, job_id)) if job_id is not None else None,
         )
     return render_file(row)

@@ -6,7 +6,7 @@ from virtool_api.api.files import download, multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, JOB
 from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.indexes import lifecycle
-from virtool_api.indexes.models import Index, IndexFileModel
+from virtool_api.indexes.models import INDEX_FINALIZED, Index, IndexFileModel
 
 routes = ApiRoutes("indexes")
 
@@ -40,7 +40,7 @@ async def download_file(request: web.Request) -> web.FileResponse:
         (404, "Index file not found"),
         (404, "Not found"),
         (409, "File name already exists"),
-        (409, "Index is finalized"),
+        INDEX_FINALIZED,
     ),
 )
 async def upload_file(request: web.Request) -> web.Response:
@@ -58,9 +58,9 @@ async def upload_file(request: web.Request) -> web.Response:
     errors=(
         *AUTH_ERRORS,
         (404, "Not found"),
-        (409, "A FASTA file must be uploaded in order to finalize index"),
-        (409, "Reference requires that all Bowtie2 index files have been uploaded. Missing files: …"),
-        (409, "Index is finalized"),
+        lifecycle.FASTA_MISSING,
+        lifecycle.BOWTIE2_FILES_MISSING,
+        INDEX_FINALIZED,
     ),
 )
 async def finalize(request: web.Request) -> Index:

@@ -21,6 +21,11 @@ from virtool_api.indexes.models import (
 from virtool_api.jobs import rights
 from virtool_api.references.service import release_index_claim
 
+FASTA_MISSING = Conflict.declare("A FASTA file must be uploaded in order to finalize index")
+BOWTIE2_FILES_MISSING = Conflict.declare(
+    "Reference requires that all Bowtie2 index files have been uploaded. Missing files: {names}"
+)
+
 
 async def get_index_for_job(ctx: Context, job: dict[str, Any], index_id: str) -> Index:
     rights.require_index_read(job, index_id)
@@ -44,7 +49,7 @@ async def upload_index_file(
         raise NotFound("Index file not found")
     document = await find_index(ctx, index_id)
     if document["ready"]:
-        raise Conflict(INDEX_FINALIZED)
+        raise INDEX_FINALIZED
     return await store_index_file(ctx, index_id, name, chunks, job_id=job["_id"])
 
 
@@ -55,15 +60,12 @@ async def finalize_index(ctx: Context, job: dict[str, Any], index_id: str) -> In
     rights.require_active(job)
     document = await find_index(ctx, index_id)
     if document["ready"]:
-        raise Conflict(INDEX_FINALIZED)
+        raise INDEX_FINALIZED
     stored = {row.name for row in await index_files(ctx, index_id)}
     if FASTA_FILE not in stored:
-        raise Conflict("A FASTA file must be uploaded in order to finalize index")
+        raise FASTA_MISSING
     if missing := [name for name in BOWTIE2_FILES if name not in stored]:
-        raise Conflict(
-            "Reference requires that all Bowtie2 index files have been uploaded. "
-            f"Missing files: {', '.join(missing)}"
-        )
+        raise BOWTIE2_FILES_MISSING.format(names=", ".join(missing))
     finalized = await ctx.db.indexes.find_one_and_update(
         {"_id": index_id, "ready": False},
         {"$set": {"ready": True, "has_files": True}},
@@ -71,7 +73,7 @@ async def finalize_index(ctx: Context, job: dict[str, Any], index_id: str) -> In
     )
     if finalized is None:
         await find_index(ctx, index_id)
-        raise Conflict(INDEX_FINALIZED)
+        raise INDEX_FINALIZED
     await release_index_claim(ctx, finalized["reference"]["id"], index_id)
     return await render_index(ctx, finalized)
 

@@ -1,5 +1,6 @@
 from pydantic import BaseModel
 
+from virtool_api.errors import Conflict
 from virtool_api.jobs.models import JobSummary
 from virtool_api.models import Timestamp, UserRef
 from virtool_api.pagination import Page
@@ -17,7 +18,7 @@ INDEX_FILE_TYPES = {
 }
 """Every file an index has, by name, with its type (docs/api.md, "Job API")."""
 
-INDEX_FINALIZED = "Index is finalized"
+INDEX_FINALIZED = Conflict.declare("Index is finalized")
 OTUS_FILE = "otus.json.gz"
 FASTA_FILE = "reference.fa.gz"
 BOWTIE2_FILES = [name for name, kind in INDEX_FILE_TYPES.items() if kind == "bowtie2"]

@@ -5,6 +5,7 @@ from aiohttp import web
 from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.errors import InsufficientStorage
 from virtool_api.indexes import service
 from virtool_api.indexes.files import stored_file_path
 from virtool_api.indexes.models import Index, IndexSearchResult
@@ -23,6 +24,7 @@ routes = ApiRoutes("indexes")
         (403, "Insufficient rights"),
         (404, "Not found"),
         (409, "An index is already being built for this reference"),
+        InsufficientStorage,
     ),
 )
 async def create(request: web.Request) -> web.Response:

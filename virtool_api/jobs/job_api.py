@@ -4,7 +4,7 @@ from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, JOB
 from virtool_api.api.routes import SMALL_FORM, ApiRoutes, created
-from virtool_api.errors import BadRequest
+from virtool_api.errors import BadRequest, InsufficientRights, JobFinished, NotFound
 from virtool_api.jobs import queue, service
 from virtool_api.jobs.models import (
     AcquiredJob,
@@ -19,6 +19,8 @@ from virtool_api.jobs.models import (
 
 routes = ApiRoutes("jobs")
 
+ONLY_ACQUIRING = BadRequest.declare("Only acquiring a job is supported")
+
 
 @routes.patch(
     "/jobs/{job_id}",
@@ -26,23 +28,19 @@ routes = ApiRoutes("jobs")
     max_body=SMALL_FORM,
     response=AcquiredJob,
     auth=False,
-    errors=((400, "Job already acquired"), (404, "Not found"), (409, "Job is finished")),
+    errors=(ONLY_ACQUIRING, service.ALREADY_ACQUIRED, NotFound, JobFinished),
 )
 async def acquire(request: web.Request, body: AcquireJobRequest) -> AcquiredJob:
     """Acquire a job: the response carries its key, exactly once."""
     if not body.acquired:
-        raise BadRequest("Only acquiring a job is supported")
+        raise ONLY_ACQUIRING
     return await service.acquire_job(request.app[CONTEXT], request.match_info["job_id"])
 
 
 @routes.get(
     "/jobs/{job_id}",
     response=Job,
-    errors=(
-        (401, "Requires authorization"),
-        (403, "Insufficient rights"),
-        (404, "Not found"),
-    ),
+    errors=(InsufficientRights, NotFound),
 )
 async def get(request: web.Request) -> Job:
     """Get the calling job's own document."""
@@ -53,7 +51,7 @@ async def get(request: web.Request) -> Job:
     "/jobs/{job_id}/ping",
     response=JobPing,
     finished_job=True,
-    errors=((401, "Requires authorization"), (403, "Insufficient rights"), (404, "Not found")),
+    errors=(InsufficientRights, NotFound),
 )
 async def ping(request: web.Request) -> JobPing:
     """Tell the server the job is alive; a job not pinged for five minutes times out."""
@@ -65,12 +63,7 @@ async def ping(request: web.Request) -> JobPing:
     body=ReportStatusRequest,
     response=JobStatusEntry,
     status=201,
-    errors=(
-        (400, "Missing error information"),
-        (401, "Requires authorization"),
-        (403, "Insufficient rights"),
-        (422, "Invalid input"),
-    ),
+    errors=(service.INVALID_STATE, service.MISSING_ERROR, InsufficientRights, NotFound),
 )
 async def report_status(request: web.Request, body: ReportStatusRequest) -> web.Response:
     """Report the job's state and progress."""

@@ -4,19 +4,19 @@ from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes
+from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.jobs import service
 from virtool_api.jobs.models import Job, JobSearchQuery, JobSearchResult
 
 routes = ApiRoutes("jobs")
 
-JOB_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"), (404, "Not found"))
+JOB_ERRORS = (InsufficientRights, NotFound)
 
 
 @routes.get(
     "/jobs",
     query=JobSearchQuery,
     response=JobSearchResult,
-    errors=((401, "Requires authorization"), (422, "Invalid query")),
 )
 async def find(request: web.Request, query: JobSearchQuery) -> JobSearchResult:
     """List the caller's jobs, newest first; filter by `state` and `workflow`."""
@@ -39,7 +39,7 @@ async def get(request: web.Request) -> Job:
 @routes.put(
     "/jobs/{job_id}/cancel",
     response=Job,
-    errors=(*JOB_ERRORS, (409, "Job cannot be cancelled in its current state")),
+    errors=(*JOB_ERRORS, service.NOT_CANCELLABLE),
 )
 async def cancel(request: web.Request) -> Job:
     """Cancel a waiting, preparing or running job."""

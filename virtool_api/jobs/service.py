@@ -35,6 +35,12 @@ from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.users.rights import require_owner_or_administrator
 from virtool_api.utils import utc_now
 
+ALREADY_ACQUIRED = BadRequest.declare("Job already acquired")
+INVALID_STATE = BadRequest.declare("Invalid job state")
+"""A state a job may not report itself (`waiting`, or one only the server sets)."""
+MISSING_ERROR = BadRequest.declare("Missing error information")
+NOT_CANCELLABLE = Conflict.declare("Job cannot be cancelled in its current state")
+
 ACTIVE_STATES = [JobState.PREPARING.value, JobState.RUNNING.value]
 STATES_A_JOB_MAY_REPORT = {
     JobState.PREPARING,
@@ -110,7 +116,7 @@ async def acquire_job(ctx: Context, job_id: str) -> AcquiredJob:
             raise NotFound()
         if not existing.get("acquired"):
             rights.require_active(existing)
-        raise BadRequest("Job already acquired")
+        raise ALREADY_ACQUIRED
     # Acquiring is a state change like any status report: what follows the job (a sample being imported)
     # hears of it the same way.
     await ctx.events.emit_job_state_changed(ctx, document, JobState.PREPARING.value, None)
@@ -169,9 +175,9 @@ async def report_status(
 ) -> JobStatusEntry:
     rights.require_self(job, job_id)
     if report.state not in STATES_A_JOB_MAY_REPORT:
-        raise BadRequest("Invalid job state")
+        raise INVALID_STATE
     if report.state == JobState.ERROR and report.error is None:
-        raise BadRequest("Missing error information")
+        raise MISSING_ERROR
     entry = status_entry(
         report.state,
         report.progress,
@@ -286,7 +292,7 @@ async def cancel_job(ctx: Context, user: dict[str, Any], job_id: str) -> Job:
     await _job_for_user(ctx, user, job_id)
     document = await cancel_unfinished_job(ctx, job_id)
     if document is None:
-        raise Conflict("Job cannot be cancelled in its current state")
+        raise NOT_CANCELLABLE
     return await render_job(ctx, document)
 
 

@@ -24,6 +24,7 @@ from virtool_api.onecodex.models import (
     V1Tag,
     V1User,
 )
+from virtool_api.onecodex.query import InvalidListingQuery
 from virtool_api.samples import service as samples_service
 from virtool_api.samples.models import InvalidSampleField
 
@@ -39,15 +40,7 @@ FORBIDDEN = (403, "Insufficient rights")
 NOT_FOUND = (404, "Not found")
 INVALID_QUERY = (422, "Invalid query")
 LISTING_ERRORS = (
-    (400, "Invalid JSON in where"),
-    (400, "Invalid JSON in sort"),
-    (400, "Unsupported filter: {key}"),
-    (400, "Unsupported operator for filter {key}: {operator}"),
-    (400, "Invalid value for filter: {key}"),
-    (400, "Unsupported sort: {key}"),
-    (400, "Invalid value for sort: {key}"),
-    (400, "Sort by one field at most"),
-    (400, "Invalid cursor"),
+    InvalidListingQuery,
     UNAUTHORIZED,
     INVALID_QUERY,
 )

@@ -16,6 +16,23 @@ from virtool_api.errors import BadRequest
 from virtool_api.samples.models import Visibility
 from virtool_api.utils import as_utc
 
+
+class InvalidListingQuery(BadRequest):
+    """400 naming the part of a `where`, `sort` or cursor that cannot be answered."""
+
+    described = (
+        "Invalid JSON in where",
+        "Invalid JSON in sort",
+        "Unsupported filter: {key}",
+        "Unsupported operator for filter {key}: {operator}",
+        "Invalid value for filter: {key}",
+        "Unsupported sort: {key}",
+        "Invalid value for sort: {key}",
+        "Sort by one field at most",
+        "Invalid cursor",
+    )
+
+
 SAMPLE_FILTERS = ("$uri", "project", "tags", "visibility")
 NAMED_FILTERS = ("$uri", "name")
 """Tags and projects are looked up by name (the client's `Tags.where(name=...)`) or by URI."""
@@ -25,18 +42,18 @@ def parse_json_object(text: str, parameter: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError:
-        raise BadRequest(f"Invalid JSON in {parameter}") from None
+        raise InvalidListingQuery(f"Invalid JSON in {parameter}") from None
     if not isinstance(value, dict):
-        raise BadRequest(f"Invalid JSON in {parameter}")
+        raise InvalidListingQuery(f"Invalid JSON in {parameter}")
     return value
 
 
-def _unsupported(key: str) -> BadRequest:
-    return BadRequest(f"Unsupported filter: {key}")
+def _unsupported(key: str) -> InvalidListingQuery:
+    return InvalidListingQuery(f"Unsupported filter: {key}")
 
 
-def _invalid(key: str) -> BadRequest:
-    return BadRequest(f"Invalid value for filter: {key}")
+def _invalid(key: str) -> InvalidListingQuery:
+    return InvalidListingQuery(f"Invalid value for filter: {key}")
 
 
 def _id_of(value: Any, collection: str, key: str) -> str:
@@ -60,7 +77,7 @@ def _operand(value: Any, key: str, allowed: tuple[str, ...]) -> tuple[str, Any]:
     if isinstance(value, dict) and len(value) == 1 and next(iter(value)) not in ("$ref", "$uri"):
         operator, operand = next(iter(value.items()))
         if operator not in allowed:
-            raise BadRequest(f"Unsupported operator for filter {key}: {operator}")
+            raise InvalidListingQuery(f"Unsupported operator for filter {key}: {operator}")
         if operator in ("$in", "$containsall") and not isinstance(operand, list):
             raise _invalid(key)
         return operator, operand
@@ -142,12 +159,12 @@ def sort_order(sort: dict[str, Any], allowed: tuple[str, ...], default: str) -> 
     if not sort:
         return default, default == "created_at"
     if len(sort) > 1:
-        raise BadRequest("Sort by one field at most")
+        raise InvalidListingQuery("Sort by one field at most")
     (field, descending), *_ = sort.items()
     if field not in allowed:
-        raise BadRequest(f"Unsupported sort: {field}")
+        raise InvalidListingQuery(f"Unsupported sort: {field}")
     if not isinstance(descending, bool):
-        raise BadRequest(f"Invalid value for sort: {field}")
+        raise InvalidListingQuery(f"Invalid value for sort: {field}")
     return field, descending
 
 
@@ -168,9 +185,9 @@ def cursor_filter(cursor: str, descending: bool) -> dict[str, Any]:
         created_at_text, sample_id = json.loads(text)
         created_at = as_utc(datetime.fromisoformat(created_at_text))
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise BadRequest("Invalid cursor") from None
+        raise InvalidListingQuery("Invalid cursor") from None
     if not isinstance(sample_id, str):
-        raise BadRequest("Invalid cursor")
+        raise InvalidListingQuery("Invalid cursor")
     beyond = "$lt" if descending else "$gt"
     return {
         "$or": [

@@ -13,8 +13,8 @@ UNAUTHORIZED = (401, "Requires authorization")
 FORBIDDEN = (403, "Insufficient rights")
 NOT_FOUND = (404, "Not found")
 INVALID = (422, "Invalid input")
-NO_SUCH_USER = (400, "User does not exist: {user_id}")
-TWICE = (400, "A user is listed twice as a member")
+NO_SUCH_USER = service.NO_SUCH_MEMBER
+TWICE = service.MEMBER_TWICE
 
 
 @routes.get("/projects", response=list[Project], errors=(UNAUTHORIZED,))

@@ -61,13 +61,17 @@ async def member_project_ids(ctx: Context, user_id: str) -> list[str]:
     return [document["_id"] async for document in cursor]
 
 
+MEMBER_TWICE = BadRequest.declare("A user is listed twice as a member")
+NO_SUCH_MEMBER = BadRequest.declare("User does not exist: {user_id}")
+
+
 async def _checked_members(ctx: Context, members: list[ProjectMember]) -> list[dict[str, Any]]:
     user_ids = [member.user_id for member in members]
     if len(set(user_ids)) != len(user_ids):
-        raise BadRequest("A user is listed twice as a member")
+        raise MEMBER_TWICE
     found = {d["_id"] for d in await ctx.db.users.find({"_id": {"$in": user_ids}}, {"_id": 1}).to_list(None)}
     if missing := [user_id for user_id in user_ids if user_id not in found]:
-        raise BadRequest(f"User does not exist: {', '.join(missing)}")
+        raise NO_SUCH_MEMBER.format(user_id=", ".join(missing))
     return [member.model_dump() for member in members]
 
 

@@ -41,6 +41,25 @@ _NOT_NUCLEOTIDE = re.compile(r"[^ACGTURYKMSWBDHVN]", re.IGNORECASE)
 class InvalidReferenceFile(BadRequest):
     """400 naming what is wrong with an uploaded reference export."""
 
+    described = (
+        "Reference file is empty",
+        "Reference file is not gzip-compressed",
+        "Reference file is not valid gzip (truncated or corrupt)",
+        "Reference file is nested deeper than 10 levels",
+        "Reference file has a string longer than 4 MiB",
+        "Reference file is larger than 1 GiB decompressed",
+        "Reference file is not valid JSON",
+        "Reference file is not a JSON object",
+        "Reference file's otus is not a list",
+        "Reference file has no otus",
+        "Reference file has a duplicate OTU id: …",
+        "Reference file is invalid: otus.3.isolates.0.sequences.1.sequence: non-nucleotide letters: …",
+        "OTU … has no default isolate",
+        "Reference file has a duplicate sequence id: …",
+        "Reference file has more than … sequences",
+        "Reference file's data_type must be genome or barcode",
+    )
+
 
 class ExportSequence(BaseModel):
     """Fields beyond these (a `target`, a `remote` id, anything a newer Virtool adds) are kept as they came:

@@ -4,8 +4,10 @@ from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.errors import NotFound
 from virtool_api.pagination import PageQuery
 from virtool_api.references import otus, service
+from virtool_api.references.export import InvalidReferenceFile
 from virtool_api.references.models import (
     OTU,
     CreateReferenceRequest,
@@ -40,19 +42,12 @@ async def find(request: web.Request, query: PageQuery) -> ReferenceSearchResult:
     stop_when_client_leaves=True,
     errors=(
         (400, "File does not exist"),
-        (400, "Reference file is empty"),
-        (400, "Reference file is not gzip-compressed"),
-        (400, "Reference file is not valid gzip (truncated or corrupt)"),
-        (400, "Reference file is nested deeper than 10 levels"),
-        (400, "Reference file has a string longer than 4 MiB"),
-        (400, "Reference file is larger than 1 GiB decompressed"),
-        (400, "Reference file is not valid JSON"),
-        (400, "Reference file has no otus"),
-        (400, "Reference file has a duplicate OTU id: …"),
-        (400, "Reference file is invalid: otus.3.isolates.0.sequences.1.sequence: non-nucleotide letters: …"),
-        (400, "OTU … has no default isolate"),
+        InvalidReferenceFile,
+        service.NO_NAME,
         (401, "Requires authorization"),
         (403, "Insufficient rights"),
+        NotFound,
+        service.IMPORT_ABANDONED,
         (422, "Invalid input"),
     ),
 )

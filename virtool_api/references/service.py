@@ -88,7 +88,10 @@ async def create_reference(ctx: Context, user: dict[str, Any], request: CreateRe
     return await render_reference(ctx, document)
 
 
-IMPORT_ABANDONED = Conflict("Reference import was abandoned: it stopped for longer than --creation-timeout")
+IMPORT_ABANDONED = Conflict.declare(
+    "Reference import was abandoned: it stopped for longer than --creation-timeout"
+)
+NO_NAME = BadRequest.declare("Reference file has no name: give one")
 
 
 async def import_reference(ctx: Context, user: dict[str, Any], request: CreateReferenceRequest) -> Reference:
@@ -106,7 +109,7 @@ async def import_reference(ctx: Context, user: dict[str, Any], request: CreateRe
     summary = await in_stoppable_thread(stop, lambda: check_export(path, stop))
     name = request.name or summary.name
     if not name:
-        raise BadRequest("Reference file has no name: give one")
+        raise NO_NAME
     document = await insert_with_random_id(
         ctx.db.references,
         {

@@ -21,9 +21,14 @@ from virtool_api.samples.models import (
     SampleReadsFile,
 )
 from virtool_api.samples.tables import SampleArtifact, SampleReads
-from virtool_api.storage.files import check_file_name
+from virtool_api.storage.files import FILE_MISSING, check_file_name
 from virtool_api.storage.placement import record_then_place
 from virtool_api.utils import utc_now
+
+NOT_A_READS_FILE = BadRequest.declare("File name is not an accepted reads file")
+UNSUPPORTED_ARTIFACT_TYPE = BadRequest.declare("Unsupported sample artifact type")
+READS_ALREADY_UPLOADED = Conflict.declare("Reads file name is already uploaded")
+ARTIFACT_ALREADY_UPLOADED = Conflict.declare("Artifact file has already been uploaded for this sample")
 
 
 async def _require_accepting_files(ctx: Context, sample_id: str, job_id: str | None = None) -> None:
@@ -36,7 +41,7 @@ async def _require_accepting_files(ctx: Context, sample_id: str, job_id: str | N
         raise NotFound()
     if job_id is not None:
         if document["ready"]:
-            raise Conflict(SAMPLE_FINALIZED)
+            raise SAMPLE_FINALIZED
         await require_job_still_active(ctx, job_id)
 
 
@@ -45,7 +50,7 @@ async def upload_reads(
 ) -> SampleReadsFile:
     """Stream a gzipped reads file into place; it is recorded before it becomes visible on disk."""
     if name not in READS_FILE_NAMES:
-        raise BadRequest("File name is not an accepted reads file")
+        raise NOT_A_READS_FILE
     rights.require_sample_write(job, sample_id)
     await _require_accepting_files(ctx, sample_id, job["_id"])
     return await store_reads(ctx, sample_id, name, chunks, job_id=job["_id"])
@@ -61,12 +66,11 @@ async def store_reads(
 ) -> SampleReadsFile:
     """Receive and record one reads file of a sample; 409 if that name is already stored. Sent by the sample's
     create-sample job (`job_id`), it is taken only while the sample and the job still accept files."""
-    already = Conflict("Reads file name is already uploaded")
     async with ctx.sessions() as session:
         if await session.scalar(
             select(SampleReads.id).where(SampleReads.sample == sample_id, SampleReads.name == name)
         ):
-            raise already
+            raise READS_ALREADY_UPLOADED
 
     async with ctx.files.receive(chunks, ctx.files.sample_dir(sample_id), require_gzip=True) as incoming:
         row = SampleReads(
@@ -82,7 +86,7 @@ async def store_reads(
             row,
             incoming,
             lambda _: ctx.files.reads_path(sample_id, name),
-            already,
+            READS_ALREADY_UPLOADED,
             lambda: _require_accepting_files(ctx, sample_id, job_id),
         )
     return reads_file(row)
@@ -114,7 +118,7 @@ async def _stored_reads_path(ctx: Context, sample_id: str, name: str) -> Path:
 
 def _existing(path: Path) -> Path:
     if not path.is_file():
-        raise NotFound("Uploaded file not found at expected location")
+        raise FILE_MISSING
     return path
 
 
@@ -127,16 +131,15 @@ async def upload_artifact(
     chunks: AsyncIterator[bytes],
 ) -> SampleArtifactFile:
     if artifact_type not in set(ArtifactType):
-        raise BadRequest("Unsupported sample artifact type")
+        raise UNSUPPORTED_ARTIFACT_TYPE
     check_file_name(name)
     rights.require_sample_write(job, sample_id)
     await _require_accepting_files(ctx, sample_id, job["_id"])
-    already = Conflict("Artifact file has already been uploaded for this sample")
     async with ctx.sessions() as session:
         if await session.scalar(
             select(SampleArtifact.id).where(SampleArtifact.sample == sample_id, SampleArtifact.name == name)
         ):
-            raise already
+            raise ARTIFACT_ALREADY_UPLOADED
 
     async with ctx.files.receive(chunks, ctx.files.artifacts_dir(sample_id)) as incoming:
         row = SampleArtifact(
@@ -152,7 +155,7 @@ async def upload_artifact(
             row,
             incoming,
             lambda _: ctx.files.artifact_path(sample_id, name),
-            already,
+            ARTIFACT_ALREADY_UPLOADED,
             lambda: _require_accepting_files(ctx, sample_id, job["_id"]),
         )
     return artifact_file(row)

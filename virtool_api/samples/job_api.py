@@ -7,21 +7,24 @@ from aiohttp import web
 from virtool_api.api.files import download, multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, JOB
 from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.samples import files, lifecycle
 from virtool_api.samples.models import (
+    SAMPLE_FINALIZED,
     ArtifactQuery,
     FinalizeSampleRequest,
     Sample,
     SampleArtifactFile,
     SampleReadsFile,
 )
+from virtool_api.storage.files import FILE_MISSING, INVALID_FILE_NAME, NotGzip
 
 routes = ApiRoutes("samples")
 
-AUTH_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"))
+AUTH_ERRORS = (InsufficientRights, NotFound)
 
 
-@routes.get("/samples/{sample_id}", response=Sample, errors=(*AUTH_ERRORS, (404, "Not found")))
+@routes.get("/samples/{sample_id}", response=Sample, errors=AUTH_ERRORS)
 async def get(request: web.Request) -> Sample:
     """Get the sample the job works on."""
     return await lifecycle.get_sample_for_job(
@@ -35,9 +38,7 @@ async def get(request: web.Request) -> Sample:
     response=Sample,
     errors=(
         *AUTH_ERRORS,
-        (404, "Not found"),
-        (409, "Sample already finalized"),
-        (422, "Invalid input"),
+        SAMPLE_FINALIZED,
     ),
 )
 async def finalize(request: web.Request, body: FinalizeSampleRequest) -> Sample:
@@ -53,11 +54,11 @@ async def finalize(request: web.Request, body: FinalizeSampleRequest) -> Sample:
     status=201,
     file_upload=True,
     errors=(
-        (400, "File name is not an accepted reads file"),
-        (400, "File is not compressed"),
+        files.NOT_A_READS_FILE,
+        NotGzip,
         *AUTH_ERRORS,
-        (404, "Not found"),
-        (409, "Reads file name is already uploaded"),
+        files.READS_ALREADY_UPLOADED,
+        SAMPLE_FINALIZED,
     ),
 )
 async def upload_reads(request: web.Request) -> web.Response:
@@ -72,7 +73,7 @@ async def upload_reads(request: web.Request) -> web.Response:
 @routes.get(
     "/samples/{sample_id}/reads/{name}",
     file_download=True,
-    errors=(*AUTH_ERRORS, (404, "Not found")),
+    errors=(*AUTH_ERRORS, FILE_MISSING),
 )
 async def download_reads(request: web.Request) -> web.FileResponse:
     """Download a reads file of the sample."""
@@ -89,12 +90,11 @@ async def download_reads(request: web.Request) -> web.FileResponse:
     status=201,
     file_upload=True,
     errors=(
-        (400, "Unsupported sample artifact type"),
-        (400, "Invalid file name"),
+        files.UNSUPPORTED_ARTIFACT_TYPE,
+        INVALID_FILE_NAME,
         *AUTH_ERRORS,
-        (404, "Not found"),
-        (409, "Artifact file has already been uploaded for this sample"),
-        (422, "Invalid query"),
+        files.ARTIFACT_ALREADY_UPLOADED,
+        SAMPLE_FINALIZED,
     ),
 )
 async def upload_artifact(request: web.Request, query: ArtifactQuery) -> web.Response:
@@ -109,7 +109,7 @@ async def upload_artifact(request: web.Request, query: ArtifactQuery) -> web.Res
 @routes.get(
     "/samples/{sample_id}/artifacts/{name}",
     file_download=True,
-    errors=(*AUTH_ERRORS, (404, "Not found")),
+    errors=(*AUTH_ERRORS, FILE_MISSING),
 )
 async def download_artifact(request: web.Request) -> web.FileResponse:
     """Download an artifact of the sample."""
@@ -123,7 +123,7 @@ async def download_artifact(request: web.Request) -> web.FileResponse:
     "/samples/{sample_id}",
     status=204,
     finished_job=True,
-    errors=(*AUTH_ERRORS, (404, "Not found"), (409, "Sample is finalized")),
+    errors=(*AUTH_ERRORS, lifecycle.SAMPLE_IS_FINALIZED),
 )
 async def remove(request: web.Request) -> None:
     """Remove the unfinalized sample a failing create-sample job was building."""

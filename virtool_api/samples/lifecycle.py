@@ -23,6 +23,9 @@ from virtool_api.storage.limits import check_storable
 from virtool_api.uploads.reservations import release_uploads
 from virtool_api.utils import utc_now
 
+SAMPLE_IS_FINALIZED = Conflict.declare("Sample is finalized")
+"""Only an unfinalized sample can be removed by its job (a failing create-sample job cleaning up)."""
+
 
 async def get_sample_for_job(ctx: Context, job: dict[str, Any], sample_id: str) -> Sample:
     rights.require_sample_read(job, sample_id)
@@ -53,7 +56,7 @@ async def finalize_sample(ctx: Context, job: dict[str, Any], sample_id: str, qua
     )
     if document is None:
         await find_sample(ctx, sample_id)
-        raise Conflict(SAMPLE_FINALIZED)
+        raise SAMPLE_FINALIZED
     return await render_sample(ctx, document)
 
 
@@ -64,7 +67,7 @@ async def remove_unfinalized_sample(ctx: Context, job: dict[str, Any], sample_id
     result = await ctx.db.samples.delete_one({"_id": sample_id, "ready": False})
     if result.deleted_count == 0:
         await find_sample(ctx, sample_id)
-        raise Conflict("Sample is finalized")
+        raise SAMPLE_IS_FINALIZED
     await purge_sample_files(ctx, sample_id)
     # The uploads it was being made of are free again: the user may retry or remove them.
     await release_uploads(ctx, sample_id, [file["id"] for file in (job.get("args") or {}).get("files") or []])

@@ -12,7 +12,7 @@ from pydantic import (
     field_validator,
 )
 
-from virtool_api.errors import InvalidInput
+from virtool_api.errors import Conflict, InvalidInput
 from virtool_api.jobs.models import JobSummary
 from virtool_api.models import FileFormat, IdNameRef, StrictModel, Timestamp, UserRef
 from virtool_api.pagination import PageQuery
@@ -326,5 +326,5 @@ class ArtifactQuery(BaseModel):
     type: str
 
 
-SAMPLE_FINALIZED = "Sample already finalized"
+SAMPLE_FINALIZED = Conflict.declare("Sample already finalized")
 """409 for anything that needs a sample still being built (finalize twice, upload after finalizing)."""

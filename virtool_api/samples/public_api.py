@@ -26,9 +26,9 @@ NOT_FOUND = (404, "Not found")
 INVALID_FIELD = (422, "Unknown or read-only field: {field}")
 INVALID_VALUE = (422, "Invalid value for field: {field}")
 REFERENCES = (
-    (400, "Labels do not exist: {ids}"),
-    (400, "Subtractions do not exist: {ids}"),
-    (400, "Tags do not exist: {ids}"),
+    service.LABELS_MISSING,
+    service.SUBTRACTIONS_MISSING,
+    service.TAGS_MISSING,
     (400, service.PROJECT_DOES_NOT_EXIST),
 )
 
@@ -62,6 +62,7 @@ async def find(request: web.Request, query: SampleSearchQuery) -> SampleSearchRe
         (403, service.SHARING_RESTRICTED),
         (403, "Insufficient rights to add samples to this project"),
         (409, "File is already reserved"),
+        service.REMOVED_WHILE_CREATED,
     ),
 )
 async def create(request: web.Request, body: CreateSampleRequest) -> web.Response:

@@ -46,10 +46,13 @@ from virtool_api.utils import utc_now
 NAME_IN_USE = "Sample name is already in use"
 SHARING_RESTRICTED = "Sharing is restricted"
 STILL_BEING_CREATED = "Sample is still being created"
-REMOVED_WHILE_CREATED = "Sample was removed before its creation finished"
+REMOVED_WHILE_CREATED = Conflict.declare("Sample was removed before its creation finished")
 PROJECT_DOES_NOT_EXIST = "Project does not exist"
 GROUP_DOES_NOT_EXIST = "Group does not exist"
 FILES_MUST_DIFFER = "Files must be different uploads"
+LABELS_MISSING = BadRequest.declare("Labels do not exist: {ids}")
+SUBTRACTIONS_MISSING = BadRequest.declare("Subtractions do not exist: {ids}")
+TAGS_MISSING = BadRequest.declare("Tags do not exist: {ids}")
 JOB_STILL_ACTIVE = (JobState.WAITING.value, JobState.PREPARING.value, JobState.RUNNING.value)
 
 
@@ -128,11 +131,11 @@ async def _require_existing(
 ) -> None:
     """400 naming what does not exist, for each kind of id a sample refers to."""
     if labels and (missing := await missing_ids(ctx.db.labels, labels)):
-        raise BadRequest(f"Labels do not exist: {', '.join(missing)}")
+        raise LABELS_MISSING.format(ids=", ".join(missing))
     if subtractions and (missing := await missing_ids(ctx.db.subtractions, subtractions)):
-        raise BadRequest(f"Subtractions do not exist: {', '.join(missing)}")
+        raise SUBTRACTIONS_MISSING.format(ids=", ".join(missing))
     if tags and (missing := await missing_ids(ctx.db.tags, tags)):
-        raise BadRequest(f"Tags do not exist: {', '.join(missing)}")
+        raise TAGS_MISSING.format(ids=", ".join(missing))
     if group is not None and await ctx.db.groups.find_one({"_id": group}, {"_id": 1}) is None:
         raise BadRequest(GROUP_DOES_NOT_EXIST)
 
@@ -257,7 +260,7 @@ async def create_sample_for_user(ctx: Context, user: dict[str, Any], request: Cr
         # a crashed process left behind (it had run past `creation_timeout`; see samples/repair.py).
         await withdraw_job(ctx, job["_id"])
         await release_uploads(ctx, sample_id)
-        raise Conflict(REMOVED_WHILE_CREATED)
+        raise REMOVED_WHILE_CREATED
     return await render_sample(ctx, document)
 
 

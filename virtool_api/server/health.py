@@ -31,8 +31,7 @@ OK = "ok"
 routes = ApiRoutes("health")
 
 
-class NotReady(ServiceUnavailable):
-    default_message = "Not ready"
+NOT_READY = ServiceUnavailable.declare("Not ready: {failing}")
 
 
 @functools.cache
@@ -119,13 +118,13 @@ async def health(request: web.Request) -> dict[str, str]:
     return {"status": "ok"}
 
 
-@routes.get("/ready", auth=False, errors=((503, "Not ready"),))
+@routes.get("/ready", auth=False, errors=(NOT_READY,))
 async def ready(request: web.Request) -> dict[str, Any]:
     """Readiness: the stores answer, the data directory takes files, the schema is at the newest revision."""
     checks = await readiness(request.app[CONTEXT])
     failing = [name for name, result in checks.items() if result != OK]
     if failing:
-        raise NotReady(f"Not ready: {', '.join(failing)}", checks=checks)
+        raise NOT_READY.format(failing=", ".join(failing), extra={"checks": checks})
     return {"status": "ready", "checks": checks}
 
 

@@ -30,13 +30,17 @@ from typing import Protocol
 
 from aiohttp.http_exceptions import HttpProcessingError
 
-from virtool_api.errors import BadRequest, InsufficientStorage
+from virtool_api.errors import BadRequest, InsufficientStorage, NotFound
 
 INCOMING_PREFIX = ".incoming-"
 STALE_INCOMING_AGE = 3600.0
 GZIP_MAGIC = b"\x1f\x8b"
 _ID_PATTERN = re.compile(r"^[a-z0-9]{1,64}$")
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+INVALID_FILE_NAME = BadRequest.declare("Invalid file name")
+FILE_MISSING = NotFound.declare("Uploaded file not found at expected location")
+"""A file's record exists but the file is not on disk (removed by hand, or a lost volume)."""
 
 
 def check_file_name(name: str) -> str:
@@ -45,14 +49,26 @@ def check_file_name(name: str) -> str:
     No separators, NUL or control characters, no leading dot (hidden files, `.`/`..` and our own
     `.incoming-` temporaries), at most 255 bytes.
     """
-    if (
+    if not _plain_file_name(name):
+        raise INVALID_FILE_NAME
+    return name
+
+
+def _plain_file_name(name: str) -> bool:
+    return not (
         not name
         or name.startswith(".")
         or _UNSAFE_CHARACTERS.search(name)
         or len(name.encode("utf-8", "surrogatepass")) > 200
         or name != name.strip()
-    ):
-        raise BadRequest("Invalid file name")
+    )
+
+
+def _stored_name(name: str) -> str:
+    # Names on disk were checked when they came in (`check_file_name`), but a path is only built from a plain
+    # name: one that is not is a corrupt record, not the client's mistake.
+    if not _plain_file_name(name):
+        raise ValueError(f"not a plain file name: {name!r}")
     return name
 
 
@@ -105,43 +121,43 @@ class FileStore:
         return self.root / "samples" / _check_id(sample_id)
 
     def reads_path(self, sample_id: str, name: str) -> Path:
-        return self.sample_dir(sample_id) / check_file_name(name)
+        return self.sample_dir(sample_id) / _stored_name(name)
 
     def artifacts_dir(self, sample_id: str) -> Path:
         return self.sample_dir(sample_id) / "artifacts"
 
     def artifact_path(self, sample_id: str, name: str) -> Path:
-        return self.artifacts_dir(sample_id) / check_file_name(name)
+        return self.artifacts_dir(sample_id) / _stored_name(name)
 
     def analyses_dir(self) -> Path:
         return self.root / "analyses"
 
     def analysis_file_path(self, name_on_disk: str) -> Path:
-        return self.analyses_dir() / check_file_name(name_on_disk)
+        return self.analyses_dir() / _stored_name(name_on_disk)
 
     def analysis_results_dir(self, analysis_id: str) -> Path:
         return self.analyses_dir() / "results" / _check_id(analysis_id)
 
     def analysis_results_path(self, analysis_id: str, name: str) -> Path:
-        return self.analysis_results_dir(analysis_id) / check_file_name(name)
+        return self.analysis_results_dir(analysis_id) / _stored_name(name)
 
     def uploads_dir(self) -> Path:
         return self.root / "uploads"
 
     def upload_path(self, name_on_disk: str) -> Path:
-        return self.uploads_dir() / check_file_name(name_on_disk)
+        return self.uploads_dir() / _stored_name(name_on_disk)
 
     def index_dir(self, index_id: str) -> Path:
         return self.root / "indexes" / _check_id(index_id)
 
     def index_file_path(self, index_id: str, name: str) -> Path:
-        return self.index_dir(index_id) / check_file_name(name)
+        return self.index_dir(index_id) / _stored_name(name)
 
     def subtraction_dir(self, subtraction_id: str) -> Path:
         return self.root / "subtractions" / _check_id(subtraction_id)
 
     def subtraction_file_path(self, subtraction_id: str, name: str) -> Path:
-        return self.subtraction_dir(subtraction_id) / check_file_name(name)
+        return self.subtraction_dir(subtraction_id) / _stored_name(name)
 
     def hmms_dir(self) -> Path:
         return self.root / "hmms"

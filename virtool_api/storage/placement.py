@@ -8,8 +8,11 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from virtool_api.errors import NotFound
+from virtool_api.errors import Conflict, NotFound, ServiceError
 from virtool_api.storage.files import IncomingFile
+
+FILE_NAME_EXISTS = Conflict.declare("File name already exists")
+"""An index's or a subtraction's file of that name is already stored."""
 
 StillAccepting = Callable[[], Awaitable[None]]
 """Raises the service error that says why the file's owner takes no more files (404 when it is gone, 409 when
@@ -21,7 +24,7 @@ async def record_then_place(
     row: Any,
     incoming: IncomingFile,
     destination: Callable[[Any], Path],
-    conflict: Exception,
+    conflict: type[ServiceError],
     still_accepting: StillAccepting | None = None,
 ) -> None:
     """Insert `row`, then rename `incoming` to `destination(row)`; undo the row if the rename fails.

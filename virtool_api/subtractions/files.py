@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import Row, bindparam, delete, select
 
 from virtool_api.context import Context
-from virtool_api.errors import Conflict, NotFound
+from virtool_api.errors import NotFound
 from virtool_api.jobs.service import require_job_still_active
-from virtool_api.storage.placement import record_then_place
+from virtool_api.storage.placement import FILE_NAME_EXISTS, record_then_place
 from virtool_api.subtractions.models import (
     SUBTRACTION_FILE_TYPES,
     SUBTRACTION_FINALIZED,
@@ -21,8 +21,6 @@ from virtool_api.subtractions.models import (
 )
 from virtool_api.subtractions.tables import SubtractionFile
 from virtool_api.utils import utc_now
-
-FILE_NAME_EXISTS = "File name already exists"
 
 
 def render_file(row: SubtractionFile | Row[Any]) -> SubtractionFileModel:
@@ -57,7 +55,7 @@ async def require_accepting_files(ctx: Context, subtraction_id: str, job_id: str
     if document is None:
         raise NotFound()
     if document.get("ready"):
-        raise Conflict(SUBTRACTION_FINALIZED)
+        raise SUBTRACTION_FINALIZED
     await require_job_still_active(ctx, job_id)
 
 
@@ -73,7 +71,7 @@ async def store_subtraction_file(
                 SubtractionFile.subtraction == subtraction_id, SubtractionFile.name == name
             )
         ):
-            raise Conflict(FILE_NAME_EXISTS)
+            raise FILE_NAME_EXISTS
     async with ctx.files.receive(chunks, ctx.files.subtraction_dir(subtraction_id)) as incoming:
         row = SubtractionFile(
             subtraction=subtraction_id,
@@ -87,7 +85,7 @@ async def store_subtraction_file(
             row,
             incoming,
             lambda _: ctx.files.subtraction_file_path(subtraction_id, name),
-            Conflict(FILE_NAME_EXISTS),
+            FILE_NAME_EXISTS,
             (lambda: require_accepting_files(ctx, subtraction_id, job_id)) if job_id is not None else None,
         )
     return render_file(row)

@@ -6,7 +6,12 @@ from virtool_api.api.files import download, multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, JOB
 from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.subtractions import lifecycle
-from virtool_api.subtractions.models import FinalizeSubtractionRequest, Subtraction, SubtractionFileModel
+from virtool_api.subtractions.models import (
+    SUBTRACTION_FINALIZED,
+    FinalizeSubtractionRequest,
+    Subtraction,
+    SubtractionFileModel,
+)
 
 routes = ApiRoutes("subtractions")
 
@@ -43,7 +48,7 @@ async def download_file(request: web.Request) -> web.FileResponse:
         *AUTH_ERRORS,
         (404, "Not found"),
         (409, "File name already exists"),
-        (409, "Subtraction is finalized"),
+        SUBTRACTION_FINALIZED,
     ),
 )
 async def upload_file(request: web.Request) -> web.Response:
@@ -62,7 +67,7 @@ async def upload_file(request: web.Request) -> web.Response:
     errors=(
         *AUTH_ERRORS,
         (404, "Not found"),
-        (409, "Subtraction is finalized"),
+        SUBTRACTION_FINALIZED,
         (422, "Invalid input"),
     ),
 )

@@ -44,7 +44,7 @@ async def upload_subtraction_file(
     if name not in SUBTRACTION_FILE_TYPES:
         raise NotFound()
     if document.get("ready"):
-        raise Conflict(SUBTRACTION_FINALIZED)
+        raise SUBTRACTION_FINALIZED
     return await store_subtraction_file(ctx, subtraction_id, name, chunks, job["_id"])
 
 
@@ -61,7 +61,7 @@ async def finalize_subtraction(
     )
     if document is None:
         await find_subtraction(ctx, subtraction_id)
-        raise Conflict(SUBTRACTION_FINALIZED)
+        raise SUBTRACTION_FINALIZED
     return await render_subtraction(ctx, document)
 
 

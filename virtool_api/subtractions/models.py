@@ -1,10 +1,11 @@
 from pydantic import BaseModel, Field
 
+from virtool_api.errors import Conflict
 from virtool_api.jobs.models import JobSummary
 from virtool_api.models import IdNameRef, StrictModel, Timestamp, UserRef
 from virtool_api.pagination import Page
 
-SUBTRACTION_FINALIZED = "Subtraction is finalized"
+SUBTRACTION_FINALIZED = Conflict.declare("Subtraction is finalized")
 SUBTRACTION_FILE_TYPES = {
     "subtraction.fa.gz": "fasta",
     "subtraction.1.bt2": "bowtie2",

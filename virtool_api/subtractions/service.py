@@ -25,6 +25,8 @@ from virtool_api.utils import utc_now
 CREATE_SUBTRACTION = "create_subtraction"
 IN_USE = "Subtraction is used by samples or analyses"
 STILL_BEING_CREATED = "Subtraction is still being created"
+SUBTRACTION_MISSING = BadRequest.declare("Subtraction does not exist")
+SUBTRACTION_NOT_READY = BadRequest.declare("Subtraction is not ready")
 
 
 async def create_subtraction(
@@ -100,9 +102,9 @@ async def existing_subtractions(ctx: Context, subtraction_ids: list[str]) -> lis
         for document in await ctx.db.subtractions.find({"_id": {"$in": wanted}}).to_list(None)
     }
     if len(documents) != len(wanted):
-        raise BadRequest("Subtraction does not exist")
+        raise SUBTRACTION_MISSING
     if any(document.get("ready") is False for document in documents.values()):
-        raise BadRequest("Subtraction is not ready")
+        raise SUBTRACTION_NOT_READY
     return [documents[subtraction_id] for subtraction_id in wanted]
 
 

@@ -36,6 +36,17 @@ BAD_GZIP = "File is not valid gzip (truncated or corrupt)"
 class InvalidUpload(BadRequest):
     """400 naming what is wrong with an uploaded file."""
 
+    described = (
+        EMPTY,
+        BAD_GZIP,
+        "Reads file is not valid FASTQ: the read at line …",
+        "Reads file has no reads",
+        "Reads file has a line longer than 16 MiB",
+        "Subtraction file is not valid FASTA: line …",
+        "Subtraction file has no sequences",
+        "Subtraction file has a header line longer than 16 MiB",
+    )
+
 
 class _Gunzip:
     """The decompressed pieces of a gzip stream fed in chunks of any size, concatenated members (bgzip)

@@ -6,7 +6,9 @@ from virtool_api.api.files import multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.errors import NotFound
+from virtool_api.storage.files import NotGzip
 from virtool_api.uploads import service
+from virtool_api.uploads.content import InvalidUpload
 from virtool_api.uploads.models import Upload, UploadQuery, UploadSearchQuery, UploadSearchResult
 from virtool_api.utils import record_id
 
@@ -22,11 +24,8 @@ routes = ApiRoutes("uploads")
     errors=(
         (400, "Unsupported upload type"),
         (400, "Invalid file name"),
-        (400, "File is empty"),
-        (400, "File is not compressed"),
-        (400, "File is not valid gzip (truncated or corrupt)"),
-        (400, "Reads file is not valid FASTQ: the read at line …"),
-        (400, "Subtraction file is not valid FASTA: line …"),
+        NotGzip,
+        InvalidUpload,
         (401, "Requires authorization"),
         (422, "Invalid query"),
         (507, "Not enough free space to store the file"),

@@ -16,8 +16,8 @@ from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict
 from virtool_api.uploads.tables import Upload
 
-FILE_DOES_NOT_EXIST = "File does not exist"
-FILE_ALREADY_RESERVED = "File is already reserved"
+FILE_DOES_NOT_EXIST = BadRequest.declare("File does not exist")
+FILE_ALREADY_RESERVED = Conflict.declare("File is already reserved")
 
 
 async def reserve_uploads(
@@ -43,8 +43,7 @@ async def reserve_uploads(
         }
         if len(rows) != len(wanted):
             missing = [upload_id for upload_id in wanted if upload_id not in rows]
-            raise BadRequest(
-                FILE_DOES_NOT_EXIST,
+            raise FILE_DOES_NOT_EXIST(
                 ids=missing,
                 hint=f"No upload of yours has the id{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(map(str, missing))} (unknown, removed, or someone else's): "
@@ -57,7 +56,7 @@ async def reserve_uploads(
         )
         if result.rowcount != len(wanted):
             await session.rollback()
-            raise Conflict(FILE_ALREADY_RESERVED)
+            raise FILE_ALREADY_RESERVED
         await session.commit()
     return [{"id": rows[i].id, "name": rows[i].name, "size": rows[i].size} for i in wanted]
 

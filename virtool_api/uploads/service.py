@@ -15,7 +15,7 @@ from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFoun
 from virtool_api.jobs import rights as job_rights
 from virtool_api.models import UserRef
 from virtool_api.pagination import page_count, skip
-from virtool_api.storage.files import check_file_name
+from virtool_api.storage.files import FILE_MISSING, check_file_name
 from virtool_api.storage.placement import record_then_place
 from virtool_api.uploads.content import content_check
 from virtool_api.uploads.models import GZIP_UPLOAD_TYPES, UploadSearchResult, UploadType
@@ -24,6 +24,10 @@ from virtool_api.uploads.reservations import FILE_DOES_NOT_EXIST
 from virtool_api.uploads.tables import Upload
 from virtool_api.users.service import handles_of
 from virtool_api.utils import MAX_RECORD_ID, record_id, utc_now
+
+UNSUPPORTED_TYPE = BadRequest.declare("Unsupported upload type")
+RESERVED = Conflict.declare("Upload is reserved by a sample")
+UPLOAD_EXISTS = Conflict.declare("Upload already exists")
 
 
 def _is_admin(user: dict[str, Any]) -> bool:
@@ -61,7 +65,7 @@ async def create_upload(
     stream in (`content.py`). An aborted or refused upload leaves neither a file nor a record.
     """
     if upload_type not in set(UploadType):
-        raise BadRequest("Unsupported upload type")
+        raise UNSUPPORTED_TYPE
     check_file_name(name)
     async with ctx.files.receive(
         chunks,
@@ -87,7 +91,7 @@ async def create_upload(
             recorded.name_on_disk = f"{recorded.id}-{name}"
             return ctx.files.upload_path(recorded.name_on_disk)
 
-        await record_then_place(ctx.sessions, row, incoming, name_on_disk, Conflict("Upload already exists"))
+        await record_then_place(ctx.sessions, row, incoming, name_on_disk, UPLOAD_EXISTS)
     return _render(row, {user["_id"]: {"id": user["_id"], "handle": user["handle"]}})
 
 
@@ -141,7 +145,7 @@ async def remove_upload(ctx: Context, user: dict[str, Any], upload_id: int) -> N
         )
         await session.commit()
     if result.rowcount == 0:
-        raise Conflict("Upload is reserved by a sample")
+        raise RESERVED
     await ctx.files.remove(ctx.files.upload_path(row.name_on_disk))
     async with ctx.sessions() as session:
         await session.execute(delete(Upload).where(Upload.id == upload_id))
@@ -159,7 +163,7 @@ async def upload_path_for_job(ctx: Context, job: dict[str, Any], upload_id: str)
         raise NotFound()
     path = ctx.files.upload_path(row.name_on_disk)
     if not path.is_file():
-        raise NotFound("Uploaded file not found at expected location")
+        raise FILE_MISSING
     return path, row.name
 
 
@@ -170,8 +174,8 @@ async def upload_file(ctx: Context, upload_id: int, upload_type: str) -> tuple[P
     async with ctx.sessions() as session:
         row = await session.get(Upload, upload_id) if upload_id <= MAX_RECORD_ID else None
     if row is None or row.removed or row.type != upload_type:
-        raise BadRequest(FILE_DOES_NOT_EXIST)
+        raise FILE_DOES_NOT_EXIST
     path = ctx.files.upload_path(row.name_on_disk)
     if not path.is_file():
-        raise BadRequest(FILE_DOES_NOT_EXIST)
+        raise FILE_DOES_NOT_EXIST
     return path, {"id": row.id, "name": row.name, "size": row.size}

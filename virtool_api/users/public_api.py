@@ -171,6 +171,7 @@ async def get_account(request: web.Request) -> User:
         (400, credentials.OLD_PASSWORD_REQUIRED),
         *PASSWORD_RULES,
         UNAUTHORIZED,
+        NOT_FOUND,
         INVALID,
         (429, throttle.THROTTLED),
     ),
