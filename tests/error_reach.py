@@ -157,6 +157,10 @@ class Reader:
         reach.add(self._block(definition.body, Scope(function), where, first_line))
         return reach
 
+    def value(self, value: Any) -> Reach:
+        """What a function, or every method of a class, can answer."""
+        return self._follow(value)
+
     def _follow(self, value: Any) -> Reach:
         if isinstance(value, Instance):
             return Reach()
@@ -247,6 +251,7 @@ class Reader:
         reach = Reach()
         if isinstance(error, ServiceError):
             reach.answers[(error.status, error.message)] = (type(error), at)
+            reach.problems[at] = f"{type(error).__name__} raised as a shared instance: declare it"
             return reach
         if not _is_error_class(error):
             return reach
@@ -259,8 +264,7 @@ class Reader:
         )
         if isinstance(text, str):
             reach.answers[(error.status, text)] = (error, at)
-        else:
-            reach.problems[at] = f"{error.__name__} raised with a message that cannot be read: declare it"
+        reach.problems[at] = f"{error.__name__} given its message where it is raised: declare it"
         return reach
 
 

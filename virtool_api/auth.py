@@ -25,7 +25,7 @@ from virtool_api.errors import InsufficientRights, Unauthorized
 SESSION_COOKIE = "virtool_session"
 PAGE_HEADER = "X-Requested-With"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-CROSS_SITE = "Cross-site request refused"
+CROSS_SITE = InsufficientRights.declare("Cross-site request refused")
 
 # What a 401 tells the caller to do (the `hint` beside its message).
 PUBLIC_CREDENTIALS_HINT = (
@@ -214,10 +214,10 @@ def require_our_page(request: web.Request) -> None:
     `Referer`), when sent, names this host. Only hosts are compared: behind a TLS-terminating proxy the page
     is `https://lab.example` while we are reached over plain HTTP."""
     if not request.headers.get(PAGE_HEADER):
-        raise InsufficientRights(CROSS_SITE)
+        raise CROSS_SITE
     source = request.headers.get(hdrs.ORIGIN) or request.headers.get(hdrs.REFERER)
     if source is not None and urlsplit(source).netloc.lower() != _our_host(request):
-        raise InsufficientRights(CROSS_SITE)
+        raise CROSS_SITE
 
 
 def set_session_cookie(

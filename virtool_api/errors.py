@@ -84,10 +84,22 @@ class Conflict(ServiceError):
     default_message = "Conflict"
 
 
+class MethodNotAllowed(ServiceError):
+    status = 405
+    id = "method_not_allowed"
+    default_message = "Method not allowed"
+
+
 class PayloadTooLarge(ServiceError):
     status = 413
     id = "payload_too_large"
     default_message = "Request body is too large"
+
+
+class UnsupportedMediaType(ServiceError):
+    status = 415
+    id = "unsupported_media_type"
+    default_message = "Unsupported media type"
 
 
 class InvalidInput(ServiceError):

@@ -10,26 +10,26 @@ from typing import Any
 from aiohttp import web
 
 from virtool_api.analyses import exports
+from virtool_api.analyses.documents import RESULTS_FILE_MISSING
 from virtool_api.analyses.nuvs_report import CONTIG_HEADER, ORF_HEADER, contig_rows, fasta, orf_rows
 from virtool_api.analyses.pathoscope_report import CSV_HEADER, OTU_HEADER, otu_rows, sequence_rows
-from virtool_api.analyses.reports import FastaQuery, Report, ReportQuery, analysis_report
+from virtool_api.analyses.reports import NO_REPORT, FastaQuery, Report, ReportQuery, analysis_report
+from virtool_api.analyses.service import ANALYSIS_RUNNING, PARENT_SAMPLE_MISSING
 from virtool_api.api.files import attachment
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes
-from virtool_api.errors import Conflict
+from virtool_api.errors import Conflict, InsufficientRights, NotFound
 
 routes = ApiRoutes("analyses")
 
-NOT_NUVS = Conflict("Only NuVs analyses have sequences to export")
+NOT_NUVS = Conflict.declare("Only NuVs analyses have sequences to export")
 ERRORS = (
-    (400, "Parent sample does not exist"),
-    (401, "Requires authorization"),
-    (403, "Insufficient rights"),
-    (404, "Not found"),
-    (404, "Results file not found at expected location"),
-    (409, "Analysis is still running"),
-    (409, "Only Pathoscope and NuVs analyses have a report"),
-    (422, "Invalid query"),
+    PARENT_SAMPLE_MISSING,
+    InsufficientRights,
+    NotFound,
+    RESULTS_FILE_MISSING,
+    ANALYSIS_RUNNING,
+    NO_REPORT,
 )
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -121,7 +121,7 @@ async def export_xlsx_virtool(request: web.Request, query: ReportQuery) -> web.R
 @routes.get(
     "/analyses/{analysis_id}.fa",
     query=FastaQuery,
-    errors=(*ERRORS, (409, NOT_NUVS.message)),
+    errors=(*ERRORS, NOT_NUVS),
     media_type=FASTA,
 )
 async def export_fasta(request: web.Request, query: FastaQuery) -> web.Response:

@@ -4,19 +4,32 @@ import logging
 
 from aiohttp import ClientPayloadError, web
 
-from virtool_api.errors import ServiceError
+from virtool_api.errors import (
+    BadRequest,
+    InsufficientRights,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    ServiceError,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 
 logger = logging.getLogger(__name__)
 
-_HTTP_ERROR_IDS = {
-    400: ("bad_request", "Bad request"),
-    401: ("requires_authorization", "Requires authorization"),
-    403: ("insufficient_rights", "Insufficient rights"),
-    404: ("not_found", "Not found"),
-    405: ("method_not_allowed", "Method not allowed"),
-    413: ("payload_too_large", "Request body is too large"),
-    415: ("unsupported_media_type", "Unsupported media type"),
+_HTTP_ERRORS: dict[int, type[ServiceError]] = {
+    error.status: error
+    for error in (
+        BadRequest,
+        Unauthorized,
+        InsufficientRights,
+        NotFound,
+        MethodNotAllowed,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+    )
 }
+"""What aiohttp's own refusals (no such route, a body over the limit) answer, as our errors would."""
 
 
 def error_response(status: int, error_id: str, message: str, **extra: object) -> web.Response:
@@ -32,8 +45,12 @@ async def error_middleware(request: web.Request, handler) -> web.StreamResponse:
     except web.HTTPException as error:
         if error.status < 400:
             raise
-        error_id, message = _HTTP_ERROR_IDS.get(error.status, ("error", error.reason))
-        response = error_response(error.status, error_id, message)
+        known = _HTTP_ERRORS.get(error.status)
+        response = (
+            error_response(error.status, known.id, known.default_message)
+            if known is not None
+            else error_response(error.status, "error", error.reason)
+        )
         if error.status == 405 and "Allow" in error.headers:
             response.headers["Allow"] = error.headers["Allow"]
         return response
@@ -42,4 +59,4 @@ async def error_middleware(request: web.Request, handler) -> web.StreamResponse:
         raise
     except Exception:
         logger.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(500, "internal_error", "Internal server error")
+        return error_response(ServiceError.status, ServiceError.id, ServiceError.default_message)

@@ -24,29 +24,26 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import JsonSchemaMode
 
 from virtool_api.api.keys import CONTEXT
-from virtool_api.api.routes import ENDPOINTS, ApiRoutes, Endpoint, answers
+from virtool_api.api.routes import ENDPOINTS, INVALID_JSON, ApiRoutes, Endpoint, answers
+from virtool_api.api.slow_clients import MALFORMED_REQUEST
 from virtool_api.config import Config
 from virtool_api.context import Context
-from virtool_api.errors import JobFinished
+from virtool_api.errors import (
+    InsufficientStorage,
+    InvalidQuery,
+    JobFinished,
+    PayloadTooLarge,
+    ServiceError,
+    Unauthorized,
+)
 from virtool_api.models import ErrorBody
+from virtool_api.storage.files import MALFORMED_MULTIPART, NO_FILE_PART, NOT_MULTIPART
 
 routes = ApiRoutes("openapi")
 
 PREFIX = "/api"
 SCHEMA_REF = "#/components/schemas/{model}"
-UNAUTHORIZED = (401, "Requires authorization")
-JOB_FINISHED = (JobFinished.status, JobFinished.default_message)
-"""What the job API's authentication answers a job in a terminal state (`auth.job_auth_middleware`)."""
-MALFORMED = (400, "Malformed request")
-INVALID_JSON = (400, "Invalid JSON body")
-TOO_LARGE = (413, "Request body is too large")
-INVALID_QUERY = (422, "Invalid query")
-MULTIPART_ERRORS = [
-    (400, "Expected a multipart/form-data request"),
-    (400, "Expected a file part in the multipart request"),
-    (400, "Malformed multipart body"),
-    (507, "Not enough free space to store the file"),
-]
+MULTIPART_ERRORS = [NOT_MULTIPART, NO_FILE_PART, MALFORMED_MULTIPART, InsufficientStorage]
 
 SECURITY_SCHEMES = {
     "apiKey": {
@@ -299,7 +296,7 @@ def _operation(
         }
 
     refused_when_finished = api.job_scoped and endpoint.auth and not endpoint.finished_job
-    errors = [JOB_FINISHED] if refused_when_finished else []
+    errors: list[type[ServiceError]] = [JobFinished] if refused_when_finished else []
     operation["responses"] = {str(endpoint.status): _success(endpoint, schemas)} | _error_responses(
         endpoint, errors
     )
@@ -339,31 +336,27 @@ def _success(endpoint: Endpoint, schemas: dict[Any, dict[str, Any]]) -> dict[str
     return response
 
 
-def parsing_errors(endpoint: Endpoint) -> list[tuple[int, str]]:
+def parsing_errors(endpoint: Endpoint) -> list[type[ServiceError]]:
     """The answers given before a handler's own rules, documented without being declared: any request may be
     malformed HTTP (a request line past 8190 bytes: api/slow_clients.py); routes that take a JSON body, a
     query or a file may answer what `ApiRoutes` and the streaming helpers refuse."""
-    errors: list[tuple[int, str]] = [MALFORMED]
+    errors: list[type[ServiceError]] = [MALFORMED_REQUEST]
     if endpoint.body is not None:
-        errors += [
-            INVALID_JSON,
-            TOO_LARGE,
-            *answers([endpoint.body_error]),
-        ]
+        errors += [INVALID_JSON, PayloadTooLarge, endpoint.body_error]
     if endpoint.query is not None:
-        errors.append(INVALID_QUERY)
+        errors.append(InvalidQuery)
     if endpoint.file_upload:
         errors += MULTIPART_ERRORS
     return errors
 
 
-def _error_responses(endpoint: Endpoint, implied: list[tuple[int, str]]) -> dict[str, Any]:
+def _error_responses(endpoint: Endpoint, implied: list[type[ServiceError]]) -> dict[str, Any]:
     """Each declared error, messages of one status grouped; 401 on every route that authenticates; the
     parsing errors of routes that take a body, a query or a file; `implied`: what the app's middleware
     answers for it (a finished job's 409 on the job API)."""
-    errors = answers(endpoint.errors) + parsing_errors(endpoint) + implied
-    if endpoint.auth and not any(status == UNAUTHORIZED[0] for status, _ in errors):
-        errors.append(UNAUTHORIZED)
+    errors = answers([*endpoint.errors, *parsing_errors(endpoint), *implied])
+    if endpoint.auth and not any(status == Unauthorized.status for status, _ in errors):
+        errors += answers([Unauthorized])
     messages: dict[int, list[str]] = {}
     for status, message in sorted(errors, key=lambda error: error[0]):
         if message not in messages.setdefault(status, []):

@@ -22,19 +22,12 @@ from virtool_api.errors import BadRequest, InvalidInput, InvalidQuery, ServiceEr
 
 Handler = Callable[..., Awaitable[Any]]
 
-DeclaredError = type[ServiceError] | tuple[int, str]
-"""An error a route answers: a declared error value (errors.py), or a (status, message) pair."""
+INVALID_JSON = BadRequest.declare("Invalid JSON body")
 
 
-def answers(errors: Iterable[DeclaredError]) -> list[tuple[int, str]]:
+def answers(errors: Iterable[type[ServiceError]]) -> list[tuple[int, str]]:
     """Each (status, message) the errors may answer, as the API document lists them."""
-    found: list[tuple[int, str]] = []
-    for error in errors:
-        if isinstance(error, tuple):
-            found.append(error)
-        else:
-            found += [(error.status, message) for message in error.messages()]
-    return found
+    return [(error.status, message) for error in errors for message in error.messages()]
 
 
 logger = logging.getLogger(__name__)
@@ -55,7 +48,7 @@ class Endpoint:
     query: type[BaseModel] | None = None
     response: Any = None
     status: int = 200
-    errors: tuple[DeclaredError, ...] = ()
+    errors: tuple[type[ServiceError], ...] = ()
     auth: bool = True
     file_upload: bool = False
     file_download: bool = False
@@ -113,7 +106,7 @@ async def read_json(request: web.Request, limit: int | None = None) -> Any:
     try:
         return json.loads(body)
     except (ValueError, RecursionError):
-        raise BadRequest("Invalid JSON body") from None
+        raise INVALID_JSON from None
 
 
 def query_values(request: web.Request) -> dict[str, str]:
@@ -187,7 +180,7 @@ class ApiRoutes:
         query: type[BaseModel] | None = None,
         response: Any = None,
         status: int = 200,
-        errors: tuple[DeclaredError, ...] = (),
+        errors: tuple[type[ServiceError], ...] = (),
         auth: bool = True,
         file_upload: bool = False,
         file_download: bool = False,
@@ -201,6 +194,9 @@ class ApiRoutes:
         protocol allows only its ping and the clean-up `DELETE`); every other route answers it 409.
         `max_body`: the JSON body limit in bytes (`SMALL_FORM` for small forms), below the server's.
         `stop_when_client_leaves`: cancel the handler once its client is gone (`unless_client_leaves`)."""
+
+        if not all(isinstance(error, type) and issubclass(error, ServiceError) for error in errors):
+            raise TypeError(f"{method} {path}: errors must be a tuple of declared errors, not {errors!r}")
 
         def decorate(handler: Handler) -> Handler:
             @functools.wraps(handler)

@@ -34,6 +34,8 @@ from aiohttp.http_exceptions import LineTooLong
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
+from virtool_api.errors import BadRequest
+
 logger = logging.getLogger(__name__)
 
 _TIMEOUT_BODY = json.dumps({"id": "request_timeout", "message": "Request headers not received in time"})
@@ -46,7 +48,7 @@ REQUEST_TIMEOUT_RESPONSE = (
 ).encode()
 
 
-MALFORMED_REQUEST = "Malformed request"
+MALFORMED_REQUEST = BadRequest.declare("Malformed request: {reason}")
 
 
 @dataclass(frozen=True)
@@ -134,9 +136,7 @@ class _TimedRequestHandler(RequestHandler):
         logger.info("refused a malformed request from %s: %s", request.remote, reason)
         if request.writer.output_size > 0:
             raise ConnectionError("an answer was already being sent")
-        response = web.json_response(
-            {"id": "bad_request", "message": f"{MALFORMED_REQUEST}: {reason}"}, status=status
-        )
+        response = web.json_response(MALFORMED_REQUEST.format(reason=reason).body(), status=status)
         response.force_close()
         return response
 

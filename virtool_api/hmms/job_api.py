@@ -5,6 +5,7 @@ from aiohttp import web
 from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT
 from virtool_api.api.routes import ApiRoutes
+from virtool_api.errors import NotFound
 from virtool_api.hmms import service
 
 routes = ApiRoutes("hmms")
@@ -13,7 +14,7 @@ routes = ApiRoutes("hmms")
 @routes.get(
     "/hmms/files/{name}",
     file_download=True,
-    errors=((401, "Requires authorization"), (404, "Not found")),
+    errors=(NotFound,),
 )
 async def download_file(request: web.Request) -> web.FileResponse:
     """Download `annotations.json.gz` or `profiles.hmm`, as installed."""

@@ -4,9 +4,11 @@ from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes
+from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.hmms import service
 from virtool_api.hmms.install import InvalidHMMFile
 from virtool_api.hmms.models import HMM, HMMSearchQuery, HMMSearchResult, HMMStatus, InstallHMMsRequest
+from virtool_api.uploads.reservations import FILE_DOES_NOT_EXIST
 
 routes = ApiRoutes("hmms")
 
@@ -15,7 +17,6 @@ routes = ApiRoutes("hmms")
     "/hmms",
     query=HMMSearchQuery,
     response=HMMSearchResult,
-    errors=((401, "Requires authorization"), (422, "Invalid query")),
 )
 async def find(request: web.Request, query: HMMSearchQuery) -> HMMSearchResult:
     """List HMM clusters by number, with what is installed; `find` matches their names."""
@@ -28,11 +29,9 @@ async def find(request: web.Request, query: HMMSearchQuery) -> HMMSearchResult:
     stop_when_client_leaves=True,
     response=HMMStatus,
     errors=(
-        (400, "File does not exist"),
+        FILE_DOES_NOT_EXIST,
         InvalidHMMFile,
-        (401, "Requires authorization"),
-        (403, "Insufficient rights"),
-        (422, "Invalid input"),
+        InsufficientRights,
     ),
 )
 async def install(request: web.Request, body: InstallHMMsRequest) -> HMMStatus:
@@ -40,7 +39,7 @@ async def install(request: web.Request, body: InstallHMMsRequest) -> HMMStatus:
     return await service.install_from_uploads(request.app[CONTEXT], request[USER], body)
 
 
-@routes.get("/hmms/{hmm_id}", response=HMM, errors=((401, "Requires authorization"), (404, "Not found")))
+@routes.get("/hmms/{hmm_id}", response=HMM, errors=(NotFound,))
 async def get(request: web.Request) -> HMM:
     """Get an HMM cluster with its entries."""
     return await service.get_hmm(request.app[CONTEXT], request.match_info["hmm_id"])

@@ -5,15 +5,15 @@ from aiohttp import web
 from virtool_api.api.files import download, multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, JOB
 from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.indexes import lifecycle
 from virtool_api.indexes.models import INDEX_FINALIZED, Index, IndexFileModel
+from virtool_api.storage.placement import FILE_NAME_EXISTS
 
 routes = ApiRoutes("indexes")
 
-AUTH_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"))
 
-
-@routes.get("/indexes/{index_id}", response=Index, errors=(*AUTH_ERRORS, (404, "Not found")))
+@routes.get("/indexes/{index_id}", response=Index, errors=(InsufficientRights, NotFound))
 async def get(request: web.Request) -> Index:
     """Get the index the job builds or analyses with, with its files and manifest."""
     return await lifecycle.get_index_for_job(
@@ -21,7 +21,7 @@ async def get(request: web.Request) -> Index:
     )
 
 
-@routes.get("/indexes/{index_id}/files/{name}", file_download=True, errors=(*AUTH_ERRORS, (404, "Not found")))
+@routes.get("/indexes/{index_id}/files/{name}", file_download=True, errors=(InsufficientRights, NotFound))
 async def download_file(request: web.Request) -> web.FileResponse:
     """Download one of the index's files, as stored."""
     path = await lifecycle.index_file_path_for_job(
@@ -36,10 +36,10 @@ async def download_file(request: web.Request) -> web.FileResponse:
     status=201,
     file_upload=True,
     errors=(
-        *AUTH_ERRORS,
-        (404, "Index file not found"),
-        (404, "Not found"),
-        (409, "File name already exists"),
+        InsufficientRights,
+        lifecycle.INDEX_FILE_NOT_FOUND,
+        NotFound,
+        FILE_NAME_EXISTS,
         INDEX_FINALIZED,
     ),
 )
@@ -56,8 +56,8 @@ async def upload_file(request: web.Request) -> web.Response:
     "/indexes/{index_id}",
     response=Index,
     errors=(
-        *AUTH_ERRORS,
-        (404, "Not found"),
+        InsufficientRights,
+        NotFound,
         lifecycle.FASTA_MISSING,
         lifecycle.BOWTIE2_FILES_MISSING,
         INDEX_FINALIZED,
@@ -72,7 +72,7 @@ async def finalize(request: web.Request) -> Index:
     "/indexes/{index_id}",
     status=204,
     finished_job=True,
-    errors=(*AUTH_ERRORS, (404, "Not found"), (409, "Only unfinalized indexes can be deleted")),
+    errors=(InsufficientRights, NotFound, lifecycle.ONLY_UNFINALIZED),
 )
 async def remove(request: web.Request) -> None:
     """Remove the unfinalized index a failing build-index job was building, with its files."""

@@ -21,6 +21,8 @@ from virtool_api.indexes.models import (
 from virtool_api.jobs import rights
 from virtool_api.references.service import release_index_claim
 
+INDEX_FILE_NOT_FOUND = NotFound.declare("Index file not found")
+ONLY_UNFINALIZED = Conflict.declare("Only unfinalized indexes can be deleted")
 FASTA_MISSING = Conflict.declare("A FASTA file must be uploaded in order to finalize index")
 BOWTIE2_FILES_MISSING = Conflict.declare(
     "Reference requires that all Bowtie2 index files have been uploaded. Missing files: {names}"
@@ -46,7 +48,7 @@ async def upload_index_file(
     rights.require_index_write(job, index_id)
     rights.require_active(job)
     if name not in INDEX_FILE_TYPES:
-        raise NotFound("Index file not found")
+        raise INDEX_FILE_NOT_FOUND
     document = await find_index(ctx, index_id)
     if document["ready"]:
         raise INDEX_FINALIZED
@@ -84,6 +86,6 @@ async def remove_unfinalized_index(ctx: Context, job: dict[str, Any], index_id: 
     removed = await ctx.db.indexes.find_one_and_delete({"_id": index_id, "ready": False})
     if removed is None:
         await find_index(ctx, index_id)
-        raise Conflict("Only unfinalized indexes can be deleted")
+        raise ONLY_UNFINALIZED
     await purge_index_files(ctx, index_id)
     await release_index_claim(ctx, removed["reference"]["id"], index_id)

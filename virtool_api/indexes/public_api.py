@@ -5,7 +5,7 @@ from aiohttp import web
 from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
-from virtool_api.errors import InsufficientStorage
+from virtool_api.errors import InsufficientRights, InsufficientStorage, NotFound
 from virtool_api.indexes import service
 from virtool_api.indexes.files import stored_file_path
 from virtool_api.indexes.models import Index, IndexSearchResult
@@ -19,11 +19,10 @@ routes = ApiRoutes("indexes")
     response=Index,
     status=201,
     errors=(
-        (400, "Reference has no OTUs"),
-        (401, "Requires authorization"),
-        (403, "Insufficient rights"),
-        (404, "Not found"),
-        (409, "An index is already being built for this reference"),
+        service.NO_OTUS,
+        InsufficientRights,
+        NotFound,
+        service.ALREADY_BUILDING,
         InsufficientStorage,
     ),
 )
@@ -39,7 +38,7 @@ async def create(request: web.Request) -> web.Response:
     "/references/{reference_id}/indexes",
     query=PageQuery,
     response=IndexSearchResult,
-    errors=((401, "Requires authorization"), (404, "Not found"), (422, "Invalid query")),
+    errors=(NotFound,),
 )
 async def find(request: web.Request, query: PageQuery) -> IndexSearchResult:
     """List a reference's indexes, newest version first."""
@@ -48,9 +47,7 @@ async def find(request: web.Request, query: PageQuery) -> IndexSearchResult:
     )
 
 
-@routes.get(
-    "/indexes/{index_id}", response=Index, errors=((401, "Requires authorization"), (404, "Not found"))
-)
+@routes.get("/indexes/{index_id}", response=Index, errors=(NotFound,))
 async def get(request: web.Request) -> Index:
     """Get an index with its files, manifest and job."""
     return await service.get_index(request.app[CONTEXT], request.match_info["index_id"])
@@ -59,7 +56,7 @@ async def get(request: web.Request) -> Index:
 @routes.get(
     "/indexes/{index_id}/files/{name}",
     file_download=True,
-    errors=((401, "Requires authorization"), (404, "Not found")),
+    errors=(NotFound,),
 )
 async def download_file(request: web.Request) -> web.FileResponse:
     """Download one of an index's files (anyone signed in, as anyone may read the index)."""

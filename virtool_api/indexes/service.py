@@ -23,7 +23,8 @@ from virtool_api.users.service import user_ref
 from virtool_api.utils import as_utc, random_id, utc_now
 
 BUILD_INDEX = "build_index"
-ALREADY_BUILDING = "An index is already being built for this reference"
+NO_OTUS = BadRequest.declare("Reference has no OTUs")
+ALREADY_BUILDING = Conflict.declare("An index is already being built for this reference")
 UNFINISHED_CLAIM = timedelta(minutes=10)
 
 
@@ -47,14 +48,14 @@ async def _stale_claim(ctx: Context, reference: dict[str, Any]) -> bool:
 async def _claim(ctx: Context, reference_id: str, index_id: str) -> dict[str, Any]:
     reference = await find_reference(ctx, reference_id)
     if await ctx.db.otus.count_documents({"reference.id": reference_id}, limit=1) == 0:
-        raise BadRequest("Reference has no OTUs")
+        raise NO_OTUS
     claimed = await claim_next_index(ctx, reference_id, index_id)
     if claimed is None:
         if reference.get("building_index") and await _stale_claim(ctx, reference):
             await release_index_claim(ctx, reference_id, reference["building_index"])
             claimed = await claim_next_index(ctx, reference_id, index_id)
         if claimed is None:
-            raise Conflict(ALREADY_BUILDING)
+            raise ALREADY_BUILDING
     return claimed
 
 

@@ -4,16 +4,14 @@ from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import SMALL_FORM, ApiRoutes, created
+from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.labels import service
 from virtool_api.labels.models import CreateLabelRequest, Label, UpdateLabelRequest
 
 routes = ApiRoutes("labels")
 
-UNAUTHORIZED = (401, "Requires authorization")
-FORBIDDEN = (403, "Insufficient rights")
 
-
-@routes.get("/labels", response=list[Label], errors=(UNAUTHORIZED,))
+@routes.get("/labels", response=list[Label])
 async def find(request: web.Request) -> list[dict]:
     """List every label, by name."""
     labels = await service.find_labels(request.app[CONTEXT])
@@ -26,7 +24,7 @@ async def find(request: web.Request) -> list[dict]:
     max_body=SMALL_FORM,
     response=Label,
     status=201,
-    errors=((400, service.NAME_IN_USE), UNAUTHORIZED, FORBIDDEN, (422, "Invalid input")),
+    errors=(service.NAME_IN_USE, InsufficientRights),
 )
 async def create(request: web.Request, body: CreateLabelRequest) -> web.Response:
     """Create a label (administrators only)."""
@@ -39,7 +37,7 @@ async def create(request: web.Request, body: CreateLabelRequest) -> web.Response
     body=UpdateLabelRequest,
     max_body=SMALL_FORM,
     response=Label,
-    errors=((400, service.NAME_IN_USE), UNAUTHORIZED, FORBIDDEN, (404, "Not found"), (422, "Invalid input")),
+    errors=(service.NAME_IN_USE, InsufficientRights, NotFound),
 )
 async def update(request: web.Request, body: UpdateLabelRequest) -> Label:
     """Change a label's name, color or description (administrators only)."""
@@ -48,7 +46,7 @@ async def update(request: web.Request, body: UpdateLabelRequest) -> Label:
     )
 
 
-@routes.delete("/labels/{label_id}", status=204, errors=(UNAUTHORIZED, FORBIDDEN, (404, "Not found")))
+@routes.delete("/labels/{label_id}", status=204, errors=(InsufficientRights, NotFound))
 async def remove(request: web.Request) -> None:
     """Remove a label and take it off every sample (administrators only)."""
     await service.remove_label(request.app[CONTEXT], request[USER], request.match_info["label_id"])

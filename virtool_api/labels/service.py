@@ -11,7 +11,7 @@ from virtool_api.labels.models import CreateLabelRequest, Label, UpdateLabelRequ
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.users.rights import require_administrator
 
-NAME_IN_USE = "Label name already exists"
+NAME_IN_USE = BadRequest.declare("Label name already exists")
 
 
 def render_label(document: dict[str, Any]) -> Label:
@@ -27,7 +27,7 @@ async def create_label(ctx: Context, user: dict[str, Any], request: CreateLabelR
     try:
         document = await insert_with_random_id(ctx.db.labels, request.model_dump())
     except DuplicateKeyError:
-        raise BadRequest(NAME_IN_USE) from None
+        raise NAME_IN_USE from None
     return render_label(document)
 
 
@@ -44,7 +44,7 @@ async def update_label(
         else:
             document = await ctx.db.labels.find_one({"_id": label_id})
     except DuplicateKeyError:
-        raise BadRequest(NAME_IN_USE) from None
+        raise NAME_IN_USE from None
     if document is None:
         raise NotFound()
     return render_label(document)

@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes
+from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.onecodex import resources, service
 from virtool_api.onecodex.models import (
     V1GetQuery,
@@ -25,6 +26,7 @@ from virtool_api.onecodex.models import (
     V1User,
 )
 from virtool_api.onecodex.query import InvalidListingQuery
+from virtool_api.projects.service import CANNOT_ADD_SAMPLES
 from virtool_api.samples import service as samples_service
 from virtool_api.samples.models import InvalidSampleField
 
@@ -35,16 +37,7 @@ PAGINATION_STYLE = "X-Pagination-Style"
 NEXT_CURSOR = "X-Next-Cursor"
 TOTAL_COUNT = "X-Total-Count"
 
-UNAUTHORIZED = (401, "Requires authorization")
-FORBIDDEN = (403, "Insufficient rights")
-NOT_FOUND = (404, "Not found")
-INVALID_QUERY = (422, "Invalid query")
-LISTING_ERRORS = (
-    InvalidListingQuery,
-    UNAUTHORIZED,
-    INVALID_QUERY,
-)
-INVALID_BODY = ((400, "Unknown or read-only field: {field}"), (400, "Invalid value for field: {field}"))
+LISTING_ERRORS = (InvalidListingQuery,)
 
 
 class V1InvalidField(InvalidSampleField):
@@ -93,7 +86,7 @@ async def find_public_samples(request: web.Request, query: V1ListQuery) -> web.R
     return _listing(page.samples, page.total_count, page.next_cursor)
 
 
-@routes.get("/samples/{sample_id}", query=V1GetQuery, response=V1Sample, errors=(UNAUTHORIZED, NOT_FOUND))
+@routes.get("/samples/{sample_id}", query=V1GetQuery, response=V1Sample, errors=(NotFound,))
 async def get_sample(request: web.Request, query: V1GetQuery) -> V1Sample:
     """Get a sample; 404 if the caller may not read it. `expand=all` embeds its tags and metadata."""
     return await service.get_sample(
@@ -107,14 +100,12 @@ async def get_sample(request: web.Request, query: V1GetQuery) -> V1Sample:
     response=V1Sample,
     body_error=V1InvalidField,
     errors=(
-        *INVALID_BODY,
-        (400, "Tags do not exist: {ids}"),
-        (400, samples_service.PROJECT_DOES_NOT_EXIST),
-        UNAUTHORIZED,
-        FORBIDDEN,
-        (403, samples_service.SHARING_RESTRICTED),
-        (403, "Insufficient rights to add samples to this project"),
-        NOT_FOUND,
+        samples_service.TAGS_MISSING,
+        samples_service.PROJECT_DOES_NOT_EXIST,
+        InsufficientRights,
+        samples_service.SHARING_RESTRICTED,
+        CANNOT_ADD_SAMPLES,
+        NotFound,
     ),
 )
 async def update_sample(request: web.Request, body: V1SampleUpdate) -> V1Sample:
@@ -127,14 +118,14 @@ async def update_sample(request: web.Request, body: V1SampleUpdate) -> V1Sample:
 @routes.delete(
     "/samples/{sample_id}",
     status=204,
-    errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND, (409, samples_service.STILL_BEING_CREATED)),
+    errors=(InsufficientRights, NotFound, samples_service.STILL_BEING_CREATED),
 )
 async def remove_sample(request: web.Request) -> None:
     """Remove a sample with its analyses and files (write right)."""
     await service.remove_sample(request.app[CONTEXT], request[USER], request.match_info["sample_id"])
 
 
-@routes.get("/metadata/{sample_id}", response=V1Metadata, errors=(UNAUTHORIZED, NOT_FOUND))
+@routes.get("/metadata/{sample_id}", response=V1Metadata, errors=(NotFound,))
 async def get_metadata(request: web.Request) -> V1Metadata:
     """Get a sample's metadata record (its id is the sample's)."""
     return await service.get_metadata(request.app[CONTEXT], request[USER], request.match_info["sample_id"])
@@ -145,7 +136,7 @@ async def get_metadata(request: web.Request) -> V1Metadata:
     body=V1MetadataUpdate,
     response=V1Metadata,
     body_error=V1InvalidField,
-    errors=(*INVALID_BODY, UNAUTHORIZED, FORBIDDEN, NOT_FOUND),
+    errors=(InsufficientRights, NotFound),
 )
 async def update_metadata(request: web.Request, body: V1MetadataUpdate) -> V1Metadata:
     """Change fields of a sample's metadata record (the sample's write right)."""
@@ -161,7 +152,7 @@ async def find_tags(request: web.Request, query: V1PageQuery) -> web.Response:
     return _listing(listing.items, listing.total_count)
 
 
-@routes.get("/tags/{tag_id}", response=V1Tag, errors=(UNAUTHORIZED, NOT_FOUND))
+@routes.get("/tags/{tag_id}", response=V1Tag, errors=(NotFound,))
 async def get_tag(request: web.Request) -> V1Tag:
     """Get a tag."""
     return await resources.get_tag(request.app[CONTEXT], request.match_info["tag_id"])
@@ -174,13 +165,13 @@ async def find_projects(request: web.Request, query: V1PageQuery) -> web.Respons
     return _listing(listing.items, listing.total_count)
 
 
-@routes.get("/projects/{project_id}", response=V1Project, errors=(UNAUTHORIZED, NOT_FOUND))
+@routes.get("/projects/{project_id}", response=V1Project, errors=(NotFound,))
 async def get_project(request: web.Request) -> V1Project:
     """Get a project with the caller's permissions in it; 404 if the caller may not see it."""
     return await resources.get_project(request.app[CONTEXT], request[USER], request.match_info["project_id"])
 
 
-@routes.get("/users/{user_id}", response=V1User, errors=(UNAUTHORIZED, NOT_FOUND))
+@routes.get("/users/{user_id}", response=V1User, errors=(NotFound,))
 async def get_user(request: web.Request) -> V1User:
     """Get a user: `$uri`, `handle`, and `email` (null: users here have none)."""
     return await resources.get_user(request.app[CONTEXT], request.match_info["user_id"])

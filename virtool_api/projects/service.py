@@ -18,7 +18,8 @@ from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.users.service import user_ref
 from virtool_api.utils import utc_now
 
-PROJECT_DOES_NOT_EXIST = "Project does not exist"
+PROJECT_DOES_NOT_EXIST = BadRequest.declare("Project does not exist")
+CANNOT_ADD_SAMPLES = InsufficientRights.declare("Insufficient rights to add samples to this project")
 
 
 def render_project(document: dict[str, Any]) -> Project:
@@ -48,7 +49,7 @@ def require_add_files(user: dict[str, Any], project: dict[str, Any]) -> None:
     """Putting a sample into a project: `can_add_files` (or `can_administer`), the creator, or an admin."""
     membership = project_membership(project, user["_id"]) or {}
     if not (can_manage(user, project) or membership.get("can_add_files")):
-        raise InsufficientRights("Insufficient rights to add samples to this project")
+        raise CANNOT_ADD_SAMPLES
 
 
 async def find_project(ctx: Context, project_id: str) -> dict[str, Any] | None:

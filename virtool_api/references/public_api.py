@@ -4,7 +4,7 @@ from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
-from virtool_api.errors import NotFound
+from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.pagination import PageQuery
 from virtool_api.references import otus, service
 from virtool_api.references.export import InvalidReferenceFile
@@ -16,18 +16,16 @@ from virtool_api.references.models import (
     Reference,
     ReferenceSearchResult,
 )
+from virtool_api.uploads.reservations import FILE_DOES_NOT_EXIST
 
 routes = ApiRoutes("references")
 otu_routes = ApiRoutes("otus")
-
-READ_ERRORS = ((401, "Requires authorization"), (404, "Not found"))
 
 
 @routes.get(
     "/references",
     query=PageQuery,
     response=ReferenceSearchResult,
-    errors=((401, "Requires authorization"), (422, "Invalid query")),
 )
 async def find(request: web.Request, query: PageQuery) -> ReferenceSearchResult:
     """List references with their OTU count and newest ready index."""
@@ -41,14 +39,12 @@ async def find(request: web.Request, query: PageQuery) -> ReferenceSearchResult:
     status=201,
     stop_when_client_leaves=True,
     errors=(
-        (400, "File does not exist"),
+        FILE_DOES_NOT_EXIST,
         InvalidReferenceFile,
         service.NO_NAME,
-        (401, "Requires authorization"),
-        (403, "Insufficient rights"),
+        InsufficientRights,
         NotFound,
         service.IMPORT_ABANDONED,
-        (422, "Invalid input"),
     ),
 )
 async def create(request: web.Request, body: CreateReferenceRequest) -> web.Response:
@@ -57,7 +53,7 @@ async def create(request: web.Request, body: CreateReferenceRequest) -> web.Resp
     return created(reference, f"/api/references/{reference.id}")
 
 
-@routes.get("/references/{reference_id}", response=Reference, errors=READ_ERRORS)
+@routes.get("/references/{reference_id}", response=Reference, errors=(NotFound,))
 async def get(request: web.Request) -> Reference:
     """Get a reference with its OTU count and newest ready index."""
     return await service.get_reference(request.app[CONTEXT], request.match_info["reference_id"])
@@ -67,7 +63,7 @@ async def get(request: web.Request) -> Reference:
     "/references/{reference_id}/otus",
     query=OTUSearchQuery,
     response=OTUSearchResult,
-    errors=(*READ_ERRORS, (422, "Invalid query")),
+    errors=(NotFound,),
 )
 async def find_otus(request: web.Request, query: OTUSearchQuery) -> OTUSearchResult:
     """List a reference's OTUs by name; `find` matches name or abbreviation."""
@@ -76,7 +72,7 @@ async def find_otus(request: web.Request, query: OTUSearchQuery) -> OTUSearchRes
     )
 
 
-@otu_routes.get("/otus/{otu_id}", response=OTU, errors=READ_ERRORS)
+@otu_routes.get("/otus/{otu_id}", response=OTU, errors=(NotFound,))
 async def get_otu(request: web.Request) -> OTU:
     """Get an OTU with its isolates and their sequences."""
     return await otus.get_otu(request.app[CONTEXT], request.match_info["otu_id"])

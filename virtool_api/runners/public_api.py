@@ -10,7 +10,7 @@ from virtool_api.runners.models import RunnersStatus
 routes = ApiRoutes("runners")
 
 
-@routes.get("/runners", response=RunnersStatus, errors=((401, "Requires authorization"),))
+@routes.get("/runners", response=RunnersStatus)
 async def status(request: web.Request) -> RunnersStatus:
     """The runners alive, which workflows they take, and how many jobs of each workflow wait."""
     return await service.runners_status(request.app[CONTEXT])

@@ -6,15 +6,16 @@ from aiohttp import web
 from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes
+from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.samples import files
+from virtool_api.storage.files import FILE_MISSING
 
 routes = ApiRoutes("samples")
 
 ERRORS = (
-    (401, "Requires authorization"),
-    (403, "Insufficient rights"),
-    (404, "Not found"),
-    (404, "Uploaded file not found at expected location"),
+    InsufficientRights,
+    NotFound,
+    FILE_MISSING,
 )
 
 

@@ -301,6 +301,12 @@ class InvalidSampleField(InvalidInput):
     """A request body with a key that may not be sent or a value out of range: 422 like every other body of
     the wrong shape (`errors` naming each field), with a message that names the fields too."""
 
+    described = (
+        "Unknown or read-only field: {field}",
+        "Invalid value for field: {field}",
+        InvalidInput.default_message,
+    )
+
     def __init__(self, message: str | None = None, **extra: Any):
         errors: dict[str, list[str]] = extra.get("errors") or {}
         if message is None and errors:

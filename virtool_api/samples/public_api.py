@@ -6,6 +6,8 @@ from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.errors import InsufficientRights, NotFound
+from virtool_api.projects.service import CANNOT_ADD_SAMPLES
 from virtool_api.samples import service
 from virtool_api.samples.models import (
     CreateSampleRequest,
@@ -17,19 +19,15 @@ from virtool_api.samples.models import (
     UpdateRightsRequest,
     UpdateSampleRequest,
 )
+from virtool_api.uploads.reservations import FILE_ALREADY_RESERVED, FILE_DOES_NOT_EXIST
 
 routes = ApiRoutes("samples")
 
-UNAUTHORIZED = (401, "Requires authorization")
-FORBIDDEN = (403, "Insufficient rights")
-NOT_FOUND = (404, "Not found")
-INVALID_FIELD = (422, "Unknown or read-only field: {field}")
-INVALID_VALUE = (422, "Invalid value for field: {field}")
 REFERENCES = (
     service.LABELS_MISSING,
     service.SUBTRACTIONS_MISSING,
     service.TAGS_MISSING,
-    (400, service.PROJECT_DOES_NOT_EXIST),
+    service.PROJECT_DOES_NOT_EXIST,
 )
 
 
@@ -37,7 +35,6 @@ REFERENCES = (
     "/samples",
     query=SampleSearchQuery,
     response=SampleSearchResult,
-    errors=(UNAUTHORIZED, (422, "Invalid query")),
 )
 async def find(request: web.Request, query: SampleSearchQuery) -> SampleSearchResult:
     """List the samples the caller may see, newest first (`find` matches names, case-insensitively)."""
@@ -51,17 +48,14 @@ async def find(request: web.Request, query: SampleSearchQuery) -> SampleSearchRe
     status=201,
     body_error=InvalidSampleField,
     errors=(
-        (400, service.NAME_IN_USE),
-        (400, service.FILES_MUST_DIFFER),
-        (400, "File does not exist"),
-        (400, service.GROUP_DOES_NOT_EXIST),
+        service.NAME_IN_USE,
+        service.FILES_MUST_DIFFER,
+        FILE_DOES_NOT_EXIST,
+        service.GROUP_DOES_NOT_EXIST,
         *REFERENCES,
-        INVALID_FIELD,
-        INVALID_VALUE,
-        UNAUTHORIZED,
-        (403, service.SHARING_RESTRICTED),
-        (403, "Insufficient rights to add samples to this project"),
-        (409, "File is already reserved"),
+        service.SHARING_RESTRICTED,
+        CANNOT_ADD_SAMPLES,
+        FILE_ALREADY_RESERVED,
         service.REMOVED_WHILE_CREATED,
     ),
 )
@@ -71,7 +65,7 @@ async def create(request: web.Request, body: CreateSampleRequest) -> web.Respons
     return created(sample, f"/api/samples/{sample.id}")
 
 
-@routes.get("/samples/{sample_id}", response=Sample, errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND))
+@routes.get("/samples/{sample_id}", response=Sample, errors=(InsufficientRights, NotFound))
 async def get(request: web.Request) -> Sample:
     """Get a sample with its files, labels and subtractions."""
     return await service.get_sample(request.app[CONTEXT], request[USER], request.match_info["sample_id"])
@@ -83,15 +77,12 @@ async def get(request: web.Request) -> Sample:
     response=Sample,
     body_error=InvalidSampleField,
     errors=(
-        (400, service.NAME_IN_USE),
+        service.NAME_IN_USE,
         *REFERENCES,
-        INVALID_FIELD,
-        INVALID_VALUE,
-        UNAUTHORIZED,
-        FORBIDDEN,
-        (403, service.SHARING_RESTRICTED),
-        (403, "Insufficient rights to add samples to this project"),
-        NOT_FOUND,
+        InsufficientRights,
+        service.SHARING_RESTRICTED,
+        CANNOT_ADD_SAMPLES,
+        NotFound,
     ),
 )
 async def update(request: web.Request, body: UpdateSampleRequest) -> Sample:
@@ -107,12 +98,9 @@ async def update(request: web.Request, body: UpdateSampleRequest) -> Sample:
     response=SampleRightsDocument,
     body_error=InvalidSampleField,
     errors=(
-        (400, service.GROUP_DOES_NOT_EXIST),
-        INVALID_FIELD,
-        INVALID_VALUE,
-        UNAUTHORIZED,
-        FORBIDDEN,
-        NOT_FOUND,
+        service.GROUP_DOES_NOT_EXIST,
+        InsufficientRights,
+        NotFound,
     ),
 )
 async def update_rights(request: web.Request, body: UpdateRightsRequest) -> SampleRightsDocument:
@@ -125,7 +113,7 @@ async def update_rights(request: web.Request, body: UpdateRightsRequest) -> Samp
 @routes.delete(
     "/samples/{sample_id}",
     status=204,
-    errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND, (409, service.STILL_BEING_CREATED)),
+    errors=(InsufficientRights, NotFound, service.STILL_BEING_CREATED),
 )
 async def remove(request: web.Request) -> None:
     """Remove a sample with its analyses, files and records (write right)."""

@@ -14,7 +14,7 @@ from virtool_api.jobs.models import JobState
 from virtool_api.jobs.service import create_job, find_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
 from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
-from virtool_api.projects.service import find_project, require_add_files
+from virtool_api.projects.service import PROJECT_DOES_NOT_EXIST, find_project, require_add_files
 from virtool_api.samples.access import find_sample, listing_query, readable_sample, writable_sample
 from virtool_api.samples.documents import (
     create_sample,
@@ -40,16 +40,14 @@ from virtool_api.settings.service import get_settings
 from virtool_api.storage.mongo import missing_ids
 from virtool_api.uploads.reservations import release_uploads, reserve_uploads
 from virtool_api.users.rights import require_owner_or_administrator
-from virtool_api.users.service import user_ref
+from virtool_api.users.service import GROUP_DOES_NOT_EXIST, user_ref
 from virtool_api.utils import utc_now
 
-NAME_IN_USE = "Sample name is already in use"
-SHARING_RESTRICTED = "Sharing is restricted"
-STILL_BEING_CREATED = "Sample is still being created"
+NAME_IN_USE = BadRequest.declare("Sample name is already in use")
+SHARING_RESTRICTED = InsufficientRights.declare("Sharing is restricted")
+STILL_BEING_CREATED = Conflict.declare("Sample is still being created")
 REMOVED_WHILE_CREATED = Conflict.declare("Sample was removed before its creation finished")
-PROJECT_DOES_NOT_EXIST = "Project does not exist"
-GROUP_DOES_NOT_EXIST = "Group does not exist"
-FILES_MUST_DIFFER = "Files must be different uploads"
+FILES_MUST_DIFFER = BadRequest.declare("Files must be different uploads")
 LABELS_MISSING = BadRequest.declare("Labels do not exist: {ids}")
 SUBTRACTIONS_MISSING = BadRequest.declare("Subtractions do not exist: {ids}")
 TAGS_MISSING = BadRequest.declare("Tags do not exist: {ids}")
@@ -137,14 +135,14 @@ async def _require_existing(
     if tags and (missing := await missing_ids(ctx.db.tags, tags)):
         raise TAGS_MISSING.format(ids=", ".join(missing))
     if group is not None and await ctx.db.groups.find_one({"_id": group}, {"_id": 1}) is None:
-        raise BadRequest(GROUP_DOES_NOT_EXIST)
+        raise GROUP_DOES_NOT_EXIST
 
 
 async def _require_project_admits(ctx: Context, user: dict[str, Any], project_id: str) -> None:
     """The project exists (400) and the caller may add samples to it (403)."""
     project = await find_project(ctx, project_id)
     if project is None:
-        raise BadRequest(PROJECT_DOES_NOT_EXIST)
+        raise PROJECT_DOES_NOT_EXIST
     require_add_files(user, project)
 
 
@@ -157,8 +155,7 @@ async def require_sharing_allowed(ctx: Context, owner_id: str, visibility: str) 
     if visibility not in LINK_VISIBILITIES:
         return
     if (await get_settings(ctx)).restrict_sharing:
-        raise InsufficientRights(
-            SHARING_RESTRICTED,
+        raise SHARING_RESTRICTED(
             restricted_by={"setting": "restrict_sharing"},
             hint="The server's restrict_sharing setting is on; an administrator can turn it off with "
             'PATCH /api/settings {"restrict_sharing": false}.',
@@ -175,8 +172,7 @@ async def require_sharing_allowed(ctx: Context, owner_id: str, visibility: str) 
     )
     if restricting:
         group = restricting[0]
-        raise InsufficientRights(
-            SHARING_RESTRICTED,
+        raise SHARING_RESTRICTED(
             restricted_by={"group": {"id": group["_id"], "name": group["name"]}},
             hint=f"The sample's owner is in group '{group['name']}', which restricts sharing; an "
             f"administrator can change that: PATCH /api/groups/{group['_id']} "
@@ -194,7 +190,7 @@ async def create_sample_for_user(ctx: Context, user: dict[str, Any], request: Cr
     process killed between two of them leaves is undone at start-up by `samples/repair.py`.
     """
     if len(set(request.files)) != len(request.files):
-        raise BadRequest(FILES_MUST_DIFFER)
+        raise FILES_MUST_DIFFER
     # `ProjectId`/`TagId` validate to plain id strings.
     tags = _unique(cast(list[str], request.tags))
     labels, subtractions = _unique(request.labels), _unique(request.subtractions)
@@ -227,7 +223,7 @@ async def create_sample_for_user(ctx: Context, user: dict[str, Any], request: Cr
             visibility=request.visibility.value,
         )
     except DuplicateKeyError:
-        raise BadRequest(NAME_IN_USE) from None
+        raise NAME_IN_USE from None
 
     sample_id = document["_id"]
     crash_point("sample_created")
@@ -295,7 +291,7 @@ async def update_sample(
             return_document=ReturnDocument.AFTER,
         )
     except DuplicateKeyError:
-        raise BadRequest(NAME_IN_USE) from None
+        raise NAME_IN_USE from None
     if updated is None:
         raise NotFound()
     if changes.keys() & set(ACCESS_FIELDS):
@@ -356,8 +352,7 @@ async def remove_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> N
     if document.get("job"):
         job = await find_job(ctx, document["job"]["id"], "state", "args")
     if not document["ready"] and job is not None and job["state"] in JOB_STILL_ACTIVE:
-        raise Conflict(
-            STILL_BEING_CREATED,
+        raise STILL_BEING_CREATED(
             job={"id": job["_id"], "state": job["state"]},
             hint=f"Its create_sample job {job['_id']} is {job['state']}: cancel it first "
             f"(PUT /api/jobs/{job['_id']}/cancel), then remove the sample.",

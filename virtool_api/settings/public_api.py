@@ -4,13 +4,14 @@ from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import SMALL_FORM, ApiRoutes
+from virtool_api.errors import InsufficientRights
 from virtool_api.settings import service
 from virtool_api.settings.models import Settings, UpdateSettingsRequest
 
 routes = ApiRoutes("settings")
 
 
-@routes.get("/settings", response=Settings, errors=((401, "Requires authorization"),))
+@routes.get("/settings", response=Settings)
 async def get(request: web.Request) -> Settings:
     """Get the server settings."""
     return await service.get_settings(request.app[CONTEXT])
@@ -21,7 +22,7 @@ async def get(request: web.Request) -> Settings:
     body=UpdateSettingsRequest,
     max_body=SMALL_FORM,
     response=Settings,
-    errors=((401, "Requires authorization"), (403, "Insufficient rights"), (422, "Invalid input")),
+    errors=(InsufficientRights,),
 )
 async def update(request: web.Request, body: UpdateSettingsRequest) -> Settings:
     """Change the server settings (administrators only)."""

@@ -39,6 +39,9 @@ _ID_PATTERN = re.compile(r"^[a-z0-9]{1,64}$")
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 INVALID_FILE_NAME = BadRequest.declare("Invalid file name")
+NOT_MULTIPART = BadRequest.declare("Expected a multipart/form-data request")
+NO_FILE_PART = BadRequest.declare("Expected a file part in the multipart request")
+MALFORMED_MULTIPART = BadRequest.declare("Malformed multipart body")
 FILE_MISSING = NotFound.declare("Uploaded file not found at expected location")
 """A file's record exists but the file is not on disk (removed by hand, or a lost volume)."""
 
@@ -240,15 +243,15 @@ async def multipart_file_chunks(request, chunk_size: int = 1024 * 1024) -> Async
     A body that is not valid multipart (bad boundary, malformed part headers) is a 400, never a crash.
     """
     if not request.content_type.startswith("multipart/"):
-        raise BadRequest("Expected a multipart/form-data request")
+        raise NOT_MULTIPART
     try:
         reader = await request.multipart()
         part = await reader.next()
         while part is not None and getattr(part, "filename", None) is None and part.name != "file":
             part = await reader.next()
         if part is None:
-            raise BadRequest("Expected a file part in the multipart request")
+            raise NO_FILE_PART
         while chunk := await part.read_chunk(chunk_size):
             yield chunk
     except (HttpProcessingError, ValueError) as error:
-        raise BadRequest("Malformed multipart body") from error
+        raise MALFORMED_MULTIPART from error

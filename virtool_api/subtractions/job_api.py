@@ -5,6 +5,8 @@ from aiohttp import web
 from virtool_api.api.files import download, multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, JOB
 from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.errors import InsufficientRights, NotFound
+from virtool_api.storage.placement import FILE_NAME_EXISTS
 from virtool_api.subtractions import lifecycle
 from virtool_api.subtractions.models import (
     SUBTRACTION_FINALIZED,
@@ -15,10 +17,8 @@ from virtool_api.subtractions.models import (
 
 routes = ApiRoutes("subtractions")
 
-AUTH_ERRORS = ((401, "Requires authorization"), (403, "Insufficient rights"))
 
-
-@routes.get("/subtractions/{subtraction_id}", response=Subtraction, errors=(*AUTH_ERRORS, (404, "Not found")))
+@routes.get("/subtractions/{subtraction_id}", response=Subtraction, errors=(InsufficientRights, NotFound))
 async def get(request: web.Request) -> Subtraction:
     """Get a subtraction the job uses or creates, with its files."""
     return await lifecycle.get_subtraction_for_job(
@@ -29,7 +29,7 @@ async def get(request: web.Request) -> Subtraction:
 @routes.get(
     "/subtractions/{subtraction_id}/files/{name}",
     file_download=True,
-    errors=(*AUTH_ERRORS, (404, "Not found")),
+    errors=(InsufficientRights, NotFound),
 )
 async def download_file(request: web.Request) -> web.FileResponse:
     """Download one of the subtraction's files, as stored."""
@@ -45,9 +45,9 @@ async def download_file(request: web.Request) -> web.FileResponse:
     status=201,
     file_upload=True,
     errors=(
-        *AUTH_ERRORS,
-        (404, "Not found"),
-        (409, "File name already exists"),
+        InsufficientRights,
+        NotFound,
+        FILE_NAME_EXISTS,
         SUBTRACTION_FINALIZED,
     ),
 )
@@ -65,10 +65,9 @@ async def upload_file(request: web.Request) -> web.Response:
     body=FinalizeSubtractionRequest,
     response=Subtraction,
     errors=(
-        *AUTH_ERRORS,
-        (404, "Not found"),
+        InsufficientRights,
+        NotFound,
         SUBTRACTION_FINALIZED,
-        (422, "Invalid input"),
     ),
 )
 async def finalize(request: web.Request, body: FinalizeSubtractionRequest) -> Subtraction:
@@ -82,7 +81,7 @@ async def finalize(request: web.Request, body: FinalizeSubtractionRequest) -> Su
     "/subtractions/{subtraction_id}",
     status=204,
     finished_job=True,
-    errors=(*AUTH_ERRORS, (404, "Not found"), (409, "Only unfinalized subtractions can be deleted")),
+    errors=(InsufficientRights, NotFound, lifecycle.ONLY_UNFINALIZED),
 )
 async def remove(request: web.Request) -> None:
     """Remove the unfinalized subtraction a failing create-subtraction job was creating, with its files."""

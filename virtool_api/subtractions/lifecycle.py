@@ -19,6 +19,8 @@ from virtool_api.subtractions.models import (
     SubtractionFileModel,
 )
 
+ONLY_UNFINALIZED = Conflict.declare("Only unfinalized subtractions can be deleted")
+
 
 async def get_subtraction_for_job(ctx: Context, job: dict[str, Any], subtraction_id: str) -> Subtraction:
     rights.require_subtraction_read(job, subtraction_id)
@@ -71,5 +73,5 @@ async def remove_unfinalized_subtraction(ctx: Context, job: dict[str, Any], subt
     removed = await ctx.db.subtractions.find_one_and_delete({"_id": subtraction_id, "ready": False})
     if removed is None:
         await find_subtraction(ctx, subtraction_id)
-        raise Conflict("Only unfinalized subtractions can be deleted")
+        raise ONLY_UNFINALIZED
     await purge_subtraction_files(ctx, subtraction_id)

@@ -5,10 +5,12 @@ from aiohttp import web
 from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.pagination import PageQuery
 from virtool_api.subtractions import service
 from virtool_api.subtractions.files import stored_file_path
 from virtool_api.subtractions.models import CreateSubtractionRequest, Subtraction, SubtractionSearchResult
+from virtool_api.uploads.reservations import FILE_DOES_NOT_EXIST
 
 routes = ApiRoutes("subtractions")
 
@@ -21,7 +23,6 @@ class SubtractionSearchQuery(PageQuery):
     "/subtractions",
     query=SubtractionSearchQuery,
     response=SubtractionSearchResult,
-    errors=((401, "Requires authorization"), (422, "Invalid query")),
 )
 async def find(request: web.Request, query: SubtractionSearchQuery) -> SubtractionSearchResult:
     """List subtractions by name; `ready=true` for those an analysis can use."""
@@ -34,10 +35,8 @@ async def find(request: web.Request, query: SubtractionSearchQuery) -> Subtracti
     response=Subtraction,
     status=201,
     errors=(
-        (400, "File does not exist"),
-        (401, "Requires authorization"),
-        (403, "Insufficient rights"),
-        (422, "Invalid input"),
+        FILE_DOES_NOT_EXIST,
+        InsufficientRights,
     ),
 )
 async def create(request: web.Request, body: CreateSubtractionRequest) -> web.Response:
@@ -49,7 +48,7 @@ async def create(request: web.Request, body: CreateSubtractionRequest) -> web.Re
 @routes.get(
     "/subtractions/{subtraction_id}",
     response=Subtraction,
-    errors=((401, "Requires authorization"), (404, "Not found")),
+    errors=(NotFound,),
 )
 async def get(request: web.Request) -> Subtraction:
     """Get a subtraction with its files, job and the samples that use it."""
@@ -60,11 +59,10 @@ async def get(request: web.Request) -> Subtraction:
     "/subtractions/{subtraction_id}",
     status=204,
     errors=(
-        (401, "Requires authorization"),
-        (403, "Insufficient rights"),
-        (404, "Not found"),
-        (409, "Subtraction is used by samples or analyses"),
-        (409, "Subtraction is still being created"),
+        InsufficientRights,
+        NotFound,
+        service.IN_USE,
+        service.STILL_BEING_CREATED,
     ),
 )
 async def remove(request: web.Request) -> None:
@@ -77,7 +75,7 @@ async def remove(request: web.Request) -> None:
 @routes.get(
     "/subtractions/{subtraction_id}/files/{name}",
     file_download=True,
-    errors=((401, "Requires authorization"), (404, "Not found")),
+    errors=(NotFound,),
 )
 async def download_file(request: web.Request) -> web.FileResponse:
     """Download one of a subtraction's files (anyone signed in, as anyone may read the subtraction)."""

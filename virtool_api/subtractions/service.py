@@ -23,8 +23,8 @@ from virtool_api.users.service import user_ref
 from virtool_api.utils import utc_now
 
 CREATE_SUBTRACTION = "create_subtraction"
-IN_USE = "Subtraction is used by samples or analyses"
-STILL_BEING_CREATED = "Subtraction is still being created"
+IN_USE = Conflict.declare("Subtraction is used by samples or analyses")
+STILL_BEING_CREATED = Conflict.declare("Subtraction is still being created")
 SUBTRACTION_MISSING = BadRequest.declare("Subtraction does not exist")
 SUBTRACTION_NOT_READY = BadRequest.declare("Subtraction is not ready")
 
@@ -116,11 +116,11 @@ async def remove_subtraction(ctx: Context, user: dict[str, Any], subtraction_id:
     if await a_sample_names_subtraction(ctx, subtraction_id) or (
         await ctx.db.analyses.count_documents({"subtractions.id": subtraction_id}, limit=1)
     ):
-        raise Conflict(IN_USE)
+        raise IN_USE
     if not document.get("ready", True) and document.get("job"):
         job = await find_job(ctx, document["job"]["id"], "state")
         if job is not None and job["state"] not in TERMINAL_STATES:
-            raise Conflict(STILL_BEING_CREATED)
+            raise STILL_BEING_CREATED
     if (await ctx.db.subtractions.delete_one({"_id": subtraction_id})).deleted_count == 0:
         raise NotFound()
     await purge_subtraction_files(ctx, subtraction_id)

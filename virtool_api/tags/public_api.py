@@ -4,15 +4,14 @@ from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import SMALL_FORM, ApiRoutes, created
+from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.tags import service
 from virtool_api.tags.models import CreateTagRequest, Tag
 
 routes = ApiRoutes("tags")
 
-UNAUTHORIZED = (401, "Requires authorization")
 
-
-@routes.get("/tags", response=list[Tag], errors=(UNAUTHORIZED,))
+@routes.get("/tags", response=list[Tag])
 async def find(request: web.Request) -> list[dict]:
     """List every tag, by name."""
     tags = await service.find_tags(request.app[CONTEXT])
@@ -25,7 +24,7 @@ async def find(request: web.Request) -> list[dict]:
     max_body=SMALL_FORM,
     response=Tag,
     status=201,
-    errors=((400, service.NAME_IN_USE), UNAUTHORIZED, (422, "Invalid input")),
+    errors=(service.NAME_IN_USE,),
 )
 async def create(request: web.Request, body: CreateTagRequest) -> web.Response:
     """Create a tag."""
@@ -33,15 +32,13 @@ async def create(request: web.Request, body: CreateTagRequest) -> web.Response:
     return created(tag, f"/api/tags/{tag.id}")
 
 
-@routes.get("/tags/{tag_id}", response=Tag, errors=(UNAUTHORIZED, (404, "Not found")))
+@routes.get("/tags/{tag_id}", response=Tag, errors=(NotFound,))
 async def get(request: web.Request) -> Tag:
     """Get a tag."""
     return await service.get_tag(request.app[CONTEXT], request.match_info["tag_id"])
 
 
-@routes.delete(
-    "/tags/{tag_id}", status=204, errors=(UNAUTHORIZED, (403, "Insufficient rights"), (404, "Not found"))
-)
+@routes.delete("/tags/{tag_id}", status=204, errors=(InsufficientRights, NotFound))
 async def remove(request: web.Request) -> None:
     """Remove a tag (its creator or an administrator) and take it off every sample."""
     await service.remove_tag(request.app[CONTEXT], request[USER], request.match_info["tag_id"])

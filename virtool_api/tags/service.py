@@ -12,7 +12,7 @@ from virtool_api.users.rights import require_owner_or_administrator
 from virtool_api.users.service import user_ref
 from virtool_api.utils import utc_now
 
-NAME_IN_USE = "Tag name is already in use"
+NAME_IN_USE = BadRequest.declare("Tag name is already in use")
 
 
 def render_tag(document: dict[str, Any]) -> Tag:
@@ -30,7 +30,7 @@ async def create_tag(ctx: Context, user: dict[str, Any], name: str) -> Tag:
             ctx.db.tags, {"name": name, "user": user_ref(user), "created_at": utc_now()}
         )
     except DuplicateKeyError:
-        raise BadRequest(NAME_IN_USE) from None
+        raise NAME_IN_USE from None
     return render_tag(document)
 
 

@@ -5,6 +5,8 @@ from aiohttp import web
 from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, JOB
 from virtool_api.api.routes import ApiRoutes
+from virtool_api.errors import InsufficientRights, NotFound
+from virtool_api.storage.files import FILE_MISSING
 from virtool_api.uploads import service
 
 routes = ApiRoutes("uploads")
@@ -14,10 +16,9 @@ routes = ApiRoutes("uploads")
     "/uploads/{upload_id}",
     file_download=True,
     errors=(
-        (401, "Requires authorization"),
-        (403, "Insufficient rights"),
-        (404, "Not found"),
-        (404, "Uploaded file not found at expected location"),
+        InsufficientRights,
+        NotFound,
+        FILE_MISSING,
     ),
 )
 async def download_upload(request: web.Request) -> web.FileResponse:

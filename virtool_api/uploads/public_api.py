@@ -5,8 +5,8 @@ from aiohttp import web
 from virtool_api.api.files import multipart_file_chunks
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
-from virtool_api.errors import NotFound
-from virtool_api.storage.files import NotGzip
+from virtool_api.errors import InsufficientRights, InsufficientStorage, NotFound
+from virtool_api.storage.files import INVALID_FILE_NAME, NotGzip
 from virtool_api.uploads import service
 from virtool_api.uploads.content import InvalidUpload
 from virtool_api.uploads.models import Upload, UploadQuery, UploadSearchQuery, UploadSearchResult
@@ -22,13 +22,11 @@ routes = ApiRoutes("uploads")
     status=201,
     file_upload=True,
     errors=(
-        (400, "Unsupported upload type"),
-        (400, "Invalid file name"),
+        service.UNSUPPORTED_TYPE,
+        INVALID_FILE_NAME,
         NotGzip,
         InvalidUpload,
-        (401, "Requires authorization"),
-        (422, "Invalid query"),
-        (507, "Not enough free space to store the file"),
+        InsufficientStorage,
     ),
 )
 async def upload(request: web.Request, query: UploadQuery) -> web.Response:
@@ -43,7 +41,6 @@ async def upload(request: web.Request, query: UploadQuery) -> web.Response:
     "/uploads",
     query=UploadSearchQuery,
     response=UploadSearchResult,
-    errors=((401, "Requires authorization"), (422, "Invalid query")),
 )
 async def find(request: web.Request, query: UploadSearchQuery) -> UploadSearchResult:
     """List the caller's uploads (an administrator sees all), newest first."""
@@ -56,10 +53,9 @@ async def find(request: web.Request, query: UploadSearchQuery) -> UploadSearchRe
     "/uploads/{upload_id}",
     status=204,
     errors=(
-        (401, "Requires authorization"),
-        (403, "Insufficient rights"),
-        (404, "Not found"),
-        (409, "Upload is reserved by a sample"),
+        InsufficientRights,
+        NotFound,
+        service.RESERVED,
     ),
 )
 async def remove(request: web.Request) -> None:

@@ -14,9 +14,10 @@ from virtool_api.users import throttle
 from virtool_api.users.passwords import check_password_rules, hash_password, verify_password
 from virtool_api.users.sessions import create_session, end_user_sessions
 
-INVALID_SIGN_IN = "Invalid handle or password"
-INVALID_CREDENTIALS = "Invalid credentials"
-OLD_PASSWORD_REQUIRED = "The current password is required to change it"  # noqa: S105 (a message)
+INVALID_SIGN_IN = BadRequest.declare("Invalid handle or password")
+INVALID_CREDENTIALS = BadRequest.declare("Invalid credentials")
+USER_DOES_NOT_EXIST = NotFound.declare("User does not exist")
+OLD_PASSWORD_REQUIRED = BadRequest.declare("The current password is required to change it")
 
 
 async def sign_in(
@@ -29,7 +30,7 @@ async def sign_in(
     matches = await verify_password(stored, password)  # always hashes, even for an unknown handle
     if not matches or user is None:
         await throttle.failed(ctx, attempt)
-        raise BadRequest(INVALID_SIGN_IN)
+        raise INVALID_SIGN_IN
     await throttle.succeeded(ctx, attempt)
     session, token = await create_session(ctx, user["_id"], remember)
     return user, session, token
@@ -60,11 +61,11 @@ async def change_own_password(
     """
     if user.get("password") is not None:
         if old_password is None:
-            raise BadRequest(OLD_PASSWORD_REQUIRED)
+            raise OLD_PASSWORD_REQUIRED
         attempt = await throttle.reserve_check(ctx, user["handle"], address)
         if not await verify_password(user["password"], old_password):
             await throttle.failed(ctx, attempt)
-            raise BadRequest(INVALID_CREDENTIALS)
+            raise INVALID_CREDENTIALS
         await throttle.succeeded(ctx, attempt)
     await _store_password(ctx, user, password)
     await end_user_sessions(ctx, user["_id"], keep=current_session)
@@ -83,5 +84,5 @@ async def reset_password_by_handle(ctx: Context, handle: str, password: str) -> 
     """The CLI's way in: set the password of the user called `handle` (404 "User does not exist")."""
     user = await ctx.db.users.find_one({"handle": handle})
     if user is None:
-        raise NotFound("User does not exist")
+        raise USER_DOES_NOT_EXIST
     await reset_password(ctx, user, password)

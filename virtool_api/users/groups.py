@@ -16,7 +16,7 @@ from virtool_api.users.models import CreateGroupRequest, Group, UpdateGroupReque
 from virtool_api.users.rights import require_administrator
 from virtool_api.utils import utc_now
 
-GROUP_EXISTS = "Group already exists"
+GROUP_EXISTS = BadRequest.declare("Group already exists")
 
 
 def render_group(document: dict[str, Any]) -> Group:
@@ -43,7 +43,7 @@ async def create_group(ctx: Context, user: dict[str, Any], request: CreateGroupR
             {"name": request.name, "restrict_sharing": request.restrict_sharing, "created_at": utc_now()},
         )
     except DuplicateKeyError:
-        raise BadRequest(GROUP_EXISTS) from None
+        raise GROUP_EXISTS from None
     return render_group(document)
 
 
@@ -59,7 +59,7 @@ async def update_group(
             {"_id": group_id}, {"$set": changes}, return_document=ReturnDocument.AFTER
         )
     except DuplicateKeyError:
-        raise BadRequest(GROUP_EXISTS) from None
+        raise GROUP_EXISTS from None
     if document is None:
         raise NotFound()
     return render_group(document)

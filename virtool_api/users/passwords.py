@@ -22,9 +22,9 @@ MIN_LENGTH = 8
 MAX_LENGTH = 1024
 """Longer passwords are refused rather than hashed: nobody types one, and it bounds the work per request."""
 
-TOO_SHORT = f"Password must be at least {MIN_LENGTH} characters"
-TOO_LONG = f"Password must be at most {MAX_LENGTH} characters"
-CONTAINS_HANDLE = "Password must not contain the handle"
+TOO_SHORT = BadRequest.declare(f"Password must be at least {MIN_LENGTH} characters")
+TOO_LONG = BadRequest.declare(f"Password must be at most {MAX_LENGTH} characters")
+CONTAINS_HANDLE = BadRequest.declare("Password must not contain the handle")
 
 _hasher = PasswordHasher()
 
@@ -43,12 +43,12 @@ def check_password_rules(handle: str, password: str) -> None:
     says nothing about the person.
     """
     if len(password) < MIN_LENGTH:
-        raise BadRequest(TOO_SHORT)
+        raise TOO_SHORT
     if len(password) > MAX_LENGTH:
-        raise BadRequest(TOO_LONG)
+        raise TOO_LONG
     lowered, name = password.casefold(), handle.casefold()
     if lowered == name or (len(name) >= 3 and name in lowered):
-        raise BadRequest(CONTAINS_HANDLE)
+        raise CONTAINS_HANDLE
 
 
 async def hash_password(password: str) -> str:

@@ -7,6 +7,7 @@ from aiohttp import web
 from virtool_api.api.keys import CONTEXT, SESSION, USER
 from virtool_api.api.routes import SMALL_FORM, ApiRoutes, created
 from virtool_api.auth import client_address
+from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.users import credentials, groups, keys, passwords, service, throttle
 from virtool_api.users.models import (
     ApiKey,
@@ -26,14 +27,10 @@ routes = ApiRoutes("users")
 group_routes = ApiRoutes("groups")
 account_routes = ApiRoutes("account")
 
-UNAUTHORIZED = (401, "Requires authorization")
-FORBIDDEN = (403, "Insufficient rights")
-NOT_FOUND = (404, "Not found")
-INVALID = (422, "Invalid input")
 PASSWORD_RULES = (
-    (400, passwords.TOO_SHORT),
-    (400, passwords.TOO_LONG),
-    (400, passwords.CONTAINS_HANDLE),
+    passwords.TOO_SHORT,
+    passwords.TOO_LONG,
+    passwords.CONTAINS_HANDLE,
 )
 
 
@@ -41,7 +38,7 @@ def _models(items: list[Any]) -> list[dict[str, Any]]:
     return [item.model_dump(mode="json") for item in items]
 
 
-@routes.get("/users", response=list[User], errors=(UNAUTHORIZED, FORBIDDEN))
+@routes.get("/users", response=list[User], errors=(InsufficientRights,))
 async def list_users(request: web.Request) -> list[dict[str, Any]]:
     """List every user (administrators)."""
     return _models(await service.list_users(request.app[CONTEXT], request[USER]))
@@ -54,11 +51,9 @@ async def list_users(request: web.Request) -> list[dict[str, Any]]:
     response=CreatedUser,
     status=201,
     errors=(
-        (400, service.USER_EXISTS),
-        (400, service.GROUP_DOES_NOT_EXIST),
-        UNAUTHORIZED,
-        FORBIDDEN,
-        INVALID,
+        service.USER_EXISTS,
+        service.GROUP_DOES_NOT_EXIST,
+        InsufficientRights,
     ),
 )
 async def create_user(request: web.Request, body: CreateUserRequest) -> web.Response:
@@ -67,7 +62,7 @@ async def create_user(request: web.Request, body: CreateUserRequest) -> web.Resp
     return created(user, f"/api/users/{user.id}")
 
 
-@routes.get("/users/{user_id}", response=User, errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND))
+@routes.get("/users/{user_id}", response=User, errors=(InsufficientRights, NotFound))
 async def get_user(request: web.Request) -> User:
     """Get a user (administrators)."""
     return await service.get_user(request.app[CONTEXT], request[USER], request.match_info["user_id"])
@@ -79,14 +74,12 @@ async def get_user(request: web.Request) -> User:
     max_body=SMALL_FORM,
     response=User,
     errors=(
-        (400, service.GROUP_DOES_NOT_EXIST),
-        (400, service.OWN_ADMINISTRATOR),
-        (400, service.OWN_DEACTIVATION),
+        service.GROUP_DOES_NOT_EXIST,
+        service.OWN_ADMINISTRATOR,
+        service.OWN_DEACTIVATION,
         *PASSWORD_RULES,
-        UNAUTHORIZED,
-        FORBIDDEN,
-        NOT_FOUND,
-        INVALID,
+        InsufficientRights,
+        NotFound,
     ),
 )
 async def update_user(request: web.Request, body: UpdateUserRequest) -> User:
@@ -102,14 +95,14 @@ async def update_user(request: web.Request, body: UpdateUserRequest) -> User:
 @routes.delete(
     "/users/{user_id}",
     status=204,
-    errors=((400, service.OWN_REMOVAL), UNAUTHORIZED, FORBIDDEN, NOT_FOUND),
+    errors=(service.OWN_REMOVAL, InsufficientRights, NotFound),
 )
 async def delete_user(request: web.Request) -> None:
     """Remove a user and revoke their keys (administrators)."""
     await service.delete_user(request.app[CONTEXT], request[USER], request.match_info["user_id"])
 
 
-@group_routes.get("/groups", response=list[Group], errors=(UNAUTHORIZED,))
+@group_routes.get("/groups", response=list[Group])
 async def list_groups(request: web.Request) -> list[dict[str, Any]]:
     """List every group (any signed-in user, to choose a group for their samples)."""
     return _models(await groups.list_groups(request.app[CONTEXT]))
@@ -121,7 +114,7 @@ async def list_groups(request: web.Request) -> list[dict[str, Any]]:
     max_body=SMALL_FORM,
     response=Group,
     status=201,
-    errors=((400, groups.GROUP_EXISTS), UNAUTHORIZED, FORBIDDEN, INVALID),
+    errors=(groups.GROUP_EXISTS, InsufficientRights),
 )
 async def create_group(request: web.Request, body: CreateGroupRequest) -> web.Response:
     """Create a group (administrators)."""
@@ -129,7 +122,7 @@ async def create_group(request: web.Request, body: CreateGroupRequest) -> web.Re
     return created(group, f"/api/groups/{group.id}")
 
 
-@group_routes.get("/groups/{group_id}", response=Group, errors=(UNAUTHORIZED, NOT_FOUND))
+@group_routes.get("/groups/{group_id}", response=Group, errors=(NotFound,))
 async def get_group(request: web.Request) -> Group:
     """Get a group."""
     return await groups.get_group(request.app[CONTEXT], request.match_info["group_id"])
@@ -140,7 +133,7 @@ async def get_group(request: web.Request) -> Group:
     body=UpdateGroupRequest,
     max_body=SMALL_FORM,
     response=Group,
-    errors=((400, groups.GROUP_EXISTS), UNAUTHORIZED, FORBIDDEN, NOT_FOUND, INVALID),
+    errors=(groups.GROUP_EXISTS, InsufficientRights, NotFound),
 )
 async def update_group(request: web.Request, body: UpdateGroupRequest) -> Group:
     """Rename a group or change its `restrict_sharing` (administrators)."""
@@ -149,13 +142,13 @@ async def update_group(request: web.Request, body: UpdateGroupRequest) -> Group:
     )
 
 
-@group_routes.delete("/groups/{group_id}", status=204, errors=(UNAUTHORIZED, FORBIDDEN, NOT_FOUND))
+@group_routes.delete("/groups/{group_id}", status=204, errors=(InsufficientRights, NotFound))
 async def delete_group(request: web.Request) -> None:
     """Remove a group: its members leave it and samples shared with it lose their `group` (administrators)."""
     await groups.delete_group(request.app[CONTEXT], request[USER], request.match_info["group_id"])
 
 
-@account_routes.get("/account", response=User, errors=(UNAUTHORIZED,))
+@account_routes.get("/account", response=User)
 async def get_account(request: web.Request) -> User:
     """Who the caller is."""
     return await service.render_user(request.app[CONTEXT], request[USER])
@@ -167,13 +160,11 @@ async def get_account(request: web.Request) -> User:
     max_body=SMALL_FORM,
     response=User,
     errors=(
-        (400, credentials.INVALID_CREDENTIALS),
-        (400, credentials.OLD_PASSWORD_REQUIRED),
+        credentials.INVALID_CREDENTIALS,
+        credentials.OLD_PASSWORD_REQUIRED,
         *PASSWORD_RULES,
-        UNAUTHORIZED,
-        NOT_FOUND,
-        INVALID,
-        (429, throttle.THROTTLED),
+        NotFound,
+        throttle.THROTTLED,
     ),
 )
 async def update_account(request: web.Request, body: UpdateAccountRequest) -> User:
@@ -186,7 +177,7 @@ async def update_account(request: web.Request, body: UpdateAccountRequest) -> Us
     return await service.get_account(ctx, user["_id"])
 
 
-@account_routes.get("/account/keys", response=list[ApiKey], errors=(UNAUTHORIZED,))
+@account_routes.get("/account/keys", response=list[ApiKey])
 async def list_keys(request: web.Request) -> list[dict[str, Any]]:
     """The caller's API keys: names and dates, never the keys themselves."""
     return _models(await keys.list_keys(request.app[CONTEXT], request[USER]))
@@ -198,7 +189,6 @@ async def list_keys(request: web.Request) -> list[dict[str, Any]]:
     max_body=SMALL_FORM,
     response=CreatedApiKey,
     status=201,
-    errors=(UNAUTHORIZED, INVALID),
 )
 async def create_key(request: web.Request, body: CreateKeyRequest) -> web.Response:
     """Create an API key for the caller; the plaintext `key` is shown in this answer only."""
@@ -206,7 +196,7 @@ async def create_key(request: web.Request, body: CreateKeyRequest) -> web.Respon
     return created(key, f"/api/account/keys/{key.id}")
 
 
-@account_routes.delete("/account/keys/{key_id}", status=204, errors=(UNAUTHORIZED, NOT_FOUND))
+@account_routes.delete("/account/keys/{key_id}", status=204, errors=(NotFound,))
 async def delete_key(request: web.Request) -> None:
     """Revoke one of the caller's API keys."""
     await keys.revoke_key(request.app[CONTEXT], request[USER], request.match_info["key_id"])

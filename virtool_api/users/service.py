@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, NotFound
 from virtool_api.storage.mongo import insert_with_random_id, missing_ids
-from virtool_api.users.credentials import reset_password
+from virtool_api.users.credentials import USER_DOES_NOT_EXIST, reset_password
 from virtool_api.users.keys import create_api_key, revoke_user_keys
 from virtool_api.users.models import CreatedUser, CreateUserRequest, UpdateUserRequest, User
 from virtool_api.users.passwords import check_password_rules
@@ -22,11 +22,11 @@ from virtool_api.users.rights import require_administrator
 from virtool_api.users.sessions import end_user_sessions
 from virtool_api.utils import utc_now
 
-USER_EXISTS = "User already exists"
-GROUP_DOES_NOT_EXIST = "Group does not exist"
-OWN_ADMINISTRATOR = "Users cannot remove their own administrator role"
-OWN_DEACTIVATION = "Users cannot deactivate their own account"
-OWN_REMOVAL = "Users cannot remove their own account"
+USER_EXISTS = BadRequest.declare("User already exists")
+GROUP_DOES_NOT_EXIST = BadRequest.declare("Group does not exist")
+OWN_ADMINISTRATOR = BadRequest.declare("Users cannot remove their own administrator role")
+OWN_DEACTIVATION = BadRequest.declare("Users cannot deactivate their own account")
+OWN_REMOVAL = BadRequest.declare("Users cannot remove their own account")
 
 
 async def create_user(
@@ -44,7 +44,7 @@ async def create_user(
             },
         )
     except DuplicateKeyError:
-        raise BadRequest(USER_EXISTS) from None
+        raise USER_EXISTS from None
 
 
 def user_ref(user: dict[str, Any]) -> dict[str, str]:
@@ -121,7 +121,7 @@ async def _checked_groups(ctx: Context, group_ids: list[str]) -> list[str]:
     """`group_ids` without repeats, or 400 when one names no group."""
     unique = list(dict.fromkeys(group_ids))
     if await missing_ids(ctx.db.groups, unique):
-        raise BadRequest(GROUP_DOES_NOT_EXIST)
+        raise GROUP_DOES_NOT_EXIST
     return unique
 
 
@@ -154,9 +154,9 @@ async def update_user(
     require_administrator(caller)
     if user_id == caller["_id"]:
         if request.administrator is False:
-            raise BadRequest(OWN_ADMINISTRATOR)
+            raise OWN_ADMINISTRATOR
         if request.active is False:
-            raise BadRequest(OWN_DEACTIVATION)
+            raise OWN_DEACTIVATION
     changes = request.model_dump(exclude_unset=True)
     password = changes.pop("password", None)
     if password is not None:
@@ -190,7 +190,7 @@ async def delete_user(ctx: Context, caller: dict[str, Any], user_id: str) -> Non
     still naming them."""
     require_administrator(caller)
     if user_id == caller["_id"]:
-        raise BadRequest(OWN_REMOVAL)
+        raise OWN_REMOVAL
     result = await ctx.db.users.delete_one({"_id": user_id})
     if result.deleted_count == 0:
         raise NotFound()
@@ -206,7 +206,7 @@ async def replace_keys(ctx: Context, handle: str, name: str) -> tuple[str, int]:
     """
     document = await ctx.db.users.find_one({"handle": handle})
     if document is None:
-        raise NotFound("User does not exist")
+        raise USER_DOES_NOT_EXIST
     created, key = await create_api_key(ctx, document["_id"], name)
     revoked = await ctx.db.keys.delete_many({"user.id": document["_id"], "_id": {"$ne": created["_id"]}})
     return key, revoked.deleted_count

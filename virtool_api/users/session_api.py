@@ -25,10 +25,9 @@ routes = ApiRoutes("account")
     response=User,
     auth=False,
     errors=(
-        (400, credentials.INVALID_SIGN_IN),
-        (403, CROSS_SITE),
-        (422, "Invalid input"),
-        (429, throttle.THROTTLED),
+        credentials.INVALID_SIGN_IN,
+        CROSS_SITE,
+        throttle.THROTTLED,
     ),
 )
 async def login(request: web.Request, body: SignInRequest) -> web.StreamResponse:
@@ -48,7 +47,7 @@ async def login(request: web.Request, body: SignInRequest) -> web.StreamResponse
 only_from_our_page(login)
 
 
-@routes.post("/account/logout", status=204, errors=((401, "Requires authorization"), (403, CROSS_SITE)))
+@routes.post("/account/logout", status=204, errors=(CROSS_SITE,))
 async def logout(request: web.Request) -> web.StreamResponse:
     """End the session the request came with and clear its cookie (with an API key: nothing to end)."""
     if SESSION in request:

@@ -22,7 +22,7 @@ from virtool_api.utils import utc_now
 
 MAX_CHECKS = 10
 WINDOW = timedelta(minutes=1)
-THROTTLED = "Too many failed sign-in attempts; try again in a minute"
+THROTTLED = TooManyRequests.declare("Too many failed sign-in attempts; try again in a minute")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ async def _throttled(ctx: Context, kind: str, key: str, now: datetime) -> TooMan
     slots = await ctx.db.sign_in_attempts.find({"_id": {"$in": _slot_ids(kind, key)}}).to_list(None)
     frees = min((slot["until"] for slot in slots), default=now + WINDOW)
     wait = (frees.replace(tzinfo=now.tzinfo) - now).total_seconds()
-    error = TooManyRequests(THROTTLED)
+    error = THROTTLED()
     error.headers = {"Retry-After": str(max(1, math.ceil(wait)))}
     return error
 
