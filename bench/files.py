@@ -167,7 +167,7 @@ async def seed(data_path: Path, size: int, repeat: int) -> dict[str, Any]:
     from virtool_api.samples.documents import create_sample
     from virtool_api.samples.files import store_reads
     from virtool_api.storage.mongo import insert_with_random_id
-    from virtool_api.subtractions.files import store_subtraction_file
+    from virtool_api.subtractions.files import SUBTRACTION_FILES
     from virtool_api.utils import utc_now
 
     ctx = await create_context(Config(data_path=data_path, fsync=False))
@@ -188,7 +188,7 @@ async def seed(data_path: Path, size: int, repeat: int) -> dict[str, Any]:
             ctx.db.subtractions,
             {"name": "Bench host", "nickname": "", "ready": True, "created_at": utc_now(), "user": user_ref},
         )
-        await store_subtraction_file(ctx, host["_id"], "subtraction.1.bt2", generated_chunks(size))
+        await SUBTRACTION_FILES.store(ctx, host["_id"], "subtraction.1.bt2", generated_chunks(size))
         analysis = await create_analysis(
             ctx,
             sample=sample,

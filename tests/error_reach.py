@@ -77,7 +77,8 @@ def _hints(value: Any) -> dict[str, Any]:
 class Scope:
     """How names read inside one function resolve."""
 
-    def __init__(self, function: types.FunctionType) -> None:
+    def __init__(self, function: types.FunctionType, bound: Any = None) -> None:
+        self.bound = bound
         self.globals = function.__globals__
         self.closure: dict[str, Any] = {}
         for name, cell in zip(function.__code__.co_freevars, function.__closure__ or (), strict=True):
@@ -99,6 +100,8 @@ class Scope:
 
     def resolve(self, node: ast.expr) -> Any:
         if isinstance(node, ast.Name):
+            if node.id in ("self", "cls") and self.bound is not None:
+                return self.bound
             if node.id in ("self", "cls") and self.owner is not None:
                 return Instance(self.owner)
             if node.id in self.annotations and self.annotations[node.id] is not None:
@@ -133,13 +136,18 @@ class Reader:
 
     def _ours(self, value: Any) -> bool:
         module = str(getattr(value, "__module__", "") or "")
+        if module == ServiceError.__module__:
+            return False  # the errors' own machinery (`declare`, `format`) raises nothing
         return any(module == package or module.startswith(package + ".") for package in self._packages)
 
-    def function(self, function: Callable[..., Any]) -> Reach:
+    def function(self, function: Callable[..., Any], bound: Any = None) -> Reach:
+        """What a function can answer; `bound`: the object a method is called on, when it is known (a
+        module's instance), so that `self.` reads its attributes."""
         function = inspect.unwrap(function)
-        if function in self._read:
-            return self._read[function]
-        self._read[function] = reach = Reach()  # a call cycle reads as nothing more
+        key = (function, id(bound))
+        if key in self._read:
+            return self._read[key]
+        self._read[key] = reach = Reach()  # a call cycle reads as nothing more
         if not isinstance(function, types.FunctionType):
             return reach
         try:
@@ -154,7 +162,7 @@ class Reader:
         first_line = function.__code__.co_firstlineno - 1
         for default in (*(function.__defaults__ or ()), *(function.__kwdefaults__ or {}).values()):
             reach.add(self._error(default, None, f"{where} (a default)"))
-        reach.add(self._block(definition.body, Scope(function), where, first_line))
+        reach.add(self._block(definition.body, Scope(function, bound), where, first_line))
         return reach
 
     def value(self, value: Any) -> Reach:
@@ -167,7 +175,9 @@ class Reader:
         if isinstance(value, staticmethod | classmethod):
             value = value.__func__
         if inspect.ismethod(value):
-            value = value.__func__
+            if isinstance(value.__func__, types.FunctionType) and self._ours(value.__func__):
+                return self.function(value.__func__, value.__self__)
+            return Reach()
         if isinstance(value, property):
             value = value.fget
         if isinstance(value, types.FunctionType) and self._ours(value):

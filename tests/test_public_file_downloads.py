@@ -3,8 +3,8 @@
 
 from collections.abc import AsyncIterator
 
-from virtool_api.indexes.files import store_index_file
-from virtool_api.subtractions.files import store_subtraction_file
+from virtool_api.indexes.files import INDEX_FILES
+from virtool_api.subtractions.files import SUBTRACTION_FILES
 
 NOT_FOUND = {"id": "not_found", "message": "Not found"}
 
@@ -16,7 +16,7 @@ async def chunks(data: bytes) -> AsyncIterator[bytes]:
 async def test_anyone_signed_in_downloads_an_index_file(public_client, factory, ctx):
     analysis = await factory.analysis()
     index_id = analysis["index"]["id"]
-    await store_index_file(ctx, index_id, "reference.fa.gz", chunks(b"gzip bytes, as stored"))
+    await INDEX_FILES.store(ctx, index_id, "reference.fa.gz", chunks(b"gzip bytes, as stored"))
     _, person = await factory.person()
 
     response = await public_client.get(f"/api/indexes/{index_id}/files/reference.fa.gz", headers=person)
@@ -36,7 +36,7 @@ async def test_anyone_signed_in_downloads_an_index_file(public_client, factory, 
 async def test_anyone_signed_in_downloads_a_subtraction_file(public_client, factory, ctx):
     analysis = await factory.analysis()
     subtraction_id = analysis["subtractions"][0]["id"]
-    await store_subtraction_file(ctx, subtraction_id, "subtraction.fa.gz", chunks(b">chr1\nACGT\n"))
+    await SUBTRACTION_FILES.store(ctx, subtraction_id, "subtraction.fa.gz", chunks(b">chr1\nACGT\n"))
     _, person = await factory.person()
 
     path = f"/api/subtractions/{subtraction_id}/files/subtraction.fa.gz"

@@ -4,7 +4,7 @@ from typing import Any
 
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
-from virtool_api.indexes.files import index_files, render_file
+from virtool_api.indexes.files import INDEX_FILES
 from virtool_api.indexes.models import Index, IndexMinimal
 from virtool_api.jobs.summary import job_summaries, job_summary, summary_of
 
@@ -33,7 +33,7 @@ def _defaults(document: dict[str, Any]) -> dict[str, Any]:
 
 
 async def render_index(ctx: Context, document: dict[str, Any]) -> Index:
-    files = [render_file(row) for row in await index_files(ctx, document["_id"])]
+    files = [INDEX_FILES.render(row) for row in await INDEX_FILES.rows(ctx, document["_id"])]
     return Index.model_validate(
         {**_defaults(document), "files": files, "job": await job_summary(ctx, document)}
     )

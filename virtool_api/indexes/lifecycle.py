@@ -9,7 +9,7 @@ from pymongo import ReturnDocument
 from virtool_api.context import Context
 from virtool_api.errors import Conflict, NotFound
 from virtool_api.indexes.documents import find_index, render_index
-from virtool_api.indexes.files import index_files, purge_index_files, store_index_file, stored_file_path
+from virtool_api.indexes.files import INDEX_FILES
 from virtool_api.indexes.models import (
     BOWTIE2_FILES,
     FASTA_FILE,
@@ -37,7 +37,7 @@ async def get_index_for_job(ctx: Context, job: dict[str, Any], index_id: str) ->
 async def index_file_path_for_job(ctx: Context, job: dict[str, Any], index_id: str, name: str) -> Path:
     rights.require_index_read(job, index_id)
     await find_index(ctx, index_id)
-    return await stored_file_path(ctx, index_id, name)
+    return await INDEX_FILES.path(ctx, index_id, name)
 
 
 async def upload_index_file(
@@ -52,7 +52,7 @@ async def upload_index_file(
     document = await find_index(ctx, index_id)
     if document["ready"]:
         raise INDEX_FINALIZED
-    return await store_index_file(ctx, index_id, name, chunks, job_id=job["_id"])
+    return await INDEX_FILES.store(ctx, index_id, name, chunks, job_id=job["_id"])
 
 
 async def finalize_index(ctx: Context, job: dict[str, Any], index_id: str) -> Index:
@@ -63,7 +63,7 @@ async def finalize_index(ctx: Context, job: dict[str, Any], index_id: str) -> In
     document = await find_index(ctx, index_id)
     if document["ready"]:
         raise INDEX_FINALIZED
-    stored = {row.name for row in await index_files(ctx, index_id)}
+    stored = {row.name for row in await INDEX_FILES.rows(ctx, index_id)}
     if FASTA_FILE not in stored:
         raise FASTA_MISSING
     if missing := [name for name in BOWTIE2_FILES if name not in stored]:
@@ -83,9 +83,5 @@ async def finalize_index(ctx: Context, job: dict[str, Any], index_id: str) -> In
 async def remove_unfinalized_index(ctx: Context, job: dict[str, Any], index_id: str) -> None:
     """The clean-up a failing build-index job sends; allowed even once the job has finished."""
     rights.require_index_write(job, index_id)
-    removed = await ctx.db.indexes.find_one_and_delete({"_id": index_id, "ready": False})
-    if removed is None:
-        await find_index(ctx, index_id)
-        raise ONLY_UNFINALIZED
-    await purge_index_files(ctx, index_id)
+    removed = await INDEX_FILES.remove_unfinalized(ctx, index_id, ONLY_UNFINALIZED)
     await release_index_claim(ctx, removed["reference"]["id"], index_id)

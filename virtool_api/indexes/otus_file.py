@@ -11,7 +11,7 @@ import ijson
 
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
-from virtool_api.indexes.files import stored_file_path
+from virtool_api.indexes.files import INDEX_FILES
 from virtool_api.indexes.models import OTUS_FILE
 from virtool_api.references.otus import outline_otu
 
@@ -33,7 +33,7 @@ async def index_otus(ctx: Context, index_id: str, otu_ids: set[str]) -> dict[str
     if not otu_ids:
         return {}
     try:
-        path = await stored_file_path(ctx, index_id, OTUS_FILE)
+        path = await INDEX_FILES.path(ctx, index_id, OTUS_FILE)
     except NotFound:
         return None
     return await asyncio.to_thread(_read, path, otu_ids)

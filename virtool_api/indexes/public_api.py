@@ -7,7 +7,7 @@ from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.errors import InsufficientRights, InsufficientStorage, NotFound
 from virtool_api.indexes import service
-from virtool_api.indexes.files import stored_file_path
+from virtool_api.indexes.files import INDEX_FILES
 from virtool_api.indexes.models import Index, IndexSearchResult
 from virtool_api.pagination import PageQuery
 
@@ -61,4 +61,4 @@ async def get(request: web.Request) -> Index:
 async def download_file(request: web.Request) -> web.FileResponse:
     """Download one of an index's files (anyone signed in, as anyone may read the index)."""
     name = request.match_info["name"]
-    return download(await stored_file_path(request.app[CONTEXT], request.match_info["index_id"], name), name)
+    return download(await INDEX_FILES.path(request.app[CONTEXT], request.match_info["index_id"], name), name)

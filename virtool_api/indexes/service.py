@@ -12,7 +12,7 @@ from typing import Any
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict
 from virtool_api.indexes.documents import find_index, render_index, render_indexes
-from virtool_api.indexes.files import purge_index_files, write_otus_file
+from virtool_api.indexes.files import INDEX_FILES, write_otus_file
 from virtool_api.indexes.models import Index, IndexSearchResult
 from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.jobs.service import create_job, find_job
@@ -121,7 +121,7 @@ async def create_index(ctx: Context, user: dict[str, Any], reference_id: str) ->
         await ctx.db.indexes.update_one({"_id": index_id}, {"$set": {"job": document["job"]}})
     except BaseException:
         await ctx.db.indexes.delete_one({"_id": index_id})
-        await purge_index_files(ctx, index_id)
+        await INDEX_FILES.purge(ctx, index_id)
         await release_index_claim(ctx, reference_id, index_id)
         raise
     return await render_index(ctx, document)

@@ -9,7 +9,7 @@ from typing import Any
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
 from virtool_api.jobs.summary import job_summaries, job_summary, summary_of
-from virtool_api.subtractions.files import render_file, subtraction_files
+from virtool_api.subtractions.files import SUBTRACTION_FILES
 from virtool_api.subtractions.models import Subtraction, SubtractionMinimal
 
 
@@ -42,7 +42,9 @@ async def render_subtraction(ctx: Context, document: dict[str, Any]) -> Subtract
     return Subtraction.model_validate(
         {
             **_defaults(document),
-            "files": [render_file(row) for row in await subtraction_files(ctx, document["_id"])],
+            "files": [
+                SUBTRACTION_FILES.render(row) for row in await SUBTRACTION_FILES.rows(ctx, document["_id"])
+            ],
             "job": await job_summary(ctx, document),
             "linked_samples": await linked_samples(ctx, document["_id"]),
         }

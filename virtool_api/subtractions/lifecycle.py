@@ -10,7 +10,7 @@ from virtool_api.context import Context
 from virtool_api.errors import Conflict, NotFound
 from virtool_api.jobs import rights
 from virtool_api.subtractions.documents import find_subtraction, render_subtraction
-from virtool_api.subtractions.files import purge_subtraction_files, store_subtraction_file, stored_file_path
+from virtool_api.subtractions.files import SUBTRACTION_FILES
 from virtool_api.subtractions.models import (
     SUBTRACTION_FILE_TYPES,
     SUBTRACTION_FINALIZED,
@@ -32,7 +32,7 @@ async def subtraction_file_path_for_job(
 ) -> Path:
     rights.require_subtraction_read(job, subtraction_id)
     await find_subtraction(ctx, subtraction_id)
-    return await stored_file_path(ctx, subtraction_id, name)
+    return await SUBTRACTION_FILES.path(ctx, subtraction_id, name)
 
 
 async def upload_subtraction_file(
@@ -47,7 +47,7 @@ async def upload_subtraction_file(
         raise NotFound()
     if document.get("ready"):
         raise SUBTRACTION_FINALIZED
-    return await store_subtraction_file(ctx, subtraction_id, name, chunks, job["_id"])
+    return await SUBTRACTION_FILES.store(ctx, subtraction_id, name, chunks, job["_id"])
 
 
 async def finalize_subtraction(
@@ -70,8 +70,4 @@ async def finalize_subtraction(
 async def remove_unfinalized_subtraction(ctx: Context, job: dict[str, Any], subtraction_id: str) -> None:
     """The clean-up a failing create-subtraction job sends; allowed even once the job has finished."""
     rights.require_subtraction_write(job, subtraction_id)
-    removed = await ctx.db.subtractions.find_one_and_delete({"_id": subtraction_id, "ready": False})
-    if removed is None:
-        await find_subtraction(ctx, subtraction_id)
-        raise ONLY_UNFINALIZED
-    await purge_subtraction_files(ctx, subtraction_id)
+    await SUBTRACTION_FILES.remove_unfinalized(ctx, subtraction_id, ONLY_UNFINALIZED)

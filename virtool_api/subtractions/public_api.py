@@ -8,7 +8,7 @@ from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.pagination import PageQuery
 from virtool_api.subtractions import service
-from virtool_api.subtractions.files import stored_file_path
+from virtool_api.subtractions.files import SUBTRACTION_FILES
 from virtool_api.subtractions.models import CreateSubtractionRequest, Subtraction, SubtractionSearchResult
 from virtool_api.uploads.reservations import FILE_DOES_NOT_EXIST
 
@@ -80,5 +80,5 @@ async def remove(request: web.Request) -> None:
 async def download_file(request: web.Request) -> web.FileResponse:
     """Download one of a subtraction's files (anyone signed in, as anyone may read the subtraction)."""
     name = request.match_info["name"]
-    path = await stored_file_path(request.app[CONTEXT], request.match_info["subtraction_id"], name)
+    path = await SUBTRACTION_FILES.path(request.app[CONTEXT], request.match_info["subtraction_id"], name)
     return download(path, name)

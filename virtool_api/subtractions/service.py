@@ -15,7 +15,7 @@ from virtool_api.pagination import listing_counts, page_count, skip
 from virtool_api.samples.links import a_sample_names_subtraction
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.subtractions.documents import find_subtraction, render_subtraction, render_subtractions
-from virtool_api.subtractions.files import purge_subtraction_files
+from virtool_api.subtractions.files import SUBTRACTION_FILES
 from virtool_api.subtractions.models import CreateSubtractionRequest, Subtraction, SubtractionSearchResult
 from virtool_api.uploads.service import upload_file
 from virtool_api.users.rights import require_administrator
@@ -123,4 +123,4 @@ async def remove_subtraction(ctx: Context, user: dict[str, Any], subtraction_id:
             raise STILL_BEING_CREATED
     if (await ctx.db.subtractions.delete_one({"_id": subtraction_id})).deleted_count == 0:
         raise NotFound()
-    await purge_subtraction_files(ctx, subtraction_id)
+    await SUBTRACTION_FILES.purge(ctx, subtraction_id)
