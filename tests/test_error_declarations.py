@@ -9,6 +9,7 @@ authenticates, and on the job API the 409 of a finished job (`api/openapi.py`).
 import importlib
 import pkgutil
 import re
+from typing import Any
 
 from aiohttp import web
 
@@ -16,7 +17,7 @@ import virtool_api
 from tests.error_reach import Reader
 from virtool_api.api.openapi import parsing_errors
 from virtool_api.api.routes import ENDPOINTS, ApiRoutes, Endpoint, answers
-from virtool_api.errors import Conflict, JobFinished, NotFound, Unauthorized
+from virtool_api.errors import Conflict, JobFinished, NotFound, ServiceError, Unauthorized
 from virtool_api.storage.files import NotGzip
 
 ODD_ONE_OUT = Conflict.declare("Odd one out")
@@ -116,19 +117,38 @@ async def test_every_error_a_handler_can_raise_is_declared_by_its_route(public_c
     assert undeclared(endpoints) == []
 
 
+def _import_all() -> list[Any]:
+    return [
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(virtool_api.__path__, "virtool_api.")
+        if not info.name.endswith("__main__")
+    ]
+
+
 def test_no_error_is_given_its_message_where_it_is_raised():
     """Beyond what handlers reach too (the middlewares, background work): every error raised by the server is
     a declared value, so its message is written once."""
     reader = Reader()
     problems: dict[str, str] = {}
-    for info in pkgutil.walk_packages(virtool_api.__path__, "virtool_api."):
-        if info.name.endswith("__main__"):
-            continue
-        module = importlib.import_module(info.name)
+    for module in _import_all():
         for value in vars(module).values():
             if getattr(value, "__module__", None) == module.__name__:
                 problems.update(reader.value(value).problems)
     assert [f"{where}: {problem}" for where, problem in sorted(problems.items())] == []
+
+
+def test_each_answer_is_declared_once():
+    """No two declared errors say the same thing with the same status: one rule, one value."""
+    _import_all()
+    declared: dict[tuple[int, str], list[str]] = {}
+    pending = [ServiceError]
+    while pending:
+        error = pending.pop()
+        pending += error.__subclasses__()
+        if error.__module__.startswith("virtool_api.") and error.__module__ != ServiceError.__module__:
+            for answer in answers([error]):
+                declared.setdefault(answer, []).append(f"{error.__module__}.{error.__qualname__}")
+    assert {answer: where for answer, where in declared.items() if len(where) > 1} == {}
 
 
 # The reading itself, on a small route table: each case is one a real route could get wrong.

@@ -11,6 +11,7 @@ A message that carries a value is declared as a template (`"Tags do not exist: {
 `.format(ids=...)`.
 """
 
+import sys
 from typing import Any, Self
 
 
@@ -37,11 +38,10 @@ class ServiceError(Exception):
     @classmethod
     def declare(cls, message: str) -> type[Self]:
         """One error of this kind with its own message: a subclass, so each raise is a fresh exception and
-        `except` and `isinstance` know it by name."""
+        `except` and `isinstance` know it by name. It belongs to the module that declares it."""
         name = f"{cls.__name__}({message!r})"
-        return type(
-            name, (cls,), {"default_message": message, "__qualname__": name, "__module__": cls.__module__}
-        )
+        module = sys._getframe(1).f_globals.get("__name__", cls.__module__)
+        return type(name, (cls,), {"default_message": message, "__qualname__": name, "__module__": module})
 
     @classmethod
     def format(cls, *, extra: dict[str, Any] | None = None, **values: Any) -> Self:
