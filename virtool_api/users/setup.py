@@ -21,8 +21,8 @@ from virtool_api.users.service import create_user, has_administrator, render_use
 from virtool_api.users.sessions import create_session
 
 SETUP_ID = "first_administrator"
-ALREADY_SET_UP = "The first administrator already exists"
-INVALID_SETUP_TOKEN = "Invalid setup token"  # noqa: S105 (a message)
+ALREADY_SET_UP = Conflict.declare("The first administrator already exists")
+INVALID_SETUP_TOKEN = InsufficientRights.declare("Invalid setup token")
 SETUP_PATH = "/setup"
 """The web client's page for the first administrator (the printed link adds `?token=`)."""
 
@@ -60,8 +60,8 @@ async def _matching_hash(ctx: Context, token: str | None) -> str:
         matched |= hmac.compare_digest(given, stored)
     if token is None or not matched:
         if await has_administrator(ctx):  # made meanwhile, and the tokens removed
-            raise Conflict(ALREADY_SET_UP)
-        raise InsufficientRights(INVALID_SETUP_TOKEN)
+            raise ALREADY_SET_UP
+        raise INVALID_SETUP_TOKEN
     return given
 
 
@@ -75,7 +75,7 @@ async def create_first_administrator(ctx: Context, request: SetupRequest) -> tup
     handle is taken by a user who is not an administrator) gives the claim back.
     """
     if await has_administrator(ctx):
-        raise Conflict(ALREADY_SET_UP)
+        raise ALREADY_SET_UP
     given = await _matching_hash(ctx, request.token)
     check_password_rules(request.handle, request.password)
     password = await hash_password(request.password)
@@ -83,7 +83,7 @@ async def create_first_administrator(ctx: Context, request: SetupRequest) -> tup
         {"_id": SETUP_ID, "claimed": False, "tokens": given}, {"$set": {"claimed": True}}
     )
     if claimed is None:
-        raise Conflict(ALREADY_SET_UP)
+        raise ALREADY_SET_UP
     try:
         document = await create_user(ctx, request.handle, administrator=True)
     except BadRequest:

@@ -29,14 +29,13 @@ async def get_setup(request: web.Request) -> SetupState:
     status=201,
     auth=False,
     errors=(
-        (400, passwords.TOO_SHORT),
-        (400, passwords.TOO_LONG),
-        (400, passwords.CONTAINS_HANDLE),
-        (400, USER_EXISTS),
-        (403, setup.INVALID_SETUP_TOKEN),
-        (403, CROSS_SITE),
-        (409, setup.ALREADY_SET_UP),
-        (422, "Invalid input"),
+        passwords.TOO_SHORT,
+        passwords.TOO_LONG,
+        passwords.CONTAINS_HANDLE,
+        USER_EXISTS,
+        setup.INVALID_SETUP_TOKEN,
+        CROSS_SITE,
+        setup.ALREADY_SET_UP,
     ),
 )
 async def create_first_administrator(request: web.Request, body: SetupRequest) -> web.StreamResponse:
