@@ -230,22 +230,23 @@ async def test_a_job_request_logs_one_line_without_its_key(jobs_client, factory,
     caplog.clear()
     caplog.set_level(logging.INFO, logger="virtool_api.requests")
 
-    assert (await jobs_client.get(f"/api/jobs/{job['_id']}", headers=auth)).status == 200
+    status = {"state": "running", "progress": 10, "stage": "map"}
+    assert (await jobs_client.post(f"/api/jobs/{job['_id']}/status", json=status, headers=auth)).status == 201
 
     [record] = request_records(caplog)
     assert record.levelno == logging.INFO
     assert record.fields == {
         "api": "jobs",
-        "method": "GET",
-        "path": f"/api/jobs/{job['_id']}",
-        "status": 200,
+        "method": "POST",
+        "path": f"/api/jobs/{job['_id']}/status",
+        "status": 201,
         "duration_ms": record.fields["duration_ms"],
         "client_kind": "job",
         "client_id": job["_id"],
     }
     assert isinstance(record.fields["duration_ms"], float)
     message = record.getMessage()
-    assert message.startswith(f"GET /api/jobs/{job['_id']} 200 ")
+    assert message.startswith(f"POST /api/jobs/{job['_id']}/status 201 ")
     assert message.endswith(f"ms job:{job['_id']}")
     json_line = JsonFormatter().format(record)
     for text in (caplog.text, json_line):
@@ -310,6 +311,25 @@ async def test_probes_log_at_debug_only(public_client, caplog):
     await public_client.get("/api/health")
     await public_client.get("/metrics")
     assert request_records(caplog) == []
+
+
+async def test_what_runners_send_every_few_seconds_logs_at_debug_only(jobs_client, factory, caplog):
+    job = await factory.create_sample_job(await factory.sample())
+    response = await jobs_client.patch(f"/api/jobs/{job['_id']}", json={"acquired": True})
+    auth = basic_auth(f"job-{job['_id']}", (await response.json())["key"])
+    caplog.set_level(logging.INFO, logger="virtool_api.requests")
+
+    assert (await jobs_client.put(f"/api/jobs/{job['_id']}/ping", headers=auth)).status == 200
+    assert (await jobs_client.get(f"/api/jobs/{job['_id']}", headers=auth)).status == 200
+    assert (await jobs_client.get("/api/queue", params={"workflows": "nuvs", "wait": "0"})).status == 200
+    report = {"host": "lab", "pid": 7, "version": "1", "workflows": ["nuvs"], "slots": 1, "source": "server"}
+    assert (await jobs_client.put("/api/runners/runner-1", json=report)).status in (200, 201)
+    assert request_records(caplog) == []
+
+    # The same routes answering with an error are worth a line.
+    assert (await jobs_client.put(f"/api/jobs/{job['_id']}/ping")).status == 401
+    [record] = request_records(caplog)
+    assert record.getMessage().startswith(f"PUT /api/jobs/{job['_id']}/ping 401 ")
 
 
 def test_startup_lines_mask_credentials():

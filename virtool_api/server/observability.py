@@ -43,6 +43,18 @@ METRICS_PATH = "/metrics"
 PROBE_PATHS = frozenset({"/api/health", "/api/ready", METRICS_PATH})
 """Successful probes and scrapes log at DEBUG: every few seconds at INFO would drown the real requests."""
 
+ROUTINE_RUNNER_CALLS = frozenset(
+    {
+        ("GET", "/api/jobs/{job_id}"),
+        ("PUT", "/api/jobs/{job_id}/ping"),
+        ("GET", "/api/queue"),
+        ("PUT", "/api/runners/{runner_id}"),
+    }
+)
+"""What each runner sends every few seconds on the job API (a job's ping and look for a cancel, a wait for
+work, a report of itself). Answered without error, they log at DEBUG for the same reason as probes: ten
+runners would otherwise write a line a second saying nothing; status posts, uploads and errors stay INFO."""
+
 UNMATCHED_ROUTE = "unmatched"
 DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
 JOB_COUNT_TIMEOUT = 5.0
@@ -238,13 +250,24 @@ metrics_handler.requires_auth = False  # type: ignore[attr-defined]
 # The middleware ------------------------------------------------------------------------------------------
 
 
+def _routine(request: web.Request, api: str) -> bool:
+    if request.path in PROBE_PATHS:
+        return True
+    resource = request.match_info.route.resource
+    return (
+        api == "jobs"
+        and resource is not None
+        and (request.method, resource.canonical) in ROUTINE_RUNNER_CALLS
+    )
+
+
 def _log_request(
     request: web.Request, api: str, status: int, seconds: float, client: tuple[str, str | None]
 ) -> None:
     kind, client_id = client
     duration_ms = round(seconds * 1000, 1)
     who = f"{kind}:{client_id}" if client_id else kind
-    level = logging.DEBUG if request.path in PROBE_PATHS and status < 400 else logging.INFO
+    level = logging.DEBUG if status < 400 and _routine(request, api) else logging.INFO
     request_logger.log(
         level,
         "%s %s %d %.1fms %s",
