@@ -65,22 +65,33 @@ async def create_subtraction(public_client: Any, headers: dict[str, str], fasta:
 
 
 async def ready_sample(
-    public_client: Any, jobs_client: Any, headers: dict[str, str], reads: bytes, quality: dict[str, Any]
+    public_client: Any,
+    jobs_client: Any,
+    headers: dict[str, str],
+    reads: bytes,
+    quality: dict[str, Any],
+    mates: bytes | None = None,
 ) -> dict[str, Any]:
-    """A sample of `reads` made ready by playing its create-sample job by hand (acquire, upload, finalize)."""
-    upload_id = await upload(public_client, headers, reads, "reads", "reads.fq.gz")
+    """A sample of `reads` (paired with `mates` if given) made ready by playing its create-sample job by hand
+    (acquire, upload, finalize)."""
+    files = [reads] if mates is None else [reads, mates]
+    uploads = [
+        await upload(public_client, headers, content, "reads", f"reads_{number}.fq.gz")
+        for number, content in enumerate(files, start=1)
+    ]
     response = await public_client.post(
-        "/api/samples", json={"name": "Sample", "files": [upload_id]}, headers=headers
+        "/api/samples", json={"name": "Sample", "files": uploads}, headers=headers
     )
     assert response.status == 201, await response.text()
     sample = await response.json()
     auth = await acquire(jobs_client, sample["job"]["id"])
-    response = await jobs_client.put(
-        f"/api/samples/{sample['id']}/reads/reads_1.fq.gz",
-        data=multipart_file(reads, "reads_1.fq.gz"),
-        headers=auth,
-    )
-    assert response.status == 201, await response.text()
+    for number, content in enumerate(files, start=1):
+        response = await jobs_client.put(
+            f"/api/samples/{sample['id']}/reads/reads_{number}.fq.gz",
+            data=multipart_file(content, f"reads_{number}.fq.gz"),
+            headers=auth,
+        )
+        assert response.status == 201, await response.text()
     response = await jobs_client.patch(
         f"/api/samples/{sample['id']}", json={"quality": quality}, headers=auth
     )

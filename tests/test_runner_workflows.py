@@ -150,7 +150,8 @@ async def test_nuvs_assembles_a_virus_the_reference_lacks_and_finds_its_hmm(
     public_client, jobs_client, ctx, admin, tmp_path
 ):
     """GLRaV3 is left out of the reference: its reads are neither explained by the index nor by the host,
-    so SPAdes assembles them; a profile built from another GLRaV3 isolate's protein recognises an ORF."""
+    so SPAdes assembles them; a profile built from another GLRaV3 isolate's protein recognises an ORF. The
+    sample is paired: its mates are eliminated and assembled as pairs (the journey's sample is not)."""
     genomes = read_fasta_gz(DEMO_DATA / "plant-viruses.fa.gz")
     host = random_genome(60_000, 0.4, seed=7)
     export = json.loads(gzip.decompress(REFERENCE_EXPORT))
@@ -159,15 +160,16 @@ async def test_nuvs_assembles_a_virus_the_reference_lacks_and_finds_its_hmm(
     response = await public_client.post(f"/api/references/{reference['id']}/indexes", headers=admin[1])
     index = await response.json()
     subtraction = await create_subtraction(public_client, admin[1], f">host\n{host}\n".encode())
-    reads = simulate.reads(
+    first, second = simulate.pairs(
         [
-            ("NC_001367", genomes["NC_001367"], 1000),
-            ("NC_004667", genomes["NC_004667"], 5000),
-            ("host", host, 2000),
+            ("NC_001367", genomes["NC_001367"], 500),
+            ("NC_004667", genomes["NC_004667"], 2500),
+            ("host", host, 1000),
         ],
         seed=3,
     )
-    sample = await ready_sample(public_client, jobs_client, admin[1], reads, QUALITY)
+    sample = await ready_sample(public_client, jobs_client, admin[1], first, QUALITY, mates=second)
+    assert sample["paired"] is True
     glrav3 = [
         (number + 1, f"GLRaV3 protein {number + 1}", p)
         for number, p in enumerate(proteins(genomes["EU259806"]))

@@ -66,3 +66,43 @@ def reads(
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=3) as handle:
         handle.write(b"".join(records[position] for position in order))
     return buffer.getvalue()
+
+
+def pairs(
+    sources: Sequence[tuple[str, str, int]],
+    length: int = 100,
+    fragment: int = 300,
+    substitution_rate: float = 0.005,
+    seed: int = 1,
+) -> tuple[bytes, bytes]:
+    """gzip FASTQ of the first and the second mates of `count` fragments of `fragment` bases from each
+    `(name, sequence, count)`, in the same order in both files. Illumina's FR orientation: the first mate
+    reads the fragment forward, the second its reverse complement from the other end; either strand."""
+    rng = np.random.default_rng(seed)
+    complement = np.zeros(256, dtype=np.uint8)
+    complement[list(b"ACGTN")] = list(b"TGCAN")
+    records: tuple[list[bytes], list[bytes]] = ([], [])
+    for name, sequence, count in sources:
+        genome = np.frombuffer(sequence.upper().encode(), dtype=np.uint8)
+        starts = rng.integers(0, len(genome) - fragment, size=count)
+        fragments = genome[starts[:, None] + np.arange(fragment)]
+        substituted = rng.random(fragments.shape) < substitution_rate
+        codes = np.searchsorted(BASES, fragments).clip(0, 3)
+        shifted = BASES[(codes + rng.integers(1, 4, size=fragments.shape)) % 4]
+        fragments = np.where(substituted, shifted, fragments)
+        reverse = rng.random(count) < 0.5
+        fragments[reverse] = complement[fragments[reverse]][:, ::-1]
+        mates = (fragments[:, :length], complement[fragments[:, -length:]][:, ::-1])
+        for number in range(count):
+            for mate, (out, bases) in enumerate(zip(records, mates, strict=True), start=1):
+                quality = (rng.integers(30, 41, size=length) + 33).astype(np.uint8).tobytes()
+                header = f"@{name}_{number}/{mate} src={name} pos={starts[number] + 1}\n".encode()
+                out.append(header + bases[number].tobytes() + b"\n+\n" + quality + b"\n")
+    order = rng.permutation(len(records[0]))
+    files = []
+    for out in records:
+        buffer = io.BytesIO()
+        with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=3) as handle:
+            handle.write(b"".join(out[position] for position in order))
+        files.append(buffer.getvalue())
+    return files[0], files[1]

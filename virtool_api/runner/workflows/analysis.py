@@ -26,7 +26,7 @@ class AnalysisJob(WorkflowJob):
         self.analysis = await self.api.json("GET", self.analysis_path)
         self.sample = await self.api.json("GET", f"/samples/{self.analysis['sample']['id']}")
         self.reads: list[Path] = []
-        for read in self.sample["reads"]:
+        for read in sorted(self.sample["reads"], key=lambda read: read["name"]):  # reads_1 before reads_2
             path = self.work / read["name"]
             await self.api.download(f"/samples/{self.sample['id']}/reads/{read['name']}", path)
             self.reads.append(path)

@@ -1,11 +1,11 @@
 """`nuvs`: viruses the reference does not know, assembled from the reads nothing else explains.
 
 Virtool's method: drop the reads that map to the index (known viruses) or to a subtraction (the host),
-assemble the rest with SPAdes (phred offset from the sample's encoding; shorter k-mers for small RNA), find
-the ORFs of every contig of at least `MIN_CONTIG` bases, and search their translations against the installed
-HMM profiles (`runner/orfs.py`). Contigs whose ORFs match no profile are left out of the result, as Virtool
-leaves them. Uploaded: `assembly.fa.gz` (every contig SPAdes made), `orfs.fa.gz` (the ORFs' translations) and
-`hmm.tsv` (every HMM hit).
+assemble the rest with SPAdes (a paired sample's mates as pairs; phred offset from the sample's encoding;
+shorter k-mers for small RNA), find the ORFs of every contig of at least `MIN_CONTIG` bases, and search their
+translations against the installed HMM profiles (`runner/orfs.py`). Contigs whose ORFs match no profile are
+left out of the result, as Virtool leaves them. Uploaded: `assembly.fa.gz` (every contig SPAdes made),
+`orfs.fa.gz` (the ORFs' translations) and `hmm.tsv` (every HMM hit).
 """
 
 import gzip
@@ -63,42 +63,37 @@ class Nuvs(AnalysisJob):
 
     @step("Eliminate known viruses and the host")
     async def eliminate(self) -> None:
-        """Keep only the reads that map neither to the index nor to any subtraction."""
-        remaining = ",".join(map(str, self.reads))
+        """Keep only the reads that map neither to the index nor to any subtraction; a paired sample's mates
+        stay paired (Bowtie2's `--un-conc`: a pair leaves only when it aligns as a pair)."""
+        remaining = list(self.reads)
         for number, prefix in enumerate([self.index_prefix, *self.subtractions]):
-            unmapped = self.work / f"unmapped_{number}.fq"
-            await self.tool(
-                "bowtie2",
-                "-p",
-                str(self.proc),
-                "-k",
-                "1",
-                "--very-fast-local",
-                "-x",
-                str(prefix),
-                "--un",
-                str(unmapped),
-                "-U",
-                remaining,
-                "-S",
-                "/dev/null",
-            )
-            remaining = str(unmapped)
-        self.unmapped = Path(remaining)
+            options = ["-p", str(self.proc), "-k", "1", "--very-fast-local", "-x", str(prefix)]
+            if len(remaining) == 2:
+                pattern = self.work / f"unmapped_{number}_%.fq"
+                reads = ["--un-conc", str(pattern), "-1", str(remaining[0]), "-2", str(remaining[1])]
+                outputs = [Path(str(pattern).replace("%", mate)) for mate in ("1", "2")]
+            else:
+                outputs = [self.work / f"unmapped_{number}.fq"]
+                reads = ["--un", str(outputs[0]), "-U", ",".join(map(str, remaining))]
+            await self.tool("bowtie2", *options, *reads, "-S", "/dev/null")
+            remaining = outputs
+        self.unmapped = remaining
 
     @step("Assemble")
     async def assemble(self) -> None:
         """Assemble the remaining reads with SPAdes."""
         self.contigs = self.work / "spades" / "scaffolds.fasta"
-        if self.unmapped.stat().st_size == 0:
+        if self.unmapped[0].stat().st_size == 0:
             return
         encoding = (self.sample.get("quality") or {}).get("encoding", "")
         offset = "64" if "1.5" in encoding or "1.3" in encoding else "33"
         mode = SPADES_MODES.get(self.sample.get("library_type", ""), DEFAULT_MODE)
         options = ["-t", str(self.proc), "-m", str(self.mem), "--phred-offset", offset]
-        await self.tool(
-            "spades.py", *mode, *options, "-s", str(self.unmapped), "-o", str(self.work / "spades")
-        )
+        if len(self.unmapped) == 2:
+            reads = ["-1", str(self.unmapped[0]), "-2", str(self.unmapped[1])]
+        else:
+            reads = ["-s", str(self.unmapped[0])]
+        await self.tool("spades.py", *mode, *options, *reads, "-o", str(self.work / "spades"))
 
     @step("Find ORFs and HMM hits")
     async def find_hits(self) -> None:
