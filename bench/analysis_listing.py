@@ -24,8 +24,8 @@ from typing import Any
 from virtool_api.analyses.documents import create_analysis
 from virtool_api.analyses.service import find_analyses
 from virtool_api.config import Config
-from virtool_api.context import create_context
 from virtool_api.samples.documents import create_sample
+from virtool_api.server.context import create_context
 from virtool_api.utils import random_id, utc_now
 
 

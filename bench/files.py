@@ -162,10 +162,10 @@ BENCH_QUALITY = {
 async def seed(data_path: Path, size: int, repeat: int) -> dict[str, Any]:
     from virtool_api.analyses.documents import create_analysis
     from virtool_api.config import Config
-    from virtool_api.context import create_context
     from virtool_api.jobs.service import create_job
     from virtool_api.samples.documents import create_sample
     from virtool_api.samples.files import store_reads
+    from virtool_api.server.context import create_context
     from virtool_api.storage.mongo import insert_with_random_id
     from virtool_api.subtractions.files import SUBTRACTION_FILES
     from virtool_api.utils import utc_now

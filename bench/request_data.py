@@ -25,10 +25,10 @@ from sqlalchemy import create_engine, insert
 
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.config import Config
-from virtool_api.context import create_context
 from virtool_api.projects.models import CreateProjectRequest, ProjectMember
 from virtool_api.projects.service import create_project
 from virtool_api.samples.tables import SampleArtifact, SampleReads
+from virtool_api.server.context import create_context
 from virtool_api.users.keys import create_api_key
 from virtool_api.users.service import create_user
 

@@ -113,9 +113,9 @@ async def seed(data_path: Path) -> dict[str, Any]:
     from virtool_api.analyses.documents import create_analysis
     from virtool_api.analyses.lifecycle import finalize_analysis
     from virtool_api.config import Config
-    from virtool_api.context import create_context
     from virtool_api.jobs.service import create_job
     from virtool_api.samples.documents import create_sample
+    from virtool_api.server.context import create_context
     from virtool_api.storage.mongo import insert_with_random_id
     from virtool_api.users.keys import create_api_key
     from virtool_api.users.service import create_user
@@ -160,7 +160,7 @@ async def seed(data_path: Path) -> dict[str, Any]:
 async def finalize_large(data_path: Path, seeded: dict[str, Any], results: dict[str, Any]) -> float:
     from virtool_api.analyses.lifecycle import finalize_analysis
     from virtool_api.config import Config
-    from virtool_api.context import create_context
+    from virtool_api.server.context import create_context
 
     ctx = await create_context(Config(data_path=data_path, fsync=False))
     try:

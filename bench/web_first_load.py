@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.browser import skip_reason, start_browser
 from tests.real_server import free_port, serve_command, wait_for_port
 from virtool_api.config import Config
-from virtool_api.context import create_context
 from virtool_api.samples.documents import create_sample
 from virtool_api.samples.search import search_fields
+from virtool_api.server.context import create_context
 from virtool_api.users.service import create_user
 from virtool_api.users.sessions import create_session
 from virtool_api.utils import random_id, utc_now

@@ -18,11 +18,12 @@ from sqlalchemy import text
 
 from tests.workers import worker_number, worker_postgres_url, worker_redis_url
 from virtool_api.config import Config
-from virtool_api.context import Context, create_context
+from virtool_api.context import Context
 from virtool_api.jobs.service import create_job
 from virtool_api.jobs.statuses import status_history
 from virtool_api.samples.documents import create_sample
 from virtool_api.server.app import create_jobs_app, create_public_app
+from virtool_api.server.context import create_context
 from virtool_api.storage import migrate
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.sql import SQLITE_FILE, sqlalchemy_url

@@ -16,7 +16,8 @@ import pytest
 from tests.conftest import Factory
 from tests.real_server import free_port, serve_command, wait_for_port
 from virtool_api.config import Config
-from virtool_api.context import Context, create_context
+from virtool_api.context import Context
+from virtool_api.server.context import create_context
 
 MIB = 1024 * 1024
 ADDRESS_SPACE = 2048 * MIB

@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import Factory
 from virtool_api.config import Config
-from virtool_api.context import create_context
+from virtool_api.server.context import create_context
 
 
 def free_port() -> int:

@@ -19,8 +19,8 @@ from virtool_api.analyses.blasts import blasts_by_sequence
 from virtool_api.analyses.tables import NuvsBlast
 from virtool_api.blast.backends import BlastFailed, NcbiBlast, parse_qblast_info
 from virtool_api.blast.service import BlastRunner
-from virtool_api.context import create_context
 from virtool_api.server.app import create_public_app
+from virtool_api.server.context import create_context
 from virtool_api.users.service import user_ref
 from virtool_api.utils import utc_now
 

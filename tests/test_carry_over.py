@@ -12,8 +12,8 @@ import pytest
 from pymongo.errors import DuplicateKeyError
 
 from virtool_api.config import Config
-from virtool_api.context import create_context
 from virtool_api.crash_points import ENVIRONMENT_VARIABLE
+from virtool_api.server.context import create_context
 from virtool_api.storage.docstore import DocumentClient
 from virtool_api.storage.docstore.carry_over import CARRIED_OVER
 

@@ -27,9 +27,10 @@ from tests.conftest import (
 )
 from tests.real_server import serve_command
 from virtool_api.config import Config
-from virtool_api.context import Context, create_context
+from virtool_api.context import Context
 from virtool_api.operations.copy_to_servers import CopyRefused, copy_stores
 from virtool_api.server.app import create_jobs_app, create_public_app
+from virtool_api.server.context import create_context
 from virtool_api.storage import mongo
 from virtool_api.utils import random_id
 

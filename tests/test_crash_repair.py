@@ -23,8 +23,9 @@ from sqlalchemy import select, update
 from tests.conftest import FASTQ_GZ, POSTGRES_URL, Factory, _truncate_postgres, multipart_file
 from tests.real_server import free_port, serve_command, wait_for_port
 from virtool_api.config import Config
-from virtool_api.context import Context, create_context
+from virtool_api.context import Context
 from virtool_api.samples.repair import repair_interrupted_creations
+from virtool_api.server.context import create_context
 from virtool_api.uploads.reservations import reserve_uploads
 from virtool_api.uploads.tables import Upload
 

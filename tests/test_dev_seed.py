@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from tests.conftest import basic_auth
 from virtool_api.cli import main
 from virtool_api.config import Config
-from virtool_api.context import create_context
 from virtool_api.runner.quality import read_quality
 from virtool_api.runner.tools import BOWTIE2, SPADES, why_missing
 from virtool_api.server.app import create_jobs_app, create_public_app
+from virtool_api.server.context import create_context
 from virtool_api.users.keys import create_api_key
 from virtool_api.users.service import create_user
 

@@ -12,7 +12,7 @@ from tests.hmm_data import ANNOTATIONS, ANNOTATIONS_GZ, PROFILES
 from tests.references_helpers import upload
 from virtool_api.cli import main
 from virtool_api.config import Config
-from virtool_api.context import create_context
+from virtool_api.server.context import create_context
 
 NOT_FOUND = {"id": "not_found", "message": "Not found"}
 

@@ -10,9 +10,9 @@ from redis.asyncio import Redis
 
 from tests.conftest import FASTQ_GZ, multipart_file
 from tests.redis_server import OwnRedis
-from virtool_api.context import create_context
 from virtool_api.jobs.handoff import CANCEL_CHANNEL, hand_off, hand_off_pending, pending_jobs, reconcile
 from virtool_api.server.app import create_public_app
+from virtool_api.server.context import create_context
 
 
 async def create_sample(client, headers, name: str) -> dict:

@@ -13,7 +13,7 @@ from tests.live_events import EventStream, about
 from tests.real_server import running_server
 from virtool_api.api.keys import CONTEXT
 from virtool_api.config import Config
-from virtool_api.context import create_context
+from virtool_api.server.context import create_context
 from virtool_api.users.keys import create_api_key
 from virtool_api.users.service import create_user
 

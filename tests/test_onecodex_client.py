@@ -20,10 +20,10 @@ from click.testing import CliRunner
 from tests.conftest import Factory
 from tests.real_server import running_server
 from virtool_api.config import Config
-from virtool_api.context import create_context
 from virtool_api.projects.models import CreateProjectRequest, ProjectMember
 from virtool_api.projects.service import create_project
 from virtool_api.samples.service import create_sample
+from virtool_api.server.context import create_context
 from virtool_api.tags.service import create_tag
 from virtool_api.utils import as_utc, utc_now
 

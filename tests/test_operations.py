@@ -12,8 +12,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.conftest import FASTQ_GZ, POSTGRES_URL, acquire, basic_auth, multipart_file
 from virtool_api.cli import main
 from virtool_api.config import Config
-from virtool_api.context import create_context
 from virtool_api.server.app import create_jobs_app, create_public_app
+from virtool_api.server.context import create_context
 from virtool_api.server.health import startup_problem
 from virtool_api.server.observability import JsonFormatter, describe_stores, mask_url
 from virtool_api.storage import migrate

@@ -22,7 +22,7 @@ from tests.test_stored_results import large_nuvs_results
 from tests.test_streaming_memory import _peak_rss
 from virtool_api.analyses.lifecycle import finalize_analysis
 from virtool_api.config import Config
-from virtool_api.context import create_context
+from virtool_api.server.context import create_context
 
 MIB = 1024 * 1024
 RESULTS_SIZE = 45 * MIB

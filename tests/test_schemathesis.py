@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.conftest import POSTGRES_URL, Factory
 from tests.real_server import free_port, serve_command, wait_for_port
 from virtool_api.config import Config
-from virtool_api.context import create_context
+from virtool_api.server.context import create_context
 
 EXAMPLES = 30
 BUDGET = 300.0

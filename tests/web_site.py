@@ -23,9 +23,9 @@ import virtool_api
 from tests.browser import Browser, start_browser
 from tests.real_server import free_port, serve_command, wait_for_port
 from virtool_api.config import Config
-from virtool_api.context import create_context
 from virtool_api.samples.documents import create_sample
 from virtool_api.samples.search import search_fields
+from virtool_api.server.context import create_context
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.users.keys import create_api_key
 from virtool_api.users.passwords import hash_password

@@ -10,15 +10,27 @@ from pathlib import Path
 import click
 from aiohttp import web
 
+from virtool_api.api.in_flight import cleanup_reserve, drain, exit_by
 from virtool_api.api.keys import CONTEXT
+from virtool_api.api.slow_clients import TimedAppRunner
 from virtool_api.auth_options import browser_options
+from virtool_api.blast.backends import local_backend_problem
 from virtool_api.config import MIB, Config
+from virtool_api.dev import seed_demo
 from virtool_api.operations.commands import new_store_notes, program, refuse_to_start, store_options
 from virtool_api.operations.copy_to_servers import copy_to_servers
 from virtool_api.operations.hmms import hmms
 from virtool_api.operations.users import users
 from virtool_api.runner import cli as runner_cli
 from virtool_api.runner.supervisor import jobs_url_for, runner_command, supervise
+from virtool_api.server.app import create_jobs_app, create_public_app
+from virtool_api.server.context import create_context
+from virtool_api.server.health import listen_error, listen_problem, startup_problem
+from virtool_api.server.observability import METRICS_PATH, configure_logging, describe_stores
+from virtool_api.storage import migrate as migrations
+from virtool_api.storage.sql import sqlalchemy_url
+from virtool_api.users.service import has_administrator
+from virtool_api.users.setup import SETUP_PATH, issue_setup_token
 
 logger = logging.getLogger("virtool_api")
 
@@ -44,8 +56,6 @@ logger = logging.getLogger("virtool_api")
 )
 def main(log_level: str, log_format: str) -> None:
     """virtool-api: samples, analyses and workflow jobs."""
-    from virtool_api.server.observability import configure_logging
-
     configure_logging(log_level, log_format)
 
 
@@ -238,8 +248,6 @@ def serve(
         secure_cookies=secure_cookies,
         trusted_proxies=trusted_proxies,
     )
-    from virtool_api.blast.backends import local_backend_problem
-    from virtool_api.server.health import listen_problem, startup_problem
 
     if only in (None, "public"):  # BLASTs run in the public API's processes
         refuse_to_start(local_backend_problem(config))
@@ -254,13 +262,6 @@ def serve(
 
 
 async def _serve(config: Config, only: str | None, migrate_schema: bool = True) -> None:
-    from virtool_api.api.in_flight import cleanup_reserve, drain, exit_by
-    from virtool_api.api.slow_clients import TimedAppRunner
-    from virtool_api.context import create_context
-    from virtool_api.server.app import create_jobs_app, create_public_app
-    from virtool_api.server.health import listen_error
-    from virtool_api.server.observability import METRICS_PATH, describe_stores
-
     for line in describe_stores(config):
         logger.info(line)
     ctx = await create_context(config, migrate_schema=migrate_schema)
@@ -336,10 +337,6 @@ def _start_runner(config: Config, only: str | None, stop: asyncio.Event) -> "asy
 @store_options
 def migrate(data_path: Path, mongodb_url: str | None, postgres_url: str | None) -> None:
     """Bring the SQL schema to the newest revision (run once before starting the APIs)."""
-    from virtool_api.server.health import startup_problem
-    from virtool_api.storage import migrate as migrations
-    from virtool_api.storage.sql import sqlalchemy_url
-
     config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
     for note in asyncio.run(new_store_notes(config, documents=False)):
         click.echo(f"Note: {note}", err=True)
@@ -358,8 +355,6 @@ def dev() -> None:
 def seed(data_path: Path, mongodb_url: str | None, postgres_url: str | None) -> None:
     """Demo data made by our runner's code: a reference and its index, a private sample of simulated reads
     with finished Pathoscope and NuVs analyses, and two waiting jobs to play a runner by hand."""
-    from virtool_api.dev import seed_demo
-
     config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
     for note in asyncio.run(new_store_notes(config)):
         click.echo(f"Note: {note}", err=True)
@@ -375,8 +370,6 @@ def _site(config: Config) -> str:
 async def _setup_banner(ctx) -> str | None:  # type: ignore[no-untyped-def]
     """While no administrator exists: a new one-time setup link for the first administrator, and the
     terminal's way to make one. None once an administrator exists."""
-    from virtool_api.users.setup import SETUP_PATH, issue_setup_token
-
     token = await issue_setup_token(ctx)
     if token is None:
         return None
@@ -391,8 +384,6 @@ async def _setup_banner(ctx) -> str | None:  # type: ignore[no-untyped-def]
 
 async def _no_administrator_hint(ctx) -> str | None:  # type: ignore[no-untyped-def]
     """How to make the first administrator, while none exists."""
-    from virtool_api.users.service import has_administrator
-
     if await has_administrator(ctx):
         return None
     return (

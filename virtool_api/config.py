@@ -2,12 +2,22 @@
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from virtool_api.api.slow_clients import ClientTimeouts
 
 MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ClientTimeouts:
+    """How long a slow client may keep the server waiting (enforced by `api/slow_clients.py`)."""
+
+    header: float
+    idle: float
+    body: float
+
+    @property
+    def sweep_interval(self) -> float:
+        """Often enough that a timeout is enforced within a quarter of itself (at most a second late)."""
+        return max(0.05, min(1.0, self.header / 4, self.body / 4))
 
 
 @dataclass(frozen=True)
@@ -68,9 +78,7 @@ class Config:
     (`X-Forwarded-Host` never is: see `auth._our_host`)."""
 
     @property
-    def client_timeouts(self) -> "ClientTimeouts":
-        from virtool_api.api.slow_clients import ClientTimeouts
-
+    def client_timeouts(self) -> ClientTimeouts:
         return ClientTimeouts(header=self.header_timeout, idle=self.idle_timeout, body=self.body_timeout)
 
     @property

@@ -1,5 +1,6 @@
-"""Small domain-free helpers: ids and timestamps."""
+"""Small domain-free helpers: ids, timestamps, store URLs fit for logs."""
 
+import re
 import secrets
 import string
 from datetime import UTC, datetime, timedelta
@@ -50,3 +51,9 @@ def as_utc(value: datetime) -> datetime:
 def iso_timestamp(value: datetime) -> str:
     """`2018-02-07T00:25:53.786000Z`, the spec's style."""
     return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password (in the user info or a `password=` parameter) replaced by `***`."""
+    url = re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", url)
+    return re.sub(r"((?:^|[?&])password=)[^&]*", r"\1***", url, flags=re.IGNORECASE)

@@ -13,7 +13,7 @@ import inspect
 import json
 import re
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError, version
@@ -24,10 +24,9 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import JsonSchemaMode
 
 from virtool_api.api.keys import CONTEXT
-from virtool_api.api.routes import ENDPOINTS, INVALID_JSON, ApiRoutes, Endpoint, answers
+from virtool_api.api.routes import INVALID_JSON, ApiRoutes, Endpoint, answers
 from virtool_api.api.slow_clients import MALFORMED_REQUEST
 from virtool_api.config import Config
-from virtool_api.context import Context
 from virtool_api.errors import (
     InsufficientStorage,
     InvalidQuery,
@@ -390,14 +389,9 @@ def _drop_unreferenced(document: dict[str, Any], components: dict[str, Any]) -> 
             del components[name]
 
 
-def api_endpoints(ctx: Context) -> tuple[list[Endpoint], list[Endpoint]]:
-    """What the public app and the job app register, read from freshly built apps (never started)."""
-    from virtool_api.server.app import (  # the apps register this module's routes
-        create_jobs_app,
-        create_public_app,
-    )
-
-    return create_public_app(ctx)[ENDPOINTS], create_jobs_app(ctx, watch_timeouts=False)[ENDPOINTS]
+BothApis = Callable[[], tuple[list[Endpoint], list[Endpoint]]]
+BOTH_APIS: web.AppKey[BothApis] = web.AppKey("both_apis")
+"""What the public app and the job app register: set on each app where it is built (`server/app.py`)."""
 
 
 _documents: "weakref.WeakKeyDictionary[web.Application, dict[str, Any]]" = weakref.WeakKeyDictionary()
@@ -406,8 +400,7 @@ _documents: "weakref.WeakKeyDictionary[web.Application, dict[str, Any]]" = weakr
 def openapi_document(app: web.Application) -> dict[str, Any]:
     """Built on the first request to each app: the route tables are fixed once the app exists."""
     if app not in _documents:
-        ctx = app[CONTEXT]
-        _documents[app] = build_openapi(*api_endpoints(ctx), ctx.config)
+        _documents[app] = build_openapi(*app[BOTH_APIS](), app[CONTEXT].config)
     return _documents[app]
 
 

@@ -26,7 +26,6 @@ import asyncio
 import contextlib
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -34,6 +33,7 @@ from aiohttp.http_exceptions import LineTooLong
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
+from virtool_api.config import ClientTimeouts
 from virtool_api.errors import BadRequest
 
 logger = logging.getLogger(__name__)
@@ -49,18 +49,6 @@ REQUEST_TIMEOUT_RESPONSE = (
 
 
 MALFORMED_REQUEST = BadRequest.declare("Malformed request: {reason}")
-
-
-@dataclass(frozen=True)
-class ClientTimeouts:
-    header: float
-    idle: float
-    body: float
-
-    @property
-    def sweep_interval(self) -> float:
-        """Often enough that a timeout is enforced within a quarter of itself (at most a second late)."""
-        return max(0.05, min(1.0, self.header / 4, self.body / 4))
 
 
 class _TimedRequestHandler(RequestHandler):

@@ -30,7 +30,7 @@ from virtool_api.analyses.documents import stored_analysis
 from virtool_api.analyses.service import start_analysis
 from virtool_api.analyses.stored_results import read_results
 from virtool_api.config import Config
-from virtool_api.context import Context, create_context
+from virtool_api.context import Context
 from virtool_api.dev import hmms, simulate
 from virtool_api.dev.runs import LocalRunner, local_runner
 from virtool_api.hmms.install import install_hmms
@@ -44,6 +44,7 @@ from virtool_api.references.otus import outline_otus
 from virtool_api.references.service import import_reference
 from virtool_api.samples.models import CreateSampleRequest
 from virtool_api.samples.service import create_sample_for_user
+from virtool_api.server.context import create_context
 from virtool_api.uploads.service import create_upload
 from virtool_api.users.service import create_user, find_user_by_handle
 from virtool_api.utils import random_id

@@ -11,7 +11,11 @@ from typing import Any, TypeVar
 import click
 
 from virtool_api.config import Config
+from virtool_api.errors import ServiceError
+from virtool_api.server.context import create_context
+from virtool_api.storage import mongo
 from virtool_api.storage.sql import SQLITE_FILE
+from virtool_api.utils import mask_url
 
 T = TypeVar("T")
 
@@ -61,8 +65,6 @@ async def new_store_notes(config: Config, documents: bool = True) -> list[str]:
     directory makes a fresh `./data`). MongoDB creates a database on its first write, so a mistyped database
     name in the URL is new when it has no collections. PostgreSQL never creates a database.
     """
-    from virtool_api.server.observability import mask_url
-
     notes = []
     embedded = []
     if documents and not config.mongodb_url and not (config.data_path / "db").is_dir():
@@ -84,8 +86,6 @@ async def new_store_notes(config: Config, documents: bool = True) -> list[str]:
 
 
 async def _mongodb_is_empty(url: str) -> bool:
-    from virtool_api.storage import mongo
-
     client, db = mongo.connect(url, Path("."))
     try:
         return not await db.list_collection_names()
@@ -98,8 +98,6 @@ async def _mongodb_is_empty(url: str) -> bool:
 def run_with_stores(config: Config, action: Callable[[Any], Awaitable[T]]) -> T:
     """Run `action(ctx)` against the stores, first saying on stderr which stores it creates empty;
     service errors become a one-line message and exit status 1."""
-    from virtool_api.context import create_context
-    from virtool_api.errors import ServiceError
 
     async def run() -> T:
         for note in await new_store_notes(config):

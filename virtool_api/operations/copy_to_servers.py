@@ -27,6 +27,7 @@ import virtool_api
 from virtool_api.config import Config
 from virtool_api.crash_points import crash_point
 from virtool_api.operations.commands import refuse_to_start
+from virtool_api.server.health import startup_problem
 from virtool_api.storage import migrate, mongo, sql
 
 BATCH_SIZE = 500
@@ -285,8 +286,6 @@ def copy_to_servers(
     """Copy the embedded stores into MongoDB and PostgreSQL (stop the server first). Run it again after an
     interruption: it continues without duplicates. Exits 1 unless every count matches."""
     import asyncio
-
-    from virtool_api.server.health import startup_problem
 
     if not mongodb_url and not postgres_url:
         raise click.UsageError("give --mongodb-url, --postgres-url or both: where to copy to")

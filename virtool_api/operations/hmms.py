@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from virtool_api.config import Config
+from virtool_api.hmms.install import install_hmms
 from virtool_api.operations.commands import run_with_stores, store_options
 
 
@@ -22,8 +23,6 @@ def install(
 ) -> None:
     """Install ANNOTATIONS (a JSON list of clusters, gzip or not) and PROFILES (a HMMER3 file), replacing
     what is installed. Both are checked first; a bad file changes nothing."""
-    from virtool_api.hmms.install import install_hmms
-
     config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
     status = run_with_stores(config, lambda ctx: install_hmms(ctx, annotations, profiles))
     click.echo(f"installed {status.cluster_count} HMM clusters and {status.profile_count} profiles")

@@ -8,6 +8,9 @@ import click
 
 from virtool_api.config import Config
 from virtool_api.operations.commands import run_with_stores, store_options
+from virtool_api.users.credentials import reset_password_by_handle
+from virtool_api.users.models import CreateUserRequest
+from virtool_api.users.service import create_user_with_key, replace_keys
 
 
 @click.group()
@@ -24,9 +27,6 @@ def users_create(
 ) -> None:
     """Create a user and print their first API key (only the key goes to stdout)."""
     from pydantic import ValidationError
-
-    from virtool_api.users.models import CreateUserRequest
-    from virtool_api.users.service import create_user_with_key
 
     try:
         request = CreateUserRequest(handle=handle, administrator=admin)
@@ -51,8 +51,6 @@ def users_key(
     For a lost key: whoever holds it can use it no longer. The user's scripts need the new key (or keys
     made from it with POST /api/account/keys).
     """
-    from virtool_api.users.service import replace_keys
-
     config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
     key, revoked = run_with_stores(config, lambda ctx: replace_keys(ctx, handle, name))
     click.echo(
@@ -75,8 +73,6 @@ def users_password(
     The password is read from a hidden prompt (typed twice) or, with `--stdin`, from the first line of
     standard input. Every session of the user ends.
     """
-    from virtool_api.users.credentials import reset_password_by_handle
-
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

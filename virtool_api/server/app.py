@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 
@@ -15,6 +16,7 @@ from virtool_api.api import openapi
 from virtool_api.api.in_flight import IN_FLIGHT, InFlight
 from virtool_api.api.keys import CONTEXT
 from virtool_api.api.middleware import error_middleware
+from virtool_api.api.routes import ENDPOINTS, Endpoint
 from virtool_api.auth import job_auth_middleware, user_auth_middleware
 from virtool_api.blast import public_api as blast_public_api
 from virtool_api.context import Context
@@ -67,6 +69,8 @@ def _application(ctx: Context, middlewares: list) -> web.Application:
     )
     app[CONTEXT] = ctx
     app[IN_FLIGHT] = in_flight
+    both_apis: openapi.BothApis = functools.partial(api_endpoints, ctx)
+    app[openapi.BOTH_APIS] = both_apis
     app.on_response_prepare.append(_no_sniffing)
     health_routes.register(app)
     return app
@@ -146,6 +150,12 @@ def create_public_app(ctx: Context) -> web.Application:
     openapi.routes.register(app)
     web_client.register(app)
     return app
+
+
+def api_endpoints(ctx: Context) -> tuple[list[Endpoint], list[Endpoint]]:
+    """What the public app and the job app register, read from freshly built apps (never started): what the
+    OpenAPI document describes."""
+    return create_public_app(ctx)[ENDPOINTS], create_jobs_app(ctx, watch_timeouts=False)[ENDPOINTS]
 
 
 def _public_route_tables() -> list:

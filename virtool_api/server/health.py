@@ -24,6 +24,7 @@ from virtool_api.api.routes import ApiRoutes
 from virtool_api.config import Config
 from virtool_api.errors import ServiceUnavailable
 from virtool_api.storage import migrate, sql
+from virtool_api.utils import mask_url
 
 CHECK_TIMEOUT = 5.0
 OK = "ok"
@@ -134,8 +135,6 @@ async def ready(request: web.Request) -> dict[str, Any]:
 async def _mongodb_problem(url: str, seconds: float) -> str | None:
     import pymongo
 
-    from virtool_api.server.observability import mask_url
-
     try:
         client: Any = pymongo.AsyncMongoClient(url, serverSelectionTimeoutMS=int(seconds * 1000))
     except Exception as error:
@@ -150,8 +149,6 @@ async def _mongodb_problem(url: str, seconds: float) -> str | None:
 
 
 async def _sql_problem(config: Config, check_schema: bool, seconds: float) -> str | None:
-    from virtool_api.server.observability import mask_url
-
     try:
         url = sql.sqlalchemy_url(config.postgres_url, config.data_path)
     except ValueError as error:

@@ -8,7 +8,6 @@ apps in one process (or many in a test run) never share counters. Logs never car
 import asyncio
 import json
 import logging
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from virtool_api.config import Config
 from virtool_api.jobs.service import count_by_state
 from virtool_api.storage.docstore import store_path
 from virtool_api.storage.sql import SQLITE_FILE
+from virtool_api.utils import mask_url
 
 logger = logging.getLogger(__name__)
 request_logger = logging.getLogger("virtool_api.requests")
@@ -100,12 +100,6 @@ def configure_logging(level: str = "info", log_format: str = "text") -> None:
     migration_logger = logging.getLogger("alembic.runtime.migration")
     if not any(isinstance(item, _AlembicContextNoise) for item in migration_logger.filters):
         migration_logger.addFilter(_AlembicContextNoise())
-
-
-def mask_url(url: str) -> str:
-    """The URL with its password (in the user info or a `password=` parameter) replaced by `***`."""
-    url = re.sub(r"(//[^/@:]*:)[^/@]*@", r"\1***@", url)
-    return re.sub(r"((?:^|[?&])password=)[^&]*", r"\1***", url, flags=re.IGNORECASE)
 
 
 def describe_stores(config: Config) -> list[str]:
