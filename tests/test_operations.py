@@ -318,7 +318,7 @@ async def test_what_runners_send_every_few_seconds_logs_at_debug_only(jobs_clien
     response = await jobs_client.patch(f"/api/jobs/{job['_id']}", json={"acquired": True})
     auth = basic_auth(f"job-{job['_id']}", (await response.json())["key"])
     caplog.set_level(logging.INFO, logger="virtool_api.requests")
-    # The acquire above is worth a line and may already be captured when an earlier test in this worker set INFO.
+    # The acquire above is worth a line, and an earlier test in this worker that set INFO may have caught it.
     caplog.clear()
 
     assert (await jobs_client.put(f"/api/jobs/{job['_id']}/ping", headers=auth)).status == 200
