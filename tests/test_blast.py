@@ -463,7 +463,8 @@ async def test_blast_resumes_after_a_restart(ctx, aiohttp_client, factory, fake_
 
 
 async def test_a_crashed_process_claim_expires_and_is_taken_over(factory, ctx, fake_ncbi):
-    from virtool_api.blast.service import CLAIM_LEASE, start_blast
+    from virtool_api.analyses.blasts import CLAIM_LEASE
+    from virtool_api.blast.service import start_blast
 
     owner, _ = await factory.person()
     analysis = await nuvs_analysis(factory, owner)

@@ -46,7 +46,6 @@ COLLECTION_OWNERS = {
 FOREIGN_READS_LEFT = {
     ("analyses/service.py", "references"),
     ("analyses/service.py", "samples"),
-    ("blast/service.py", "analyses"),
     ("indexes/files.py", "otus"),
     ("indexes/service.py", "otus"),
     ("projects/service.py", "users"),
@@ -61,9 +60,6 @@ FOREIGN_READS_LEFT = {
     ("subtractions/service.py", "analyses"),
 }
 """`(module, collection)`: another domain's collection a module still reads itself. The list only shrinks."""
-
-NOT_YET_OWNED = {("blast/service.py", "NuvsBlast")}
-"""`(module, table)` writes still to move to their owner: BLAST starts and polls its rows itself."""
 
 WRITE_PREFIXES = ("insert_", "update_", "replace_", "delete_", "find_one_and_")
 WRITE_METHODS = {"bulk_write", "drop", "rename"}
@@ -226,15 +222,9 @@ def test_each_collection_and_table_is_written_by_its_own_domain_only() -> None:
     foreign = {
         f"{write.module}:{write.line} writes {write.store} (owned by {write.owner})"
         for write in _all_writes()
-        if write.owner not in ("?", write.writer) and (write.module, write.store) not in NOT_YET_OWNED
+        if write.owner not in ("?", write.writer)
     }
     assert sorted(foreign) == []
-
-
-def test_the_writes_not_yet_moved_are_still_there() -> None:
-    """An entry whose write has moved to its owner comes off the list."""
-    found = {(write.module, write.store) for write in _all_writes() if write.owner != write.writer}
-    assert sorted(NOT_YET_OWNED - found) == []
 
 
 def _foreign_reads() -> set[tuple[str, str]]:

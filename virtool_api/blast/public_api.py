@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from virtool_api.analyses.blasts import ALREADY_STARTING
 from virtool_api.analyses.service import ANALYSIS_RUNNING, PARENT_SAMPLE_MISSING
 from virtool_api.api.keys import BLAST_RUNNER, CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes
@@ -24,7 +25,7 @@ routes = ApiRoutes("analyses")
         service.SEQUENCE_NOT_FOUND,
         service.NOT_NUVS,
         ANALYSIS_RUNNING,
-        service.ALREADY_STARTING,
+        ALREADY_STARTING,
         service.BlastServiceUnavailable,
     ),
 )

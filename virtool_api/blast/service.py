@@ -1,10 +1,9 @@
 """BLAST of NuVs contigs: start one, poll it in the background until a definite answer, survive restarts.
 
-A BLAST is a `nuvs_blast` row. The process that starts it claims it; a `BlastRunner` in every public-API
-process checks the rows it holds a claim on, or whose claim has expired (a stopped or crashed process), at
-growing intervals. Every write by the runner is conditional on its claim and the row id, so a replaced BLAST
-(a repeat PUT deletes and re-inserts the row) or one taken over by another process is never written by the old
-poller.
+A BLAST is a `nuvs_blast` row, which the analyses domain owns and writes (`analyses/blasts.py`). The process
+that starts it claims it; a `BlastRunner` in every public-API process checks the rows it holds a claim on, or
+whose claim has expired (a stopped or crashed process), at growing intervals, and stores each answer through
+`analyses/blasts.py`, whose writes are conditional on the claim.
 """
 
 import asyncio
@@ -13,14 +12,20 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
-
-from virtool_api.analyses.blasts import NuvsBlastRecord, render_blast
-from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
+from virtool_api.analyses.blasts import (
+    CLAIM_LEASE,
+    BlastRow,
+    NuvsBlastRecord,
+    announce_blast,
+    claim_blast,
+    due_blasts,
+    get_blast_row,
+    release_claims,
+    replace_blast,
+    save_blast,
+)
 from virtool_api.analyses.service import ANALYSIS_RUNNING, analysis_with_rights
 from virtool_api.analyses.stored_results import find_nuvs_hit
-from virtool_api.analyses.tables import NuvsBlast
 from virtool_api.blast.backends import BlastBackend, BlastFailed, BlastStatus, BlastUnavailable
 from virtool_api.context import Context
 from virtool_api.errors import Conflict, InsufficientRights, NotFound, ServiceError
@@ -31,7 +36,6 @@ logger = logging.getLogger(__name__)
 FIRST_INTERVAL = 3.0
 MAX_INTERVAL = 60.0
 INTERVAL_GROWTH = 1.5
-CLAIM_LEASE = timedelta(minutes=2)
 STOP_GRACE = 10.0
 
 
@@ -47,7 +51,6 @@ class BlastServiceUnavailable(ServiceError):
 ANALYSIS_NOT_FOUND = NotFound.declare("Analysis not found")
 SEQUENCE_NOT_FOUND = NotFound.declare("Sequence not found")
 NOT_NUVS = Conflict.declare("Not a NuVs analysis")
-ALREADY_STARTING = Conflict.declare("Another BLAST of this sequence is being started")
 
 
 OFFLINE_HINT = (
@@ -99,46 +102,19 @@ async def start_blast(
         )
         hint = f" {OFFLINE_HINT}" if runner.backend.name == "ncbi" else ""
         raise BlastServiceUnavailable(f"{BlastServiceUnavailable.default_message} ({error}).{hint}") from None
-    now = utc_now()
-    row = NuvsBlast(
+    record, replaced = await replace_blast(
+        ctx,
         analysis_id=analysis_id,
         sequence_index=index,
         sequence=sequence,
         backend=runner.backend.name,
         rid=rid,
-        ready=False,
+        claimant=runner.claimant,
         interval=FIRST_INTERVAL,
-        created_at=now,
-        updated_at=now,
-        last_checked_at=now,
-        next_check_at=now + timedelta(seconds=FIRST_INTERVAL),
-        result=None,
-        error=None,
-        claimed_by=runner.claimant,
-        claimed_until=now + CLAIM_LEASE,
     )
-    for attempt in range(3):
-        async with ctx.sessions() as session:
-            replaced = (
-                await session.scalars(
-                    delete(NuvsBlast)
-                    .where(NuvsBlast.analysis_id == analysis_id, NuvsBlast.sequence_index == index)
-                    .returning(NuvsBlast.rid)
-                )
-            ).all()
-            session.add(row)
-            try:
-                await session.commit()
-            except IntegrityError:
-                # A concurrent PUT for the same contig inserted between our delete and insert: go again.
-                if attempt == 2:
-                    raise ALREADY_STARTING from None
-                await session.rollback()
-                continue
-        for old_rid in replaced:
-            runner.backend.forget(old_rid)
-        return render_blast(row)
-    raise AssertionError("unreachable")
+    for old_rid in replaced:
+        runner.backend.forget(old_rid or "")
+    return record
 
 
 def _grown(interval: float) -> float:
@@ -156,56 +132,18 @@ class BlastRunner:
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
-    def _claimable(self, now: datetime) -> Any:
-        return or_(
-            NuvsBlast.claimed_by == self.claimant,
-            NuvsBlast.claimed_until.is_(None),
-            NuvsBlast.claimed_until < now,
-        )
-
     async def poll_once(self, now: datetime | None = None) -> int:
         """Claim and check every due BLAST; returns how many were checked."""
         now = now or utc_now()
-        async with self.ctx.sessions() as session:
-            due = (
-                await session.scalars(
-                    select(NuvsBlast.id).where(
-                        NuvsBlast.ready.is_(False),
-                        NuvsBlast.error.is_(None),
-                        NuvsBlast.next_check_at <= now,
-                        self._claimable(now),
-                    )
-                )
-            ).all()
         checked = 0
-        for blast_id in due:
-            if await self._claim(blast_id, now):
+        for blast_id in await due_blasts(self.ctx, self.claimant, now):
+            if await claim_blast(self.ctx, blast_id, self.claimant, now):
                 await self._check(blast_id, now)
                 checked += 1
         return checked
 
-    async def _claim(self, blast_id: int, now: datetime) -> bool:
-        async with self.ctx.sessions() as session:
-            result = await session.execute(
-                update(NuvsBlast)
-                .where(NuvsBlast.id == blast_id, self._claimable(now))
-                .values(claimed_by=self.claimant, claimed_until=now + CLAIM_LEASE)
-            )
-            await session.commit()
-        return result.rowcount == 1
-
-    async def _save(self, blast_id: int, **values: Any) -> None:
-        async with self.ctx.sessions() as session:
-            await session.execute(
-                update(NuvsBlast)
-                .where(NuvsBlast.id == blast_id, NuvsBlast.claimed_by == self.claimant)
-                .values(**values)
-            )
-            await session.commit()
-
     async def _check(self, blast_id: int, now: datetime) -> None:
-        async with self.ctx.sessions() as session:
-            row = await session.get(NuvsBlast, blast_id)
+        row = await get_blast_row(self.ctx, blast_id)
         if row is None:
             return
         max_time = self.ctx.config.blast_max_time
@@ -231,11 +169,13 @@ class BlastRunner:
             logger.warning("BLAST %s ended without a result: %s", row.rid, check.error)
             await self._finish(blast_id, now, error=check.error or "The BLAST failed")
 
-    async def _check_again(self, row: NuvsBlast, now: datetime) -> None:
+    async def _check_again(self, row: BlastRow, now: datetime) -> None:
         """No answer yet: wait a little longer than last time, keeping the claim."""
         interval = _grown(row.interval)
-        await self._save(
+        await save_blast(
+            self.ctx,
             row.id,
+            self.claimant,
             interval=interval,
             last_checked_at=now,
             updated_at=now,
@@ -245,19 +185,17 @@ class BlastRunner:
 
     async def _finish(self, blast_id: int, now: datetime, **outcome: Any) -> None:
         """A definite answer (a result or an error): record it and release the claim."""
-        await self._save(
-            blast_id, **outcome, last_checked_at=now, updated_at=now, claimed_by=None, claimed_until=None
+        await save_blast(
+            self.ctx,
+            blast_id,
+            self.claimant,
+            **outcome,
+            last_checked_at=now,
+            updated_at=now,
+            claimed_by=None,
+            claimed_until=None,
         )
-        await self._announce(blast_id)
-
-    async def _announce(self, blast_id: int) -> None:
-        """Pages that follow the analysis live re-read it: its contig's BLAST has its answer."""
-        async with self.ctx.sessions() as session:
-            row = await session.get(NuvsBlast, blast_id)
-        analysis = None if row is None else await self.ctx.db.analyses.find_one({"_id": row.analysis_id})
-        if row is not None and analysis is not None:
-            audience = {"sample": analysis.get(SAMPLE_ACCESS)}
-            await self.ctx.changes.publish("analyses", row.analysis_id, "update", audience)
+        await announce_blast(self.ctx, blast_id)
 
     async def _run_forever(self) -> None:
         while not self._stopping.is_set():
@@ -284,11 +222,5 @@ class BlastRunner:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        async with self.ctx.sessions() as session:
-            await session.execute(
-                update(NuvsBlast)
-                .where(NuvsBlast.claimed_by == self.claimant)
-                .values(claimed_by=None, claimed_until=None)
-            )
-            await session.commit()
+        await release_claims(self.ctx, self.claimant)
         await self.backend.close()
