@@ -10,9 +10,9 @@ from http.cookies import SimpleCookie
 import pytest
 from click.testing import CliRunner
 
-from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.cli import main
 from virtool_api.config import Config
+from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.server.context import create_context
 from virtool_api.users import passwords
 from virtool_api.users.credentials import sign_in

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.conftest import acquire, multipart_file
 from tests.stored import stored_results
 from virtool_api.analyses.tables import AnalysisFile
-from virtool_api.auth import JOB_CREDENTIALS_HINT
+from virtool_api.server.auth import JOB_CREDENTIALS_HINT
 
 UNAUTHORIZED = {
     "id": "requires_authorization",

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from tests.conftest import acquire, multipart_file
 from virtool_api.analyses.tables import AnalysisFile
-from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.samples.documents import create_sample
+from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.users.service import user_ref
 from virtool_api.utils import random_id, utc_now

@@ -7,9 +7,9 @@ import time
 from datetime import timedelta
 
 from tests.conftest import acquire, basic_auth, stored_job
-from virtool_api.auth import JOB_CREDENTIALS_HINT
 from virtool_api.jobs.service import time_out_stale_jobs
 from virtool_api.server.app import create_jobs_app
+from virtool_api.server.auth import JOB_CREDENTIALS_HINT
 from virtool_api.utils import iso_timestamp, utc_now
 
 UNAUTHORIZED = {

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import basic_auth
-from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.samples.service import create_sample
 from virtool_api.server.app import create_public_app
+from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import as_utc, utc_now
 

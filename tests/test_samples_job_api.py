@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import FASTQ_GZ, QUALITY, acquire, basic_auth, multipart_file
-from virtool_api.auth import JOB_CREDENTIALS_HINT
 from virtool_api.samples.tables import SampleArtifact, SampleReads
+from virtool_api.server.auth import JOB_CREDENTIALS_HINT
 
 NOT_FOUND = {"id": "not_found", "message": "Not found"}
 REQUIRES_AUTHORIZATION = {

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from tests.conftest import FASTQ_GZ, QUALITY, acquire, multipart_file
 from virtool_api.analyses.tables import AnalysisFile
-from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.samples.tables import SampleReads
+from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.uploads.tables import Upload
 from virtool_api.utils import as_utc, utc_now

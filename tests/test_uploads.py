@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import FASTQ_GZ, acquire, multipart_file
-from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.errors import BadRequest, Conflict
 from virtool_api.jobs.service import create_job
+from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.uploads.reservations import release_uploads, reserve_uploads
 from virtool_api.uploads.tables import Upload
 

@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from virtool_api.auth import PUBLIC_CREDENTIALS_HINT
+from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
 

@@ -1,6 +1,7 @@
 """`serve`'s options about browsers: when the session cookie is `Secure`, which reverse proxies to believe.
 
-See auth.py for how they are used; every option is also an environment variable.
+See api/origin.py and users/session_cookie.py for how they are used; every option is also an environment
+variable.
 """
 
 import ipaddress

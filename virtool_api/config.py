@@ -75,7 +75,7 @@ class Config:
     `X-Forwarded-Proto`); `always`: always `Secure` (only for sites served over HTTPS)."""
     trusted_proxies: tuple[str, ...] = ()
     """Addresses or networks of reverse proxies whose `X-Forwarded-For` and `-Proto` headers are believed
-    (`X-Forwarded-Host` never is: see `auth._our_host`)."""
+    (`X-Forwarded-Host` never is: see `api/origin.py`)."""
 
     @property
     def client_timeouts(self) -> ClientTimeouts:

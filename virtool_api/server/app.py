@@ -17,7 +17,6 @@ from virtool_api.api.in_flight import IN_FLIGHT, InFlight
 from virtool_api.api.keys import CONTEXT
 from virtool_api.api.middleware import error_middleware
 from virtool_api.api.routes import ENDPOINTS, Endpoint
-from virtool_api.auth import job_auth_middleware, user_auth_middleware
 from virtool_api.blast import public_api as blast_public_api
 from virtool_api.context import Context
 from virtool_api.hmms import job_api as hmms_job_api
@@ -38,6 +37,7 @@ from virtool_api.runners import public_api as runners_public_api
 from virtool_api.samples import files_public_api as samples_files_public_api
 from virtool_api.samples import job_api as samples_job_api
 from virtool_api.samples import public_api as samples_public_api
+from virtool_api.server.auth import job_auth_middleware, user_auth_middleware
 from virtool_api.server.health import routes as health_routes
 from virtool_api.server.observability import install as install_observability
 from virtool_api.server.repairs import repairs

@@ -5,8 +5,8 @@ from typing import Any
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, SESSION, USER
+from virtool_api.api.origin import client_address
 from virtool_api.api.routes import SMALL_FORM, ApiRoutes, created
-from virtool_api.auth import client_address
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.users import credentials, groups, keys, passwords, service, throttle
 from virtool_api.users.models import (

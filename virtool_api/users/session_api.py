@@ -3,16 +3,11 @@
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, SESSION
+from virtool_api.api.origin import CROSS_SITE, client_address, only_from_our_page
 from virtool_api.api.routes import SMALL_FORM, ApiRoutes, render
-from virtool_api.auth import (
-    CROSS_SITE,
-    clear_session_cookie,
-    client_address,
-    only_from_our_page,
-    set_session_cookie,
-)
 from virtool_api.users import credentials, service, throttle
 from virtool_api.users.models import SignInRequest, User
+from virtool_api.users.session_cookie import clear_session_cookie, set_session_cookie
 from virtool_api.users.sessions import end_session
 
 routes = ApiRoutes("account")

@@ -6,11 +6,12 @@ Both need no credentials (nobody can sign in yet). The web client's page at `/se
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT
+from virtool_api.api.origin import CROSS_SITE, only_from_our_page
 from virtool_api.api.routes import SMALL_FORM, ApiRoutes, created
-from virtool_api.auth import CROSS_SITE, only_from_our_page, set_session_cookie
 from virtool_api.users import passwords, setup
 from virtool_api.users.models import CreatedUser, SetupRequest, SetupState
 from virtool_api.users.service import USER_EXISTS
+from virtool_api.users.session_cookie import set_session_cookie
 
 routes = ApiRoutes("setup")
 

@@ -13,8 +13,8 @@ from typing import Any
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT
-from virtool_api.auth import session_user
 from virtool_api.users.service import render_user
+from virtool_api.users.session_cookie import session_user
 from virtool_api.users.setup import setup_required
 from virtool_api.web.assets import Assets
 

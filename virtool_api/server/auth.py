@@ -1,0 +1,121 @@
+"""Who is calling. Nothing about rights lives here.
+
+Job API: a job, by HTTP Basic `job-{id}:{key}`. Public API: a user, by `X-API-Key: <key>`, HTTP Basic
+`<handle>:<key>`, HTTP Basic `<key>:` (how One Codex's client sends it), or the browser session cookie. A
+job's credentials never open the public API and a user's never open the job API: the two are looked up in
+different collections.
+
+A cookie-borne change must come from our own page (`api/origin.py`). The middlewares are server wiring: they
+ask the jobs and users domains who the credentials belong to.
+"""
+
+from typing import Any
+
+from aiohttp import BasicAuth, hdrs, web
+
+from virtool_api.api.keys import CONTEXT, JOB, SESSION, USER
+from virtool_api.api.origin import SAFE_METHODS, require_our_page
+from virtool_api.errors import Unauthorized
+from virtool_api.jobs.rights import require_active
+from virtool_api.jobs.service import authenticate_job
+from virtool_api.users.keys import user_for_key
+from virtool_api.users.session_cookie import SESSION_COOKIE
+from virtool_api.users.sessions import find_session
+
+# What a 401 tells the caller to do (the `hint` beside its message).
+PUBLIC_CREDENTIALS_HINT = (
+    "Send an API key in the X-API-Key header (or HTTP Basic: your handle as user name, the key as password), "
+    "or sign in with POST /api/account/login. An administrator makes your account and first key "
+    "(POST /api/users, or `virtool-api users create`); make more keys with POST /api/account/keys."
+)
+JOB_CREDENTIALS_HINT = (
+    "Authenticate as the job: HTTP Basic with user name job-<job id> and, as password, the key that "
+    "acquiring the job (PATCH /api/jobs/<job id>) returned."
+)
+
+
+def _basic_credentials(request: web.Request) -> tuple[str, str] | None:
+    header = request.headers.get(hdrs.AUTHORIZATION)
+    if not header:
+        return None
+    try:
+        credentials = BasicAuth.decode(header)
+    except ValueError:
+        return None
+    return credentials.login, credentials.password
+
+
+def requires_auth(request: web.Request) -> bool:
+    """Routes declare `auth=False` for the few calls anyone may make (acquire, health)."""
+    route = request.match_info.route
+    return getattr(route.handler, "requires_auth", True) and route.resource is not None
+
+
+def _finished_job_allowed(request: web.Request) -> bool:
+    """Routes declare `finished_job=True` for the calls a job in a terminal state may still make."""
+    return getattr(request.match_info.route.handler, "finished_job_allowed", False)
+
+
+@web.middleware
+async def job_auth_middleware(request: web.Request, handler) -> web.StreamResponse:  # type: ignore[no-untyped-def]
+    if requires_auth(request):
+        try:
+            request[JOB] = job = await authenticate_job_request(request)
+        except Unauthorized as error:
+            error.extra.setdefault("hint", JOB_CREDENTIALS_HINT)
+            raise
+        if not _finished_job_allowed(request):
+            # The one place a finished job is stopped: reads and downloads as much as changes.
+            require_active(job)
+    return await handler(request)
+
+
+async def authenticate_job_request(request: web.Request) -> dict[str, Any]:
+    credentials = _basic_credentials(request)
+    if credentials is None:
+        raise Unauthorized()
+    login, key = credentials
+    if not login.startswith("job-") or not key:
+        raise Unauthorized()
+    job = await authenticate_job(request.app[CONTEXT], login.removeprefix("job-"), key)
+    if job is None:
+        raise Unauthorized()
+    return job
+
+
+@web.middleware
+async def user_auth_middleware(request: web.Request, handler) -> web.StreamResponse:  # type: ignore[no-untyped-def]
+    if getattr(request.match_info.route.handler, "only_from_our_page", False):
+        require_our_page(request)
+    if requires_auth(request):
+        try:
+            request[USER] = await authenticate_user_request(request)
+        except Unauthorized as error:
+            error.extra.setdefault("hint", PUBLIC_CREDENTIALS_HINT)
+            raise
+    return await handler(request)
+
+
+async def authenticate_user_request(request: web.Request) -> dict[str, Any]:
+    """The user behind the request's API key or, without one, its session cookie (then `request[SESSION]`
+    is the session's id). 401 without valid credentials; 403 for a cookie-borne change from another site."""
+    ctx = request.app[CONTEXT]
+    if api_key := request.headers.get("X-API-Key"):
+        user = await user_for_key(ctx, api_key)
+    elif credentials := _basic_credentials(request):
+        login, password = credentials
+        # `<key>:` (empty password) is One Codex's form; otherwise `<handle>:<key>`.
+        user = await user_for_key(ctx, login) if not password else await user_for_key(ctx, password, login)
+    elif token := request.cookies.get(SESSION_COOKIE):
+        found = await find_session(ctx, token)
+        if found is None:
+            raise Unauthorized()
+        if request.method not in SAFE_METHODS:
+            require_our_page(request)
+        session, user = found
+        request[SESSION] = session["_id"]
+    else:
+        raise Unauthorized()
+    if user is None:
+        raise Unauthorized()
+    return user
