@@ -6,13 +6,15 @@ from aiohttp import web
 
 from virtool_api.analyses.blasts import ALREADY_STARTING
 from virtool_api.analyses.service import ANALYSIS_RUNNING, PARENT_SAMPLE_MISSING
-from virtool_api.api.keys import BLAST_RUNNER, CONTEXT, USER
+from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes
 from virtool_api.blast import service
 from virtool_api.blast.backends import create_backend
 from virtool_api.errors import InsufficientRights
 
 routes = ApiRoutes("analyses")
+BLAST_RUNNER: web.AppKey[service.BlastRunner] = web.AppKey("blast_runner", service.BlastRunner)
+"""The process's `BlastRunner`, started with the public app (`blast_runner` below)."""
 
 
 @routes.put(
