@@ -1,5 +1,7 @@
-"""The code's shape: domains import one way (no circles, so each can be read alone) and no module grows past
-what one person reads in a sitting. See `virtool_api/events.py` for how a lower domain tells a higher one."""
+"""The code's shape: every top-level module sits in one layer and imports only from its own layer or those
+below; domains import one way; no module imports in a circle, not even from inside a function (an import
+placed there to dodge a circle is a circle to fix); no module grows past what one person reads in a sitting.
+See `virtool_api/events.py` for how a lower domain tells a higher one."""
 
 import ast
 from pathlib import Path
@@ -7,34 +9,126 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "virtool_api"
 MAX_MODULE_LINES = 450
 
-# Below every domain (imported by all, importing none) and above every domain (composition).
-INFRASTRUCTURE = {"api", "storage", "errors", "models", "utils", "config", "context", "events", "pagination"}
-COMPOSITION = {"server", "operations", "cli", "__main__", "__init__"}
+# Lowest first: a module imports only from its own layer and the layers before it.
+LAYERS: dict[str, set[str]] = {
+    # Shared by every domain, importing none: HTTP plumbing, the stores, errors, the settings, `Context`.
+    "shared": {
+        "__init__",
+        "api",
+        "config",
+        "context",
+        "crash_points",
+        "errors",
+        "events",
+        "models",
+        "pagination",
+        "storage",
+        "utils",
+    },
+    # What the server does, one folder each (and `runner`, a client of the job API: see the test below).
+    "domains": {
+        "analyses",
+        "blast",
+        "hmms",
+        "indexes",
+        "jobs",
+        "labels",
+        "live",
+        "onecodex",
+        "projects",
+        "references",
+        "runner",
+        "runners",
+        "samples",
+        "settings",
+        "subtractions",
+        "tags",
+        "uploads",
+        "users",
+        "web",
+    },
+    # Server wiring: the apps, who is calling them, the Context with the domains subscribed to each other.
+    "server": {"server"},
+    # Operations: `virtool-api` and its commands, and `dev seed` with its demo data.
+    "operations": {"__main__", "auth_options", "cli", "demo_data", "dev", "operations"},
+}
+
+# Imports that are not at a module's top, each with why. Only type-only ones belong here: an import inside a
+# function hides an edge of the import graph from whoever reads the module's top.
+NOT_AT_TOP: dict[tuple[str, str], str] = {
+    (
+        "storage/docstore/collection.py",
+        "virtool_api.storage.docstore.client",
+    ): "type only: a Collection names the Database that makes it",
+}
 
 
-def _imported_packages(path: Path) -> set[str]:
-    """Every `virtool_api.X` a module imports, at its top or inside a function."""
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("virtool_api."):
-            names.add(node.module.split(".")[1])
-        elif isinstance(node, ast.Import):
-            names.update(
-                alias.name.split(".")[1] for alias in node.names if alias.name.startswith("virtool_api.")
-            )
+def _top_level_names() -> set[str]:
+    names = {path.stem for path in PACKAGE.glob("*.py")}
+    names.update(path.name for path in PACKAGE.iterdir() if path.is_dir() and any(path.rglob("*.py")))
     return names
 
 
-def _domain_graph() -> dict[str, set[str]]:
-    graph: dict[str, set[str]] = {}
-    for path in PACKAGE.rglob("*.py"):
-        parts = path.relative_to(PACKAGE).parts
-        owner = parts[0].removesuffix(".py")
-        if owner in INFRASTRUCTURE | COMPOSITION or len(parts) == 1:
-            continue
-        targets = _imported_packages(path) - INFRASTRUCTURE - {owner}
-        graph.setdefault(owner, set()).update(targets)
-    return graph
+def _layer_of(name: str) -> int:
+    return next(index for index, members in enumerate(LAYERS.values()) if name in members)
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_module(name: str) -> bool:
+    relative = Path(*name.split("."))
+    return (PACKAGE.parent / relative).with_suffix(".py").exists() or (
+        PACKAGE.parent / relative / "__init__.py"
+    ).exists()
+
+
+def _ours(module: str) -> bool:
+    return module.split(".")[0] == "virtool_api"
+
+
+def _is_type_checking(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+
+
+def _imports(path: Path) -> list[tuple[str, bool, bool]]:
+    """Every `virtool_api` module the file imports, as (module, at the module's top, only for type checkers).
+    `from virtool_api.storage import mongo` imports `virtool_api.storage.mongo`."""
+    found: list[tuple[str, bool, bool]] = []
+
+    def visit(node: ast.AST, top: bool, typing_only: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            names: list[str] = []
+            if isinstance(child, ast.ImportFrom) and _ours(module := child.module or ""):
+                names = [
+                    f"{module}.{alias.name}" if _is_module(f"{module}.{alias.name}") else module
+                    for alias in child.names
+                ]
+            elif isinstance(child, ast.Import):
+                names = [alias.name for alias in child.names if _ours(alias.name)]
+            found.extend((name, top, typing_only) for name in names)
+            visit(
+                child,
+                top and not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.If),
+                typing_only or _is_type_checking(child),
+            )
+
+    visit(ast.parse(path.read_text()), True, False)
+    return found
+
+
+def _files() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _owner(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+def _owner_of_module(module: str) -> str:
+    return module.split(".")[1] if "." in module else "__init__"
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -60,44 +154,68 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def test_domains_import_one_way() -> None:
-    assert _cycle(_domain_graph()) is None, "import circle between domains: " + " -> ".join(
-        _cycle(_domain_graph()) or []
-    )
+def test_every_top_level_module_is_in_a_layer() -> None:
+    classified = set().union(*LAYERS.values())
+    assert sorted(_top_level_names() - classified) == [], "add it to a layer in LAYERS"
+    assert sorted(classified - _top_level_names()) == [], "gone from virtool_api/: drop it from LAYERS"
+    assert sum(len(members) for members in LAYERS.values()) == len(classified), "a name in two layers"
 
 
-def test_infrastructure_imports_no_domain() -> None:
-    domains = set(_domain_graph())
-    offenders = {
-        str(path.relative_to(PACKAGE)): sorted(_imported_packages(path) & domains)
-        for name in INFRASTRUCTURE
-        for path in ([PACKAGE / f"{name}.py"] if (PACKAGE / f"{name}.py").exists() else [])
-        + sorted((PACKAGE / name).rglob("*.py"))
+def test_layers_import_only_from_themselves_and_below() -> None:
+    upward = {
+        f"{path.relative_to(PACKAGE)} -> {module}"
+        for path in _files()
+        for module, _, _ in _imports(path)
+        if _layer_of(_owner_of_module(module)) > _layer_of(_owner(path))
     }
-    # `api/keys.py` names the BLAST runner's type for type checkers only; `api/openapi.py` reads both apps'
-    # route tables (composition), which it imports when asked for the document.
-    allowed = {"api/keys.py": ["blast"], "api/openapi.py": ["server"]}
-    assert {path: names for path, names in offenders.items() if names and allowed.get(path) != names} == {}
+    assert sorted(upward) == []
+
+
+def _domain_graph() -> dict[str, set[str]]:
+    domains = LAYERS["domains"]
+    graph: dict[str, set[str]] = {}
+    for path in _files():
+        if (owner := _owner(path)) in domains:
+            targets = {_owner_of_module(module) for module, _, _ in _imports(path)}
+            graph.setdefault(owner, set()).update((targets & domains) - {owner})
+    return graph
+
+
+def test_domains_import_one_way() -> None:
+    cycle = _cycle(_domain_graph())
+    assert cycle is None, "import circle between domains: " + " -> ".join(cycle or [])
+
+
+def test_every_import_of_our_modules_is_at_a_module_top() -> None:
+    not_at_top = {
+        (str(path.relative_to(PACKAGE)), module)
+        for path in _files()
+        for module, top, _ in _imports(path)
+        if not top
+    }
+    assert sorted(not_at_top - NOT_AT_TOP.keys()) == [], "import it at the module's top (see NOT_AT_TOP)"
+    assert sorted(NOT_AT_TOP.keys() - not_at_top) == [], "no longer imported there: drop it from NOT_AT_TOP"
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    """Imports inside functions count too; imports for type checkers only never run, so they do not."""
+    graph: dict[str, set[str]] = {}
+    for path in _files():
+        module = _module_name(path)
+        graph.setdefault(module, set()).update(
+            target for target, _, typing_only in _imports(path) if not typing_only and target != module
+        )
+    cycle = _cycle(graph)
+    assert cycle is None, "import circle: " + " -> ".join(cycle or [])
 
 
 def test_no_module_is_past_the_size_one_reads_in_a_sitting() -> None:
     long_modules = {
         str(path.relative_to(PACKAGE)): lines
-        for path in PACKAGE.rglob("*.py")
+        for path in _files()
         if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
     }
     assert long_modules == {}
-
-
-def _imported_modules(path: Path) -> set[str]:
-    """Every `virtool_api...` module a file imports, at its top or inside a function."""
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("virtool_api"):
-            names.add(node.module)
-        elif isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names if alias.name.startswith("virtool_api"))
-    return names
 
 
 def test_the_runner_is_a_client_of_the_job_api_only() -> None:
@@ -107,7 +225,7 @@ def test_the_runner_is_a_client_of_the_job_api_only() -> None:
     offenders = {
         str(path.relative_to(PACKAGE)): sorted(
             module
-            for module in _imported_modules(path)
+            for module, _, _ in _imports(path)
             if not module.startswith("virtool_api.runner")
             and not module.endswith(".models")
             and module not in wire_formats
