@@ -17,6 +17,7 @@ from virtool_api.analyses.stored_results import results_text
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
+from virtool_api.jobs.models import Workflow
 from virtool_api.jobs.summary import job_summary
 from virtool_api.samples.access import stored_sample
 from virtool_api.samples.rights import access_of
@@ -94,7 +95,7 @@ async def show_analysis(ctx: Context, document: dict[str, Any]) -> ShownAnalysis
     A results file missing from the data directory is 404 "Results file not found at expected location" (and
     logged), as a missing analysis file is; an analysis removed meanwhile is 404 "Not found".
     """
-    nuvs = document.get("workflow") == "nuvs"
+    nuvs = document.get("workflow") == Workflow.NUVS
     # A NuVs analysis's BLAST records come with its files, in one go.
     files, *blast_rows = await ctx.records.all(
         FILES, *([BLASTS] if nuvs else []), analysis_id=document["_id"]

@@ -5,7 +5,7 @@ from pydantic import BaseModel, BeforeValidator, Field, SkipValidation
 
 from virtool_api.analyses.results import SentResults, ShownResults
 from virtool_api.errors import Conflict
-from virtool_api.jobs.models import JobSummary
+from virtool_api.jobs.models import JobSummary, Workflow
 from virtool_api.models import FileFormat, IdNameRef, StrictModel, Timestamp, UserRef
 from virtool_api.pagination import Page, PageQuery
 
@@ -95,9 +95,12 @@ class AnalysisMinimal(BaseModel):
 
 
 class AnalysisWorkflow(StrEnum):
-    PATHOSCOPE_BOWTIE = "pathoscope_bowtie"
-    NUVS = "nuvs"
-    AODP = "aodp"
+    """The workflow the analysis runs: AODP for amplicon libraries only, Pathoscope and NuVs for others."""
+
+    # The `Workflow`s that analyse a sample, the subset a request may name (its own schema in the document).
+    PATHOSCOPE_BOWTIE = Workflow.PATHOSCOPE.value
+    NUVS = Workflow.NUVS.value
+    AODP = Workflow.AODP.value
 
 
 class CreateAnalysisRequest(StrictModel):

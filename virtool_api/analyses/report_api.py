@@ -19,6 +19,7 @@ from virtool_api.api.files import attachment
 from virtool_api.api.keys import CONTEXT, USER
 from virtool_api.api.routes import ApiRoutes
 from virtool_api.errors import Conflict, InsufficientRights, NotFound
+from virtool_api.jobs.models import Workflow
 
 routes = ApiRoutes("analyses")
 
@@ -63,7 +64,7 @@ def _file(body: bytes | str, content_type: str, name: str) -> web.Response:
 async def get_report(request: web.Request, query: ReportQuery) -> dict[str, Any]:
     """The analysis's results as its page shows them: Pathoscope OTUs or NuVs contigs, sorted and filtered."""
     report = await _report(request, query)
-    key = "otus" if report.workflow == "pathoscope_bowtie" else "contigs"
+    key = "otus" if report.workflow == Workflow.PATHOSCOPE else "contigs"
     return {
         "id": report.analysis["_id"],
         "workflow": report.workflow,
@@ -75,7 +76,7 @@ async def get_report(request: web.Request, query: ReportQuery) -> dict[str, Any]
 
 def _tables(report: Report) -> list[tuple[str, list[str], list[list[Any]]]]:
     """The export's sheets; the CSV is the first's rows per sequence (Pathoscope) or per ORF (NuVs)."""
-    if report.workflow == "pathoscope_bowtie":
+    if report.workflow == Workflow.PATHOSCOPE:
         return [
             ("Sequences", CSV_HEADER, sequence_rows(report.rows)),
             ("OTUs", OTU_HEADER, otu_rows(report.rows)),
@@ -127,6 +128,6 @@ async def export_xlsx_virtool(request: web.Request, query: ReportQuery) -> web.R
 async def export_fasta(request: web.Request, query: FastaQuery) -> web.Response:
     """A NuVs report's contigs, ORF nucleotides or ORF translations as FASTA."""
     report = await _report(request, query)
-    if report.workflow != "nuvs":
+    if report.workflow != Workflow.NUVS:
         raise NOT_NUVS
     return _file(fasta(report.rows, query.sequences), FASTA, _file_name(report, f"{query.sequences}.fa"))

@@ -22,12 +22,13 @@ from virtool_api.context import Context
 from virtool_api.errors import Conflict, InsufficientRights, InvalidQuery
 from virtool_api.hmms.service import hmm_names
 from virtool_api.indexes.otus_file import index_otus
+from virtool_api.jobs.models import Workflow
 from virtool_api.references.otus import outline_otus
 
 logger = logging.getLogger(__name__)
 
 NO_REPORT = Conflict.declare("Only Pathoscope and NuVs analyses have a report")
-REPORT_WORKFLOWS = ("pathoscope_bowtie", "nuvs")
+REPORT_WORKFLOWS = (Workflow.PATHOSCOPE, Workflow.NUVS)
 
 
 async def _readable_results(
@@ -105,11 +106,11 @@ async def analysis_report(ctx: Context, user: dict[str, Any], analysis_id: str, 
     analysis, results = await _readable_results(ctx, user, analysis_id)
     counts = {key: results.get(key) for key in ("read_count", "subtracted_count")}
     counts = {key: value if isinstance(value, int) else None for key, value in counts.items()}
-    if analysis["workflow"] == "pathoscope_bowtie":
+    if analysis["workflow"] == Workflow.PATHOSCOPE:
         pathoscope_query = _workflow_query(PathoscopeReportQuery, query)
         otus = await _otu_outlines(ctx, analysis, results)
         report = await asyncio.to_thread(build_pathoscope_report, results, otus)
-        return Report(analysis, "pathoscope_bowtie", sort_otus(report, pathoscope_query), **counts)
+        return Report(analysis, Workflow.PATHOSCOPE, sort_otus(report, pathoscope_query), **counts)
     nuvs_query = _workflow_query(NuvsReportQuery, query)
     names = await hmm_names(ctx, _hmm_ids(results))
     blasts = await blasts_by_sequence(ctx, analysis_id)
@@ -117,7 +118,7 @@ async def analysis_report(ctx: Context, user: dict[str, Any], analysis_id: str, 
     for contig in contigs:
         record = blasts.get(contig["index"])
         contig["blast"] = None if record is None else record.model_dump(mode="json")
-    return Report(analysis, "nuvs", sort_contigs(contigs, nuvs_query), **counts)
+    return Report(analysis, Workflow.NUVS, sort_contigs(contigs, nuvs_query), **counts)
 
 
 def _hmm_ids(results: dict[str, Any]) -> set[str]:

@@ -27,6 +27,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from virtool_api.analyses.blasts import NuvsBlastRecord
 from virtool_api.errors import InvalidInput
+from virtool_api.jobs.models import Workflow
 
 MAX_SEQUENCE_INDEX = 2**31 - 1
 """`nuvs_blast.sequence_index` is a 32-bit column, and the index is a path segment of the BLAST route."""
@@ -185,5 +186,5 @@ def check_nuvs_results(results: dict[str, Any]) -> None:
 
 def check_workflow_results(workflow: str, results: dict[str, Any]) -> None:
     """What the server relies on in a workflow's results; only NuVs results have anything (see the module)."""
-    if workflow == "nuvs":
+    if workflow == Workflow.NUVS:
         check_nuvs_results(results)

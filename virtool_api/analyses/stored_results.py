@@ -27,6 +27,7 @@ from typing import Any
 
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
+from virtool_api.jobs.models import Workflow
 from virtool_api.utils import random_id
 
 CHUNK_BYTES = 256 * 1024
@@ -57,7 +58,7 @@ def result_lines(results: dict[str, Any], workflow: str) -> Iterator[str]:
         yield line + "[\n"
         last = len(hits) - 1
         for number, hit in enumerate(hits):
-            if workflow == "nuvs" and isinstance(hit, dict):
+            if workflow == Workflow.NUVS and isinstance(hit, dict):
                 hit = {"index": hit.get("index"), **{k: v for k, v in hit.items() if k != "blast"}}
             yield _dumps(hit) + (",\n" if number < last else "\n")
         line = "]"
@@ -231,7 +232,7 @@ async def results_text(
     `FileNotFoundError` if the document points at a file that is not there.
     """
     raw = await _raw_pieces(ctx, document)
-    if raw is not None and document.get("workflow") == "nuvs":
+    if raw is not None and document.get("workflow") == Workflow.NUVS:
         return _with_blasts(raw, blasts or {})
     return raw
 

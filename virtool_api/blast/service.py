@@ -29,6 +29,7 @@ from virtool_api.analyses.stored_results import find_nuvs_hit
 from virtool_api.blast.backends import BlastBackend, BlastFailed, BlastStatus, BlastUnavailable
 from virtool_api.context import Context
 from virtool_api.errors import Conflict, InsufficientRights, NotFound, ServiceError
+from virtool_api.jobs.models import Workflow
 from virtool_api.utils import as_utc, random_id, utc_now
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ async def _writable_nuvs_analysis(ctx: Context, user: dict[str, Any], analysis_i
     analysis, rights = await analysis_with_rights(ctx, user, analysis_id, not_found=ANALYSIS_NOT_FOUND)
     if not rights.write:
         raise InsufficientRights()
-    if analysis.get("workflow") != "nuvs":
+    if analysis.get("workflow") != Workflow.NUVS:
         raise NOT_NUVS
     if not analysis.get("ready"):
         raise ANALYSIS_RUNNING

@@ -37,7 +37,7 @@ from virtool_api.hmms.install import install_hmms
 from virtool_api.hmms.service import hmm_status
 from virtool_api.indexes.lifecycle import finalize_index, upload_index_file
 from virtool_api.indexes.service import create_index
-from virtool_api.jobs.models import JobState, ReportStatusRequest
+from virtool_api.jobs.models import JobState, ReportStatusRequest, Workflow
 from virtool_api.jobs.service import acquire_job, report_status
 from virtool_api.references.models import CreateReferenceRequest
 from virtool_api.references.otus import outline_otus
@@ -164,7 +164,7 @@ async def _summary(ctx: Context, analysis_id: str) -> str:
     document = await stored_analysis(ctx, analysis_id)
     results = await read_results(ctx, document) if document is not None else None
     hits = (results or {}).get("hits", [])
-    if document is None or document["workflow"] == "nuvs":
+    if document is None or document["workflow"] == Workflow.NUVS:
         return f"{len(hits)} contig{'s' if len(hits) != 1 else ''} with HMM hits"
     otus = await outline_otus(ctx, {hit["otu"]["id"] for hit in hits})
     names = sorted({otus[hit["otu"]["id"]]["abbreviation"] or otus[hit["otu"]["id"]]["name"] for hit in hits})
@@ -198,15 +198,15 @@ async def _seed(ctx: Context, config: Config, say: Callable[[str], None]) -> Non
     assert index.job is not None
 
     async with local_runner(ctx, config.data_path / "work" / "seed") as runner:
-        if runner.missing("build_index") is None:
-            built, _ = await _run(runner, "build_index", index.job.id, "index")
+        if runner.missing(Workflow.BUILD_INDEX) is None:
+            built, _ = await _run(runner, Workflow.BUILD_INDEX, index.job.id, "index")
             say(f"index {index.id} (version {index.version}): built by our runner with Bowtie2")
         else:
             await _build_index_here(ctx, index.job.id, index.id)
             built = False
             say(
                 f"index {index.id} (version {index.version}): stand-in Bowtie2 files "
-                f"({runner.missing('build_index')}); analyses wait for a real index"
+                f"({runner.missing(Workflow.BUILD_INDEX)}); analyses wait for a real index"
             )
         say(await _install_demo_hmms(ctx))
 
@@ -224,14 +224,14 @@ async def _seed(ctx: Context, config: Config, say: Callable[[str], None]) -> Non
         )
         assert sample.job is not None
         ready, line = await _run(
-            runner, "create_sample", sample.job.id, f"sample {sample.id} {sample.name!r}"
+            runner, Workflow.CREATE_SAMPLE, sample.job.id, f"sample {sample.id} {sample.name!r}"
         )
         say(line + (", its read quality measured from the reads" if ready else ""))
 
         if not (ready and built):
             say("analyses: none started, for want of a ready sample and a real index")
         else:
-            for workflow in ("pathoscope_bowtie", "nuvs"):
+            for workflow in (Workflow.PATHOSCOPE, Workflow.NUVS):
                 analysis = await start_analysis(ctx, demo, sample.id, workflow, reference.id, [])
                 assert analysis.job is not None
                 done, line = await _run(runner, workflow, analysis.job.id, f"analysis {analysis.id}")
@@ -245,7 +245,7 @@ async def _seed(ctx: Context, config: Config, say: Callable[[str], None]) -> Non
     assert new_sample.job is not None
     say(f"create_sample job {new_sample.job.id} for sample {new_sample.id} (waiting)")
     if ready and built:
-        by_hand = await start_analysis(ctx, demo, sample.id, "pathoscope_bowtie", reference.id, [])
+        by_hand = await start_analysis(ctx, demo, sample.id, Workflow.PATHOSCOPE, reference.id, [])
         assert by_hand.job is not None
         say(f"pathoscope_bowtie job {by_hand.job.id} for analysis {by_hand.id} of sample {sample.id}")
     say(

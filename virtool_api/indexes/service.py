@@ -14,7 +14,7 @@ from virtool_api.errors import BadRequest, Conflict
 from virtool_api.indexes.documents import find_index, render_index, render_indexes
 from virtool_api.indexes.files import INDEX_FILES, write_otus_file
 from virtool_api.indexes.models import Index, IndexSearchResult
-from virtool_api.jobs.models import TERMINAL_STATES
+from virtool_api.jobs.models import TERMINAL_STATES, Workflow
 from virtool_api.jobs.service import create_job, find_job
 from virtool_api.pagination import page_count, skip
 from virtool_api.references.service import claim_next_index, find_reference, release_index_claim
@@ -22,7 +22,6 @@ from virtool_api.users.rights import require_administrator
 from virtool_api.users.service import user_ref
 from virtool_api.utils import as_utc, random_id, utc_now
 
-BUILD_INDEX = "build_index"
 NO_OTUS = BadRequest.declare("Reference has no OTUs")
 ALREADY_BUILDING = Conflict.declare("An index is already being built for this reference")
 UNFINISHED_CLAIM = timedelta(minutes=10)
@@ -108,7 +107,7 @@ async def create_index(ctx: Context, user: dict[str, Any], reference_id: str) ->
         await ctx.db.indexes.insert_one(document)
         job = await create_job(
             ctx,
-            BUILD_INDEX,
+            Workflow.BUILD_INDEX,
             {
                 "ref_id": reference_id,
                 "index_id": index_id,

@@ -6,9 +6,7 @@ One function per kind of access, used by every job-API service call; nothing els
 from typing import Any
 
 from virtool_api.errors import InsufficientRights, JobFinished
-from virtool_api.jobs.models import TERMINAL_STATES
-
-CREATE_SAMPLE = "create_sample"
+from virtool_api.jobs.models import TERMINAL_STATES, Workflow
 
 
 def _args(job: dict[str, Any]) -> dict[str, Any]:
@@ -28,7 +26,7 @@ def require_sample_read(job: dict[str, Any], sample_id: str) -> None:
 
 def require_sample_write(job: dict[str, Any], sample_id: str) -> None:
     """Only the create-sample job that is building a sample may upload to, finalize or remove it."""
-    if job.get("workflow") != CREATE_SAMPLE or _args(job).get("sample_id") != sample_id:
+    if job.get("workflow") != Workflow.CREATE_SAMPLE or _args(job).get("sample_id") != sample_id:
         raise InsufficientRights()
 
 
@@ -53,10 +51,6 @@ def require_active(job: dict[str, Any]) -> None:
         raise JobFinished()
 
 
-BUILD_INDEX = "build_index"
-CREATE_SUBTRACTION = "create_subtraction"
-
-
 def require_index_read(job: dict[str, Any], index_id: str) -> None:
     """An analysis job reads its analysis's index; a build-index job, the index it builds."""
     if _args(job).get("index_id") != index_id:
@@ -65,7 +59,7 @@ def require_index_read(job: dict[str, Any], index_id: str) -> None:
 
 def require_index_write(job: dict[str, Any], index_id: str) -> None:
     """Only the build-index job that builds an index uploads to, finalizes or removes it."""
-    if job.get("workflow") != BUILD_INDEX or _args(job).get("index_id") != index_id:
+    if job.get("workflow") != Workflow.BUILD_INDEX or _args(job).get("index_id") != index_id:
         raise InsufficientRights()
 
 
@@ -73,12 +67,13 @@ def require_subtraction_read(job: dict[str, Any], subtraction_id: str) -> None:
     """An analysis job reads the subtractions it names; a create-subtraction job, the one it creates."""
     args = _args(job)
     if subtraction_id not in (args.get("subtractions") or []) and not (
-        job.get("workflow") == CREATE_SUBTRACTION and args.get("subtraction_id") == subtraction_id
+        job.get("workflow") == Workflow.CREATE_SUBTRACTION and args.get("subtraction_id") == subtraction_id
     ):
         raise InsufficientRights()
 
 
 def require_subtraction_write(job: dict[str, Any], subtraction_id: str) -> None:
     """Only the create-subtraction job that creates a subtraction uploads to, finalizes or removes it."""
-    if job.get("workflow") != CREATE_SUBTRACTION or _args(job).get("subtraction_id") != subtraction_id:
+    creates_it = _args(job).get("subtraction_id") == subtraction_id
+    if job.get("workflow") != Workflow.CREATE_SUBTRACTION or not creates_it:
         raise InsufficientRights()

@@ -79,7 +79,7 @@ async def create_job(
             "state": JobState.WAITING.value,
             "stage": None,
             "user": {"id": user["id"], "handle": user["handle"]},
-            "workflow": workflow,
+            "workflow": str(workflow),
             "args": args,
             **first_status(entry),
             "ping": None,

@@ -8,10 +8,9 @@ from virtool_api.analyses.documents import find_analysis
 from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
+from virtool_api.jobs.models import Workflow
 from virtool_api.samples.access import find_sample
 from virtool_api.samples.rights import access_of
-
-_SUBJECTS = {"create_sample": "samples", "build_index": "indexes", "create_subtraction": "subtractions"}
 
 
 async def publish_sample(ctx: Context, sample_id: str, action: str = "update") -> None:
@@ -34,11 +33,11 @@ async def publish_job_change(
     await ctx.changes.publish("jobs", job["_id"], "update", {"user_id": (job.get("user") or {}).get("id")})
     args = job.get("args") or {}
     workflow = job.get("workflow")
-    if workflow == "create_sample" and args.get("sample_id"):
+    if workflow == Workflow.CREATE_SAMPLE and args.get("sample_id"):
         await publish_sample(ctx, args["sample_id"])
-    elif workflow == "build_index" and args.get("index_id"):
+    elif workflow == Workflow.BUILD_INDEX and args.get("index_id"):
         await ctx.changes.publish("indexes", args["index_id"], "update", {})
-    elif workflow == "create_subtraction" and args.get("subtraction_id"):
+    elif workflow == Workflow.CREATE_SUBTRACTION and args.get("subtraction_id"):
         await ctx.changes.publish("subtractions", args["subtraction_id"], "update", {})
     elif args.get("analysis_id"):
         try:

@@ -9,7 +9,7 @@ from pymongo import ReturnDocument
 from virtool_api.context import Context
 from virtool_api.errors import Conflict
 from virtool_api.jobs import rights
-from virtool_api.jobs.models import JobState
+from virtool_api.jobs.models import JobState, Workflow
 from virtool_api.samples.access import find_sample
 from virtool_api.samples.documents import render_sample
 from virtool_api.samples.files import purge_sample_files
@@ -97,7 +97,7 @@ async def follow_create_sample_job(
     (`error`, `cancelled`, `terminated`, `timeout`); finalizing makes it `available`. Called by
     `jobs.service` after each recorded change of a job's state.
     """
-    if job.get("workflow") != rights.CREATE_SAMPLE:
+    if job.get("workflow") != Workflow.CREATE_SAMPLE:
         return
     sample_id = (job.get("args") or {}).get("sample_id")
     if sample_id is None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from virtool_api.context import Context
-from virtool_api.jobs.rights import CREATE_SAMPLE
+from virtool_api.jobs.models import Workflow
 from virtool_api.jobs.service import find_jobs_by_args, withdraw_job
 from virtool_api.samples.models import SampleStatus
 from virtool_api.uploads.reservations import (
@@ -88,7 +88,7 @@ async def _undo_creation(ctx: Context, sample_id: str) -> bool:
     deleted = await ctx.db.samples.delete_one({"_id": sample_id, "job": None, "ready": False})
     if deleted.deleted_count == 0:
         return False
-    for job in await find_jobs_by_args(ctx, CREATE_SAMPLE, {"sample_id": sample_id}, "_id"):
+    for job in await find_jobs_by_args(ctx, Workflow.CREATE_SAMPLE, {"sample_id": sample_id}, "_id"):
         await withdraw_job(ctx, job["_id"])
     await release_uploads(ctx, sample_id)
     return True
@@ -114,7 +114,7 @@ async def _repair_legacy_reservations(ctx: Context) -> int:
     if not legacy:
         return 0
     held: set[int] = set()
-    for job in await find_jobs_by_args(ctx, CREATE_SAMPLE, {"files.id": {"$in": legacy}}, "args"):
+    for job in await find_jobs_by_args(ctx, Workflow.CREATE_SAMPLE, {"files.id": {"$in": legacy}}, "args"):
         sample_id = str((job.get("args") or {}).get("sample_id"))
         sample = await ctx.db.samples.find_one({"_id": sample_id}, {"job": 1})
         if sample is None or (sample.get("job") or {}).get("id") != job["_id"]:

@@ -10,7 +10,7 @@ from pymongo.errors import DuplicateKeyError
 from virtool_api.context import Context
 from virtool_api.crash_points import crash_point
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
-from virtool_api.jobs.models import JobState
+from virtool_api.jobs.models import JobState, Workflow
 from virtool_api.jobs.service import create_job, find_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
 from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
@@ -234,7 +234,7 @@ async def create_sample_for_user(ctx: Context, user: dict[str, Any], request: Cr
         raise
     crash_point("uploads_reserved")
     try:
-        job = await create_job(ctx, "create_sample", {"sample_id": sample_id, "files": files}, owner)
+        job = await create_job(ctx, Workflow.CREATE_SAMPLE, {"sample_id": sample_id, "files": files}, owner)
     except BaseException:
         await ctx.db.samples.delete_one({"_id": sample_id})
         await release_uploads(ctx, sample_id)

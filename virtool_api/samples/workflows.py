@@ -3,14 +3,19 @@
 from typing import Any
 
 from virtool_api.context import Context
+from virtool_api.jobs.models import Workflow
 from virtool_api.samples.rights import access_of
 
-_WORKFLOW_FAMILIES = {"pathoscope": ("pathoscope_bowtie",), "nuvs": ("nuvs",), "aodp": ("aodp",)}
+_WORKFLOW_FAMILIES = {
+    "pathoscope": (Workflow.PATHOSCOPE,),
+    "nuvs": (Workflow.NUVS,),
+    "aodp": (Workflow.AODP,),
+}
 
 
 def workflow_compatible(library_type: str, workflow: str) -> bool:
     """AODP analyses amplicon libraries only; Pathoscope and NuVs anything but amplicon libraries."""
-    return (library_type == "amplicon") == (workflow == "aodp")
+    return (library_type == "amplicon") == (workflow == Workflow.AODP)
 
 
 def workflow_fields(library_type: str, analyses: list[dict[str, Any]]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, NotFound
-from virtool_api.jobs.models import TERMINAL_STATES
+from virtool_api.jobs.models import TERMINAL_STATES, Workflow
 from virtool_api.jobs.service import create_job, find_job
 from virtool_api.pagination import listing_counts, page_count, skip
 from virtool_api.samples.links import a_sample_names_subtraction
@@ -22,7 +22,6 @@ from virtool_api.users.rights import require_administrator
 from virtool_api.users.service import user_ref
 from virtool_api.utils import utc_now
 
-CREATE_SUBTRACTION = "create_subtraction"
 IN_USE = Conflict.declare("Subtraction is used by samples or analyses")
 STILL_BEING_CREATED = Conflict.declare("Subtraction is still being created")
 SUBTRACTION_MISSING = BadRequest.declare("Subtraction does not exist")
@@ -54,7 +53,7 @@ async def create_subtraction(
     )
     try:
         job = await create_job(
-            ctx, CREATE_SUBTRACTION, {"subtraction_id": document["_id"], "files": [file]}, owner
+            ctx, Workflow.CREATE_SUBTRACTION, {"subtraction_id": document["_id"], "files": [file]}, owner
         )
     except BaseException:
         await ctx.db.subtractions.delete_one({"_id": document["_id"]})
