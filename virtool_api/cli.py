@@ -16,14 +16,12 @@ from virtool_api.api.slow_clients import TimedAppRunner
 from virtool_api.auth_options import browser_options
 from virtool_api.blast.backends import local_backend_problem
 from virtool_api.config import MIB, Config
-from virtool_api.dev import seed_demo
 from virtool_api.operations.commands import new_store_notes, program, refuse_to_start, store_options
 from virtool_api.operations.copy_to_servers import copy_to_servers
 from virtool_api.operations.hmms import hmms
 from virtool_api.operations.users import users
 from virtool_api.runner import cli as runner_cli
 from virtool_api.runner.supervisor import jobs_url_for, runner_command, supervise
-from virtool_api.server.app import create_jobs_app, create_public_app
 from virtool_api.server.context import create_context
 from virtool_api.server.health import listen_error, listen_problem, startup_problem
 from virtool_api.server.observability import METRICS_PATH, configure_logging, describe_stores
@@ -262,6 +260,9 @@ def serve(
 
 
 async def _serve(config: Config, only: str | None, migrate_schema: bool = True) -> None:
+    # Here, not at the top: only `serve` builds the apps (every route table), and `runner` starts sooner.
+    from virtool_api.server.app import create_jobs_app, create_public_app
+
     for line in describe_stores(config):
         logger.info(line)
     ctx = await create_context(config, migrate_schema=migrate_schema)
@@ -355,6 +356,9 @@ def dev() -> None:
 def seed(data_path: Path, mongodb_url: str | None, postgres_url: str | None) -> None:
     """Demo data made by our runner's code: a reference and its index, a private sample of simulated reads
     with finished Pathoscope and NuVs analyses, and two waiting jobs to play a runner by hand."""
+    # Here, not at the top: only `dev seed` needs numpy and the runner's simulated reads.
+    from virtool_api.dev import seed_demo
+
     config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
     for note in asyncio.run(new_store_notes(config)):
         click.echo(f"Note: {note}", err=True)
