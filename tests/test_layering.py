@@ -6,6 +6,8 @@ See `virtool_api/events.py` for how a lower domain tells a higher one."""
 import ast
 from pathlib import Path
 
+from virtool_api.jobs.models import Workflow
+
 PACKAGE = Path(__file__).resolve().parent.parent / "virtool_api"
 MAX_MODULE_LINES = 450
 
@@ -236,3 +238,18 @@ def test_the_runner_is_a_client_of_the_job_api_only() -> None:
         for path in sorted((PACKAGE / "runner").rglob("*.py"))
     }
     assert {path: modules for path, modules in offenders.items() if modules} == {}
+
+
+def test_workflow_names_are_spelled_once() -> None:
+    """A workflow's name is a `Workflow` member everywhere but where the enum declares it. (In
+    `samples/workflows.py`, `nuvs` and `aodp` are also the names of a sample's `workflows` fields.)"""
+    names = {workflow.value for workflow in Workflow}
+    declared_or_fields = {PACKAGE / "jobs" / "models.py", PACKAGE / "samples" / "workflows.py"}
+    spelled = sorted(
+        f"{path.relative_to(PACKAGE)}:{node.lineno} {node.value!r}"
+        for path in _files()
+        if path not in declared_or_fields
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant) and node.value in names
+    )
+    assert spelled == [], "name the Workflow member instead"
