@@ -5,7 +5,7 @@ import asyncio
 import logging
 import signal
 import sys
-from pathlib import Path
+from typing import Any
 
 import click
 from aiohttp import web
@@ -13,13 +13,13 @@ from aiohttp import web
 from virtool_api.api.in_flight import cleanup_reserve, drain, exit_by
 from virtool_api.api.keys import CONTEXT
 from virtool_api.api.slow_clients import TimedAppRunner
-from virtool_api.auth_options import browser_options
 from virtool_api.blast.backends import local_backend_problem
-from virtool_api.config import MIB, Config
+from virtool_api.config import Config
 from virtool_api.operations.commands import new_store_notes, program, refuse_to_start, store_options
 from virtool_api.operations.copy_to_servers import copy_to_servers
 from virtool_api.operations.hmms import hmms
 from virtool_api.operations.users import users
+from virtool_api.options import click_options
 from virtool_api.runner import cli as runner_cli
 from virtool_api.runner.supervisor import jobs_url_for, runner_command, supervise
 from virtool_api.server.context import create_context
@@ -58,205 +58,21 @@ def main(log_level: str, log_format: str) -> None:
 
 
 @main.command()
-@store_options
-@click.option("--host", envvar="VIRTOOL_HOST", default="localhost", show_default=True, show_envvar=True)
-@click.option(
-    "--port",
-    envvar="VIRTOOL_PORT",
-    default=9950,
-    show_default=True,
-    show_envvar=True,
-    help="Public API port.",
-)
-@click.option(
-    "--jobs-port",
-    envvar="VIRTOOL_JOBS_PORT",
-    default=9990,
-    show_default=True,
-    show_envvar=True,
-    help="Job API port.",
-)
-@click.option(
-    "--only",
-    envvar="VIRTOOL_ONLY",
-    type=click.Choice(["public", "jobs"]),
-    default=None,
-    show_envvar=True,
-    help="Serve only one of the two APIs (to scale them separately).",
-)
-@click.option(
-    "--max-json-size",
-    envvar="VIRTOOL_MAX_JSON_SIZE",
-    default=50 * MIB,
-    show_default=True,
-    show_envvar=True,
-    help="Largest JSON request body in bytes (413 beyond). File uploads are not bounded.",
-)
-@click.option(
-    "--migrate/--no-migrate",
-    "migrate_schema",
-    envvar="VIRTOOL_MIGRATE",
-    default=True,
-    show_default=True,
-    show_envvar=True,
-    help="Bring the SQL schema to the newest revision at startup. With --no-migrate, refuse to start "
-    "while it is behind (run `virtool-api migrate` once before starting several processes).",
-)
-@click.option(
-    "--shutdown-timeout",
-    envvar="VIRTOOL_SHUTDOWN_TIMEOUT",
-    type=float,
-    default=Config.shutdown_timeout,
-    show_default=True,
-    show_envvar=True,
-    help="Seconds a stopping server (SIGTERM, SIGINT) lets in-flight requests, uploads included, finish.",
-)
-@click.option(
-    "--header-timeout",
-    envvar="VIRTOOL_HEADER_TIMEOUT",
-    type=click.FloatRange(min=0, min_open=True),
-    default=Config.header_timeout,
-    show_default=True,
-    show_envvar=True,
-    help="Seconds a client has, once a request begins, to send its request line and headers (then 408).",
-)
-@click.option(
-    "--idle-timeout",
-    envvar="VIRTOOL_IDLE_TIMEOUT",
-    type=click.FloatRange(min=0, min_open=True),
-    default=Config.idle_timeout,
-    show_default=True,
-    show_envvar=True,
-    help="Seconds a connection may wait for its next request before it is closed (keep it above a "
-    "proxy's idle timeout for its upstream connections).",
-)
-@click.option(
-    "--body-timeout",
-    envvar="VIRTOOL_BODY_TIMEOUT",
-    type=click.FloatRange(min=0, min_open=True),
-    default=Config.body_timeout,
-    show_default=True,
-    show_envvar=True,
-    help="Seconds a request body may stop arriving before the connection is closed; an upload that keeps "
-    "sending, however slowly, is never cut.",
-)
-@click.option(
-    "--redis-url",
-    envvar="VIRTOOL_REDIS_URL",
-    default=None,
-    show_envvar=True,
-    help="Redis URL where workflow runners wait for jobs (lists jobs_<workflow>); without it, jobs wait.",
-)
-@click.option(
-    "--runner/--no-runner",
-    envvar="VIRTOOL_RUNNER",
-    default=None,
-    show_envvar=True,
-    help="Run jobs with our runner, started beside the job API (a process of its own). Default: on without "
-    "--redis-url (nothing else would run them), off with it (runners attach to Redis).",
-)
-@click.option(
-    "--creation-timeout",
-    envvar="VIRTOOL_CREATION_TIMEOUT",
-    type=float,
-    default=Config.creation_timeout,
-    show_default=True,
-    show_envvar=True,
-    help="Seconds after which a sample creation that has not finished is taken to be left by a stopped "
-    "process, and undone (at start-up and every minute).",
-)
-@click.option(
-    "--blast-backend",
-    envvar="VIRTOOL_BLAST_BACKEND",
-    type=click.Choice(["ncbi", "local"]),
-    default="ncbi",
-    show_default=True,
-    show_envvar=True,
-    help="Where NuVs contigs are BLASTed: NCBI's BLAST URL API, or BLAST+ `blastn` on this machine.",
-)
-@click.option(
-    "--blast-ncbi-url",
-    envvar="VIRTOOL_BLAST_NCBI_URL",
-    default=Config.blast_ncbi_url,
-    show_default=True,
-    show_envvar=True,
-    help="NCBI BLAST URL API endpoint (ncbi backend).",
-)
-@click.option(
-    "--blast-database",
-    envvar="VIRTOOL_BLAST_DATABASE",
-    default=None,
-    show_envvar=True,
-    help="ncbi: database name (default nr). local: BLAST+ database path, as given to `makeblastdb -out`.",
-)
-@click.option(
-    "--blast-max-time",
-    envvar="VIRTOOL_BLAST_MAX_TIME",
-    type=float,
-    default=Config.blast_max_time,
-    show_default=True,
-    show_envvar=True,
-    help="Seconds after which an unfinished BLAST is given up with an error.",
-)
-@browser_options
-def serve(
-    data_path: Path,
-    mongodb_url: str | None,
-    postgres_url: str | None,
-    host: str,
-    port: int,
-    jobs_port: int,
-    only: str | None,
-    max_json_size: int,
-    migrate_schema: bool,
-    shutdown_timeout: float,
-    header_timeout: float,
-    idle_timeout: float,
-    body_timeout: float,
-    redis_url: str | None,
-    runner: bool | None,
-    creation_timeout: float,
-    blast_backend: str,
-    blast_ncbi_url: str,
-    blast_database: str | None,
-    blast_max_time: float,
-    secure_cookies: str,
-    trusted_proxies: tuple[str, ...],
-) -> None:
+@click_options(Config)
+def serve(**settings: Any) -> None:
     """Serve the public API and the job API."""
-    config = Config(
-        data_path=data_path,
-        mongodb_url=mongodb_url,
-        postgres_url=postgres_url,
-        host=host,
-        port=port,
-        jobs_port=jobs_port,
-        max_json_size=max_json_size,
-        shutdown_timeout=shutdown_timeout,
-        header_timeout=header_timeout,
-        idle_timeout=idle_timeout,
-        body_timeout=body_timeout,
-        redis_url=redis_url,
-        runner=runner,
-        creation_timeout=creation_timeout,
-        blast_backend=blast_backend,
-        blast_ncbi_url=blast_ncbi_url,
-        blast_database=blast_database,
-        blast_max_time=blast_max_time,
-        secure_cookies=secure_cookies,
-        trusted_proxies=trusted_proxies,
-    )
+    config = Config(**settings)
 
-    if only in (None, "public"):  # BLASTs run in the public API's processes
+    if config.only in (None, "public"):  # BLASTs run in the public API's processes
         refuse_to_start(local_backend_problem(config))
 
     # Before anything is created: a start that cannot listen must not print (and so lose) the first key.
-    refuse_to_start(asyncio.run(listen_problem(config, only)))
+    refuse_to_start(asyncio.run(listen_problem(config, config.only)))
     notes = asyncio.run(new_store_notes(config))
-    refuse_to_start(asyncio.run(startup_problem(config, check_schema=not migrate_schema)))
+    refuse_to_start(asyncio.run(startup_problem(config, check_schema=not config.migrate_schema)))
     for note in notes:
         logger.info(note)
-    asyncio.run(_serve(config, only, migrate_schema))
+    asyncio.run(_serve(config, config.only, config.migrate_schema))
 
 
 async def _serve(config: Config, only: str | None, migrate_schema: bool = True) -> None:
@@ -336,13 +152,13 @@ def _start_runner(config: Config, only: str | None, stop: asyncio.Event) -> "asy
 
 @main.command()
 @store_options
-def migrate(data_path: Path, mongodb_url: str | None, postgres_url: str | None) -> None:
+def migrate(**stores: Any) -> None:
     """Bring the SQL schema to the newest revision (run once before starting the APIs)."""
-    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    config = Config(**stores)
     for note in asyncio.run(new_store_notes(config, documents=False)):
         click.echo(f"Note: {note}", err=True)
     refuse_to_start(asyncio.run(startup_problem(config, documents=False)))
-    asyncio.run(migrations.upgrade_to_head(sqlalchemy_url(postgres_url, data_path)))
+    asyncio.run(migrations.upgrade_to_head(sqlalchemy_url(config.postgres_url, config.data_path)))
     click.echo("schema is at the newest revision")
 
 
@@ -353,13 +169,13 @@ def dev() -> None:
 
 @dev.command()
 @store_options
-def seed(data_path: Path, mongodb_url: str | None, postgres_url: str | None) -> None:
+def seed(**stores: Any) -> None:
     """Demo data made by our runner's code: a reference and its index, a private sample of simulated reads
     with finished Pathoscope and NuVs analyses, and two waiting jobs to play a runner by hand."""
     # Here, not at the top: only `dev seed` needs numpy and the runner's simulated reads.
     from virtool_api.dev import seed_demo
 
-    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    config = Config(**stores)
     for note in asyncio.run(new_store_notes(config)):
         click.echo(f"Note: {note}", err=True)
     asyncio.run(seed_demo(config, click.echo))

@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 
 import click
 
-from virtool_api.config import Config
+from virtool_api.config import STORE_SETTINGS, Config
 from virtool_api.errors import ServiceError
+from virtool_api.options import click_options
 from virtool_api.server.context import create_context
 from virtool_api.storage import mongo
 from virtool_api.storage.sql import SQLITE_FILE
@@ -20,36 +21,9 @@ from virtool_api.utils import mask_url
 T = TypeVar("T")
 
 
-def store_options(command):  # type: ignore[no-untyped-def]
-    """Options every command that opens the stores shares."""
-    options = [
-        click.option(
-            "--data-path",
-            envvar="VIRTOOL_DATA_PATH",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=Path("data"),
-            show_default=True,
-            show_envvar=True,
-            help="Where files and the embedded stores live.",
-        ),
-        click.option(
-            "--mongodb-url",
-            envvar="VIRTOOL_MONGODB_URL",
-            default=None,
-            show_envvar=True,
-            help="MongoDB URL; without it, an embedded document store under the data path.",
-        ),
-        click.option(
-            "--postgres-url",
-            envvar="VIRTOOL_POSTGRES_URL",
-            default=None,
-            show_envvar=True,
-            help="PostgreSQL URL; without it, SQLite under the data path.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+store_options = click_options(Config, STORE_SETTINGS)
+"""Options every command that opens the stores shares: the command takes them as `**stores`, its
+`Config(**stores)`."""
 
 
 def refuse_to_start(problem: str | None) -> None:

@@ -24,9 +24,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import virtool_api
-from virtool_api.config import Config
+from virtool_api.config import STORE_SETTINGS, Config
 from virtool_api.crash_points import crash_point
 from virtool_api.operations.commands import refuse_to_start
+from virtool_api.options import click_options
 from virtool_api.server.health import startup_problem
 from virtool_api.storage import migrate, mongo, sql
 
@@ -250,28 +251,17 @@ async def _count(engine: AsyncEngine, table: Table) -> int:
 
 
 @click.command("copy-to-servers")
-@click.option(
-    "--data-path",
-    envvar="VIRTOOL_DATA_PATH",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=Path("data"),
-    show_default=True,
-    show_envvar=True,
-    help="The data directory whose embedded stores are copied; its files stay there.",
-)
-@click.option(
-    "--mongodb-url",
-    envvar="VIRTOOL_MONGODB_URL",
-    default=None,
-    show_envvar=True,
-    help="MongoDB to copy the documents into.",
-)
-@click.option(
-    "--postgres-url",
-    envvar="VIRTOOL_POSTGRES_URL",
-    default=None,
-    show_envvar=True,
-    help="PostgreSQL to copy the SQL rows into.",
+@click_options(
+    Config,
+    STORE_SETTINGS,
+    overrides={
+        "data_path": {
+            "type": click.Path(file_okay=False, exists=True, path_type=Path),
+            "help": "The data directory whose embedded stores are copied; its files stay there.",
+        },
+        "mongodb_url": {"help": "MongoDB to copy the documents into."},
+        "postgres_url": {"help": "PostgreSQL to copy the SQL rows into."},
+    },
 )
 @click.option(
     "--batch-size",
@@ -280,18 +270,16 @@ async def _count(engine: AsyncEngine, table: Table) -> int:
     show_default=True,
     help="Documents or rows read and written at a time.",
 )
-def copy_to_servers(
-    data_path: Path, mongodb_url: str | None, postgres_url: str | None, batch_size: int
-) -> None:
+def copy_to_servers(batch_size: int, **stores: Any) -> None:
     """Copy the embedded stores into MongoDB and PostgreSQL (stop the server first). Run it again after an
     interruption: it continues without duplicates. Exits 1 unless every count matches."""
     import asyncio
 
-    if not mongodb_url and not postgres_url:
+    target = Config(**stores)
+    if not target.mongodb_url and not target.postgres_url:
         raise click.UsageError("give --mongodb-url, --postgres-url or both: where to copy to")
-    source = Config(data_path=data_path)
-    target = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
-    refuse_to_start(asyncio.run(startup_problem(target, documents=bool(mongodb_url))))
+    source = Config(data_path=target.data_path)
+    refuse_to_start(asyncio.run(startup_problem(target, documents=bool(target.mongodb_url))))
     counts = asyncio.run(copy_stores(source, target, batch_size, lambda line: click.echo(line, err=True)))
     for count in counts:
         mark = "ok" if count.equal else "DIFFERS"

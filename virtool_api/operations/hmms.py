@@ -1,6 +1,7 @@
 """`virtool-api hmms install ANNOTATIONS PROFILES`: install HMM data for NuVs from files on this machine."""
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,11 +19,9 @@ def hmms() -> None:
 @store_options
 @click.argument("annotations", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("profiles", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def install(
-    data_path: Path, mongodb_url: str | None, postgres_url: str | None, annotations: Path, profiles: Path
-) -> None:
+def install(annotations: Path, profiles: Path, **stores: Any) -> None:
     """Install ANNOTATIONS (a JSON list of clusters, gzip or not) and PROFILES (a HMMER3 file), replacing
     what is installed. Both are checked first; a bad file changes nothing."""
-    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    config = Config(**stores)
     status = run_with_stores(config, lambda ctx: install_hmms(ctx, annotations, profiles))
     click.echo(f"installed {status.cluster_count} HMM clusters and {status.profile_count} profiles")

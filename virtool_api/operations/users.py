@@ -2,7 +2,7 @@
 first administrator from a terminal, a lost key, a password for the web client)."""
 
 import sys
-from pathlib import Path
+from typing import Any
 
 import click
 
@@ -22,9 +22,7 @@ def users() -> None:
 @store_options
 @click.argument("handle")
 @click.option("--admin", is_flag=True, help="Make the user an administrator.")
-def users_create(
-    data_path: Path, mongodb_url: str | None, postgres_url: str | None, handle: str, admin: bool
-) -> None:
+def users_create(handle: str, admin: bool, **stores: Any) -> None:
     """Create a user and print their first API key (only the key goes to stdout)."""
     from pydantic import ValidationError
 
@@ -32,7 +30,7 @@ def users_create(
         request = CreateUserRequest(handle=handle, administrator=admin)
     except ValidationError:
         raise click.BadParameter("1 to 64 letters, digits, '_', '.' or '-'", param_hint="HANDLE") from None
-    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    config = Config(**stores)
     user = run_with_stores(config, lambda ctx: create_user_with_key(ctx, request.handle, admin))
     role = "administrator" if admin else "user"
     click.echo(f"Created {role} '{user.handle}' ({user.id}). Its API key, shown only this once:", err=True)
@@ -43,15 +41,13 @@ def users_create(
 @store_options
 @click.argument("handle")
 @click.option("--name", default="command line", show_default=True, help="A name to recognize the key by.")
-def users_key(
-    data_path: Path, mongodb_url: str | None, postgres_url: str | None, handle: str, name: str
-) -> None:
+def users_key(handle: str, name: str, **stores: Any) -> None:
     """Replace a user's API keys: revoke every key they have and print one new key.
 
     For a lost key: whoever holds it can use it no longer. The user's scripts need the new key (or keys
     made from it with POST /api/account/keys).
     """
-    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    config = Config(**stores)
     key, revoked = run_with_stores(config, lambda ctx: replace_keys(ctx, handle, name))
     click.echo(
         f"Revoked {revoked} earlier API key{'' if revoked == 1 else 's'} of '{handle}'. "
@@ -65,9 +61,7 @@ def users_key(
 @store_options
 @click.argument("handle")
 @click.option("--stdin", "from_stdin", is_flag=True, help="Read the password from standard input.")
-def users_password(
-    data_path: Path, mongodb_url: str | None, postgres_url: str | None, handle: str, from_stdin: bool
-) -> None:
+def users_password(handle: str, from_stdin: bool, **stores: Any) -> None:
     """Set or reset HANDLE's password (at least 8 characters, not containing the handle).
 
     The password is read from a hidden prompt (typed twice) or, with `--stdin`, from the first line of
@@ -77,6 +71,6 @@ def users_password(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    config = Config(data_path=data_path, mongodb_url=mongodb_url, postgres_url=postgres_url)
+    config = Config(**stores)
     run_with_stores(config, lambda ctx: reset_password_by_handle(ctx, handle, password))
     click.echo(f"Password set for '{handle}'; their sessions have ended.", err=True)
