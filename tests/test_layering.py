@@ -226,9 +226,11 @@ def test_no_module_is_past_the_size_one_reads_in_a_sitting() -> None:
 
 
 def test_the_runner_is_a_client_of_the_job_api_only() -> None:
-    """The runner imports no service and no store: only itself and the wire formats (`models`, `results`)
-    it sends and reads. `supervisor.py`, which `serve` uses to start it, is below the server too."""
+    """The runner imports no service and no store: only itself, the wire formats (`models`, `results`)
+    it sends and reads, and how settings are declared (`options`). `supervisor.py`, which `serve` uses to
+    start it, is below the server too."""
     wire_formats = {"virtool_api.models", "virtool_api.analyses.results", "virtool_api.pagination"}
+    wire_formats.add("virtool_api.options")
     offenders = {
         str(path.relative_to(PACKAGE)): sorted(
             module

@@ -14,7 +14,7 @@ from virtool_api.api.in_flight import cleanup_reserve, drain, exit_by
 from virtool_api.api.keys import CONTEXT
 from virtool_api.api.slow_clients import TimedAppRunner
 from virtool_api.blast.backends import local_backend_problem
-from virtool_api.config import Config
+from virtool_api.config import Config, LogConfig
 from virtool_api.operations.commands import new_store_notes, program, refuse_to_start, store_options
 from virtool_api.operations.copy_to_servers import copy_to_servers
 from virtool_api.operations.hmms import hmms
@@ -34,27 +34,11 @@ logger = logging.getLogger("virtool_api")
 
 
 @click.group()
-@click.option(
-    "--log-level",
-    envvar="VIRTOOL_LOG_LEVEL",
-    type=click.Choice(["debug", "info", "warning", "error", "critical"], case_sensitive=False),
-    default="info",
-    show_default=True,
-    show_envvar=True,
-    help="Least severe log level written.",
-)
-@click.option(
-    "--log-format",
-    envvar="VIRTOOL_LOG_FORMAT",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    show_envvar=True,
-    help="Readable text lines, or one JSON object per line for log collectors.",
-)
-def main(log_level: str, log_format: str) -> None:
+@click_options(LogConfig)
+def main(**settings: Any) -> None:
     """virtool-api: samples, analyses and workflow jobs."""
-    configure_logging(log_level, log_format)
+    log = LogConfig(**settings)
+    configure_logging(log.log_level, log.log_format)
 
 
 @main.command()

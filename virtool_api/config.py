@@ -43,6 +43,24 @@ class ClientTimeouts:
 
 
 @dataclass(frozen=True)
+class LogConfig:
+    """How `virtool-api` logs, whatever the command: options of `virtool-api` itself, before the command."""
+
+    log_level: str = setting(
+        "info",
+        type=click.Choice(["debug", "info", "warning", "error", "critical"], case_sensitive=False),
+        help="Least severe log level written.",
+        doc="`debug`, `info`, `warning`, `error` or `critical`",
+    )
+    log_format: str = setting(
+        "text",
+        type=click.Choice(["text", "json"]),
+        help="Readable text lines, or one JSON object per line for log collectors.",
+        doc="`text`: readable lines; `json`: one JSON object per line",
+    )
+
+
+@dataclass(frozen=True)
 class Config:
     """What `serve` runs with; the commands that only open the stores take `STORE_SETTINGS`. Fields without a
     `setting()` declaration are not options: tests shorten them."""

@@ -79,13 +79,16 @@ def click_option(item: Declared, **overrides: Any) -> Callable[[Any], Any]:
     """The click option of one setting, reading its variable; `overrides` are click's keywords for one command
     that gives the setting a meaning of its own (`copy-to-servers --data-path`)."""
     declaration = item.setting
-    default = item.default
-    if isinstance(default, tuple | list):  # given as comma-separated text, parsed by the callback
-        default = ",".join(default)
+    default, show_default = item.default, declaration.show_default
+    if callable(default) and isinstance(show_default, str):  # said in words, computed when the command runs
+        compute = default
+        default = lambda: _as_text(compute())  # noqa: E731
+    else:
+        default = _as_text(default() if callable(default) else default)
     keywords: dict[str, Any] = {
         "envvar": item.env,
         "default": default,
-        "show_default": declaration.show_default,
+        "show_default": show_default,
         "show_envvar": True,
         "help": declaration.help,
     }
@@ -95,6 +98,11 @@ def click_option(item: Declared, **overrides: Any) -> Callable[[Any], Any]:
         keywords["callback"] = declaration.callback
     keywords.update(overrides)
     return click.option(item.flag, item.name, **keywords)
+
+
+def _as_text(value: Any) -> Any:
+    """A list or tuple default as the comma-separated text the option's callback parses."""
+    return ",".join(value) if isinstance(value, tuple | list) else value
 
 
 def click_options(
