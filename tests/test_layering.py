@@ -54,7 +54,7 @@ LAYERS: dict[str, set[str]] = {
     # Server wiring: the apps, who is calling them, the Context with the domains subscribed to each other.
     "server": {"server"},
     # Operations: `virtool-api` and its commands, and `dev seed` with its demo data.
-    "operations": {"__main__", "cli", "demo_data", "dev", "operations"},
+    "operations": {"__main__", "cli", "demo_data", "dev", "operations", "settings_table"},
 }
 
 # Imports that are not at a module's top, each with why: an import inside a function hides an edge of the

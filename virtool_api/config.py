@@ -160,7 +160,7 @@ class Config:
         None,
         help="Redis URL where workflow runners wait for jobs (lists jobs_<workflow>); without it, jobs wait.",
         doc="Redis URL (`redis://[:password@]host:6379/0`) where workflow runners wait for jobs; see "
-        '"Connecting workflow runners". `runner` takes jobs from it when given',
+        '"Connecting workflow runners"',
         doc_default="none: jobs wait in the server's queue (`GET /api/queue`), where our runner takes them",
     )
     runner: bool | None = setting(

@@ -21,7 +21,7 @@ def users() -> None:
 @users.command("create")
 @store_options
 @click.argument("handle")
-@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@click.option("--admin", is_flag=True, help="Make the new user an administrator.")
 def users_create(handle: str, admin: bool, **stores: Any) -> None:
     """Create a user and print their first API key (only the key goes to stdout)."""
     from pydantic import ValidationError
@@ -40,7 +40,7 @@ def users_create(handle: str, admin: bool, **stores: Any) -> None:
 @users.command("key")
 @store_options
 @click.argument("handle")
-@click.option("--name", default="command line", show_default=True, help="A name to recognize the key by.")
+@click.option("--name", default="command line", show_default=True, help="A name to recognize the new key by.")
 def users_key(handle: str, name: str, **stores: Any) -> None:
     """Replace a user's API keys: revoke every key they have and print one new key.
 
@@ -60,7 +60,12 @@ def users_key(handle: str, name: str, **stores: Any) -> None:
 @users.command("password")
 @store_options
 @click.argument("handle")
-@click.option("--stdin", "from_stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--stdin",
+    "from_stdin",
+    is_flag=True,
+    help="Read the new password from standard input instead of a hidden prompt.",
+)
 def users_password(handle: str, from_stdin: bool, **stores: Any) -> None:
     """Set or reset HANDLE's password (at least 8 characters, not containing the handle).
 
