@@ -56,6 +56,11 @@ class Declared:
     def switch(self) -> bool:
         return "/" in self.flag
 
+    @property
+    def spelled(self) -> str:
+        """How a message tells someone to change it: `--port or VIRTOOL_PORT`."""
+        return f"{self.flag.split('/')[0]} or {self.env}"
+
 
 def declared(settings_class: type, names: Iterable[str] | None = None) -> list[Declared]:
     """The settings `settings_class` declares (or those of `names`, in that order), in declaration order."""

@@ -23,6 +23,7 @@ from virtool_api.api.keys import CONTEXT
 from virtool_api.api.routes import ApiRoutes
 from virtool_api.config import Config
 from virtool_api.errors import ServiceUnavailable
+from virtool_api.options import declared
 from virtool_api.storage import migrate, sql
 from virtool_api.utils import mask_url
 
@@ -192,14 +193,14 @@ async def startup_problem(
     return await _sql_problem(config, check_schema, seconds)
 
 
-PORT_OPTIONS = {"public": ("--port", "VIRTOOL_PORT"), "jobs": ("--jobs-port", "VIRTOOL_JOBS_PORT")}
+PORT_SETTINGS = dict(zip(("public", "jobs"), declared(Config, ("port", "jobs_port")), strict=True))
+"""The setting that chooses each API's port."""
 
 
 def listen_error(host: str, port: int, error: OSError, api: str) -> str:
     """One line: which address could not be taken, why, and the option that chooses another port."""
     reason = os.strerror(error.errno).lower() if error.errno else str(error)
-    flag, variable = PORT_OPTIONS[api]
-    return f"cannot listen on {host}:{port}: {reason}; choose another port with {flag} or {variable}"
+    return f"cannot listen on {host}:{port}: {reason}; choose another port with {PORT_SETTINGS[api].spelled}"
 
 
 async def listen_problem(config: Config, only: str | None) -> str | None:
@@ -228,7 +229,7 @@ def _probe() -> int:
     """Exit status for the container HEALTHCHECK: 0 if the public or the job API answers `/api/health`."""
     import urllib.request
 
-    for port in (os.environ.get("VIRTOOL_PORT", "9950"), os.environ.get("VIRTOOL_JOBS_PORT", "9990")):
+    for port in (os.environ.get(item.env, str(item.default)) for item in PORT_SETTINGS.values()):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=3) as response:
                 if response.status == 200:
