@@ -12,13 +12,15 @@ import click
 
 from virtool_api.config import STORE_SETTINGS, Config
 from virtool_api.errors import ServiceError
-from virtool_api.options import click_options
+from virtool_api.options import click_options, declared
 from virtool_api.server.context import create_context
 from virtool_api.storage import mongo
 from virtool_api.storage.sql import SQLITE_FILE
 from virtool_api.utils import mask_url
 
 T = TypeVar("T")
+
+_DATA_PATH, _MONGODB_URL = declared(Config, ("data_path", "mongodb_url"))
 
 
 store_options = click_options(Config, STORE_SETTINGS)
@@ -48,13 +50,12 @@ async def new_store_notes(config: Config, documents: bool = True) -> list[str]:
     if embedded:
         notes.append(
             f"creating a new, empty embedded {' and '.join(embedded)} in {config.data_path.resolve()}: "
-            "no store was there. To use an existing one, give its data path with --data-path or "
-            "VIRTOOL_DATA_PATH."
+            f"no store was there. To use an existing one, give its data path with {_DATA_PATH.spelled}."
         )
     if documents and config.mongodb_url and await _mongodb_is_empty(config.mongodb_url):
         notes.append(
             f"MongoDB at {mask_url(config.mongodb_url)} has no collections: it is a new, empty database. "
-            "If you meant an existing one, check the database name in --mongodb-url or VIRTOOL_MONGODB_URL."
+            f"If you meant an existing one, check the database name in {_MONGODB_URL.spelled}."
         )
     return notes
 
