@@ -370,28 +370,3 @@ def test_docker_compose_config_accepts_the_files(files):
         [*_compose_client(), *arguments, "config", "--quiet"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-
-
-# The docs --------------------------------------------------------------------------------------------------
-
-
-def test_the_operating_section_documents_every_option_and_variable():
-    operating = (ROOT / "docs" / "operating.md").read_text()
-    table = operating[operating.index("## Configuration") :]
-    table = table[: table.index("\n## ", 1)]
-    missing = []
-
-    def visit(command: click.Command) -> None:
-        for param in command.params:
-            if isinstance(param, click.Option) and param.name != "help":
-                names = [*param.opts, *param.secondary_opts]
-                if not any(f"`{name}`" in table or f"{name}`" in table for name in names):
-                    missing.append(names[0])
-                if isinstance(param.envvar, str) and f"`{param.envvar}`" not in table:
-                    missing.append(param.envvar)
-        if isinstance(command, click.Group):
-            for subcommand in command.commands.values():
-                visit(subcommand)
-
-    visit(main)
-    assert missing == [], "add these to the configuration table of docs/operating.md"
