@@ -27,12 +27,13 @@ from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.jobs.service import create_job, find_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
 from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
-from virtool_api.references.otus import VISIBLE
+from virtool_api.references.otus import visible_reference
 from virtool_api.references.service import newest_ready_index
 from virtool_api.samples.access import (
     listing_query,
     readable_sample,
     rights_of,
+    stored_sample,
     writable_sample,
 )
 from virtool_api.samples.rights import SampleRights
@@ -152,7 +153,7 @@ async def start_analysis(
         raise SAMPLE_NOT_READY
     if not workflow_compatible(sample.get("library_type", "normal"), workflow):
         raise INCOMPATIBLE_WORKFLOW
-    reference = await ctx.db.references.find_one({"_id": ref_id, **VISIBLE})
+    reference = await visible_reference(ctx, ref_id)
     if reference is None:
         raise REFERENCE_MISSING
     index = await newest_ready_index(ctx, ref_id)
@@ -210,7 +211,7 @@ async def analysis_with_rights(
     analysis = await ctx.db.analyses.find_one({"_id": analysis_id})
     if analysis is None:
         raise not_found
-    sample = await ctx.db.samples.find_one({"_id": analysis["sample"]["id"]})
+    sample = await stored_sample(ctx, analysis["sample"]["id"])
     if sample is None:
         raise PARENT_SAMPLE_MISSING
     return analysis, await rights_of(ctx, user, sample)

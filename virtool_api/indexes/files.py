@@ -15,6 +15,7 @@ from virtool_api.context import Context
 from virtool_api.indexes.models import INDEX_FILE_TYPES, INDEX_FINALIZED, OTUS_FILE, IndexFileModel
 from virtool_api.indexes.tables import IndexFile
 from virtool_api.jobs.built_files import BuiltFiles
+from virtool_api.references.otus import otus_of_reference
 from virtool_api.storage.files import FileStore
 from virtool_api.utils import iso_timestamp
 
@@ -56,7 +57,7 @@ async def write_otus_file(
         compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: a gzip stream
         pending = bytearray(b"[")
         first = True
-        async for document in ctx.db.otus.find({"reference.id": reference_id}).sort("_id", 1):
+        async for document in otus_of_reference(ctx, reference_id):
             manifest[document["_id"]] = document["version"]
             otus.append({"id": document["_id"], "name": document["name"], "change_count": 0})
             pending += (b"" if first else b",") + otu_for_index(document)

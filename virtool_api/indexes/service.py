@@ -17,6 +17,7 @@ from virtool_api.indexes.models import Index, IndexSearchResult
 from virtool_api.jobs.models import TERMINAL_STATES, Workflow
 from virtool_api.jobs.service import create_job, find_job
 from virtool_api.pagination import page_count, skip
+from virtool_api.references.otus import has_otus
 from virtool_api.references.service import claim_next_index, find_reference, release_index_claim
 from virtool_api.users.rights import require_administrator
 from virtool_api.users.service import user_ref
@@ -46,7 +47,7 @@ async def _stale_claim(ctx: Context, reference: dict[str, Any]) -> bool:
 
 async def _claim(ctx: Context, reference_id: str, index_id: str) -> dict[str, Any]:
     reference = await find_reference(ctx, reference_id)
-    if await ctx.db.otus.count_documents({"reference.id": reference_id}, limit=1) == 0:
+    if not await has_otus(ctx, reference_id):
         raise NO_OTUS
     claimed = await claim_next_index(ctx, reference_id, index_id)
     if claimed is None:

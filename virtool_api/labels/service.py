@@ -8,7 +8,7 @@ from pymongo.errors import DuplicateKeyError
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, NotFound
 from virtool_api.labels.models import CreateLabelRequest, Label, UpdateLabelRequest
-from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.storage.mongo import insert_with_random_id, missing_ids
 from virtool_api.users.rights import require_administrator
 
 NAME_IN_USE = BadRequest.declare("Label name already exists")
@@ -57,6 +57,11 @@ async def remove_label(ctx: Context, user: dict[str, Any], label_id: str) -> Non
     if result.deleted_count == 0:
         raise NotFound()
     await ctx.events.emit_label_removed(ctx, label_id)
+
+
+async def missing_labels(ctx: Context, label_ids: list[str]) -> list[str]:
+    """Those of `label_ids` that name no label, in the order given."""
+    return await missing_ids(ctx.db.labels, label_ids)
 
 
 async def labels_with_ids(ctx: Context, label_ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -15,7 +15,7 @@ from virtool_api.pagination import NEWEST_FIRST
 from virtool_api.projects.membership import project_membership
 from virtool_api.projects.models import CreateProjectRequest, Project, ProjectMember, UpdateProjectRequest
 from virtool_api.storage.mongo import insert_with_random_id
-from virtool_api.users.service import user_ref
+from virtool_api.users.service import existing_user_ids, user_ref
 from virtool_api.utils import utc_now
 
 PROJECT_DOES_NOT_EXIST = BadRequest.declare("Project does not exist")
@@ -70,7 +70,7 @@ async def _checked_members(ctx: Context, members: list[ProjectMember]) -> list[d
     user_ids = [member.user_id for member in members]
     if len(set(user_ids)) != len(user_ids):
         raise MEMBER_TWICE
-    found = {d["_id"] for d in await ctx.db.users.find({"_id": {"$in": user_ids}}, {"_id": 1}).to_list(None)}
+    found = await existing_user_ids(ctx, user_ids)
     if missing := [user_id for user_id in user_ids if user_id not in found]:
         raise NO_SUCH_MEMBER.format(user_id=", ".join(missing))
     return [member.model_dump() for member in members]

@@ -2,6 +2,7 @@
 as in Virtool's export), with the `version` the index manifest records (0 on import)."""
 
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 from virtool_api.context import Context
@@ -20,6 +21,20 @@ VISIBLE: dict[str, Any] = {"importing": {"$exists": False}}
 
 async def reference_is_visible(ctx: Context, reference_id: str) -> bool:
     return await ctx.db.references.count_documents({"_id": reference_id, **VISIBLE}, limit=1) > 0
+
+
+async def visible_reference(ctx: Context, reference_id: str) -> dict[str, Any] | None:
+    """The reference, unless it does not exist or is still being imported."""
+    return await ctx.db.references.find_one({"_id": reference_id, **VISIBLE})
+
+
+async def has_otus(ctx: Context, reference_id: str) -> bool:
+    return await ctx.db.otus.count_documents({"reference.id": reference_id}, limit=1) > 0
+
+
+def otus_of_reference(ctx: Context, reference_id: str) -> AsyncIterator[dict[str, Any]]:
+    """The reference's OTUs, whole, in `_id` order, one at a time (never the whole reference in memory)."""
+    return aiter(ctx.db.otus.find({"reference.id": reference_id}).sort("_id", 1))
 
 
 def otu_document(reference_id: str, otu: ExportOTU) -> dict[str, Any]:

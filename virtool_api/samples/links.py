@@ -13,6 +13,12 @@ async def a_sample_names_subtraction(ctx: Context, subtraction_id: str) -> bool:
     return await ctx.db.samples.count_documents({"subtractions": subtraction_id}, limit=1) > 0
 
 
+async def samples_naming_subtraction(ctx: Context, subtraction_id: str) -> list[dict[str, str]]:
+    """Every sample that names the subtraction, as `{id, name}`."""
+    samples = await ctx.db.samples.find({"subtractions": subtraction_id}, {"name": 1}).to_list(None)
+    return [{"id": sample["_id"], "name": sample["name"]} for sample in samples]
+
+
 async def leave_removed_project(ctx: Context, project_id: str) -> None:
     """Subscribed to `project_removed`: its samples stay, in no project."""
     await ctx.db.samples.update_many({"project": project_id}, {"$set": {"project": None}})

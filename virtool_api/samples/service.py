@@ -13,6 +13,7 @@ from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFoun
 from virtool_api.jobs.models import JobState, Workflow
 from virtool_api.jobs.service import create_job, find_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries, summary_of
+from virtool_api.labels.service import missing_labels
 from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
 from virtool_api.projects.service import PROJECT_DOES_NOT_EXIST, find_project, require_add_files
 from virtool_api.samples.access import find_sample, listing_query, readable_sample, writable_sample
@@ -38,9 +39,10 @@ from virtool_api.samples.rights import ACCESS_FIELDS, LINK_VISIBILITIES, access_
 from virtool_api.samples.search import name_filter, search_fields
 from virtool_api.settings.service import get_settings
 from virtool_api.storage.mongo import missing_ids
+from virtool_api.tags.service import missing_tags
 from virtool_api.uploads.reservations import release_uploads, reserve_uploads
 from virtool_api.users.rights import require_owner_or_administrator
-from virtool_api.users.service import GROUP_DOES_NOT_EXIST, user_ref
+from virtool_api.users.service import GROUP_DOES_NOT_EXIST, group_exists, group_restricting_sharing, user_ref
 from virtool_api.utils import utc_now
 
 NAME_IN_USE = BadRequest.declare("Sample name is already in use")
@@ -128,13 +130,13 @@ async def _require_existing(
     group: str | None = None,
 ) -> None:
     """400 naming what does not exist, for each kind of id a sample refers to."""
-    if labels and (missing := await missing_ids(ctx.db.labels, labels)):
+    if labels and (missing := await missing_labels(ctx, labels)):
         raise LABELS_MISSING.format(ids=", ".join(missing))
     if subtractions and (missing := await missing_ids(ctx.db.subtractions, subtractions)):
         raise SUBTRACTIONS_MISSING.format(ids=", ".join(missing))
-    if tags and (missing := await missing_ids(ctx.db.tags, tags)):
+    if tags and (missing := await missing_tags(ctx, tags)):
         raise TAGS_MISSING.format(ids=", ".join(missing))
-    if group is not None and await ctx.db.groups.find_one({"_id": group}, {"_id": 1}) is None:
+    if group is not None and not await group_exists(ctx, group):
         raise GROUP_DOES_NOT_EXIST
 
 
@@ -160,18 +162,7 @@ async def require_sharing_allowed(ctx: Context, owner_id: str, visibility: str) 
             hint="The server's restrict_sharing setting is on; an administrator can turn it off with "
             'PATCH /api/settings {"restrict_sharing": false}.',
         )
-    owner = await ctx.db.users.find_one({"_id": owner_id}, {"groups": 1}) or {}
-    groups = owner.get("groups") or []
-    restricting = (
-        await ctx.db.groups.find({"_id": {"$in": groups}, "restrict_sharing": True}, {"name": 1})
-        .sort("name", 1)
-        .limit(1)
-        .to_list(None)
-        if groups
-        else []
-    )
-    if restricting:
-        group = restricting[0]
+    if group := await group_restricting_sharing(ctx, owner_id):
         raise SHARING_RESTRICTED(
             restricted_by={"group": {"id": group["_id"], "name": group["name"]}},
             hint=f"The sample's owner is in group '{group['name']}', which restricts sharing; an "

@@ -9,6 +9,7 @@ from typing import Any
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
 from virtool_api.jobs.summary import job_summaries, job_summary, summary_of
+from virtool_api.samples.links import samples_naming_subtraction
 from virtool_api.subtractions.files import SUBTRACTION_FILES
 from virtool_api.subtractions.models import Subtraction, SubtractionMinimal
 
@@ -34,8 +35,7 @@ def _defaults(document: dict[str, Any]) -> dict[str, Any]:
 
 
 async def linked_samples(ctx: Context, subtraction_id: str) -> list[dict[str, str]]:
-    samples = await ctx.db.samples.find({"subtractions": subtraction_id}, {"name": 1}).to_list(None)
-    return [{"id": sample["_id"], "name": sample["name"]} for sample in samples]
+    return await samples_naming_subtraction(ctx, subtraction_id)
 
 
 async def render_subtraction(ctx: Context, document: dict[str, Any]) -> Subtraction:

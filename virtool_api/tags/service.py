@@ -6,7 +6,7 @@ from pymongo.errors import DuplicateKeyError
 
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, NotFound
-from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.storage.mongo import insert_with_random_id, missing_ids
 from virtool_api.tags.models import Tag
 from virtool_api.users.rights import require_owner_or_administrator
 from virtool_api.users.service import user_ref
@@ -55,3 +55,8 @@ async def names_of_tags(ctx: Context, tag_ids: list[str]) -> dict[str, str]:
     """The name of each of `tag_ids` that names a tag, by id, in one query."""
     tags = await ctx.db.tags.find({"_id": {"$in": tag_ids}}, {"name": 1}).to_list(None)
     return {tag["_id"]: tag["name"] for tag in tags}
+
+
+async def missing_tags(ctx: Context, tag_ids: list[str]) -> list[str]:
+    """Those of `tag_ids` that name no tag, in the order given."""
+    return await missing_ids(ctx.db.tags, tag_ids)

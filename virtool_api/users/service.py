@@ -117,6 +117,27 @@ async def handles_of(ctx: Context, user_ids: set[str]) -> dict[str, str]:
     return {user["_id"]: user["handle"] for user in users}
 
 
+async def existing_user_ids(ctx: Context, user_ids: list[str]) -> set[str]:
+    """Those of `user_ids` that name a user."""
+    users = await ctx.db.users.find({"_id": {"$in": user_ids}}, {"_id": 1}).to_list(None)
+    return {user["_id"] for user in users}
+
+
+async def group_exists(ctx: Context, group_id: str) -> bool:
+    return await ctx.db.groups.find_one({"_id": group_id}, {"_id": 1}) is not None
+
+
+async def group_restricting_sharing(ctx: Context, user_id: str) -> dict[str, Any] | None:
+    """The first (by name) of the user's groups that restricts sharing (`_id` and `name`), or None."""
+    user = await find_user(ctx, user_id, "groups") or {}
+    groups = user.get("groups") or []
+    if not groups:
+        return None
+    restricting = {"_id": {"$in": groups}, "restrict_sharing": True}
+    found = await ctx.db.groups.find(restricting, {"name": 1}).sort("name", 1).limit(1).to_list(None)
+    return found[0] if found else None
+
+
 async def _checked_groups(ctx: Context, group_ids: list[str]) -> list[str]:
     """`group_ids` without repeats, or 400 when one names no group."""
     unique = list(dict.fromkeys(group_ids))
