@@ -102,8 +102,9 @@ async def test_a_job_waiting_when_the_server_stops_runs_once_it_is_back_with_its
         async with aiohttp.ClientSession(headers=headers) as session:
 
             async def built() -> dict[str, Any] | None:
+                # The runner finalizes the index, then reports its job complete: wait for both.
                 shown = await call(session, "GET", f"{url}/indexes/{index['id']}")
-                return shown if shown["ready"] else None
+                return shown if shown["ready"] and shown["job"]["state"] != "running" else None
 
             shown = await eventually(built, "the index built by the server's runner")
             runners = await call(session, "GET", f"{url}/runners")
