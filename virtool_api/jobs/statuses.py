@@ -7,10 +7,10 @@ or a listing never reads its history. The job document keeps its current `state`
 how many entries it has (`status_count`) and the newest one (`latest_status`).
 
 Recording an entry is one conditional update of the job, which decides atomically whether the change is
-allowed and numbers the entry (`$inc` of `status_count`), then the insert of the entry under that number. A
-process stopped between the two leaves the newest entry in the job document only, where reading the history
-finds it. Jobs stored before this (their history in the document's `status` list) keep that list; entries
-recorded since follow it.
+allowed and numbers the entry (`$inc` of `status_count`), then the insert of the entry under that number: one
+transaction on the embedded store, two operations on MongoDB, where a process stopped between the two leaves
+the newest entry in the job document only, and reading the history finds it there. Jobs stored before this
+(their history in the document's `status` list) keep that list; entries recorded since follow it.
 """
 
 from typing import Any
@@ -20,6 +20,7 @@ from pymongo.errors import DuplicateKeyError
 
 from virtool_api.context import Context
 from virtool_api.jobs.models import JobState
+from virtool_api.storage.steps import FindOneAndUpdate, InsertOne, Steps, run_steps
 from virtool_api.utils import utc_now
 
 HISTORY_ORDER = [("seq", 1)]
@@ -45,7 +46,7 @@ def first_status(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 async def store_first_status(ctx: Context, job_id: str, entry: dict[str, Any]) -> None:
-    await _store(ctx, job_id, 1, entry)
+    await run_steps(ctx.db, _store(job_id, 1, entry), write=True)
 
 
 async def record_status(
@@ -56,20 +57,28 @@ async def record_status(
     changes: dict[str, Any],
 ) -> dict[str, Any] | None:
     """Add `entry` to the job's history and `$set` `changes`, only if the job matches `condition`: one
-    conditional update. Returns the job as it is now, or None when it does not match (nothing recorded)."""
-    document = await ctx.db.jobs.find_one_and_update(
+    conditional update, then the entry (one hop for both on the embedded store, `storage/steps.py`). Returns
+    the job as it is now, or None when it does not match (nothing recorded)."""
+    return await run_steps(ctx.db, _record(job_id, condition, entry, changes), write=True)
+
+
+def _record(
+    job_id: str, condition: dict[str, Any], entry: dict[str, Any], changes: dict[str, Any]
+) -> Steps[dict[str, Any] | None]:
+    document = yield FindOneAndUpdate(
+        "jobs",
         {"_id": job_id, **condition},
         {"$set": {**changes, "latest_status": entry}, "$inc": {"status_count": 1}},
         return_document=ReturnDocument.AFTER,
     )
     if document is not None:
-        await _store(ctx, job_id, document["status_count"], entry)
+        yield from _store(job_id, document["status_count"], entry)
     return document
 
 
-async def _store(ctx: Context, job_id: str, seq: int, entry: dict[str, Any]) -> None:
+def _store(job_id: str, seq: int, entry: dict[str, Any]) -> Steps[None]:
     try:
-        await ctx.db.job_statuses.insert_one({"_id": f"{job_id}.{seq}", "job": job_id, "seq": seq, **entry})
+        yield InsertOne("job_statuses", {"_id": f"{job_id}.{seq}", "job": job_id, "seq": seq, **entry})
     except DuplicateKeyError:
         pass  # numbers are given out once by the job's update: this entry is already stored
 

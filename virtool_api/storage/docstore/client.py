@@ -4,15 +4,19 @@
 collection. `client.close()` works awaited (as PyMongo's) or not; `await client.aclose()` too.
 """
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from virtool_api.storage.docstore import schema
 from virtool_api.storage.docstore.carry_over import carry_over
 from virtool_api.storage.docstore.collection import Collection
 from virtool_api.storage.docstore.engine import Engine
 from virtool_api.storage.docstore.filters import unsupported
+from virtool_api.storage.docstore.schema import Table
+from virtool_api.storage.docstore.together import Together
+
+T = TypeVar("T")
 
 
 class _Done:
@@ -48,6 +52,20 @@ class Database:
         prefix = f"{self.name}."
         tables = await self.client.engine.run(lambda connection, _table: schema.load(connection))
         return sorted(name.removeprefix(prefix) for name in tables if name.startswith(prefix))
+
+    async def together(self, work: Callable[[Together], T], write: bool = False) -> T:
+        """`work(together)` on a worker thread, in one transaction: several operations for one hop
+        (`together.py`). Not PyMongo's: `storage/steps.py` runs the same steps on MongoDB."""
+        engine = self.client.engine
+
+        def run(connection: Any, tables: Callable[[str], Table]) -> tuple[T, list[Table]]:
+            together = Together(engine, self.name, connection, tables, write)
+            return work(together), together.stale
+
+        result, stale = await engine.run(run, write=write)
+        for table in stale:
+            engine.analyze_soon(table)
+        return result
 
     async def command(self, command: str | dict[str, Any]) -> dict[str, Any]:
         """Only `ping`, as the readiness check uses it: one trivial read of the file."""

@@ -3,7 +3,7 @@
 import copy
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pymongo import ReturnDocument
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
@@ -12,8 +12,14 @@ from pymongo.results import DeleteResult, InsertManyResult, InsertOneResult, Upd
 from virtool_api.storage.docstore import operations, schema
 from virtool_api.storage.docstore.codec import MISSING, sort_key
 from virtool_api.storage.docstore.cursor import Cursor, sort_spec
-from virtool_api.storage.docstore.engine import ANALYZE_MIN_ROWS
-from virtool_api.storage.docstore.filters import compile_filter, equality_seed, matches_nothing, unsupported
+from virtool_api.storage.docstore.engine import ANALYZE_MIN_ROWS, Engine
+from virtool_api.storage.docstore.filters import (
+    And,
+    compile_filter,
+    equality_seed,
+    matches_nothing,
+    unsupported,
+)
 from virtool_api.storage.docstore.operations import Query
 from virtool_api.storage.docstore.paths import leaves, split
 from virtool_api.storage.docstore.schema import Index, Table
@@ -28,6 +34,8 @@ from virtool_api.storage.docstore.updates import (
 if TYPE_CHECKING:
     from virtool_api.storage.docstore.client import Database
 
+T = TypeVar("T")
+
 
 def _analyze_if_large(connection: sqlite3.Connection, table: Table) -> bool:
     if connection.execute(f"SELECT count(*) FROM {table.sql}").fetchone()[0] < ANALYZE_MIN_ROWS:
@@ -39,6 +47,74 @@ def _analyze_if_large(connection: sqlite3.Connection, table: Table) -> bool:
 def _no_options(options: dict[str, Any]) -> None:
     if options:
         raise unsupported(f"option {sorted(options)[0]!r}")
+
+
+def written(
+    engine: Engine,
+    connection: sqlite3.Connection,
+    table: Table,
+    work: Callable[[sqlite3.Connection, Table], T],
+) -> tuple[T, Table, bool]:
+    """`work` on `table` in the caller's write transaction, the table made first if it is new; with whether
+    its statistics are stale (then `engine.analyze_soon(table)` once the transaction is over)."""
+    if not table.exists:
+        schema.create_table(connection, table)
+    return work(connection, table), table, engine.statistics_stale(connection, table)
+
+
+def find_work(
+    tree: And, projection: Any, sort: Any = None, limit: int = 0
+) -> Callable[[sqlite3.Connection, Table], list[dict[str, Any]]]:
+    """Reading the matches of `tree` in the caller's transaction (what `find(...).to_list()` reads)."""
+    query = Query(tree, sort_spec(sort) if sort is not None else [], 0, limit)
+
+    def work(connection: sqlite3.Connection, table: Table) -> list[dict[str, Any]]:
+        if matches_nothing(query.tree):
+            return []
+        return operations.select_projected(connection, table, query, projection)
+
+    return work
+
+
+def insert_work(document: dict[str, Any]) -> Callable[[sqlite3.Connection, Table], dict[str, Any]]:
+    return lambda connection, table: operations.insert(connection, table, dict(document))
+
+
+def modify_work(
+    filter: dict[str, Any], update: dict[str, Any], many: bool, upsert: bool, sort: Any = None
+) -> Callable[[sqlite3.Connection, Table], tuple[dict[str, Any], Any, Any]]:
+    """Applying `update` to the first (or every) match in the caller's write transaction; with `upsert` and no
+    match, inserting the filter's equalities updated. The work returns MongoDB's raw result and the first
+    document before and after."""
+    check_update(update)
+    tree = compile_filter(filter)
+    query = Query(tree, sort_spec(sort) if sort is not None else [], 0, 0 if many else 1)
+
+    def work(connection: sqlite3.Connection, table: Table) -> tuple[dict[str, Any], Any, Any]:
+        rows = operations.select(connection, table, query)
+        if not rows:
+            if not upsert:
+                return {"n": 0, "nModified": 0}, None, None
+            document: dict[str, Any] = {}
+            for path, value in equality_seed(tree).items():
+                set_path(document, path, value)
+            apply_update(document, update, inserting=True)
+            stored = operations.insert(connection, table, document)
+            after = operations.decode_document(operations.encode_document(stored))
+            return {"n": 1, "nModified": 0, "upserted": stored["_id"]}, None, after
+        modified = 0
+        first_before = first_after = None
+        for rid, document in rows:
+            before = copy.deepcopy(document) if first_before is None else None
+            crossed = operations.array_paths(table, document)
+            apply_update(document, update)
+            modified += operations.replace(connection, table, rid, document, crossed)
+            if first_before is None:
+                first_before = before
+                first_after = operations.decode_document(operations.encode_document(document))
+        return {"n": len(rows), "nModified": modified}, first_before, first_after
+
+    return work
 
 
 class Collection:
@@ -60,10 +136,7 @@ class Collection:
 
     async def _write(self, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
         def in_table(connection: sqlite3.Connection, table: Callable[[str], Table]) -> Any:
-            found = table(self._table_name)
-            if not found.exists:
-                schema.create_table(connection, found)
-            return work(connection, found), found, self._engine.statistics_stale(connection, found)
+            return written(self._engine, connection, table(self._table_name), work)
 
         result, table, stale = await self._engine.run(in_table, write=True)
         if stale:
@@ -119,9 +192,7 @@ class Collection:
 
     async def insert_one(self, document: dict[str, Any]) -> InsertOneResult:
         """Insert `document`, setting its `_id` when missing (as PyMongo does)."""
-        stored = await self._write(
-            lambda connection, table: operations.insert(connection, table, dict(document))
-        )
+        stored = await self._write(insert_work(document))
         document.setdefault("_id", stored["_id"])
         return InsertOneResult(stored["_id"], True)
 
@@ -155,38 +226,8 @@ class Collection:
     async def _modify(
         self, filter: dict[str, Any], update: dict[str, Any], many: bool, upsert: bool, sort: Any = None
     ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]:
-        """Apply `update` to the first (or every) match in one write transaction; with `upsert` and no match,
-        insert the filter's equalities updated. Returns MongoDB's raw result and the first document before and
-        after."""
-        check_update(update)
-        tree = compile_filter(filter)
-        query = Query(tree, sort_spec(sort) if sort is not None else [], 0, 0 if many else 1)
-
-        def work(connection: sqlite3.Connection, table: Table) -> tuple[dict[str, Any], Any, Any]:
-            rows = operations.select(connection, table, query)
-            if not rows:
-                if not upsert:
-                    return {"n": 0, "nModified": 0}, None, None
-                document: dict[str, Any] = {}
-                for path, value in equality_seed(tree).items():
-                    set_path(document, path, value)
-                apply_update(document, update, inserting=True)
-                stored = operations.insert(connection, table, document)
-                after = operations.decode_document(operations.encode_document(stored))
-                return {"n": 1, "nModified": 0, "upserted": stored["_id"]}, None, after
-            modified = 0
-            first_before = first_after = None
-            for rid, document in rows:
-                before = copy.deepcopy(document) if first_before is None else None
-                crossed = operations.array_paths(table, document)
-                apply_update(document, update)
-                modified += operations.replace(connection, table, rid, document, crossed)
-                if first_before is None:
-                    first_before = before
-                    first_after = operations.decode_document(operations.encode_document(document))
-            return {"n": len(rows), "nModified": modified}, first_before, first_after
-
-        return await self._write(work)
+        """`modify_work` in one write transaction of its own."""
+        return await self._write(modify_work(filter, update, many, upsert, sort))
 
     async def update_one(
         self, filter: dict[str, Any], update: dict[str, Any], upsert: bool = False

@@ -1,0 +1,92 @@
+"""Several operations in one transaction, on one hop to a worker thread: `await db.together(work, write)`.
+
+`work(together)` runs on the worker thread, inside the transaction, and reads and writes through PyMongo's
+synchronous surface: `together["jobs"].find_one_and_update(...)`, then `together["job_statuses"]
+.insert_one(...)`. Each operation means what it means alone (the same code does it); together they cost one
+hop and one transaction instead of one each, and see one snapshot. A write needs `write=True` (the
+transaction then takes the file's write lock first, as every write does); an error `work` lets out rolls the
+whole transaction back. MongoDB has no such call: `storage/steps.py` runs the same steps there one operation
+after the other.
+"""
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.results import InsertOneResult
+
+from virtool_api.storage.docstore import schema
+from virtool_api.storage.docstore.collection import find_work, insert_work, modify_work, written
+from virtool_api.storage.docstore.engine import Engine
+from virtool_api.storage.docstore.filters import compile_filter
+from virtool_api.storage.docstore.schema import Table
+from virtool_api.storage.docstore.updates import compile_projection, project
+
+
+class Together:
+    """The collections of one database, inside one transaction."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        database: str,
+        connection: sqlite3.Connection,
+        tables: Callable[[str], Table],
+        write: bool,
+    ) -> None:
+        self._engine, self._database, self._connection = engine, database, connection
+        self._tables, self._write = tables, write
+        self.stale: list[Table] = []
+        """Tables written whose statistics are stale: analyzed once the transaction is over."""
+
+    def __getitem__(self, name: str) -> "TogetherCollection":
+        return TogetherCollection(self, schema.table_name(self._database, name))
+
+    def read(self, table_name: str, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
+        return work(self._connection, self._tables(table_name))
+
+    def written(self, table_name: str, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
+        if not self._write:
+            raise RuntimeError("a write inside `together(..., write=False)`: its transaction only reads")
+        result, table, stale = written(self._engine, self._connection, self._tables(table_name), work)
+        if stale and table not in self.stale:
+            self.stale.append(table)
+        return result
+
+
+class TogetherCollection:
+    """The part of PyMongo's synchronous `Collection` the services batch: `find` (as a list), `find_one`,
+    `find_one_and_update` and `insert_one`."""
+
+    def __init__(self, together: Together, table_name: str) -> None:
+        self._together, self._table_name = together, table_name
+
+    def find(
+        self, filter: dict[str, Any] | None = None, projection: Any = None, sort: Any = None, limit: int = 0
+    ) -> list[dict[str, Any]]:
+        work = find_work(compile_filter(filter), compile_projection(projection), sort, limit)
+        return self._together.read(self._table_name, work)
+
+    def find_one(self, filter: dict[str, Any] | None = None, projection: Any = None) -> dict[str, Any] | None:
+        found = self.find(filter, projection, limit=1)
+        return found[0] if found else None
+
+    def find_one_and_update(
+        self,
+        filter: dict[str, Any],
+        update: dict[str, Any],
+        projection: Any = None,
+        return_document: bool = ReturnDocument.BEFORE,
+    ) -> dict[str, Any] | None:
+        compiled = compile_projection(projection)
+        _, before, after = self._together.written(
+            self._table_name, modify_work(filter, update, many=False, upsert=False)
+        )
+        chosen = after if return_document == ReturnDocument.AFTER else before
+        return None if chosen is None else project(chosen, compiled)
+
+    def insert_one(self, document: dict[str, Any]) -> InsertOneResult:
+        stored = self._together.written(self._table_name, insert_work(document))
+        document.setdefault("_id", stored["_id"])
+        return InsertOneResult(stored["_id"], True)

@@ -1,0 +1,130 @@
+"""A few document-store operations that belong together, in one hop where the store allows it.
+
+A service writes them as a generator that yields each operation (`FindOne`, `Find`, `FindOneAndUpdate`,
+`InsertOne`) and is sent its result (an error it is thrown), so what comes next may depend on what came
+before; what the generator returns is the answer:
+
+    def user_steps(key_hash):
+        key = yield FindOne("keys", {"hash": key_hash})
+        return None if key is None else (yield FindOne("users", {"_id": key["user"]["id"]}))
+
+    user = await run_steps(ctx.db, user_steps(key_hash))
+
+On our embedded store (`docstore/together.py`) every step runs in one transaction on one hop to a worker
+thread: one round trip instead of one each. On MongoDB each step is the same single operation, awaited one
+after the other, as it would be without this. Each operation means the same on both, so the steps do too;
+only their atomicity differs (the embedded store's are atomic together, MongoDB's one by one), and no step may
+rely on that. `write=True` for steps that write (on the embedded store their transaction takes the write lock
+first).
+"""
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pymongo import ReturnDocument
+
+from virtool_api.storage.docstore import Database as EmbeddedDatabase
+from virtool_api.storage.docstore.together import Together
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FindOne:
+    collection: str
+    filter: dict[str, Any]
+    projection: Any = None
+
+
+@dataclass(frozen=True)
+class Find:
+    """All matches, as a list (`limit` 0: no limit)."""
+
+    collection: str
+    filter: dict[str, Any]
+    projection: Any = None
+    sort: Any = None
+    limit: int = 0
+
+
+@dataclass(frozen=True)
+class FindOneAndUpdate:
+    collection: str
+    filter: dict[str, Any]
+    update: dict[str, Any]
+    projection: Any = None
+    return_document: bool = ReturnDocument.BEFORE
+
+
+@dataclass(frozen=True)
+class InsertOne:
+    collection: str
+    document: dict[str, Any]
+
+
+Operation = FindOne | Find | FindOneAndUpdate | InsertOne
+Steps = Generator[Operation, Any, T]
+
+
+async def run_steps(db: Any, steps: Steps[T], write: bool = False) -> T:
+    """Run `steps` to their answer: in one transaction on the embedded store, one operation at a time on
+    MongoDB."""
+    if isinstance(db, EmbeddedDatabase):
+        return await db.together(lambda together: _run_together(together, steps), write)
+    result: Any = None
+    error: Exception | None = None
+    while True:
+        try:
+            operation = steps.send(result) if error is None else steps.throw(error)
+        except StopIteration as stop:
+            return stop.value
+        try:
+            result, error = await _run_on_mongodb(db, operation), None
+        except Exception as raised:
+            result, error = None, raised
+
+
+def _run_together(together: Together, steps: Steps[T]) -> T:
+    result: Any = None
+    error: Exception | None = None
+    while True:
+        try:
+            operation = steps.send(result) if error is None else steps.throw(error)
+        except StopIteration as stop:
+            return stop.value
+        collection = together[operation.collection]
+        try:
+            result, error = _run_one(collection, operation), None
+        except Exception as raised:
+            result, error = None, raised
+
+
+def _run_one(collection: Any, operation: Operation) -> Any:
+    match operation:
+        case FindOne(_, filter, projection):
+            return collection.find_one(filter, projection)
+        case Find(_, filter, projection, sort, limit):
+            return collection.find(filter, projection, sort=sort, limit=limit)
+        case FindOneAndUpdate(_, filter, update, projection, return_document):
+            return collection.find_one_and_update(filter, update, projection, return_document=return_document)
+        case InsertOne(_, document):
+            return collection.insert_one(document)
+
+
+async def _run_on_mongodb(db: Any, operation: Operation) -> Any:
+    collection = db[operation.collection]
+    match operation:
+        case FindOne(_, filter, projection):
+            return await collection.find_one(filter, projection)
+        case Find(_, filter, projection, sort, limit):
+            cursor = collection.find(filter, projection)
+            if sort is not None:
+                cursor = cursor.sort(sort)
+            return await cursor.limit(limit).to_list(None)
+        case FindOneAndUpdate(_, filter, update, projection, return_document):
+            return await collection.find_one_and_update(
+                filter, update, projection, return_document=return_document
+            )
+        case InsertOne(_, document):
+            return await collection.insert_one(document)
