@@ -1,4 +1,5 @@
-"""Reading one sample or one analysis costs the store round trips it needs, and no more.
+"""Reading one sample or one analysis, or posting a job's status, costs the store round trips it needs, and
+no more.
 
 Counted through the stores themselves: the embedded document store's operations (each one hop to its worker
 thread and one SQLite transaction: `Engine.round_trips`) and the SQL statements SQLAlchemy sends (its
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-from tests.conftest import MONGODB_URL, Factory
+from tests.conftest import MONGODB_URL, Factory, acquire
 from virtool_api.context import Context
 from virtool_api.projects.models import CreateProjectRequest, ProjectMember
 from virtool_api.projects.service import create_project
@@ -118,3 +119,18 @@ async def test_an_analysis_costs_its_key_its_user_itself_its_sample_its_job_and_
     await factory.analysis_job(analysis)
     trips = await get(public_client, f"/api/analyses/{analysis['_id']}", headers, ctx)
     expect(trips, documents=5, sql=1)
+
+
+async def test_a_status_post_costs_one_round_trip_which_authenticates_the_job_too_and_two_for_live_pages(
+    ctx, factory, jobs_client
+):
+    """The job's update (its key in the condition) and its history entry together; then the analysis it builds
+    and that analysis's sample, which pages following them live are told about (`live/follow.py`)."""
+    job = await factory.analysis_job(await factory.analysis())
+    auth = await acquire(jobs_client, job["_id"])
+    url = f"/api/jobs/{job['_id']}/status"
+    await jobs_client.post(url, json={"state": "running", "progress": 1}, headers=auth)
+    with counted(ctx) as trips:
+        response = await jobs_client.post(url, json={"state": "running", "progress": 2}, headers=auth)
+        assert response.status == 201, await response.text()
+    expect(trips, documents=3, sql=0)

@@ -186,12 +186,15 @@ class ApiRoutes:
         file_download: bool = False,
         body_error: type[ServiceError] = InvalidInput,
         finished_job: bool = False,
+        authenticates_job: bool = False,
         max_body: int | None = None,
         stop_when_client_leaves: bool = False,
         media_type: str | None = None,
     ) -> Callable[[Handler], Handler]:
         """`finished_job`: on the job API, a job in a terminal state may still call this route (the job
         protocol allows only its ping and the clean-up `DELETE`); every other route answers it 409.
+        `authenticates_job`: on the job API, the handler's own conditional update authenticates the job (its
+        key's hash in the condition, `request[JOB_CREDENTIALS]`), so the middleware does not read it first.
         `max_body`: the JSON body limit in bytes (`SMALL_FORM` for small forms), below the server's.
         `stop_when_client_leaves`: cancel the handler once its client is gone (`unless_client_leaves`)."""
 
@@ -220,6 +223,7 @@ class ApiRoutes:
 
             wrapper.requires_auth = auth  # type: ignore[attr-defined]
             wrapper.finished_job_allowed = finished_job  # type: ignore[attr-defined]
+            wrapper.authenticates_job = authenticates_job  # type: ignore[attr-defined]
 
             self.endpoints.append(
                 Endpoint(

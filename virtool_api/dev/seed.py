@@ -29,6 +29,7 @@ from typing import Any
 from virtool_api.analyses.documents import stored_analysis
 from virtool_api.analyses.service import start_analysis
 from virtool_api.analyses.stored_results import read_results
+from virtool_api.api.keys import JobCredentials
 from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.dev import hmms, simulate
@@ -112,7 +113,8 @@ def _bowtie2_stand_ins(fasta: bytes) -> dict[str, bytes]:
 async def _build_index_here(ctx: Context, job_id: str, index_id: str) -> None:
     """What a build-index runner does, in this process, for a machine without `bowtie2-build`: the default
     isolates' sequences (as the runner takes them) and stand-in Bowtie2 files."""
-    job = (await acquire_job(ctx, job_id)).model_dump()
+    acquired = await acquire_job(ctx, job_id)
+    job = acquired.model_dump()
     job["_id"] = job["id"]
     otus = json.loads(gzip.decompress(ctx.files.index_file_path(index_id, "otus.json.gz").read_bytes()))
     fasta = "".join(
@@ -130,7 +132,8 @@ async def _build_index_here(ctx: Context, job_id: str, index_id: str) -> None:
     for name, data in files.items():
         await upload_index_file(ctx, job, index_id, name, _chunks(data))
     await finalize_index(ctx, job, index_id)
-    await report_status(ctx, job, job_id, ReportStatusRequest(state=JobState.COMPLETE, progress=100))
+    complete = ReportStatusRequest(state=JobState.COMPLETE, progress=100)
+    await report_status(ctx, JobCredentials(job_id, acquired.key), job_id, complete)
 
 
 async def _install_demo_hmms(ctx: Context) -> str:

@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from virtool_api.api.keys import CONTEXT, JOB
+from virtool_api.api.keys import CONTEXT, JOB, JOB_CREDENTIALS
 from virtool_api.api.routes import SMALL_FORM, ApiRoutes, created
 from virtool_api.errors import BadRequest, InsufficientRights, JobFinished, NotFound
 from virtool_api.jobs import queue, service
@@ -63,12 +63,13 @@ async def ping(request: web.Request) -> JobPing:
     body=ReportStatusRequest,
     response=JobStatusEntry,
     status=201,
+    authenticates_job=True,
     errors=(service.INVALID_STATE, service.MISSING_ERROR, InsufficientRights, NotFound),
 )
 async def report_status(request: web.Request, body: ReportStatusRequest) -> web.Response:
     """Report the job's state and progress."""
     job_id = request.match_info["job_id"]
-    entry = await service.report_status(request.app[CONTEXT], request[JOB], job_id, body)
+    entry = await service.report_status(request.app[CONTEXT], request[JOB_CREDENTIALS], job_id, body)
     # The entry has no address of its own: it is the newest of the job's `status` list.
     return created(entry, f"/api/jobs/{job_id}")
 

@@ -7,8 +7,9 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from virtool_api.api.keys import JobCredentials
 from virtool_api.context import Context
-from virtool_api.errors import BadRequest, Conflict, NotFound
+from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs import rights
 from virtool_api.jobs.handoff import announce_cancel, hand_off
 from virtool_api.jobs.models import (
@@ -171,9 +172,14 @@ async def ping_job(ctx: Context, job: dict[str, Any], job_id: str) -> JobPing:
 
 
 async def report_status(
-    ctx: Context, job: dict[str, Any], job_id: str, report: ReportStatusRequest
+    ctx: Context, credentials: JobCredentials, job_id: str, report: ReportStatusRequest
 ) -> JobStatusEntry:
-    rights.require_self(job, job_id)
+    """Record the job's report in one conditional update that also authenticates it: its key's hash is in
+    the condition, beside "not finished". Matched, `credentials.job` is the job as it is now. Not matched,
+    this says 404 and the job API's authentication (`auth.py`), which reads the job for any error, answers
+    401 for another key or no such job and 409 for a finished one before it."""
+    if credentials.job_id != job_id:
+        raise InsufficientRights()  # a job's key opens its own job document and nothing else
     if report.state not in STATES_A_JOB_MAY_REPORT:
         raise INVALID_STATE
     if report.state == JobState.ERROR and report.error is None:
@@ -189,17 +195,14 @@ async def report_status(
     document = await record_status(
         ctx,
         job_id,
-        {"state": {"$nin": [state.value for state in TERMINAL_STATES]}},
+        {"key": hash_key(credentials.key), "state": {"$nin": [state.value for state in TERMINAL_STATES]}},
         entry,
         {"state": entry["state"], "progress": entry["progress"], "stage": entry["stage"]},
     )
     if document is None:
-        existing = await ctx.db.jobs.find_one({"_id": job_id}, {"state": 1})
-        if existing is None:
-            raise NotFound()
-        rights.require_active(existing)
-    else:
-        await ctx.events.emit_job_state_changed(ctx, document, entry["state"], entry["error"])
+        raise NotFound()
+    credentials.job = document
+    await ctx.events.emit_job_state_changed(ctx, document, entry["state"], entry["error"])
     return JobStatusEntry.model_validate(entry)
 
 

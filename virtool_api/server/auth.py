@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import BasicAuth, hdrs, web
 
-from virtool_api.api.keys import CONTEXT, JOB, SESSION, USER
+from virtool_api.api.keys import CONTEXT, JOB, JOB_CREDENTIALS, SESSION, USER, JobCredentials
 from virtool_api.api.origin import SAFE_METHODS, require_our_page
 from virtool_api.errors import Unauthorized
 from virtool_api.jobs.rights import require_active
@@ -58,26 +58,63 @@ def _finished_job_allowed(request: web.Request) -> bool:
 
 @web.middleware
 async def job_auth_middleware(request: web.Request, handler) -> web.StreamResponse:  # type: ignore[no-untyped-def]
-    if requires_auth(request):
-        try:
-            request[JOB] = job = await authenticate_job_request(request)
-        except Unauthorized as error:
-            error.extra.setdefault("hint", JOB_CREDENTIALS_HINT)
-            raise
-        if not _finished_job_allowed(request):
-            # The one place a finished job is stopped: reads and downloads as much as changes.
-            require_active(job)
+    if not requires_auth(request):
+        return await handler(request)
+    if getattr(request.match_info.route.handler, "authenticates_job", False):
+        return await _authenticated_by_handler(request, handler)
+    await _authenticate_job(request)
     return await handler(request)
 
 
-async def authenticate_job_request(request: web.Request) -> dict[str, Any]:
+async def _authenticate_job(request: web.Request) -> None:
+    """401 unless the request's credentials are a job's; 409 for a finished job unless the route allows it."""
+    try:
+        request[JOB] = job = await authenticate_job_request(request)
+    except Unauthorized as error:
+        error.extra.setdefault("hint", JOB_CREDENTIALS_HINT)
+        raise
+    if not _finished_job_allowed(request):
+        # The one place a finished job is stopped: reads and downloads as much as changes.
+        require_active(job)
+
+
+async def _authenticated_by_handler(request: web.Request, handler) -> web.StreamResponse:  # type: ignore[no-untyped-def]
+    """A route whose handler's conditional update authenticates the job (its key's hash in the condition:
+    one write, no read first). Any error is answered only once the job is authenticated here, by reading
+    it, so bad credentials still get 401 and a finished job 409 before anything else, as on every route."""
+    try:
+        request[JOB_CREDENTIALS] = credentials = job_credentials(request)
+    except Unauthorized as error:
+        error.extra.setdefault("hint", JOB_CREDENTIALS_HINT)
+        raise
+    try:
+        response = await handler(request)
+    except Exception:
+        if credentials.job is None:
+            await _authenticate_job(request)
+        else:
+            request[JOB] = credentials.job
+        raise
+    if credentials.job is None:
+        raise RuntimeError(f"{request.method} {request.path} answered without authenticating the job")
+    request[JOB] = credentials.job
+    return response
+
+
+def job_credentials(request: web.Request) -> JobCredentials:
+    """The job id and key the request's HTTP Basic credentials (`job-{id}:{key}`) name; 401 without them."""
     credentials = _basic_credentials(request)
     if credentials is None:
         raise Unauthorized()
     login, key = credentials
     if not login.startswith("job-") or not key:
         raise Unauthorized()
-    job = await authenticate_job(request.app[CONTEXT], login.removeprefix("job-"), key)
+    return JobCredentials(login.removeprefix("job-"), key)
+
+
+async def authenticate_job_request(request: web.Request) -> dict[str, Any]:
+    credentials = job_credentials(request)
+    job = await authenticate_job(request.app[CONTEXT], credentials.job_id, credentials.key)
     if job is None:
         raise Unauthorized()
     return job
