@@ -39,6 +39,9 @@ class Engine:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._writing = threading.Lock()
+        """Held by this process's writer, so its other threads queue here rather than in SQLite's busy
+        handler (which sleeps 1, 2, 5, 10 ms... between tries, leaving the lock idle meanwhile)."""
         self._version: int | None = None
         self._tables: dict[str, Table] = {}
         self._closed = False
@@ -81,6 +84,12 @@ class Engine:
         return lambda name: tables.get(name) or Table(name)
 
     def _transaction(self, work: Work[T], write: bool) -> T:
+        if write:
+            with self._writing:
+                return self._transaction_now(work, write)
+        return self._transaction_now(work, write)
+
+    def _transaction_now(self, work: Work[T], write: bool) -> T:
         connection = self._connection()
         if getattr(self._local, "statistics", 0) != self._statistics:
             self._local.statistics = self._statistics
