@@ -18,6 +18,7 @@ rely on that. `write=True` for steps that write (on the embedded store their tra
 first).
 """
 
+import functools
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -69,35 +70,40 @@ Steps = Generator[Operation, Any, T]
 
 async def run_steps(db: Any, steps: Steps[T], write: bool = False) -> T:
     """Run `steps` to their answer: in one transaction on the embedded store, one operation at a time on
-    MongoDB."""
+    MongoDB. Steps that end before their first operation cost no round trip."""
+    try:
+        first = next(steps)
+    except StopIteration as stop:
+        return stop.value
     if isinstance(db, EmbeddedDatabase):
-        return await db.together(lambda together: _run_together(together, steps), write)
-    result: Any = None
-    error: Exception | None = None
+        return await db.together(lambda together: _run_together(together, steps, first), write)
+    operation: Operation = first
     while True:
         try:
-            operation = steps.send(result) if error is None else steps.throw(error)
+            result = await _run_on_mongodb(db, operation)
+        except Exception as error:
+            step = functools.partial(steps.throw, error)
+        else:
+            step = functools.partial(steps.send, result)
+        try:
+            operation = step()
         except StopIteration as stop:
             return stop.value
-        try:
-            result, error = await _run_on_mongodb(db, operation), None
-        except Exception as raised:
-            result, error = None, raised
 
 
-def _run_together(together: Together, steps: Steps[T]) -> T:
-    result: Any = None
-    error: Exception | None = None
+def _run_together(together: Together, steps: Steps[T], first: Operation) -> T:
+    operation = first
     while True:
         try:
-            operation = steps.send(result) if error is None else steps.throw(error)
+            result = _run_one(together[operation.collection], operation)
+        except Exception as error:
+            step = functools.partial(steps.throw, error)
+        else:
+            step = functools.partial(steps.send, result)
+        try:
+            operation = step()
         except StopIteration as stop:
             return stop.value
-        collection = together[operation.collection]
-        try:
-            result, error = _run_one(collection, operation), None
-        except Exception as raised:
-            result, error = None, raised
 
 
 def _run_one(collection: Any, operation: Operation) -> Any:

@@ -8,6 +8,7 @@ from virtool_api.context import Context
 from virtool_api.errors import NotFound
 from virtool_api.pagination import OLDEST_FIRST
 from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.storage.steps import FindOne, Steps, run_steps
 from virtool_api.users.models import ApiKey, CreatedApiKey
 from virtool_api.utils import utc_now
 
@@ -27,13 +28,18 @@ async def create_api_key(ctx: Context, user_id: str, name: str) -> tuple[dict[st
 
 
 async def user_for_key(ctx: Context, key: str, handle: str | None = None) -> dict[str, Any] | None:
-    """The active user owning `key` (and called `handle`, when one is given), or None."""
+    """The active user owning `key` (and called `handle`, when one is given), or None: the key and its user
+    in one round trip (`storage/steps.py`)."""
     if not key:
         return None
-    document = await ctx.db.keys.find_one({"hash": hash_key(key)})
+    return await run_steps(ctx.db, _user_for_key(hash_key(key), handle))
+
+
+def _user_for_key(key_hash: str, handle: str | None) -> Steps[dict[str, Any] | None]:
+    document = yield FindOne("keys", {"hash": key_hash})
     if document is None:
         return None
-    user = await ctx.db.users.find_one({"_id": document["user"]["id"]})
+    user = yield FindOne("users", {"_id": document["user"]["id"]})
     if user is None or user.get("active") is False:
         return None
     if handle is not None and user["handle"] != handle:

@@ -12,6 +12,7 @@ from typing import Any
 
 from virtool_api.context import Context
 from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.storage.steps import FindOne, Steps, run_steps
 from virtool_api.utils import utc_now
 
 SESSION_LIFETIME = timedelta(days=1)
@@ -43,13 +44,17 @@ async def create_session(ctx: Context, user_id: str, remember: bool) -> tuple[di
 
 
 async def find_session(ctx: Context, token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """`(session, user)` for an unexpired session of an active user, or None."""
+    """`(session, user)` for an unexpired session of an active user, or None: both in one round trip."""
     if not token or len(token) > 128:
         return None
-    session = await ctx.db.sessions.find_one({"hash": hash_token(token), "expires_at": {"$gt": utc_now()}})
+    return await run_steps(ctx.db, _session_and_user(hash_token(token)))
+
+
+def _session_and_user(token_hash: str) -> Steps[tuple[dict[str, Any], dict[str, Any]] | None]:
+    session = yield FindOne("sessions", {"hash": token_hash, "expires_at": {"$gt": utc_now()}})
     if session is None:
         return None
-    user = await ctx.db.users.find_one({"_id": session["user"]["id"]})
+    user = yield FindOne("users", {"_id": session["user"]["id"]})
     if user is None or user.get("active") is False:
         return None
     return session, user
