@@ -17,8 +17,8 @@ from virtool_api.analyses.stored_results import results_text
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
-from virtool_api.jobs.models import Workflow
-from virtool_api.jobs.summary import job_summary
+from virtool_api.jobs.models import JobSummary, Workflow
+from virtool_api.jobs.summary import job_summary, summary_of
 from virtool_api.samples.access import stored_sample
 from virtool_api.samples.rights import access_of
 from virtool_api.samples.workflows import show_analyses
@@ -89,8 +89,11 @@ class ShownAnalysis:
     """The results' JSON text, NuVs hits with their `blast`; None until finalized."""
 
 
-async def show_analysis(ctx: Context, document: dict[str, Any]) -> ShownAnalysis:
+async def show_analysis(
+    ctx: Context, document: dict[str, Any], jobs: dict[str, JobSummary] | None = None
+) -> ShownAnalysis:
     """The analysis with its results, which are never read whole: listings and this never hold them in memory.
+    Its job's summary is looked up unless `jobs` (`job_summaries_steps`) holds it already.
 
     A results file missing from the data directory is 404 "Results file not found at expected location" (and
     logged), as a missing analysis file is; an analysis removed meanwhile is 404 "Not found".
@@ -100,7 +103,7 @@ async def show_analysis(ctx: Context, document: dict[str, Any]) -> ShownAnalysis
     files, *blast_rows = await ctx.records.all(
         FILES, *([BLASTS] if nuvs else []), analysis_id=document["_id"]
     )
-    analysis = await _render(ctx, document, files)
+    analysis = await _render(ctx, document, files, jobs)
     blasts = blast_json_by_sequence(blast_rows[0]) if nuvs else {}
     try:
         results = await results_text(ctx, document, blasts)
@@ -117,14 +120,19 @@ async def render_analysis(ctx: Context, document: dict[str, Any]) -> Analysis:
     return await _render(ctx, document, files)
 
 
-async def _render(ctx: Context, document: dict[str, Any], rows: Sequence[Row[Any]]) -> Analysis:
+async def _render(
+    ctx: Context,
+    document: dict[str, Any],
+    rows: Sequence[Row[Any]],
+    jobs: dict[str, JobSummary] | None = None,
+) -> Analysis:
     return Analysis.model_validate(
         {
             **document,
             "id": document["_id"],
             "results": None,
             "files": [analysis_file_model(row) for row in rows],
-            "job": await job_summary(ctx, document),
+            "job": await job_summary(ctx, document) if jobs is None else summary_of(document, jobs),
         }
     )
 

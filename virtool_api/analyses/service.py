@@ -23,9 +23,9 @@ from virtool_api.analyses.sample_access import PREFIX as SAMPLE_ACCESS_PREFIX
 from virtool_api.analyses.sample_access import sync_sample_access
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
-from virtool_api.jobs.models import TERMINAL_STATES
+from virtool_api.jobs.models import TERMINAL_STATES, JobSummary
 from virtool_api.jobs.service import create_job, find_job, withdraw_job
-from virtool_api.jobs.summary import job_summaries, summary_of
+from virtool_api.jobs.summary import job_summaries, job_summaries_steps, summary_of
 from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
 from virtool_api.references.otus import visible_reference
 from virtool_api.references.service import newest_ready_index
@@ -33,11 +33,12 @@ from virtool_api.samples.access import (
     listing_query,
     readable_sample,
     rights_of,
-    stored_sample,
+    stored_sample_steps,
     writable_sample,
 )
 from virtool_api.samples.rights import SampleRights
 from virtool_api.samples.workflows import workflow_compatible
+from virtool_api.storage.steps import FindOne, Steps, run_steps
 from virtool_api.subtractions.service import existing_subtractions
 
 SAMPLE_NOT_READY = BadRequest.declare("Sample is not ready")
@@ -208,20 +209,41 @@ async def analysis_with_rights(
     Analyses inherit their sample's rights. `not_found` is the 404 (BLAST's table says "Analysis not found"
     where the others say "Not found").
     """
-    analysis = await ctx.db.analyses.find_one({"_id": analysis_id})
+    analysis, sample, _ = await run_steps(ctx.db, _analysis_and_sample(analysis_id, with_job=False))
+    return _found(analysis, not_found), await rights_of(ctx, user, _sample_found(sample))
+
+
+def _analysis_and_sample(
+    analysis_id: str, with_job: bool
+) -> Steps[tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, JobSummary]]]:
+    """The analysis and its sample (and its job's summary, `with_job`): one round trip."""
+    analysis = yield FindOne("analyses", {"_id": analysis_id})
+    if analysis is None:
+        return None, None, {}
+    sample = yield from stored_sample_steps(analysis["sample"]["id"])
+    jobs = (yield from job_summaries_steps([analysis])) if with_job else {}
+    return analysis, sample, jobs
+
+
+def _found(analysis: dict[str, Any] | None, not_found: type[NotFound] = NotFound) -> dict[str, Any]:
     if analysis is None:
         raise not_found
-    sample = await stored_sample(ctx, analysis["sample"]["id"])
+    return analysis
+
+
+def _sample_found(sample: dict[str, Any] | None) -> dict[str, Any]:
     if sample is None:
         raise PARENT_SAMPLE_MISSING
-    return analysis, await rights_of(ctx, user, sample)
+    return sample
 
 
 async def get_analysis_for_user(ctx: Context, user: dict[str, Any], analysis_id: str) -> ShownAnalysis:
-    analysis, sample_rights_ = await analysis_with_rights(ctx, user, analysis_id)
-    if not sample_rights_.read:
+    """The analysis with its results: the analysis, its sample and its job's summary read together."""
+    found, sample, jobs = await run_steps(ctx.db, _analysis_and_sample(analysis_id, with_job=True))
+    analysis = _found(found)
+    if not (await rights_of(ctx, user, _sample_found(sample))).read:
         raise InsufficientRights()
-    return await show_analysis(ctx, analysis)
+    return await show_analysis(ctx, analysis, jobs)
 
 
 async def remove_analysis(ctx: Context, user: dict[str, Any], analysis_id: str) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from virtool_api.context import Context
 from virtool_api.jobs.models import JobSummary
+from virtool_api.storage.steps import Find, Steps, run_steps
 
 SUMMARY_FIELDS = {"created_at": 1, "progress": 1, "stage": 1, "state": 1, "user": 1, "workflow": 1}
 
@@ -20,10 +21,15 @@ def _job_id(document: dict[str, Any]) -> str | None:
 
 async def job_summaries(ctx: Context, documents: list[dict[str, Any]]) -> dict[str, JobSummary]:
     """The summaries of the jobs `documents` name, in one query: `{job id: summary}`."""
+    return await run_steps(ctx.db, job_summaries_steps(documents))
+
+
+def job_summaries_steps(documents: list[dict[str, Any]]) -> Steps[dict[str, JobSummary]]:
+    """`job_summaries` as steps, to go with others in one round trip (`storage/steps.py`)."""
     job_ids = sorted({job_id for document in documents if (job_id := _job_id(document))})
     if not job_ids:
         return {}
-    jobs = await ctx.db.jobs.find({"_id": {"$in": job_ids}}, SUMMARY_FIELDS).to_list(None)
+    jobs = yield Find("jobs", {"_id": {"$in": job_ids}}, SUMMARY_FIELDS)
     return {job["_id"]: JobSummary.model_validate({**job, "id": job["_id"]}) for job in jobs}
 
 

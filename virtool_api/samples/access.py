@@ -10,11 +10,17 @@ from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.projects.membership import project_membership
 from virtool_api.projects.service import find_project, member_project_ids
 from virtool_api.samples.rights import SampleRights, readable_by_id_query, readable_query, sample_rights
+from virtool_api.storage.steps import FindOne, Steps
 
 
 async def stored_sample(ctx: Context, sample_id: str) -> dict[str, Any] | None:
     """The stored sample document, or None; no rights asked (for the domains that follow a sample)."""
     return await ctx.db.samples.find_one({"_id": sample_id})
+
+
+def stored_sample_steps(sample_id: str) -> Steps[dict[str, Any] | None]:
+    """`stored_sample` as steps, to go with others in one round trip (`storage/steps.py`)."""
+    return (yield FindOne("samples", {"_id": sample_id}))
 
 
 async def find_sample(ctx: Context, sample_id: str) -> dict[str, Any]:
@@ -36,9 +42,14 @@ async def rights_of(ctx: Context, user: dict[str, Any], sample: dict[str, Any]) 
 async def readable_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> dict[str, Any]:
     """The sample document if the caller may read it: 404 when there is none, 403 when they may not."""
     document = await find_sample(ctx, sample_id)
+    await require_read(ctx, user, document)
+    return document
+
+
+async def require_read(ctx: Context, user: dict[str, Any], document: dict[str, Any]) -> None:
+    """403 unless the caller may read the stored sample `document`."""
     if not (await rights_of(ctx, user, document)).read:
         raise InsufficientRights()
-    return document
 
 
 async def sample_if_readable(ctx: Context, user: dict[str, Any], sample_id: str) -> dict[str, Any] | None:

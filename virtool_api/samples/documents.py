@@ -17,8 +17,9 @@ from sqlalchemy import (
 )
 
 from virtool_api.context import Context
-from virtool_api.jobs.summary import job_summary
-from virtool_api.labels.service import labels_with_ids
+from virtool_api.jobs.models import JobSummary
+from virtool_api.jobs.summary import job_summaries_steps, summary_of
+from virtool_api.labels.service import labels_with_ids, labels_with_ids_steps
 from virtool_api.samples.models import (
     Sample,
     SampleArtifactFile,
@@ -30,6 +31,7 @@ from virtool_api.samples.search import search_fields
 from virtool_api.samples.tables import SampleArtifact, SampleReads
 from virtool_api.samples.workflows import workflow_fields
 from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.storage.steps import Find, FindOne, Steps, run_steps
 from virtool_api.utils import utc_now
 
 
@@ -151,27 +153,26 @@ def one_codex_fields(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def render_sample(ctx: Context, document: dict[str, Any]) -> Sample:
-    """The full sample document: the stored fields plus its files, labels, subtractions and job summary."""
+Related = tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, JobSummary]]
+"""What a sample is shown with besides its files: its labels by id, its subtractions' names by id and its
+job's summary (`job_summaries`)."""
+
+
+async def render_sample(ctx: Context, document: dict[str, Any], related: Related | None = None) -> Sample:
+    """The full sample document: the stored fields plus its files, labels, subtractions and job summary (these
+    three looked up unless `related` holds them)."""
     (files,) = await ctx.records.all(FILES, sample_id=document["_id"])
     reads = sorted((row for row in files if row.kind == "reads"), key=lambda row: row.name)
     artifacts = sorted((row for row in files if row.kind == "artifact"), key=lambda row: row.id)
-    labels = await labels_by_id(ctx, [document])
-    # In the sample's order, not the store's; a subtraction removed meanwhile is left out.
-    subtraction_ids = document.get("subtractions", [])
-    names = {
-        subtraction["_id"]: subtraction["name"]
-        for subtraction in (
-            await ctx.db.subtractions.find({"_id": {"$in": subtraction_ids}}, {"name": 1}).to_list(None)
-            if subtraction_ids
-            else []
-        )
-    }
+    if related is None:
+        related = await run_steps(ctx.db, related_steps(document))
+    labels, names, jobs = related
     return Sample.model_validate(
         {
             **document,
             **one_codex_fields(document),
             "labels": labels_of(document, labels),
+            # In the sample's order, not the store's; a subtraction removed meanwhile is left out.
             "subtractions": [
                 {"id": subtraction_id, "name": names[subtraction_id]}
                 for subtraction_id in document.get("subtractions", [])
@@ -179,9 +180,29 @@ async def render_sample(ctx: Context, document: dict[str, Any]) -> Sample:
             ],
             "reads": [reads_file(row) for row in reads],
             "artifacts": [artifact_file(row) for row in artifacts],
-            "job": await job_summary(ctx, document),
+            "job": summary_of(document, jobs),
         }
     )
+
+
+def stored_sample_and_related(sample_id: str) -> Steps[tuple[dict[str, Any], Related] | None]:
+    """The stored sample and what it is shown with, or None: one round trip (read before the caller's rights
+    are asked, and shown only after)."""
+    document = yield FindOne("samples", {"_id": sample_id})
+    if document is None:
+        return None
+    return document, (yield from related_steps(document))
+
+
+def related_steps(document: dict[str, Any]) -> Steps[Related]:
+    """The sample's labels, its subtractions' names and its job's summary: one round trip for the three."""
+    labels = yield from labels_with_ids_steps(sorted(set(document.get("labels", []))))
+    subtraction_ids = document.get("subtractions", [])
+    subtractions = []
+    if subtraction_ids:
+        subtractions = yield Find("subtractions", {"_id": {"$in": subtraction_ids}}, {"name": 1})
+    jobs = yield from job_summaries_steps([document])
+    return labels, {subtraction["_id"]: subtraction["name"] for subtraction in subtractions}, jobs
 
 
 async def labels_by_id(ctx: Context, documents: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -16,13 +16,14 @@ from virtool_api.jobs.summary import job_summaries, summary_of
 from virtool_api.labels.service import missing_labels
 from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
 from virtool_api.projects.service import PROJECT_DOES_NOT_EXIST, find_project, require_add_files
-from virtool_api.samples.access import find_sample, listing_query, readable_sample, writable_sample
+from virtool_api.samples.access import find_sample, listing_query, require_read, writable_sample
 from virtool_api.samples.documents import (
     create_sample,
     labels_by_id,
     labels_of,
     one_codex_fields,
     render_sample,
+    stored_sample_and_related,
 )
 from virtool_api.samples.files import purge_sample_files
 from virtool_api.samples.models import (
@@ -39,6 +40,7 @@ from virtool_api.samples.rights import ACCESS_FIELDS, LINK_VISIBILITIES, access_
 from virtool_api.samples.search import name_filter, search_fields
 from virtool_api.settings.service import get_settings
 from virtool_api.storage.mongo import missing_ids
+from virtool_api.storage.steps import run_steps
 from virtool_api.tags.service import missing_tags
 from virtool_api.uploads.reservations import release_uploads, reserve_uploads
 from virtool_api.users.rights import require_owner_or_administrator
@@ -114,7 +116,14 @@ async def find_samples(ctx: Context, user: dict[str, Any], query: SampleSearchQu
 
 
 async def get_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> Sample:
-    return await render_sample(ctx, await readable_sample(ctx, user, sample_id))
+    """The sample, read with its labels, subtractions and job in one round trip, shown if the caller may read
+    it: 404 when there is none, 403 when they may not."""
+    found = await run_steps(ctx.db, stored_sample_and_related(sample_id))
+    if found is None:
+        raise NotFound()
+    document, related = found
+    await require_read(ctx, user, document)
+    return await render_sample(ctx, document, related)
 
 
 def _unique(ids: list[str]) -> list[str]:
