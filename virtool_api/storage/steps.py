@@ -119,7 +119,7 @@ def _run_one(collection: Any, operation: Operation) -> Any:
 
 
 async def _run_on_mongodb(db: Any, operation: Operation) -> Any:
-    collection = db[operation.collection]
+    collection = getattr(db, operation.collection)
     match operation:
         case FindOne(_, filter, projection):
             return await collection.find_one(filter, projection)
