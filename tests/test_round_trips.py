@@ -112,6 +112,19 @@ async def test_a_sample_read_through_its_project_costs_one_more_for_the_project(
     expect(trips, documents=3, sql=1)
 
 
+async def test_an_administrator_reads_a_sample_in_a_project_without_looking_the_project_up(
+    ctx, factory, public_client
+):
+    owner, _ = await factory.person()
+    _, headers = await factory.person(administrator=True)
+    project = await create_project(ctx, owner, CreateProjectRequest(name="Survey", members=[]))
+    sample = await factory.sample(
+        ready=True, user={"id": owner["_id"], "handle": owner["handle"]}, all_read=False, project=project.id
+    )
+    trips = await get(public_client, f"/api/samples/{sample['_id']}", headers, ctx)
+    expect(trips, documents=2, sql=1)
+
+
 async def test_an_analysis_costs_its_key_and_user_itself_its_sample_and_job_and_one_sql_query(
     ctx, factory, public_client
 ):

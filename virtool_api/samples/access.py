@@ -32,10 +32,12 @@ async def find_sample(ctx: Context, sample_id: str) -> dict[str, Any]:
 
 
 async def rights_of(ctx: Context, user: dict[str, Any], sample: dict[str, Any]) -> SampleRights:
-    """The caller's rights on a sample document, including those its project's membership grants."""
-    membership = None
-    if sample.get("project"):
-        membership = project_membership(await find_project(ctx, sample["project"]), user["_id"])
+    """The caller's rights on a sample document, including those its project's membership grants. Membership
+    only adds rights, so the project is read only when it could add one (never for an administrator)."""
+    rights = sample_rights(user, sample)
+    if not sample.get("project") or (rights.read and rights.write):
+        return rights
+    membership = project_membership(await find_project(ctx, sample["project"]), user["_id"])
     return sample_rights(user, sample, membership)
 
 
