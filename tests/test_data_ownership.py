@@ -6,7 +6,8 @@ owner subscribes to. The scan below reads the source: a write is a store method 
 (`insert_*`, `update_*`, `replace_*`, `delete_*`, `find_one_and_*`, `bulk_write`, `drop`) called on a
 collection (`ctx.db.samples`, `db["samples"]`, or a name bound to one), a collection handed to a function
 that writes its argument (`insert_with_random_id`), or an SQL statement (`insert`/`update`/`delete`) or new
-row of a table declared in a domain's `tables.py`. Indexes (`create_index`, in `storage/mongo.py`) are the
+row of a table declared in a domain's `tables.py`; among steps (`storage/steps.py`), a `FindOneAndUpdate` or
+`InsertOne` naming the collection. Indexes (`create_index`, in `storage/mongo.py`) are the
 store's schema, not data. A read is any other use of a collection outside `storage/`.
 """
 
@@ -55,6 +56,9 @@ analyses name subtractions), so the reader cannot call the owner without an impo
 cannot answer a question. Each reads ids and names only, never writes. The list only shrinks."""
 
 WRITE_PREFIXES = ("insert_", "update_", "replace_", "delete_", "find_one_and_")
+STEP_OPERATIONS = {"Find", "FindOne", "FindOneAndUpdate", "InsertOne"}
+"""`storage/steps.py`'s operations, each naming its collection first."""
+STEP_WRITES = {"FindOneAndUpdate", "InsertOne"}
 WRITE_METHODS = {"bulk_write", "drop", "rename"}
 SQL_WRITES = {"insert", "update", "delete"}
 
@@ -91,7 +95,8 @@ def _tables() -> dict[str, str]:
 
 
 def _collection(node: ast.AST) -> str | None:
-    """The collection an expression names: `<...>.db.name`, `db["name"]`, `db.get_collection("name")`."""
+    """The collection an expression names: `<...>.db.name`, `db["name"]`, `db.get_collection("name")`, or a
+    step's operation (`FindOne("name", ...)`)."""
 
     def is_db(value: ast.AST) -> bool:
         return (isinstance(value, ast.Name) and value.id == "db") or (
@@ -107,6 +112,14 @@ def _collection(node: ast.AST) -> str | None:
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "get_collection"
         and is_db(node.func.value)
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ):
+        return str(node.args[0].value)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in STEP_OPERATIONS
         and node.args
         and isinstance(node.args[0], ast.Constant)
     ):
@@ -185,6 +198,8 @@ def _writes_in(path: Path, tables: dict[str, str], helpers: dict[str, set[int]])
             if collection := collection_of(node.func.value):
                 stores.append((collection, COLLECTION_OWNERS.get(collection, "?")))
         name = _called_name(node)
+        if name in STEP_WRITES and (collection := _collection(node)):
+            stores.append((collection, COLLECTION_OWNERS.get(collection, "?")))
         for position in helpers.get(name or "", set()):
             if position < len(node.args) and (collection := collection_of(node.args[position])):
                 stores.append((collection, COLLECTION_OWNERS.get(collection, "?")))
