@@ -4,6 +4,7 @@ outlives its job. The runner here is a real process (`virtool-api runner`) again
 
 import asyncio
 import dataclasses
+import functools
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import QUALITY
+from tests.real_server import stop
 from tests.references_helpers import DEMO_DATA
 from tests.runner_world import build_index, job_end, ready_sample, start_analysis
 from virtool_api.dev import simulate
@@ -62,13 +64,7 @@ def runner_process(jobs_url: str, work_path: Path, path: str | None = None) -> I
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process, timeout=60)
 
 
 def tools_working_in(work_path: Path) -> dict[int, str]:
@@ -94,8 +90,10 @@ async def until(condition, what: str, timeout: float = WAIT):  # type: ignore[no
     return result
 
 
+@functools.cache
 def many_reads(count: int = 300_000) -> bytes:
-    """Enough reads that mapping them takes a while: a window in which to stop the job."""
+    """Enough reads that mapping them takes a while: a window in which to stop the job. Simulated once per
+    process (12 to 25 s here), as the tests only read them."""
     genomes = read_fasta_gz(DEMO_DATA / "plant-viruses.fa.gz")
     return simulate.reads([("NC_001367", genomes["NC_001367"], count)], seed=11)
 
