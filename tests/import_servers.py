@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 
 from tests.conftest import Factory
-from tests.real_server import free_port, serve_command, wait_for_port
+from tests.real_server import free_port, serve_command, stop, wait_for_port
 from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.server.context import create_context
@@ -82,13 +82,7 @@ def limited_server(
         wait_for_port(process, port, timeout=60)
         yield process, f"http://127.0.0.1:{port}/api"
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process)
 
 
 async def upload(session: aiohttp.ClientSession, base: str, data: bytes, upload_type: str) -> int:

@@ -83,10 +83,22 @@ def wait_for_port(process: subprocess.Popen, port: int, timeout: float = 30) -> 
             time.sleep(0.1)
 
 
-@contextmanager
-def running_server(only: str, data_path: Path, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
-    """`virtool-api serve --only {only}` (`jobs` or `public`) on a free port over `data_path`, with `options`;
-    stopped (SIGTERM) on leaving."""
+def stop(*processes: subprocess.Popen, timeout: float = 30) -> None:
+    """Stop each process still running as an operator would (SIGTERM), all at once; SIGKILL any that has not
+    exited `timeout` seconds later."""
+    running = [process for process in processes if process.poll() is None]
+    for process in running:
+        process.terminate()
+    deadline = time.monotonic() + timeout
+    for process in running:
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _serve(only: str, data_path: Path, *options: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
     port_option = "--jobs-port" if only == "jobs" else "--port"
     process = subprocess.Popen(
@@ -101,16 +113,32 @@ def running_server(only: str, data_path: Path, *options: str) -> Iterator[tuple[
             *options,
         ]
     )
+    return process, port
+
+
+@contextmanager
+def running_server(only: str, data_path: Path, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`virtool-api serve --only {only}` (`jobs` or `public`) on a free port over `data_path`, with `options`;
+    stopped (SIGTERM) on leaving."""
+    with running_servers([only], data_path, *options) as [server]:
+        yield server
+
+
+@contextmanager
+def running_servers(
+    apis: list[str], data_path: Path, *options: str
+) -> Iterator[list[tuple[subprocess.Popen, str]]]:
+    """A `virtool-api serve --only {api}` process for each of `apis` over `data_path`, started together (each
+    takes seconds to import on a busy machine) and stopped together on leaving."""
+    started: list[tuple[subprocess.Popen, int]] = []
     try:
-        wait_for_port(process, port)
-        yield process, f"http://127.0.0.1:{port}"
+        for api in apis:
+            started.append(_serve(api, data_path, *options))
+        for process, port in started:
+            wait_for_port(process, port)
+        yield [(process, f"http://127.0.0.1:{port}") for process, port in started]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(*(process for process, _ in started))
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.conftest import FASTQ_GZ, POSTGRES_URL, Factory, _truncate_postgres, multipart_file
-from tests.real_server import free_port, serve_command, wait_for_port
+from tests.real_server import free_port, serve_command, stop, wait_for_port
 from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.samples.repair import repair_interrupted_creations
@@ -55,13 +55,7 @@ def public_server(data_path: Path, *options: str, crash_at: str | None = None) -
         wait_for_port(process, port, timeout=60)
         yield process, f"http://127.0.0.1:{port}/api"
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process)
 
 
 async def open_stores(data_path: Path) -> Context:

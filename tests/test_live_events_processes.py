@@ -5,7 +5,6 @@ reconnects to a different process resumes where it was (`Last-Event-ID`). Skippe
 """
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import ExitStack
 from typing import Any
 
 import aiohttp
@@ -13,7 +12,7 @@ import pytest
 
 from tests.conftest import POSTGRES_URL, acquire
 from tests.live_events import EventStream, about
-from tests.real_server import running_server
+from tests.real_server import running_servers
 from virtool_api.config import Config
 
 
@@ -27,10 +26,8 @@ def servers(config: Config, redis_url: str, ctx) -> Iterator[dict[str, str]]:  #
     options = [f"--postgres-url={POSTGRES_URL}", f"--redis-url={redis_url}", "--no-migrate"]
     if config.mongodb_url:
         options.append(f"--mongodb-url={config.mongodb_url}")
-    with ExitStack() as stack:
-        _, first = stack.enter_context(running_server("public", config.data_path, *options))
-        _, second = stack.enter_context(running_server("public", config.data_path, *options))
-        _, jobs = stack.enter_context(running_server("jobs", config.data_path, *options))
+    with running_servers(["public", "public", "jobs"], config.data_path, *options) as started:
+        (_, first), (_, second), (_, jobs) = started
         yield {"first": first, "second": second, "jobs": jobs}
 
 

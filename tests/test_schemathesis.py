@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.conftest import POSTGRES_URL, Factory
-from tests.real_server import free_port, serve_command, wait_for_port
+from tests.real_server import free_port, serve_command, stop, wait_for_port
 from virtool_api.config import Config
 from virtool_api.server.context import create_context
 
@@ -81,12 +81,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, postgres_schema: str | None
             "finished jobs": (_document(jobs_url), jobs_url, _finished_job_auth(jobs_url, seeded["done_id"])),
         }
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def _document(api_url: str) -> dict[str, Any]:

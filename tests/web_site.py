@@ -21,7 +21,7 @@ import pytest
 
 import virtool_api
 from tests.browser import Browser, start_browser
-from tests.real_server import free_port, serve_command, wait_for_port
+from tests.real_server import free_port, serve_command, stop, wait_for_port
 from virtool_api.config import Config
 from virtool_api.samples.documents import create_sample
 from virtool_api.samples.search import search_fields
@@ -165,12 +165,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
         wait_for_port(process, jobs_port)
         yield Site(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{jobs_port}", key, reference_id, {})
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         shutil.rmtree(data_path, ignore_errors=True)
 
 
