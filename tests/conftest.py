@@ -102,22 +102,33 @@ async def _create_database_if_missing(given_url: str, own_url: str) -> None:
 
 
 async def _truncate_postgres(url: str) -> None:
-    from sqlalchemy.ext.asyncio import create_async_engine
+    """Empty this worker's migrated PostgreSQL schema for the next test, as TRUNCATE ... RESTART IDENTITY of
+    every table would, but only the tables a test wrote to and the sequences it used.
 
-    engine = create_async_engine(url)
-    async with engine.begin() as connection:
-        tables = (
-            await connection.execute(
-                text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-                    " AND tablename <> 'alembic_version'"
-                )
-            )
-        ).scalars()
-        names = ", ".join(f'"{name}"' for name in tables)
-        if names:
-            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
+    Truncating all tables took 0.10-0.16 s a test here (each TRUNCATE gives a table new files); finding the
+    few a test touched first takes 0.02 s. Copying a template database instead (CREATE DATABASE ... TEMPLATE,
+    0.03 s) needs a DROP DATABASE after each test, which waits for a checkpoint of the whole cluster: seconds,
+    and tens of seconds while other suites write to the same server.
+    """
+    import asyncpg
+
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        tables = await connection.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        )
+        probes = [f"SELECT '{row[0]}' WHERE EXISTS (SELECT FROM \"{row[0]}\")" for row in tables]
+        written = [row[0] for row in await connection.fetch(" UNION ALL ".join(probes))] if probes else []
+        if written:
+            names = ", ".join(f'"{name}"' for name in written)
+            await connection.execute(f"TRUNCATE {names} CASCADE")
+        # A sequence a test advanced, on a table left empty (a rolled-back insert) or not.
+        for row in await connection.fetch(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL"
+        ):
+            await connection.execute(f'ALTER SEQUENCE "{row[0]}" RESTART')
+    finally:
+        await connection.close()
 
 
 @pytest.fixture
