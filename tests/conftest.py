@@ -314,6 +314,12 @@ def factory(ctx: Context) -> Factory:
     return Factory(ctx)
 
 
+@pytest.fixture
+async def admin(factory: Factory) -> tuple[dict[str, Any], dict[str, str]]:
+    """An administrator with an API key: their user document and the headers that act as them."""
+    return await factory.person(administrator=True)
+
+
 async def stored_job(ctx: Context, job_id: str) -> dict[str, Any]:
     """The job document as stored, with its status history as the job API reads it (`jobs/statuses.py`)."""
     document = await ctx.db.jobs.find_one({"_id": job_id})

@@ -8,6 +8,13 @@ from sqlalchemy import select
 
 from tests.conftest import acquire, multipart_file
 from tests.stored import stored_results
+from tests.support.errors import (
+    ANALYSIS_FINALIZED,
+    INSUFFICIENT_RIGHTS,
+    INVALID_FILE_NAME,
+    JOB_FINISHED,
+    NOT_FOUND,
+)
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.server.auth import JOB_CREDENTIALS_HINT
 
@@ -16,13 +23,8 @@ UNAUTHORIZED = {
     "message": "Requires authorization",
     "hint": JOB_CREDENTIALS_HINT,
 }
-INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
-JOB_FINISHED = {"id": "conflict", "message": "Job is finished"}
-ANALYSIS_FINALIZED = {"id": "conflict", "message": "Analysis is finalized"}
 ALREADY_FINALIZED = {"id": "conflict", "message": "There is already a result for this analysis"}
 UNSUPPORTED_FORMAT = {"id": "bad_request", "message": "Unsupported analysis file format"}
-INVALID_FILE_NAME = {"id": "bad_request", "message": "Invalid file name"}
 
 ANALYSIS_FIELDS = {
     "id",

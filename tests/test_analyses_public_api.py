@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import acquire, multipart_file
+from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.samples.documents import create_sample
 from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
@@ -18,8 +19,6 @@ UNAUTHORIZED = {
     "message": "Requires authorization",
     "hint": PUBLIC_CREDENTIALS_HINT,
 }
-INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
 PARENT_SAMPLE_MISSING = {"id": "bad_request", "message": "Parent sample does not exist"}
 STILL_RUNNING = {"id": "conflict", "message": "Analysis is still running"}
 
@@ -42,11 +41,6 @@ async def owner(factory):  # type: ignore[no-untyped-def]
 @pytest.fixture
 async def stranger(factory):  # type: ignore[no-untyped-def]
     return await factory.person()
-
-
-@pytest.fixture
-async def admin(factory):  # type: ignore[no-untyped-def]
-    return await factory.person(administrator=True)
 
 
 @pytest.fixture

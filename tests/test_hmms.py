@@ -10,16 +10,10 @@ from click.testing import CliRunner
 from tests.conftest import FASTQ_GZ, acquire
 from tests.hmm_data import ANNOTATIONS, ANNOTATIONS_GZ, PROFILES
 from tests.references_helpers import upload
+from tests.support.errors import NOT_FOUND
 from virtool_api.cli import main
 from virtool_api.config import Config
 from virtool_api.server.context import create_context
-
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
-
-
-@pytest.fixture
-async def admin(factory):
-    return await factory.person(administrator=True)
 
 
 async def install(public_client, headers, annotations: bytes = ANNOTATIONS_GZ, profiles: bytes = PROFILES):

@@ -10,10 +10,9 @@ import pytest
 
 from tests.conftest import acquire, multipart_file
 from tests.references_helpers import REFERENCE_EXPORT, import_reference
+from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 from virtool_api.utils import utc_now
 
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
-INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
 BOWTIE2 = [
     "reference.1.bt2",
     "reference.2.bt2",
@@ -26,11 +25,6 @@ BOWTIE2 = [
 
 def conflict(message: str) -> dict[str, str]:
     return {"id": "conflict", "message": message}
-
-
-@pytest.fixture
-async def admin(factory):
-    return await factory.person(administrator=True)
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ downloads included: a finished job's key opens nothing.
 import pytest
 
 from tests.conftest import FASTQ_GZ, acquire, multipart_file
+from tests.support.errors import JOB_FINISHED
 from virtool_api.jobs.models import TERMINAL_STATES
 
-JOB_FINISHED = {"id": "conflict", "message": "Job is finished"}
 FASTA = b">contig_1\nACGTACGT\n"
 
 

@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 from tests.conftest import acquire, basic_auth, stored_job
+from tests.support.errors import INSUFFICIENT_RIGHTS, JOB_FINISHED, NOT_FOUND
 from virtool_api.jobs.service import time_out_stale_jobs
 from virtool_api.server.app import create_jobs_app
 from virtool_api.server.auth import JOB_CREDENTIALS_HINT
@@ -17,9 +18,6 @@ UNAUTHORIZED = {
     "message": "Requires authorization",
     "hint": JOB_CREDENTIALS_HINT,
 }
-INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
-JOB_FINISHED = {"id": "conflict", "message": "Job is finished"}
 
 JOB_FIELDS = {"id", "created_at", "progress", "state", "user", "workflow", "args", "status"}
 STATUS_FIELDS = {"state", "progress", "timestamp"}

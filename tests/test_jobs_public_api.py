@@ -5,13 +5,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import QUALITY, acquire, stored_job
+from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 from virtool_api.jobs.service import create_job
 from virtool_api.samples.documents import create_sample
 from virtool_api.users.service import user_ref
 from virtool_api.utils import random_id
 
-INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
 CANNOT_CANCEL = {"id": "conflict", "message": "Job cannot be cancelled in its current state"}
 
 
@@ -23,11 +22,6 @@ async def owner(factory):  # type: ignore[no-untyped-def]
 @pytest.fixture
 async def stranger(factory):  # type: ignore[no-untyped-def]
     return await factory.person()
-
-
-@pytest.fixture
-async def admin(factory):  # type: ignore[no-untyped-def]
-    return await factory.person(administrator=True)
 
 
 async def job_of(ctx, user: dict[str, Any], workflow: str = "nuvs", **args: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]

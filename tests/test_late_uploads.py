@@ -14,14 +14,12 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.conftest import FASTQ_GZ, QUALITY, acquire
+from tests.support.errors import ANALYSIS_FINALIZED, JOB_FINISHED, SAMPLE_FINALIZED
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.samples.tables import SampleArtifact, SampleReads
 
 BOUNDARY = "virtoollateboundary"
 FASTA = b">contig_1\nACGTACGTACGT\n" * 50
-JOB_FINISHED = {"id": "conflict", "message": "Job is finished"}
-ANALYSIS_FINALIZED = {"id": "conflict", "message": "Analysis is finalized"}
-SAMPLE_FINALIZED = {"id": "conflict", "message": "Sample already finalized"}
 
 
 def incoming_files(ctx: Any) -> list[Path]:

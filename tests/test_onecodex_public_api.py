@@ -12,14 +12,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import basic_auth
+from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 from virtool_api.samples.service import create_sample
 from virtool_api.server.app import create_public_app
 from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import as_utc, utc_now
 
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
-FORBIDDEN = {"id": "insufficient_rights", "message": "Insufficient rights"}
 UNAUTHORIZED = {
     "id": "requires_authorization",
     "message": "Requires authorization",
@@ -178,7 +177,7 @@ async def test_a_sample_the_caller_may_not_read_is_404_one_they_may_not_change_i
         response = await public_client.request(
             method, f"/api/v1/{path}/{public['_id']}", json=body, headers=stranger
         )
-        assert (response.status, await response.json()) == (403, FORBIDDEN), (method, path)
+        assert (response.status, await response.json()) == (403, INSUFFICIENT_RIGHTS), (method, path)
     stored = await ctx.db.samples.find_one({"_id": public["_id"]})
     assert stored["visibility"] == "public" and stored["metadata"] == {}
 

@@ -2,12 +2,10 @@
 
 import pytest
 
+from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
-
-FORBIDDEN = {"id": "insufficient_rights", "message": "Insufficient rights"}
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
 
 
 async def sample_with(ctx, factory, **fields):
@@ -95,7 +93,7 @@ async def test_projects_are_seen_by_members_owner_and_administrators(factory, pu
         assert [item["id"] for item in listed] == [project["id"]]
     response = await public_client.get(url, headers=stranger)
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
     assert await (await public_client.get("/api/projects", headers=stranger)).json() == []
     response = await public_client.get("/api/projects/nosuch", headers=stranger)
     assert response.status == 404
@@ -117,7 +115,7 @@ async def test_update_project_by_those_who_manage_it(factory, public_client):
 
     response = await public_client.patch(url, json={"name": "Renamed"}, headers=plain_headers)
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
     for number, headers in enumerate((owner_headers, manager_headers, admin)):
         response = await public_client.patch(url, json={"description": f"v{number}"}, headers=headers)
         assert response.status == 200
@@ -207,7 +205,7 @@ async def test_remove_tag_takes_it_off_samples(ctx, factory, public_client):
 
     response = await public_client.delete(f"/api/tags/{tag['id']}", headers=stranger)
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
     response = await public_client.delete(f"/api/tags/{tag['id']}", headers=admin)
     assert response.status == 204
     assert (await ctx.db.samples.find_one({"_id": sample["_id"]}))["tags"] == ["other"]
@@ -250,7 +248,7 @@ async def test_labels_are_changed_only_by_administrators(ctx, factory, public_cl
         await public_client.delete(f"/api/labels/{label['_id']}", headers=headers),
     ):
         assert response.status == 403
-        assert await response.json() == FORBIDDEN
+        assert await response.json() == INSUFFICIENT_RIGHTS
 
 
 @pytest.mark.parametrize(
@@ -307,7 +305,7 @@ async def test_settings(ctx, factory, public_client):
 
     response = await public_client.patch("/api/settings", json={"restrict_sharing": True}, headers=headers)
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
     response = await public_client.patch("/api/settings", json={"restrict_sharing": True}, headers=admin)
     assert response.status == 200
     assert await response.json() == {"restrict_sharing": True}

@@ -3,10 +3,9 @@
 
 from collections.abc import AsyncIterator
 
+from tests.support.errors import NOT_FOUND
 from virtool_api.indexes.files import INDEX_FILES
 from virtool_api.subtractions.files import SUBTRACTION_FILES
-
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
 
 
 async def chunks(data: bytes) -> AsyncIterator[bytes]:

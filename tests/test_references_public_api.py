@@ -8,14 +8,7 @@ import pytest
 
 from tests.conftest import FASTQ_GZ
 from tests.references_helpers import REFERENCE_EXPORT, export_bytes, export_json, import_reference, upload
-
-INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
-
-
-@pytest.fixture
-async def admin(factory):
-    return await factory.person(administrator=True)
+from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 
 
 @pytest.fixture

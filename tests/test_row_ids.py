@@ -12,9 +12,9 @@ from alembic import command
 from sqlalchemy import inspect, text
 
 from tests.conftest import FASTQ_GZ, QUALITY, acquire, multipart_file
+from tests.support.errors import JOB_FINISHED
 from virtool_api.storage.migrate import alembic_config
 
-JOB_FINISHED = {"id": "conflict", "message": "Job is finished"}
 FASTA = b">contig_1\nACGTACGT\n"
 
 

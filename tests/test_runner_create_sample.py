@@ -3,18 +3,11 @@ measures it; reads it cannot read fail the job, saying why, and remove the sampl
 
 import gzip
 
-import pytest
-
 from tests.references_helpers import DEMO_DATA, upload
 from tests.runner_world import job_end, our_runner
 from virtool_api.runner.quality import read_quality
 
 READS = (DEMO_DATA / "reads-tmv-grapevine.fq.gz").read_bytes()
-
-
-@pytest.fixture
-async def admin(factory):
-    return await factory.person(administrator=True)
 
 
 async def create(public_client, headers, *files: tuple[bytes, str]) -> dict:

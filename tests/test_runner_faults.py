@@ -33,11 +33,6 @@ WAIT = 120.0
 
 
 @pytest.fixture
-async def admin(factory):
-    return await factory.person(administrator=True)
-
-
-@pytest.fixture
 async def jobs_app_client(ctx, aiohttp_client):
     """The job API with a short ping timeout (10 s, checked every 0.5 s; runners ping every 3 s), so a dead
     runner's job times out soon."""

@@ -33,11 +33,6 @@ READS = (DEMO_DATA / "reads-tmv-grapevine.fq.gz").read_bytes()
 TMV, GLRAV3 = "Tobacco mosaic virus", "Grapevine leafroll-associated virus 3"
 
 
-@pytest.fixture
-async def admin(factory):
-    return await factory.person(administrator=True)
-
-
 async def test_build_index_makes_an_index_of_the_default_isolates(
     public_client, jobs_client, ctx, admin, tmp_path
 ):

@@ -14,19 +14,21 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import FASTQ_GZ, QUALITY, acquire, basic_auth, multipart_file
+from tests.support.errors import (
+    INSUFFICIENT_RIGHTS,
+    INVALID_FILE_NAME,
+    JOB_FINISHED,
+    NOT_FOUND,
+    SAMPLE_FINALIZED,
+)
 from virtool_api.samples.tables import SampleArtifact, SampleReads
 from virtool_api.server.auth import JOB_CREDENTIALS_HINT
 
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
 REQUIRES_AUTHORIZATION = {
     "id": "requires_authorization",
     "message": "Requires authorization",
     "hint": JOB_CREDENTIALS_HINT,
 }
-INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
-JOB_FINISHED = {"id": "conflict", "message": "Job is finished"}
-SAMPLE_FINALIZED = {"id": "conflict", "message": "Sample already finalized"}
-INVALID_FILE_NAME = {"id": "bad_request", "message": "Invalid file name"}
 
 ARTIFACT_BYTES = b'{"per_base_quality": [36, 36, 35]}\n'
 BOUNDARY = "virtooltestboundary"

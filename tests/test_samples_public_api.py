@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import FASTQ_GZ, QUALITY, acquire, multipart_file
+from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.samples.tables import SampleReads
 from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
@@ -15,8 +16,6 @@ from virtool_api.uploads.tables import Upload
 from virtool_api.utils import as_utc, utc_now
 
 VISIBILITIES = ("public", "shared", "private", "importing", "awaiting data")
-FORBIDDEN = {"id": "insufficient_rights", "message": "Insufficient rights"}
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
 UNAUTHORIZED = {
     "id": "requires_authorization",
     "message": "Requires authorization",
@@ -165,7 +164,7 @@ async def world(ctx, factory, public_client):
             for response in (read, write):
                 body = await response.json()
                 if response.status == 403:
-                    assert body == FORBIDDEN
+                    assert body == INSUFFICIENT_RIGHTS
                 if response.status == 401:
                     assert body == UNAUTHORIZED
             table[visibility] = (read.status, write.status)
@@ -799,7 +798,7 @@ async def test_update_rights_refused_to_writers_who_do_not_own(ctx, factory, pub
         f"/api/samples/{sample['_id']}/rights", json={"all_read": True}, headers=writer
     )
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
 
 
 async def test_update_rights_invalid(ctx, factory, public_client):
@@ -898,7 +897,7 @@ async def test_remove_sample_rights(ctx, factory, public_client):
     sample = await stored_sample(ctx, factory, owner, all_read=True)
     response = await public_client.delete(f"/api/samples/{sample['_id']}", headers=stranger)
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
     response = await public_client.delete("/api/samples/nosuch", headers=stranger)
     assert response.status == 404
     assert await response.json() == NOT_FOUND

@@ -8,9 +8,8 @@ import pytest
 
 from tests.conftest import FASTQ_GZ, acquire, multipart_file
 from tests.references_helpers import upload
+from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
-INSUFFICIENT_RIGHTS = {"id": "insufficient_rights", "message": "Insufficient rights"}
 HOST_FASTA = gzip.compress(b">chr1 host\n" + b"ACGTTGCA" * 500 + b"\n>chr2\n" + b"GGCCNNAT" * 200 + b"\n")
 BOWTIE2 = [
     "subtraction.1.bt2",
@@ -25,11 +24,6 @@ GC = {"a": 0.25, "c": 0.25, "g": 0.25, "t": 0.24, "n": 0.01}
 
 def conflict(message: str) -> dict[str, str]:
     return {"id": "conflict", "message": message}
-
-
-@pytest.fixture
-async def admin(factory):
-    return await factory.person(administrator=True)
 
 
 async def create(public_client, admin, name: str = "Vitis vinifera") -> dict:

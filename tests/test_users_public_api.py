@@ -4,12 +4,11 @@ import hashlib
 
 import pytest
 
+from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
 
-FORBIDDEN = {"id": "insufficient_rights", "message": "Insufficient rights"}
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
 UNAUTHORIZED = {
     "id": "requires_authorization",
     "message": "Requires authorization",
@@ -52,7 +51,7 @@ async def test_list_users(public_client, ctx, admin, factory):
 async def test_list_users_non_admin(public_client, person):
     response = await public_client.get("/api/users", headers=person[1])
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
 
 
 async def test_create_user(public_client, ctx, admin):
@@ -141,7 +140,7 @@ async def test_create_user_unknown_group(public_client, ctx, admin):
 async def test_create_user_non_admin(public_client, ctx, person):
     response = await public_client.post("/api/users", json={"handle": "mallory"}, headers=person[1])
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
     assert await ctx.db.users.find_one({"handle": "mallory"}) is None
 
 
@@ -169,7 +168,7 @@ async def test_get_user_by_handle_is_not_found(public_client, admin, person):
 async def test_get_user_non_admin(public_client, admin, person):
     response = await public_client.get(f"/api/users/{admin[0]['_id']}", headers=person[1])
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
 
 
 async def test_update_user(public_client, ctx, admin, person):
@@ -229,7 +228,7 @@ async def test_update_user_non_admin(public_client, ctx, person):
         f"/api/users/{person[0]['_id']}", json={"administrator": True}, headers=person[1]
     )
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
     assert (await ctx.db.users.find_one({"_id": person[0]["_id"]}))["administrator"] is False
 
 
@@ -305,7 +304,7 @@ async def test_delete_user_not_found(public_client, admin):
 async def test_delete_user_non_admin(public_client, ctx, admin, person):
     response = await public_client.delete(f"/api/users/{admin[0]['_id']}", headers=person[1])
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
     assert await ctx.db.users.find_one({"_id": admin[0]["_id"]}) is not None
 
 
@@ -346,7 +345,7 @@ async def test_create_group_invalid(public_client, admin, body):
 async def test_create_group_non_admin(public_client, ctx, person):
     response = await public_client.post("/api/groups", json={"name": "Virology"}, headers=person[1])
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
     assert await ctx.db.groups.count_documents({}) == 0
 
 
@@ -416,7 +415,7 @@ async def test_update_group_non_admin(public_client, ctx, person):
         f"/api/groups/{lab['_id']}", json={"name": "Mine"}, headers=person[1]
     )
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
 
 
 async def test_delete_group_leaves_users_and_samples(public_client, ctx, factory, admin):
@@ -444,7 +443,7 @@ async def test_delete_group_non_admin(public_client, ctx, person):
     lab = await group(ctx)
     response = await public_client.delete(f"/api/groups/{lab['_id']}", headers=person[1])
     assert response.status == 403
-    assert await response.json() == FORBIDDEN
+    assert await response.json() == INSUFFICIENT_RIGHTS
     assert await ctx.db.groups.find_one({"_id": lab["_id"]}) is not None
 
 

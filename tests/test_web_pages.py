@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.errors import NOT_FOUND
 from virtool_api.users.sessions import create_session
 
 STATIC = Path(__file__).resolve().parent.parent / "virtool_api" / "web" / "static"
-NOT_FOUND = {"id": "not_found", "message": "Not found"}
 
 
 async def session_cookie(ctx, user) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -38,11 +38,6 @@ HOST_FASTA = (
 
 
 @pytest.fixture
-async def admin(factory):
-    return await factory.person(administrator=True)
-
-
-@pytest.fixture
 def runner(redis_url, jobs_client):
     return lambda workflow: Runner(jobs_client, redis_url, workflow)
 

@@ -1,0 +1,1 @@
+"""What many test modules share: expected error bodies, server processes, fixtures' helpers."""
