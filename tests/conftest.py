@@ -179,13 +179,19 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_path / SQLITE_FILE
 
 
+def copy_migrated_sqlite(migrated: Path, data_path: Path) -> None:
+    """Give a new data path the embedded SQL store migrated to head (`migrated_sqlite`), so opening its
+    stores finds nothing to migrate: 0.5-1 s less each on this machine."""
+    data_path.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated, data_path / SQLITE_FILE)
+
+
 @pytest.fixture
 async def ctx(config: Config, postgres_schema: str | None, migrated_sqlite: Path) -> AsyncIterator[Context]:
     if postgres_schema:
         await _truncate_postgres(postgres_schema)
     else:
-        config.data_path.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(migrated_sqlite, config.data_path / SQLITE_FILE)
+        copy_migrated_sqlite(migrated_sqlite, config.data_path)
     context = await create_context(config, migrate_schema=False)
     yield context
     if config.mongodb_url:

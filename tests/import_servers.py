@@ -13,7 +13,7 @@ from typing import IO, Any
 import aiohttp
 import pytest
 
-from tests.conftest import Factory
+from tests.conftest import Factory, copy_migrated_sqlite
 from tests.real_server import free_port, serve_command, stop, wait_for_port
 from virtool_api.config import Config
 from virtool_api.context import Context
@@ -42,9 +42,10 @@ async def open_stores(data_path: Path) -> Context:
 
 
 @pytest.fixture
-async def administrator(tmp_path: Path) -> dict[str, Any]:
+async def administrator(tmp_path: Path, migrated_sqlite: Path) -> dict[str, Any]:
     """An embedded data path with an administrator, and the headers that act as them."""
     data_path = tmp_path / "data"
+    copy_migrated_sqlite(migrated_sqlite, data_path)
     ctx = await open_stores(data_path)
     try:
         _, headers = await Factory(ctx).person(administrator=True)

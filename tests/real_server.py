@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Factory
+from tests.conftest import Factory, copy_migrated_sqlite
 from virtool_api.config import Config
 from virtool_api.server.context import create_context
 
@@ -49,8 +49,9 @@ def printed_link(output: Path, process: subprocess.Popen) -> str:
 
 
 @pytest.fixture
-async def seeded(tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
+async def seeded(tmp_path: Path, migrated_sqlite: Path) -> AsyncIterator[dict[str, Any]]:
     data_path = tmp_path / "data"
+    copy_migrated_sqlite(migrated_sqlite, data_path)
     ctx = await create_context(Config(data_path=data_path))
     try:
         factory = Factory(ctx)

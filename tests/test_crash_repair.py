@@ -20,7 +20,14 @@ import aiohttp
 import pytest
 from sqlalchemy import select, update
 
-from tests.conftest import FASTQ_GZ, POSTGRES_URL, Factory, _truncate_postgres, multipart_file
+from tests.conftest import (
+    FASTQ_GZ,
+    POSTGRES_URL,
+    Factory,
+    _truncate_postgres,
+    copy_migrated_sqlite,
+    multipart_file,
+)
 from tests.real_server import free_port, serve_command, stop, wait_for_port
 from virtool_api.config import Config
 from virtool_api.context import Context
@@ -65,11 +72,13 @@ async def open_stores(data_path: Path) -> Context:
 
 
 @pytest.fixture
-async def stores(tmp_path: Path, postgres_schema: str | None) -> dict[str, Any]:
+async def stores(tmp_path: Path, postgres_schema: str | None, migrated_sqlite: Path) -> dict[str, Any]:
     """An empty data path (and PostgreSQL, when set) with one user; the test's servers run on it."""
+    data_path = tmp_path / "data"
     if postgres_schema:
         await _truncate_postgres(postgres_schema)
-    data_path = tmp_path / "data"
+    else:
+        copy_migrated_sqlite(migrated_sqlite, data_path)
     ctx = await open_stores(data_path)
     try:
         user, headers = await Factory(ctx).person()

@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.conftest import Factory, acquire
+from tests.conftest import Factory, acquire, copy_migrated_sqlite
 from tests.real_server import running_jobs_server
 from tests.test_stored_results import large_nuvs_results
 from tests.test_streaming_memory import _peak_rss
@@ -31,9 +31,10 @@ RSS_GROWTH_LIMIT = 50 * MIB
 
 
 @pytest.fixture
-async def finalized(tmp_path: Path) -> AsyncIterator[dict[str, Any]]:
+async def finalized(tmp_path: Path, migrated_sqlite: Path) -> AsyncIterator[dict[str, Any]]:
     """A NuVs analysis with ~45 MiB of results, its job, and the results as sent."""
     data_path = tmp_path / "data"
+    copy_migrated_sqlite(migrated_sqlite, data_path)
     results = large_nuvs_results(RESULTS_SIZE)
     ctx = await create_context(Config(data_path=data_path))
     try:
