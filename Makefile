@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/virtool-api serve
 
-# The suite runs in TEST_WORKERS pytest-xdist processes, each on databases of its own (tests/workers.py). Two by
+# The suite runs in TEST_WORKERS pytest-xdist processes, each on databases of its own (tests/support/workers.py). Two by
 # default, not `-n auto`: this project's machines and CI have 2 cores, `auto` counts the host's CPUs even where a
 # container gets fewer, and each worker takes a Redis database counting down from VIRTOOL_TEST_REDIS_URL's. On a
 # bigger machine: `make test TEST_WORKERS=4`; `TEST_WORKERS=0` runs in one process. `--dist loadfile` runs each
@@ -37,7 +37,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-# Rebuild virtool_api/web/static/app/client.js after changing virtool_api/web/client/ (tests/test_web_bundle.py
+# Rebuild virtool_api/web/static/app/client.js after changing virtool_api/web/client/ (tests/web/test_web_bundle.py
 # fails while the committed bundle differs from its sources).
 web: $(NODE_STAMP)
 	node virtool_api/web/build.mjs

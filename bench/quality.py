@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.fastqc_reference import FASTQC, virtool_quality, write_simulated_fastq
+from tests.support.fastqc_reference import FASTQC, virtool_quality, write_simulated_fastq
 
 ROOT = Path(__file__).resolve().parent.parent
 

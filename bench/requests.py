@@ -52,7 +52,7 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.request_data import seed
-from tests.real_server import free_port, serve_command, wait_for_port
+from tests.support.real_server import free_port, serve_command, wait_for_port
 from virtool_api.storage.docstore import DocumentClient
 
 CONCURRENCY = 16

@@ -34,7 +34,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.real_server import free_port, serve_command, wait_for_port  # noqa: E402
+from tests.support.real_server import free_port, serve_command, wait_for_port  # noqa: E402
 from virtool_api.dev import simulate  # noqa: E402
 from virtool_api.dev.hmms import read_fasta_gz  # noqa: E402
 from virtool_api.runner.alignments import FastqWriter, aligned_reads, references_hit  # noqa: E402

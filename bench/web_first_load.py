@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser import skip_reason, start_browser
-from tests.real_server import free_port, serve_command, wait_for_port
+from tests.support.browser import skip_reason, start_browser
+from tests.support.real_server import free_port, serve_command, wait_for_port
 from virtool_api.config import Config
 from virtool_api.samples.documents import create_sample
 from virtool_api.samples.search import search_fields

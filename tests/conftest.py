@@ -2,7 +2,7 @@
 
 Embedded stores (our document store and SQLite, under a temporary data path) by default; real PostgreSQL when
 `VIRTOOL_TEST_POSTGRES_URL` is set and real MongoDB when `VIRTOOL_TEST_MONGODB_URL` is set. Under pytest-xdist
-each worker uses databases of its own derived from these URLs (`tests/workers.py`).
+each worker uses databases of its own derived from these URLs (`tests/support/workers.py`).
 """
 
 import gzip
@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
-from tests.workers import worker_number, worker_postgres_url, worker_redis_url
+from tests.support.workers import worker_number, worker_postgres_url, worker_redis_url
 from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.jobs.service import create_job
@@ -33,7 +33,7 @@ from virtool_api.utils import random_id, utc_now
 # plays a job by hand must not find it acquired by ours.
 os.environ["VIRTOOL_RUNNER"] = "false"
 
-pytest_plugins = ["tests.real_server", "tests.web_site", "tests.import_servers"]
+pytest_plugins = ["tests.support.real_server", "tests.support.web_site", "tests.support.import_servers"]
 """Fixtures that run a real server process (`seeded`, `jobs_server`; `site` and `browser`: web client;
 `administrator`: the import tests)."""
 
@@ -134,7 +134,7 @@ async def _truncate_postgres(url: str) -> None:
 @pytest.fixture
 async def redis_url() -> AsyncIterator[str]:
     """This worker's own real, empty Redis database (from `VIRTOOL_TEST_REDIS_URL`; under pytest-xdist the
-    number counts down by worker, see `tests/workers.py`), flushed before and after the test.
+    number counts down by worker, see `tests/support/workers.py`), flushed before and after the test.
 
     A test that asks for it also gets a server wired to it (see `config`). Skipped, saying why, without one:
     the embedded default has no Redis.

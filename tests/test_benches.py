@@ -1,5 +1,5 @@
 """Every module in `bench/` still imports: they are not run by the suite (they time things), so a helper
-that moves (as `free_port` did, to `tests/real_server.py`) would otherwise break one unnoticed."""
+that moves (as `free_port` did, to `tests/support/real_server.py`) would otherwise break one unnoticed."""
 
 import importlib.util
 from pathlib import Path

@@ -23,6 +23,6 @@ def crash_point(name: str) -> None:
 
 def stall_point(name: str) -> None:
     """With `VIRTOOL_TEST_STALL_AT=<name>`, the thread that reaches it blocks for good, deaf to every request
-    to stop: what a stopping server must not wait for (tests/test_import_interruptions.py)."""
+    to stop: what a stopping server must not wait for (tests/references/test_import_interruptions.py)."""
     if os.environ.get(STALL_VARIABLE) == name:
         threading.Event().wait()

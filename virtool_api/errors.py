@@ -6,8 +6,8 @@ status. Messages are the spec's, word for word.
 Each error a rule can answer is one value, declared once beside the rule with its message:
 `ANALYSIS_FINALIZED = Conflict.declare("Analysis is finalized")`. The service raises it
 (`raise ANALYSIS_FINALIZED`) and the route names it in its `errors=` table, so the OpenAPI document is derived
-from the same value; `tests/test_error_declarations.py` checks that every error a handler can reach is named.
-A message that carries a value is declared as a template (`"Tags do not exist: {ids}"`) and raised with
+from the same value; `tests/server/test_error_declarations.py` checks that every error a handler can reach is
+named. A message that carries a value is declared as a template (`"Tags do not exist: {ids}"`) and raised with
 `.format(ids=...)`.
 """
 

@@ -2,8 +2,8 @@
 `Config` in config.py, `RunnerSettings` in runner/process.py; see options.py) and then the options of single
 commands that have no variable (`users create --admin`).
 
-`python -m virtool_api.settings_table` rewrites the table; tests/test_settings_table.py fails while the
-committed one differs.
+`python -m virtool_api.settings_table` rewrites the table; tests/operations/test_settings_table.py fails while
+the committed one differs.
 """
 
 from collections.abc import Iterator

@@ -40,7 +40,7 @@ class SampleRef(BaseModel):
 
 
 class Analysis(BaseModel):
-    """The document workflow clients validate strictly (`tests/runner_models.py`)."""
+    """The document workflow clients validate strictly (`tests/support/runner_models.py`)."""
 
     id: str
     created_at: Timestamp

@@ -65,7 +65,7 @@ class IndexMinimal(BaseModel):
 
 
 class Index(IndexMinimal):
-    """The document build-index and analysis runners read (`tests/runner_models.py`)."""
+    """The document build-index and analysis runners read (`tests/support/runner_models.py`)."""
 
     contributors: list[IndexContributor]
     files: list[IndexFileModel]

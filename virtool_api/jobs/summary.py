@@ -2,7 +2,7 @@
 
 Documents store only `{"id": ...}`; the summary is looked up from the jobs collection when the document is
 shown, so it is never stale. Runners validate it strictly: a bare `{id}` fails them
-(`tests/runner_models.py`, after virtool-workflow's models).
+(`tests/support/runner_models.py`, after virtool-workflow's models).
 """
 
 from typing import Any

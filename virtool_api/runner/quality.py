@@ -3,7 +3,7 @@
 Virtool's create-sample workflow runs FastQC and parses its `fastqc_data.txt`; this module computes the same
 numbers itself, streaming each file once in batches (dnaio reads the records, numpy counts them), so memory
 depends on the longest read, never on the number of reads. The rules, found by running FastQC 0.11.9 on
-crafted inputs (`tests/test_runner_quality.py` runs it again and compares on every change):
+crafted inputs (`tests/runner/test_runner_quality.py` runs it again and compares on every change):
 
 - Encoding: from the lowest quality character in the file: below `@` (64) is "Sanger / Illumina 1.9"
   (offset 33), `A` (65) is "Illumina 1.3", anything else "Illumina 1.5" (both offset 64). Characters below

@@ -149,8 +149,9 @@ class SampleSummary(BaseModel):
 
 
 class Sample(SampleSummary):
-    """The full sample: the fields workflow clients validate strictly (`tests/runner_models.py`) beside One
-    Codex's (`owner`, `status`, `visibility`, `project`, `tags`, `filename`, `size`, `metadata`, `error_msg`).
+    """The full sample: the fields workflow clients validate strictly (`tests/support/runner_models.py`)
+    beside One Codex's (`owner`, `status`, `visibility`, `project`, `tags`, `filename`, `size`, `metadata`,
+    `error_msg`).
     """
 
     imported: bool = False

@@ -1,4 +1,5 @@
-"""Who may read and who may write a sample: one function, one truth table (tests/test_sample_rights.py).
+"""Who may read and who may write a sample: one function, one truth table
+(tests/samples/test_sample_rights.py).
 
 Analyses inherit their sample's rights; every public route — listings and file downloads included — asks here.
 

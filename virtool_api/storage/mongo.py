@@ -55,8 +55,8 @@ def _then_by_creation(*fields: str) -> list[tuple[str, int]]:
 
 
 async def create_indexes(db: Any) -> None:
-    """Every index a listing, a lookup or a uniqueness rule needs (`tests/test_listing_indexes.py` checks the
-    listings' filters and orders against them)."""
+    """Every index a listing, a lookup or a uniqueness rule needs (`tests/storage/test_listing_indexes.py`
+    checks the listings' filters and orders against them)."""
     await db.samples.create_index("name", unique=True)
     await db.samples.create_index(BY_CREATION)
     for fields in (*RIGHTS_CLAUSES, ("labels",), ("tags",), ("status",), ("subtractions",)):

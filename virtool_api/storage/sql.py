@@ -17,7 +17,7 @@ NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 """Table options of every table with an integer id: SQLite's `AUTOINCREMENT` never gives out an id twice
 (without it, deleting the newest row frees its id for the next insert); PostgreSQL sequences never do.
 Tables are made by migrations: a new table passes `sqlite_autoincrement=True` to `op.create_table` as well
-(`tests/test_row_ids.py` checks every table of the migrated schema)."""
+(`tests/storage/test_row_ids.py` checks every table of the migrated schema)."""
 
 
 class Base(DeclarativeBase):

@@ -53,7 +53,7 @@ class SubtractionMinimal(BaseModel):
 
 
 class Subtraction(SubtractionMinimal):
-    """The document analysis and create-subtraction runners read (`tests/runner_models.py`)."""
+    """The document analysis and create-subtraction runners read (`tests/support/runner_models.py`)."""
 
     files: list[SubtractionFileModel]
     gc: NucleotideComposition | None = None

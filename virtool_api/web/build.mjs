@@ -1,6 +1,6 @@
 // Bundles the web client's sources (client/) and the vendored Preact and htm into one module the page loads:
 // static/app/client.js, committed, so the server needs no Node to run. After changing client/, run
-// `make web` (npm ci once, then this script); tests/test_web_bundle.py rebuilds it and compares.
+// `make web` (npm ci once, then this script); tests/web/test_web_bundle.py rebuilds it and compares.
 //   node virtool_api/web/build.mjs [outfile]
 
 import { dirname, join, relative, resolve } from "node:path";

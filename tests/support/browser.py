@@ -1,0 +1,181 @@
+"""Real headless Chromium through Selenium, for the web client's tests.
+
+One browser per test module (`browser` fixture), one real server process per module (`web_server`). Tests
+are skipped, saying why, where Chromium, its driver or Selenium are missing. Every page a test visits is saved
+as a PNG under `$VIRTOOL_SCREENSHOTS` (default `build/screenshots/`; `docs/screenshots/` holds the copies the
+docs show), and the browser's console is checked for errors after each test.
+"""
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(os.environ.get("VIRTOOL_SCREENSHOTS") or ROOT / "build" / "screenshots")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+CHROMEDRIVER = shutil.which("chromedriver")
+AXE = ROOT / "tests" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+"""axe-core, vendored for the tests only (tests/vendor/VENDORED.md)."""
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]}).then((result) => done(result.violations.map((violation) => ({
+  id: violation.id, impact: violation.impact, help: violation.help,
+  nodes: violation.nodes.slice(0, 5).map((node) => node.target.join(" ")), count: violation.nodes.length,
+})))).catch((error) => done(String(error)));
+"""
+WAIT = 30.0
+"""Seconds a page may take to reach what a test waits for. A wait is a state the page must reach, not a speed
+the test measures: generous, because `make test` shares the two cores between two workers (10 s was missed
+there while the other worker and other work loaded the machine)."""
+
+try:
+    import selenium  # noqa: F401
+
+    SELENIUM = True
+except ImportError:  # pragma: no cover - the dev dependencies install it
+    SELENIUM = False
+
+
+def skip_reason() -> str | None:
+    if not SELENIUM:
+        return "selenium is not installed (pip install -e '.[dev]')"
+    if CHROMIUM is None:
+        return "Chromium is not installed (Debian: apt-get install chromium)"
+    if CHROMEDRIVER is None:
+        return "chromedriver is not installed (Debian: apt-get install chromium-driver)"
+    return None
+
+
+requires_browser = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1280,900",
+)
+
+
+class Browser:
+    """A Chromium session with the checks every browser test wants."""
+
+    def __init__(self, driver: Any, base_url: str) -> None:
+        self.driver = driver
+        self.base_url = base_url
+        self.allowed_console: list[str] = []
+
+    def open(self, path: str) -> None:
+        self.driver.get(self.base_url + path)
+
+    def find(self, css: str, timeout: float = WAIT) -> Any:
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.driver, timeout).until(
+            expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css)),
+            f"no visible {css!r} within {timeout} s on {self.driver.current_url}",
+        )
+
+    def find_all(self, css: str) -> list[Any]:
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def wait_for(self, condition: Callable[[], Any], timeout: float = WAIT, what: str = "condition") -> Any:
+        """Poll `condition` (a plain function) until it returns something truthy."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                result = condition()
+            except Exception:  # the DOM changes under us while the page renders: try again
+                result = None
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what} not met within {timeout} s on {self.driver.current_url}")
+            time.sleep(0.05)
+
+    def wait_for_text(self, css: str, text: str, timeout: float = WAIT) -> Any:
+        return self.wait_for(
+            lambda: next((element for element in self.find_all(css) if text in element.text), None),
+            timeout,
+            f"{text!r} in {css!r}",
+        )
+
+    def fill(self, css: str, text: str) -> None:
+        element = self.find(css)
+        element.clear()
+        element.send_keys(text)
+
+    def screenshot(self, name: str) -> Path:
+        """Save the page as `name`.png and check it with axe-core (every page a test visits is saved)."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.driver.save_screenshot(str(path))
+        self.check_accessibility(name)
+        return path
+
+    def axe(self) -> list[dict[str, Any]]:
+        """axe-core's violations on the page as it is now (the vendored axe injected into it first)."""
+        if not self.js("return typeof window.axe === 'object'"):
+            self.js(AXE.read_text())
+        found = self.driver.execute_async_script(AXE_RUN)
+        assert isinstance(found, list), found
+        return found
+
+    def check_accessibility(self, name: str) -> None:
+        """No serious or critical axe-core violation on a page of ours (`/docs` is Swagger UI's: recorded
+        only); every page's violations are recorded in `axe.json` beside the screenshots."""
+        violations = self.axe()
+        record = SCREENSHOTS / "axe.json"
+        recorded = json.loads(record.read_text()) if record.exists() else {}
+        recorded[name] = {"url": self.driver.current_url, "violations": violations}
+        record.write_text(json.dumps(recorded, indent=1, sort_keys=True))
+        if self.driver.current_url.split("?")[0].endswith("/docs"):
+            return
+        serious = [item for item in violations if item["impact"] in ("serious", "critical")]
+        assert not serious, f"axe-core on {name} ({self.driver.current_url}): {json.dumps(serious, indent=1)}"
+
+    def console_errors(self) -> list[str]:
+        """Console errors since the last call, except those a test said it expects."""
+        entries = self.driver.get_log("browser")
+        errors = [entry["message"] for entry in entries if entry["level"] == "SEVERE"]
+        return [error for error in errors if not any(allowed in error for allowed in self.allowed_console)]
+
+    def js(self, script: str, *args: Any) -> Any:
+        return self.driver.execute_script(script, *args)
+
+
+def start_browser(base_url: str) -> Iterator[Browser]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="virtool-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or ""
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(60)
+    try:
+        yield Browser(driver, base_url)
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
