@@ -63,10 +63,6 @@ LAYERS: dict[str, set[str]] = {
 NOT_AT_TOP: dict[tuple[str, str], str] = {
     ("cli.py", "virtool_api.server.app"): "start-up: only `serve` builds the apps, with every route table",
     ("cli.py", "virtool_api.dev"): "start-up: only `dev seed` needs numpy and the runner's simulated reads",
-    (
-        "storage/docstore/collection.py",
-        "virtool_api.storage.docstore.client",
-    ): "type only: a Collection names the Database that makes it",
 }
 
 

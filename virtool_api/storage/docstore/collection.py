@@ -3,7 +3,7 @@
 import copy
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pymongo import ReturnDocument
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
@@ -31,8 +31,23 @@ from virtool_api.storage.docstore.updates import (
     set_path,
 )
 
-if TYPE_CHECKING:
-    from virtool_api.storage.docstore.client import Database
+
+class _Client(Protocol):
+    @property
+    def engine(self) -> Engine: ...
+
+
+class _Database(Protocol):
+    """What a collection asks of the database that makes it (`client.Database`), as PyMongo's does."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def client(self) -> _Client: ...
+
+    async def drop_collection(self, name: str) -> Any: ...
+
 
 T = TypeVar("T")
 
@@ -118,7 +133,7 @@ def modify_work(
 
 
 class Collection:
-    def __init__(self, database: "Database", name: str):
+    def __init__(self, database: _Database, name: str):
         self.database = database
         self.name = name
         self._engine = database.client.engine
