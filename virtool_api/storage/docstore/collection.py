@@ -69,12 +69,14 @@ def written(
     connection: sqlite3.Connection,
     table: Table,
     work: Callable[[sqlite3.Connection, Table], T],
+    grows: bool = True,
 ) -> tuple[T, Table, bool]:
     """`work` on `table` in the caller's write transaction, the table made first if it is new; with whether
-    its statistics are stale (then `engine.analyze_soon(table)` once the transaction is over)."""
+    its statistics are stale (then `engine.analyze_soon(table)` once the transaction is over). Work that
+    adds no rows (`grows=False`: an update without upsert) cannot make them stale: they are not read."""
     if not table.exists:
         schema.create_table(connection, table)
-    return work(connection, table), table, engine.statistics_stale(connection, table)
+    return work(connection, table), table, grows and engine.statistics_stale(connection, table)
 
 
 def find_work(
@@ -96,38 +98,45 @@ def insert_work(document: dict[str, Any]) -> Callable[[sqlite3.Connection, Table
 
 
 def modify_work(
-    filter: dict[str, Any], update: dict[str, Any], many: bool, upsert: bool, sort: Any = None
-) -> Callable[[sqlite3.Connection, Table], tuple[dict[str, Any], Any, Any]]:
+    filter: dict[str, Any],
+    update: dict[str, Any],
+    many: bool,
+    upsert: bool,
+    sort: Any = None,
+    returning: bool | None = None,
+) -> Callable[[sqlite3.Connection, Table], tuple[dict[str, Any], Any]]:
     """Applying `update` to the first (or every) match in the caller's write transaction; with `upsert` and no
-    match, inserting the filter's equalities updated. The work returns MongoDB's raw result and the first
-    document before and after."""
+    match, inserting the filter's equalities updated. The work returns MongoDB's raw result and, as
+    `returning` asks (`ReturnDocument.BEFORE` or `AFTER`; None: neither, and no copy is made), the first
+    document before or after."""
     check_update(update)
     tree = compile_filter(filter)
     query = Query(tree, sort_spec(sort) if sort is not None else [], 0, 0 if many else 1)
 
-    def work(connection: sqlite3.Connection, table: Table) -> tuple[dict[str, Any], Any, Any]:
+    def work(connection: sqlite3.Connection, table: Table) -> tuple[dict[str, Any], Any]:
         rows = operations.select(connection, table, query)
         if not rows:
             if not upsert:
-                return {"n": 0, "nModified": 0}, None, None
+                return {"n": 0, "nModified": 0}, None
             document: dict[str, Any] = {}
             for path, value in equality_seed(tree).items():
                 set_path(document, path, value)
             apply_update(document, update, inserting=True)
             stored = operations.insert(connection, table, document)
             after = operations.decode_document(operations.encode_document(stored))
-            return {"n": 1, "nModified": 0, "upserted": stored["_id"]}, None, after
+            returned = after if returning == ReturnDocument.AFTER else None
+            return {"n": 1, "nModified": 0, "upserted": stored["_id"]}, returned
         modified = 0
-        first_before = first_after = None
-        for rid, document in rows:
-            before = copy.deepcopy(document) if first_before is None else None
+        returned = None
+        for position, (rid, document) in enumerate(rows):
+            if position == 0 and returning == ReturnDocument.BEFORE:
+                returned = copy.deepcopy(document)
             crossed = operations.array_paths(table, document)
             apply_update(document, update)
             modified += operations.replace(connection, table, rid, document, crossed)
-            if first_before is None:
-                first_before = before
-                first_after = operations.decode_document(operations.encode_document(document))
-        return {"n": len(rows), "nModified": modified}, first_before, first_after
+            if position == 0 and returning == ReturnDocument.AFTER:
+                returned = operations.decode_document(operations.encode_document(document))
+        return {"n": len(rows), "nModified": modified}, returned
 
     return work
 
@@ -149,9 +158,9 @@ class Collection:
     async def _read(self, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
         return await self._engine.run(lambda connection, table: work(connection, table(self._table_name)))
 
-    async def _write(self, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
+    async def _write(self, work: Callable[[sqlite3.Connection, Table], Any], grows: bool = True) -> Any:
         def in_table(connection: sqlite3.Connection, table: Callable[[str], Table]) -> Any:
-            return written(self._engine, connection, table(self._table_name), work)
+            return written(self._engine, connection, table(self._table_name), work, grows)
 
         result, table, stale = await self._engine.run(in_table, write=True)
         if stale:
@@ -239,21 +248,27 @@ class Collection:
         return InsertManyResult(ids, True)
 
     async def _modify(
-        self, filter: dict[str, Any], update: dict[str, Any], many: bool, upsert: bool, sort: Any = None
-    ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]:
+        self,
+        filter: dict[str, Any],
+        update: dict[str, Any],
+        many: bool,
+        upsert: bool,
+        sort: Any = None,
+        returning: bool | None = None,
+    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """`modify_work` in one write transaction of its own."""
-        return await self._write(modify_work(filter, update, many, upsert, sort))
+        return await self._write(modify_work(filter, update, many, upsert, sort, returning), grows=upsert)
 
     async def update_one(
         self, filter: dict[str, Any], update: dict[str, Any], upsert: bool = False
     ) -> UpdateResult:
-        raw, _, _ = await self._modify(filter, update, many=False, upsert=upsert)
+        raw, _ = await self._modify(filter, update, many=False, upsert=upsert)
         return UpdateResult(raw, True)
 
     async def update_many(
         self, filter: dict[str, Any], update: dict[str, Any], upsert: bool = False
     ) -> UpdateResult:
-        raw, _, _ = await self._modify(filter, update, many=True, upsert=upsert)
+        raw, _ = await self._modify(filter, update, many=True, upsert=upsert)
         return UpdateResult(raw, True)
 
     async def find_one_and_update(
@@ -269,8 +284,7 @@ class Collection:
         """One conditional update, atomic across processes (one `BEGIN IMMEDIATE` transaction)."""
         _no_options(options)
         compiled = compile_projection(projection)
-        _, before, after = await self._modify(filter, update, many=False, upsert=upsert, sort=sort)
-        chosen = after if return_document == ReturnDocument.AFTER else before
+        _, chosen = await self._modify(filter, update, False, upsert, sort, return_document)
         return None if chosen is None else project(chosen, compiled)
 
     async def find_one_and_delete(

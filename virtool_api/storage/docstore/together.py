@@ -46,10 +46,12 @@ class Together:
     def read(self, table_name: str, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
         return work(self._connection, self._tables(table_name))
 
-    def written(self, table_name: str, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
+    def written(
+        self, table_name: str, work: Callable[[sqlite3.Connection, Table], Any], grows: bool = True
+    ) -> Any:
         if not self._write:
             raise RuntimeError("a write inside `together(..., write=False)`: its transaction only reads")
-        result, table, stale = written(self._engine, self._connection, self._tables(table_name), work)
+        result, table, stale = written(self._engine, self._connection, self._tables(table_name), work, grows)
         if stale and table not in self.stale:
             self.stale.append(table)
         return result
@@ -80,10 +82,8 @@ class TogetherCollection:
         return_document: bool = ReturnDocument.BEFORE,
     ) -> dict[str, Any] | None:
         compiled = compile_projection(projection)
-        _, before, after = self._together.written(
-            self._table_name, modify_work(filter, update, many=False, upsert=False)
-        )
-        chosen = after if return_document == ReturnDocument.AFTER else before
+        work = modify_work(filter, update, many=False, upsert=False, returning=return_document)
+        _, chosen = self._together.written(self._table_name, work, grows=False)
         return None if chosen is None else project(chosen, compiled)
 
     def insert_one(self, document: dict[str, Any]) -> InsertOneResult:
