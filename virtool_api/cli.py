@@ -19,7 +19,7 @@ from virtool_api.operations.commands import new_store_notes, program, refuse_to_
 from virtool_api.operations.copy_to_servers import copy_to_servers
 from virtool_api.operations.hmms import hmms
 from virtool_api.operations.users import users
-from virtool_api.options import click_options
+from virtool_api.options import click_options, declared
 from virtool_api.runner import cli as runner_cli
 from virtool_api.runner.supervisor import jobs_url_for, runner_command, supervise
 from virtool_api.server.context import create_context
@@ -129,8 +129,10 @@ def _start_runner(config: Config, only: str | None, stop: asyncio.Event) -> "asy
     wanted = config.runner if config.runner is not None else config.redis_url is None
     if not wanted or only == "public":
         return None
+    log_level_flag = declared(LogConfig, ["log_level"])[0].flag
     level = logging.getLevelName(logger.getEffectiveLevel()).lower()
-    command = runner_command(jobs_url_for(config.host, config.jobs_port), config.data_path / "work", level)
+    jobs_url = jobs_url_for(config.host, config.jobs_port)
+    command = runner_command([f"{log_level_flag}={level}"], jobs_url, config.data_path / "work")
     return asyncio.create_task(supervise(command, stop))
 
 

@@ -14,6 +14,9 @@ import signal
 import sys
 from pathlib import Path
 
+from virtool_api.options import declared
+from virtool_api.runner.process import RunnerSettings
+
 logger = logging.getLogger("virtool_api.runner")
 
 STOP_TIMEOUT = 30.0
@@ -21,15 +24,20 @@ STOP_TIMEOUT = 30.0
 MAX_BACKOFF = 60.0
 
 
-def runner_command(jobs_url: str, work_path: Path, log_level: str) -> list[str]:
+def runner_command(main_options: list[str], jobs_url: str, work_path: Path) -> list[str]:
+    """`virtool-api [main_options] runner` for the job API at `jobs_url`, working in `work_path`: the flags
+    spelled as `RunnerSettings` declares them."""
+    jobs_url_flag, work_path_flag = (
+        setting.flag for setting in declared(RunnerSettings, ["jobs_url", "work_path"])
+    )
     return [
         sys.executable,
         "-m",
         "virtool_api",
-        f"--log-level={log_level}",
+        *main_options,
         "runner",
-        f"--jobs-url={jobs_url}",
-        f"--work-path={work_path}",
+        f"{jobs_url_flag}={jobs_url}",
+        f"{work_path_flag}={work_path}",
     ]
 
 
