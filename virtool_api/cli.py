@@ -19,7 +19,7 @@ from virtool_api.operations.commands import new_store_notes, program, refuse_to_
 from virtool_api.operations.copy_to_servers import copy_to_servers
 from virtool_api.operations.hmms import hmms
 from virtool_api.operations.users import users
-from virtool_api.options import click_options, declared
+from virtool_api.options import click_options, declared, flag
 from virtool_api.runner import cli as runner_cli
 from virtool_api.runner.supervisor import jobs_url_for, runner_command, supervise
 from virtool_api.server.context import create_context
@@ -31,6 +31,10 @@ from virtool_api.users.service import has_administrator
 from virtool_api.users.setup import SETUP_PATH, issue_setup_token
 
 logger = logging.getLogger("virtool_api")
+STORE_FLAGS = "{}, {} and {}".format(
+    *(flag(Config, name) for name in ("mongodb_url", "postgres_url", "data_path"))
+)
+"""The options that choose the stores, as a message names them."""
 
 
 @click.group()
@@ -195,7 +199,7 @@ async def _no_administrator_hint(ctx) -> str | None:  # type: ignore[no-untyped-
     return (
         "no administrator exists yet: open the setup link that `serve` printed on standard output, or "
         f"create one with `{program()} users create HANDLE --admin` against the same stores as this server "
-        "(the same --mongodb-url, --postgres-url and --data-path, or VIRTOOL_* variables; with docker "
+        f"(the same {STORE_FLAGS}, or VIRTOOL_* variables; with docker "
         "compose: `docker compose run --rm public users create HANDLE --admin`); it prints the new "
         "administrator's API key"
     )

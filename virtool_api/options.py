@@ -62,6 +62,13 @@ class Declared:
         return f"{self.flag.split('/')[0]} or {self.env}"
 
 
+def flag(settings_class: type, name: str, *, off: bool = False) -> str:
+    """How a message names the option of setting `name`: `--port`; with `off`, a switch's second form
+    (`--no-runner`)."""
+    forms = declared(settings_class, [name])[0].flag.split("/")
+    return forms[-1] if off else forms[0]
+
+
 def declared(settings_class: type, names: Iterable[str] | None = None) -> list[Declared]:
     """The settings `settings_class` declares (or those of `names`, in that order), in declaration order."""
     by_name = {}

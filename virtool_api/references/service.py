@@ -7,9 +7,11 @@ from typing import Any
 
 from pymongo import ReturnDocument
 
+from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.crash_points import crash_point
 from virtool_api.errors import BadRequest, Conflict, NotFound
+from virtool_api.options import flag
 from virtool_api.pagination import Page, page_count, skip
 from virtool_api.references.export import check_export, read_otus
 from virtool_api.references.models import CreateReferenceRequest, Reference
@@ -89,7 +91,7 @@ async def create_reference(ctx: Context, user: dict[str, Any], request: CreateRe
 
 
 IMPORT_ABANDONED = Conflict.declare(
-    "Reference import was abandoned: it stopped for longer than --creation-timeout"
+    f"Reference import was abandoned: it stopped for longer than {flag(Config, 'creation_timeout')}"
 )
 NO_NAME = BadRequest.declare("Reference file has no name: give one")
 

@@ -23,7 +23,7 @@ from virtool_api.api.keys import CONTEXT
 from virtool_api.api.routes import ApiRoutes
 from virtool_api.config import Config
 from virtool_api.errors import ServiceUnavailable
-from virtool_api.options import declared
+from virtool_api.options import declared, flag
 from virtool_api.storage import migrate, sql
 from virtool_api.utils import mask_url
 
@@ -153,7 +153,7 @@ async def _sql_problem(config: Config, check_schema: bool, seconds: float) -> st
     try:
         url = sql.sqlalchemy_url(config.postgres_url, config.data_path)
     except ValueError as error:
-        return f"invalid --postgres-url: {error}"
+        return f"invalid {flag(Config, 'postgres_url')}: {error}"
     where = f"PostgreSQL at {mask_url(config.postgres_url)}" if config.postgres_url else "SQLite"
     engine: AsyncEngine = (
         create_async_engine(url, connect_args={"timeout": seconds})
@@ -170,7 +170,7 @@ async def _sql_problem(config: Config, check_schema: bool, seconds: float) -> st
     finally:
         await engine.dispose()
     if problem:
-        return f"the SQL schema is {problem}: run `virtool-api migrate` first, or start without --no-migrate"
+        return f"the SQL schema is {problem}: run `virtool-api migrate` first, or start without {NO_MIGRATE}"
     return None
 
 
@@ -195,6 +195,7 @@ async def startup_problem(
 
 PORT_SETTINGS = dict(zip(("public", "jobs"), declared(Config, ("port", "jobs_port")), strict=True))
 """The setting that chooses each API's port."""
+NO_MIGRATE = flag(Config, "migrate_schema", off=True)
 
 
 def listen_error(host: str, port: int, error: OSError, api: str) -> str:
@@ -212,7 +213,8 @@ async def listen_problem(config: Config, only: str | None) -> str | None:
         if only in (None, api)
     ]
     if len(wanted) == 2 and config.port == config.jobs_port != 0:
-        return f"--port and --jobs-port are both {config.port}: the two APIs need a port each"
+        public, jobs = (setting.flag for setting in PORT_SETTINGS.values())
+        return f"{public} and {jobs} are both {config.port}: the two APIs need a port each"
     for api, port in wanted:
         try:
             # Bound but never listening (`start_serving=False`): a client or a readiness probe knocking in

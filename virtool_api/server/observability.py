@@ -32,6 +32,7 @@ from virtool_api.api.keys import CONTEXT, JOB, USER
 from virtool_api.api.routes import ENDPOINTS, Endpoint
 from virtool_api.config import Config
 from virtool_api.jobs.service import count_by_state
+from virtool_api.options import declared, flag
 from virtool_api.storage.docstore import store_path
 from virtool_api.storage.sql import SQLITE_FILE
 from virtool_api.utils import mask_url
@@ -61,6 +62,9 @@ JOB_COUNT_TIMEOUT = 5.0
 
 # `*_created` series double the output and no dashboard of ours reads them.
 disable_created_metrics()
+
+REDIS_URL = declared(Config, ["redis_url"])[0]
+"""Named by the start-up line that says how to attach other runners."""
 
 
 # Logging -------------------------------------------------------------------------------------------------
@@ -119,13 +123,15 @@ def describe_stores(config: Config) -> list[str]:
     else:
         handoff = (
             "job hand-off: the server's queue (GET /api/queue on the job API), where our runner takes jobs;"
-            " to attach runners on other machines, or Virtool's, serve with --redis-url redis://HOST:6379/0"
-            " (VIRTOOL_REDIS_URL)"
+            f" to attach runners on other machines, or Virtool's, serve with {REDIS_URL.flag} redis://HOST:6379/0"
+            f" ({REDIS_URL.env})"
         )
     if config.runner is False or (config.runner is None and config.redis_url):
         handoff += "; no runner is started with the server (start `virtool-api runner` where jobs should run)"
     else:
-        handoff += "; our runner starts with the server (turn it off with --no-runner)"
+        handoff += (
+            f"; our runner starts with the server (turn it off with {flag(Config, 'runner', off=True)})"
+        )
     return [
         f"document store: {documents}",
         f"SQL store: {sql}",
