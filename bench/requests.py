@@ -1,6 +1,7 @@
 """Every request against its floor: our server and a bare aiohttp app on the same data, in the same run.
 
     .venv/bin/python bench/requests.py [--sizes 1000,10000,100000] [--rounds 3] [--duration 3] [--data DIR]
+                                       [--rows TEXT ...]
 
 For each size (samples; three analyses and four jobs per sample), `request_data.py` fills a temporary data
 path, and three processes serve it: `virtool-api serve --only public`, `virtool-api serve --only jobs` (the
@@ -27,6 +28,8 @@ seeded once into `DIR` and copied for each run (the job API's part writes to the
 measuring at once. Ends with one table: every row at each size, and each one's growth from the smallest size
 to the largest.
 Run with `PYTHONPATH=/path/to/checkout` to measure another checkout (the data is the same for both).
+`--rows TEXT` (repeatable) measures only the rows whose name contains one of the TEXTs (case-insensitive),
+e.g. `--rows "GET /api/samples" --rows "job API"`.
 """
 
 import argparse
@@ -258,12 +261,18 @@ class Run:
         started: dict[str, tuple[str, int]],
         data: dict[str, Any],
         rounds: int,
+        rows: list[str] | None = None,
     ):
         self.session, self.data, self.rounds = session, data, rounds
+        self.rows = [text.lower() for text in rows] if rows else None
         self.urls = {name: url for name, (url, _) in started.items()}
         self.pids = {name: pid for name, (_, pid) in started.items()}
         self.keys = {"admin": {"X-API-Key": data["admin_key"]}, "member": {"X-API-Key": data["member_key"]}}
         self.results: Results = {}
+
+    def wanted(self, row: str) -> bool:
+        """Whether `--rows` asks for this row (every row without it)."""
+        return self.rows is None or any(text in row.lower() for text in self.rows)
 
     def record(self, row: str, measured: tuple[list[float], list[float]], note: str = "") -> None:
         self.results[row] = (statistics.median(measured[0]), statistics.median(measured[1]), note)
@@ -287,6 +296,8 @@ class Run:
             ),
         ]
         for row, our_path, floor_path, make in routes:
+            if not self.wanted(row):
+                continue
             ours = functools.partial(
                 lambda prefix, make: prefix + make(), self.urls["public"] + our_path, make
             )
@@ -313,6 +324,8 @@ class Run:
         each server's CPU time a request."""
         repeat = 10 if self.data["size"] >= 100_000 else 20
         for row, who, our_path, floor_path in LISTINGS:
+            if not self.wanted(f"{row} (ms)"):
+                continue
             our_url = self.urls["public"] + our_path.format(**self.data)
             floor_url = self.urls["floor"] + floor_path.format(**self.data)
             times: tuple[list[float], list[float]] = ([], [])
@@ -328,6 +341,10 @@ class Run:
             self.record(f"{row} (ms)", times, note)
 
     async def job_api(self, data_path: Path) -> None:
+        rate_row = f"job API, {RUNNERS} runners posting status (posts/s)"
+        aging_row = f"job API, ms a post: posts {AGING_POSTS - WINDOW + 1}-{AGING_POSTS} / 1-{WINDOW}"
+        if not (self.wanted(rate_row) or self.wanted(aging_row)):
+            return
         jobs_url = self.urls["jobs"] + "/api/jobs/{id}/status"
         ours = await acquired(
             self.session, self.urls["jobs"], await new_jobs(data_path, RUNNERS, "bench-ours-")
@@ -347,7 +364,7 @@ class Run:
                 used[name][1] += posted
         cpu = {name: seconds * 1e6 / done for name, (seconds, done) in used.items()}
         self.record(
-            f"job API, {RUNNERS} runners posting status (posts/s)",
+            rate_row,
             measured,
             f"CPU {cpu['jobs']:,.0f} / {cpu['floor']:,.0f} µs a post",
         )
@@ -357,9 +374,7 @@ class Run:
         )
         first = [statistics.median(t for runner in times for t in runner[:WINDOW]) * 1000]
         last = [statistics.median(t for runner in times for t in runner[-WINDOW:]) * 1000]
-        self.record(
-            f"job API, ms a post: posts {AGING_POSTS - WINDOW + 1}-{AGING_POSTS} / 1-{WINDOW}", (last, first)
-        )
+        self.record(aging_row, (last, first))
 
 
 async def seeded(size: int, root: Path, keep: Path | None) -> tuple[Path, dict[str, Any]]:
@@ -378,7 +393,9 @@ async def seeded(size: int, root: Path, keep: Path | None) -> tuple[Path, dict[s
     return data_path, data
 
 
-async def measure(size: int, rounds: int, duration: float, root: Path, keep: Path | None) -> Results:
+async def measure(
+    size: int, rounds: int, duration: float, root: Path, keep: Path | None, rows: list[str] | None
+) -> Results:
     data_path, data = await seeded(size, root, keep)
     with ExitStack() as stack:
         urls = servers(data_path, data, stack)
@@ -386,7 +403,7 @@ async def measure(size: int, rounds: int, duration: float, root: Path, keep: Pat
         async with aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=600), connector=connector
         ) as session:
-            run = Run(session, urls, data, rounds)
+            run = Run(session, urls, data, rounds, rows)
             await run.reads(duration)
             await run.listings()
             await run.job_api(data_path)
@@ -416,12 +433,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=3.0)
     parser.add_argument("--data", type=Path, help="keep the seeded data here, to reuse in the next run")
+    parser.add_argument(
+        "--rows", action="append", metavar="TEXT", help="only the rows whose name contains TEXT (repeatable)"
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     root = Path(tempfile.mkdtemp(prefix="virtool-requests-bench-"))
     try:
         results = {
-            size: asyncio.run(measure(size, args.rounds, args.duration, root, args.data)) for size in sizes
+            size: asyncio.run(measure(size, args.rounds, args.duration, root, args.data, args.rows))
+            for size in sizes
         }
     finally:
         shutil.rmtree(root, ignore_errors=True)
