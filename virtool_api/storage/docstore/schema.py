@@ -16,6 +16,7 @@ matcher).
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from virtool_api.storage.docstore.codec import MULTIKEY, decode_document, index_key, sort_key
@@ -80,9 +81,10 @@ class Table:
     def sql(self) -> str:
         return quote(self.name)
 
-    @property
+    @cached_property
     def columns(self) -> dict[str, str]:
-        """Each indexed path (but `_id`) and its key column."""
+        """Each indexed path (but `_id`) and its key column: read several times by every query, so made once
+        (a table's indexes are set when it is loaded; a change to them reloads every table)."""
         return {
             path: key_column(path)
             for index in self.indexes.values()
