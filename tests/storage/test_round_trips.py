@@ -2,10 +2,11 @@
 no more.
 
 Counted through the stores themselves: the embedded document store's operations (each one hop to its worker
-thread and one SQLite transaction: `Engine.round_trips`) and the SQL statements SQLAlchemy sends (its
-`before_cursor_execute` event, on every engine). A look-up added to the path, one that runs when there is
-nothing to look up (an empty `$in`), or a `find_one` split in two fails here. Against real MongoDB the
-document-store side is not counted (its client has no such counter), the SQL side still is.
+thread and one SQLite transaction: `Engine.round_trips`) and the SQL statements sent, by SQLAlchemy (its
+`before_cursor_execute` event, on every engine) or by SQLite's driver (`Records.sqlite_statements`). A
+look-up added to the path, one that runs when there is nothing to look up (an empty `$in`), or a `find_one`
+split in two fails here. Against real MongoDB the document-store side is not counted (its client has no such
+counter), the SQL side still is.
 """
 
 from collections.abc import Iterator
@@ -39,12 +40,14 @@ def counted(ctx: Context) -> Iterator[RoundTrips]:
 
     engine = getattr(ctx.mongo_client, "engine", None)
     before = engine.round_trips if engine is not None else 0
+    sqlite_before = ctx.records.sqlite_statements
     event.listen(Engine, "before_cursor_execute", statement)
     try:
         yield trips
     finally:
         event.remove(Engine, "before_cursor_execute", statement)
         trips.documents = engine.round_trips - before if engine is not None else 0
+        trips.sql += ctx.records.sqlite_statements - sqlite_before
 
 
 def expect(trips: RoundTrips, documents: int, sql: int) -> None:

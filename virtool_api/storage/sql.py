@@ -6,11 +6,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, Executable, Row, event
-from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy import DateTime, Engine, Select, event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
+from virtool_api.storage.sqlite_rows import SqliteRows
 from virtool_api.storage.workers import Workers
 
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
@@ -67,41 +67,40 @@ class Records:
 
     On SQLite (aiosqlite), every step of an async session is a hop to the connection's thread and back: two
     SELECTs through the ORM cost about ten. Here the statements run on a worker thread through SQLite's own
-    driver, in one hop; on PostgreSQL (asyncpg, already async) on one pooled connection. Writes keep using
-    `ctx.sessions`; a read here sees every write committed before it (WAL).
+    driver, compiled once (`sqlite_rows.py`), in one hop; on PostgreSQL (asyncpg, already async) on one pooled
+    connection. Writes keep using `ctx.sessions`; a read here sees every write committed before it (WAL).
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._sync: Engine | None = None
+        self._sqlite: SqliteRows | None = None
         self._threads: Workers | None = None
         if engine.dialect.name == "sqlite":
-            url = engine.url.set(drivername="sqlite+pysqlite")
-            self._sync = create_sync_engine(url, connect_args={"timeout": 30}, json_serializer=_strict_json)
-            _sqlite_pragmas(self._sync)
+            assert engine.url.database is not None
+            self._sqlite = SqliteRows(Path(engine.url.database), engine.dialect)
             self._threads = Workers(2, "records")
+        self.sqlite_statements = 0
+        """Statements run by SQLite's driver so far (SQLAlchemy's events count the others): what requests
+        cost (`tests/storage/test_round_trips.py`)."""
 
-    async def all(self, *statements: Executable, **params: Any) -> list[Sequence[Row[Any]]]:
-        """Each statement's rows, in order, with `params` bound to their `bindparam`s.
+    async def all(self, *statements: Select[Any], **params: Any) -> list[Sequence[Any]]:
+        """Each statement's rows, in order, with `params` bound to their `bindparam`s: on SQLite named tuples,
+        on PostgreSQL SQLAlchemy's `Row`s (both read `row.name` and `row[0]`).
 
         Hot paths pass statements built once at import (`select(...).where(column == bindparam("id"))`):
         building a `select` costs more than running it (a sample's UNION ALL: ~1 ms of the event loop)."""
-        if self._sync is None:
+        if self._sqlite is None:
             async with self._engine.connect() as connection:
                 return [(await connection.execute(statement, params)).all() for statement in statements]
         assert self._threads is not None
-        return await self._threads.run(self._run, statements, params)
-
-    def _run(self, statements: tuple[Executable, ...], params: dict[str, Any]) -> list[Sequence[Row[Any]]]:
-        assert self._sync is not None
-        with self._sync.connect() as connection:
-            return [connection.execute(statement, params).all() for statement in statements]
+        self.sqlite_statements += len(statements)
+        return await self._threads.run(self._sqlite.run, statements, params)
 
     def close(self) -> None:
         if self._threads is not None:
             self._threads.close()
-        if self._sync is not None:
-            self._sync.dispose()
+        if self._sqlite is not None:
+            self._sqlite.close()
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
