@@ -30,13 +30,15 @@ pytestmark = pytest.mark.skipif(
 )
 
 WAIT = 120.0
+PING_INTERVAL = 0.5
+"""Seconds between the runners' pings here (3 by default): a cancel from the page is heard at the next one."""
 
 
 @pytest.fixture
 async def jobs_app_client(ctx, aiohttp_client):
-    """The job API with a short ping timeout (10 s, checked every 0.5 s; runners ping every 3 s), so a dead
-    runner's job times out soon."""
-    config = dataclasses.replace(ctx.config, job_ping_timeout=10.0, timeout_check_interval=0.5)
+    """The job API with a short ping timeout (4 s, checked every 0.5 s; the runners here ping every
+    `PING_INTERVAL` s), so a dead runner's job times out soon."""
+    config = dataclasses.replace(ctx.config, job_ping_timeout=4.0, timeout_check_interval=0.5)
     return await aiohttp_client(create_jobs_app(dataclasses.replace(ctx, config=config)))
 
 
@@ -53,6 +55,7 @@ def runner_process(jobs_url: str, work_path: Path, path: str | None = None) -> I
             f"--jobs-url={jobs_url}",
             f"--work-path={work_path}",
             "--proc=2",
+            f"--ping-interval={PING_INTERVAL}",
         ],
         env=env,
     )
@@ -86,11 +89,13 @@ async def until(condition, what: str, timeout: float = WAIT):  # type: ignore[no
 
 
 @functools.cache
-def many_reads(count: int = 300_000) -> bytes:
-    """Enough reads that mapping them takes a while: a window in which to stop the job. Simulated once per
-    process (12 to 25 s here), as the tests only read them."""
+def many_reads(count: int = 300_000, distinct: int = 20_000) -> bytes:
+    """Enough reads that mapping them takes a while: a window in which to stop the job. `distinct` reads
+    simulated and their gzip member repeated to `count` (a gzip file may hold several members, read as one;
+    mapping them is as much work, and simulating and compressing all took 5 to 25 s here), once per process,
+    as the tests only read them."""
     genomes = read_fasta_gz(DEMO_DATA / "plant-viruses.fa.gz")
-    return simulate.reads([("NC_001367", genomes["NC_001367"], count)], seed=11)
+    return simulate.reads([("NC_001367", genomes["NC_001367"], distinct)], seed=11) * (count // distinct)
 
 
 async def test_a_job_cancelled_from_the_page_stops_and_leaves_nothing(

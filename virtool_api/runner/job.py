@@ -1,8 +1,9 @@
 """The life of one job in a runner: acquire, keep alive, run the steps, and end it one way or another.
 
-- **Alive**: while it runs, the job is pinged every `PING_INTERVAL` seconds and its state read back; a job
-  that has finished meanwhile (cancelled from the page, timed out) answers 409 "Job is finished", and the
-  work stops: its tools are killed, its unfinalized resource removed, its work directory emptied.
+- **Alive**: while it runs, the job is pinged every `ping_interval` seconds (`--ping-interval`, 3 by default)
+  and its state read back; a job that has finished meanwhile (cancelled from the page, timed out) answers 409
+  "Job is finished", and the work stops: its tools are killed, its unfinalized resource removed, its work
+  directory emptied.
 - **Complete**: after the last step (which finalizes the resource) the job reports `complete`.
 - **Error**: a step that raises reports `error` with the step it failed in, the error, and a tool's last
   lines; then the unfinalized resource is removed.
@@ -26,6 +27,7 @@ from virtool_api.runner.tools import ToolFailed
 logger = logging.getLogger("virtool_api.runner")
 
 PING_INTERVAL = 3.0
+"""Seconds between a running job's pings, by default (`virtool-api runner --ping-interval`)."""
 TRACEBACK_LINES = 40
 
 
@@ -48,10 +50,11 @@ def error_report(error: BaseException) -> dict[str, Any]:
     return {"type": type(error).__name__, "traceback": lines[-TRACEBACK_LINES:], "details": details}
 
 
-async def _watch(api: JobApi, job_id: str) -> None:
-    """Ping the job and read its state until it has finished; returns when it has (409)."""
+async def _watch(api: JobApi, job_id: str, interval: float) -> None:
+    """Ping the job and read its state every `interval` seconds until it has finished; returns when it has
+    (409)."""
     while True:
-        await asyncio.sleep(PING_INTERVAL)
+        await asyncio.sleep(interval)
         try:
             await api.json("PUT", f"/jobs/{job_id}/ping", {})
             await api.json("GET", f"/jobs/{job_id}")
@@ -62,7 +65,13 @@ async def _watch(api: JobApi, job_id: str) -> None:
 
 
 async def run_job(
-    api: JobApi, job: AcquiredJob, workflow: type[WorkflowJob], proc: int, mem: int, work_path: Path
+    api: JobApi,
+    job: AcquiredJob,
+    workflow: type[WorkflowJob],
+    proc: int,
+    mem: int,
+    work_path: Path,
+    ping_interval: float = PING_INTERVAL,
 ) -> JobState:
     """Run an acquired job to its end; the state it ended in."""
     work = work_path / job.id
@@ -70,7 +79,7 @@ async def run_job(
     job_api = api.with_job(job.id, job.key)
     run = workflow(job_api, job, Resources(proc=proc, mem=mem, work=work))
     work_task = asyncio.create_task(run.run())
-    watch_task = asyncio.create_task(_watch(job_api, job.id))
+    watch_task = asyncio.create_task(_watch(job_api, job.id, ping_interval))
     try:
         await asyncio.wait({work_task, watch_task}, return_when=asyncio.FIRST_COMPLETED)
         if not work_task.done():  # the job finished elsewhere: cancelled or timed out

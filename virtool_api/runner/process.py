@@ -23,7 +23,7 @@ import click
 
 from virtool_api.options import setting
 from virtool_api.runner.client import ApiError, JobApi
-from virtool_api.runner.job import acquire, run_job
+from virtool_api.runner.job import PING_INTERVAL, acquire, run_job
 from virtool_api.runner.sources import JobSource, RedisLists, ServerQueue
 from virtool_api.runner.steps import WorkflowJob
 from virtool_api.runner.tools import why_missing
@@ -87,6 +87,13 @@ class RunnerSettings:
         type=click.IntRange(1, 4096),
         help="Memory each job may use, in GB (given to SPAdes).",
         doc="memory each job may use, in GB (given to SPAdes)",
+    )
+    ping_interval: float = setting(
+        PING_INTERVAL,
+        type=click.FloatRange(min=0.1),
+        help="Seconds between pings of each running job (a job cancelled from the page stops at its next).",
+        doc="seconds between pings of each job a runner runs (the server times out a job not pinged for five "
+        "minutes); a job cancelled from the page stops at its next ping",
     )
     work_path: Path = setting(
         Path("work"),
@@ -156,7 +163,8 @@ class Runner:
                 return
             logger.info("job %s (%s) acquired", job.id, job.workflow)
             settings = self.settings
-            await run_job(self.api, job, workflow, settings.proc, settings.mem, settings.work_path)
+            resources = (settings.proc, settings.mem, settings.work_path, settings.ping_interval)
+            await run_job(self.api, job, workflow, *resources)
         except Exception:
             logger.exception("job %s: the runner failed", job_id)
         finally:
