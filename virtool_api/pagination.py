@@ -9,6 +9,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
+from virtool_api.storage.steps import Count, Find, Steps
+
 MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
 """Far beyond any real listing, and keeps `skip` inside the 64-bit integers the stores take."""
@@ -51,3 +53,25 @@ async def listing_counts(collection: Any, found: dict[str, Any], visible: dict[s
     if found == visible:
         return total_count, total_count
     return await collection.count_documents(found), total_count
+
+
+Listed = tuple[list[dict[str, Any]], int, int]
+"""A page's documents, its `found_count` and its `total_count`."""
+
+
+def page_steps(
+    collection: str,
+    found: dict[str, Any],
+    visible: dict[str, Any],
+    page: int,
+    per_page: int,
+    projection: Any = None,
+) -> Steps[Listed]:
+    """A page of `collection`'s documents matching `found` newest first, with its counts (`listing_counts`),
+    as steps: with what the page is shown with, one round trip on the embedded store (`storage/steps.py`)."""
+    documents = yield Find(
+        collection, found, projection, sort=NEWEST_FIRST, limit=per_page, skip=skip(page, per_page)
+    )
+    total_count = yield Count(collection, visible)
+    found_count = total_count if found == visible else (yield Count(collection, found))
+    return documents, found_count, total_count

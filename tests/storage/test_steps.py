@@ -10,7 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from tests.conftest import MONGODB_URL
 from virtool_api.context import Context
-from virtool_api.storage.steps import Find, FindOne, FindOneAndUpdate, InsertOne, Steps, run_steps
+from virtool_api.storage.steps import Count, Find, FindOne, FindOneAndUpdate, InsertOne, Steps, run_steps
 
 
 def count_then_note(counter_id: str) -> Steps[tuple[int, bool]]:
@@ -67,6 +67,17 @@ async def test_find_sorts_limits_and_projects(ctx: Context) -> None:
         return (yield Find("things", {"n": {"$gte": 0}}, {"n": 0}, sort=[("_id", -1)], limit=2))
 
     assert await run_steps(ctx.db, steps()) == [{"_id": "c"}, {"_id": "b"}]
+
+
+async def test_find_skips_and_count_counts(ctx: Context) -> None:
+    await ctx.db.things.insert_many([{"_id": name, "n": n} for n, name in enumerate("cabd")])
+
+    def steps() -> Steps[tuple[list[dict[str, Any]], int, int]]:
+        page = yield Find("things", {"n": {"$gte": 1}}, sort=[("_id", 1)], skip=1, limit=1)
+        matching = yield Count("things", {"n": {"$gte": 1}})
+        return page, matching, (yield Count("things", {"n": {"$in": []}}))
+
+    assert await run_steps(ctx.db, steps()) == ([{"_id": "b", "n": 2}], 3, 0)
 
 
 @pytest.mark.skipif(MONGODB_URL is not None, reason="the embedded store's transaction")

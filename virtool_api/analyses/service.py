@@ -25,12 +25,12 @@ from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs.models import TERMINAL_STATES, JobSummary
 from virtool_api.jobs.service import create_job, find_job, withdraw_job
-from virtool_api.jobs.summary import job_summaries, job_summaries_steps, summary_of
-from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
+from virtool_api.jobs.summary import job_summaries_steps, summary_of
+from virtool_api.pagination import page_count, page_steps
 from virtool_api.references.otus import visible_reference
 from virtool_api.references.service import newest_ready_index
 from virtool_api.samples.access import (
-    listing_query,
+    listing_query_steps,
     readable_sample,
     rights_of,
     stored_sample_steps,
@@ -54,22 +54,26 @@ ANALYSIS_RUNNING = Conflict.declare("Analysis is still running")
 async def readable_analyses_filter(ctx: Context, user: dict[str, Any]) -> dict[str, Any]:
     """Analyses of the samples the caller may see in listings: the samples' rule (`readable_query`) over each
     analysis's copy of its sample's rights fields (`access.py`), so its cost is not the number of samples."""
-    return await listing_query(ctx, user, prefix=SAMPLE_ACCESS_PREFIX)
+    return await run_steps(ctx.db, readable_analyses_steps(user))
+
+
+def readable_analyses_steps(user: dict[str, Any]) -> Steps[dict[str, Any]]:
+    """`readable_analyses_filter` as steps, to go with the listing in one round trip."""
+    return (yield from listing_query_steps(user, prefix=SAMPLE_ACCESS_PREFIX))
 
 
 async def _analysis_page(
-    ctx: Context, visible: dict[str, Any], filters: dict[str, Any], page: int, per_page: int
+    ctx: Context,
+    visible: dict[str, Any] | Steps[dict[str, Any]],
+    filters: dict[str, Any],
+    page: int,
+    per_page: int,
 ) -> AnalysisSearchResult:
-    found = {**visible, **filters}
-    documents = (
-        await ctx.db.analyses.find(found, {"results": 0})
-        .sort(NEWEST_FIRST)
-        .skip(skip(page, per_page))
-        .limit(per_page)
-        .to_list(None)
+    """A page of the analyses `visible` (a filter, or the steps that make it) and `filters` match, its counts
+    and its jobs, in one round trip."""
+    documents, found_count, total_count, jobs = await run_steps(
+        ctx.db, _page_steps(visible, filters, page, per_page)
     )
-    found_count, total_count = await listing_counts(ctx.db.analyses, found, visible)
-    jobs = await job_summaries(ctx, documents)
     return AnalysisSearchResult(
         documents=[
             AnalysisMinimal.model_validate(
@@ -83,6 +87,18 @@ async def _analysis_page(
         page_count=page_count(found_count, per_page),
         per_page=per_page,
     )
+
+
+def _page_steps(
+    visible: dict[str, Any] | Steps[dict[str, Any]], filters: dict[str, Any], page: int, per_page: int
+) -> Steps[tuple[list[dict[str, Any]], int, int, dict[str, JobSummary]]]:
+    if not isinstance(visible, dict):
+        visible = yield from visible
+    documents, found_count, total_count = yield from page_steps(
+        "analyses", {**visible, **filters}, visible, page, per_page, {"results": 0}
+    )
+    jobs = yield from job_summaries_steps(documents)
+    return documents, found_count, total_count, jobs
 
 
 def _search_filters(workflow: str | None, ready: bool | None) -> dict[str, Any]:
@@ -103,7 +119,7 @@ async def find_analyses(
     ready: bool | None = None,
 ) -> AnalysisSearchResult:
     """The analyses of every sample the caller may list, newest first; counts are after the rights filter."""
-    visible = await readable_analyses_filter(ctx, user)
+    visible = readable_analyses_steps(user)
     return await _analysis_page(ctx, visible, _search_filters(workflow, ready), page, per_page)
 
 

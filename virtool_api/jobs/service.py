@@ -31,8 +31,9 @@ from virtool_api.jobs.statuses import (
     status_history,
     store_first_status,
 )
-from virtool_api.pagination import NEWEST_FIRST, listing_counts, page_count, skip
+from virtool_api.pagination import page_count, page_steps
 from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.storage.steps import run_steps
 from virtool_api.users.rights import require_owner_or_administrator
 from virtool_api.utils import utc_now
 
@@ -255,21 +256,18 @@ async def find_jobs(
     state: str | None = None,
     workflow: str | None = None,
 ) -> JobSearchResult:
-    """The caller's jobs (an administrator's: all), newest first, filtered by state and workflow."""
+    """The caller's jobs (an administrator's: all), newest first, filtered by state and workflow: the page and
+    its counts in one round trip."""
     visible = jobs_visible_to(user)
     found = {
         **visible,
         **({"state": state} if state else {}),
         **({"workflow": workflow} if workflow else {}),
     }
-    documents = (
-        await ctx.db.jobs.find(found, {"key": 0, "status": 0, "latest_status": 0})
-        .sort(NEWEST_FIRST)
-        .skip(skip(page, per_page))
-        .limit(per_page)
-        .to_list(None)
+    projection = {"key": 0, "status": 0, "latest_status": 0}
+    documents, found_count, total_count = await run_steps(
+        ctx.db, page_steps("jobs", found, visible, page, per_page, projection)
     )
-    found_count, total_count = await listing_counts(ctx.db.jobs, found, visible)
     return JobSearchResult(
         documents=[JobMinimal.model_validate({**document, "id": document["_id"]}) for document in documents],
         found_count=found_count,

@@ -9,7 +9,7 @@ from virtool_api.context import Context
 from virtool_api.errors import BadRequest, NotFound
 from virtool_api.labels.models import CreateLabelRequest, Label, UpdateLabelRequest
 from virtool_api.storage.mongo import insert_with_random_id, missing_ids
-from virtool_api.storage.steps import Find, Steps, run_steps
+from virtool_api.storage.steps import Find, Steps
 from virtool_api.users.rights import require_administrator
 
 NAME_IN_USE = BadRequest.declare("Label name already exists")
@@ -65,13 +65,9 @@ async def missing_labels(ctx: Context, label_ids: list[str]) -> list[str]:
     return await missing_ids(ctx.db.labels, label_ids)
 
 
-async def labels_with_ids(ctx: Context, label_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The labels among `label_ids` that exist, by id, each with its `id` as the API shows it."""
-    return await run_steps(ctx.db, labels_with_ids_steps(label_ids))
-
-
 def labels_with_ids_steps(label_ids: list[str]) -> Steps[dict[str, dict[str, Any]]]:
-    """`labels_with_ids` as steps, to go with others in one round trip (`storage/steps.py`)."""
+    """The labels among `label_ids` that exist, by id, each with its `id` as the API shows it: as steps, to go
+    with what shows them in one round trip (`storage/steps.py`)."""
     if not label_ids:
         return {}
     labels = yield Find("labels", {"_id": {"$in": label_ids}})

@@ -15,6 +15,7 @@ from virtool_api.pagination import NEWEST_FIRST
 from virtool_api.projects.membership import project_membership
 from virtool_api.projects.models import CreateProjectRequest, Project, ProjectMember, UpdateProjectRequest
 from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.storage.steps import Find, Steps, run_steps
 from virtool_api.users.service import existing_user_ids, user_ref
 from virtool_api.utils import utc_now
 
@@ -58,8 +59,13 @@ async def find_project(ctx: Context, project_id: str) -> dict[str, Any] | None:
 
 async def member_project_ids(ctx: Context, user_id: str) -> list[str]:
     """The projects `user_id` is a member of (what sample listings let them read)."""
-    cursor = ctx.db.projects.find({"members.user_id": user_id}, {"_id": 1})
-    return [document["_id"] async for document in cursor]
+    return await run_steps(ctx.db, member_project_ids_steps(user_id))
+
+
+def member_project_ids_steps(user_id: str) -> Steps[list[str]]:
+    """`member_project_ids` as steps, to go with others in one round trip (`storage/steps.py`)."""
+    projects = yield Find("projects", {"members.user_id": user_id}, {"_id": 1})
+    return [project["_id"] for project in projects]
 
 
 MEMBER_TWICE = BadRequest.declare("A user is listed twice as a member")

@@ -8,9 +8,9 @@ from typing import Any
 from virtool_api.context import Context
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.projects.membership import project_membership
-from virtool_api.projects.service import find_project, member_project_ids
+from virtool_api.projects.service import find_project, member_project_ids, member_project_ids_steps
 from virtool_api.samples.rights import SampleRights, readable_by_id_query, readable_query, sample_rights
-from virtool_api.storage.steps import FindOne, Steps
+from virtool_api.storage.steps import FindOne, Steps, run_steps
 
 
 async def stored_sample(ctx: Context, sample_id: str) -> dict[str, Any] | None:
@@ -73,6 +73,12 @@ async def writable_sample(ctx: Context, user: dict[str, Any], sample_id: str) ->
 async def listing_query(ctx: Context, user: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """The samples `user` sees in listings (see `readable_query`: shared-only samples are left out); with
     `prefix`, the documents holding a copy of their sample's access fields under it (analyses)."""
+    return await run_steps(ctx.db, listing_query_steps(user, prefix))
+
+
+def listing_query_steps(user: dict[str, Any], prefix: str = "") -> Steps[dict[str, Any]]:
+    """`listing_query` as steps, to go with the listing in one round trip (`storage/steps.py`); none for an
+    administrator."""
     if user.get("administrator"):
         return {}
-    return readable_query(user, await member_project_ids(ctx, user["_id"]), prefix)
+    return readable_query(user, (yield from member_project_ids_steps(user["_id"])), prefix)

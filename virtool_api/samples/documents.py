@@ -19,7 +19,7 @@ from sqlalchemy import (
 from virtool_api.context import Context
 from virtool_api.jobs.models import JobSummary
 from virtool_api.jobs.summary import job_summaries_steps, summary_of
-from virtool_api.labels.service import labels_with_ids, labels_with_ids_steps
+from virtool_api.labels.service import labels_with_ids_steps
 from virtool_api.samples.models import (
     Sample,
     SampleArtifactFile,
@@ -205,9 +205,10 @@ def related_steps(document: dict[str, Any]) -> Steps[Related]:
     return labels, {subtraction["_id"]: subtraction["name"] for subtraction in subtractions}, jobs
 
 
-async def labels_by_id(ctx: Context, documents: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def labels_by_id_steps(documents: list[dict[str, Any]]) -> Steps[dict[str, dict[str, Any]]]:
+    """The labels `documents` name, by id, as steps (`labels.service.labels_with_ids_steps`)."""
     label_ids = sorted({label_id for document in documents for label_id in document.get("labels", [])})
-    return await labels_with_ids(ctx, label_ids)
+    return (yield from labels_with_ids_steps(label_ids))
 
 
 def labels_of(document: dict[str, Any], labels: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

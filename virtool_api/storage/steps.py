@@ -1,8 +1,8 @@
 """A few document-store operations that belong together, in one hop where the store allows it.
 
-A service writes them as a generator that yields each operation (`FindOne`, `Find`, `FindOneAndUpdate`,
-`InsertOne`) and is sent its result (an error it is thrown), so what comes next may depend on what came
-before; what the generator returns is the answer:
+A service writes them as a generator that yields each operation (`FindOne`, `Find`, `Count`,
+`FindOneAndUpdate`, `InsertOne`) and is sent its result (an error it is thrown), so what comes next may depend
+on what came before; what the generator returns is the answer:
 
     def user_steps(key_hash):
         key = yield FindOne("keys", {"hash": key_hash})
@@ -40,13 +40,22 @@ class FindOne:
 
 @dataclass(frozen=True)
 class Find:
-    """All matches, as a list (`limit` 0: no limit)."""
+    """All matches, as a list (`limit` 0: no limit), the first `skip` left out."""
 
     collection: str
     filter: dict[str, Any]
     projection: Any = None
     sort: Any = None
     limit: int = 0
+    skip: int = 0
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many documents match (`count_documents`)."""
+
+    collection: str
+    filter: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ class InsertOne:
     document: dict[str, Any]
 
 
-Operation = FindOne | Find | FindOneAndUpdate | InsertOne
+Operation = FindOne | Find | Count | FindOneAndUpdate | InsertOne
 Steps = Generator[Operation, Any, T]
 
 
@@ -110,8 +119,10 @@ def _run_one(collection: Any, operation: Operation) -> Any:
     match operation:
         case FindOne(_, filter, projection):
             return collection.find_one(filter, projection)
-        case Find(_, filter, projection, sort, limit):
-            return collection.find(filter, projection, sort=sort, limit=limit)
+        case Find(_, filter, projection, sort, limit, skip):
+            return collection.find(filter, projection, sort=sort, skip=skip, limit=limit)
+        case Count(_, filter):
+            return collection.count_documents(filter)
         case FindOneAndUpdate(_, filter, update, projection, return_document):
             return collection.find_one_and_update(filter, update, projection, return_document=return_document)
         case InsertOne(_, document):
@@ -123,11 +134,13 @@ async def _run_on_mongodb(db: Any, operation: Operation) -> Any:
     match operation:
         case FindOne(_, filter, projection):
             return await collection.find_one(filter, projection)
-        case Find(_, filter, projection, sort, limit):
+        case Find(_, filter, projection, sort, limit, skip):
             cursor = collection.find(filter, projection)
             if sort is not None:
                 cursor = cursor.sort(sort)
-            return await cursor.limit(limit).to_list(None)
+            return await cursor.skip(skip).limit(limit).to_list(None)
+        case Count(_, filter):
+            return await collection.count_documents(filter)
         case FindOneAndUpdate(_, filter, update, projection, return_document):
             return await collection.find_one_and_update(
                 filter, update, projection, return_document=return_document

@@ -80,15 +80,27 @@ def written(
 
 
 def find_work(
-    tree: And, projection: Any, sort: Any = None, limit: int = 0
+    tree: And, projection: Any, sort: Any = None, limit: int = 0, skip: int = 0
 ) -> Callable[[sqlite3.Connection, Table], list[dict[str, Any]]]:
     """Reading the matches of `tree` in the caller's transaction (what `find(...).to_list()` reads)."""
-    query = Query(tree, sort_spec(sort) if sort is not None else [], 0, limit)
+    query = Query(tree, sort_spec(sort) if sort is not None else [], skip, limit)
 
     def work(connection: sqlite3.Connection, table: Table) -> list[dict[str, Any]]:
         if matches_nothing(query.tree):
             return []
         return operations.select_projected(connection, table, query, projection)
+
+    return work
+
+
+def count_work(tree: And, skip: int = 0, limit: int = 0) -> Callable[[sqlite3.Connection, Table], int]:
+    """Counting the matches of `tree` in the caller's transaction (what `count_documents` counts)."""
+    query = Query(tree, [], skip, limit)
+
+    def work(connection: sqlite3.Connection, table: Table) -> int:
+        if matches_nothing(query.tree):
+            return 0
+        return operations.count(connection, table, query)
 
     return work
 
@@ -196,10 +208,10 @@ class Collection:
         self, filter: dict[str, Any], *, skip: int = 0, limit: int = 0, **options: Any
     ) -> int:
         _no_options(options)
-        query = Query(compile_filter(filter), [], skip, limit)
-        if matches_nothing(query.tree):
+        tree = compile_filter(filter)
+        if matches_nothing(tree):
             return 0
-        return await self._read(lambda connection, table: operations.count(connection, table, query))
+        return await self._read(count_work(tree, skip, limit))
 
     async def distinct(self, key: str, filter: dict[str, Any] | None = None) -> list[Any]:
         """The distinct values at `key` among the matching documents (an array's elements one by one), in

@@ -17,7 +17,7 @@ from pymongo import ReturnDocument
 from pymongo.results import InsertOneResult
 
 from virtool_api.storage.docstore import schema
-from virtool_api.storage.docstore.collection import find_work, insert_work, modify_work, written
+from virtool_api.storage.docstore.collection import count_work, find_work, insert_work, modify_work, written
 from virtool_api.storage.docstore.engine import Engine
 from virtool_api.storage.docstore.filters import compile_filter
 from virtool_api.storage.docstore.schema import Table
@@ -59,16 +59,24 @@ class Together:
 
 class TogetherCollection:
     """The part of PyMongo's synchronous `Collection` the services batch: `find` (as a list), `find_one`,
-    `find_one_and_update` and `insert_one`."""
+    `count_documents`, `find_one_and_update` and `insert_one`."""
 
     def __init__(self, together: Together, table_name: str) -> None:
         self._together, self._table_name = together, table_name
 
     def find(
-        self, filter: dict[str, Any] | None = None, projection: Any = None, sort: Any = None, limit: int = 0
+        self,
+        filter: dict[str, Any] | None = None,
+        projection: Any = None,
+        sort: Any = None,
+        skip: int = 0,
+        limit: int = 0,
     ) -> list[dict[str, Any]]:
-        work = find_work(compile_filter(filter), compile_projection(projection), sort, limit)
+        work = find_work(compile_filter(filter), compile_projection(projection), sort, limit, skip)
         return self._together.read(self._table_name, work)
+
+    def count_documents(self, filter: dict[str, Any]) -> int:
+        return self._together.read(self._table_name, count_work(compile_filter(filter)))
 
     def find_one(self, filter: dict[str, Any] | None = None, projection: Any = None) -> dict[str, Any] | None:
         found = self.find(filter, projection, limit=1)

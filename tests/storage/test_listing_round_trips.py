@@ -1,0 +1,121 @@
+"""A listing page (samples, analyses, jobs) is one round trip to our embedded document store: the caller's
+projects, the page, its counts and what it is shown with (labels, jobs), in one transaction. Counted through
+the store itself (`Engine.round_trips`), after authentication, through the services the routes call; against
+MongoDB (whose client has no such counter) the answers are still checked."""
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import MONGODB_URL, Factory
+from virtool_api.analyses.service import find_analyses
+from virtool_api.context import Context
+from virtool_api.jobs.service import create_job, find_jobs
+from virtool_api.pagination import NEWEST_FIRST
+from virtool_api.projects.models import CreateProjectRequest, ProjectMember
+from virtool_api.projects.service import create_project
+from virtool_api.samples.models import SampleSearchQuery
+from virtool_api.samples.service import find_samples
+from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.users.service import user_ref
+
+
+async def newest_first(collection: Any, documents: list[dict[str, Any]]) -> list[str]:
+    """The ids of `documents` in a listing's order, as stored (documents made in the same millisecond are
+    ordered by id)."""
+    ids = [document["_id"] for document in documents]
+    found = await collection.find({"_id": {"$in": ids}}, {"_id": 1}).sort(NEWEST_FIRST).to_list(None)
+    return [document["_id"] for document in found]
+
+
+def round_trips(ctx: Context) -> int:
+    engine = getattr(ctx.mongo_client, "engine", None)
+    return engine.round_trips if engine is not None else 0
+
+
+def expect_one_round_trip(ctx: Context, before: int) -> None:
+    if MONGODB_URL is None:
+        assert round_trips(ctx) - before == 1
+
+
+@pytest.fixture
+async def member(ctx: Context, factory: Factory) -> dict[str, Any]:
+    """A non-administrator in a project: their listings read their projects first."""
+    owner, _ = await factory.person()
+    user, _ = await factory.person(groups=["technicians"])
+    request = CreateProjectRequest(name="Grapevine survey", members=[ProjectMember(user_id=user["_id"])])
+    await create_project(ctx, owner, request)
+    return user
+
+
+@pytest.fixture
+async def labelled(ctx: Context, factory: Factory) -> list[dict[str, Any]]:
+    """Three readable samples, each with a label and its create-sample job."""
+    label = await insert_with_random_id(ctx.db.labels, {"name": "Ill", "color": "#FF0000", "description": ""})
+    samples = []
+    for _ in range(3):
+        sample = await factory.sample(ready=True, labels=[label["_id"]], all_read=True)
+        await factory.create_sample_job(sample)
+        samples.append(sample)
+    return samples
+
+
+@pytest.mark.parametrize("filtered", [False, True], ids=["all", "by label"])
+async def test_a_members_samples_page_with_its_projects_counts_labels_and_jobs(
+    ctx, member, labelled, filtered
+):
+    label_id = labelled[0]["labels"][0]
+    query = SampleSearchQuery(per_page=2, page=1, **({"label": label_id} if filtered else {}))
+    before = round_trips(ctx)
+
+    page = await find_samples(ctx, member, query)
+
+    expect_one_round_trip(ctx, before)
+    assert (page.found_count, page.total_count, page.page_count) == (3, 3, 2)
+    assert [document.id for document in page.documents] == (await newest_first(ctx.db.samples, labelled))[:2]
+    assert [label.id for label in page.documents[0].labels] == [label_id]
+    assert page.documents[0].job is not None
+
+
+async def test_a_samples_page_counts_what_the_caller_may_read_and_what_matches(
+    ctx, factory, member, labelled
+):
+    await factory.sample(ready=True, all_read=False, visibility="private")
+    before = round_trips(ctx)
+
+    page = await find_samples(ctx, member, SampleSearchQuery(page=2, per_page=2, find="sample"))
+
+    expect_one_round_trip(ctx, before)
+    assert (page.found_count, page.total_count) == (3, 3)
+    assert [document.id for document in page.documents] == (await newest_first(ctx.db.samples, labelled))[2:]
+
+
+async def test_a_members_analyses_page_with_its_counts_and_jobs(ctx, factory, member):
+    sample = await factory.sample(ready=True, all_read=True)
+    analysis = await factory.analysis(sample)
+    await factory.analysis_job(analysis)
+    before = round_trips(ctx)
+
+    page = await find_analyses(ctx, member, page=1, per_page=25)
+
+    expect_one_round_trip(ctx, before)
+    assert (page.found_count, page.total_count) == (1, 1)
+    assert page.documents[0].id == analysis["_id"]
+    assert page.documents[0].job is not None
+
+
+@pytest.mark.parametrize(("state", "found"), [(None, 3), ("running", 0)])
+async def test_a_users_jobs_page_with_its_counts(ctx, factory, state, found):
+    user, _ = await factory.person()
+    await create_job(ctx, "create_sample", {"sample_id": "s0", "files": []}, await factory.user())
+    jobs = [
+        await create_job(ctx, "create_sample", {"sample_id": f"s{n}", "files": []}, user_ref(user))
+        for n in range(1, 4)
+    ]
+    before = round_trips(ctx)
+
+    page = await find_jobs(ctx, user, page=1, per_page=2, state=state)
+
+    expect_one_round_trip(ctx, before)
+    assert (page.found_count, page.total_count) == (found, 3)
+    assert [job.id for job in page.documents] == (await newest_first(ctx.db.jobs, jobs))[: min(found, 2)]
