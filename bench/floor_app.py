@@ -63,7 +63,8 @@ class Floor:
         self.client = DocumentClient(data_path / "db" / "documents.sqlite")
         self.db = self.client["virtool"]
         self.sql = sqlite3.connect(data_path / "floor.sqlite", isolation_level=None)
-        self.sql.execute("PRAGMA cache_size=-8192")
+        self.sql.execute("PRAGMA cache_size=-8192")  # as our document store reads (docstore/engine.py)
+        self.sql.execute("PRAGMA mmap_size=2147418112")
         self.member = rights(member_id, project)
 
     async def sample(self, request: web.Request) -> web.Response:
