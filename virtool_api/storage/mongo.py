@@ -65,13 +65,17 @@ async def create_indexes(db: Any) -> None:
     client): a listing's counts of what a member may read are read from it, the narrowest index holding every
     field they test. Our embedded store then reads 6 MB instead of its 15 MB index of every key column at 100k
     samples (a member's count: 13 -> 6.5 ms of CPU, bare SQLite's own index of those fields 5.4 ms); MongoDB
-    answers each `$or` clause from its own index and leaves this one to writes."""
+    answers each `$or` clause from its own index and leaves this one to writes. Likewise a member's search
+    (`lower_name`, then the rights fields): its count reads 7 instead of 15 MB (13 -> 8.5 ms at 100k, bare
+    SQLite 7.8), and MongoDB matches the pattern and the rule on that index's keys, reading no document that
+    fails either."""
     await db.samples.create_index("name", unique=True)
     await db.samples.create_index(BY_CREATION)
     for fields in (*RIGHTS_CLAUSES, ("labels",), ("tags",), ("status",), ("subtractions",)):
         await db.samples.create_index(_then_by_creation(*fields))
     await db.samples.create_index("lower_name")
     await db.samples.create_index([(field, 1) for field in (*RIGHTS_FIELDS, "status")])
+    await db.samples.create_index([(field, 1) for field in ("lower_name", *RIGHTS_FIELDS)])
     await db.analyses.create_index(BY_CREATION)
     await db.analyses.create_index(_then_by_creation("sample.id"))
     for fields in RIGHTS_CLAUSES:
