@@ -1,6 +1,5 @@
 """A collection with the async PyMongo surface the services use, over `operations.py` in worker threads."""
 
-import copy
 import sqlite3
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
@@ -27,6 +26,7 @@ from virtool_api.storage.docstore.updates import (
     apply_update,
     check_update,
     compile_projection,
+    copied,
     project,
     set_path,
 )
@@ -142,12 +142,13 @@ def modify_work(
         returned = None
         for position, (rid, document) in enumerate(rows):
             if position == 0 and returning == ReturnDocument.BEFORE:
-                returned = copy.deepcopy(document)
+                returned = copied(document)
             crossed = operations.array_paths(table, document)
             apply_update(document, update)
-            modified += operations.replace(connection, table, rid, document, crossed)
+            data = operations.encode_document(document)
+            modified += operations.replace(connection, table, rid, document, crossed, data)
             if position == 0 and returning == ReturnDocument.AFTER:
-                returned = operations.decode_document(operations.encode_document(document))
+                returned = operations.decode_document(data)  # as stored (dates to the millisecond)
         return {"n": len(rows), "nModified": modified}, returned
 
     return work

@@ -286,11 +286,15 @@ def array_paths(table: Table, document: dict[str, Any]) -> set[str]:
 
 
 def replace(
-    connection: sqlite3.Connection, table: Table, rid: int, document: dict[str, Any], crossed: set[str]
+    connection: sqlite3.Connection,
+    table: Table,
+    rid: int,
+    document: dict[str, Any],
+    crossed: set[str],
+    data: bytes,
 ) -> bool:
-    """Store `document` over row `rid`, whose stored document crossed arrays at `crossed` (`array_paths`);
-    False when the stored bytes did not change (not modified)."""
-    data = encode_document(document)
+    """Store `document` (encoded: `data`) over row `rid`, whose stored document crossed arrays at `crossed`
+    (`array_paths`); False when the stored bytes did not change (not modified)."""
     columns = table.columns
     assignments = ", ".join(["doc = ?", *(f"{column} = ?" for column in columns.values())])
     keys = _keys(table, document)
