@@ -85,6 +85,11 @@ async def read_body(request: web.Request, limit: int) -> bytes:
     or as soon as more than that has arrived (a body sent without a length, or with a false one)."""
     if request.content_length is not None and request.content_length > limit:
         raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length)
+    if request.content.is_eof():  # all of it has arrived (a small body, usually): taken without waiting
+        whole = request.content.read_nowait()
+        if len(whole) > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(whole))
+        return whole
     body = bytearray()
     while chunk := await request.content.read(64 * 1024):
         body += chunk

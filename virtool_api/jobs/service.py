@@ -44,6 +44,8 @@ MISSING_ERROR = BadRequest.declare("Missing error information")
 NOT_CANCELLABLE = Conflict.declare("Job cannot be cancelled in its current state")
 
 ACTIVE_STATES = [JobState.PREPARING.value, JobState.RUNNING.value]
+UNFINISHED = {"$nin": sorted(state.value for state in TERMINAL_STATES)}
+"""The condition on `state` of a job that has not finished."""
 STATES_A_JOB_MAY_REPORT = {
     JobState.PREPARING,
     JobState.RUNNING,
@@ -196,7 +198,7 @@ async def report_status(
     document = await record_status(
         ctx,
         job_id,
-        {"key": hash_key(credentials.key), "state": {"$nin": [state.value for state in TERMINAL_STATES]}},
+        {"key": hash_key(credentials.key), "state": UNFINISHED},
         entry,
         {"state": entry["state"], "progress": entry["progress"], "stage": entry["stage"]},
     )

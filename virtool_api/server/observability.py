@@ -160,6 +160,8 @@ class Metrics:
 
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     endpoints: dict[Any, Endpoint] = field(default_factory=dict)
+    _series: dict[tuple[str, str, int], tuple[Any, Any]] = field(default_factory=dict)
+    """Each (method, route, status)'s request counter and duration histogram: `labels()` looked up once."""
 
     def __post_init__(self) -> None:
         registry = self.registry
@@ -210,8 +212,14 @@ class Metrics:
     ) -> None:
         route = request.match_info.route
         template = route.resource.canonical if route.resource is not None else UNMATCHED_ROUTE
-        self.requests.labels(request.method, template, str(status)).inc()
-        self.duration.labels(request.method, template).observe(seconds)
+        series = self._series.get((request.method, template, status))
+        if series is None:
+            series = self._series[request.method, template, status] = (
+                self.requests.labels(request.method, template, str(status)),
+                self.duration.labels(request.method, template),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
         endpoint = self.endpoint(route)
         if endpoint is None:
             return
@@ -264,10 +272,12 @@ def _routine(request: web.Request, api: str) -> bool:
 def _log_request(
     request: web.Request, api: str, status: int, seconds: float, client: tuple[str, str | None]
 ) -> None:
+    level = logging.DEBUG if status < 400 and _routine(request, api) else logging.INFO
+    if not request_logger.isEnabledFor(level):
+        return
     kind, client_id = client
     duration_ms = round(seconds * 1000, 1)
     who = f"{kind}:{client_id}" if client_id else kind
-    level = logging.DEBUG if status < 400 and _routine(request, api) else logging.INFO
     request_logger.log(
         level,
         "%s %s %d %.1fms %s",
