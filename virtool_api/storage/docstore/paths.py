@@ -1,10 +1,12 @@
 """Dotted paths into documents, read the way MongoDB's queries read them."""
 
+import functools
 from typing import Any
 
 from virtool_api.storage.docstore.codec import MISSING
 
 
+@functools.lru_cache(maxsize=4096)  # the same few paths, split for every query and every write
 def split(path: str) -> tuple[str, ...]:
     if not isinstance(path, str) or not path or "" in path.split("."):
         raise ValueError(f"not a field path: {path!r}")

@@ -16,7 +16,7 @@ matcher).
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from virtool_api.storage.docstore.codec import MULTIKEY, decode_document, index_key, sort_key
@@ -27,6 +27,7 @@ ELEMENTS_PREFIX = "_docstore_elements:"
 MULTIKEY_INFIX = ":multikey:"
 
 
+@lru_cache(maxsize=4096)  # the same few names, quoted for every statement
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -35,6 +36,7 @@ def table_name(database: str, collection: str) -> str:
     return f"{database}.{collection}"
 
 
+@lru_cache(maxsize=4096)
 def key_column(path: str) -> str:
     return quote(f"k:{path}")
 
