@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from virtool_api.jobs import queue
 from virtool_api.jobs.queue import OFFER_LEASE
 from virtool_api.runners.service import ALIVE_WITHIN
 from virtool_api.utils import utc_now
@@ -83,6 +84,21 @@ async def test_asking_with_wait_returns_a_job_created_meanwhile(jobs_client, fac
     await asyncio.sleep(0.3)
     (job_id,) = await jobs_of(factory, 1, workflow="nuvs")
 
+    assert (await asking)["id"] == job_id
+
+
+async def test_a_job_created_while_a_runner_waits_is_offered_at_once_not_at_the_next_poll(
+    jobs_client, factory, monkeypatch
+):
+    """The queue looks again when the change feed tells of a new job: with no poll due before the wait ends
+    (30 s), the job created meanwhile is the answer well before it ends."""
+    monkeypatch.setattr(queue, "POLL_INTERVAL", 60.0)
+    asking = asyncio.create_task(queued(jobs_client, "nuvs", wait=30))
+    await asyncio.sleep(0.3)
+    (job_id,) = await jobs_of(factory, 1, workflow="nuvs")
+
+    done, _ = await asyncio.wait({asking}, timeout=20)
+    assert asking in done, "the job created meanwhile waits for the end of the wait"
     assert (await asking)["id"] == job_id
 
 

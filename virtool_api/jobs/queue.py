@@ -6,10 +6,13 @@ A runner asks for the oldest waiting job of the workflows it takes; that job is 
 `OFFER_LEASE` seconds (one conditional update sets `offered_at`), so runners asking together get different
 jobs. The runner then acquires the job as any runner does (`PATCH /jobs/{id}`); a runner that dies before
 acquiring leaves the job to be offered again when the lease ends. Waiting for a job polls the store every
-`POLL_INTERVAL` seconds (one indexed query), which works across server processes alike.
+`POLL_INTERVAL` seconds (one indexed query), which works across server processes alike, and looks again at
+once when the change feed (`storage/changes.py`) tells this process of a new job, so a runner waiting here
+takes a job created through this process (or, with Redis, through any public-API process) as it is created.
 """
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -19,6 +22,7 @@ from virtool_api.context import Context
 from virtool_api.errors import InvalidQuery
 from virtool_api.jobs.models import JobState, QueuedJob, Workflow
 from virtool_api.pagination import OLDEST_FIRST
+from virtool_api.storage.changes import Subscription
 from virtool_api.utils import utc_now
 
 OFFER_LEASE = 30.0
@@ -59,10 +63,26 @@ async def next_job(
     seconds, offered to the caller; None if none comes within `wait` seconds, or once the caller has gone
     (a runner stopping: its connection closed), so no wait outlives the runner that asked."""
     deadline = time.monotonic() + wait
+    subscription = ctx.changes.subscribe()
+    try:
+        while True:
+            if (document := await _offer(ctx, workflows)) is not None:
+                return QueuedJob(id=document["_id"], workflow=document["workflow"])
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or client_gone():
+                return None
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(min(POLL_INTERVAL, remaining)):
+                    await _job_created(subscription)
+    finally:
+        ctx.changes.unsubscribe(subscription)
+
+
+async def _job_created(subscription: Subscription) -> None:
+    """Return once the change feed tells of a new job (the caller bounds the wait)."""
     while True:
-        if (document := await _offer(ctx, workflows)) is not None:
-            return QueuedJob(id=document["_id"], workflow=document["workflow"])
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or client_gone():
-            return None
-        await asyncio.sleep(min(POLL_INTERVAL, remaining))
+        change = await subscription.queue.get()
+        if change is None:  # the feed has ended (the server is stopping): only the poll is left
+            await asyncio.sleep(POLL_INTERVAL)
+        elif change.resource == "jobs" and change.action == "create":
+            return
