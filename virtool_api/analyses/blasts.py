@@ -12,35 +12,20 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Row, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from virtool_api.analyses.results import NuvsBlastRecord
 from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
 from virtool_api.analyses.tables import NuvsBlast
 from virtool_api.context import Context
 from virtool_api.errors import Conflict
-from virtool_api.models import Timestamp
 from virtool_api.utils import utc_now
 
 ALREADY_STARTING = Conflict.declare("Another BLAST of this sequence is being started")
 
 CLAIM_LEASE = timedelta(minutes=2)
 """How long a claim holds without being renewed (a stopped or crashed poller's claims expire after it)."""
-
-
-class NuvsBlastRecord(BaseModel):
-    id: int
-    analysis_id: str
-    sequence_index: int
-    rid: str | None
-    ready: bool
-    interval: float
-    created_at: Timestamp
-    updated_at: Timestamp
-    last_checked_at: Timestamp
-    result: Any = None
-    error: str | None = None
 
 
 def render_blast(row: NuvsBlast | Row[Any]) -> NuvsBlastRecord:

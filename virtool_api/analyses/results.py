@@ -25,9 +25,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from virtool_api.analyses.blasts import NuvsBlastRecord
 from virtool_api.errors import InvalidInput
 from virtool_api.jobs.models import Workflow
+from virtool_api.models import Timestamp
 
 MAX_SEQUENCE_INDEX = 2**31 - 1
 """`nuvs_blast.sequence_index` is a 32-bit column, and the index is a path segment of the BLAST route."""
@@ -106,6 +106,22 @@ class NuvsResults(WorkflowResult):
     """What a NuVs job sends (`{"results": {"hits": [...]}}`); checked at finalize."""
 
     hits: list[NuvsHit]
+
+
+# A contig's BLAST as a NuVs hit shows it, stored by `blasts.py` in its own table. Here, beside the results,
+# so that runners (which send results) import no store.
+class NuvsBlastRecord(BaseModel):
+    id: int
+    analysis_id: str
+    sequence_index: int
+    rid: str | None
+    ready: bool
+    interval: float
+    created_at: Timestamp
+    updated_at: Timestamp
+    last_checked_at: Timestamp
+    result: Any = None
+    error: str | None = None
 
 
 class RenderedNuvsHit(NuvsHit):

@@ -15,7 +15,6 @@ from typing import Any
 from virtool_api.analyses.blasts import (
     CLAIM_LEASE,
     BlastRow,
-    NuvsBlastRecord,
     announce_blast,
     claim_blast,
     due_blasts,
@@ -24,6 +23,7 @@ from virtool_api.analyses.blasts import (
     replace_blast,
     save_blast,
 )
+from virtool_api.analyses.results import NuvsBlastRecord
 from virtool_api.analyses.service import ANALYSIS_RUNNING, analysis_with_rights
 from virtool_api.analyses.stored_results import find_nuvs_hit
 from virtool_api.blast.backends import BlastBackend, BlastFailed, BlastStatus, BlastUnavailable
