@@ -18,13 +18,14 @@ from virtool_api.config import Config, LogConfig
 from virtool_api.operations.commands import new_store_notes, program, refuse_to_start, store_options
 from virtool_api.operations.copy_to_servers import copy_to_servers
 from virtool_api.operations.hmms import hmms
+from virtool_api.operations.logs import virtool_api_group
 from virtool_api.operations.users import users
 from virtool_api.options import click_options, declared, flag
 from virtool_api.runner import cli as runner_cli
 from virtool_api.runner.supervisor import jobs_url_for, runner_command, supervise
 from virtool_api.server.context import create_context
 from virtool_api.server.health import listen_error, listen_problem, startup_problem
-from virtool_api.server.observability import METRICS_PATH, configure_logging, describe_stores
+from virtool_api.server.observability import METRICS_PATH, describe_stores
 from virtool_api.storage import migrate as migrations
 from virtool_api.storage.sql import sqlalchemy_url
 from virtool_api.users.service import has_administrator
@@ -37,12 +38,7 @@ STORE_FLAGS = "{}, {} and {}".format(
 """The options that choose the stores, as a message names them."""
 
 
-@click.group()
-@click_options(LogConfig)
-def main(**settings: Any) -> None:
-    """virtool-api: samples, analyses and workflow jobs."""
-    log = LogConfig(**settings)
-    configure_logging(log.log_level, log.log_format)
+main = virtool_api_group()
 
 
 @main.command()

@@ -12,10 +12,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.conftest import FASTQ_GZ, POSTGRES_URL, acquire, basic_auth, multipart_file
 from virtool_api.cli import main
 from virtool_api.config import Config
+from virtool_api.operations.logs import JsonFormatter
 from virtool_api.server.app import create_jobs_app, create_public_app
 from virtool_api.server.context import create_context
 from virtool_api.server.health import startup_problem
-from virtool_api.server.observability import JsonFormatter, describe_stores, mask_url
+from virtool_api.server.observability import describe_stores, mask_url
 from virtool_api.storage import migrate
 from virtool_api.users.keys import create_api_key
 

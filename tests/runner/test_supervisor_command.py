@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from virtool_api.cli import main
+from virtool_api.operations.runner_main import main
 from virtool_api.runner.supervisor import runner_command
 
 
 def test_the_runner_command_parses_to_the_values_serve_gave(tmp_path: Path) -> None:
     command = runner_command(["--log-level=debug"], "http://127.0.0.1:9991/api", tmp_path / "work")
-    assert command[1:3] == ["-m", "virtool_api"]
+    assert command[1:3] == ["-m", "virtool_api.operations.runner_main"]
 
     arguments = command[3:]
     split = arguments.index("runner")

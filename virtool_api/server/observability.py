@@ -6,12 +6,9 @@ apps in one process (or many in a test run) never share counters. Logs never car
 """
 
 import asyncio
-import json
 import logging
-import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import ClientPayloadError, web
@@ -65,45 +62,6 @@ disable_created_metrics()
 
 REDIS_URL = declared(Config, ["redis_url"])[0]
 """Named by the start-up line that says how to attach other runners."""
-
-
-# Logging -------------------------------------------------------------------------------------------------
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, and the record's `fields` if it has any."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        line.update(getattr(record, "fields", {}))
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
-
-
-TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-class _AlembicContextNoise(logging.Filter):
-    """alembic announces its dialect each time it reads the schema revision (every readiness check)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(("Context impl", "Will assume"))
-
-
-def configure_logging(level: str = "info", log_format: str = "text") -> None:
-    """Log to stderr, as readable text (default) or JSON lines (`--log-format json`)."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
-    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    migration_logger = logging.getLogger("alembic.runtime.migration")
-    if not any(isinstance(item, _AlembicContextNoise) for item in migration_logger.filters):
-        migration_logger.addFilter(_AlembicContextNoise())
 
 
 def describe_stores(config: Config) -> list[str]:

@@ -1,0 +1,66 @@
+"""How every `virtool-api` process logs, and the `virtool-api` group whose options say so (`LogConfig`).
+
+Apart from the server's modules: `runner_main.py` starts the runner with this group and the `runner` command
+alone, and so imports nothing of the server.
+"""
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from virtool_api.config import LogConfig
+from virtool_api.options import click_options
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and the record's `fields` if it has any."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        line.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class _AlembicContextNoise(logging.Filter):
+    """alembic announces its dialect each time it reads the schema revision (every readiness check)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("Context impl", "Will assume"))
+
+
+def configure_logging(level: str = "info", log_format: str = "text") -> None:
+    """Log to stderr, as readable text (default) or JSON lines (`--log-format json`)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    migration_logger = logging.getLogger("alembic.runtime.migration")
+    if not any(isinstance(item, _AlembicContextNoise) for item in migration_logger.filters):
+        migration_logger.addFilter(_AlembicContextNoise())
+
+
+def virtool_api_group() -> click.Group:
+    """A new `virtool-api` group, without commands: its options configure the logging of whichever command
+    follows them."""
+
+    @click.group()
+    @click_options(LogConfig)
+    def main(**settings: Any) -> None:
+        """virtool-api: samples, analyses and workflow jobs."""
+        log = LogConfig(**settings)
+        configure_logging(log.log_level, log.log_format)
+
+    return main
