@@ -7,11 +7,14 @@ unfinalized and readable on both APIs, and the job can still finalize it with go
 
 from typing import Any
 
+import bson
+import pytest
+
 from tests.analyses.test_analyses_job_api import running_analysis
 from tests.conftest import QUALITY
 from tests.samples.test_samples_job_api import created_sample_job
 from tests.support.stored import stored_results
-from virtool_api.storage.limits import MAX_INT64, MAX_PROBLEMS, MIN_INT64
+from virtool_api.storage.limits import MAX_INT64, MAX_PROBLEMS, MIN_INT64, storable_size
 
 INVALID_INPUT = ("invalid_input", "Invalid input")
 TOO_DEEP = "nests deeper than the 100 levels a stored document may have"
@@ -202,3 +205,18 @@ async def test_quality_larger_than_a_document_can_hold_is_refused(jobs_client, f
     errors = await refused(response)
     assert list(errors) == ["quality"]
     assert (await ctx.db.samples.find_one({"_id": sample["_id"]}))["ready"] is False
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [[25.0, 25.0, 25.0, 25.0]] * 1000,  # a quality's rows: sized at once, not row by row
+        [[1, -2, 3], [2**31, 7], [], [2**40]] * 30,
+        [["ab", "é", ""], ["\u4e2d"]] * 12,
+        [[1.5, 2], [3.0]],  # one row of two kinds: walked row by row
+        [[1.0], "x", [2.0]],
+        [[], []],
+    ],
+)
+def test_rows_are_sized_as_bson_stores_them(rows):
+    assert storable_size(rows, "f") == len(bson.encode({"f": rows})) - len(bson.encode({"f": None}))
