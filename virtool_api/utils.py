@@ -1,8 +1,11 @@
-"""Small domain-free helpers: ids, timestamps, store URLs fit for logs."""
+"""Small domain-free helpers: ids, timestamps, store URLs fit for logs, pausing the garbage collector."""
 
+import gc
 import re
 import secrets
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 ID_ALPHABET = string.ascii_lowercase + string.digits
@@ -23,6 +26,21 @@ def record_id(text: str) -> int | None:
     if text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) <= MAX_RECORD_ID:
         return int(text)
     return None
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a tree of new containers is built (a JSON body parsed,
+    validated, dumped). Such a tree holds no cycle for it to find, yet every few hundred new containers start
+    a collection, and every so often one through everything the process holds: a sample quality of half a
+    million rows spent two thirds of its time there. What else is freed meanwhile is collected afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _last_now = datetime.min.replace(tzinfo=UTC)

@@ -5,6 +5,7 @@ read back and rendered, are a 422 naming the path, and nothing is stored: the an
 unfinalized and readable on both APIs, and the job can still finalize it with good data.
 """
 
+import gc
 from typing import Any
 
 import bson
@@ -15,6 +16,7 @@ from tests.conftest import QUALITY
 from tests.samples.test_samples_job_api import created_sample_job
 from tests.support.stored import stored_results
 from virtool_api.storage.limits import MAX_INT64, MAX_PROBLEMS, MIN_INT64, storable_size
+from virtool_api.utils import collection_paused
 
 INVALID_INPUT = ("invalid_input", "Invalid input")
 TOO_DEEP = "nests deeper than the 100 levels a stored document may have"
@@ -220,3 +222,19 @@ async def test_quality_larger_than_a_document_can_hold_is_refused(jobs_client, f
 )
 def test_rows_are_sized_as_bson_stores_them(rows):
     assert storable_size(rows, "f") == len(bson.encode({"f": rows})) - len(bson.encode({"f": None}))
+
+
+def test_the_garbage_collector_is_left_as_it_was_after_a_pause():
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collection_paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled(), "a pause does not start a collector someone else stopped"
+    finally:
+        gc.enable()

@@ -19,6 +19,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from virtool_api.errors import BadRequest, InvalidInput, InvalidQuery, ServiceError
+from virtool_api.utils import collection_paused
 
 Handler = Callable[..., Awaitable[Any]]
 
@@ -109,7 +110,8 @@ async def read_json(request: web.Request, limit: int | None = None) -> Any:
         return None
     body = await read_body(request, request.client_max_size if limit is None else limit)
     try:
-        return json.loads(body)
+        with collection_paused():
+            return json.loads(body)
     except (ValueError, RecursionError):
         raise INVALID_JSON from None
 
@@ -218,7 +220,8 @@ class ApiRoutes:
                 if body is not None:
                     data = await read_json(request, max_body)
                     try:
-                        kwargs["body"] = body.model_validate({} if data is None else data)
+                        with collection_paused():
+                            kwargs["body"] = body.model_validate({} if data is None else data)
                     except ValidationError as error:
                         raise body_error(errors=validation_details(error)) from None
                 work = handler(request, **kwargs)

@@ -21,7 +21,7 @@ from virtool_api.samples.models import (
 )
 from virtool_api.storage.limits import check_storable
 from virtool_api.uploads.reservations import release_uploads
-from virtool_api.utils import utc_now
+from virtool_api.utils import collection_paused, utc_now
 
 SAMPLE_IS_FINALIZED = Conflict.declare("Sample is finalized")
 """Only an unfinalized sample can be removed by its job (a failing create-sample job cleaning up)."""
@@ -39,7 +39,8 @@ async def finalize_sample(ctx: Context, job: dict[str, Any], sample_id: str, qua
     is refused before anything is stored (422 naming the path).
     """
     rights.require_sample_write(job, sample_id)
-    measured = quality.model_dump()
+    with collection_paused():
+        measured = quality.model_dump()
     await asyncio.to_thread(check_storable, measured, "quality")
     now = utc_now()
     document = await ctx.db.samples.find_one_and_update(
