@@ -1,6 +1,6 @@
 """Timestamps: the spec's ISO 8601 style, MongoDB's precision, and creation order preserved."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from itertools import pairwise
 
 from virtool_api.utils import as_utc, iso_timestamp, utc_now
@@ -9,6 +9,19 @@ from virtool_api.utils import as_utc, iso_timestamp, utc_now
 def test_timestamps_look_like_the_spec():
     assert iso_timestamp(datetime(2018, 2, 7, 0, 25, 53, 786000, tzinfo=UTC)) == "2018-02-07T00:25:53.786000Z"
     assert iso_timestamp(datetime(2018, 2, 7, 0, 25, 53)) == "2018-02-07T00:25:53.000000Z"
+
+
+def test_timestamps_in_other_zones_and_early_years_are_written_as_strftime_writes_them():
+    """`isoformat` writes them (faster), except where it differs from `strftime`: years before 1000."""
+    eastern = timezone(timedelta(hours=-5))
+    for value in (
+        datetime(2018, 2, 7, 20, 25, 53, 1, tzinfo=eastern),
+        datetime(2018, 12, 31, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-1))),
+        datetime(999, 1, 2, 3, 4, 5),
+        datetime(5, 1, 2, 3, 4, 5, tzinfo=UTC),
+    ):
+        assert iso_timestamp(value) == as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    assert iso_timestamp(datetime(2018, 2, 7, 20, 25, 53, 1, tzinfo=eastern)) == "2018-02-08T01:25:53.000001Z"
 
 
 def test_naive_datetimes_from_the_stores_are_utc():
