@@ -3,10 +3,11 @@ no more.
 
 Counted through the stores themselves: the embedded document store's operations (each one hop to its worker
 thread and one SQLite transaction: `Engine.round_trips`) and the SQL statements sent, by SQLAlchemy (its
-`before_cursor_execute` event, on every engine) or by SQLite's driver (`Records.sqlite_statements`). A
-look-up added to the path, one that runs when there is nothing to look up (an empty `$in`), or a `find_one`
-split in two fails here. Against real MongoDB the document-store side is not counted (its client has no such
-counter), the SQL side still is.
+`before_cursor_execute` event, on every engine) or by SQLite's driver (`Records.sqlite_statements`), and
+on the embedded stores, file records read in a hop of their own instead of in the document store's
+(`Records.hops`). A look-up added to the path, one that runs when there is nothing to look up (an empty
+`$in`), or a `find_one` split in two fails here. Against real MongoDB the document-store side is not
+counted (its client has no such counter), the SQL side still is.
 """
 
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ class RoundTrips:
     def __init__(self) -> None:
         self.documents = 0
         self.sql = 0
+        self.sql_hops = 0
 
 
 @contextmanager
@@ -40,7 +42,7 @@ def counted(ctx: Context) -> Iterator[RoundTrips]:
 
     engine = getattr(ctx.mongo_client, "engine", None)
     before = engine.round_trips if engine is not None else 0
-    sqlite_before = ctx.records.sqlite_statements
+    sqlite_before, hops_before = ctx.records.sqlite_statements, ctx.records.hops
     event.listen(Engine, "before_cursor_execute", statement)
     try:
         yield trips
@@ -48,6 +50,7 @@ def counted(ctx: Context) -> Iterator[RoundTrips]:
         event.remove(Engine, "before_cursor_execute", statement)
         trips.documents = engine.round_trips - before if engine is not None else 0
         trips.sql += ctx.records.sqlite_statements - sqlite_before
+        trips.sql_hops = ctx.records.hops - hops_before
 
 
 def expect(trips: RoundTrips, documents: int, sql: int) -> None:
@@ -56,6 +59,7 @@ def expect(trips: RoundTrips, documents: int, sql: int) -> None:
         assert trips.documents == documents, (
             f"{trips.documents} document-store round trips, needed {documents}"
         )
+        assert trips.sql_hops == 0, f"file records read in {trips.sql_hops} hops of their own"
 
 
 async def get(client: Any, path: str, headers: dict[str, str], ctx: Context) -> RoundTrips:
@@ -87,7 +91,8 @@ async def sample(ctx: Context, factory: Factory) -> dict[str, Any]:
 async def test_a_sample_costs_its_key_and_user_then_itself_with_labels_subtractions_job_and_one_sql_query(
     ctx, factory, public_client, sample
 ):
-    """The key and its user in one round trip; the sample, its labels, subtractions and job in another."""
+    """The key and its user in one round trip; the sample, its labels, subtractions, job and files in
+    another."""
     _, headers = await factory.person(administrator=True)
     trips = await get(public_client, f"/api/samples/{sample['_id']}", headers, ctx)
     expect(trips, documents=2, sql=1)
@@ -131,7 +136,7 @@ async def test_an_administrator_reads_a_sample_in_a_project_without_looking_the_
 async def test_an_analysis_costs_its_key_and_user_itself_its_sample_and_job_and_one_sql_query(
     ctx, factory, public_client
 ):
-    """The key and its user in one round trip; the analysis, its sample and its job in another."""
+    """The key and its user in one round trip; the analysis, its sample, its job and files in another."""
     _, headers = await factory.person(administrator=True)
     analysis = await factory.analysis()
     await factory.analysis_job(analysis)

@@ -23,6 +23,7 @@ from virtool_api.samples.access import stored_sample
 from virtool_api.samples.rights import access_of
 from virtool_api.samples.workflows import show_analyses
 from virtool_api.storage.mongo import insert_with_random_id
+from virtool_api.storage.steps import Rows
 from virtool_api.utils import utc_now
 
 logger = logging.getLogger(__name__)
@@ -89,20 +90,29 @@ class ShownAnalysis:
     """The results' JSON text, NuVs hits with their `blast`; None until finalized."""
 
 
+def file_rows(document: dict[str, Any]) -> Rows:
+    """The analysis's file records and, for NuVs, its BLAST records, in one go (`show_analysis`)."""
+    nuvs = document.get("workflow") == Workflow.NUVS
+    return Rows.of(FILES, *([BLASTS] if nuvs else []), analysis_id=document["_id"])
+
+
 async def show_analysis(
-    ctx: Context, document: dict[str, Any], jobs: dict[str, JobSummary] | None = None
+    ctx: Context,
+    document: dict[str, Any],
+    jobs: dict[str, JobSummary] | None = None,
+    rows: list[Sequence[Any]] | None = None,
 ) -> ShownAnalysis:
     """The analysis with its results, which are never read whole: listings and this never hold them in memory.
-    Its job's summary is looked up unless `jobs` (`job_summaries_steps`) holds it already.
+    Its job's summary and its `file_rows` are read unless `jobs` (`job_summaries_steps`) and `rows` hold them.
 
     A results file missing from the data directory is 404 "Results file not found at expected location" (and
     logged), as a missing analysis file is; an analysis removed meanwhile is 404 "Not found".
     """
     nuvs = document.get("workflow") == Workflow.NUVS
-    # A NuVs analysis's BLAST records come with its files, in one go.
-    files, *blast_rows = await ctx.records.all(
-        FILES, *([BLASTS] if nuvs else []), analysis_id=document["_id"]
-    )
+    if rows is None:
+        wanted = file_rows(document)
+        rows = await ctx.records.all(*wanted.statements, **wanted.params)
+    files, *blast_rows = rows
     analysis = await _render(ctx, document, files, jobs)
     blasts = blast_json_by_sequence(blast_rows[0]) if nuvs else {}
     try:

@@ -1,5 +1,6 @@
 """Analysis rules for people and scripts, whose rights on an analysis are their rights on its sample."""
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +9,7 @@ from pymongo import ReturnDocument
 from virtool_api.analyses.documents import (
     ShownAnalysis,
     create_analysis,
+    file_rows,
     render_analysis,
     show_analysis,
     update_sample_workflows,
@@ -254,12 +256,25 @@ def _sample_found(sample: dict[str, Any] | None) -> dict[str, Any]:
 
 
 async def get_analysis_for_user(ctx: Context, user: dict[str, Any], analysis_id: str) -> ShownAnalysis:
-    """The analysis with its results: the analysis, its sample and its job's summary read together."""
-    found, sample, jobs = await run_steps(ctx.db, _analysis_and_sample(analysis_id, with_job=True))
+    """The analysis with its results: the analysis, its sample, its job's summary and its file records read
+    together."""
+    found, sample, jobs, rows = await run_steps(ctx.db, _shown_analysis(analysis_id), records=ctx.records)
     analysis = _found(found)
     if not (await rights_of(ctx, user, _sample_found(sample))).read:
         raise InsufficientRights()
-    return await show_analysis(ctx, analysis, jobs)
+    return await show_analysis(ctx, analysis, jobs, rows)
+
+
+def _shown_analysis(
+    analysis_id: str,
+) -> Steps[
+    tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, JobSummary], list[Sequence[Any]] | None]
+]:
+    """The analysis, its sample, its job's summary and its `file_rows`: one round trip on the embedded
+    stores (read before the caller's rights are asked, and shown only after)."""
+    analysis, sample, jobs = yield from _analysis_and_sample(analysis_id, with_job=True)
+    rows = (yield file_rows(analysis)) if analysis is not None else None
+    return analysis, sample, jobs, rows
 
 
 async def remove_analysis(ctx: Context, user: dict[str, Any], analysis_id: str) -> None:

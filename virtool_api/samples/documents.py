@@ -1,5 +1,6 @@
 """A sample document: how a new one is made and how a stored one is shown (its files, labels, job)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -31,7 +32,7 @@ from virtool_api.samples.search import search_fields
 from virtool_api.samples.tables import SampleArtifact, SampleReads
 from virtool_api.samples.workflows import workflow_fields
 from virtool_api.storage.mongo import insert_with_random_id
-from virtool_api.storage.steps import Find, FindOne, Steps, run_steps
+from virtool_api.storage.steps import Find, FindOne, Rows, Steps, run_steps
 from virtool_api.utils import utc_now
 
 
@@ -158,10 +159,13 @@ Related = tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, JobSummary]
 job's summary (`job_summaries`)."""
 
 
-async def render_sample(ctx: Context, document: dict[str, Any], related: Related | None = None) -> Sample:
-    """The full sample document: the stored fields plus its files, labels, subtractions and job summary (these
-    three looked up unless `related` holds them)."""
-    (files,) = await ctx.records.all(FILES, sample_id=document["_id"])
+async def render_sample(
+    ctx: Context, document: dict[str, Any], related: Related | None = None, files: Sequence[Any] | None = None
+) -> Sample:
+    """The full sample document: the stored fields plus its files, labels, subtractions and job summary (each
+    looked up unless `related` and `files`, the rows of `FILES`, hold them)."""
+    if files is None:
+        (files,) = await ctx.records.all(FILES, sample_id=document["_id"])
     reads = sorted((row for row in files if row.kind == "reads"), key=lambda row: row.name)
     artifacts = sorted((row for row in files if row.kind == "artifact"), key=lambda row: row.id)
     if related is None:
@@ -185,13 +189,18 @@ async def render_sample(ctx: Context, document: dict[str, Any], related: Related
     )
 
 
-def stored_sample_and_related(sample_id: str) -> Steps[tuple[dict[str, Any], Related] | None]:
-    """The stored sample and what it is shown with, or None: one round trip (read before the caller's rights
-    are asked, and shown only after)."""
+def stored_sample_and_related(
+    sample_id: str,
+) -> Steps[tuple[dict[str, Any], Related, Sequence[Any]] | None]:
+    """The stored sample, what it is shown with and its files (rows of `FILES`), or None: one round trip on
+    the embedded stores (`run_steps(..., records=ctx.records)`; read before the caller's rights are asked,
+    and shown only after)."""
     document = yield FindOne("samples", {"_id": sample_id})
     if document is None:
         return None
-    return document, (yield from related_steps(document))
+    related = yield from related_steps(document)
+    (files,) = yield Rows.of(FILES, sample_id=sample_id)
+    return document, related, files
 
 
 def related_steps(document: dict[str, Any]) -> Steps[Related]:

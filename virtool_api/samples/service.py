@@ -119,14 +119,14 @@ def _page_steps(
 
 
 async def get_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> Sample:
-    """The sample, read with its labels, subtractions and job in one round trip, shown if the caller may read
-    it: 404 when there is none, 403 when they may not."""
-    found = await run_steps(ctx.db, stored_sample_and_related(sample_id))
+    """The sample, read with its labels, subtractions, job and files in one round trip, shown if the caller
+    may read it: 404 when there is none, 403 when they may not."""
+    found = await run_steps(ctx.db, stored_sample_and_related(sample_id), records=ctx.records)
     if found is None:
         raise NotFound()
-    document, related = found
+    document, related, files = found
     await require_read(ctx, user, document)
-    return await render_sample(ctx, document, related)
+    return await render_sample(ctx, document, related, files)
 
 
 def _unique(ids: list[str]) -> list[str]:

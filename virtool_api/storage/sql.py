@@ -79,9 +79,21 @@ class Records:
             assert engine.url.database is not None
             self._sqlite = SqliteRows(Path(engine.url.database), engine.dialect)
             self._threads = Workers(2, "records")
-        self.sqlite_statements = 0
+        self.hops = 0
+        """Calls of `all` sent to a thread of their own (SQLite): reads that steps could not bring into a
+        document-store hop (`tests/storage/test_round_trips.py`)."""
+
+    @property
+    def sqlite_statements(self) -> int:
         """Statements run by SQLite's driver so far (SQLAlchemy's events count the others): what requests
         cost (`tests/storage/test_round_trips.py`)."""
+        return self._sqlite.statements if self._sqlite is not None else 0
+
+    @property
+    def reads_here(self) -> bool:
+        """Whether `read_here` can read on the caller's thread (SQLite): a document store's worker thread
+        then reads file records in the same hop as documents (`storage/steps.py`)."""
+        return self._sqlite is not None
 
     async def all(self, *statements: Select[Any], **params: Any) -> list[Sequence[Any]]:
         """Each statement's rows, in order, with `params` bound to their `bindparam`s: on SQLite named tuples,
@@ -93,8 +105,14 @@ class Records:
             async with self._engine.connect() as connection:
                 return [(await connection.execute(statement, params)).all() for statement in statements]
         assert self._threads is not None
-        self.sqlite_statements += len(statements)
+        self.hops += 1
         return await self._threads.run(self._sqlite.run, statements, params)
+
+    def read_here(self, statements: Sequence[Select[Any]], params: dict[str, Any]) -> list[Sequence[Any]]:
+        """What `all` reads, read on the calling thread, which must not be the event loop's (only where
+        `reads_here`)."""
+        assert self._sqlite is not None
+        return self._sqlite.run(statements, params)
 
     def close(self) -> None:
         if self._threads is not None:

@@ -63,9 +63,13 @@ class SqliteRows:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self.statements = 0
+        """Statements run so far (what requests cost: `tests/storage/test_round_trips.py`)."""
 
     def run(self, statements: Sequence[Select[Any]], params: dict[str, Any]) -> list[Sequence[Any]]:
-        """Each statement's rows, in order, with `params` bound to their `bindparam`s."""
+        """Each statement's rows, in order, with `params` bound to their `bindparam`s (on any thread)."""
+        with self._lock:
+            self.statements += len(statements)
         connection = self._connection()
         return [self._rows(connection, statement, params) for statement in statements]
 

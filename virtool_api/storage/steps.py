@@ -16,6 +16,11 @@ after the other, as it would be without this. Each operation means the same on b
 only their atomicity differs (the embedded store's are atomic together, MongoDB's one by one), and no step may
 rely on that. `write=True` for steps that write (on the embedded store their transaction takes the write lock
 first).
+
+A step may also read file records: `rows = yield Rows.of(FILES, sample_id=...)` is `ctx.records.all(FILES,
+sample_id=...)` (pass `records=ctx.records`). Where file records are on SQLite too, the worker thread reads
+them in the same hop (a sample, its labels, subtractions, job and files: one hop instead of two); on
+PostgreSQL the steps pause there for the awaited read and go on in a new hop.
 """
 
 import functools
@@ -24,9 +29,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pymongo import ReturnDocument
+from sqlalchemy import Select
 
 from virtool_api.storage.docstore import Database as EmbeddedDatabase
 from virtool_api.storage.docstore.together import Together
+from virtool_api.storage.sql import Records
 
 T = TypeVar("T")
 
@@ -73,23 +80,45 @@ class InsertOne:
     document: dict[str, Any]
 
 
-Operation = FindOne | Find | Count | FindOneAndUpdate | InsertOne
+@dataclass(frozen=True)
+class Rows:
+    """File records: each statement's rows (`Records.all`), a list of lists."""
+
+    statements: tuple[Select[Any], ...]
+    params: dict[str, Any]
+
+    @classmethod
+    def of(cls, *statements: Select[Any], **params: Any) -> "Rows":
+        return cls(statements, params)
+
+
+Operation = FindOne | Find | Count | FindOneAndUpdate | InsertOne | Rows
 Steps = Generator[Operation, Any, T]
 
 
-async def run_steps(db: Any, steps: Steps[T], write: bool = False) -> T:
+@dataclass(frozen=True)
+class _Paused:
+    """Steps stopped on the worker thread at what only the event loop can run (`Rows` on PostgreSQL)."""
+
+    operation: Operation
+
+
+async def run_steps(db: Any, steps: Steps[T], write: bool = False, records: Records | None = None) -> T:
     """Run `steps` to their answer: in one transaction on the embedded store, one operation at a time on
-    MongoDB. Steps that end before their first operation cost no round trip."""
+    MongoDB; `records` reads their `Rows`. Steps that end before their first operation cost no round trip."""
     try:
-        first = next(steps)
+        operation = next(steps)
     except StopIteration as stop:
         return stop.value
-    if isinstance(db, EmbeddedDatabase):
-        return await db.together(lambda together: _run_together(together, steps, first), write)
-    operation: Operation = first
+    here = records if records is not None and records.reads_here else None
     while True:
+        if isinstance(db, EmbeddedDatabase) and (here is not None or not isinstance(operation, Rows)):
+            outcome = await db.together(functools.partial(_run_together, steps, operation, here), write)
+            if not isinstance(outcome, _Paused):
+                return outcome
+            operation = outcome.operation
         try:
-            result = await _run_on_mongodb(db, operation)
+            result = await _run_awaited(db, records, operation)
         except Exception as error:
             step = functools.partial(steps.throw, error)
         else:
@@ -100,11 +129,15 @@ async def run_steps(db: Any, steps: Steps[T], write: bool = False) -> T:
             return stop.value
 
 
-def _run_together(together: Together, steps: Steps[T], first: Operation) -> T:
+def _run_together(
+    steps: Steps[T], first: Operation, records: Records | None, together: Together
+) -> T | _Paused:
     operation = first
     while True:
+        if isinstance(operation, Rows) and records is None:
+            return _Paused(operation)
         try:
-            result = _run_one(together[operation.collection], operation)
+            result = _run_one(together, records, operation)
         except Exception as error:
             step = functools.partial(steps.throw, error)
         else:
@@ -115,7 +148,11 @@ def _run_together(together: Together, steps: Steps[T], first: Operation) -> T:
             return stop.value
 
 
-def _run_one(collection: Any, operation: Operation) -> Any:
+def _run_one(together: Together, records: Records | None, operation: Operation) -> Any:
+    if isinstance(operation, Rows):
+        assert records is not None
+        return records.read_here(operation.statements, operation.params)
+    collection = together[operation.collection]
     match operation:
         case FindOne(_, filter, projection):
             return collection.find_one(filter, projection)
@@ -129,7 +166,11 @@ def _run_one(collection: Any, operation: Operation) -> Any:
             return collection.insert_one(document)
 
 
-async def _run_on_mongodb(db: Any, operation: Operation) -> Any:
+async def _run_awaited(db: Any, records: Records | None, operation: Operation) -> Any:
+    if isinstance(operation, Rows):
+        if records is None:
+            raise TypeError("steps that read file records (Rows) need run_steps(..., records=ctx.records)")
+        return await records.all(*operation.statements, **operation.params)
     collection = getattr(db, operation.collection)
     match operation:
         case FindOne(_, filter, projection):
