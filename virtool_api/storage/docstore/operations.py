@@ -28,7 +28,7 @@ from virtool_api.storage.docstore.codec import (
 )
 from virtool_api.storage.docstore.filters import And, unsupported
 from virtool_api.storage.docstore.paths import crosses_array, leaves, split
-from virtool_api.storage.docstore.planner import Arrays, Elements, exact, order_by
+from virtool_api.storage.docstore.planner import Arrays, Elements, by_id, exact, order_by
 from virtool_api.storage.docstore.residual import Residuals, matching
 from virtool_api.storage.docstore.schema import (
     MULTIKEY_PROBE,
@@ -81,6 +81,8 @@ def _plan(
 ) -> tuple[str, list[Any], str | None, Residuals]:
     """`(where, parameters, order, residuals)`: an exact WHERE clause, and the ORDER BY terms when SQLite can
     sort (None: the sort happens in Python)."""
+    if not query.sort and (found := by_id(query.tree)) is not None:
+        return f" WHERE {found[0]}", found[1], "rid ASC", Residuals()
     probe = _MultikeyProbe(connection, table)
     order = order_by(query.sort, table.columns, probe) if query.sort else "rid ASC"
     probe.walk = bool(query.sort) and order is not None and query.limit > 0

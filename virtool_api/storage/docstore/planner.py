@@ -63,6 +63,23 @@ def translate(node: Node, columns: dict[str, str], multikey: Callable[[str], Arr
     return " OR ".join(f"({part})" for part, _, _ in parts), params, all(exact for _, _, exact in parts)
 
 
+def by_id(tree: And) -> tuple[str, list[Any]] | None:
+    """The condition `exact` writes for a filter on `_id` alone by `$eq` or `$in` (`{"_id": x}`, `{"_id":
+    {"$in": [...]}}`: most reads by id, five of the seven operations showing a sample), without walking the
+    tree (a sixth of such a read's time); None for any other filter."""
+    if len(tree.children) != 1:
+        return None
+    node = tree.children[0]
+    if not isinstance(node, Field) or node.path != "_id" or len(node.conditions) != 1:
+        return None
+    condition = node.conditions[0]
+    if condition.operator not in ("$eq", "$in") or any(key[:1] == b"\x1c" for key in condition.keys):
+        return None
+    test = _key_test(ID_COLUMN, condition.operator, condition.keys, condition)
+    assert test is not None  # `$eq` and `$in` always translate
+    return f"({test[0]})", test[1]
+
+
 Residual = Callable[[Node], tuple[str, list[Any]]]
 """Registers a node for the Python matcher and returns the SQL calling it on the row's document."""
 
