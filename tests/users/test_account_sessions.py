@@ -649,3 +649,16 @@ async def test_x_forwarded_host_from_a_trusted_proxy_is_not_believed(public_clie
     assert response.status == 403
     assert await response.json() == CROSS_SITE
     assert "Set-Cookie" not in response.headers
+
+
+async def test_a_session_reads_a_sample_in_the_round_trip_that_finds_it(public_client, factory, bob):
+    """`GET /samples/{id}` reads the sample with the session (`reads=`): a session finds it, a bad one is
+    401."""
+    sample = await factory.sample(ready=True, all_read=True)
+    token = await token_of(public_client)
+    response = await public_client.get(f"/api/samples/{sample['_id']}", headers=cookie(token))
+    assert response.status == 200, await response.text()
+    assert (await response.json())["id"] == sample["_id"]
+    response = await public_client.get(f"/api/samples/{sample['_id']}", headers=cookie("0" * 43))
+    assert response.status == 401
+    assert await response.json() == UNAUTHORIZED

@@ -284,3 +284,42 @@ def test_cli_users_key_unknown_user(tmp_path):
     result = CliRunner().invoke(main, ["users", "key", "nobody", "--data-path", str(tmp_path / "data")])
     assert result.exit_code == 1
     assert "User does not exist" in result.stderr
+
+
+# --- routes that read in the authentication's round trip (`reads=`: a sample, an analysis) ---
+
+
+async def test_a_route_reading_with_the_authentication_takes_every_form_of_key(
+    public_client, factory, person
+):
+    sample = await factory.sample(ready=True, all_read=True)
+    analysis = await factory.analysis(sample=sample)
+    for headers in ({"X-API-Key": person[1]}, basic_auth("bob", person[1]), basic_auth(person[1], "")):
+        response = await public_client.get(f"/api/samples/{sample['_id']}", headers=headers)
+        assert response.status == 200, await response.text()
+        assert (await response.json())["id"] == sample["_id"]
+        response = await public_client.get(f"/api/analyses/{analysis['_id']}", headers=headers)
+        assert response.status == 200, await response.text()
+        assert (await response.json())["id"] == analysis["_id"]
+
+
+async def test_a_route_reading_with_the_authentication_refuses_bad_credentials_before_anything_else(
+    public_client, ctx, factory, person
+):
+    """401, whether what the route reads exists or not (never a 404 or a 403 before the caller is known)."""
+    sample = await factory.sample(ready=True, all_read=False)
+    await factory.person(handle="alice")
+    refused = [
+        {},
+        {"X-API-Key": "0" * 64},
+        basic_auth("bob", "0" * 64),
+        basic_auth("alice", person[1]),
+        {"Authorization": f"Bearer {person[1]}"},
+    ]
+    for path in (f"/api/samples/{sample['_id']}", "/api/samples/nothing", "/api/analyses/nothing"):
+        for headers in refused:
+            await assert_unauthorized(await public_client.get(path, headers=headers))
+    await ctx.db.users.update_one({"_id": person[0]["_id"]}, {"$set": {"active": False}})
+    await assert_unauthorized(
+        await public_client.get(f"/api/samples/{sample['_id']}", headers={"X-API-Key": person[1]})
+    )

@@ -12,7 +12,7 @@ from virtool_api.analyses.models import (
 )
 from virtool_api.analyses.responses import analysis_response
 from virtool_api.api.files import download
-from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.keys import CONTEXT, READ, USER
 from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.storage.files import FILE_MISSING
@@ -85,13 +85,11 @@ async def create(request: web.Request, body: CreateAnalysisRequest) -> web.Respo
     "/analyses/{analysis_id}",
     response=Analysis,
     errors=(service.PARENT_SAMPLE_MISSING, InsufficientRights, NotFound, RESULTS_FILE_MISSING),
+    reads=lambda request: service.analysis_read(request.match_info["analysis_id"]),
 )
 async def get(request: web.Request) -> web.Response:
     """Get a complete analysis document."""
-    shown = await service.get_analysis_for_user(
-        request.app[CONTEXT], request[USER], request.match_info["analysis_id"]
-    )
-    return analysis_response(shown)
+    return analysis_response(await service.shown_analysis(request.app[CONTEXT], request[USER], request[READ]))
 
 
 @routes.delete(

@@ -255,26 +255,29 @@ def _sample_found(sample: dict[str, Any] | None) -> dict[str, Any]:
     return sample
 
 
-async def get_analysis_for_user(ctx: Context, user: dict[str, Any], analysis_id: str) -> ShownAnalysis:
-    """The analysis with its results: the analysis, its sample, its job's summary and its file records read
-    together."""
-    found, sample, jobs, rows = await run_steps(ctx.db, _shown_analysis(analysis_id), records=ctx.records)
+StoredAnalysis = tuple[
+    dict[str, Any] | None, dict[str, Any] | None, dict[str, JobSummary], list[Sequence[Any]] | None
+]
+"""The analysis, its sample, its job's summary and its `file_rows`, each None if missing."""
+
+
+def analysis_read(analysis_id: str) -> Steps[StoredAnalysis]:
+    """What showing an analysis with its results reads (the analysis, its sample, its job's summary and its
+    file records): one round trip on the embedded stores (read before the caller's rights are asked, and
+    shown only after), steps so `GET /analyses/{id}` reads it in the round trip that authenticates the
+    caller (`reads=`)."""
+    analysis, sample, jobs = yield from _analysis_and_sample(analysis_id, with_job=True)
+    rows = (yield file_rows(analysis)) if analysis is not None else None
+    return analysis, sample, jobs, rows
+
+
+async def shown_analysis(ctx: Context, user: dict[str, Any], read: StoredAnalysis) -> ShownAnalysis:
+    """The analysis `analysis_read` read, with its results, if the caller may read its sample."""
+    found, sample, jobs, rows = read
     analysis = _found(found)
     if not (await rights_of(ctx, user, _sample_found(sample))).read:
         raise InsufficientRights()
     return await show_analysis(ctx, analysis, jobs, rows)
-
-
-def _shown_analysis(
-    analysis_id: str,
-) -> Steps[
-    tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, JobSummary], list[Sequence[Any]] | None]
-]:
-    """The analysis, its sample, its job's summary and its `file_rows`: one round trip on the embedded
-    stores (read before the caller's rights are asked, and shown only after)."""
-    analysis, sample, jobs = yield from _analysis_and_sample(analysis_id, with_job=True)
-    rows = (yield file_rows(analysis)) if analysis is not None else None
-    return analysis, sample, jobs, rows
 
 
 async def remove_analysis(ctx: Context, user: dict[str, Any], analysis_id: str) -> None:

@@ -26,3 +26,5 @@ JOB_CREDENTIALS: web.RequestKey[JobCredentials] = web.RequestKey("job_credential
 USER: web.RequestKey[dict[str, Any]] = web.RequestKey("user", dict)
 SESSION: web.RequestKey[str] = web.RequestKey("session", str)
 """The id of the browser session that authenticated the request; absent for API keys."""
+READ: web.RequestKey[Any] = web.RequestKey("read", object)
+"""What a public route's `reads` read in the round trip that authenticated the caller (`api/routes.py`)."""

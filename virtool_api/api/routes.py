@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,9 @@ from virtool_api.errors import BadRequest, InvalidInput, InvalidQuery, ServiceEr
 from virtool_api.utils import collection_paused
 
 Handler = Callable[..., Awaitable[Any]]
+Reads = Callable[[web.Request], Generator[Any, Any, Any]]
+"""A route's reads as steps (`storage/steps.py`), made from the request: run in the round trip that
+authenticates it (`server/auth.py`), their answer in `request[READ]`."""
 
 INVALID_JSON = BadRequest.declare("Invalid JSON body")
 
@@ -197,13 +200,18 @@ class ApiRoutes:
         max_body: int | None = None,
         stop_when_client_leaves: bool = False,
         media_type: str | None = None,
+        reads: Reads | None = None,
     ) -> Callable[[Handler], Handler]:
         """`finished_job`: on the job API, a job in a terminal state may still call this route (the job
         protocol allows only its ping and the clean-up `DELETE`); every other route answers it 409.
         `authenticates_job`: on the job API, the handler's own conditional update authenticates the job (its
         key's hash in the condition, `request[JOB_CREDENTIALS]`), so the middleware does not read it first.
         `max_body`: the JSON body limit in bytes (`SMALL_FORM` for small forms), below the server's.
-        `stop_when_client_leaves`: cancel the handler once its client is gone (`unless_client_leaves`)."""
+        `stop_when_client_leaves`: cancel the handler once its client is gone (`unless_client_leaves`).
+        `reads`: on the public API, what the handler reads (steps made from the request), read in the round
+        trip that authenticates the caller once the caller is known, and handed over as `request[READ]`: a
+        read by id costs one round trip, not two. Read-only steps; the handler still asks the caller's rights
+        before showing anything."""
 
         if not all(isinstance(error, type) and issubclass(error, ServiceError) for error in errors):
             raise TypeError(f"{method} {path}: errors must be a tuple of declared errors, not {errors!r}")
@@ -232,6 +240,7 @@ class ApiRoutes:
             wrapper.requires_auth = auth  # type: ignore[attr-defined]
             wrapper.finished_job_allowed = finished_job  # type: ignore[attr-defined]
             wrapper.authenticates_job = authenticates_job  # type: ignore[attr-defined]
+            wrapper.reads = reads  # type: ignore[attr-defined]
 
             self.endpoints.append(
                 Endpoint(

@@ -189,9 +189,11 @@ async def render_sample(
     )
 
 
-def stored_sample_and_related(
-    sample_id: str,
-) -> Steps[tuple[dict[str, Any], Related, Sequence[Any]] | None]:
+StoredSample = tuple[dict[str, Any], Related, Sequence[Any]]
+"""A stored sample, what it is shown with (`Related`) and its files (rows of `FILES`)."""
+
+
+def stored_sample_and_related(sample_id: str) -> Steps[StoredSample | None]:
     """The stored sample, what it is shown with and its files (rows of `FILES`), or None: one round trip on
     the embedded stores (`run_steps(..., records=ctx.records)`; read before the caller's rights are asked,
     and shown only after)."""

@@ -4,7 +4,7 @@ service.
 
 from aiohttp import web
 
-from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.keys import CONTEXT, READ, USER
 from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.projects.service import CANNOT_ADD_SAMPLES
@@ -65,10 +65,15 @@ async def create(request: web.Request, body: CreateSampleRequest) -> web.Respons
     return created(sample, f"/api/samples/{sample.id}")
 
 
-@routes.get("/samples/{sample_id}", response=Sample, errors=(InsufficientRights, NotFound))
+@routes.get(
+    "/samples/{sample_id}",
+    response=Sample,
+    errors=(InsufficientRights, NotFound),
+    reads=lambda request: service.sample_read(request.match_info["sample_id"]),
+)
 async def get(request: web.Request) -> Sample:
     """Get a sample with its files, labels and subtractions."""
-    return await service.get_sample(request.app[CONTEXT], request[USER], request.match_info["sample_id"])
+    return await service.shown_sample(request.app[CONTEXT], request[USER], request[READ])
 
 
 @routes.patch(

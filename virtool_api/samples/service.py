@@ -18,6 +18,7 @@ from virtool_api.pagination import page_count, page_steps
 from virtool_api.projects.service import PROJECT_DOES_NOT_EXIST, find_project, require_add_files
 from virtool_api.samples.access import find_sample, listing_query_steps, require_read, writable_sample
 from virtool_api.samples.documents import (
+    StoredSample,
     create_sample,
     labels_by_id_steps,
     labels_of,
@@ -121,7 +122,18 @@ def _page_steps(
 async def get_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> Sample:
     """The sample, read with its labels, subtractions, job and files in one round trip, shown if the caller
     may read it: 404 when there is none, 403 when they may not."""
-    found = await run_steps(ctx.db, stored_sample_and_related(sample_id), records=ctx.records)
+    return await shown_sample(ctx, user, await run_steps(ctx.db, sample_read(sample_id), records=ctx.records))
+
+
+def sample_read(sample_id: str) -> Steps[StoredSample | None]:
+    """What showing a sample reads (`shown_sample`): steps, so `GET /samples/{id}` reads it in the round
+    trip that authenticates the caller (`reads=`)."""
+    return stored_sample_and_related(sample_id)
+
+
+async def shown_sample(ctx: Context, user: dict[str, Any], found: StoredSample | None) -> Sample:
+    """The sample `sample_read` found, if the caller may read it: 404 when there is none, 403 when they may
+    not."""
     if found is None:
         raise NotFound()
     document, related, files = found

@@ -9,18 +9,21 @@ A cookie-borne change must come from our own page (`api/origin.py`). The middlew
 ask the jobs and users domains who the credentials belong to.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import BasicAuth, hdrs, web
 
-from virtool_api.api.keys import CONTEXT, JOB, JOB_CREDENTIALS, SESSION, USER, JobCredentials
+from virtool_api.api.keys import CONTEXT, JOB, JOB_CREDENTIALS, READ, SESSION, USER, JobCredentials
 from virtool_api.api.origin import SAFE_METHODS, require_our_page
 from virtool_api.errors import Unauthorized
 from virtool_api.jobs.rights import require_active
 from virtool_api.jobs.service import authenticate_job
-from virtool_api.users.keys import user_for_key
+from virtool_api.storage.steps import Steps, run_steps
+from virtool_api.users.keys import user_for_key_steps
 from virtool_api.users.session_cookie import SESSION_COOKIE
-from virtool_api.users.sessions import find_session
+from virtool_api.users.sessions import session_and_user_steps
+
+T = TypeVar("T")
 
 # What a 401 tells the caller to do (the `hint` beside its message).
 PUBLIC_CREDENTIALS_HINT = (
@@ -135,24 +138,54 @@ async def user_auth_middleware(request: web.Request, handler) -> web.StreamRespo
 
 async def authenticate_user_request(request: web.Request) -> dict[str, Any]:
     """The user behind the request's API key or, without one, its session cookie (then `request[SESSION]`
-    is the session's id). 401 without valid credentials; 403 for a cookie-borne change from another site."""
+    is the session's id). 401 without valid credentials; 403 for a cookie-borne change from another site.
+
+    A route's `reads` (`api/routes.py`) run in the same round trip, once the user is found (never for
+    credentials that find nobody); their answer is `request[READ]`."""
     ctx = request.app[CONTEXT]
-    if api_key := request.headers.get("X-API-Key"):
-        user = await user_for_key(ctx, api_key)
-    elif credentials := _basic_credentials(request):
-        login, password = credentials
-        # `<key>:` (empty password) is One Codex's form; otherwise `<handle>:<key>`.
-        user = await user_for_key(ctx, login) if not password else await user_for_key(ctx, password, login)
-    elif token := request.cookies.get(SESSION_COOKIE):
-        found = await find_session(ctx, token)
-        if found is None:
-            raise Unauthorized()
+    steps = _caller_steps(request)
+    reads = getattr(request.match_info.route.handler, "reads", None)
+    if reads is None:
+        found = await run_steps(ctx.db, steps)
+    else:
+        found, read = await run_steps(ctx.db, _then(steps, reads(request)), records=ctx.records)
+        request[READ] = read
+    if found is None:
+        raise Unauthorized()
+    session, user = found
+    if session is not None:
         if request.method not in SAFE_METHODS:
             require_our_page(request)
-        session, user = found
         request[SESSION] = session["_id"]
-    else:
-        raise Unauthorized()
-    if user is None:
-        raise Unauthorized()
     return user
+
+
+def _caller_steps(request: web.Request) -> Steps[tuple[dict[str, Any] | None, dict[str, Any]] | None]:
+    """The steps that find `(session, user)` (the session None for a key) for the request's credentials;
+    401 without any."""
+    if api_key := request.headers.get("X-API-Key"):
+        return _without_session(user_for_key_steps(api_key))
+    if credentials := _basic_credentials(request):
+        login, password = credentials
+        # `<key>:` (empty password) is One Codex's form; otherwise `<handle>:<key>`.
+        key_steps = user_for_key_steps(login) if not password else user_for_key_steps(password, login)
+        return _without_session(key_steps)
+    if token := request.cookies.get(SESSION_COOKIE):
+        return session_and_user_steps(token)
+    raise Unauthorized()
+
+
+def _without_session(
+    user_steps: Steps[dict[str, Any] | None],
+) -> Steps[tuple[dict[str, Any] | None, dict[str, Any]] | None]:
+    user = yield from user_steps
+    return None if user is None else (None, user)
+
+
+def _then(caller: Steps[T | None], reads: Steps[Any]) -> Steps[tuple[T | None, Any]]:
+    """The caller, then (only if found) the route's reads."""
+    found = yield from caller
+    if found is None:
+        reads.close()
+        return None, None
+    return found, (yield from reads)

@@ -30,9 +30,14 @@ async def create_api_key(ctx: Context, user_id: str, name: str) -> tuple[dict[st
 async def user_for_key(ctx: Context, key: str, handle: str | None = None) -> dict[str, Any] | None:
     """The active user owning `key` (and called `handle`, when one is given), or None: the key and its user
     in one round trip (`storage/steps.py`)."""
+    return await run_steps(ctx.db, user_for_key_steps(key, handle))
+
+
+def user_for_key_steps(key: str, handle: str | None = None) -> Steps[dict[str, Any] | None]:
+    """`user_for_key` as steps, to run with others in the same round trip."""
     if not key:
         return None
-    return await run_steps(ctx.db, _user_for_key(hash_key(key), handle))
+    return (yield from _user_for_key(hash_key(key), handle))
 
 
 def _user_for_key(key_hash: str, handle: str | None) -> Steps[dict[str, Any] | None]:

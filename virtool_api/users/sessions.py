@@ -45,9 +45,14 @@ async def create_session(ctx: Context, user_id: str, remember: bool) -> tuple[di
 
 async def find_session(ctx: Context, token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """`(session, user)` for an unexpired session of an active user, or None: both in one round trip."""
+    return await run_steps(ctx.db, session_and_user_steps(token))
+
+
+def session_and_user_steps(token: str) -> Steps[tuple[dict[str, Any], dict[str, Any]] | None]:
+    """`find_session` as steps, to run with others in the same round trip."""
     if not token or len(token) > 128:
         return None
-    return await run_steps(ctx.db, _session_and_user(hash_token(token)))
+    return (yield from _session_and_user(hash_token(token)))
 
 
 def _session_and_user(token_hash: str) -> Steps[tuple[dict[str, Any], dict[str, Any]] | None]:
