@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 
-from virtool_api.storage.docstore import DocumentClient
+from virtool_api.storage.docstore import DocumentClient, operations
 from virtool_api.storage.docstore.codec import sort_key
+from virtool_api.storage.docstore.filters import compile_filter
+from virtool_api.storage.docstore.schema import MULTIKEY_PROBE
 
 PEOPLE = [
     {
@@ -209,3 +211,34 @@ async def test_arrays_under_a_path_that_leads_no_index_are_found(client: Documen
             " WHERE \"k:tags\" = x'ff' ORDER BY id"
         ).fetchall()
     assert held == [(sort_key("b"),), (sort_key("c"),)]
+
+
+async def test_a_path_under_unique_indexes_only_is_looked_up_without_asking_whether_it_holds_arrays(
+    client: DocumentClient,
+) -> None:
+    """Such a column never holds MULTIKEY (arrays there are refused), so finding a key by its hash is one
+    statement; a path under any other index is still probed first."""
+    keys = client["virtool"].keys
+    await keys.create_index("hash", unique=True)
+    await keys.create_index("name")
+    await keys.insert_many(
+        [{"_id": "k1", "hash": "aa", "name": ["x", "y"]}, {"_id": "k2", "hash": "bb", "name": "z"}]
+    )
+    statements: list[str] = []
+
+    def find(connection: sqlite3.Connection, tables: Any) -> Any:
+        connection.set_trace_callback(statements.append)
+        try:
+            table = tables("virtool.keys")
+            return [
+                operations.select(connection, table, operations.Query(compile_filter(query), []))
+                for query in ({"hash": "bb"}, {"name": "x"})
+            ]
+        finally:
+            connection.set_trace_callback(None)
+
+    by_hash, by_name = await client.engine.run(find)
+    assert [document["_id"] for _, document in by_hash] == ["k2"]
+    assert [document["_id"] for _, document in by_name] == ["k1"]
+    probes = [statement for statement in statements if MULTIKEY_PROBE in statement]
+    assert len(probes) == 1 and '"k:name"' in probes[0], statements

@@ -65,6 +65,8 @@ class _MultikeyProbe:
         self._paths = {column: path for path, column in table.columns.items()}
 
     def __call__(self, column: str) -> Arrays:
+        if column in self.table.single_valued:
+            return False
         if column not in self._seen:
             index = self.table.multikey.get(self._paths.get(column, ""))
             indexed = f" INDEXED BY {index}" if index else ""

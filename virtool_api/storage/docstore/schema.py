@@ -94,6 +94,17 @@ class Table:
             if path != "_id"
         }
 
+    @cached_property
+    def single_valued(self) -> frozenset[str]:
+        """The key columns of paths under unique indexes only: they never hold MULTIKEY (the unique index that
+        made the column refused an array there, `create_index`, and so has every write since,
+        `operations._keys`), so a query on them need not ask whether some row does
+        (`operations._MultikeyProbe`): a key or a session found by its hash. A path also under an index that
+        is not unique may have had its column, and arrays, first."""
+        unique = {path for index in self.indexes.values() if index.unique for path, _ in index.keys}
+        other = {path for index in self.indexes.values() if not index.unique for path, _ in index.keys}
+        return frozenset(key_column(path) for path in unique - other if path != "_id")
+
 
 def ensure_meta(connection: sqlite3.Connection) -> None:
     connection.execute(
