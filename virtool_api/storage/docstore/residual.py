@@ -8,8 +8,6 @@ positional path, say) is kept and raised again once SQLite returns, as SQLite wo
 
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from virtool_api.storage.docstore.codec import decode_document
@@ -43,13 +41,18 @@ class Residuals:
         return f"{FUNCTION}(?, doc)", [len(self.nodes) - 1]
 
 
-@contextmanager
-def matching(residuals: Residuals) -> Iterator[None]:
-    """Run statements (fetching all their rows inside) with `residuals` registered for this thread."""
-    _current.nodes, _current.error = residuals.nodes, None
-    try:
-        yield
-    finally:
+class matching:
+    """Run statements (fetching all their rows inside) with `residuals` registered for this thread; what the
+    matcher raised is raised once they are done, unless the statements raised first. (A class: every query
+    enters one, and a generator-based context manager costs several times as much.)"""
+
+    def __init__(self, residuals: Residuals) -> None:
+        self._nodes = residuals.nodes
+
+    def __enter__(self) -> None:
+        _current.nodes, _current.error = self._nodes, None
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         error, _current.nodes, _current.error = _current.error, [], None
-    if error is not None:
-        raise error
+        if kind is None and error is not None:
+            raise error
