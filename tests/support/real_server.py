@@ -2,8 +2,9 @@
 
 `seeded` creates an analysis and its job through the service layer in a temporary data path before the server
 starts (the embedded document store is a file under the data path); `jobs_server` runs `virtool-api serve
---only jobs` on it, and `running_server` either API on any data path. Both use the embedded stores also when
-the suite runs against real databases: what these tests measure does not depend on the stores.
+--only jobs` on it, and `running_server` either API on any data path, without our runner unless asked for.
+Both use the embedded stores also when the suite runs against real databases: what these tests measure does
+not depend on the stores.
 """
 
 import shutil
@@ -100,8 +101,11 @@ def stop(*processes: subprocess.Popen, timeout: float = 30) -> None:
 
 
 def _serve(only: str, data_path: Path, *options: str) -> tuple[subprocess.Popen, int]:
+    """Without our runner unless `options` ask for it (`--runner`): a job API on the embedded default starts
+    one, which would take the jobs these tests seed and play themselves (and cost a process start)."""
     port = free_port()
     port_option = "--jobs-port" if only == "jobs" else "--port"
+    runner = [] if "--runner" in options else ["--no-runner"]
     process = subprocess.Popen(
         [
             *serve_command(),
@@ -111,6 +115,7 @@ def _serve(only: str, data_path: Path, *options: str) -> tuple[subprocess.Popen,
             "--host=127.0.0.1",
             f"{port_option}={port}",
             f"--data-path={data_path}",
+            *runner,
             *options,
         ]
     )
