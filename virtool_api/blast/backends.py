@@ -48,6 +48,8 @@ class BlastUnavailable(Exception):
 
 class BlastBackend(Protocol):
     name: str
+    first_interval: float
+    """Seconds from starting a BLAST to its first check (then each wait grows by half, `service.py`)."""
 
     async def submit(self, sequence: str) -> str: ...
 
@@ -140,6 +142,7 @@ class NcbiBlast:
     """NCBI's BLAST URL API, with timeouts, retries on 5xx and connection errors, and request pacing."""
 
     name = "ncbi"
+    first_interval = 3.0
 
     def __init__(
         self,
@@ -258,6 +261,8 @@ class LocalBlast:
     """
 
     name = "local"
+    first_interval = 0.5
+    """A contig's search takes well under a second here: checked at once, not after NCBI's 3 s."""
 
     def __init__(self, database: str, blastn: str = "blastn") -> None:
         self.database = database

@@ -34,7 +34,6 @@ from virtool_api.utils import as_utc, random_id, utc_now
 
 logger = logging.getLogger(__name__)
 
-FIRST_INTERVAL = 3.0
 MAX_INTERVAL = 60.0
 INTERVAL_GROWTH = 1.5
 STOP_GRACE = 10.0
@@ -111,7 +110,7 @@ async def start_blast(
         backend=runner.backend.name,
         rid=rid,
         claimant=runner.claimant,
-        interval=FIRST_INTERVAL,
+        interval=runner.backend.first_interval,
     )
     for old_rid in replaced:
         runner.backend.forget(old_rid or "")
