@@ -34,6 +34,8 @@ WAIT = 30.0
 """Seconds a page may take to reach what a test waits for. A wait is a state the page must reach, not a speed
 the test measures: generous, because `make test` shares the two cores between two workers (10 s was missed
 there while the other worker and other work loaded the machine)."""
+POLL_MAX = 0.4
+"""Seconds between looks at a page that takes long to reach what a test waits for (`Browser.wait_for`)."""
 
 try:
     import selenium  # noqa: F401
@@ -96,8 +98,11 @@ class Browser:
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
     def wait_for(self, condition: Callable[[], Any], timeout: float = WAIT, what: str = "condition") -> Any:
-        """Poll `condition` (a plain function) until it returns something truthy."""
+        """Poll `condition` (a plain function) until it returns something truthy: every 0.05 s at first (a
+        page renders in that time), less often the longer it takes, up to every `POLL_MAX` s (a job the page
+        follows runs for seconds; each look is a round trip through chromedriver that takes CPU from it)."""
         deadline = time.monotonic() + timeout
+        pause = 0.05
         while True:
             try:
                 result = condition()
@@ -107,7 +112,8 @@ class Browser:
                 return result
             if time.monotonic() > deadline:
                 raise AssertionError(f"{what} not met within {timeout} s on {self.driver.current_url}")
-            time.sleep(0.05)
+            time.sleep(pause)
+            pause = min(pause * 1.25, POLL_MAX)
 
     def wait_for_text(self, css: str, text: str, timeout: float = WAIT) -> Any:
         return self.wait_for(
