@@ -11,7 +11,7 @@ from virtool_api.options import setting
 
 MIB = 1024 * 1024
 
-STORE_SETTINGS = ("data_path", "mongodb_url", "postgres_url")
+STORE_SETTINGS = ("data_path", "mongodb_url", "postgres_url", "store_timeout")
 """The settings of every command that opens the stores (`serve`, `migrate`, `users`, `hmms`, `dev seed`)."""
 
 _POSITIVE = click.FloatRange(min=0, min_open=True)
@@ -83,6 +83,15 @@ class Config:
         help="PostgreSQL URL; without it, SQLite under the data path.",
         doc="PostgreSQL URL, `postgresql://user:password@host:5432/database`",
         doc_default="none: embedded SQLite `{data path}/virtool.sqlite3`",
+    )
+    store_timeout: float = setting(
+        5.0,
+        type=_POSITIVE,
+        help="Seconds MongoDB or PostgreSQL may take to answer: at start-up, before the command refuses to "
+        "start naming the store, and for each MongoDB operation to find a server.",
+        doc="seconds MongoDB or PostgreSQL may take to answer: at start-up, before the command refuses to "
+        "start naming the store that did not answer, and for each MongoDB operation to find a server (a "
+        "replica set's election takes a few seconds)",
     )
     host: str = setting(
         "localhost",

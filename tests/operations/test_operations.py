@@ -397,9 +397,10 @@ def test_serve_refuses_an_unreachable_postgres(cli, tmp_path):
 
 
 def test_serve_refuses_an_unreachable_mongodb(cli, tmp_path):
-    result = cli(
-        "serve", "--data-path", str(tmp_path), "--mongodb-url", "mongodb://admin:pw@127.0.0.1:1/virtool"
-    )
+    # Given up on after --store-timeout (5 s by default), twice: looking whether it is a new database, then
+    # checking that it answers.
+    url = "mongodb://admin:pw@127.0.0.1:1/virtool"
+    result = cli("serve", "--data-path", str(tmp_path), "--mongodb-url", url, "--store-timeout", "0.5")
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("Error: cannot reach MongoDB at mongodb://admin:***@127.0.0.1:1/virtool: ")

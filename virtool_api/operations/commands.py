@@ -52,7 +52,7 @@ async def new_store_notes(config: Config, documents: bool = True) -> list[str]:
             f"creating a new, empty embedded {' and '.join(embedded)} in {config.data_path.resolve()}: "
             f"no store was there. To use an existing one, give its data path with {_DATA_PATH.spelled}."
         )
-    if documents and config.mongodb_url and await _mongodb_is_empty(config.mongodb_url):
+    if documents and config.mongodb_url and await _mongodb_is_empty(config.mongodb_url, config.store_timeout):
         notes.append(
             f"MongoDB at {mask_url(config.mongodb_url)} has no collections: it is a new, empty database. "
             f"If you meant an existing one, check the database name in {_MONGODB_URL.spelled}."
@@ -60,8 +60,8 @@ async def new_store_notes(config: Config, documents: bool = True) -> list[str]:
     return notes
 
 
-async def _mongodb_is_empty(url: str) -> bool:
-    client, db = mongo.connect(url, Path("."))
+async def _mongodb_is_empty(url: str, seconds: float) -> bool:
+    client, db = mongo.connect(url, Path("."), seconds)
     try:
         return not await db.list_collection_names()
     except Exception:

@@ -75,7 +75,7 @@ async def _copy_document_store(
     source: Config, target: Config, batch_size: int, report: Callable[[str], None]
 ) -> list[Count]:
     source_client, source_db = mongo.connect(None, source.data_path)
-    target_client, target_db = mongo.connect(target.mongodb_url, target.data_path)
+    target_client, target_db = mongo.connect(target.mongodb_url, target.data_path, target.store_timeout)
     try:
         await mongo.create_indexes(target_db)
         counts = []

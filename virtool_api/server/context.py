@@ -29,7 +29,7 @@ async def create_context(config: Config, migrate_schema: bool | None = None) -> 
         await migrate.upgrade_to_head(url)
     engine = sql.create_engine(url)
 
-    mongo_client, db = mongo.connect(config.mongodb_url, config.data_path)
+    mongo_client, db = mongo.connect(config.mongodb_url, config.data_path, config.store_timeout)
     await mongo.create_indexes(db)
 
     events = Events()

@@ -174,14 +174,14 @@ async def _sql_problem(config: Config, check_schema: bool, seconds: float) -> st
     return None
 
 
-async def startup_problem(
-    config: Config, check_schema: bool = False, documents: bool = True, seconds: float = 5.0
-) -> str | None:
+async def startup_problem(config: Config, check_schema: bool = False, documents: bool = True) -> str | None:
     """Why the server must not start with `config`, in one line, or None.
 
-    The data path must take files; each configured database must answer (and, with `check_schema`, the SQL
-    schema must be at the newest revision). `documents=False` skips the document store (`migrate`).
+    The data path must take files; each configured database must answer within `--store-timeout` (and, with
+    `check_schema`, the SQL schema must be at the newest revision). `documents=False` skips the document store
+    (`migrate`).
     """
+    seconds = config.store_timeout
     try:
         config.data_path.mkdir(parents=True, exist_ok=True)
     except OSError as error:

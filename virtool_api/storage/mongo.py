@@ -20,10 +20,14 @@ from virtool_api.utils import random_id
 DEFAULT_DATABASE = "virtool"
 
 
-def connect(mongodb_url: str | None, data_path: Path) -> tuple[Any, Any]:
-    """Return `(client, database)`; the embedded store is `{data_path}/db/documents.sqlite` (docstore/)."""
+def connect(mongodb_url: str | None, data_path: Path, timeout: float | None = None) -> tuple[Any, Any]:
+    """Return `(client, database)`; the embedded store is `{data_path}/db/documents.sqlite` (docstore/).
+
+    `timeout`: the seconds each MongoDB operation may wait to find a server (`--store-timeout`; PyMongo's
+    30 without it)."""
     if mongodb_url:
-        client: Any = pymongo.AsyncMongoClient(mongodb_url, serverSelectionTimeoutMS=5000)
+        options: dict[str, Any] = {} if timeout is None else {"serverSelectionTimeoutMS": int(timeout * 1000)}
+        client: Any = pymongo.AsyncMongoClient(mongodb_url, **options)
         name = parse_uri(mongodb_url).get("database") or DEFAULT_DATABASE
         return client, client[name]
 
