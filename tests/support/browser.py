@@ -32,7 +32,7 @@ axe.run(document, {resultTypes: ["violations"]}).then((result) => done(result.vi
 """
 WAIT = 30.0
 """Seconds a page may take to reach what a test waits for. A wait is a state the page must reach, not a speed
-the test measures: generous, because `make test` shares the two cores between two workers (10 s was missed
+the test measures: generous, because `make test` shares the two cores among its workers (10 s was missed
 there while the other worker and other work loaded the machine)."""
 POLL_MAX = 0.4
 """Seconds between looks at a page that takes long to reach what a test waits for (`Browser.wait_for`)."""
