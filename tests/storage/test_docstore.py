@@ -438,3 +438,24 @@ async def test_close_works_awaited_or_not_and_a_closed_client_refuses(tmp_path: 
     reopened = DocumentClient(tmp_path / "documents.sqlite")
     assert await reopened["virtool"].things.find_one({}) == {"_id": "a"}
     await reopened.aclose()
+
+
+async def test_a_read_by_id_with_other_conditions_matches_all_of_them(db: Any) -> None:
+    """A filter naming one `_id` is matched on the document read (no callback from SQLite): the other
+    conditions still hold, an update still applies only where they do, and an array `_id` matches nothing."""
+    await db.jobs.create_index("state")
+    await db.jobs.insert_many([{"_id": f"j{n}", "key": f"k{n}", "state": "running"} for n in range(3)])
+    unfinished = {"$nin": ["complete", "error"]}
+    assert await db.jobs.find_one({"_id": "j1", "key": "k1", "state": unfinished}) is not None
+    assert await db.jobs.find_one({"_id": "j1", "key": "k2", "state": unfinished}) is None
+    assert await ids(db.jobs.find({"_id": "j1", "key": "k1"}).skip(1)) == []
+    assert await db.jobs.find_one({"_id": ["j1"], "key": "k1"}) is None
+    missed = await db.jobs.find_one_and_update({"_id": "j2", "key": "k1"}, {"$set": {"state": "complete"}})
+    assert missed is None and (await db.jobs.find_one({"_id": "j2"}))["state"] == "running"
+    updated = await db.jobs.find_one_and_update(
+        {"_id": "j2", "key": "k2", "state": unfinished},
+        {"$set": {"state": "complete"}},
+        return_document=ReturnDocument.AFTER,
+    )
+    assert updated == {"_id": "j2", "key": "k2", "state": "complete"}
+    assert await db.jobs.count_documents({"_id": "j2", "key": "k2"}) == 1
