@@ -61,21 +61,31 @@ def utc_now() -> datetime:
     return now
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+
+
 def as_utc(value: datetime) -> datetime:
-    """Stores hand back naive datetimes (MongoDB, SQLite); every one of ours is UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """Stores hand back naive datetimes (MongoDB, SQLite); every one of ours is UTC.
+
+    By arithmetic from the epoch rather than `replace(tzinfo=UTC)`, whose keyword parsing takes five times as
+    long (every timestamp of every response passes here)."""
+    if value.tzinfo is None:
+        return _EPOCH + (value - _NAIVE_EPOCH)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 def iso_timestamp(value: datetime) -> str:
     """`2018-02-07T00:25:53.786000Z`, the spec's style.
 
-    Written by `isoformat` (a fifth of `strftime`'s time: a sample shows six timestamps), but for years before
-    1000, which `strftime` writes without leading zeros."""
-    if value.tzinfo is not None and value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
+    Written by `isoformat` of the naive UTC time (a fifth of `strftime`'s time, and half of an aware one's,
+    which formats an offset only to cut it off), but for years before 1000, which `strftime` writes without
+    leading zeros."""
+    if value.tzinfo is not None:
+        value = _NAIVE_EPOCH + (as_utc(value) - _EPOCH)
     if value.year < 1000:
-        return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return value.isoformat(timespec="microseconds")[:26] + "Z"
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.isoformat("T", "microseconds") + "Z"
 
 
 def mask_url(url: str) -> str:

@@ -28,6 +28,21 @@ def test_naive_datetimes_from_the_stores_are_utc():
     assert as_utc(datetime(2018, 2, 7, 1, 2, 3)) == datetime(2018, 2, 7, 1, 2, 3, tzinfo=UTC)
 
 
+def test_every_datetime_comes_back_in_utc_with_its_instant_and_microseconds():
+    eastern = timezone(timedelta(hours=-5))
+    for value in (
+        datetime.min,
+        datetime.max,
+        datetime(2018, 2, 7, 1, 2, 3, 999999),
+        datetime(2018, 2, 7, 20, 25, 53, 1, tzinfo=eastern),
+        datetime(2018, 2, 7, 1, 2, 3, tzinfo=UTC),
+    ):
+        converted = as_utc(value)
+        assert converted.tzinfo is UTC
+        assert converted == (value.replace(tzinfo=UTC) if value.tzinfo is None else value)
+        assert iso_timestamp(value) == converted.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def test_now_keeps_milliseconds_and_strictly_increases():
     stamps = [utc_now() for _ in range(200)]
     assert all(stamp.microsecond % 1000 == 0 for stamp in stamps)
