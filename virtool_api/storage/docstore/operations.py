@@ -158,6 +158,18 @@ def select(connection: sqlite3.Connection, table: Table, query: Query) -> list[R
     return matched
 
 
+def select_by_id(
+    connection: sqlite3.Connection, table: Table, key: bytes, projection: Projection
+) -> list[dict[str, Any]]:
+    """The document whose `_id` has the key `key` (none or one: `id` is unique), as `projection` shapes it:
+    what `select_projected` answers for `{"_id": value}`, without compiling the filter or planning (five of
+    the six reads that show a sample; a third of such a read's time)."""
+    if not table.exists:
+        return []
+    rows = connection.execute(f"SELECT doc FROM {table.sql} WHERE id = ?", (key,)).fetchall()
+    return [project(decode_document(data), projection) for (data,) in rows]
+
+
 def select_projected(
     connection: sqlite3.Connection, table: Table, query: Query, projection: Projection
 ) -> list[dict[str, Any]]:

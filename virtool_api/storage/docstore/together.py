@@ -17,7 +17,15 @@ from pymongo import ReturnDocument
 from pymongo.results import InsertOneResult
 
 from virtool_api.storage.docstore import schema
-from virtool_api.storage.docstore.collection import count_work, find_work, insert_work, modify_work, written
+from virtool_api.storage.docstore.collection import (
+    by_id_work,
+    count_work,
+    find_work,
+    id_key,
+    insert_work,
+    modify_work,
+    written,
+)
 from virtool_api.storage.docstore.engine import Engine
 from virtool_api.storage.docstore.filters import compile_filter
 from virtool_api.storage.docstore.schema import Table
@@ -72,6 +80,8 @@ class TogetherCollection:
         skip: int = 0,
         limit: int = 0,
     ) -> list[dict[str, Any]]:
+        if sort is None and not skip and (key := id_key(filter)) is not None:
+            return self._together.read(self._table_name, by_id_work(key, compile_projection(projection)))
         work = find_work(compile_filter(filter), compile_projection(projection), sort, limit, skip)
         return self._together.read(self._table_name, work)
 
