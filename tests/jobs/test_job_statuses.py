@@ -4,8 +4,10 @@ stays the same size however many statuses it reports, and every answer still car
 import bson
 
 from tests.conftest import acquire
+from virtool_api.jobs.models import JobState
 from virtool_api.jobs.service import create_job, withdraw_job
-from virtool_api.jobs.statuses import status_history
+from virtool_api.jobs.statuses import status_entry, status_history
+from virtool_api.storage.mongo import create_indexes
 from virtool_api.utils import utc_now
 
 
@@ -92,3 +94,29 @@ async def test_a_job_withdrawn_before_anyone_acquired_it_leaves_no_history(facto
 
     assert await ctx.db.jobs.find_one({"_id": job["_id"]}) is None
     assert await ctx.db.job_statuses.count_documents({"job": job["_id"]}) == 0
+
+
+async def test_entries_are_found_by_their_ids_with_no_index_of_their_own(jobs_client, factory, ctx):
+    """A post writes the entry and the `_id` index, nothing more; an index over `(job, seq)` that an earlier
+    version declared is dropped when the indexes are declared at start-up."""
+    await ctx.db.job_statuses.create_index([("job", 1), ("seq", 1)])
+    await create_indexes(ctx.db)
+    job = await factory.analysis_job(await factory.analysis())
+    auth = await acquire(jobs_client, job["_id"])
+    for progress in range(12):
+        await post_status(jobs_client, job["_id"], auth, progress)
+
+    assert list(await ctx.db.job_statuses.index_information()) == ["_id_"]
+    response = await jobs_client.get(f"/api/jobs/{job['_id']}", headers=auth)
+    assert [entry["progress"] for entry in (await response.json())["status"]][2:] == list(range(12))
+
+
+async def test_a_job_whose_id_starts_with_another_jobs_id_has_a_history_of_its_own(ctx):
+    """`j.1`'s entries have ids in `j`'s range (`j.1.1`, ...): the entries' `job` tells them apart."""
+    for job_id, state in (("j", JobState.RUNNING), ("j.1", JobState.COMPLETE)):
+        entry = status_entry(state, 50)
+        await ctx.db.job_statuses.insert_one({"_id": f"{job_id}.1", "job": job_id, "seq": 1, **entry})
+
+    history = await status_history(ctx, {"_id": "j", "status_count": 1})
+
+    assert [entry["state"] for entry in history] == ["running"]

@@ -313,6 +313,48 @@ async def test_concurrent_conditional_updates_have_one_winner(client: DocumentCl
     assert sum(result is not None for result in results) == 1
 
 
+async def test_a_dropped_index_is_gone_and_queries_answer_as_before(client: DocumentClient, db: Any) -> None:
+    await db.statuses.create_index([("job", 1), ("seq", 1)])
+    await db.statuses.create_index("state")
+    await db.statuses.insert_many(
+        [{"_id": f"j{n % 2}.{n}", "job": f"j{n % 2}", "seq": n, "state": ["a", "b"][n % 2]} for n in range(6)]
+    )
+
+    await db.statuses.drop_index("job_1_seq_1")
+
+    assert set(await db.statuses.index_information()) == {"_id_", "state_1"}
+    with sqlite3.connect(client.path) as connection:
+        columns = [row[1] for row in connection.execute('PRAGMA table_info("virtool.statuses")')]
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert columns == ["rid", "id", "doc", "k:state"]
+    assert not [name for name in tables if name.startswith("_docstore_elements:virtool.statuses:job")]
+    assert await ids(db.statuses.find({"job": "j1"}).sort("seq", -1)) == ["j1.5", "j1.3", "j1.1"]
+    assert await db.statuses.count_documents({"state": "a", "seq": {"$gte": 2}}) == 2
+
+
+async def test_an_index_declared_again_after_its_drop_holds_the_documents_written_meanwhile(db: Any) -> None:
+    await db.statuses.create_index("job")
+    await db.statuses.insert_one({"_id": "a", "job": "x"})
+    await db.statuses.drop_index("job_1")
+    await db.statuses.update_one({"_id": "a"}, {"$set": {"job": "y"}})
+    await db.statuses.insert_one({"_id": "b", "job": ["x", "z"]})
+
+    await db.statuses.create_index("job")
+
+    assert await ids(db.statuses.find({"job": "y"})) == ["a"]
+    assert await ids(db.statuses.find({"job": "x"})) == ["b"]
+
+
+async def test_dropping_an_unknown_index_or_the_id_index_is_refused_as_mongodb_refuses_it(db: Any) -> None:
+    await db.statuses.create_index("job")
+    with pytest.raises(OperationFailure) as unknown:
+        await db.statuses.drop_index("seq_1")
+    with pytest.raises(OperationFailure) as id_index:
+        await db.statuses.drop_index("_id_")
+    assert (unknown.value.code, id_index.value.code) == (27, 72)
+    assert set(await db.statuses.index_information()) == {"_id_", "job_1"}
+
+
 async def test_an_index_made_by_another_client_is_kept_by_this_one(
     client: DocumentClient, tmp_path: Path
 ) -> None:

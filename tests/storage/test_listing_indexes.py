@@ -17,7 +17,6 @@ import pytest
 from virtool_api.analyses.service import readable_analyses_filter
 from virtool_api.jobs.handoff import pending_query
 from virtool_api.jobs.service import jobs_visible_to
-from virtool_api.jobs.statuses import HISTORY_ORDER
 from virtool_api.pagination import NEWEST_FIRST, OLDEST_FIRST
 from virtool_api.projects.models import CreateProjectRequest, ProjectMember
 from virtool_api.projects.service import create_project, projects_visible_to
@@ -197,10 +196,6 @@ async def test_jobs_for_their_owner_by_state(ctx, member):
 
 async def test_jobs_waiting_to_be_handed_off(ctx):
     assert await uncovered(ctx.db.jobs, pending_query(utc_now()), OLDEST_FIRST) == []
-
-
-async def test_a_jobs_status_history(ctx):
-    assert await uncovered(ctx.db.job_statuses, {"job": "abc"}, HISTORY_ORDER) == []
 
 
 async def test_projects_for_a_member(ctx, member):

@@ -11,8 +11,14 @@ allowed and numbers the entry (`$inc` of `status_count`), then the insert of the
 transaction on the embedded store, two operations on MongoDB, where a process stopped between the two leaves
 the newest entry in the job document only, and reading the history finds it there. Jobs stored before this
 (their history in the document's `status` list) keep that list; entries recorded since follow it.
+
+A job's entries are found by their `_id`s, which all lie between `<job id>.` and `<job id>/` (`/` follows
+`.`): the `_id` index every collection has finds them, and the collection keeps no index of its own that every
+post would write (an index over `(job, seq)` was, on the embedded store, two more index writes and a check of
+the planner's statistics on every post). They are put in order by `seq` once read: one job's few hundred.
 """
 
+from operator import itemgetter
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -23,9 +29,12 @@ from virtool_api.jobs.models import JobState
 from virtool_api.storage.steps import FindOneAndUpdate, InsertOne, Steps, run_steps
 from virtool_api.utils import utc_now
 
-HISTORY_ORDER = [("seq", 1)]
-"""A job's entries in the order they were recorded: walked in the index `(job, seq)` (`storage/mongo.py`)."""
 ENTRY_FIELDS = ("state", "progress", "timestamp", "stage", "step_name", "step_description", "error")
+
+
+def history_filter(job_id: str) -> dict[str, Any]:
+    """The job's entries, by the `_id` range their ids lie in; `job` keeps it exact whatever ids jobs have."""
+    return {"_id": {"$gt": f"{job_id}.", "$lt": f"{job_id}/"}, "job": job_id}
 
 
 def status_entry(state: JobState, progress: int, **extra: Any) -> dict[str, Any]:
@@ -90,11 +99,10 @@ async def status_history(ctx: Context, document: dict[str, Any]) -> list[dict[st
     count = document.get("status_count") or 0
     if not count:
         return entries
-    stored = (
-        await ctx.db.job_statuses.find({"job": document["_id"]}, {"_id": 0, "job": 0})
-        .sort(HISTORY_ORDER)
-        .to_list(None)
+    stored = await ctx.db.job_statuses.find(history_filter(document["_id"]), {"_id": 0, "job": 0}).to_list(
+        None
     )
+    stored.sort(key=itemgetter("seq"))
     entries.extend({field: entry.get(field) for field in ENTRY_FIELDS} for entry in stored)
     if (not stored or stored[-1]["seq"] < count) and document.get("latest_status"):
         entries.append(document["latest_status"])
@@ -102,4 +110,4 @@ async def status_history(ctx: Context, document: dict[str, Any]) -> list[dict[st
 
 
 async def remove_history(ctx: Context, job_id: str) -> None:
-    await ctx.db.job_statuses.delete_many({"job": job_id})
+    await ctx.db.job_statuses.delete_many(history_filter(job_id))

@@ -88,7 +88,6 @@ async def create_indexes(db: Any) -> None:
     await db.jobs.create_index(BY_CREATION)
     await db.jobs.create_index(_then_by_creation("user.id"))
     await db.jobs.create_index(_then_by_creation("state"))
-    await db.job_statuses.create_index([("job", 1), ("seq", 1)])
     await db.users.create_index("handle", unique=True)
     await db.keys.create_index("hash", unique=True)
     await db.keys.create_index(_then_by_creation("user.id"))
@@ -108,6 +107,20 @@ async def create_indexes(db: Any) -> None:
     await db.subtractions.create_index("name")
     await db.hmms.create_index("cluster")
     await db.runners.create_index("seen_at")
+    await _drop_obsolete_indexes(db)
+
+
+OBSOLETE_INDEXES = {"job_statuses": ("job_1_seq_1",)}
+"""Indexes an earlier version declared and nothing reads any more, dropped at start-up: each is one more
+write on every insert. A job's status entries are found by their `_id`s (`jobs/statuses.py`)."""
+
+
+async def _drop_obsolete_indexes(db: Any) -> None:
+    for collection, names in OBSOLETE_INDEXES.items():
+        existing = await db[collection].index_information()
+        for name in names:
+            if name in existing:
+                await db[collection].drop_index(name)
 
 
 def _is_id_collision(error: DuplicateKeyError) -> bool:

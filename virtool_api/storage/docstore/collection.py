@@ -369,6 +369,21 @@ class Collection:
             self._engine.statistics_changed()
         return index.name
 
+    async def drop_index(self, name: str) -> None:
+        """Remove the declared index `name` (`index_information()` lists them); as MongoDB, `_id_` cannot be
+        dropped and an unknown name raises OperationFailure (code 27, IndexNotFound)."""
+        if name == "_id_":
+            raise OperationFailure("cannot drop _id index", 72)
+
+        def work(connection: sqlite3.Connection, table: Table) -> None:
+            index = table.indexes.get(name)
+            if index is None:
+                raise OperationFailure(f"index not found with name [{name}]", 27)
+            schema.drop_index(connection, table, index)
+
+        await self._write(work, grows=False)
+        self._engine.statistics_changed()
+
     async def index_information(self) -> dict[str, Any]:
         indexes = await self._read(lambda _connection, table: dict(table.indexes))
         information: dict[str, Any] = {"_id_": {"key": [("_id", 1)]}}

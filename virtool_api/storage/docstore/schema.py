@@ -182,6 +182,31 @@ def create_index(connection: sqlite3.Connection, table: Table, index: Index) -> 
     complete(connection, table, index)
 
 
+def drop_index(connection: sqlite3.Connection, table: Table, index: Index) -> None:
+    """Remove a declared index and what only it needed: the key columns of paths no other index names, with
+    their element tables and partial indexes (a column left behind would hold stale keys if an index over
+    its path were declared again). The keys index is made again over the columns left, or goes with the
+    last of them."""
+    connection.execute(f"DROP INDEX IF EXISTS {quote(table.name + ':' + index.name)}")
+    connection.execute(
+        f"DELETE FROM {META_TABLE} WHERE table_name = ? AND name = ?", (table.name, index.name)
+    )
+    remaining = [other for other in table.indexes.values() if other.name != index.name]
+    kept = {path for other in remaining for path, _ in other.keys}
+    connection.execute(f"DROP INDEX IF EXISTS {quote(table.name + ':keys')}")
+    for path, _ in index.keys:
+        if path == "_id" or path in kept:
+            continue
+        elements = elements_name(table.name, path)
+        connection.execute(f"DROP TRIGGER IF EXISTS {quote(elements + ':delete')}")
+        connection.execute(f"DROP TABLE IF EXISTS {quote(elements)}")
+        connection.execute(f"DROP INDEX IF EXISTS {quote(table.name + MULTIKEY_INFIX + path)}")
+        connection.execute(f"ALTER TABLE {table.sql} DROP COLUMN {key_column(path)}")
+    if remaining:
+        keep_multikey_indexes(connection, table)
+        keep_keys_index(connection, table)
+
+
 def complete(connection: sqlite3.Connection, table: Table, index: Index) -> bool:
     """What a declared index comes with beside its SQLite index (made, or brought up to date for a file an
     earlier version wrote, each time it is declared): its paths' element tables and the keys index. True if
