@@ -1,7 +1,7 @@
 """A read by `_id` alone skips the planner's walk (`planner.by_id`) but asks SQLite what the walk would ask:
 the same WHERE clause and parameters for every filter it takes, and it takes no other. Inside `together`
-(what steps run), a read of one string `_id` skips compiling the filter too (`collection.id_key`) and
-answers what the planned read answers."""
+(what steps run), an equality on `_id` or on a path no row holds an array at (under unique indexes only)
+skips compiling the filter too (`together.equality`) and answers what the planned read answers."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from virtool_api.storage.docstore import DocumentClient
-from virtool_api.storage.docstore.collection import id_key
+from virtool_api.storage.docstore.codec import sort_key
 from virtool_api.storage.docstore.filters import compile_filter
 from virtool_api.storage.docstore.planner import by_id, exact
 from virtool_api.storage.docstore.residual import Residuals
+from virtool_api.storage.docstore.together import equality
 
 TAKEN = [
     {"_id": "s000001"},
@@ -60,9 +61,40 @@ def test_any_other_filter_is_left_to_the_planner(query: dict[str, Any]) -> None:
     assert by_id(compile_filter(query)) is None
 
 
-@pytest.mark.parametrize("query", [*TAKEN[1:], *LEFT, None, {"_id": "a", "$or": [{"x": 1}]}], ids=repr)
-def test_only_one_string_id_skips_compiling_the_filter(query: dict[str, Any] | None) -> None:
-    assert id_key(query) is None
+@pytest.mark.parametrize(
+    ("query", "taken"),
+    [
+        ({"_id": "a"}, ("_id", ["a"])),
+        ({"hash": "h"}, ("hash", ["h"])),
+        ({"_id": {"$in": ["a", "b"]}}, ("_id", ["a", "b"])),
+        ({"_id": {"$in": []}}, ("_id", [])),
+    ],
+    ids=repr,
+)
+def test_an_equality_on_one_path_skips_compiling_the_filter(query: dict[str, Any], taken: Any) -> None:
+    path, values = taken
+    assert equality(query) == (path, [sort_key(value) for value in values])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        *TAKEN[1:4],
+        {"_id": {"$eq": "a"}},
+        {"_id": {"$in": ["a", 3]}},
+        {"_id": {"$in": ["a"], "$nin": ["b"]}},
+        {"hash": {"$in": ["a"]}},
+        {"a.b": "x"},
+        {"0": "x"},
+        {"$where": "x"},
+        {"name": "a", "x": "b"},
+        None,
+        {},
+    ],
+    ids=repr,
+)
+def test_any_other_filter_is_compiled(query: dict[str, Any] | None) -> None:
+    assert equality(query) is None
 
 
 @pytest.fixture
@@ -72,34 +104,54 @@ async def db(tmp_path: Path) -> AsyncIterator[Any]:
     await client.aclose()
 
 
-async def test_a_read_of_one_string_id_in_together_answers_what_the_planned_read_answers(db: Any) -> None:
-    at = {"x": 1, "nested": {"a": 1, "b": [1, 2]}, "name": "one"}
+async def test_an_equality_in_together_answers_what_the_planned_read_answers(db: Any) -> None:
+    one = {"x": 1, "nested": {"a": 1, "b": [1, 2]}, "name": "one", "tags": ["t"], "hash": "h1"}
     await db.things.insert_many(
-        [{"_id": "a", **at}, {"_id": "b", "name": "two"}, {"_id": 3, "name": "three"}]
+        [
+            {"_id": "a", **one},
+            {"_id": "b", "name": "two", "tags": "t", "hash": "h2"},
+            {"_id": 3, "name": "three", "tags": ["t", "u"]},
+        ]
     )
     await db.things.create_index("name", unique=True)
+    await db.things.create_index("hash", unique=True)
+    await db.things.create_index("tags")
     reads = [
-        ("things", "a", None),
-        ("things", "a", {"x": 1}),
-        ("things", "a", {"nested.b": 1, "_id": 0}),
-        ("things", "a", {"x": 0}),
-        ("things", "a", {"name": 1}),  # covered by the index when planned
-        ("things", "b", {"name": 1}),
-        ("things", "missing", None),
-        ("nothing_here", "a", None),
+        ("things", {"_id": "a"}, None),
+        ("things", {"_id": "a"}, {"x": 1}),
+        ("things", {"_id": "a"}, {"nested.b": 1, "_id": 0}),
+        ("things", {"_id": "a"}, {"x": 0}),
+        ("things", {"_id": "a"}, {"name": 1}),  # answered from the key columns, planned
+        ("things", {"_id": "b"}, {"name": 1}),
+        ("things", {"_id": {"$in": ["b", "a", "b", "missing"]}}, None),
+        ("things", {"_id": {"$in": []}}, None),
+        ("things", {"hash": "h2"}, None),
+        ("things", {"name": "one"}, {"x": 1}),
+        ("things", {"tags": "t"}, None),  # arrays there: planned
+        ("things", {"x": "1"}, None),  # not indexed: planned
+        ("things", {"_id": "missing"}, None),
+        ("nothing_here", {"_id": "a"}, None),
+        ("nothing_here", {"hash": "h1"}, None),
     ]
 
     def read(together: Any) -> list[Any]:
-        fast = [together[name].find_one({"_id": value}, projection) for name, value, projection in reads]
-        planned = [
-            together[name].find_one({"_id": {"$eq": value}}, projection) for name, value, projection in reads
-        ]
-        return [fast, planned, together["things"].find({"_id": "a"}, limit=0)]
+        answers = []
+        for name, query, projection in reads:
+            ((path, value),) = query.items()
+            planned = {path: value if isinstance(value, dict) else {"$eq": value}}
+            for limit in (0, 1):
+                answers.append(
+                    (
+                        together[name].find(query, projection, limit=limit),
+                        together[name].find(planned, projection, limit=limit),
+                    )
+                )
+        return answers
 
-    fast, planned, found = await db.together(read)
+    answers = await db.together(read)
 
-    assert fast == planned
-    assert fast[0] == {"_id": "a", **at}
-    assert fast[2] == {"nested": {"b": [1, 2]}}
-    assert fast[6:] == [None, None]
-    assert found == [{"_id": "a", **at}]
+    assert all(fast == planned for fast, planned in answers), answers
+    assert answers[0][0] == [{"_id": "a", **one}]
+    assert answers[2 * 6][0] == [{"_id": "a", **one}, {"_id": "b", "name": "two", "tags": "t", "hash": "h2"}]
+    assert answers[2 * 8][0][0]["_id"] == "b"
+    assert [len(fast) for fast, _ in answers[2 * 10 : 2 * 11]] == [3, 1]

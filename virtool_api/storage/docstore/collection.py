@@ -93,18 +93,6 @@ def find_work(
     return work
 
 
-def id_key(filter: Any) -> bytes | None:
-    """The key of the one string `_id` a filter names and nothing else (`{"_id": "abc"}`), else None."""
-    if type(filter) is dict and len(filter) == 1 and type(value := filter.get("_id")) is str:
-        return sort_key(value)
-    return None
-
-
-def by_id_work(key: bytes, projection: Any) -> Callable[[sqlite3.Connection, Table], list[dict[str, Any]]]:
-    """`find_work` of `{"_id": value}` (`id_key`): at most one document, read without planning."""
-    return lambda connection, table: operations.select_by_id(connection, table, key, projection)
-
-
 def count_work(tree: And, skip: int = 0, limit: int = 0) -> Callable[[sqlite3.Connection, Table], int]:
     """Counting the matches of `tree` in the caller's transaction (what `count_documents` counts)."""
     query = Query(tree, [], skip, limit)

@@ -158,15 +158,26 @@ def select(connection: sqlite3.Connection, table: Table, query: Query) -> list[R
     return matched
 
 
-def select_by_id(
-    connection: sqlite3.Connection, table: Table, key: bytes, projection: Projection
+def select_equal(
+    connection: sqlite3.Connection,
+    table: Table,
+    column: str,
+    keys: list[bytes],
+    projection: Projection,
+    limit: int = 0,
 ) -> list[dict[str, Any]]:
-    """The document whose `_id` has the key `key` (none or one: `id` is unique), as `projection` shapes it:
-    what `select_projected` answers for `{"_id": value}`, without compiling the filter or planning (five of
-    the six reads that show a sample; a third of such a read's time)."""
-    if not table.exists:
+    """The documents whose `column` holds one of `keys`, in row order, as `projection` shapes them: what
+    `select_projected` answers for an equality on `_id` (`id`) or on a path no row holds an array at (a
+    `single_valued` column, whose key is the value's), without compiling the filter or planning (the reads by
+    id that show a sample or an analysis, and the key that authenticates the caller; a third of such a read's
+    time)."""
+    if not table.exists or not keys:
         return []
-    rows = connection.execute(f"SELECT doc FROM {table.sql} WHERE id = ?", (key,)).fetchall()
+    test = f"{column} = ?" if len(keys) == 1 else f"{column} IN ({', '.join('?' * len(keys))})"
+    sql, params = _limited(
+        f"SELECT doc FROM {table.sql} WHERE {test} ORDER BY rid ASC", keys, Query(And([]), [], 0, limit)
+    )
+    rows = connection.execute(sql, params).fetchall()
     return [project(decode_document(data), projection) for (data,) in rows]
 
 
@@ -179,7 +190,7 @@ def select_projected(
     as MongoDB answers one from an index), without decoding the documents: the names of a subtraction's
     2,000 linked samples in 2 instead of 100 ms. A row whose keys do not tell a value (`codec.key_value`:
     null or missing, a number, an array) is read from its document."""
-    names = _covered(table, projection)
+    names = covered(table, projection)
     if names is None:
         return [project(document, projection) for _, document in select(connection, table, query)]
     where, params, order, residuals = _plan(connection, table, query)
@@ -203,7 +214,7 @@ def select_projected(
     return documents
 
 
-def _covered(table: Table, projection: Projection) -> list[str] | None:
+def covered(table: Table, projection: Projection) -> list[str] | None:
     """The fields a projection keeps, `_id` first, when the key columns hold them all; None otherwise."""
     if not table.exists or projection is None or not projection[0]:
         return None

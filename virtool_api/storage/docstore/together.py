@@ -16,12 +16,11 @@ from typing import Any
 from pymongo import ReturnDocument
 from pymongo.results import InsertOneResult
 
-from virtool_api.storage.docstore import schema
+from virtool_api.storage.docstore import operations, schema
+from virtool_api.storage.docstore.codec import sort_key
 from virtool_api.storage.docstore.collection import (
-    by_id_work,
     count_work,
     find_work,
-    id_key,
     insert_work,
     modify_work,
     written,
@@ -30,6 +29,43 @@ from virtool_api.storage.docstore.engine import Engine
 from virtool_api.storage.docstore.filters import compile_filter
 from virtool_api.storage.docstore.schema import Table
 from virtool_api.storage.docstore.updates import compile_projection, project
+
+
+def equality(filter: Any) -> tuple[str, list[bytes]] | None:
+    """`(path, keys)` of a filter that asks one top-level path for one string (`{"hash": "..."}`), or `_id`
+    for one string or any of a list of strings (`{"_id": {"$in": [...]}}`), and nothing else; else None."""
+    if type(filter) is not dict or len(filter) != 1:
+        return None
+    ((path, value),) = filter.items()
+    if type(value) is str:
+        plain = path and "." not in path and not path.startswith("$") and not path.isdigit()
+        return (path, [sort_key(value)]) if plain else None
+    if path == "_id" and type(value) is dict and len(value) == 1:
+        operand = value.get("$in")
+        if type(operand) is list and all(type(item) is str for item in operand):
+            return path, [sort_key(item) for item in operand]
+    return None
+
+
+def equality_work(
+    filter: Any, projection: Any, found: tuple[str, list[bytes]], limit: int = 0
+) -> Callable[[sqlite3.Connection, Table], list[dict[str, Any]]]:
+    """`find_work` of a filter `equality` took: read by its key column without planning when that is `id` or
+    a column no row holds an array in (`Table.single_valued`) and the projection is not answered from the key
+    columns (`operations.covered`); planned as any other filter otherwise."""
+    path, keys = found
+
+    def work(connection: sqlite3.Connection, table: Table) -> list[dict[str, Any]]:
+        column = "id" if path == "_id" else table.columns.get(path)
+        if (
+            column is None
+            or (column != "id" and column not in table.single_valued)
+            or operations.covered(table, projection) is not None
+        ):
+            return find_work(compile_filter(filter), projection, None, limit)(connection, table)
+        return operations.select_equal(connection, table, column, keys, projection, limit)
+
+    return work
 
 
 class Together:
@@ -80,8 +116,9 @@ class TogetherCollection:
         skip: int = 0,
         limit: int = 0,
     ) -> list[dict[str, Any]]:
-        if sort is None and not skip and (key := id_key(filter)) is not None:
-            return self._together.read(self._table_name, by_id_work(key, compile_projection(projection)))
+        if sort is None and not skip and (found := equality(filter)) is not None:
+            work = equality_work(filter, compile_projection(projection), found, limit)
+            return self._together.read(self._table_name, work)
         work = find_work(compile_filter(filter), compile_projection(projection), sort, limit, skip)
         return self._together.read(self._table_name, work)
 
