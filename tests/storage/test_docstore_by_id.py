@@ -1,7 +1,9 @@
 """A read by `_id` alone skips the planner's walk (`planner.by_id`) but asks SQLite what the walk would ask:
 the same WHERE clause and parameters for every filter it takes, and it takes no other. Inside `together`
 (what steps run), an equality on `_id` or on a path no row holds an array at (under unique indexes only)
-skips compiling the filter too (`together.equality`) and answers what the planned read answers."""
+skips compiling the filter too (`together.equality`) and answers what the planned read answers. A filter
+pinning `_id` beside other conditions (`planner.one_by_id`) reads that one row and matches the rest in Python
+(the differential tests hold its answers to MongoDB's)."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,7 +14,7 @@ import pytest
 from virtool_api.storage.docstore import DocumentClient
 from virtool_api.storage.docstore.codec import sort_key
 from virtool_api.storage.docstore.filters import compile_filter
-from virtool_api.storage.docstore.planner import by_id, exact
+from virtool_api.storage.docstore.planner import by_id, exact, one_by_id
 from virtool_api.storage.docstore.residual import Residuals
 from virtool_api.storage.docstore.together import equality
 
@@ -155,3 +157,29 @@ async def test_an_equality_in_together_answers_what_the_planned_read_answers(db:
     assert answers[2 * 6][0] == [{"_id": "a", **one}, {"_id": "b", "name": "two", "tags": "t", "hash": "h2"}]
     assert answers[2 * 8][0][0]["_id"] == "b"
     assert [len(fast) for fast, _ in answers[2 * 10 : 2 * 11]] == [3, 1]
+
+
+PINNED = [
+    ({"_id": "a", "state": {"$nin": ["complete"]}}, {"_id": "a"}),
+    ({"key": "h", "_id": 5, "labels": "x"}, {"_id": 5}),
+    ({"_id": "a", "$or": [{"n": 1}, {"n": 2}]}, {"_id": "a"}),
+]
+NOT_PINNED = [
+    {"_id": "a"},
+    {"_id": {"$in": ["a", "b"]}, "state": "x"},
+    {"_id": {"$ne": "a"}, "state": "x"},
+    {"_id": ["a"], "state": "x"},
+    {"$or": [{"_id": "a"}, {"_id": "b"}], "state": "x"},
+]
+
+
+@pytest.mark.parametrize(("query", "by"), PINNED, ids=repr)
+def test_a_filter_pinning_the_id_beside_others_reads_the_row_of_that_id(
+    query: dict[str, Any], by: Any
+) -> None:
+    assert one_by_id(compile_filter(query)) == by_id(compile_filter(by))
+
+
+@pytest.mark.parametrize("query", NOT_PINNED, ids=repr)
+def test_a_filter_not_pinning_one_id_beside_others_is_left_to_the_planner(query: dict[str, Any]) -> None:
+    assert one_by_id(compile_filter(query)) is None

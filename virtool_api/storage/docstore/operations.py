@@ -29,7 +29,7 @@ from virtool_api.storage.docstore.codec import (
 )
 from virtool_api.storage.docstore.filters import And, Field, unsupported
 from virtool_api.storage.docstore.paths import crosses_array, leaves, split
-from virtool_api.storage.docstore.planner import Arrays, Elements, by_id, exact, order_by
+from virtool_api.storage.docstore.planner import Arrays, Elements, by_id, exact, one_by_id, order_by
 from virtool_api.storage.docstore.residual import Residuals, matching
 from virtool_api.storage.docstore.schema import (
     MULTIKEY_PROBE,
@@ -142,6 +142,8 @@ def select(connection: sqlite3.Connection, table: Table, query: Query) -> list[R
     """The matching rows, sorted, skipped and limited."""
     if not table.exists:
         return []
+    if (pinned := one_by_id(query.tree)) is not None:
+        return _select_one(connection, table, query, pinned)
     where, params, order, residuals = _plan(connection, table, query, reading=True)
     sql = f"SELECT rid, doc FROM {table.sql}{where}"
     if order is not None:
@@ -179,6 +181,17 @@ def select_equal(
     )
     rows = connection.execute(sql, params).fetchall()
     return [project(decode_document(data), projection) for (data,) in rows]
+
+
+def _select_one(
+    connection: sqlite3.Connection, table: Table, query: Query, pinned: tuple[str, list[Any]]
+) -> list[Row]:
+    """A filter pinning `_id` beside other conditions: the one row that id names, matched in Python. The
+    planner's walk, its probes of key columns (a statement each) and the matcher called from SQLite (which
+    decodes the document once more) cost more than deciding one document here."""
+    rows = connection.execute(f"SELECT rid, doc FROM {table.sql} WHERE {pinned[0]}", pinned[1]).fetchall()
+    matched = [(rid, document) for rid, data in rows if query.tree.matches(document := decode_document(data))]
+    return matched[query.skip : query.skip + query.limit if query.limit else None]
 
 
 def select_projected(

@@ -80,6 +80,19 @@ def by_id(tree: And) -> tuple[str, list[Any]] | None:
     return f"({test[0]})", test[1]
 
 
+def one_by_id(tree: And) -> tuple[str, list[Any]] | None:
+    """The condition on `id` of a filter that pins `_id` to one value beside other conditions (`{"_id": x,
+    "state": {"$nin": [...]}}`: a conditional update), which selects the one row the filter can match; None
+    for any other filter (and for `_id` alone, which `by_id` takes)."""
+    if len(tree.children) < 2:
+        return None
+    for child in tree.children:
+        if isinstance(child, Field) and child.path == "_id" and len(child.conditions) == 1:
+            if child.conditions[0].operator == "$eq":
+                return by_id(And([child]))
+    return None
+
+
 Residual = Callable[[Node], tuple[str, list[Any]]]
 """Registers a node for the Python matcher and returns the SQL calling it on the row's document."""
 
