@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from virtool_api.storage.docstore import DocumentClient
-from virtool_api.storage.mongo import create_indexes
+from virtool_api.storage.mongo import INDEXES, create_indexes
 
 OWNER = "owner"
 LISTING_FILTER = {
@@ -117,27 +117,13 @@ def sample(number: int) -> dict[str, Any]:
     }
 
 
-async def declared_indexes() -> list[tuple[list[tuple[str, int]], bool]]:
-    """The samples' indexes as `create_indexes` declares them, recorded rather than built."""
-    declared: list[tuple[list[tuple[str, int]], bool]] = []
-
-    class Recorder:
-        def __init__(self, name: str) -> None:
-            self.name = name
-
-        async def create_index(self, keys: Any, unique: bool = False, **_: Any) -> None:
-            if self.name == "samples":
-                declared.append(([(keys, 1)] if isinstance(keys, str) else list(keys), unique))
-
-    class Database:
-        def __getattr__(self, name: str) -> Recorder:
-            return Recorder(name)
-
-        def __getitem__(self, name: str) -> Recorder:
-            return Recorder(name)
-
-    await create_indexes(Database())
-    return declared
+def declared_indexes() -> list[tuple[list[tuple[str, int]], bool]]:
+    """The samples' indexes as `create_indexes` declares them (`INDEXES`), as `(keys, unique)`."""
+    return [
+        ([(keys, 1)] if isinstance(keys, str) else list(keys), unique)
+        for collection, keys, unique in INDEXES
+        if collection == "samples"
+    ]
 
 
 # ---- the floor
@@ -308,7 +294,7 @@ async def fill(db: Any, size: int) -> None:
 async def measure(size: int, directory: Path) -> dict[str, tuple[float, float]]:
     """Median seconds per operation, ours and the floor, on `size` samples."""
     client = DocumentClient(str(directory / "ours.sqlite"))
-    floor = Floor(directory / "floor.sqlite", await declared_indexes())
+    floor = Floor(directory / "floor.sqlite", declared_indexes())
     try:
         db = client["virtool"]
         await create_indexes(db)

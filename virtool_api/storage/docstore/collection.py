@@ -64,6 +64,44 @@ def _no_options(options: dict[str, Any]) -> None:
         raise unsupported(f"option {sorted(options)[0]!r}")
 
 
+def declared_index(keys: Any, unique: bool, name: str | None, options: dict[str, Any]) -> Index | None:
+    """The index `create_index(keys, unique=..., name=...)` declares (None for `_id`'s own); `unsupported`
+    for options and keys we do not support."""
+    options.pop("background", None)
+    _no_options(options)
+    spec = [(keys, 1)] if isinstance(keys, str) else [(path, int(direction)) for path, direction in keys]
+    if not spec or any(direction not in (1, -1) for _, direction in spec):
+        raise unsupported(f"index keys {keys!r}")
+    if spec == [("_id", 1)]:
+        return None
+    return Index(name or schema.default_index_name(spec), spec, bool(unique))
+
+
+def index_work(index: Index) -> Callable[[sqlite3.Connection, Table], bool]:
+    """Declare `index` on the table: made if missing, completed if an earlier version made it (True if the
+    planner's statistics changed), OperationFailure if another index has its name."""
+
+    def work(connection: sqlite3.Connection, table: Table) -> bool:
+        existing = table.indexes.get(index.name)
+        if existing is not None:
+            if existing.spec() != index.spec():
+                message = f"An existing index has the same name as the requested index: {index.name}"
+                raise OperationFailure(message, 86)
+            # For a file written before element tables and the keys index existed.
+            return schema.complete(connection, table, existing) and _analyze_if_large(connection, table)
+        try:
+            schema.create_index(connection, table, index)
+        except sqlite3.IntegrityError as error:
+            raise DuplicateKeyError(
+                f"E11000 duplicate key error: cannot create unique index {index.name}: {error}",
+                11000,
+                {"keyPattern": dict(index.keys)},
+            ) from None
+        return _analyze_if_large(connection, table)  # the planner's statistics for the new index
+
+    return work
+
+
 def written(
     engine: Engine,
     connection: sqlite3.Connection,
@@ -326,34 +364,10 @@ class Collection:
     ) -> str:
         """A SQLite index over the key columns of `keys` (a path, or `[(path, 1 | -1), ...]`); declaring an
         existing index again is a no-op, a different one under its name raises OperationFailure."""
-        options.pop("background", None)
-        _no_options(options)
-        spec = [(keys, 1)] if isinstance(keys, str) else [(path, int(direction)) for path, direction in keys]
-        if not spec or any(direction not in (1, -1) for _, direction in spec):
-            raise unsupported(f"index keys {keys!r}")
-        index = Index(name or schema.default_index_name(spec), spec, bool(unique))
-        if spec == [("_id", 1)]:
+        index = declared_index(keys, unique, name, options)
+        if index is None:
             return "_id_"
-
-        def work(connection: sqlite3.Connection, table: Table) -> bool:
-            existing = table.indexes.get(index.name)
-            if existing is not None:
-                if existing.spec() != index.spec():
-                    message = f"An existing index has the same name as the requested index: {index.name}"
-                    raise OperationFailure(message, 86)
-                # For a file written before element tables and the keys index existed.
-                return schema.complete(connection, table, existing) and _analyze_if_large(connection, table)
-            try:
-                schema.create_index(connection, table, index)
-            except sqlite3.IntegrityError as error:
-                raise DuplicateKeyError(
-                    f"E11000 duplicate key error: cannot create unique index {index.name}: {error}",
-                    11000,
-                    {"keyPattern": dict(spec)},
-                ) from None
-            return _analyze_if_large(connection, table)  # the planner's statistics for the new index
-
-        if await self._write(work):
+        if await self._write(index_work(index)):
             self._engine.statistics_changed()
         return index.name
 

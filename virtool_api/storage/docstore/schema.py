@@ -203,8 +203,9 @@ def drop_index(connection: sqlite3.Connection, table: Table, index: Index) -> No
         connection.execute(f"DROP INDEX IF EXISTS {quote(table.name + MULTIKEY_INFIX + path)}")
         connection.execute(f"ALTER TABLE {table.sql} DROP COLUMN {key_column(path)}")
     if remaining:
-        keep_multikey_indexes(connection, table)
-        keep_keys_index(connection, table)
+        columns = key_columns(connection, table)
+        keep_multikey_indexes(connection, table, columns)
+        keep_keys_index(connection, table, columns)
 
 
 def complete(connection: sqlite3.Connection, table: Table, index: Index) -> bool:
@@ -212,8 +213,15 @@ def complete(connection: sqlite3.Connection, table: Table, index: Index) -> bool
     earlier version wrote, each time it is declared): its paths' element tables and the keys index. True if
     anything was made."""
     made = create_element_tables(connection, table, index)
-    made = keep_multikey_indexes(connection, table) or made
-    return keep_keys_index(connection, table) or made
+    columns = key_columns(connection, table)
+    made = keep_multikey_indexes(connection, table, columns) or made
+    return keep_keys_index(connection, table, columns) or made
+
+
+def key_columns(connection: sqlite3.Connection, table: Table) -> list[str]:
+    """The table's key columns (`k:<path>`), in the order they were added."""
+    info = connection.execute(f"PRAGMA table_info({table.sql})").fetchall()
+    return [row[1] for row in info if row[1].startswith("k:")]
 
 
 DOCUMENT_SAMPLE = 1000
@@ -241,15 +249,13 @@ def analyze(connection: sqlite3.Connection, table: Table) -> None:
     )
 
 
-def keep_keys_index(connection: sqlite3.Connection, table: Table) -> bool:
+def keep_keys_index(connection: sqlite3.Connection, table: Table, columns: list[str]) -> bool:
     """One SQLite index over `id` and every key column: a narrow copy of the table without its documents, so
     a filter that SQL decides alone (a count, a listing's rights rule) is decided by reading that index, not
     the table (counting a non-administrator's 100k samples: 15 instead of 67 ms). Made again when a key
     column is added."""
-    info = connection.execute(f"PRAGMA table_info({table.sql})").fetchall()
-    columns = [quote(row[1]) for row in info if row[1].startswith("k:")]
     name = f"{table.name}:keys"
-    sql = f"CREATE INDEX {quote(name)} ON {table.sql} ({', '.join(['id', *columns])})"
+    sql = f"CREATE INDEX {quote(name)} ON {table.sql} ({', '.join(['id', *map(quote, columns)])})"
     existing = connection.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
     ).fetchone()
@@ -265,7 +271,7 @@ MULTIKEY_PROBE = f"= x'{MULTIKEY.hex()}'"
 for a query that names its condition (`keep_multikey_indexes`)."""
 
 
-def keep_multikey_indexes(connection: sqlite3.Connection, table: Table) -> bool:
+def keep_multikey_indexes(connection: sqlite3.Connection, table: Table, columns: list[str]) -> bool:
     """For each key column that leads no SQLite index, a partial index of the rows holding MULTIKEY there.
 
     A query on a column asks first whether any row holds MULTIKEY in it (`operations._MultikeyProbe`): on a
@@ -273,14 +279,13 @@ def keep_multikey_indexes(connection: sqlite3.Connection, table: Table) -> bool:
     index over every row, 15 ms at 100k samples, twice in a non-administrator's listing. Asked `INDEXED BY`
     the partial index (without statistics of an empty index SQLite prefers the scan), it is one look-up too;
     the index stays empty where no document holds an array there. True if any was made."""
-    info = connection.execute(f"PRAGMA table_info({table.sql})").fetchall()
-    columns = [row[1] for row in info if row[1].startswith("k:")]
-    leading = set()
-    for index_row in connection.execute(f"PRAGMA index_list({table.sql})").fetchall():
-        first = connection.execute(f"PRAGMA index_info({quote(index_row[1])})").fetchone()
-        if first is not None:
-            leading.add(first[2])
-    existing = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    indexes = connection.execute(
+        "SELECT list.name, info.name FROM pragma_index_list(?) AS list"
+        " LEFT JOIN pragma_index_info(list.name) AS info ON info.seqno = 0",
+        (table.name,),
+    ).fetchall()
+    leading = {column for _, column in indexes}
+    existing = {name for name, _ in indexes}
     made = False
     for column in columns:
         name = f"{table.name}{MULTIKEY_INFIX}{column.removeprefix('k:')}"

@@ -20,7 +20,9 @@ from virtool_api.storage.docstore import operations, schema
 from virtool_api.storage.docstore.codec import sort_key
 from virtool_api.storage.docstore.collection import (
     count_work,
+    declared_index,
     find_work,
+    index_work,
     insert_work,
     modify_work,
     written,
@@ -100,10 +102,15 @@ class Together:
             self.stale.append(table)
         return result
 
+    def statistics_changed(self) -> None:
+        """Have every connection reload SQLite's statistics before its next transaction."""
+        self._engine.statistics_changed()
+
 
 class TogetherCollection:
     """The part of PyMongo's synchronous `Collection` the services batch: `find` (as a list), `find_one`,
-    `count_documents`, `find_one_and_update` and `insert_one`."""
+    `count_documents`, `find_one_and_update`, `insert_one`, and `create_index` (a process declares every
+    index at its start in one transaction)."""
 
     def __init__(self, together: Together, table_name: str) -> None:
         self._together, self._table_name = together, table_name
@@ -145,3 +152,13 @@ class TogetherCollection:
         stored = self._together.written(self._table_name, insert_work(document))
         document.setdefault("_id", stored["_id"])
         return InsertOneResult(stored["_id"], True)
+
+    def create_index(
+        self, keys: Any, *, unique: bool = False, name: str | None = None, **options: Any
+    ) -> str:
+        index = declared_index(keys, unique, name, options)
+        if index is None:
+            return "_id_"
+        if self._together.written(self._table_name, index_work(index)):
+            self._together.statistics_changed()
+        return index.name
