@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import FASTQ_GZ, POSTGRES_URL, acquire, basic_auth, multipart_file
@@ -16,7 +17,7 @@ from virtool_api.operations.logs import JsonFormatter
 from virtool_api.server.app import create_jobs_app, create_public_app
 from virtool_api.server.context import create_context
 from virtool_api.server.health import startup_problem
-from virtool_api.server.observability import describe_stores, mask_url
+from virtool_api.server.observability import DURATION_BUCKETS, RequestSeries, describe_stores, mask_url
 from virtool_api.storage import migrate
 from virtool_api.users.keys import create_api_key
 
@@ -167,6 +168,38 @@ async def test_metrics_count_requests_by_route_template_and_status(jobs_client, 
     assert samples[histogram_count] == 3
     # Raw paths never become labels: the job id appears in no series.
     assert not any(job["_id"] in value for _, labels in samples for _, value in labels)
+
+
+def test_request_series_are_written_as_prometheus_counters_and_histograms_write_them():
+    """The request counts and durations are kept as plain numbers, and scraped as the same text a `Counter`
+    and a `Histogram` write for the same requests: every bucket's edge (a duration equal to a bound counts
+    in that bucket), above the last bound, and label values that need escaping."""
+    theirs, ours = CollectorRegistry(), CollectorRegistry()
+    requests = Counter(
+        "virtool_http_requests",
+        "HTTP requests answered, by route template and status.",
+        ["method", "route", "status"],
+        registry=theirs,
+    )
+    duration = Histogram(
+        "virtool_http_request_duration_seconds",
+        "Time from receiving a request to sending the last byte of its response.",
+        ["method", "route"],
+        buckets=DURATION_BUCKETS,
+        registry=theirs,
+    )
+    series = RequestSeries()
+    ours.register(series)
+    seconds = [0.0, *DURATION_BUCKETS, *(bound * 1.01 for bound in DURATION_BUCKETS), 0.3, 301.0]
+    for number, value in enumerate(seconds):
+        method, route, status = (
+            ("GET", "/api/samples/{sample_id}", 200) if number % 3 else ("POST", 'a"b\\', 404)
+        )
+        requests.labels(method, route, str(status)).inc()
+        duration.labels(method, route).observe(value)
+        series.observe(method, route, status, value)
+
+    assert sorted(generate_latest(ours).splitlines()) == sorted(generate_latest(theirs).splitlines())
 
 
 async def test_metrics_need_no_credentials_on_the_public_api(public_client):

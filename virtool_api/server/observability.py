@@ -6,8 +6,11 @@ apps in one process (or many in a test run) never share counters. Logs never car
 """
 
 import asyncio
+import bisect
+import itertools
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,13 +20,15 @@ from prometheus_client import (
     CollectorRegistry,
     Counter,
     Gauge,
-    Histogram,
     disable_created_metrics,
     gc_collector,
     generate_latest,
     platform_collector,
     process_collector,
 )
+from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 
 from virtool_api.api.keys import CONTEXT, JOB, USER
 from virtool_api.api.routes import ENDPOINTS, Endpoint
@@ -112,30 +117,59 @@ def client_of(request: web.Request) -> tuple[str, str | None]:
 # Metrics -------------------------------------------------------------------------------------------------
 
 
+class RequestSeries(Collector):
+    """Requests answered by (method, route template, status) and their durations by (method, route), as
+    plain numbers: one `dict` look-up and three additions a request, where a `Counter` and a `Histogram`
+    child take a lock for each of their values. Observed and scraped on the event loop only. Written out at
+    each scrape as the families `Counter` and `Histogram` would write (`virtool_http_requests_total`;
+    `virtool_http_request_duration_seconds_bucket`, `_count` and `_sum`)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str, int], int] = {}
+        self.durations: dict[tuple[str, str], list[float]] = {}
+        """Each (method, route)'s count in each bucket (the last one `+Inf`), then the sum of seconds."""
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        durations = self.durations.get((method, route))
+        if durations is None:
+            durations = self.durations[method, route] = [0] * (len(DURATION_BUCKETS) + 2)
+        durations[bisect.bisect_left(DURATION_BUCKETS, seconds)] += 1
+        durations[-1] += seconds
+
+    def collect(self) -> Iterator[Metric]:
+        requests = CounterMetricFamily(
+            "virtool_http_requests",
+            "HTTP requests answered, by route template and status.",
+            labels=["method", "route", "status"],
+        )
+        for (method, route, status), count in self.counts.items():
+            requests.add_metric([method, route, str(status)], count)
+        yield requests
+        duration = HistogramMetricFamily(
+            "virtool_http_request_duration_seconds",
+            "Time from receiving a request to sending the last byte of its response.",
+            labels=["method", "route"],
+        )
+        bounds = [*(floatToGoString(bound) for bound in DURATION_BUCKETS), "+Inf"]
+        for (method, route), durations in self.durations.items():
+            cumulative = itertools.accumulate(durations[:-1])
+            duration.add_metric([method, route], list(zip(bounds, cumulative, strict=True)), durations[-1])
+        yield duration
+
+
 @dataclass
 class Metrics:
     """The collectors of one application, in a registry of its own."""
 
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     endpoints: dict[Any, Endpoint] = field(default_factory=dict)
-    _series: dict[tuple[str, str, int], tuple[Any, Any]] = field(default_factory=dict)
-    """Each (method, route, status)'s request counter and duration histogram: `labels()` looked up once."""
 
     def __post_init__(self) -> None:
         registry = self.registry
-        self.requests = Counter(
-            "virtool_http_requests",
-            "HTTP requests answered, by route template and status.",
-            ["method", "route", "status"],
-            registry=registry,
-        )
-        self.duration = Histogram(
-            "virtool_http_request_duration_seconds",
-            "Time from receiving a request to sending the last byte of its response.",
-            ["method", "route"],
-            buckets=DURATION_BUCKETS,
-            registry=registry,
-        )
+        self.requests = RequestSeries()
+        registry.register(self.requests)
         self.uploaded = Counter(
             "virtool_http_uploaded_bytes",
             "Request body bytes received by file upload routes.",
@@ -170,14 +204,7 @@ class Metrics:
     ) -> None:
         route = request.match_info.route
         template = route.resource.canonical if route.resource is not None else UNMATCHED_ROUTE
-        series = self._series.get((request.method, template, status))
-        if series is None:
-            series = self._series[request.method, template, status] = (
-                self.requests.labels(request.method, template, str(status)),
-                self.duration.labels(request.method, template),
-            )
-        series[0].inc()
-        series[1].observe(seconds)
+        self.requests.observe(request.method, template, status, seconds)
         endpoint = self.endpoint(route)
         if endpoint is None:
             return
