@@ -35,7 +35,8 @@ class InFlight:
         self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         self.count += 1
-        self._idle.clear()
+        if self.count == 1:
+            self._idle.clear()
         task = asyncio.current_task()
         if task is not None:
             self._handlers.add(task)

@@ -254,13 +254,15 @@ def _routine(request: web.Request, api: str) -> bool:
     )
 
 
-def _log_request(
-    request: web.Request, api: str, status: int, seconds: float, client: tuple[str, str | None]
-) -> None:
+def _log_request(request: web.Request, api: str, status: int, seconds: float) -> None:
+    """The request's line, at INFO (DEBUG for routine calls answered without error); nothing of it is
+    worked out when INFO, and so DEBUG, is off (`--log-level=warning`)."""
+    if not request_logger.isEnabledFor(logging.INFO):
+        return
     level = logging.DEBUG if status < 400 and _routine(request, api) else logging.INFO
     if not request_logger.isEnabledFor(level):
         return
-    kind, client_id = client
+    kind, client_id = client_of(request)
     duration_ms = round(seconds * 1000, 1)
     who = f"{kind}:{client_id}" if client_id else kind
     request_logger.log(
@@ -287,8 +289,9 @@ def _log_request(
 
 def _observe(request: web.Request, status: int, start: float, response: web.StreamResponse | None) -> None:
     seconds = time.perf_counter() - start
-    request.app[METRICS].observe(request, status, seconds, response)
-    _log_request(request, request.app[API_NAME], status, seconds, client_of(request))
+    app = request.app
+    app[METRICS].observe(request, status, seconds, response)
+    _log_request(request, app[API_NAME], status, seconds)
 
 
 def _observe_when_sent(request: web.Request, response: web.FileResponse, start: float) -> None:
