@@ -159,8 +159,10 @@ def api_endpoints(ctx: Context) -> tuple[list[Endpoint], list[Endpoint]]:
 
 
 def _public_route_tables() -> list:
-    """Every public route table; each domain adds its own here."""
-    tables: list = [blast_public_api.routes]
+    """Every public route table; each domain adds its own here. aiohttp tries the routes under a path's first
+    segments in this order, so the most requested come before the routes they cannot be mistaken for (a
+    sample's own routes before its files', which have more segments)."""
+    tables: list = [blast_public_api.routes, samples_public_api.routes, samples_files_public_api.routes]
     tables.extend(
         (
             uploads_public_api.routes,
@@ -178,10 +180,8 @@ def _public_route_tables() -> list:
     tables.extend((users_public_api.routes, users_public_api.group_routes, users_public_api.account_routes))
     tables.extend((users_session_api.routes, users_setup_api.routes))
     tables.append(live_public_api.routes)
-    tables.append(samples_files_public_api.routes)
     tables.extend(
         (
-            samples_public_api.routes,
             projects_public_api.routes,
             tags_public_api.routes,
             labels_public_api.routes,
