@@ -183,3 +183,27 @@ def test_a_filter_pinning_the_id_beside_others_reads_the_row_of_that_id(
 @pytest.mark.parametrize("query", NOT_PINNED, ids=repr)
 def test_a_filter_not_pinning_one_id_beside_others_is_left_to_the_planner(query: dict[str, Any]) -> None:
     assert one_by_id(compile_filter(query)) is None
+
+
+async def test_a_projection_used_again_or_changed_in_place_shapes_documents_as_compiled_anew(db: Any) -> None:
+    """Compiled projections are kept by their fields (`together.projection_of`): the same fields read the
+    same, a dict changed since reads as it is now, and what cannot compile still raises."""
+    await db.things.insert_one({"_id": "a", "x": 1, "y": 2, "z": {"w": 3}})
+    projection: dict[str, Any] = {"x": 1}
+
+    def read(together: Any) -> list[Any]:
+        first = together["things"].find_one({"_id": "a"}, projection)
+        again = together["things"].find({"x": 1}, projection)
+        projection["z.w"] = True
+        changed = together["things"].find_one({"_id": "a"}, projection)
+        excluded = together["things"].find_one({"_id": "a"}, {"x": 0, "z": 0})
+        return [first, again, changed, excluded]
+
+    assert await db.together(read) == [
+        {"_id": "a", "x": 1},
+        [{"_id": "a", "x": 1}],
+        {"_id": "a", "x": 1, "z": {"w": 3}},
+        {"_id": "a", "y": 2},
+    ]
+    with pytest.raises(NotImplementedError):
+        await db.together(lambda together: together["things"].find_one({"_id": "a"}, {"x": {"$slice": 1}}))
