@@ -176,10 +176,8 @@ def select_equal(
     if not table.exists or not keys:
         return []
     test = f"{column} = ?" if len(keys) == 1 else f"{column} IN ({', '.join('?' * len(keys))})"
-    sql, params = _limited(
-        f"SELECT doc FROM {table.sql} WHERE {test} ORDER BY rid ASC", keys, Query(And([]), [], 0, limit)
-    )
-    rows = connection.execute(sql, params).fetchall()
+    sql = f"SELECT doc FROM {table.sql} WHERE {test} ORDER BY rid ASC"
+    rows = connection.execute(f"{sql} LIMIT {limit:d}" if limit else sql, keys).fetchall()
     return [project(decode_document(data), projection) for (data,) in rows]
 
 
