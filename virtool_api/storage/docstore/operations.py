@@ -14,7 +14,6 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from virtool_api.storage.docstore.codec import (
-    ARRAY,
     EMPTY_ARRAY_SORT_KEY,
     MISSING,
     MULTIKEY,
@@ -27,7 +26,7 @@ from virtool_api.storage.docstore.codec import (
     new_id,
     sort_key,
 )
-from virtool_api.storage.docstore.filters import And, Field, unsupported
+from virtool_api.storage.docstore.filters import And, unsupported
 from virtool_api.storage.docstore.paths import crosses_array, leaves, split
 from virtool_api.storage.docstore.planner import Arrays, Elements, by_id, exact, one_by_id, order_by
 from virtool_api.storage.docstore.residual import Residuals, matching
@@ -80,32 +79,18 @@ class _MultikeyProbe:
 
 
 def _plan(
-    connection: sqlite3.Connection, table: Table, query: Query, reading: bool = False
+    connection: sqlite3.Connection, table: Table, query: Query
 ) -> tuple[str, list[Any], str | None, Residuals]:
     """`(where, parameters, order, residuals)`: an exact WHERE clause, and the ORDER BY terms when SQLite can
-    sort (None: the sort happens in Python). `reading`: the caller decodes the rows it selects, so a query
-    pinned to one `_id` leaves what the key columns cannot decide to it (`Residuals.afterwards`)."""
+    sort (None: the sort happens in Python)."""
     if not query.sort and (found := by_id(query.tree)) is not None:
         return f" WHERE {found[0]}", found[1], "rid ASC", Residuals()
     probe = _MultikeyProbe(connection, table)
     order = order_by(query.sort, table.columns, probe) if query.sort else "rid ASC"
     probe.walk = bool(query.sort) and order is not None and query.limit > 0
-    residuals = Residuals(afterwards=reading and _pinned(query.tree))
+    residuals = Residuals()
     where, params = exact(query.tree, table.columns, probe, residuals)
     return (f" WHERE {where}" if where else ""), params, order, residuals
-
-
-def _pinned(tree: And) -> bool:
-    """Whether the filter names one `_id` that SQL tests (at most one row: `id` is unique; an array operand is
-    left to the matcher)."""
-    return any(
-        isinstance(node, Field)
-        and node.path == "_id"
-        and len(node.conditions) == 1
-        and node.conditions[0].operator == "$eq"
-        and node.conditions[0].keys[0][:1] != bytes([ARRAY])
-        for node in tree.children
-    )
 
 
 def _limited(sql: str, params: list[Any], query: Query) -> tuple[str, list[Any]]:
@@ -144,15 +129,13 @@ def select(connection: sqlite3.Connection, table: Table, query: Query) -> list[R
         return []
     if (pinned := one_by_id(query.tree)) is not None:
         return _select_one(connection, table, query, pinned)
-    where, params, order, residuals = _plan(connection, table, query, reading=True)
+    where, params, order, residuals = _plan(connection, table, query)
     sql = f"SELECT rid, doc FROM {table.sql}{where}"
     if order is not None:
         sql, params = _limited(f"{sql} ORDER BY {order}", params, query)
     with matching(residuals):
         rows = connection.execute(sql, params).fetchall()
     matched = [(rid, decode_document(data)) for rid, data in rows]
-    if residuals.afterwards and residuals.nodes:  # one row at most: its skip and limit are unchanged
-        matched = [row for row in matched if residuals.matches(row[1])]
     if order is None:
         matched.sort(key=_sort_key(query.sort))
         end = query.skip + query.limit if query.limit else None

@@ -31,22 +31,14 @@ def register(connection: sqlite3.Connection) -> None:
 
 
 class Residuals:
-    """The nodes one statement asks the matcher about. `afterwards`: the statement reads at most one row (its
-    `_id` is pinned) and decodes its document anyway, so the caller matches the nodes on it once read
-    (`matches`): SQLite does not call back into Python (a hand-over of the GIL) to decode it a second time."""
+    """The nodes one statement asks the matcher about."""
 
-    def __init__(self, afterwards: bool = False) -> None:
+    def __init__(self) -> None:
         self.nodes: list[Node] = []
-        self.afterwards = afterwards
 
     def __call__(self, node: Node) -> tuple[str, list[Any]]:
         self.nodes.append(node)
-        if self.afterwards:
-            return "1", []
         return f"{FUNCTION}(?, doc)", [len(self.nodes) - 1]
-
-    def matches(self, document: dict[str, Any]) -> bool:
-        return all(node.matches(document) for node in self.nodes)
 
 
 class matching:
