@@ -18,8 +18,7 @@ from virtool_api.analyses.service import readable_analyses_filter
 from virtool_api.jobs.handoff import pending_query
 from virtool_api.jobs.service import jobs_visible_to
 from virtool_api.pagination import NEWEST_FIRST, OLDEST_FIRST
-from virtool_api.projects.models import CreateProjectRequest, ProjectMember
-from virtool_api.projects.service import create_project, projects_visible_to
+from virtool_api.projects.service import projects_visible_to
 from virtool_api.references.otus import OTU_ORDER
 from virtool_api.samples.access import listing_query
 from virtool_api.samples.search import name_filter
@@ -60,16 +59,6 @@ async def uncovered(collection: Any, query: dict[str, Any], sort: Sort) -> list[
     information = await collection.index_information()
     indexes = [[tuple(key) for key in index["key"]] for index in information.values()]
     return [clause for clause in clauses(query) if not any(covers(keys, clause, sort) for keys in indexes)]
-
-
-@pytest.fixture
-async def member(ctx, factory) -> dict[str, Any]:
-    """A non-administrator in a group and in a project of someone else's: every clause of the rights rule."""
-    owner, _ = await factory.person()
-    user, _ = await factory.person(groups=["technicians"])
-    request = CreateProjectRequest(name="Grapevine survey", members=[ProjectMember(user_id=user["_id"])])
-    await create_project(ctx, owner, request)
-    return user
 
 
 @pytest.fixture

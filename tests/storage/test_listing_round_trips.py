@@ -12,8 +12,6 @@ from virtool_api.analyses.service import find_analyses
 from virtool_api.context import Context
 from virtool_api.jobs.service import create_job, find_jobs
 from virtool_api.pagination import NEWEST_FIRST
-from virtool_api.projects.models import CreateProjectRequest, ProjectMember
-from virtool_api.projects.service import create_project
 from virtool_api.samples.models import SampleSearchQuery
 from virtool_api.samples.service import find_samples
 from virtool_api.storage.mongo import insert_with_random_id
@@ -36,16 +34,6 @@ def round_trips(ctx: Context) -> int:
 def expect_one_round_trip(ctx: Context, before: int) -> None:
     if MONGODB_URL is None:
         assert round_trips(ctx) - before == 1
-
-
-@pytest.fixture
-async def member(ctx: Context, factory: Factory) -> dict[str, Any]:
-    """A non-administrator in a project: their listings read their projects first."""
-    owner, _ = await factory.person()
-    user, _ = await factory.person(groups=["technicians"])
-    request = CreateProjectRequest(name="Grapevine survey", members=[ProjectMember(user_id=user["_id"])])
-    await create_project(ctx, owner, request)
-    return user
 
 
 @pytest.fixture
