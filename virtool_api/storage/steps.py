@@ -136,14 +136,13 @@ def _run_together(
     while True:
         if isinstance(operation, Rows) and records is None:
             return _Paused(operation)
+        error: Exception | None = None
         try:
             result = _run_one(together, records, operation)
-        except Exception as error:
-            step = functools.partial(steps.throw, error)
-        else:
-            step = functools.partial(steps.send, result)
-        try:
-            operation = step()
+        except Exception as caught:
+            error = caught
+        try:  # outside the handler: what the steps raise is not chained to what they were thrown
+            operation = steps.send(result) if error is None else steps.throw(error)
         except StopIteration as stop:
             return stop.value
 
