@@ -35,7 +35,8 @@ class _Compiled:
     """The parameter each `?` takes, in order (a parameter used twice is named twice)."""
     binds: tuple[Callable[[Any], Any] | None, ...]
     make_row: Callable[..., Any]
-    conversions: tuple[Callable[[Any], Any] | None, ...]
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]
+    """Each column the dialect converts (its position and conversion); the others are taken as they are."""
 
 
 def _compile(statement: Select[Any], dialect: Dialect) -> _Compiled:
@@ -49,7 +50,11 @@ def _compile(statement: Select[Any], dialect: Dialect) -> _Compiled:
         names=names,
         binds=tuple(bind.bind_processor(dialect) for bind in binds),
         make_row=namedtuple("Row", [column.key for column in columns]),  # type: ignore[misc]
-        conversions=tuple(type_.result_processor(dialect, None) for type_ in types),
+        converted=tuple(
+            (position, convert)
+            for position, type_ in enumerate(types)
+            if (convert := type_.result_processor(dialect, None)) is not None
+        ),
     )
 
 
@@ -86,19 +91,17 @@ class SqliteRows:
             for name, bind in zip(compiled.names, compiled.binds, strict=True)
         ]
         rows = connection.execute(compiled.sql, values).fetchall()
-        conversions = compiled.conversions
         make_row = compiled.make_row
-        if not any(conversions):
+        converted = compiled.converted
+        if not converted:
             return [make_row(*row) for row in rows]
-        return [
-            make_row(
-                *(
-                    value if convert is None else convert(value)
-                    for convert, value in zip(conversions, row, strict=True)
-                )
-            )
-            for row in rows
-        ]
+        result = []
+        for row in rows:
+            values = list(row)
+            for position, convert in converted:
+                values[position] = convert(values[position])
+            result.append(make_row(*values))
+        return result
 
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
