@@ -21,7 +21,6 @@ from virtool_api.operations.hmms import hmms
 from virtool_api.operations.logs import virtool_api_group
 from virtool_api.operations.users import users
 from virtool_api.options import click_options, declared, flag
-from virtool_api.runner import cli as runner_cli
 from virtool_api.runner.supervisor import jobs_url_for, runner_command, supervise
 from virtool_api.server.context import create_context
 from virtool_api.server.health import listen_error, listen_problem, startup_problem
@@ -38,7 +37,7 @@ STORE_FLAGS = "{}, {} and {}".format(
 """The options that choose the stores, as a message names them."""
 
 
-main = virtool_api_group()
+main = virtool_api_group(lazy={"runner": "virtool_api.runner.cli:runner"})
 
 
 @main.command()
@@ -204,7 +203,6 @@ async def _no_administrator_hint(ctx) -> str | None:  # type: ignore[no-untyped-
 main.add_command(users)
 main.add_command(hmms)
 main.add_command(copy_to_servers)
-main.add_command(runner_cli.runner)
 
 if __name__ == "__main__":
     sys.exit(main())

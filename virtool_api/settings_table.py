@@ -1,5 +1,5 @@
 """The configuration table of docs/operating.md, made from the settings' declarations (`LogConfig` and
-`Config` in config.py, `RunnerSettings` in runner/process.py; see options.py) and then the options of single
+`Config` in config.py, `RunnerSettings` in runner/settings.py; see options.py) and then the options of single
 commands that have no variable (`users create --admin`).
 
 `python -m virtool_api.settings_table` rewrites the table; tests/operations/test_settings_table.py fails while
@@ -14,7 +14,7 @@ import click
 from virtool_api.cli import main
 from virtool_api.config import Config, LogConfig
 from virtool_api.options import Declared, declared
-from virtool_api.runner.process import RunnerSettings
+from virtool_api.runner.settings import RunnerSettings
 
 OPERATING = Path(__file__).resolve().parent.parent / "docs" / "operating.md"
 BEGIN = "<!-- settings table: made by `python -m virtool_api.settings_table`; edit the declarations -->"
@@ -67,9 +67,17 @@ def _options_without_variable(command: click.Command, path: str) -> Iterator[tup
     for param in command.params:
         if isinstance(param, click.Option) and param.name != "help" and not param.envvar:
             yield path, param
+    for name, subcommand in subcommands(command):
+        yield from _options_without_variable(subcommand, f"{path}{name} ")
+
+
+def subcommands(command: click.Command) -> Iterator[tuple[str, click.Command]]:
+    """A group's commands by name, those imported only when asked for (`virtool-api runner`) too."""
     if isinstance(command, click.Group):
-        for name, subcommand in command.commands.items():
-            yield from _options_without_variable(subcommand, f"{path}{name} ")
+        context = click.Context(command)
+        for name in command.list_commands(context):
+            if (subcommand := command.get_command(context, name)) is not None:
+                yield name, subcommand
 
 
 def _option_row(path: str, option: click.Option) -> str:

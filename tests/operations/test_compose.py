@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from virtool_api.cli import main
+from virtool_api.settings_table import subcommands
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -89,9 +90,8 @@ def cli_envvars(command: click.Command = main) -> set[str]:
             names.add(envvar)
         elif envvar:
             names.update(envvar)
-    if isinstance(command, click.Group):
-        for subcommand in command.commands.values():
-            names |= cli_envvars(subcommand)
+    for _, subcommand in subcommands(command):
+        names |= cli_envvars(subcommand)
     return names
 
 

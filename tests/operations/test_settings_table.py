@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import click
 
 from virtool_api.cli import main
-from virtool_api.settings_table import committed_table, declared_settings, settings_table
+from virtool_api.settings_table import committed_table, declared_settings, settings_table, subcommands
 
 REWRITE = "rewrite it with `.venv/bin/python -m virtool_api.settings_table` and commit docs/operating.md"
 
@@ -16,9 +16,8 @@ def _options(command: click.Command, path: str = "") -> Iterator[tuple[str, clic
     for param in command.params:
         if isinstance(param, click.Option):
             yield path, param
-    if isinstance(command, click.Group):
-        for name, subcommand in command.commands.items():
-            yield from _options(subcommand, f"{path}{name} ")
+    for name, subcommand in subcommands(command):
+        yield from _options(subcommand, f"{path}{name} ")
 
 
 def test_the_committed_table_is_the_one_the_declarations_make():

@@ -12,7 +12,8 @@ from typing import Any
 from tests.conftest import acquire, multipart_file
 from tests.support.references_helpers import import_reference, upload
 from virtool_api.jobs.models import TERMINAL_STATES
-from virtool_api.runner.process import RunnerSettings, run_runner
+from virtool_api.runner.process import run_runner
+from virtool_api.runner.settings import RunnerSettings
 
 JOB_WAIT = 300.0
 """Seconds a test waits for a job to end: a bound against hanging, far above what any job here takes."""

@@ -4,6 +4,7 @@ Apart from the server's modules: `runner_main.py` starts the runner with this gr
 alone, and so imports nothing of the server.
 """
 
+import importlib
 import json
 import logging
 import sys
@@ -52,11 +53,33 @@ def configure_logging(level: str = "info", log_format: str = "text") -> None:
         migration_logger.addFilter(_AlembicContextNoise())
 
 
-def virtool_api_group() -> click.Group:
-    """A new `virtool-api` group, without commands: its options configure the logging of whichever command
-    follows them."""
+class _Group(click.Group):
+    """A click group whose `lazy` commands (name: `"module:attribute"`) are imported when they are asked for
+    (click's "lazily loading subcommands"): `virtool-api serve` does not import `virtool-api runner`'s
+    workflows and their libraries (numpy among them), 0.2 s of CPU at every server process's start."""
 
-    @click.group()
+    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.lazy:
+            return super().get_command(ctx, name)
+        module, _, attribute = self.lazy[name].partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{self.lazy[name]} is not a click command")
+        return command
+
+
+def virtool_api_group(lazy: dict[str, str] | None = None) -> click.Group:
+    """A new `virtool-api` group, without commands but its `lazy` ones: its options configure the logging of
+    whichever command follows them."""
+
+    @click.group(cls=_Group, lazy=lazy or {})
     @click_options(LogConfig)
     def main(**settings: Any) -> None:
         """virtool-api: samples, analyses and workflow jobs."""

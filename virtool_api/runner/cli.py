@@ -7,7 +7,8 @@ from typing import Any
 import click
 
 from virtool_api.options import click_options
-from virtool_api.runner.process import RunnerSettings, run_runner
+from virtool_api.runner.process import run_runner
+from virtool_api.runner.settings import RunnerSettings
 
 
 @click.command()

@@ -21,13 +21,12 @@ from typing import Any
 
 from virtool_api.jobs.models import AcquiredJob, JobState
 from virtool_api.runner.client import ApiError, JobApi, JobFinished
+from virtool_api.runner.settings import PING_INTERVAL
 from virtool_api.runner.steps import Resources, WorkflowJob
 from virtool_api.runner.tools import ToolFailed
 
 logger = logging.getLogger("virtool_api.runner")
 
-PING_INTERVAL = 3.0
-"""Seconds between a running job's pings, by default (`virtool-api runner --ping-interval`)."""
 TRACEBACK_LINES = 40
 
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from virtool_api.options import declared
-from virtool_api.runner.process import RunnerSettings
+from virtool_api.runner.settings import RunnerSettings
 
 logger = logging.getLogger("virtool_api.runner")
 
