@@ -7,6 +7,7 @@ generated export of 30,000 OTUs, which takes it several seconds to check and sto
 """
 
 import asyncio
+import functools
 import gzip
 import json
 import random
@@ -24,9 +25,12 @@ OTU_COUNT = 30_000
 SHUTDOWN_TIMEOUT = 4
 
 
+@functools.cache
 def big_export(count: int = OTU_COUNT) -> bytes:
-    """A valid export of `count` OTUs, each one isolate of one 400-base sequence."""
+    """A valid export of `count` OTUs, each one isolate of one 400-base sequence: made once, when a test first
+    asks (not as the suite is collected, in every worker)."""
     generator = random.Random(18)
+    bases = "".join(generator.choices("ACGT", k=400 * count))
     otus = [
         {
             "_id": f"otu{number}",
@@ -42,7 +46,7 @@ def big_export(count: int = OTU_COUNT) -> bytes:
                         {
                             "_id": f"seq{number}",
                             "accession": f"NC_{number:06d}",
-                            "sequence": "".join(generator.choices("ACGT", k=400)),
+                            "sequence": bases[400 * number : 400 * (number + 1)],
                         }
                     ],
                 }
@@ -51,9 +55,6 @@ def big_export(count: int = OTU_COUNT) -> bytes:
         for number in range(count)
     ]
     return gzip.compress(json.dumps({"name": "Big", "data_type": "genome", "otus": otus}).encode(), 1)
-
-
-BIG_EXPORT = big_export()
 
 
 async def stored_counts(data_path: Path) -> tuple[int, int]:
@@ -85,7 +86,7 @@ async def test_an_import_whose_client_leaves_is_stopped_and_leaves_nothing(admin
     data_path, log = administrator["data_path"], tmp_path / "server.log"
     with log.open("wb") as log_file, limited_server(data_path, log=log_file) as (_, base):
         async with aiohttp.ClientSession(headers=administrator["headers"]) as session:
-            upload_id = await upload(session, base, BIG_EXPORT, "reference")
+            upload_id = await upload(session, base, big_export(), "reference")
             importing = start_import(session, base, upload_id)
             await asyncio.sleep(1)  # the server is checking the file
             assert not importing.done()
@@ -100,7 +101,7 @@ async def test_sigterm_during_an_import_stops_it_within_the_shutdown_timeout(adm
     data_path = administrator["data_path"]
     with limited_server(data_path, f"--shutdown-timeout={SHUTDOWN_TIMEOUT}") as (process, base):
         async with aiohttp.ClientSession(headers=administrator["headers"]) as session:
-            upload_id = await upload(session, base, BIG_EXPORT, "reference")
+            upload_id = await upload(session, base, big_export(), "reference")
             importing = start_import(session, base, upload_id)
             await asyncio.sleep(1)
             assert not importing.done()
@@ -121,7 +122,7 @@ async def test_sigterm_with_a_thread_that_never_stops_exits_at_the_shutdown_time
         limited_server(data_path, *options, log=log_file, stall_at="reference_check") as (process, base),
     ):
         async with aiohttp.ClientSession(headers=administrator["headers"]) as session:
-            upload_id = await upload(session, base, BIG_EXPORT, "reference")
+            upload_id = await upload(session, base, big_export(), "reference")
             importing = start_import(session, base, upload_id)
             await asyncio.sleep(1)
             process.send_signal(signal.SIGTERM)
@@ -135,7 +136,7 @@ async def test_kill_9_during_an_import_leaves_no_readable_otus_and_the_next_star
     data_path = administrator["data_path"]
     with limited_server(data_path) as (process, base):
         async with aiohttp.ClientSession(headers=administrator["headers"]) as session:
-            upload_id = await upload(session, base, BIG_EXPORT, "reference")
+            upload_id = await upload(session, base, big_export(), "reference")
             importing = start_import(session, base, upload_id)
             deadline = time.monotonic() + 120
             while (await stored_counts(data_path))[1] == 0:  # until OTUs are being stored

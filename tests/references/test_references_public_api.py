@@ -3,6 +3,7 @@
 import asyncio
 import copy
 import gzip
+from collections.abc import Callable
 
 import pytest
 
@@ -163,24 +164,32 @@ async def test_import_from_an_unknown_upload_or_one_of_another_type(public_clien
     assert await ctx.db.references.count_documents({}) == 0
 
 
-def _edited(edit) -> bytes:
-    document = copy.deepcopy(export_json())
-    edit(document)
-    return export_bytes(document)
+def _edited(edit) -> Callable[[], bytes]:
+    """The plant-virus export with `edit` applied, made when its test runs (not as the suite is collected)."""
+
+    def make() -> bytes:
+        document = copy.deepcopy(export_json())
+        edit(document)
+        return export_bytes(document)
+
+    return make
 
 
 def _sequence(document, otu: int = 0, isolate: int = 0, sequence: int = 0):
     return document["otus"][otu]["isolates"][isolate]["sequences"][sequence]
 
 
-BAD_FILES = {
-    "not gzip": (b'{"otus": []}', "Reference file is not gzip-compressed"),
-    "corrupt gzip": (REFERENCE_EXPORT[:2000], "Reference file is not valid gzip (truncated or corrupt)"),
-    "not JSON": (gzip.compress(b"otus: ["), "Reference file is not valid JSON"),
-    "not an object": (gzip.compress(b"[1, 2]"), "Reference file is not a JSON object"),
-    "no otus": (export_bytes({"name": "Empty", "data_type": "genome"}), "Reference file has no otus"),
+BAD_FILES: dict[str, tuple[Callable[[], bytes], str]] = {
+    "not gzip": (lambda: b'{"otus": []}', "Reference file is not gzip-compressed"),
+    "corrupt gzip": (
+        lambda: REFERENCE_EXPORT[:2000],
+        "Reference file is not valid gzip (truncated or corrupt)",
+    ),
+    "not JSON": (lambda: gzip.compress(b"otus: ["), "Reference file is not valid JSON"),
+    "not an object": (lambda: gzip.compress(b"[1, 2]"), "Reference file is not a JSON object"),
+    "no otus": (lambda: export_bytes({"name": "Empty", "data_type": "genome"}), "Reference file has no otus"),
     "otus not a list": (
-        export_bytes({"name": "Odd", "otus": {"a": 1}}),
+        lambda: export_bytes({"name": "Odd", "otus": {"a": 1}}),
         "Reference file's otus is not a list",
     ),
     "duplicate OTU id": (
@@ -217,8 +226,8 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
 async def test_a_bad_reference_file_is_refused_saying_why_and_stores_nothing(case, public_client, ctx, admin):
-    data, message = BAD_FILES[case]
-    upload_id = await upload(public_client, admin[1], data, "reference")
+    make, message = BAD_FILES[case]
+    upload_id = await upload(public_client, admin[1], make(), "reference")
 
     response = await public_client.post("/api/references", json={"import_from": upload_id}, headers=admin[1])
 
