@@ -17,18 +17,20 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/virtool-api serve
 
-# The suite runs in TEST_WORKERS pytest-xdist processes, each on databases of its own (tests/support/workers.py). Three by
-# default on this project's 2-core machines and CI: its tests wait on server processes, tools and browsers for about
-# a third of their time, which a third worker fills (the whole suite: 238 s on 2 workers, 197 s on 3, 196 s on 4;
-# docs/testing.md). Not `-n auto`: it counts the host's CPUs even where a container gets fewer, and each worker takes
-# a Redis database counting down from VIRTOOL_TEST_REDIS_URL's. `TEST_WORKERS=0` runs in one process. `--dist loadfile` runs each
-# module whole, in order, on one worker: modules share a server or a browser across their tests (module-scoped
-# fixtures) and the web client's tests build on each other. (`loadgroup` would be finer, but pytest-xdist 3.8's
-# `xdist_group` does nothing on pytest 9.2, whose node ids it can no longer rewrite.)
-TEST_WORKERS ?= 3
+# The suite runs in TEST_WORKERS pytest-xdist processes, each on databases of its own (tests/support/workers.py).
+# Four by default on this project's 2-core machines and CI: its tests wait on server processes, tools and browsers
+# for a good part of their time, which the extra workers fill (the whole suite on a quiet machine: 197 s on three,
+# 182 to 196 s on four; docs/testing.md). Not `-n auto`: it counts the host's CPUs even where a container gets
+# fewer, and each worker takes a Redis database counting down from VIRTOOL_TEST_REDIS_URL's. `TEST_WORKERS=0` runs
+# in one process. `--dist loadfile` runs each module whole, in order, on one worker: modules share a server or a
+# browser across their tests (module-scoped fixtures) and the web client's tests build on each other.
+# `--no-loadscope-reorder` hands the modules out in the suite's order, the long ones (marked `slow`) first
+# (tests/conftest.py). (`loadgroup` would be finer, but pytest-xdist 3.8's `xdist_group` does nothing on pytest
+# 9.2, whose node ids it can no longer rewrite.)
+TEST_WORKERS ?= 4
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -rs -n $(TEST_WORKERS) --dist loadfile  # -rs: why each skipped test was skipped
+	$(BIN)/python -m pytest -q -rs -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder  # -rs: why each skipped test was skipped
 
 # The web client's tools (esbuild, Biome), pinned in package-lock.json and installed by npm into node_modules/.
 # Only building the bundle and `make lint` need them (and Node and npm); running the server does not.

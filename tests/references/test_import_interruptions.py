@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 
 from tests.support.import_servers import limited_server, open_stores, upload
 from virtool_api.storage import mongo
+
+pytestmark = pytest.mark.slow  # scheduled first: see `pytest_collection_modifyitems`
 
 OTU_COUNT = 30_000
 SHUTDOWN_TIMEOUT = 4

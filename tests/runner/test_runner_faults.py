@@ -25,9 +25,10 @@ from virtool_api.dev.hmms import read_fasta_gz
 from virtool_api.runner.tools import BOWTIE2, why_missing
 from virtool_api.server.app import create_jobs_app
 
-pytestmark = pytest.mark.skipif(
-    why_missing([BOWTIE2]) is not None, reason=f"needs Bowtie2: {why_missing([BOWTIE2])}"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(why_missing([BOWTIE2]) is not None, reason=f"needs Bowtie2: {why_missing([BOWTIE2])}"),
+]
 
 WAIT = 120.0
 PING_INTERVAL = 0.5

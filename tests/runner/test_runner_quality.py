@@ -19,6 +19,8 @@ import pytest
 from tests.support.fastqc_reference import FASTQC, run_fastqc, virtool_quality, write_simulated_fastq
 from virtool_api.runner.quality import BATCH_BASES, ReadQualityError, fastqc_groups, read_quality
 
+pytestmark = pytest.mark.slow  # scheduled first: see `pytest_collection_modifyitems`
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_READS = ROOT / "virtool_api" / "demo_data" / "reads-tmv-grapevine.fq.gz"
 

@@ -20,9 +20,10 @@ from virtool_api.dev.hmms import build as build_hmms
 from virtool_api.dev.hmms import proteins, read_fasta_gz
 from virtool_api.runner.tools import BOWTIE2, SPADES, why_missing
 
-pytestmark = pytest.mark.skipif(
-    why_missing([BOWTIE2]) is not None, reason=f"needs Bowtie2: {why_missing([BOWTIE2])}"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(why_missing([BOWTIE2]) is not None, reason=f"needs Bowtie2: {why_missing([BOWTIE2])}"),
+]
 
 WAIT = 180.0
 

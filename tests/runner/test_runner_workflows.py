@@ -25,9 +25,10 @@ from virtool_api.dev.hmms import proteins, read_fasta_gz
 from virtool_api.dev.simulate import random_genome
 from virtool_api.runner.tools import BOWTIE2, SPADES, why_missing
 
-pytestmark = pytest.mark.skipif(
-    why_missing([BOWTIE2]) is not None, reason=f"needs Bowtie2: {why_missing([BOWTIE2])}"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(why_missing([BOWTIE2]) is not None, reason=f"needs Bowtie2: {why_missing([BOWTIE2])}"),
+]
 
 READS = (DEMO_DATA / "reads-tmv-grapevine.fq.gz").read_bytes()
 TMV, GLRAV3 = "Tobacco mosaic virus", "Grapevine leafroll-associated virus 3"

@@ -28,6 +28,8 @@ from tests.support.runner import (
     stand_in_index,
 )
 
+pytestmark = pytest.mark.slow  # scheduled first: see `pytest_collection_modifyitems`
+
 HOST_FASTA = (
     b">chr1 host\n"
     + b"ACGTTGCAAGGCTTAACCGGTTAAGCTAGCTAGGATCC" * 200

@@ -38,6 +38,8 @@ from tests.support.real_server import free_port, serve_command, stop, wait_for_p
 from virtool_api.config import Config
 from virtool_api.server.context import create_context
 
+pytestmark = pytest.mark.slow  # scheduled first: see `pytest_collection_modifyitems`
+
 EXAMPLES = 30
 BUDGET = 300.0
 """Seconds for both APIs together: about 60 are spent on an idle machine; under `make test`'s two workers on a

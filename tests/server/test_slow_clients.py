@@ -17,6 +17,8 @@ from aiohttp.payload import AsyncIterablePayload
 from tests.conftest import acquire
 from tests.support.real_server import running_jobs_server
 
+pytestmark = pytest.mark.slow  # scheduled first: see `pytest_collection_modifyitems`
+
 HEADER, BODY, IDLE = 1.0, 1.5, 2.5
 SLACK = 3.0
 """How much later than its timeout a close may come on a busy machine (the sweep runs every 0.25 s)."""

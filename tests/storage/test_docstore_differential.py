@@ -26,6 +26,8 @@ from pymongo.errors import OperationFailure, PyMongoError
 from tests.support import docstore_strategies as gen
 from tests.support.docstore_pair import Store, contents, open_oracle, open_subject, perform
 
+pytestmark = pytest.mark.slow  # scheduled first: see `pytest_collection_modifyitems`
+
 DIFFERENTIAL = settings(
     max_examples=150,
     deadline=None,

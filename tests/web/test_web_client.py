@@ -19,7 +19,7 @@ from selenium.webdriver.support.ui import Select
 from tests.support.browser import Browser, requires_browser
 from tests.support.web_site import BLASTN, DEMO_DATA, MANY_SAMPLES, PASSWORD, QUALITY, Runner, Site, api, call
 
-pytestmark = requires_browser
+pytestmark = [pytest.mark.slow, requires_browser]
 
 
 def demo_sequence(accession: str) -> str:

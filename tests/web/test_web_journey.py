@@ -30,7 +30,11 @@ from virtool_api.dev.hmms import proteins, read_fasta_gz
 from virtool_api.runner.tools import BOWTIE2, SPADES, why_missing
 
 MISSING = why_missing([BOWTIE2, SPADES])
-pytestmark = [requires_browser, pytest.mark.skipif(MISSING is not None, reason=f"needs {MISSING}")]
+pytestmark = [
+    pytest.mark.slow,
+    requires_browser,
+    pytest.mark.skipif(MISSING is not None, reason=f"needs {MISSING}"),
+]
 
 PASSWORD = "leafroll and fanleaf"
 JOB_WAIT = 120.0

@@ -26,7 +26,7 @@ from tests.support.browser import WAIT, Browser, requires_browser
 from tests.support.runner import stand_in_index
 from tests.support.web_site import DEMO_DATA, Runner, Site, api, call, sign_in
 
-pytestmark = requires_browser
+pytestmark = [pytest.mark.slow, requires_browser]
 
 EXPORT = DEMO_DATA / "plant-viruses.reference.json.gz"
 EXPORT_NAME = "Plant Viruses (subset)"
