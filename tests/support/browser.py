@@ -6,6 +6,7 @@ as a PNG under `$VIRTOOL_SCREENSHOTS` (default `build/screenshots/`; `docs/scree
 docs show), and the browser's console is checked for errors after each test.
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -147,10 +148,15 @@ class Browser:
         """No serious or critical axe-core violation on a page of ours (`/docs` is Swagger UI's: recorded
         only); every page's violations are recorded in `axe.json` beside the screenshots."""
         violations = self.axe()
-        record = SCREENSHOTS / "axe.json"
-        recorded = json.loads(record.read_text()) if record.exists() else {}
-        recorded[name] = {"url": self.driver.current_url, "violations": violations}
-        record.write_text(json.dumps(recorded, indent=1, sort_keys=True))
+        # Workers running browser modules at once share the record: each read-modify-write holds its lock.
+        with open(SCREENSHOTS / "axe.json", "a+") as record:
+            fcntl.flock(record, fcntl.LOCK_EX)
+            record.seek(0)
+            recorded = json.loads(record.read() or "{}")
+            recorded[name] = {"url": self.driver.current_url, "violations": violations}
+            record.seek(0)
+            record.truncate()
+            record.write(json.dumps(recorded, indent=1, sort_keys=True))
         if self.driver.current_url.split("?")[0].endswith("/docs"):
             return
         serious = [item for item in violations if item["impact"] in ("serious", "critical")]
