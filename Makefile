@@ -19,8 +19,8 @@ run: $(STAMP)
 
 # The suite runs in TEST_WORKERS pytest-xdist processes, each on databases of its own (tests/support/workers.py).
 # Four by default on this project's 2-core machines and CI: its tests wait on server processes, tools and browsers
-# for a good part of their time, which the extra workers fill (the whole suite on a quiet machine: 197 s on three,
-# 182 to 196 s on four; docs/testing.md). Not `-n auto`: it counts the host's CPUs even where a container gets
+# for a good part of their time, which the extra workers fill (the whole suite on a quiet machine: 197 to 202 s on
+# three, 182 to 209 s on four; docs/testing.md). Not `-n auto`: it counts the host's CPUs even where a container gets
 # fewer, and each worker takes a Redis database counting down from VIRTOOL_TEST_REDIS_URL's. `TEST_WORKERS=0` runs
 # in one process. `--dist loadfile` runs each module whole, in order, on one worker: modules share a server or a
 # browser across their tests (module-scoped fixtures) and the web client's tests build on each other.
