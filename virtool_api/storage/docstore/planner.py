@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from virtool_api.storage.docstore.codec import MULTIKEY, NULL_KEY, STRING, text_key
+from virtool_api.storage.docstore.codec import ARRAY, MULTIKEY, NULL_KEY, STRING, text_key
 from virtool_api.storage.docstore.filters import COMPARISONS, And, Condition, Field, Node, Or, literal_text
 
 ID_COLUMN = "id"
@@ -63,6 +63,10 @@ def translate(node: Node, columns: dict[str, str], multikey: Callable[[str], Arr
     return " OR ".join(f"({part})" for part, _, _ in parts), params, all(exact for _, _, exact in parts)
 
 
+ARRAY_KEY = bytes([ARRAY])
+"""The first byte of an array operand's key: arrays compare whole, which only the matcher does."""
+
+
 def by_id(tree: And) -> tuple[str, list[Any]] | None:
     """The condition `exact` writes for a filter on `_id` alone by `$eq` or `$in` (`{"_id": x}`, `{"_id":
     {"$in": [...]}}`: most reads by id, five of the seven operations showing a sample), without walking the
@@ -73,7 +77,7 @@ def by_id(tree: And) -> tuple[str, list[Any]] | None:
     if not isinstance(node, Field) or node.path != "_id" or len(node.conditions) != 1:
         return None
     condition = node.conditions[0]
-    if condition.operator not in ("$eq", "$in") or any(key[:1] == b"\x1c" for key in condition.keys):
+    if condition.operator not in ("$eq", "$in") or any(key[:1] == ARRAY_KEY for key in condition.keys):
         return None
     test = _key_test(ID_COLUMN, condition.operator, condition.keys, condition)
     assert test is not None  # `$eq` and `$in` always translate
@@ -159,7 +163,7 @@ def _key_condition(column: str, condition: Condition, arrays: Arrays) -> Transla
     """A condition on one indexed path, as SQL over its key column and, where rows cross arrays there, its
     element table: exact, or (arrays without an element table) a superset that keeps those rows."""
     operator, keys = condition.operator, condition.keys
-    if operator == "$exists" or any(key[:1] == b"\x1c" for key in keys):
+    if operator == "$exists" or any(key[:1] == ARRAY_KEY for key in keys):
         return None, [], False  # arrays as operands compare whole arrays: left to the matcher
     if operator == "$all":
         if not keys:
