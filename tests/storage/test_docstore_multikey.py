@@ -17,7 +17,7 @@ import pytest
 from virtool_api.storage.docstore import DocumentClient, operations
 from virtool_api.storage.docstore.codec import sort_key
 from virtool_api.storage.docstore.filters import compile_filter
-from virtool_api.storage.docstore.schema import MULTIKEY_PROBE
+from virtool_api.storage.docstore.schema import LAYOUT, MULTIKEY_PROBE
 
 PEOPLE = [
     {
@@ -121,7 +121,7 @@ async def test_a_changed_or_removed_document_leaves_no_element_keys_behind(
     assert await people.count_documents({"groups": "ops"}) == 1
 
 
-async def test_an_index_declared_before_element_tables_gets_them_when_declared_again(
+async def test_an_index_declared_before_element_tables_gets_them_when_the_file_is_opened(
     client: DocumentClient, people: Any, tmp_path: Path
 ) -> None:
     with sqlite3.connect(client.path) as connection:  # as a file written before element tables existed
@@ -129,16 +129,20 @@ async def test_an_index_declared_before_element_tables_gets_them_when_declared_a
             "SELECT type, name FROM sqlite_master"
             " WHERE type IN ('table', 'trigger') AND name LIKE '_docstore_elements:%'"
         ).fetchall()
+        assert made
         for kind, name in made:
             connection.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+        connection.execute("PRAGMA user_version = 0")  # which no such file recorded
     reopened = DocumentClient(client.path)
     try:
         collection = reopened["virtool"].people
-        assert await collection.count_documents({"groups": "lab"}) == 3  # the matcher, meanwhile
-        await collection.create_index("groups")
+        assert await answered_from_indexes(reopened, collection, {"groups": "lab"}) == ["ann", "bob", "eve"]
+        await collection.create_index("groups")  # as every start declares it again: nothing to do
         assert await answered_from_indexes(reopened, collection, {"groups": "lab"}) == ["ann", "bob", "eve"]
     finally:
         await reopened.aclose()
+    with sqlite3.connect(client.path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == LAYOUT
 
 
 async def test_a_filter_sql_decides_is_counted_from_the_keys_index_not_the_documents(tmp_path: Path) -> None:

@@ -109,7 +109,8 @@ async def replace_blast(
     raise ALREADY_STARTING
 
 
-def _claimable(claimant: str, now: datetime) -> ColumnElement[bool]:
+def _claimable(claimant: Any, now: Any) -> ColumnElement[bool]:
+    """A claim `claimant` holds, or none live at `now` (values, or `bindparam`s in `DUE`)."""
     return or_(
         NuvsBlast.claimed_by == claimant,
         NuvsBlast.claimed_until.is_(None),
@@ -117,19 +118,19 @@ def _claimable(claimant: str, now: datetime) -> ColumnElement[bool]:
     )
 
 
+DUE = select(NuvsBlast.id).where(
+    NuvsBlast.ready.is_(False),
+    NuvsBlast.error.is_(None),
+    NuvsBlast.next_check_at <= bindparam("now"),
+    _claimable(bindparam("claimant"), bindparam("now")),
+)
+"""Built once and read through `ctx.records` (every public process polls it, from its start on)."""
+
+
 async def due_blasts(ctx: Context, claimant: str, now: datetime) -> Sequence[int]:
     """Ids of the BLASTs without an answer, due a check, that `claimant` holds or may take over."""
-    async with ctx.sessions() as session:
-        return (
-            await session.scalars(
-                select(NuvsBlast.id).where(
-                    NuvsBlast.ready.is_(False),
-                    NuvsBlast.error.is_(None),
-                    NuvsBlast.next_check_at <= now,
-                    _claimable(claimant, now),
-                )
-            )
-        ).all()
+    (rows,) = await ctx.records.all(DUE, claimant=claimant, now=now)
+    return [row[0] for row in rows]
 
 
 async def claim_blast(ctx: Context, blast_id: int, claimant: str, now: datetime) -> bool:

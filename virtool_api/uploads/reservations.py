@@ -83,30 +83,24 @@ async def release_uploads(ctx: Context, sample_id: str | None, legacy_ids: Itera
         await session.commit()
 
 
+HOLDERS = (
+    select(Upload.reserved_by).where(Upload.reserved.is_(True), Upload.reserved_by.is_not(None)).distinct()
+)
+LEGACY = select(Upload.id).where(Upload.reserved.is_(True), Upload.reserved_by.is_(None))
+"""The reads of every start's repair (`samples/repair.py`), built once and read through `ctx.records`: a
+process that writes no file record opens no SQLAlchemy session (on SQLite, a connection and its thread)."""
+
+
 async def reservation_holders(ctx: Context) -> set[str]:
     """The ids of the samples holding reservations (whether those samples still exist is for the caller)."""
-    async with ctx.sessions() as session:
-        return set(
-            (
-                await session.scalars(
-                    select(Upload.reserved_by)
-                    .where(Upload.reserved.is_(True), Upload.reserved_by.is_not(None))
-                    .distinct()
-                )
-            ).all()
-        )
+    (rows,) = await ctx.records.all(HOLDERS)
+    return {row[0] for row in rows}
 
 
 async def legacy_reservations(ctx: Context) -> list[int]:
     """Uploads reserved before reservations named their sample (migration 0005)."""
-    async with ctx.sessions() as session:
-        return list(
-            (
-                await session.scalars(
-                    select(Upload.id).where(Upload.reserved.is_(True), Upload.reserved_by.is_(None))
-                )
-            ).all()
-        )
+    (rows,) = await ctx.records.all(LEGACY)
+    return [row[0] for row in rows]
 
 
 async def adopt_reservations(ctx: Context, sample_id: str, upload_ids: list[int]) -> None:

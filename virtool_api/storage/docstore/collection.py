@@ -11,7 +11,7 @@ from pymongo.results import DeleteResult, InsertManyResult, InsertOneResult, Upd
 from virtool_api.storage.docstore import operations, schema
 from virtool_api.storage.docstore.codec import MISSING, sort_key
 from virtool_api.storage.docstore.cursor import Cursor, sort_spec
-from virtool_api.storage.docstore.engine import ANALYZE_MIN_ROWS, Engine
+from virtool_api.storage.docstore.engine import Engine, analyze_if_large
 from virtool_api.storage.docstore.filters import (
     And,
     compile_filter,
@@ -52,13 +52,6 @@ class _Database(Protocol):
 T = TypeVar("T")
 
 
-def _analyze_if_large(connection: sqlite3.Connection, table: Table) -> bool:
-    if connection.execute(f"SELECT count(*) FROM {table.sql}").fetchone()[0] < ANALYZE_MIN_ROWS:
-        return False
-    schema.analyze(connection, table)
-    return True
-
-
 def _no_options(options: dict[str, Any]) -> None:
     if options:
         raise unsupported(f"option {sorted(options)[0]!r}")
@@ -78,8 +71,9 @@ def declared_index(keys: Any, unique: bool, name: str | None, options: dict[str,
 
 
 def index_work(index: Index) -> Callable[[sqlite3.Connection, Table], bool]:
-    """Declare `index` on the table: made if missing, completed if an earlier version made it (True if the
-    planner's statistics changed), OperationFailure if another index has its name."""
+    """Declare `index` on the table: made if missing (True if the planner's statistics changed), left as it
+    is if made (the engine completed any an earlier layout made when it opened the file: `schema.upgrade`),
+    OperationFailure if another index has its name."""
 
     def work(connection: sqlite3.Connection, table: Table) -> bool:
         existing = table.indexes.get(index.name)
@@ -87,8 +81,7 @@ def index_work(index: Index) -> Callable[[sqlite3.Connection, Table], bool]:
             if existing.spec() != index.spec():
                 message = f"An existing index has the same name as the requested index: {index.name}"
                 raise OperationFailure(message, 86)
-            # For a file written before element tables and the keys index existed.
-            return schema.complete(connection, table, existing) and _analyze_if_large(connection, table)
+            return False
         try:
             schema.create_index(connection, table, index)
         except sqlite3.IntegrityError as error:
@@ -97,7 +90,7 @@ def index_work(index: Index) -> Callable[[sqlite3.Connection, Table], bool]:
                 11000,
                 {"keyPattern": dict(index.keys)},
             ) from None
-        return _analyze_if_large(connection, table)  # the planner's statistics for the new index
+        return analyze_if_large(connection, table)  # the planner's statistics for the new index
 
     return work
 

@@ -61,6 +61,8 @@ class Engine:
         setup.execute("PRAGMA journal_mode=WAL")
         setup.execute("BEGIN IMMEDIATE")
         schema.ensure_meta(setup)
+        for table in schema.upgrade(setup):
+            analyze_if_large(setup, table)
         setup.execute("COMMIT")
 
     def _open(self) -> sqlite3.Connection:
@@ -167,6 +169,15 @@ class Engine:
             for connection in self._connections:
                 connection.close()
             self._connections.clear()
+
+
+def analyze_if_large(connection: sqlite3.Connection, table: Table) -> bool:
+    """SQLite's planner statistics for a table whose indexes changed, unless it is too small to need them;
+    whether they were taken."""
+    if connection.execute(f"SELECT count(*) FROM {table.sql}").fetchone()[0] < ANALYZE_MIN_ROWS:
+        return False
+    schema.analyze(connection, table)
+    return True
 
 
 def _analyzed_rows(connection: sqlite3.Connection, table: Table) -> int:
