@@ -1,7 +1,8 @@
 """A listing page (samples, analyses, jobs) is one round trip to our embedded document store: the caller's
-projects, the page, its counts and what it is shown with (labels, jobs), in one transaction. Counted through
-the store itself (`Engine.round_trips`), after authentication, through the services the routes call; against
-MongoDB (whose client has no such counter) the answers are still checked."""
+projects, the page, its counts and what it is shown with (labels, jobs), in one transaction; over HTTP the
+caller's key and user are read in it too (`reads=`). Counted through the store itself (`Engine.round_trips`),
+through the services the routes call and through the routes; against MongoDB (whose client has no such
+counter) the answers are still checked."""
 
 from typing import Any
 
@@ -107,3 +108,38 @@ async def test_a_users_jobs_page_with_its_counts(ctx, factory, state, found):
     expect_one_round_trip(ctx, before)
     assert (page.found_count, page.total_count) == (found, 3)
     assert [job.id for job in page.documents] == (await newest_first(ctx.db.jobs, jobs))[: min(found, 2)]
+
+
+@pytest.mark.parametrize("path", ["/api/samples?label={label}&per_page=2", "/api/analyses", "/api/jobs"])
+async def test_a_listing_request_reads_the_callers_key_and_user_in_the_pages_round_trip(
+    ctx, factory, public_client, labelled, path
+):
+    member, headers = await factory.person(groups=[])
+    await factory.analysis(labelled[0])
+    await create_job(ctx, "create_sample", {"sample_id": "s1", "files": []}, user_ref(member))
+    url = path.format(label=labelled[0]["labels"][0])
+    before = round_trips(ctx)
+
+    response = await public_client.get(url, headers=headers)
+
+    expect_one_round_trip(ctx, before)
+    assert response.status == 200, await response.text()
+    body = await response.json()
+    assert (body["found_count"], body["total_count"], len(body["documents"])) == (
+        (3, 3, 2) if "samples" in path else (1, 1, 1)
+    )
+
+
+@pytest.mark.parametrize("path", ["/api/samples?page=0", "/api/analyses?per_page=x", "/api/jobs?state=nope"])
+async def test_a_listing_with_a_bad_query_answers_401_to_bad_credentials_and_422_to_good_ones(
+    ctx, factory, public_client, path
+):
+    _, headers = await factory.person()
+    before = round_trips(ctx)
+
+    unknown = await public_client.get(path, headers={"X-API-Key": "not-a-key"})
+    refused = await public_client.get(path, headers=headers)
+
+    assert (unknown.status, refused.status) == (401, 422)
+    if MONGODB_URL is None:
+        assert round_trips(ctx) - before == 2  # each request's authentication, and nothing for the page

@@ -13,7 +13,7 @@ from virtool_api.analyses.models import (
 from virtool_api.analyses.responses import analysis_response
 from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, READ, USER
-from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.api.routes import ApiRoutes, created, query_reads
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.storage.files import FILE_MISSING
 from virtool_api.subtractions.service import SUBTRACTION_MISSING, SUBTRACTION_NOT_READY
@@ -25,12 +25,11 @@ routes = ApiRoutes("analyses")
     "/analyses",
     query=AnalysisSearchQuery,
     response=AnalysisSearchResult,
+    reads=query_reads(AnalysisSearchQuery, service.analyses_page_read),
 )
 async def find(request: web.Request, query: AnalysisSearchQuery) -> AnalysisSearchResult:
     """List the analyses of the samples the caller may see, newest first."""
-    return await service.find_analyses(
-        request.app[CONTEXT], request[USER], query.page, query.per_page, query.workflow, query.ready
-    )
+    return service.analyses_page(query.page, query.per_page, request[READ])
 
 
 @routes.get(
@@ -85,7 +84,7 @@ async def create(request: web.Request, body: CreateAnalysisRequest) -> web.Respo
     "/analyses/{analysis_id}",
     response=Analysis,
     errors=(service.PARENT_SAMPLE_MISSING, InsufficientRights, NotFound, RESULTS_FILE_MISSING),
-    reads=lambda request: service.analysis_read(request.match_info["analysis_id"]),
+    reads=lambda request, _user: service.analysis_read(request.match_info["analysis_id"]),
 )
 async def get(request: web.Request) -> web.Response:
     """Get a complete analysis document."""

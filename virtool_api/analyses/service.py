@@ -18,6 +18,7 @@ from virtool_api.analyses.files import analysis_file_path, purge_analysis_files
 from virtool_api.analyses.models import (
     Analysis,
     AnalysisMinimal,
+    AnalysisSearchQuery,
     AnalysisSearchResult,
 )
 from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
@@ -73,9 +74,25 @@ async def _analysis_page(
 ) -> AnalysisSearchResult:
     """A page of the analyses `visible` (a filter, or the steps that make it) and `filters` match, its counts
     and its jobs, in one round trip."""
-    documents, found_count, total_count, jobs = await run_steps(
-        ctx.db, _page_steps(visible, filters, page, per_page)
+    return analyses_page(
+        page, per_page, await run_steps(ctx.db, _page_steps(visible, filters, page, per_page))
     )
+
+
+AnalysesPageRead = tuple[list[dict[str, Any]], int, int, dict[str, JobSummary]]
+"""What a page of analyses is shown from: its documents, `found_count`, `total_count` and jobs."""
+
+
+def analyses_page_read(user: dict[str, Any], query: AnalysisSearchQuery) -> Steps[AnalysesPageRead]:
+    """What `find_analyses` reads, as steps: `GET /analyses` reads it in the round trip that authenticates
+    the caller (`reads=`)."""
+    filters = _search_filters(query.workflow, query.ready)
+    return (yield from _page_steps(readable_analyses_steps(user), filters, query.page, query.per_page))
+
+
+def analyses_page(page: int, per_page: int, read: AnalysesPageRead) -> AnalysisSearchResult:
+    """The page `_page_steps` read, as the listing shows it."""
+    documents, found_count, total_count, jobs = read
     return AnalysisSearchResult(
         documents=[
             AnalysisMinimal.model_validate(
@@ -93,7 +110,7 @@ async def _analysis_page(
 
 def _page_steps(
     visible: dict[str, Any] | Steps[dict[str, Any]], filters: dict[str, Any], page: int, per_page: int
-) -> Steps[tuple[list[dict[str, Any]], int, int, dict[str, JobSummary]]]:
+) -> Steps[AnalysesPageRead]:
     if not isinstance(visible, dict):
         visible = yield from visible
     documents, found_count, total_count = yield from page_steps(

@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
@@ -22,9 +22,9 @@ from virtool_api.errors import BadRequest, InvalidInput, InvalidQuery, ServiceEr
 from virtool_api.utils import collection_paused
 
 Handler = Callable[..., Awaitable[Any]]
-Reads = Callable[[web.Request], Generator[Any, Any, Any]]
-"""A route's reads as steps (`storage/steps.py`), made from the request: run in the round trip that
-authenticates it (`server/auth.py`), their answer in `request[READ]`."""
+Reads = Callable[[web.Request, dict[str, Any]], Generator[Any, Any, Any]]
+"""A route's reads as steps (`storage/steps.py`), made from the request and its caller (the user found):
+run in the round trip that authenticates it (`server/auth.py`), their answer in `request[READ]`."""
 
 INVALID_JSON = BadRequest.declare("Invalid JSON body")
 
@@ -35,6 +35,7 @@ def answers(errors: Iterable[type[ServiceError]]) -> list[tuple[int, str]]:
 
 
 logger = logging.getLogger(__name__)
+Q = TypeVar("Q", bound=BaseModel)
 
 CLIENT_CHECK_INTERVAL = 0.5
 """How often a route that stops when its client leaves looks at the connection (seconds)."""
@@ -132,6 +133,26 @@ def query_values(request: web.Request) -> dict[str, str]:
     return values
 
 
+def query_reads(model: type[Q], steps: Callable[[dict[str, Any], Q], Generator[Any, Any, Any]]) -> Reads:
+    """A route's reads made from its query, parsed as `model`, and its caller: a listing page read in the
+    round trip that authenticates the caller. No steps for a query `model` refuses (no round trip: the handler
+    then answers 422 as it would without reads)."""
+
+    def reads(request: web.Request, user: dict[str, Any]) -> Generator[Any, Any, Any]:
+        try:
+            query = model.model_validate(query_values(request))
+        except (ValidationError, InvalidQuery):
+            return _no_steps()
+        return steps(user, query)
+
+    return reads
+
+
+def _no_steps() -> Generator[Any, Any, None]:
+    return
+    yield
+
+
 async def unless_client_leaves(request: web.Request, work: Awaitable[Any]) -> Any:
     """`work`'s result, or, once the client has closed its connection, `work` cancelled (its clean-up runs)
     and a 499 nobody reads: for work that is only for that request, such as an import whose answer the
@@ -208,10 +229,10 @@ class ApiRoutes:
         key's hash in the condition, `request[JOB_CREDENTIALS]`), so the middleware does not read it first.
         `max_body`: the JSON body limit in bytes (`SMALL_FORM` for small forms), below the server's.
         `stop_when_client_leaves`: cancel the handler once its client is gone (`unless_client_leaves`).
-        `reads`: on the public API, what the handler reads (steps made from the request), read in the round
-        trip that authenticates the caller once the caller is known, and handed over as `request[READ]`: a
-        read by id costs one round trip, not two. Read-only steps; the handler still asks the caller's rights
-        before showing anything."""
+        `reads`: on the public API, what the handler reads (steps made from the request and the caller), read
+        in the round trip that authenticates the caller once the caller is known, and handed over as
+        `request[READ]`: a read by id or a listing page costs one round trip, not two (`query_reads`).
+        Read-only steps; the handler still asks the caller's rights before showing anything."""
 
         if not all(isinstance(error, type) and issubclass(error, ServiceError) for error in errors):
             raise TypeError(f"{method} {path}: errors must be a tuple of declared errors, not {errors!r}")

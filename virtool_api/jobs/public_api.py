@@ -2,8 +2,8 @@
 
 from aiohttp import web
 
-from virtool_api.api.keys import CONTEXT, USER
-from virtool_api.api.routes import ApiRoutes
+from virtool_api.api.keys import CONTEXT, READ, USER
+from virtool_api.api.routes import ApiRoutes, query_reads
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.jobs import service
 from virtool_api.jobs.models import Job, JobSearchQuery, JobSearchResult
@@ -17,17 +17,11 @@ JOB_ERRORS = (InsufficientRights, NotFound)
     "/jobs",
     query=JobSearchQuery,
     response=JobSearchResult,
+    reads=query_reads(JobSearchQuery, service.jobs_page_read),
 )
 async def find(request: web.Request, query: JobSearchQuery) -> JobSearchResult:
     """List the caller's jobs, newest first; filter by `state` and `workflow`."""
-    return await service.find_jobs(
-        request.app[CONTEXT],
-        request[USER],
-        query.page,
-        query.per_page,
-        query.state.value if query.state else None,
-        query.workflow,
-    )
+    return service.jobs_page(query.page, query.per_page, request[READ])
 
 
 @routes.get("/jobs/{job_id}", response=Job, errors=JOB_ERRORS)

@@ -18,6 +18,7 @@ from virtool_api.jobs.models import (
     Job,
     JobMinimal,
     JobPing,
+    JobSearchQuery,
     JobSearchResult,
     JobState,
     JobStatusEntry,
@@ -31,9 +32,9 @@ from virtool_api.jobs.statuses import (
     status_history,
     store_first_status,
 )
-from virtool_api.pagination import page_count, page_steps
+from virtool_api.pagination import Listed, page_count, page_steps
 from virtool_api.storage.mongo import insert_with_random_id
-from virtool_api.storage.steps import run_steps
+from virtool_api.storage.steps import Steps, run_steps
 from virtool_api.users.rights import require_owner_or_administrator
 from virtool_api.utils import utc_now
 
@@ -260,6 +261,20 @@ async def find_jobs(
 ) -> JobSearchResult:
     """The caller's jobs (an administrator's: all), newest first, filtered by state and workflow: the page and
     its counts in one round trip."""
+    read = await run_steps(ctx.db, _page_steps(user, page, per_page, state, workflow))
+    return jobs_page(page, per_page, read)
+
+
+def jobs_page_read(user: dict[str, Any], query: JobSearchQuery) -> Steps[Listed]:
+    """What `find_jobs` reads, as steps: `GET /jobs` reads it in the round trip that authenticates the caller
+    (`reads=`)."""
+    state = query.state.value if query.state else None
+    return (yield from _page_steps(user, query.page, query.per_page, state, query.workflow))
+
+
+def _page_steps(
+    user: dict[str, Any], page: int, per_page: int, state: str | None, workflow: str | None
+) -> Steps[Listed]:
     visible = jobs_visible_to(user)
     found = {
         **visible,
@@ -267,9 +282,12 @@ async def find_jobs(
         **({"workflow": workflow} if workflow else {}),
     }
     projection = {"key": 0, "status": 0, "latest_status": 0}
-    documents, found_count, total_count = await run_steps(
-        ctx.db, page_steps("jobs", found, visible, page, per_page, projection)
-    )
+    return (yield from page_steps("jobs", found, visible, page, per_page, projection))
+
+
+def jobs_page(page: int, per_page: int, read: Listed) -> JobSearchResult:
+    """The page `jobs_page_read` read, as the listing shows it."""
+    documents, found_count, total_count = read
     return JobSearchResult(
         documents=[JobMinimal.model_validate({**document, "id": document["_id"]}) for document in documents],
         found_count=found_count,

@@ -5,7 +5,7 @@ service.
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, READ, USER
-from virtool_api.api.routes import ApiRoutes, created
+from virtool_api.api.routes import ApiRoutes, created, query_reads
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.projects.service import CANNOT_ADD_SAMPLES
 from virtool_api.samples import service
@@ -35,10 +35,11 @@ REFERENCES = (
     "/samples",
     query=SampleSearchQuery,
     response=SampleSearchResult,
+    reads=query_reads(SampleSearchQuery, service.samples_page_read),
 )
 async def find(request: web.Request, query: SampleSearchQuery) -> SampleSearchResult:
     """List the samples the caller may see, newest first (`find` matches names, case-insensitively)."""
-    return await service.find_samples(request.app[CONTEXT], request[USER], query)
+    return service.samples_page(query, request[READ])
 
 
 @routes.post(
@@ -69,7 +70,7 @@ async def create(request: web.Request, body: CreateSampleRequest) -> web.Respons
     "/samples/{sample_id}",
     response=Sample,
     errors=(InsufficientRights, NotFound),
-    reads=lambda request: service.sample_read(request.match_info["sample_id"]),
+    reads=lambda request, _user: service.sample_read(request.match_info["sample_id"]),
 )
 async def get(request: web.Request) -> Sample:
     """Get a sample with its files, labels and subtractions."""

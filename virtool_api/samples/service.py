@@ -78,10 +78,19 @@ def _search_filters(query: SampleSearchQuery) -> dict[str, Any]:
     return filters
 
 
+SamplesPageRead = tuple[list[dict[str, Any]], int, int, dict[str, dict[str, Any]], dict[str, JobSummary]]
+"""What a page of samples is shown from: its documents, `found_count`, `total_count`, labels and jobs."""
+
+
 async def find_samples(ctx: Context, user: dict[str, Any], query: SampleSearchQuery) -> SampleSearchResult:
     """A page of the samples the caller may see, newest first; both counts are after the rights filter. The
     caller's projects, the page, its counts, labels and jobs are read in one round trip."""
-    documents, found_count, total_count, labels, jobs = await run_steps(ctx.db, _page_steps(user, query))
+    return samples_page(query, await run_steps(ctx.db, samples_page_read(user, query)))
+
+
+def samples_page(query: SampleSearchQuery, read: SamplesPageRead) -> SampleSearchResult:
+    """The page `samples_page_read` read, as the listing shows it."""
+    documents, found_count, total_count, labels, jobs = read
     return SampleSearchResult(
         documents=[
             SampleSummary.model_validate(
@@ -102,9 +111,9 @@ async def find_samples(ctx: Context, user: dict[str, Any], query: SampleSearchQu
     )
 
 
-def _page_steps(
-    user: dict[str, Any], query: SampleSearchQuery
-) -> Steps[tuple[list[dict[str, Any]], int, int, dict[str, dict[str, Any]], dict[str, JobSummary]]]:
+def samples_page_read(user: dict[str, Any], query: SampleSearchQuery) -> Steps[SamplesPageRead]:
+    """What a page of samples reads, as steps: `GET /samples` reads it in the round trip that authenticates
+    the caller (`reads=`)."""
     readable = yield from listing_query_steps(user)
     filters = _search_filters(query)
     # The filters first: the embedded store tests conditions in this order, and a search leaves out most rows

@@ -9,7 +9,9 @@ A cookie-borne change must come from our own page (`api/origin.py`). The middlew
 ask the jobs and users domains who the credentials belong to.
 """
 
-from typing import Any, TypeVar
+import functools
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import BasicAuth, hdrs, web
 
@@ -23,7 +25,8 @@ from virtool_api.users.keys import user_for_key_steps
 from virtool_api.users.session_cookie import SESSION_COOKIE
 from virtool_api.users.sessions import session_and_user_steps
 
-T = TypeVar("T")
+Caller = tuple[dict[str, Any] | None, dict[str, Any]]
+"""`(session, user)`: the session None for credentials other than a session cookie."""
 
 # What a 401 tells the caller to do (the `hint` beside its message).
 PUBLIC_CREDENTIALS_HINT = (
@@ -148,7 +151,9 @@ async def authenticate_user_request(request: web.Request) -> dict[str, Any]:
     if reads is None:
         found = await run_steps(ctx.db, steps)
     else:
-        found, read = await run_steps(ctx.db, _then(steps, reads(request)), records=ctx.records)
+        found, read = await run_steps(
+            ctx.db, _then(steps, functools.partial(reads, request)), records=ctx.records
+        )
         request[READ] = read
     if found is None:
         raise Unauthorized()
@@ -160,7 +165,7 @@ async def authenticate_user_request(request: web.Request) -> dict[str, Any]:
     return user
 
 
-def _caller_steps(request: web.Request) -> Steps[tuple[dict[str, Any] | None, dict[str, Any]] | None]:
+def _caller_steps(request: web.Request) -> Steps[Caller | None]:
     """The steps that find `(session, user)` (the session None for a key) for the request's credentials;
     401 without any."""
     if api_key := request.headers.get("X-API-Key"):
@@ -175,17 +180,16 @@ def _caller_steps(request: web.Request) -> Steps[tuple[dict[str, Any] | None, di
     raise Unauthorized()
 
 
-def _without_session(
-    user_steps: Steps[dict[str, Any] | None],
-) -> Steps[tuple[dict[str, Any] | None, dict[str, Any]] | None]:
+def _without_session(user_steps: Steps[dict[str, Any] | None]) -> Steps[Caller | None]:
     user = yield from user_steps
     return None if user is None else (None, user)
 
 
-def _then(caller: Steps[T | None], reads: Steps[Any]) -> Steps[tuple[T | None, Any]]:
-    """The caller, then (only if found) the route's reads."""
+def _then(
+    caller: Steps[Caller | None], reads: Callable[[dict[str, Any]], Steps[Any]]
+) -> Steps[tuple[Caller | None, Any]]:
+    """The caller, then (only if found) the route's reads, made for the user found."""
     found = yield from caller
     if found is None:
-        reads.close()
         return None, None
-    return found, (yield from reads)
+    return found, (yield from reads(found[1]))
