@@ -7,12 +7,17 @@ from typing import Annotated, Any
 import pytest
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
+from virtool_api.analyses.models import AnalysisSearchQuery
+from virtool_api.analyses.service import analyses_page, analyses_page_json, analyses_page_read
 from virtool_api.api.trusted import dumper, json_text
+from virtool_api.jobs.models import JobSearchQuery
+from virtool_api.jobs.service import create_job, jobs_page, jobs_page_json, jobs_page_read
 from virtool_api.models import Timestamp
 from virtool_api.samples.models import SampleSearchQuery
 from virtool_api.samples.service import samples_page, samples_page_json, samples_page_read
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.steps import run_steps
+from virtool_api.users.service import user_ref
 
 
 class Inner(BaseModel):
@@ -39,7 +44,7 @@ class Outer(BaseModel):
             "inner": {"$ref": "/x", "at": datetime(999, 1, 1)},
             "inners": [{"$ref": "/y"}, Inner.model_validate({"$ref": "/z"})],
             "flag": "ip",
-            "extra": {"ü": [1, 2.5, None]},
+            "extra": {"ü": [1, 2.5, None], "at": [datetime(2020, 1, 1), datetime(2020, 1, 1, 1, tzinfo=UTC)]},
             "ignored": object(),
         },
     ],
@@ -88,11 +93,30 @@ async def test_a_samples_page_is_the_text_its_models_write(ctx, factory):
     )
     await factory.create_sample_job(full)
     await ctx.db.samples.update_one({"_id": plain["_id"]}, {"$set": {"updated_at": None}})
-    user = await factory.user()
+    user, _ = await factory.person(administrator=True)
     query = SampleSearchQuery(per_page=5)
 
-    read = await run_steps(ctx.db, samples_page_read({**user, "administrator": True}, query))
+    read = await run_steps(ctx.db, samples_page_read(user, query))
 
     assert len(read[0]) == 2
     assert read[0][0]["job"] and read[0][0]["labels"]
     assert samples_page_json(query, read) == samples_page(query, read).model_dump_json(by_alias=True)
+
+
+async def test_a_jobs_page_and_an_analyses_page_are_the_text_their_models_write(ctx, factory):
+    user, _ = await factory.person(administrator=True)
+    sample = await factory.sample(ready=True)
+    await factory.analysis_job(await factory.analysis(sample))
+    await factory.analysis(sample)
+    await create_job(
+        ctx, "create_sample", {"sample_id": "s1", "files": [{"id": 1, "name": "ü"}]}, user_ref(user)
+    )
+
+    jobs = await run_steps(ctx.db, jobs_page_read(user, JobSearchQuery()))
+    analyses = await run_steps(ctx.db, analyses_page_read(user, AnalysisSearchQuery()))
+
+    assert (len(jobs[0]), len(analyses[0])) == (2, 2)
+    assert jobs_page_json(1, 25, jobs) == jobs_page(1, 25, jobs).model_dump_json(by_alias=True)
+    assert analyses_page_json(1, 25, analyses) == analyses_page(1, 25, analyses).model_dump_json(
+        by_alias=True
+    )

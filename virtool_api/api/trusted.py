@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, PlainSerializer
+from pydantic_core import to_jsonable_python
 
 Convert = Callable[[Any], Any]
 
@@ -90,9 +91,9 @@ def _converter(annotation: Any, metadata: list[Any]) -> Convert | None:
         (item,) = get_args(annotation)
         convert = _converter(item, [])
         return None if convert is None else _each(convert)
-    if origin is dict and get_args(annotation) == (str, Any):
-        return None
-    if origin is Literal or annotation is Any:
+    if (origin is dict and get_args(annotation) == (str, Any)) or annotation is Any:
+        return to_jsonable_python  # as pydantic writes what it does not type (a datetime in a job's args)
+    if origin is Literal:
         return None
     if isinstance(annotation, type):
         if issubclass(annotation, BaseModel):
