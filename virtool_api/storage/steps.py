@@ -148,15 +148,24 @@ def _run_together(
 
 
 def _run_one(together: Together, records: Records | None, operation: Operation) -> Any:
+    """One operation in the steps' transaction; the reads are asked of `together` itself (no collection
+    object a read)."""
+    if type(operation) is FindOne:
+        return together.find_one(operation.collection, operation.filter, operation.projection)
+    if type(operation) is Find:
+        return together.find(
+            operation.collection,
+            operation.filter,
+            operation.projection,
+            sort=operation.sort,
+            skip=operation.skip,
+            limit=operation.limit,
+        )
     if isinstance(operation, Rows):
         assert records is not None
         return records.read_here(operation.statements, operation.params)
     collection = together[operation.collection]
     match operation:
-        case FindOne(_, filter, projection):
-            return collection.find_one(filter, projection)
-        case Find(_, filter, projection, sort, limit, skip):
-            return collection.find(filter, projection, sort=sort, skip=skip, limit=limit)
         case Count(_, filter):
             return collection.count_documents(filter)
         case FindOneAndUpdate(_, filter, update, projection, return_document):

@@ -117,6 +117,14 @@ def _text(value: str) -> bytes:
     return text_key(value) + b"\x00\x01"
 
 
+_STRING_TYPE = bytes([STRING])
+
+
+def string_key(value: str) -> bytes:
+    """`sort_key` of a string, in one expression: the key of every read by id or by a key's hash."""
+    return _STRING_TYPE + value.encode("utf-8").replace(b"\x00", b"\x00\xff") + b"\x00\x01"
+
+
 def sort_key(value: Any) -> bytes:
     """The order-preserving key of a value; types the project does not store raise NotImplementedError."""
     if value is None or value is MISSING:
@@ -126,7 +134,7 @@ def sort_key(value: Any) -> bytes:
     if isinstance(value, int | float):
         return _number(value)
     if isinstance(value, str):
-        return bytes([STRING]) + _text(value)
+        return string_key(value)
     if isinstance(value, datetime):
         return bytes([DATE]) + _ordered_int64(date_millis(value))
     if isinstance(value, dict):

@@ -17,7 +17,7 @@ from pymongo import ReturnDocument
 from pymongo.results import InsertOneResult
 
 from virtool_api.storage.docstore import operations, schema
-from virtool_api.storage.docstore.codec import sort_key
+from virtool_api.storage.docstore.codec import string_key
 from virtool_api.storage.docstore.collection import (
     count_work,
     declared_index,
@@ -46,33 +46,12 @@ def equality(filter: Any) -> tuple[str, list[bytes]] | None:
     ((path, value),) = filter.items()
     if type(value) is str:
         plain = path and "." not in path and not path.startswith("$") and not path.isdigit()
-        return (path, [sort_key(value)]) if plain else None
+        return (path, [string_key(value)]) if plain else None
     if path == "_id" and type(value) is dict and len(value) == 1:
         operand = value.get("$in")
         if type(operand) is list and all(type(item) is str for item in operand):
-            return path, [sort_key(item) for item in operand]
+            return path, [string_key(item) for item in operand]
     return None
-
-
-def equality_work(
-    filter: Any, projection: Any, found: tuple[str, list[bytes]], limit: int = 0
-) -> Callable[[sqlite3.Connection, Table], list[dict[str, Any]]]:
-    """`find_work` of a filter `equality` took: read by its key column without planning when that is `id` or
-    a column no row holds an array in (`Table.single_valued`), unless more than `DECODED_UP_TO` keys ask for a
-    projection the key columns answer (`operations.covered`); planned as any other filter otherwise."""
-    path, keys = found
-
-    def work(connection: sqlite3.Connection, table: Table) -> list[dict[str, Any]]:
-        column = "id" if path == "_id" else table.columns.get(path)
-        if (
-            column is None
-            or (column != "id" and column not in table.single_valued)
-            or (len(keys) > DECODED_UP_TO and operations.covered(table, projection) is not None)
-        ):
-            return find_work(compile_filter(filter), projection, None, limit)(connection, table)
-        return operations.select_equal(connection, table, column, keys, projection, limit)
-
-    return work
 
 
 KEPT_PROJECTIONS = 256
@@ -109,11 +88,46 @@ class Together:
     ) -> None:
         self._engine, self._database, self._connection = engine, database, connection
         self._tables, self._write = tables, write
+        self._prefix = schema.table_name(database, "")
         self.stale: list[Table] = []
         """Tables written whose statistics are stale: analyzed once the transaction is over."""
 
     def __getitem__(self, name: str) -> "TogetherCollection":
-        return TogetherCollection(self, schema.table_name(self._database, name))
+        return TogetherCollection(self, name)
+
+    def find(
+        self,
+        collection: str,
+        filter: dict[str, Any] | None = None,
+        projection: Any = None,
+        sort: Any = None,
+        skip: int = 0,
+        limit: int = 0,
+    ) -> list[dict[str, Any]]:
+        """`collection.find(...)` as a list: what steps' `FindOne` and `Find` run (`storage/steps.py`),
+        without a collection object a read. An equality `equality` took, on `_id` or on a column no row holds
+        an array in, is read by its key column without compiling the filter or planning."""
+        table_name = self._prefix + collection
+        if sort is None and not skip and (found := equality(filter)) is not None:
+            path, keys = found
+            table = self._tables(table_name)
+            column = "id" if path == "_id" else table.columns.get(path)
+            compiled = projection_of(projection)
+            if (
+                column is not None
+                and (column == "id" or column in table.single_valued)
+                and (len(keys) <= DECODED_UP_TO or operations.covered(table, compiled) is None)
+            ):
+                return operations.select_equal(self._connection, table, column, keys, compiled, limit)
+            return find_work(compile_filter(filter), compiled, None, limit)(self._connection, table)
+        work = find_work(compile_filter(filter), projection_of(projection), sort, limit, skip)
+        return self.read(table_name, work)
+
+    def find_one(
+        self, collection: str, filter: dict[str, Any] | None = None, projection: Any = None
+    ) -> dict[str, Any] | None:
+        found = self.find(collection, filter, projection, limit=1)
+        return found[0] if found else None
 
     def read(self, table_name: str, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
         return work(self._connection, self._tables(table_name))
@@ -138,8 +152,9 @@ class TogetherCollection:
     `count_documents`, `find_one_and_update`, `insert_one`, and `create_index` (a process declares every
     index at its start in one transaction)."""
 
-    def __init__(self, together: Together, table_name: str) -> None:
-        self._together, self._table_name = together, table_name
+    def __init__(self, together: Together, name: str) -> None:
+        self._together, self._name = together, name
+        self._table_name = together._prefix + name
 
     def find(
         self,
@@ -149,18 +164,13 @@ class TogetherCollection:
         skip: int = 0,
         limit: int = 0,
     ) -> list[dict[str, Any]]:
-        if sort is None and not skip and (found := equality(filter)) is not None:
-            work = equality_work(filter, projection_of(projection), found, limit)
-            return self._together.read(self._table_name, work)
-        work = find_work(compile_filter(filter), projection_of(projection), sort, limit, skip)
-        return self._together.read(self._table_name, work)
+        return self._together.find(self._name, filter, projection, sort=sort, skip=skip, limit=limit)
 
     def count_documents(self, filter: dict[str, Any]) -> int:
         return self._together.read(self._table_name, count_work(compile_filter(filter)))
 
     def find_one(self, filter: dict[str, Any] | None = None, projection: Any = None) -> dict[str, Any] | None:
-        found = self.find(filter, projection, limit=1)
-        return found[0] if found else None
+        return self._together.find_one(self._name, filter, projection)
 
     def find_one_and_update(
         self,
