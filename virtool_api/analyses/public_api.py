@@ -13,7 +13,7 @@ from virtool_api.analyses.models import (
 from virtool_api.analyses.responses import analysis_response
 from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, READ, USER
-from virtool_api.api.routes import ApiRoutes, created, json_text_response, query_reads
+from virtool_api.api.routes import ApiRoutes, created, query_reads
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.storage.files import FILE_MISSING
 from virtool_api.subtractions.service import SUBTRACTION_MISSING, SUBTRACTION_NOT_READY
@@ -27,9 +27,9 @@ routes = ApiRoutes("analyses")
     response=AnalysisSearchResult,
     reads=query_reads(AnalysisSearchQuery, service.analyses_page_read),
 )
-async def find(request: web.Request, query: AnalysisSearchQuery) -> web.Response:
+async def find(request: web.Request, query: AnalysisSearchQuery) -> AnalysisSearchResult:
     """List the analyses of the samples the caller may see, newest first."""
-    return json_text_response(service.analyses_page_json(query.page, query.per_page, request[READ]))
+    return service.analyses_page(query.page, query.per_page, request[READ])
 
 
 @routes.get(

@@ -17,13 +17,13 @@ from virtool_api.analyses.documents import (
 from virtool_api.analyses.files import analysis_file_path, purge_analysis_files
 from virtool_api.analyses.models import (
     Analysis,
+    AnalysisMinimal,
     AnalysisSearchQuery,
     AnalysisSearchResult,
 )
 from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
 from virtool_api.analyses.sample_access import PREFIX as SAMPLE_ACCESS_PREFIX
 from virtool_api.analyses.sample_access import sync_sample_access
-from virtool_api.api.trusted import dumper, json_text
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs.models import TERMINAL_STATES, JobSummary
@@ -92,30 +92,20 @@ def analyses_page_read(user: dict[str, Any], query: AnalysisSearchQuery) -> Step
 
 def analyses_page(page: int, per_page: int, read: AnalysesPageRead) -> AnalysisSearchResult:
     """The page `_page_steps` read, as the listing shows it."""
-    return AnalysisSearchResult.model_validate(_page_fields(page, per_page, read))
-
-
-_WRITE_PAGE = dumper(AnalysisSearchResult)
-
-
-def analyses_page_json(page: int, per_page: int, read: AnalysesPageRead) -> str:
-    """`analyses_page` as JSON text, written from the stored documents without validating them into models
-    (`api/trusted.py`)."""
-    return json_text(_WRITE_PAGE(_page_fields(page, per_page, read)))
-
-
-def _page_fields(page: int, per_page: int, read: AnalysesPageRead) -> dict[str, Any]:
     documents, found_count, total_count, jobs = read
-    return {
-        "documents": [
-            {**document, "id": document["_id"], "job": summary_of(document, jobs)} for document in documents
+    return AnalysisSearchResult(
+        documents=[
+            AnalysisMinimal.model_validate(
+                {**document, "id": document["_id"], "job": summary_of(document, jobs)}
+            )
+            for document in documents
         ],
-        "found_count": found_count,
-        "total_count": total_count,
-        "page": page,
-        "page_count": page_count(found_count, per_page),
-        "per_page": per_page,
-    }
+        found_count=found_count,
+        total_count=total_count,
+        page=page,
+        page_count=page_count(found_count, per_page),
+        per_page=per_page,
+    )
 
 
 def _page_steps(

@@ -182,12 +182,6 @@ def model_response(
     return web.Response(text=text, status=status, content_type="application/json", headers=headers)
 
 
-def json_text_response(text: str) -> web.Response:
-    """JSON text written already (as a response model writes it: `api/trusted.py`), as `model_response`
-    sends a model's."""
-    return web.Response(text=text, content_type="application/json")
-
-
 def render(result: Any, status: int) -> web.StreamResponse:
     if isinstance(result, web.StreamResponse):
         return result

@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, READ, USER
-from virtool_api.api.routes import ApiRoutes, json_text_response, query_reads
+from virtool_api.api.routes import ApiRoutes, query_reads
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.jobs import service
 from virtool_api.jobs.models import Job, JobSearchQuery, JobSearchResult
@@ -19,9 +19,9 @@ JOB_ERRORS = (InsufficientRights, NotFound)
     response=JobSearchResult,
     reads=query_reads(JobSearchQuery, service.jobs_page_read),
 )
-async def find(request: web.Request, query: JobSearchQuery) -> web.Response:
+async def find(request: web.Request, query: JobSearchQuery) -> JobSearchResult:
     """List the caller's jobs, newest first; filter by `state` and `workflow`."""
-    return json_text_response(service.jobs_page_json(query.page, query.per_page, request[READ]))
+    return service.jobs_page(query.page, query.per_page, request[READ])
 
 
 @routes.get("/jobs/{job_id}", response=Job, errors=JOB_ERRORS)

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from virtool_api.api.keys import JobCredentials
-from virtool_api.api.trusted import dumper, json_text
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
 from virtool_api.jobs import rights
@@ -17,6 +16,7 @@ from virtool_api.jobs.models import (
     TERMINAL_STATES,
     AcquiredJob,
     Job,
+    JobMinimal,
     JobPing,
     JobSearchQuery,
     JobSearchResult,
@@ -287,28 +287,15 @@ def _page_steps(
 
 def jobs_page(page: int, per_page: int, read: Listed) -> JobSearchResult:
     """The page `jobs_page_read` read, as the listing shows it."""
-    return JobSearchResult.model_validate(_page_fields(page, per_page, read))
-
-
-_WRITE_PAGE = dumper(JobSearchResult)
-
-
-def jobs_page_json(page: int, per_page: int, read: Listed) -> str:
-    """`jobs_page` as JSON text, written from the stored documents without validating them into models
-    (`api/trusted.py`)."""
-    return json_text(_WRITE_PAGE(_page_fields(page, per_page, read)))
-
-
-def _page_fields(page: int, per_page: int, read: Listed) -> dict[str, Any]:
     documents, found_count, total_count = read
-    return {
-        "documents": [{**document, "id": document["_id"]} for document in documents],
-        "found_count": found_count,
-        "total_count": total_count,
-        "page": page,
-        "page_count": page_count(found_count, per_page),
-        "per_page": per_page,
-    }
+    return JobSearchResult(
+        documents=[JobMinimal.model_validate({**document, "id": document["_id"]}) for document in documents],
+        found_count=found_count,
+        total_count=total_count,
+        page=page,
+        page_count=page_count(found_count, per_page),
+        per_page=per_page,
+    )
 
 
 async def get_job_for_user(ctx: Context, user: dict[str, Any], job_id: str) -> Job:

@@ -5,7 +5,7 @@ service.
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, READ, USER
-from virtool_api.api.routes import ApiRoutes, created, json_text_response, query_reads
+from virtool_api.api.routes import ApiRoutes, created, query_reads
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.projects.service import CANNOT_ADD_SAMPLES
 from virtool_api.samples import service
@@ -37,9 +37,9 @@ REFERENCES = (
     response=SampleSearchResult,
     reads=query_reads(SampleSearchQuery, service.samples_page_read),
 )
-async def find(request: web.Request, query: SampleSearchQuery) -> web.Response:
+async def find(request: web.Request, query: SampleSearchQuery) -> SampleSearchResult:
     """List the samples the caller may see, newest first (`find` matches names, case-insensitively)."""
-    return json_text_response(service.samples_page_json(query, request[READ]))
+    return service.samples_page(query, request[READ])
 
 
 @routes.post(

@@ -7,7 +7,6 @@ from typing import Any, cast
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from virtool_api.api.trusted import dumper, json_text
 from virtool_api.context import Context
 from virtool_api.crash_points import crash_point
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
@@ -34,6 +33,7 @@ from virtool_api.samples.models import (
     SampleRightsDocument,
     SampleSearchQuery,
     SampleSearchResult,
+    SampleSummary,
     UpdateRightsRequest,
     UpdateSampleRequest,
 )
@@ -90,36 +90,25 @@ async def find_samples(ctx: Context, user: dict[str, Any], query: SampleSearchQu
 
 def samples_page(query: SampleSearchQuery, read: SamplesPageRead) -> SampleSearchResult:
     """The page `samples_page_read` read, as the listing shows it."""
-    return SampleSearchResult.model_validate(_page_fields(query, read))
-
-
-_WRITE_PAGE = dumper(SampleSearchResult)
-
-
-def samples_page_json(query: SampleSearchQuery, read: SamplesPageRead) -> str:
-    """`samples_page` as JSON text, written from the stored documents without validating them into models
-    (`api/trusted.py`: a third of the page's CPU on the event loop)."""
-    return json_text(_WRITE_PAGE(_page_fields(query, read)))
-
-
-def _page_fields(query: SampleSearchQuery, read: SamplesPageRead) -> dict[str, Any]:
     documents, found_count, total_count, labels, jobs = read
-    return {
-        "documents": [
-            {
-                **document,
-                **one_codex_fields(document),
-                "labels": labels_of(document, labels),
-                "job": summary_of(document, jobs),
-            }
+    return SampleSearchResult(
+        documents=[
+            SampleSummary.model_validate(
+                {
+                    **document,
+                    **one_codex_fields(document),
+                    "labels": labels_of(document, labels),
+                    "job": summary_of(document, jobs),
+                }
+            )
             for document in documents
         ],
-        "found_count": found_count,
-        "total_count": total_count,
-        "page": query.page,
-        "page_count": page_count(found_count, query.per_page),
-        "per_page": query.per_page,
-    }
+        found_count=found_count,
+        total_count=total_count,
+        page=query.page,
+        page_count=page_count(found_count, query.per_page),
+        per_page=query.per_page,
+    )
 
 
 def samples_page_read(user: dict[str, Any], query: SampleSearchQuery) -> Steps[SamplesPageRead]:
