@@ -80,9 +80,9 @@ def iso_timestamp(value: datetime) -> str:
 
     Written by `isoformat` of the naive UTC time (a fifth of `strftime`'s time, and half of an aware one's,
     which formats an offset only to cut it off), but for years before 1000, which `strftime` writes without
-    leading zeros."""
+    leading zeros. An aware time less the (aware) epoch is its UTC offset from it, whatever its zone."""
     if value.tzinfo is not None:
-        value = _NAIVE_EPOCH + (as_utc(value) - _EPOCH)
+        value = _NAIVE_EPOCH + (value - _EPOCH)
     if value.year < 1000:
         return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return value.isoformat("T", "microseconds") + "Z"

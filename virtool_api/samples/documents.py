@@ -118,29 +118,40 @@ FILES = _files_query()
 """Built once: building it took longer than running it."""
 
 
+def reads_fields(row: SampleReads | Row[Any]) -> dict[str, Any]:
+    """A reads file as `SampleReadsFile` has it, not yet validated (`render_sample` validates it with the
+    sample, in one call)."""
+    return {
+        "id": row.id,
+        "name": row.name,
+        "name_on_disk": row.name_on_disk,
+        "size": row.size,
+        "sample": row.sample,
+        "uploaded_at": row.uploaded_at,
+        "download_url": f"/samples/{row.sample}/reads/{row.name}",
+        "upload": row.upload,
+    }
+
+
 def reads_file(row: SampleReads | Row[Any]) -> SampleReadsFile:
-    return SampleReadsFile(
-        id=row.id,
-        name=row.name,
-        name_on_disk=row.name_on_disk,
-        size=row.size,
-        sample=row.sample,
-        uploaded_at=row.uploaded_at,
-        download_url=f"/samples/{row.sample}/reads/{row.name}",
-        upload=row.upload,
-    )
+    return SampleReadsFile.model_validate(reads_fields(row))
+
+
+def artifact_fields(row: SampleArtifact | Row[Any]) -> dict[str, Any]:
+    """An artifact as `SampleArtifactFile` has it, not yet validated (see `reads_fields`)."""
+    return {
+        "id": row.id,
+        "name": row.name,
+        "name_on_disk": row.name_on_disk,
+        "size": row.size,
+        "type": row.type,
+        "uploaded_at": row.uploaded_at,
+        "download_url": f"/samples/{row.sample}/artifacts/{row.name}",
+    }
 
 
 def artifact_file(row: SampleArtifact | Row[Any]) -> SampleArtifactFile:
-    return SampleArtifactFile(
-        id=row.id,
-        name=row.name,
-        name_on_disk=row.name_on_disk,
-        size=row.size,
-        type=row.type,
-        uploaded_at=row.uploaded_at,
-        download_url=f"/samples/{row.sample}/artifacts/{row.name}",
-    )
+    return SampleArtifactFile.model_validate(artifact_fields(row))
 
 
 def one_codex_fields(document: dict[str, Any]) -> dict[str, Any]:
@@ -182,8 +193,8 @@ async def render_sample(
                 for subtraction_id in document.get("subtractions", [])
                 if subtraction_id in names
             ],
-            "reads": [reads_file(row) for row in reads],
-            "artifacts": [artifact_file(row) for row in artifacts],
+            "reads": [reads_fields(row) for row in reads],
+            "artifacts": [artifact_fields(row) for row in artifacts],
             "job": summary_of(document, jobs),
         }
     )
