@@ -16,7 +16,6 @@ from virtool_api.api.slow_clients import TimedAppRunner
 from virtool_api.blast.backends import local_backend_problem
 from virtool_api.config import Config, LogConfig
 from virtool_api.operations.commands import new_store_notes, program, refuse_to_start, store_options
-from virtool_api.operations.copy_to_servers import copy_to_servers
 from virtool_api.operations.hmms import hmms
 from virtool_api.operations.logs import virtool_api_group
 from virtool_api.operations.users import users
@@ -25,7 +24,6 @@ from virtool_api.runner.supervisor import jobs_url_for, runner_command, supervis
 from virtool_api.server.context import create_context
 from virtool_api.server.health import listen_error, listen_problem, startup_problem
 from virtool_api.server.observability import METRICS_PATH, describe_stores
-from virtool_api.storage import migrate as migrations
 from virtool_api.storage.sql import sqlalchemy_url
 from virtool_api.users.service import has_administrator
 from virtool_api.users.setup import SETUP_PATH, issue_setup_token
@@ -37,7 +35,12 @@ STORE_FLAGS = "{}, {} and {}".format(
 """The options that choose the stores, as a message names them."""
 
 
-main = virtool_api_group(lazy={"runner": "virtool_api.runner.cli:runner"})
+main = virtool_api_group(
+    lazy={
+        "runner": "virtool_api.runner.cli:runner",
+        "copy-to-servers": "virtool_api.operations.copy_to_servers:copy_to_servers",
+    }
+)
 
 
 @main.command()
@@ -143,6 +146,9 @@ def migrate(**stores: Any) -> None:
     for note in asyncio.run(new_store_notes(config, documents=False)):
         click.echo(f"Note: {note}", err=True)
     refuse_to_start(asyncio.run(startup_problem(config, documents=False)))
+    # Here, not at the top: only this command and a schema behind its head need alembic (storage/revision.py)
+    from virtool_api.storage import migrate as migrations
+
     asyncio.run(migrations.upgrade_to_head(sqlalchemy_url(config.postgres_url, config.data_path)))
     click.echo("schema is at the newest revision")
 
@@ -202,7 +208,6 @@ async def _no_administrator_hint(ctx) -> str | None:  # type: ignore[no-untyped-
 
 main.add_command(users)
 main.add_command(hmms)
-main.add_command(copy_to_servers)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -18,11 +18,11 @@ from virtool_api.server.app import create_jobs_app, create_public_app
 from virtool_api.server.context import create_context
 from virtool_api.server.health import startup_problem
 from virtool_api.server.observability import DURATION_BUCKETS, RequestSeries, describe_stores, mask_url
-from virtool_api.storage import migrate
+from virtool_api.storage import migrate, revision
 from virtool_api.users.keys import create_api_key
 
 ALL_OK = {"document_store": "ok", "sql_store": "ok", "data_path": "ok", "migrations": "ok"}
-HEAD = migrate.head_revision("")
+HEAD = revision.head_revision()
 
 
 def request_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:

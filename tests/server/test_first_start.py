@@ -18,7 +18,8 @@ from tests.conftest import MONGODB_URL, POSTGRES_URL
 from tests.support.real_server import free_port, serve_command
 from virtool_api.cli import _no_administrator_hint, main
 from virtool_api.operations.commands import program
-from virtool_api.storage.migrate import MIGRATION_LOCK, head_revision
+from virtool_api.storage.migrate import MIGRATION_LOCK
+from virtool_api.storage.revision import head_revision
 from virtool_api.users.service import create_user
 
 
@@ -313,4 +314,4 @@ def test_replicas_migrating_one_database_at_once_all_start(fresh_postgres, tmp_p
         finally:
             await holder.close()
 
-    assert asyncio.run(race()) == [head_revision("")]
+    assert asyncio.run(race()) == [head_revision()]

@@ -13,6 +13,7 @@ that stops failing fails the test, so the list only ever shrinks.
 
 import asyncio
 import base64
+import http.cookiejar
 import json
 import subprocess
 import time
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -155,7 +157,23 @@ def _without_long_polls(case: Any) -> Any:
     return case
 
 
-def _fuzz(operation: Any, base_url: str, headers: dict[str, str], examples: int = EXAMPLES) -> str | None:
+def _session() -> requests.Session:
+    """The connection every example of a run is sent on, kept alive as a client's would be: not a new
+    session, proxy look-up and TCP connection for each (what schemathesis does without one). It keeps no
+    cookie, so each example is sent as a new client's first request would be, as schemathesis's own are."""
+    session = requests.Session()
+    session.trust_env = False
+    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    return session
+
+
+def _fuzz(
+    operation: Any,
+    base_url: str,
+    headers: dict[str, str],
+    session: requests.Session,
+    examples: int = EXAMPLES,
+) -> str | None:
     """The first failure schemathesis finds in the operation, in one paragraph, or None."""
     strategy = st.one_of(
         operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
@@ -172,7 +190,7 @@ def _fuzz(operation: Any, base_url: str, headers: dict[str, str], examples: int 
     )
     @given(case=strategy)
     def run(case: Any) -> None:
-        case.call_and_validate(base_url=base_url, headers=headers, checks=CHECKS, timeout=30)
+        case.call_and_validate(base_url=base_url, session=session, headers=headers, checks=CHECKS, timeout=30)
 
     try:
         run()
@@ -190,12 +208,13 @@ def test_every_answer_is_documented(server: dict[str, Any], api: str) -> None:
     deadline = time.monotonic() + BUDGET * len(operations) / total
     failures: dict[str, str] = {}
     checked = []
-    for operation in operations:
-        if time.monotonic() > deadline:
-            break
-        checked.append(operation.label)
-        if failure := _fuzz(operation, base_url, headers):
-            failures[operation.label] = failure
+    with _session() as session:
+        for operation in operations:
+            if time.monotonic() > deadline:
+                break
+            checked.append(operation.label)
+            if failure := _fuzz(operation, base_url, headers, session):
+                failures[operation.label] = failure
 
     unexpected = {label: failure for label, failure in failures.items() if label not in KNOWN_FAILURES}
     fixed = [label for label in KNOWN_FAILURES if label in checked and label not in failures]
@@ -210,9 +229,10 @@ def test_a_finished_jobs_answers_are_documented(server: dict[str, Any]) -> None:
     "Job is finished" above all): a few examples each, since the answer comes before the route's own rules."""
     document, base_url, headers = server["finished jobs"]
     failures = {}
-    for operation in _operations(document, "jobs"):
-        if failure := _fuzz(operation, base_url, headers, examples=3):
-            failures[operation.label] = failure
+    with _session() as session:
+        for operation in _operations(document, "jobs"):
+            if failure := _fuzz(operation, base_url, headers, session, examples=3):
+                failures[operation.label] = failure
     assert not failures, "\n\n".join(f"{label}: {failure}" for label, failure in failures.items())
 
 

@@ -5,7 +5,7 @@ from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.events import Events
 from virtool_api.server.subscriptions import subscribe
-from virtool_api.storage import migrate, mongo, sql
+from virtool_api.storage import mongo, revision, sql
 from virtool_api.storage import redis as redis_store
 from virtool_api.storage.changes import ChangeFeed
 from virtool_api.storage.files import FileStore
@@ -25,9 +25,13 @@ async def create_context(config: Config, migrate_schema: bool | None = None) -> 
     files.sweep_stale_incoming()
 
     url = sql.sqlalchemy_url(config.postgres_url, config.data_path)
-    if migrate_schema if migrate_schema is not None else config.postgres_url is None:
-        await migrate.upgrade_to_head(url)
     engine = sql.create_engine(url)
+    if migrate_schema if migrate_schema is not None else config.postgres_url is None:
+        if await revision.current_revision(engine) != revision.head_revision():
+            # Here, not at the top: only a schema behind its head needs alembic (`storage/revision.py`).
+            from virtool_api.storage import migrate
+
+            await migrate.upgrade_to_head(url)
 
     mongo_client, db = mongo.connect(config.mongodb_url, config.data_path, config.store_timeout)
     await mongo.create_indexes(db)

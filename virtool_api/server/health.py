@@ -8,7 +8,6 @@ newest migration; otherwise 503 naming the failing parts. Both are open to anyon
 """
 
 import asyncio
-import functools
 import os
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -24,7 +23,7 @@ from virtool_api.api.routes import ApiRoutes
 from virtool_api.config import Config
 from virtool_api.errors import ServiceUnavailable
 from virtool_api.options import declared, flag
-from virtool_api.storage import migrate, sql
+from virtool_api.storage import revision, sql
 from virtool_api.utils import mask_url
 
 CHECK_TIMEOUT = 5.0
@@ -34,12 +33,6 @@ routes = ApiRoutes("health")
 
 
 NOT_READY = ServiceUnavailable.declare("Not ready: {failing}")
-
-
-@functools.cache
-def _head_revision() -> str | None:
-    # The scripts ship with the code: their head cannot change while the process runs.
-    return migrate.head_revision("")
 
 
 def _short_reason(error: BaseException) -> str:
@@ -65,8 +58,8 @@ def data_path_problem(path: Path) -> str | None:
 
 
 async def _schema_problem(engine: AsyncEngine) -> str | None:
-    current = await migrate.current_revision(engine)
-    head = _head_revision()
+    current = await revision.current_revision(engine)
+    head = revision.head_revision()
     if current == head:
         return None
     return f"at revision {current or 'none'}, the newest is {head}"
