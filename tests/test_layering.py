@@ -23,6 +23,7 @@ LAYERS: dict[str, set[str]] = {
         "crash_points",
         "errors",
         "events",
+        "listing",
         "models",
         "options",
         "pagination",

@@ -29,7 +29,8 @@ from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFoun
 from virtool_api.jobs.models import TERMINAL_STATES, JobSummary
 from virtool_api.jobs.service import create_job, find_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries_steps, summary_of
-from virtool_api.pagination import page_count, page_steps
+from virtool_api.listing import page_steps
+from virtool_api.pagination import page_count
 from virtool_api.references.otus import visible_reference
 from virtool_api.references.service import newest_ready_index
 from virtool_api.samples.access import (

@@ -18,7 +18,8 @@ from virtool_api.hmms.models import (
     HMMStatus,
     InstallHMMsRequest,
 )
-from virtool_api.pagination import listing_counts, page_count, skip
+from virtool_api.listing import listing_counts
+from virtool_api.pagination import page_count, skip
 from virtool_api.uploads.service import upload_file
 from virtool_api.users.rights import require_administrator
 

@@ -32,7 +32,8 @@ from virtool_api.jobs.statuses import (
     status_history,
     store_first_status,
 )
-from virtool_api.pagination import Listed, page_count, page_steps
+from virtool_api.listing import Listed, page_steps
+from virtool_api.pagination import page_count
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.steps import Steps, run_steps
 from virtool_api.users.rights import require_owner_or_administrator

@@ -7,7 +7,8 @@ from typing import Any
 
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
-from virtool_api.pagination import listing_counts, page_count, skip
+from virtool_api.listing import listing_counts
+from virtool_api.pagination import page_count, skip
 from virtool_api.references.export import ExportOTU
 from virtool_api.references.models import OTU, OTUMinimal, OTUSearchResult
 from virtool_api.utils import random_id, utc_now

@@ -14,7 +14,8 @@ from virtool_api.jobs.models import JobState, JobSummary, Workflow
 from virtool_api.jobs.service import create_job, find_job, withdraw_job
 from virtool_api.jobs.summary import job_summaries_steps, summary_of
 from virtool_api.labels.service import missing_labels
-from virtool_api.pagination import page_count, page_steps
+from virtool_api.listing import page_steps
+from virtool_api.pagination import page_count
 from virtool_api.projects.service import PROJECT_DOES_NOT_EXIST, find_project, require_add_files
 from virtool_api.samples.access import find_sample, listing_query_steps, require_read, writable_sample
 from virtool_api.samples.documents import (

@@ -11,7 +11,8 @@ from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, NotFound
 from virtool_api.jobs.models import TERMINAL_STATES, Workflow
 from virtool_api.jobs.service import create_job, find_job
-from virtool_api.pagination import listing_counts, page_count, skip
+from virtool_api.listing import listing_counts
+from virtool_api.pagination import page_count, skip
 from virtool_api.samples.links import a_sample_names_subtraction
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.subtractions.documents import find_subtraction, render_subtraction, render_subtractions
