@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from virtool_api.analyses.blasts import blasts_by_sequence
 from virtool_api.analyses.tables import NuvsBlast
@@ -460,6 +460,26 @@ async def test_blast_resumes_after_a_restart(ctx, aiohttp_client, factory, fake_
         await second.close()
     finally:
         await restarted_ctx.close()
+
+
+async def test_a_runner_that_never_claimed_writes_nothing_when_it_stops(ctx, fake_ncbi):
+    """Every public process starts and stops a runner (each test's app too): one that took no claim has none
+    to hand back, and stops without a SQL write."""
+    written: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith("SELECT"):
+            written.append(statement)
+
+    event.listen(ctx.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        runner = BlastRunner(ctx, NcbiBlast(fake_ncbi.url, "nr", 0))
+        runner.start()
+        assert await runner.poll_once() == 0  # nothing due
+        await runner.stop()
+    finally:
+        event.remove(ctx.engine.sync_engine, "before_cursor_execute", record)
+    assert written == []
 
 
 async def test_a_crashed_process_claim_expires_and_is_taken_over(factory, ctx, fake_ncbi):

@@ -102,6 +102,7 @@ async def start_blast(
         )
         hint = f" {OFFLINE_HINT}" if runner.backend.name == "ncbi" else ""
         raise BlastServiceUnavailable(f"{BlastServiceUnavailable.default_message} ({error}).{hint}") from None
+    runner.claimed = True
     record, replaced = await replace_blast(
         ctx,
         analysis_id=analysis_id,
@@ -129,6 +130,9 @@ class BlastRunner:
         self.backend = backend
         self.tick = tick
         self.claimant = random_id(12)
+        self.claimed = False
+        """Whether this runner may hold a claim (set before each it takes, by polling or by a BLAST started
+        through it): one that never did has none to hand back when it stops, and opens no SQL session."""
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
@@ -137,6 +141,7 @@ class BlastRunner:
         now = now or utc_now()
         checked = 0
         for blast_id in await due_blasts(self.ctx, self.claimant, now):
+            self.claimed = True
             if await claim_blast(self.ctx, blast_id, self.claimant, now):
                 await self._check(blast_id, now)
                 checked += 1
@@ -222,5 +227,6 @@ class BlastRunner:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        await release_claims(self.ctx, self.claimant)
+        if self.claimed:
+            await release_claims(self.ctx, self.claimant)
         await self.backend.close()
