@@ -360,7 +360,7 @@ class Collection:
         index = declared_index(keys, unique, name, options)
         if index is None:
             return "_id_"
-        if await self._write(index_work(index)):
+        if await self._write(index_work(index), grows=False):  # no row added; a new index is analyzed there
             self._engine.statistics_changed()
         return index.name
 

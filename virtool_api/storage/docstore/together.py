@@ -195,6 +195,6 @@ class TogetherCollection:
         index = declared_index(keys, unique, name, options)
         if index is None:
             return "_id_"
-        if self._together.written(self._table_name, index_work(index)):
+        if self._together.written(self._table_name, index_work(index), grows=False):
             self._together.statistics_changed()
         return index.name
