@@ -108,20 +108,18 @@ class Together:
         without a collection object a read. An equality `equality` took, on `_id` or on a column no row holds
         an array in, is read by its key column without compiling the filter or planning."""
         table_name = self._prefix + collection
+        compiled = projection_of(projection)
         if sort is None and not skip and (found := equality(filter)) is not None:
             path, keys = found
             table = self._tables(table_name)
             column = "id" if path == "_id" else table.columns.get(path)
-            compiled = projection_of(projection)
             if (
                 column is not None
                 and (column == "id" or column in table.single_valued)
                 and (len(keys) <= DECODED_UP_TO or operations.covered(table, compiled) is None)
             ):
                 return operations.select_equal(self._connection, table, column, keys, compiled, limit)
-            return find_work(compile_filter(filter), compiled, None, limit)(self._connection, table)
-        work = find_work(compile_filter(filter), projection_of(projection), sort, limit, skip)
-        return self.read(table_name, work)
+        return self.read(table_name, find_work(compile_filter(filter), compiled, sort, limit, skip))
 
     def find_one(
         self, collection: str, filter: dict[str, Any] | None = None, projection: Any = None
