@@ -17,8 +17,8 @@ from sqlalchemy import event, select
 
 from virtool_api.analyses.blasts import blasts_by_sequence
 from virtool_api.analyses.tables import NuvsBlast
-from virtool_api.blast.backends import BlastFailed, NcbiBlast, parse_qblast_info
-from virtool_api.blast.service import BlastRunner
+from virtool_api.blast.backends import BlastFailed, LocalBlast, NcbiBlast, parse_qblast_info
+from virtool_api.blast.service import BlastRunner, start_blast
 from virtool_api.server.app import create_public_app
 from virtool_api.server.context import create_context
 from virtool_api.users.service import user_ref
@@ -317,8 +317,6 @@ async def test_expired_blast_gives_up_with_an_error(factory, ctx, fake_ncbi):
     analysis = await nuvs_analysis(factory, owner)
     fake_ncbi.waiting_checks = 10_000
     runner = BlastRunner(ctx, NcbiBlast(fake_ncbi.url, "nr", 0))
-    from virtool_api.blast.service import start_blast
-
     await start_blast(ctx, runner, owner, analysis["_id"], "0")
     later = utc_now() + timedelta(seconds=ctx.config.blast_max_time + 1)
     assert await runner.poll_once(now=later) == 1
@@ -364,12 +362,44 @@ async def test_submission_gives_up_after_two_attempts(fake_ncbi):
     assert len(fake_ncbi.requests) == 2
 
 
+@pytest.mark.parametrize(("backend", "waits"), [("ncbi", 60.0), ("local", 2.0)])
+async def test_the_wait_between_checks_grows_to_the_backends_cap(
+    factory, ctx, fake_ncbi, tmp_path, backend, waits
+):
+    """NCBI's search is checked at most once a minute once it has run a while; a local `blastn` still running
+    (here one that never ends, as on a machine too busy to run it) is checked at least every 2 s, so its
+    answer shows within 2 s of its end."""
+    if backend == "ncbi":
+        fake_ncbi.waiting_checks = 10_000
+        runner = BlastRunner(ctx, NcbiBlast(fake_ncbi.url, "nr", 0))
+    else:
+        blastn = tmp_path / "blastn"
+        blastn.write_text("#!/bin/sh\nexec sleep 600\n")
+        blastn.chmod(0o755)
+        runner = BlastRunner(ctx, LocalBlast(str(tmp_path / "db"), blastn=str(blastn)))
+    owner, _ = await factory.person()
+    analysis = await nuvs_analysis(factory, owner)
+    await start_blast(ctx, runner, owner, analysis["_id"], "0")
+    intervals = []
+    now = utc_now()
+    for _ in range(12):
+        record = await blast_of(ctx, analysis["_id"], 0)
+        now += timedelta(seconds=record.interval + 0.1)
+        assert await runner.poll_once(now=now) == 1
+        intervals.append((await blast_of(ctx, analysis["_id"], 0)).interval)
+    assert intervals == sorted(intervals) and intervals[-1] == waits and max(intervals) == waits
+    async with ctx.sessions() as session:
+        row = (await session.scalars(select(NuvsBlast))).one()
+    assert row.ready is False and row.error is None
+    assert row.next_check_at - row.last_checked_at == timedelta(seconds=waits)
+    await runner.stop()
+    await runner.backend.close()
+
+
 async def test_persistent_5xx_keeps_the_blast_waiting(factory, ctx, fake_ncbi):
     owner, _ = await factory.person()
     analysis = await nuvs_analysis(factory, owner)
     runner = BlastRunner(ctx, NcbiBlast(fake_ncbi.url, "nr", 0))
-    from virtool_api.blast.service import start_blast
-
     await start_blast(ctx, runner, owner, analysis["_id"], "0")
     fake_ncbi.failures_before_success = 100
     await runner.poll_once(now=utc_now() + timedelta(seconds=5))
@@ -422,7 +452,6 @@ async def test_repeat_put_replaces_the_blast(public_client, factory, ctx, fake_n
 
 async def test_delete_analysis_removes_its_blasts(factory, ctx, fake_ncbi):
     from virtool_api.analyses.files import purge_analysis_files
-    from virtool_api.blast.service import start_blast
 
     owner, _ = await factory.person()
     analysis = await nuvs_analysis(factory, owner)
@@ -484,7 +513,6 @@ async def test_a_runner_that_never_claimed_writes_nothing_when_it_stops(ctx, fak
 
 async def test_a_crashed_process_claim_expires_and_is_taken_over(factory, ctx, fake_ncbi):
     from virtool_api.analyses.blasts import CLAIM_LEASE
-    from virtool_api.blast.service import start_blast
 
     owner, _ = await factory.person()
     analysis = await nuvs_analysis(factory, owner)

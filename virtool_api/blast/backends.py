@@ -50,6 +50,8 @@ class BlastBackend(Protocol):
     name: str
     first_interval: float
     """Seconds from starting a BLAST to its first check (then each wait grows by half, `service.py`)."""
+    max_interval: float
+    """The longest wait between two checks."""
 
     async def submit(self, sequence: str) -> str: ...
 
@@ -143,6 +145,8 @@ class NcbiBlast:
 
     name = "ncbi"
     first_interval = 3.0
+    max_interval = 60.0
+    """NCBI asks callers to check a search no more than once a minute once it has run a while."""
 
     def __init__(
         self,
@@ -263,6 +267,9 @@ class LocalBlast:
     name = "local"
     first_interval = 0.5
     """A contig's search takes well under a second here: checked at once, not after NCBI's 3 s."""
+    max_interval = 2.0
+    """Checking a run in this process costs nothing: a search slowed by a busy machine is shown within 2 s of
+    its end, not up to half its own time later as NCBI's growing waits would."""
 
     def __init__(self, database: str, blastn: str = "blastn") -> None:
         self.database = database

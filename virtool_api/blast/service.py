@@ -34,7 +34,6 @@ from virtool_api.utils import as_utc, random_id, utc_now
 
 logger = logging.getLogger(__name__)
 
-MAX_INTERVAL = 60.0
 INTERVAL_GROWTH = 1.5
 STOP_GRACE = 10.0
 
@@ -118,10 +117,6 @@ async def start_blast(
     return record
 
 
-def _grown(interval: float) -> float:
-    return min(round(interval * INTERVAL_GROWTH, 1), MAX_INTERVAL)
-
-
 class BlastRunner:
     """Polls the BLASTs this process holds (or may take over) until each is ready or has an error."""
 
@@ -176,7 +171,7 @@ class BlastRunner:
 
     async def _check_again(self, row: BlastRow, now: datetime) -> None:
         """No answer yet: wait a little longer than last time, keeping the claim."""
-        interval = _grown(row.interval)
+        interval = min(round(row.interval * INTERVAL_GROWTH, 1), self.backend.max_interval)
         await save_blast(
             self.ctx,
             row.id,
