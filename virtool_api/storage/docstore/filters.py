@@ -6,6 +6,7 @@ $nin $gt $gte $lt $lte $exists $regex/$options $all`, and `$and $or` of filters.
 NotImplementedError naming it; a malformed filter that MongoDB refuses raises PyMongo's `OperationFailure`.
 """
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,9 +48,7 @@ class Field:
     parts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        self.parts = split(self.path)
-        if any(part.isdigit() for part in self.parts):
-            raise unsupported(f"a positional path in a query ({self.path!r})")
+        self.parts = _query_parts(self.path)
 
     def matches(self, document: dict[str, Any]) -> bool:
         found = leaves(document, self.parts)
@@ -74,6 +73,14 @@ class Or:
 
 
 Node = Field | And | Or
+
+
+@functools.lru_cache(maxsize=4096)  # the same few paths in every query
+def _query_parts(path: str) -> tuple[str, ...]:
+    parts = split(path)
+    if any(part.isdigit() for part in parts):
+        raise unsupported(f"a positional path in a query ({path!r})")
+    return parts
 
 
 def compile_filter(query: dict[str, Any] | None) -> And:
@@ -102,11 +109,13 @@ def _is_operator_document(value: Any) -> bool:
     if not isinstance(value, dict) or not value:
         return False
     operators = [key.startswith("$") for key in value]
-    if any(operators) and not all(operators):
-        raise OperationFailure(
-            f"unknown operator: {next(key for key in value if not key.startswith('$'))}", 2
-        )
-    return all(operators)
+    if False in operators:
+        if True in operators:
+            raise OperationFailure(
+                f"unknown operator: {next(key for key in value if not key.startswith('$'))}", 2
+            )
+        return False
+    return True
 
 
 def _conditions(path: str, value: Any) -> list[Condition]:

@@ -53,6 +53,15 @@ def check_update(update: Any) -> None:
                 f"Modifiers operate on fields but we found type {type(fields).__name__} instead", 9
             )
         paths.extend(split(path) for path in fields)
+    # Two paths conflict when one is a prefix of the other (or the same path); in sorted order a prefix comes
+    # right before some path it is a prefix of, so only neighbours are compared (n log n, not every pair).
+    ordered = sorted(paths)
+    if any(later[: len(earlier)] == earlier for earlier, later in itertools.pairwise(ordered)):
+        _refuse_conflict(paths)
+
+
+def _refuse_conflict(paths: list[tuple[str, ...]]) -> None:
+    """MongoDB's error for the first conflicting pair, in the update's order."""
     for index, path in enumerate(paths):
         for other in paths[index + 1 :]:
             shorter = min(len(path), len(other))
@@ -104,6 +113,9 @@ def _parent(document: dict[str, Any], parts: tuple[str, ...], create: bool) -> d
 
 def _apply(document: dict[str, Any], operator: str, parts: tuple[str, ...], operand: Any) -> None:
     name = parts[-1]
+    if operator == "$set" and len(parts) == 1:  # most of what is written: a top-level field
+        document[name] = operand
+        return
     path = ".".join(parts)
     if operator in ("$unset", "$pull"):
         parent = _parent(document, parts, create=False)
