@@ -44,6 +44,7 @@ def collection_paused() -> Iterator[None]:
 
 
 _last_now = datetime.min.replace(tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def utc_now() -> datetime:
@@ -54,7 +55,7 @@ def utc_now() -> datetime:
     """
     global _last_now
     now = datetime.now(UTC)
-    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    now -= now.microsecond % 1000 * _MICROSECOND  # `replace(microsecond=...)` parses keywords: twice as long
     if now <= _last_now:
         now = _last_now + timedelta(milliseconds=1)
     _last_now = now
