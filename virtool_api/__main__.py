@@ -12,7 +12,10 @@ import logging
 import os
 import sys
 
-from virtool_api.cli import main
+from virtool_api.utils import start_up
+
+with start_up():
+    from virtool_api.cli import main
 
 
 def run() -> None:

@@ -27,6 +27,7 @@ from virtool_api.server.observability import METRICS_PATH, describe_stores
 from virtool_api.storage.sql import sqlalchemy_url
 from virtool_api.users.service import has_administrator
 from virtool_api.users.setup import SETUP_PATH, issue_setup_token
+from virtool_api.utils import start_up
 
 logger = logging.getLogger("virtool_api")
 STORE_FLAGS = "{}, {} and {}".format(
@@ -62,20 +63,22 @@ def serve(**settings: Any) -> None:
 
 
 async def _serve(config: Config, only: str | None, migrate_schema: bool = True) -> None:
-    # Here, not at the top: only `serve` builds the apps (every route table), and `runner` starts sooner.
-    from virtool_api.server.app import create_jobs_app, create_public_app
+    with start_up():  # the modules, the stores' clients and the apps live as long as the process
+        # Here, not at the top: only `serve` builds the apps (every route table), and `runner` starts sooner.
+        from virtool_api.server.app import create_jobs_app, create_public_app
 
-    for line in describe_stores(config):
-        logger.info(line)
-    ctx = await create_context(config, migrate_schema=migrate_schema)
+        for line in describe_stores(config):
+            logger.info(line)
+        ctx = await create_context(config, migrate_schema=migrate_schema)
     runners: list[web.AppRunner] = []
     sites: list[web.TCPSite] = []
     try:
         apps = []
-        if only in (None, "public"):
-            apps.append(("public API", create_public_app(ctx), config.port))
-        if only in (None, "jobs"):
-            apps.append(("job API", create_jobs_app(ctx), config.jobs_port))
+        with start_up():
+            if only in (None, "public"):
+                apps.append(("public API", create_public_app(ctx), config.port))
+            if only in (None, "jobs"):
+                apps.append(("job API", create_jobs_app(ctx), config.jobs_port))
         for label, app, port in apps:
             # `drain` lets requests finish: what aiohttp's own shutdown then finds still running is cancelled.
             shutdown_timeout = cleanup_reserve(config.shutdown_timeout) / 2
