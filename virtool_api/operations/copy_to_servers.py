@@ -8,6 +8,7 @@ then set past every id SQLite ever gave out (ids are never given twice). Files s
 The copy is verified by counting each collection and table on both sides.
 """
 
+import asyncio
 import importlib
 import importlib.util
 import pkgutil
@@ -273,8 +274,6 @@ async def _count(engine: AsyncEngine, table: Table) -> int:
 def copy_to_servers(batch_size: int, **stores: Any) -> None:
     """Copy the embedded stores into MongoDB and PostgreSQL (stop the server first). Run it again after an
     interruption: it continues without duplicates. Exits 1 unless every count matches."""
-    import asyncio
-
     target = Config(**stores)
     if not target.mongodb_url and not target.postgres_url:
         raise click.UsageError("give --mongodb-url, --postgres-url or both: where to copy to")

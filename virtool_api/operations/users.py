@@ -5,6 +5,7 @@ import sys
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from virtool_api.config import Config
 from virtool_api.operations.commands import run_with_stores, store_options
@@ -24,8 +25,6 @@ def users() -> None:
 @click.option("--admin", is_flag=True, help="Make the new user an administrator.")
 def users_create(handle: str, admin: bool, **stores: Any) -> None:
     """Create a user and print their first API key (only the key goes to stdout)."""
-    from pydantic import ValidationError
-
     try:
         request = CreateUserRequest(handle=handle, administrator=admin)
     except ValidationError:

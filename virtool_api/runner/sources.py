@@ -7,8 +7,6 @@ is what decides who runs it.
 
 from typing import Protocol
 
-from redis.asyncio import Redis
-
 from virtool_api.runner.client import JobApi
 
 WAIT = 20.0
@@ -30,6 +28,9 @@ class RedisLists:
     name = "redis"
 
     def __init__(self, redis_url: str, workflows: list[str]) -> None:
+        # Here, not at the top: only a runner given a Redis URL needs the client (see NOT_AT_TOP).
+        from redis.asyncio import Redis
+
         self.redis = Redis.from_url(redis_url)
         self.lists = [f"jobs_{workflow}" for workflow in workflows]
 

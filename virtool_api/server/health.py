@@ -10,10 +10,12 @@ newest migration; otherwise 503 naming the failing parts. Both are open to anyon
 import asyncio
 import os
 import tempfile
+import urllib.request
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pymongo
 from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -127,8 +129,6 @@ async def ready(request: web.Request) -> dict[str, Any]:
 
 
 async def _mongodb_problem(url: str, seconds: float) -> str | None:
-    import pymongo
-
     try:
         client: Any = pymongo.AsyncMongoClient(url, serverSelectionTimeoutMS=int(seconds * 1000))
     except Exception as error:
@@ -222,8 +222,6 @@ async def listen_problem(config: Config, only: str | None) -> str | None:
 
 def _probe() -> int:
     """Exit status for the container HEALTHCHECK: 0 if the public or the job API answers `/api/health`."""
-    import urllib.request
-
     for port in (os.environ.get(item.env, str(item.default)) for item in PORT_SETTINGS.values()):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=3) as response:

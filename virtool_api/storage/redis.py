@@ -7,10 +7,6 @@ stored first and handed off later.
 
 from typing import Any
 
-from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-
 CONNECT_TIMEOUT = 2.0
 COMMAND_TIMEOUT = 5.0
 
@@ -19,6 +15,11 @@ def connect(redis_url: str | None) -> Any:
     """A client for `redis_url`, or None. Connecting is lazy: a Redis that is down fails the first command."""
     if not redis_url:
         return None
+    # Here, not at the top: only a server given a Redis URL needs the client (see NOT_AT_TOP).
+    from redis.asyncio import Redis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+
     return Redis.from_url(
         redis_url,
         socket_connect_timeout=CONNECT_TIMEOUT,
