@@ -127,6 +127,8 @@ def string_key(value: str) -> bytes:
 
 def sort_key(value: Any) -> bytes:
     """The order-preserving key of a value; types the project does not store raise NotImplementedError."""
+    if type(value) is str:  # most keys (ids, hashes, names, states): no isinstance of the types before it
+        return string_key(value)
     if value is None or value is MISSING:
         return NULL_KEY
     if isinstance(value, bool):
