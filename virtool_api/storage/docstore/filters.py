@@ -51,6 +51,11 @@ class Field:
         self.parts = _query_parts(self.path)
 
     def matches(self, document: dict[str, Any]) -> bool:
+        if len(self.parts) == 1 and type(document) is dict:  # a top-level field: what `leaves` would find
+            value = document.get(self.path, MISSING)
+            if not isinstance(value, list):
+                found = [value]
+                return all(_holds(condition, found, found) for condition in self.conditions)
         found = leaves(document, self.parts)
         values = candidates(found)
         return all(_holds(condition, found, values) for condition in self.conditions)
