@@ -31,7 +31,9 @@ async def publish_job_change(
     ctx: Context, job: dict[str, Any], state: str, error: dict[str, Any] | None
 ) -> None:
     await ctx.changes.publish("jobs", job["_id"], "update", {"user_id": (job.get("user") or {}).get("id")})
-    args = job.get("args") or {}
+    args = job.get("args")
+    if not args:  # works on nothing else (every case below needs an argument)
+        return
     workflow = job.get("workflow")
     if workflow == Workflow.CREATE_SAMPLE and args.get("sample_id"):
         await publish_sample(ctx, args["sample_id"])
