@@ -73,6 +73,7 @@ NOT_AT_TOP: dict[tuple[str, str], str] = {
     ("storage/redis.py", "redis.asyncio.retry"): "start-up: only a server given a Redis URL needs its client",
     ("storage/redis.py", "redis.backoff"): "start-up: only a server given a Redis URL needs its client",
     ("runner/sources.py", "redis.asyncio"): "start-up: only a runner given a Redis URL needs its client",
+    ("analyses/exports.py", "xlsxwriter"): "start-up: only an Excel export asked for needs XlsxWriter",
     (
         "storage/docstore/carry_over.py",
         "tinymongo.bson_codec",

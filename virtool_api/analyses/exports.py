@@ -10,8 +10,6 @@ import csv
 import io
 from typing import Any
 
-import xlsxwriter
-
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -32,6 +30,9 @@ def csv_text(header: list[str], rows: list[list[Any]]) -> str:
 
 def workbook(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
     """An .xlsx with one sheet per `(title, header, rows)`: a bold, frozen header row, numbers as numbers."""
+    # Here, not at the top: only a workbook asked for needs XlsxWriter (see NOT_AT_TOP).
+    import xlsxwriter
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
