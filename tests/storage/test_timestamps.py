@@ -24,6 +24,20 @@ def test_timestamps_in_other_zones_and_early_years_are_written_as_strftime_write
     assert iso_timestamp(datetime(2018, 2, 7, 20, 25, 53, 1, tzinfo=eastern)) == "2018-02-08T01:25:53.000001Z"
 
 
+def test_timestamps_are_written_as_strftime_writes_them_at_every_field_boundary():
+    """`iso_timestamp` puts the text together from pieces; `strftime` is the reference."""
+    start = datetime(1999, 12, 31, 23, 59, 58)
+    steps = (timedelta(microseconds=999), timedelta(milliseconds=1), timedelta(seconds=59, microseconds=7))
+    for step in steps:
+        for n in range(0, 3000, 37):
+            value = start + step * n
+            assert iso_timestamp(value) == value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            aware = value.replace(tzinfo=UTC)
+            assert iso_timestamp(aware) == value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    for value in (datetime(1000, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999), datetime(2024, 2, 29)):
+        assert iso_timestamp(value) == value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def test_naive_datetimes_from_the_stores_are_utc():
     assert as_utc(datetime(2018, 2, 7, 1, 2, 3)) == datetime(2018, 2, 7, 1, 2, 3, tzinfo=UTC)
 
