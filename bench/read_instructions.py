@@ -129,7 +129,7 @@ async def bodies(data: Path) -> dict[str, Any]:
         for n in range(min(seeded["size"], 200)):
             for path in (f"/api/samples/s{n:06d}", *(f"/api/analyses/a{n:06d}{w}" for w in range(3))):
                 response = await get(app, path, headers)
-                answers[path] = [response.content_type, response.body.decode()]
+                answers[path] = [dict(response.headers), response.body.decode()]
         await ctx.close()
     return answers
 

@@ -177,9 +177,12 @@ async def unless_client_leaves(request: web.Request, work: Awaitable[Any]) -> An
 def model_response(
     model: BaseModel, status: int = 200, headers: dict[str, str] | None = None
 ) -> web.Response:
-    """The model as JSON, written by pydantic in one step (half the time of a dict through `json.dumps`)."""
-    text = model.model_dump_json(by_alias=True)
-    return web.Response(text=text, status=status, content_type="application/json", headers=headers)
+    """The model as JSON, written by pydantic in one step (half the time of a dict through `json.dumps`), its
+    bytes sent as written (`model_dump_json` decodes them to text, which the response encodes again)."""
+    body = model.__pydantic_serializer__.to_json(model, by_alias=True)
+    return web.Response(
+        body=body, status=status, content_type="application/json", charset="utf-8", headers=headers
+    )
 
 
 def render(result: Any, status: int) -> web.StreamResponse:
