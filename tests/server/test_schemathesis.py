@@ -49,10 +49,10 @@ loaded machine 120 left a third of the public operations unfuzzed."""
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 KNOWN_FAILURES: dict[str, str] = {}
+"""`"METHOD /path"` -> the issue item that will fix it."""
 ENDLESS = {"GET /api/events"}
 """Operations whose answer never ends (a server-sent event stream): every example would wait out the timeout.
 `tests/live/test_live_events.py` tests them."""
-"""`"METHOD /path"` -> the issue item that will fix it."""
 
 
 @pytest.fixture(scope="module")
