@@ -102,6 +102,13 @@ async def upload_then_create(base: str, headers: dict[str, str]) -> tuple[int, a
         return upload_id, response
 
 
+async def listed(session: aiohttp.ClientSession, url: str) -> dict:
+    """A listing's body, after checking it is one (a failure shows what the server answered instead)."""
+    async with session.get(url) as response:
+        assert response.status == 200, f"{url}: {response.status} {await response.text()}"
+        return await response.json()
+
+
 @pytest.mark.parametrize("crash_at", ["sample_created", "uploads_reserved", "job_created"])
 async def test_a_creation_killed_half_way_is_undone_at_the_next_start(stores, crash_at: str) -> None:
     data_path, headers = stores["data_path"], stores["headers"]
@@ -127,11 +134,10 @@ async def test_a_creation_killed_half_way_is_undone_at_the_next_start(stores, cr
     # The next start undoes it before it serves.
     with public_server(data_path, "--creation-timeout=0") as (_, base):
         async with aiohttp.ClientSession(headers=headers) as session:
-            listing = await (await session.get(f"{base}/samples")).json()
-            assert listing["found_count"] == 0
-            [upload] = (await (await session.get(f"{base}/uploads")).json())["documents"]
+            assert (await listed(session, f"{base}/samples"))["found_count"] == 0
+            [upload] = (await listed(session, f"{base}/uploads"))["documents"]
             assert (upload["id"], upload["reserved"]) == (upload_id, False)
-            assert (await (await session.get(f"{base}/jobs")).json())["found_count"] == 0
+            assert (await listed(session, f"{base}/jobs"))["found_count"] == 0
 
             # The same request, sent again, now succeeds: the name and the upload are free.
             response = await session.post(f"{base}/samples", json={"name": "Vine 1", "files": [upload_id]})
