@@ -141,8 +141,9 @@ def create_public_app(ctx: Context) -> web.Application:
     for table in _public_route_tables():
         table.register(app)
     onecodex_public_api.routes.register(app, prefix=onecodex_public_api.PREFIX)
-    app.cleanup_ctx.append(blast_public_api.blast_runner)
+    # Repairs before the BLAST poll: started together, each took a database connection at every start.
     app.cleanup_ctx.append(repairs)
+    app.cleanup_ctx.append(blast_public_api.blast_runner)
     app.cleanup_ctx.append(_change_feed)
     if ctx.redis is not None:
         app.cleanup_ctx.append(_job_handoff)
