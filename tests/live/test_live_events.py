@@ -174,3 +174,52 @@ async def test_a_stopping_server_is_not_held_up_by_open_streams(tmp_path):
 async def create_user_with_key_for_test(ctx):  # type: ignore[no-untyped-def]
     user = await create_user(ctx, "listener", administrator=True)
     return await create_api_key(ctx, user["_id"], "tests")
+
+
+async def test_an_analysis_runners_report_is_heard_by_its_samples_readers_only(
+    public_client, jobs_client, factory, people
+):
+    bob = await stream(public_client, people["bob"])
+    carol = await stream(public_client, people["carol"])
+    analysis = await factory.analysis(people["private"])
+    job = await factory.analysis_job(analysis)
+    auth = await acquire(jobs_client, job["_id"])
+    response = await jobs_client.post(
+        f"/api/jobs/{job['_id']}/status", json={"state": "running", "progress": 40}, headers=auth
+    )
+    assert response.status == 201
+
+    await rename(public_client, people["public"], people["bob"], "Public, after the report")
+
+    # Bob owns the sample (not the job): he hears the analysis and then its sample, for the acquisition and
+    # again for the report.
+    _, before = await bob.until(about("samples", people["public"]["_id"]))
+    heard = [(event.data["resource"], event.data["id"], event.data["action"]) for event in before]
+    assert heard[-4:] == 2 * [
+        ("analyses", analysis["_id"], "update"),
+        ("samples", people["private"]["_id"], "update"),
+    ]
+    # Carol may read neither: the next thing she hears is the public sample's change.
+    _, before = await carol.until(about("samples", people["public"]["_id"]))
+    assert before == []
+
+
+async def test_an_analysis_runners_report_reaches_its_sample_by_the_samples_rights_as_they_are_now(
+    public_client, jobs_client, factory, people
+):
+    """The sample's change is heard by whoever may read the sample now, whatever the analysis's copy of its
+    rights fields says (a copy follows the sample a moment later: `analyses/sample_access.py`)."""
+    carol = await stream(public_client, people["carol"])
+    analysis = await factory.analysis(people["private"])
+    job = await factory.analysis_job(analysis)
+    auth = await acquire(jobs_client, job["_id"])
+    # The sample becomes readable by all; its analysis's copy has not followed yet.
+    await factory.ctx.db.samples.update_one({"_id": people["private"]["_id"]}, {"$set": {"all_read": True}})
+    response = await jobs_client.post(
+        f"/api/jobs/{job['_id']}/status", json={"state": "running", "progress": 40}, headers=auth
+    )
+    assert response.status == 201
+
+    heard, before = await carol.until(about("samples", people["private"]["_id"]))
+    assert heard.data == {"resource": "samples", "id": people["private"]["_id"], "action": "update"}
+    assert before == []  # the analysis's change went to its copy's readers: not Carol

@@ -21,6 +21,7 @@ from virtool_api.context import Context
 from virtool_api.samples.access import stored_sample
 from virtool_api.samples.rights import access_of
 from virtool_api.storage.maintenance import is_done, mark_done
+from virtool_api.storage.steps import FindOne, Steps
 
 FIELD = "sample_access"
 PREFIX = f"{FIELD}."
@@ -41,6 +42,13 @@ async def sync_sample_access(ctx: Context, sample_id: str) -> bool:
         if sample is not None and access_of(sample) == access:
             return True
     raise RuntimeError(f"the rights of sample {sample_id} kept changing while its analyses followed them")
+
+
+def analysis_sample_steps(analysis_id: str) -> Steps[dict[str, Any] | None]:
+    """The analysis's `_id`, `sample.id` and its copy of the sample's rights fields (nothing more: its
+    results can be megabytes), or None when there is no such analysis; steps, to go with the sample's read
+    in one round trip (`storage/steps.py`)."""
+    return (yield FindOne("analyses", {"_id": analysis_id}, {"sample.id": 1, FIELD: 1}))
 
 
 async def follow_sample_access(ctx: Context, sample_id: str) -> None:

@@ -4,23 +4,18 @@ index it builds, the subtraction it creates), so a runner's every report reaches
 
 from typing import Any
 
-from virtool_api.analyses.documents import find_analysis
 from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
+from virtool_api.analyses.sample_access import analysis_sample_steps
 from virtool_api.context import Context
-from virtool_api.errors import NotFound
 from virtool_api.jobs.models import Workflow
-from virtool_api.samples.access import find_sample
-from virtool_api.samples.rights import access_of
+from virtool_api.samples.access import sample_access_steps
+from virtool_api.storage.steps import Steps, run_steps
 
 
 async def publish_sample(ctx: Context, sample_id: str, action: str = "update") -> None:
     """A sample changed: heard by whoever may read it (nobody but administrators once it is removed)."""
-    audience: dict[str, Any]
-    try:
-        audience = {"sample": access_of(await find_sample(ctx, sample_id))}
-    except NotFound:
-        audience = {"sample": None}
-    await ctx.changes.publish("samples", sample_id, action, audience)
+    access = await run_steps(ctx.db, sample_access_steps(sample_id))
+    await ctx.changes.publish("samples", sample_id, action, {"sample": access})
 
 
 async def publish_removed_sample(ctx: Context, sample_id: str) -> None:
@@ -42,10 +37,20 @@ async def publish_job_change(
     elif workflow == Workflow.CREATE_SUBTRACTION and args.get("subtraction_id"):
         await ctx.changes.publish("subtractions", args["subtraction_id"], "update", {})
     elif args.get("analysis_id"):
-        try:
-            analysis = await find_analysis(ctx, args["analysis_id"])
-        except NotFound:
+        read = await run_steps(ctx.db, _analysis_and_sample(args["analysis_id"]))
+        if read is None:
             return
+        analysis, sample_access = read
         audience = {"sample": analysis.get(SAMPLE_ACCESS)}
         await ctx.changes.publish("analyses", analysis["_id"], "update", audience)
-        await publish_sample(ctx, analysis["sample"]["id"])  # its analyses' states show on the sample
+        # Its analyses' states show on the sample.
+        await ctx.changes.publish("samples", analysis["sample"]["id"], "update", {"sample": sample_access})
+
+
+def _analysis_and_sample(analysis_id: str) -> Steps[tuple[dict[str, Any], dict[str, Any] | None] | None]:
+    """The analysis (its sample's id and its copy of the sample's rights) and its sample's rights fields as
+    they are now, in one round trip (a post of an analysis job's runner read them in two)."""
+    analysis = yield from analysis_sample_steps(analysis_id)
+    if analysis is None:
+        return None
+    return analysis, (yield from sample_access_steps(analysis["sample"]["id"]))

@@ -9,7 +9,14 @@ from virtool_api.context import Context
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.projects.membership import project_membership
 from virtool_api.projects.service import find_project, member_project_ids, member_project_ids_steps
-from virtool_api.samples.rights import SampleRights, readable_by_id_query, readable_query, sample_rights
+from virtool_api.samples.rights import (
+    ACCESS_FIELDS,
+    SampleRights,
+    access_of,
+    readable_by_id_query,
+    readable_query,
+    sample_rights,
+)
 from virtool_api.storage.steps import FindOne, Steps, run_steps
 
 
@@ -82,3 +89,13 @@ def listing_query_steps(user: dict[str, Any], prefix: str = "") -> Steps[dict[st
     if user.get("administrator"):
         return {}
     return readable_query(user, (yield from member_project_ids_steps(user["_id"])), prefix)
+
+
+ACCESS_PROJECTION = {"user.id": 1, **dict.fromkeys(ACCESS_FIELDS, 1)}
+
+
+def sample_access_steps(sample_id: str) -> Steps[dict[str, Any] | None]:
+    """The sample's rights fields (`rights.access_of`), or None when there is no such sample: the fields
+    alone are read (a sample document is tens of fields; the live feed's audience needs these)."""
+    document = yield FindOne("samples", {"_id": sample_id}, ACCESS_PROJECTION)
+    return None if document is None else access_of(document)
