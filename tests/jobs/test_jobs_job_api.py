@@ -675,3 +675,23 @@ async def test_json_body_above_max_json_size_is_413(ctx, factory, aiohttp_client
     assert response.status == 413
     assert await response.json() == {"id": "payload_too_large", "message": "Request body is too large"}
     assert (await ctx.db.jobs.find_one({"_id": job["_id"]}))["state"] == "preparing"
+
+
+async def test_a_create_sample_job_makes_its_sample_importing_when_acquired_and_reports_change_nothing(
+    jobs_client, factory, ctx
+):
+    """`samples/lifecycle.follow_create_sample_job`: acquiring moves the sample from `awaiting_data` to
+    `importing`; the runner's reports after it find it there (they neither write it nor are needed to)."""
+    sample = await factory.sample()
+    job = await factory.create_sample_job(sample)
+    assert (await ctx.db.samples.find_one({"_id": sample["_id"]}))["status"] == "awaiting_data"
+    auth = await acquire(jobs_client, job["_id"])
+    acquired = await ctx.db.samples.find_one({"_id": sample["_id"]})
+    assert acquired["status"] == "importing"
+
+    for state in ("preparing", "running", "running"):
+        response = await jobs_client.post(
+            f"/api/jobs/{job['_id']}/status", json={"state": state, "progress": 10}, headers=auth
+        )
+        assert response.status == 201
+    assert await ctx.db.samples.find_one({"_id": sample["_id"]}) == acquired

@@ -93,17 +93,22 @@ def _error_message(state: str, error: dict[str, Any] | None) -> str:
 async def follow_create_sample_job(
     ctx: Context, job: dict[str, Any], state: str, error: dict[str, Any] | None
 ) -> None:
-    """A sample's status follows its create-sample job: `importing` once the job reports `preparing` or
-    `running`, `failed_validation` (with `error_msg`) when it ends without finalizing the sample
+    """A sample's status follows its create-sample job: `importing` once the job is `preparing` (acquired),
+    `failed_validation` (with `error_msg`) when it ends without finalizing the sample
     (`error`, `cancelled`, `terminated`, `timeout`); finalizing makes it `available`. Called by
     `jobs.service` after each recorded change of a job's state.
+
+    A job leaves `waiting` only by being acquired, which records `preparing` and calls this before its runner
+    has the key it reports with, and a sample never returns to `awaiting_data`: by a runner's first report the
+    sample is importing (or further), so its `running` reports (nearly every post) ask for no update that
+    could not match.
     """
     if job.get("workflow") != Workflow.CREATE_SAMPLE:
         return
     sample_id = (job.get("args") or {}).get("sample_id")
     if sample_id is None:
         return
-    if state in (JobState.PREPARING, JobState.RUNNING):
+    if state == JobState.PREPARING:
         await ctx.db.samples.update_one(
             {"_id": sample_id, "ready": False, "status": SampleStatus.AWAITING_DATA.value},
             {"$set": {"status": SampleStatus.IMPORTING.value, "updated_at": utc_now()}},
