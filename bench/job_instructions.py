@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.read_instructions import SEED_RECORD
 from bench.read_instructions import _Protocol as _GetProtocol
+from bench.request_data import waiting_job
 from virtool_api.config import Config
 from virtool_api.server.app import create_jobs_app
 from virtool_api.server.context import create_context
@@ -93,25 +94,7 @@ async def run(data: Path, kind: str, runners: int, warm: int, posts: int) -> Non
         now = datetime.now(UTC)
         ids = [f"bench-{kind}-{n:04d}" for n in range(runners)]
         await ctx.db.jobs.insert_many(
-            [
-                {
-                    "_id": job_id,
-                    "created_at": now,
-                    "acquired": False,
-                    "key": None,
-                    "progress": 0,
-                    "state": "waiting",
-                    "stage": None,
-                    "user": {"id": "bench", "handle": "bench"},
-                    "workflow": workflow,
-                    "args": args_of(n),
-                    "status": [],
-                    "ping": None,
-                    "retries": 0,
-                    "handed_off": True,
-                }
-                for n, job_id in enumerate(ids)
-            ]
+            [waiting_job(job_id, workflow, args_of(n), now) for n, job_id in enumerate(ids)]
         )
         jobs = []
         for job_id in ids:

@@ -87,6 +87,26 @@ def job(
     }
 
 
+def waiting_job(job_id: str, workflow: str, args: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """A job handed off and waiting for a runner, as the job API's benches post statuses to."""
+    return {
+        "_id": job_id,
+        "created_at": at,
+        "acquired": False,
+        "key": None,
+        "progress": 0,
+        "state": "waiting",
+        "stage": None,
+        "user": {"id": "bench", "handle": "bench"},
+        "workflow": workflow,
+        "args": args,
+        "status": [],
+        "ping": None,
+        "retries": 0,
+        "handed_off": True,
+    }
+
+
 def sample(number: int, owner: dict[str, str], ids: dict[str, list[str]]) -> dict[str, Any]:
     at = START + timedelta(seconds=number)
     name = f"{HOSTS[number % len(HOSTS)]} {number:06d}"

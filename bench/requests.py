@@ -54,7 +54,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.request_data import seed
+from bench.request_data import seed, waiting_job
 from tests.support.real_server import free_port, serve_command, wait_for_port
 from virtool_api.storage.docstore import DocumentClient
 
@@ -214,27 +214,7 @@ async def new_jobs(data_path: Path, count: int, prefix: str) -> list[str]:
     client = DocumentClient(data_path / "db" / "documents.sqlite")
     now = datetime.now(UTC)
     ids = [f"{prefix}{number:04d}" for number in range(count)]
-    await client["virtool"].jobs.insert_many(
-        [
-            {
-                "_id": job_id,
-                "created_at": now,
-                "acquired": False,
-                "key": None,
-                "progress": 0,
-                "state": "waiting",
-                "stage": None,
-                "user": {"id": "bench", "handle": "bench"},
-                "workflow": "nuvs",
-                "args": {},
-                "status": [],
-                "ping": None,
-                "retries": 0,
-                "handed_off": True,
-            }
-            for job_id in ids
-        ]
-    )
+    await client["virtool"].jobs.insert_many([waiting_job(job_id, "nuvs", {}, now) for job_id in ids])
     await client.aclose()
     return ids
 
