@@ -177,12 +177,17 @@ async def unless_client_leaves(request: web.Request, work: Awaitable[Any]) -> An
 def model_response(
     model: BaseModel, status: int = 200, headers: dict[str, str] | None = None
 ) -> web.Response:
-    """The model as JSON, written by pydantic in one step (half the time of a dict through `json.dumps`), its
-    bytes sent as written (`model_dump_json` decodes them to text, which the response encodes again)."""
-    body = model.__pydantic_serializer__.to_json(model, by_alias=True)
+    """The model as JSON, written by pydantic in one step (half the time of a dict through `json.dumps`)."""
+    body = model_json(model)
     return web.Response(
         body=body, status=status, content_type="application/json", charset="utf-8", headers=headers
     )
+
+
+def model_json(model: BaseModel, exclude: set[str] | None = None) -> bytes:
+    """`model_dump_json(by_alias=True)` as the bytes pydantic writes (`model_dump_json` decodes them to text,
+    which a response would encode again)."""
+    return model.__pydantic_serializer__.to_json(model, by_alias=True, exclude=exclude)
 
 
 def render(result: Any, status: int) -> web.StreamResponse:
