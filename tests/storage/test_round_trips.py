@@ -143,28 +143,19 @@ async def test_an_analysis_costs_one_round_trip_with_its_key_user_sample_job_and
     expect(trips, documents=1, sql=1)
 
 
+@pytest.mark.parametrize("works_on", ["analysis", "create_sample"])
 async def test_a_status_post_costs_one_round_trip_which_authenticates_the_job_too_and_one_for_live_pages(
-    ctx, factory, jobs_client
+    ctx, factory, jobs_client, works_on
 ):
-    """The job's update (its key in the condition) and its history entry together; then, together, the
-    analysis it builds and that analysis's sample, which pages following them live are told about
-    (`live/follow.py`)."""
-    job = await factory.analysis_job(await factory.analysis())
-    auth = await acquire(jobs_client, job["_id"])
-    url = f"/api/jobs/{job['_id']}/status"
-    await jobs_client.post(url, json={"state": "running", "progress": 1}, headers=auth)
-    with counted(ctx) as trips:
-        response = await jobs_client.post(url, json={"state": "running", "progress": 2}, headers=auth)
-        assert response.status == 201, await response.text()
-    expect(trips, documents=2, sql=0)
-
-
-async def test_a_create_sample_jobs_running_post_costs_its_own_round_trip_and_one_for_live_pages(
-    ctx, factory, jobs_client
-):
-    """The sample was made `importing` when the job was acquired: a `running` report reads the sample's rights
-    fields for the live pages and asks for no update of it (`samples/lifecycle.py`)."""
-    job = await factory.create_sample_job(await factory.sample())
+    """The job's update (its key in the condition) and its history entry together; then, together, what pages
+    following the job's work live are told about (`live/follow.py`): an analysis job's analysis and that
+    analysis's sample; a create-sample job's sample, whose rights fields alone are read. The sample was made
+    `importing` when the job was acquired, so a `running` report asks for no update of it
+    (`samples/lifecycle.py`)."""
+    if works_on == "analysis":
+        job = await factory.analysis_job(await factory.analysis())
+    else:
+        job = await factory.create_sample_job(await factory.sample())
     auth = await acquire(jobs_client, job["_id"])
     url = f"/api/jobs/{job['_id']}/status"
     await jobs_client.post(url, json={"state": "running", "progress": 1}, headers=auth)
