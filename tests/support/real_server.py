@@ -4,7 +4,9 @@
 starts (the embedded document store is a file under the data path); `jobs_server` runs `virtool-api serve
 --only jobs` on it, and `running_server` either API on any data path, without our runner unless asked for.
 Both use the embedded stores also when the suite runs against real databases: what these tests measure does
-not depend on the stores.
+not depend on the stores. The servers are forked from the worker's pre-imported zygote (`forked.py`: real
+processes, without the import each would repeat); `serve_command()` is the installed command, for the tests
+that exec it.
 """
 
 import shutil
@@ -20,8 +22,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import Factory, copy_migrated_sqlite
+from tests.support.forked import ForkedProcess, virtool_api_process
 from virtool_api.config import Config
 from virtool_api.server.context import create_context
+
+ServerProcess = subprocess.Popen | ForkedProcess
+"""A server or command process: exec'd (`serve_command()`) or forked (`virtool_api_process`)."""
 
 
 def free_port() -> int:
@@ -35,7 +41,7 @@ def serve_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "virtool_api"]
 
 
-def printed_link(output: Path, process: subprocess.Popen) -> str:
+def printed_link(output: Path, process: ServerProcess) -> str:
     """The setup link in a first start's banner (`No administrator exists yet ...`), read from the file its
     standard output goes to."""
     lines: list[str] = []
@@ -66,13 +72,13 @@ async def seeded(tmp_path: Path, migrated_sqlite: Path) -> AsyncIterator[dict[st
 
 
 @contextmanager
-def running_jobs_server(data_path: Path, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
+def running_jobs_server(data_path: Path, *options: str) -> Iterator[tuple[ServerProcess, str]]:
     """`virtool-api serve --only jobs` on a free port, with `options`; stopped (SIGTERM) on leaving."""
     with running_server("jobs", data_path, *options) as server:
         yield server
 
 
-def wait_for_port(process: subprocess.Popen, port: int, timeout: float = 30) -> None:
+def wait_for_port(process: ServerProcess, port: int, timeout: float = 30) -> None:
     """Return once `process` listens on `port`; fail if it exits or takes longer than `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -85,7 +91,7 @@ def wait_for_port(process: subprocess.Popen, port: int, timeout: float = 30) -> 
             time.sleep(0.1)
 
 
-def stop(*processes: subprocess.Popen, timeout: float = 30) -> None:
+def stop(*processes: ServerProcess, timeout: float = 30) -> None:
     """Stop each process still running as an operator would (SIGTERM), all at once; SIGKILL any that has not
     exited `timeout` seconds later."""
     running = [process for process in processes if process.poll() is None]
@@ -100,15 +106,14 @@ def stop(*processes: subprocess.Popen, timeout: float = 30) -> None:
             process.wait()
 
 
-def _serve(only: str, data_path: Path, *options: str) -> tuple[subprocess.Popen, int]:
+def _serve(only: str, data_path: Path, *options: str) -> tuple[ForkedProcess, int]:
     """Without our runner unless `options` ask for it (`--runner`): a job API on the embedded default starts
     one, which would take the jobs these tests seed and play themselves (and cost a process start)."""
     port = free_port()
     port_option = "--jobs-port" if only == "jobs" else "--port"
     runner = [] if "--runner" in options else ["--no-runner"]
-    process = subprocess.Popen(
+    process = virtool_api_process(
         [
-            *serve_command(),
             "--log-level=warning",
             "serve",
             f"--only={only}",
@@ -123,7 +128,7 @@ def _serve(only: str, data_path: Path, *options: str) -> tuple[subprocess.Popen,
 
 
 @contextmanager
-def running_server(only: str, data_path: Path, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
+def running_server(only: str, data_path: Path, *options: str) -> Iterator[tuple[ServerProcess, str]]:
     """`virtool-api serve --only {only}` (`jobs` or `public`) on a free port over `data_path`, with `options`;
     stopped (SIGTERM) on leaving."""
     with running_servers([only], data_path, *options) as [server]:
@@ -133,10 +138,10 @@ def running_server(only: str, data_path: Path, *options: str) -> Iterator[tuple[
 @contextmanager
 def running_servers(
     apis: list[str], data_path: Path, *options: str
-) -> Iterator[list[tuple[subprocess.Popen, str]]]:
+) -> Iterator[list[tuple[ServerProcess, str]]]:
     """A `virtool-api serve --only {api}` process for each of `apis` over `data_path`, started together (each
     takes seconds to import on a busy machine) and stopped together on leaving."""
-    started: list[tuple[subprocess.Popen, int]] = []
+    started: list[tuple[ForkedProcess, int]] = []
     try:
         for api in apis:
             started.append(_serve(api, data_path, *options))
@@ -148,6 +153,6 @@ def running_servers(
 
 
 @pytest.fixture
-def jobs_server(seeded: dict[str, Any]) -> Iterator[tuple[subprocess.Popen, str]]:
+def jobs_server(seeded: dict[str, Any]) -> Iterator[tuple[ServerProcess, str]]:
     with running_jobs_server(seeded["data_path"]) as server:
         yield server
