@@ -25,6 +25,7 @@ from tests.conftest import (
     acquire,
     multipart_file,
 )
+from tests.support.forked import run_virtool_api
 from tests.support.real_server import serve_command
 from virtool_api.config import Config
 from virtool_api.context import Context
@@ -236,12 +237,8 @@ def copy_command(
         environment["VIRTOOL_TEST_CRASH_AT"] = crash_at
     urls = [f"--mongodb-url={target.mongodb_url}"] if target.mongodb_url else []
     urls += [f"--postgres-url={target.postgres_url}"] if target.postgres_url else []
-    return subprocess.run(
-        [*serve_command(), "copy-to-servers", f"--data-path={lab['data_path']}", *urls, *options],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    return run_virtool_api(
+        ["copy-to-servers", f"--data-path={lab['data_path']}", *urls, *options], env=environment, timeout=300
     )
 
 

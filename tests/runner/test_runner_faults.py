@@ -7,8 +7,6 @@ import dataclasses
 import functools
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import QUALITY
+from tests.support.forked import ForkedProcess, virtool_api_process
 from tests.support.real_server import stop
 from tests.support.references_helpers import DEMO_DATA
 from tests.support.runner_world import build_index, job_end, ready_sample, start_analysis
@@ -44,13 +43,11 @@ async def jobs_app_client(ctx, aiohttp_client):
 
 
 @contextmanager
-def runner_process(jobs_url: str, work_path: Path, path: str | None = None) -> Iterator[subprocess.Popen]:
+def runner_process(jobs_url: str, work_path: Path, path: str | None = None) -> Iterator[ForkedProcess]:
+    """`virtool-api runner`, forked from the worker's zygote (`tests/support/forked.py`)."""
     env = {**os.environ, **({"PATH": path} if path is not None else {})}
-    process = subprocess.Popen(
+    process = virtool_api_process(
         [
-            sys.executable,
-            "-m",
-            "virtool_api",
             "--log-level=info",
             "runner",
             f"--jobs-url={jobs_url}",

@@ -3,7 +3,6 @@ created while no runner runs wait in the server's queue, survive a restart, and 
 
 import asyncio
 import gzip
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +12,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.support.real_server import free_port, serve_command, wait_for_port
+from tests.support.forked import run_virtool_api, virtool_api_process
+from tests.support.real_server import free_port, wait_for_port
 from tests.support.references_helpers import DEMO_DATA, REFERENCE_EXPORT
 from virtool_api.dev import simulate
 from virtool_api.dev.hmms import build as build_hmms
@@ -29,12 +29,8 @@ WAIT = 180.0
 
 
 def create_administrator(data_path: Path) -> dict[str, str]:
-    result = subprocess.run(
-        [*serve_command(), "users", "create", "lab", "--admin", f"--data-path={data_path}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = run_virtool_api(["users", "create", "lab", "--admin", f"--data-path={data_path}"], timeout=120)
+    assert result.returncode == 0, result.stderr
     return {"X-API-Key": result.stdout.strip()}
 
 
@@ -43,9 +39,8 @@ def serving(data_path: Path, *options: str) -> Iterator[str]:
     """`virtool-api serve` on free ports over `data_path`; its public API's URL. Stopped with SIGTERM, and it
     must exit cleanly (its runner first)."""
     port, jobs_port = free_port(), free_port()
-    process = subprocess.Popen(
+    process = virtool_api_process(
         [
-            *serve_command(),
             "--log-level=info",
             "serve",
             "--host=127.0.0.1",

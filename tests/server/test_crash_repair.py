@@ -10,7 +10,6 @@ store is PostgreSQL when `VIRTOOL_TEST_POSTGRES_URL` is set, SQLite otherwise.
 import asyncio
 import os
 import signal
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +27,8 @@ from tests.conftest import (
     copy_migrated_sqlite,
     multipart_file,
 )
-from tests.support.real_server import free_port, serve_command, stop, wait_for_port
+from tests.support.forked import virtool_api_process
+from tests.support.real_server import free_port, stop, wait_for_port
 from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.samples.repair import repair_interrupted_creations
@@ -44,9 +44,8 @@ def public_server(data_path: Path, *options: str, crash_at: str | None = None) -
     environment = {key: value for key, value in os.environ.items() if key != "VIRTOOL_TEST_CRASH_AT"}
     if crash_at:
         environment["VIRTOOL_TEST_CRASH_AT"] = crash_at
-    process = subprocess.Popen(
+    process = virtool_api_process(
         [
-            *serve_command(),
             "--log-level=warning",
             "serve",
             "--only=public",

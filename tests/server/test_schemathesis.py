@@ -36,7 +36,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.conftest import POSTGRES_URL, Factory
-from tests.support.real_server import free_port, serve_command, stop, wait_for_port
+from tests.support.forked import virtool_api_process
+from tests.support.real_server import free_port, stop, wait_for_port
 from virtool_api.config import Config
 from virtool_api.server.context import create_context
 
@@ -61,9 +62,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, postgres_schema: str | None
     config = Config(data_path=tmp_path_factory.mktemp("schemathesis") / "data", postgres_url=POSTGRES_URL)
     seeded = asyncio.run(_seed(config))
     public_port, jobs_port = free_port(), free_port()
-    process = subprocess.Popen(
+    process = virtool_api_process(
         [
-            *serve_command(),
             "--log-level=error",
             "serve",
             "--host=127.0.0.1",

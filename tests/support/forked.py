@@ -27,6 +27,7 @@ or prints first, how long it takes, the CLI's own usage errors (`tests/server/te
 """
 
 import io
+import locale
 import logging
 import os
 import pickle
@@ -34,6 +35,7 @@ import resource
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -72,6 +74,31 @@ def virtool_api_process(
     (a stream: None for this process's own, `subprocess.DEVNULL`, a file or a file descriptor; `limits`:
     `resource.setrlimit` arguments applied in the child before it runs)."""
     return ForkedProcess(args, env=env, cwd=cwd, stdin=stdin, stdout=stdout, stderr=stderr, limits=limits)
+
+
+def run_virtool_api(
+    args: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | str | None = None,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`virtool-api *args` forked and waited for, its output read: what `subprocess.run(capture_output=True,
+    text=True, timeout=timeout)` returns (killed and `TimeoutExpired` raised past `timeout`). The output goes
+    to temporary files."""
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        process = virtool_api_process(args, env=env, cwd=cwd, stdout=stdout, stderr=stderr)
+        try:
+            code = process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise
+        outputs = []
+        for output in (stdout, stderr):
+            output.seek(0)
+            outputs.append(output.read().decode(locale.getpreferredencoding(False)))
+    return subprocess.CompletedProcess(process.args, code, *outputs)
 
 
 class ForkedProcess:

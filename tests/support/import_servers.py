@@ -4,7 +4,6 @@ the machine down. The test reads the server's peak memory (`VmHWM`) and, when it
 
 import os
 import resource
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +13,8 @@ import aiohttp
 import pytest
 
 from tests.conftest import Factory, copy_migrated_sqlite
-from tests.support.real_server import free_port, serve_command, stop, wait_for_port
+from tests.support.forked import ForkedProcess, virtool_api_process
+from tests.support.real_server import free_port, stop, wait_for_port
 from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.server.context import create_context
@@ -31,10 +31,6 @@ def peak_memory(pid: int) -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024
     raise AssertionError("no VmHWM in /proc status")
-
-
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
 
 async def open_stores(data_path: Path) -> Context:
@@ -57,16 +53,15 @@ async def administrator(tmp_path: Path, migrated_sqlite: Path) -> dict[str, Any]
 @contextmanager
 def limited_server(
     data_path: Path, *options: str, log: IO[bytes] | None = None, stall_at: str | None = None
-) -> Iterator[tuple[subprocess.Popen, str]]:
+) -> Iterator[tuple[ForkedProcess, str]]:
     """`virtool-api serve --only public` on a free port under the memory limit; `(process, base URL)`.
     With `log`, it logs at `info` there; with `stall_at`, the thread reaching that stall point blocks."""
     port = free_port()
     environment = {key: value for key, value in os.environ.items() if not key.startswith("VIRTOOL_TEST_")}
     if stall_at:
         environment["VIRTOOL_TEST_STALL_AT"] = stall_at
-    process = subprocess.Popen(
+    process = virtool_api_process(
         [
-            *serve_command(),
             f"--log-level={'info' if log else 'warning'}",
             "serve",
             "--only=public",
@@ -77,7 +72,7 @@ def limited_server(
         ],
         env=environment,
         stderr=log,
-        preexec_fn=_limit_memory,
+        limits={resource.RLIMIT_AS: (ADDRESS_SPACE, ADDRESS_SPACE)},
     )
     try:
         wait_for_port(process, port, timeout=60)

@@ -21,7 +21,8 @@ import pytest
 
 import virtool_api
 from tests.support.browser import Browser, start_browser
-from tests.support.real_server import free_port, serve_command, stop, wait_for_port
+from tests.support.forked import virtool_api_process
+from tests.support.real_server import free_port, stop, wait_for_port
 from virtool_api.config import Config
 from virtool_api.samples.documents import create_sample
 from virtool_api.samples.search import search_fields
@@ -147,9 +148,8 @@ def site(tmp_path_factory) -> Iterator[Site]:
         )
         blast_options = ["--blast-backend=local", f"--blast-database={root / 'viruses'}"]
     port, jobs_port = free_port(), free_port()
-    process = subprocess.Popen(
+    process = virtool_api_process(
         [
-            *serve_command(),
             "--log-level=warning",
             "serve",
             "--host=127.0.0.1",

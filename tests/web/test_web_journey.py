@@ -13,7 +13,6 @@ when run with `VIRTOOL_SCREENSHOTS=docs/screenshots`); the console must hold no 
 
 import gzip
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,8 @@ import pytest
 from selenium.webdriver.support.ui import Select
 
 from tests.support.browser import Browser, requires_browser, start_browser
-from tests.support.real_server import free_port, printed_link, serve_command, wait_for_port
+from tests.support.forked import virtool_api_process
+from tests.support.real_server import free_port, printed_link, wait_for_port
 from tests.support.references_helpers import DEMO_DATA
 from virtool_api.dev import simulate
 from virtool_api.dev.hmms import build as build_hmms
@@ -62,9 +62,8 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
     port, jobs_port = free_port(), free_port()
     output = tmp_path / "stdout"
     with output.open("w") as stdout:
-        process = subprocess.Popen(
+        process = virtool_api_process(
             [
-                *serve_command(),
                 "--log-level=warning",
                 "serve",
                 "--runner",

@@ -7,7 +7,6 @@ administrator by keyboard alone and is signed in; the link is dead afterwards an
 
 import asyncio
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,8 @@ import aiohttp
 import pytest
 
 from tests.support.browser import Browser, requires_browser, start_browser
-from tests.support.real_server import free_port, printed_link, serve_command, wait_for_port
+from tests.support.forked import virtool_api_process
+from tests.support.real_server import free_port, printed_link, wait_for_port
 from tests.support.web_site import call
 
 pytestmark = requires_browser
@@ -39,9 +39,8 @@ def first_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstStart
     port = free_port()
     output = directory / "stdout"
     with output.open("w") as stdout:
-        process = subprocess.Popen(
+        process = virtool_api_process(
             [
-                *serve_command(),
                 "--log-level=warning",
                 "serve",
                 "--no-runner",
