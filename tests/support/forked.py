@@ -14,9 +14,10 @@ Still a real process: its own pid and memory, its own sockets, signals delivered
 SIGKILL), an exit status the fork server reaps and hands back (`returncode` negative for a signal, as
 `subprocess.Popen` has it). `ForkedProcess` has the part of `Popen` the tests use (`pid`, `poll`, `wait`
 raising `subprocess.TimeoutExpired`, `returncode`, `send_signal`, `terminate`, `kill`). What differs from an
-exec: the process never ran the import itself, its parent is the zygote, and all of a worker's children share
-the zygote's hash seed and interpreter settings (what Python reads from `PYTHON*` and locale variables at its
-start: an environment that changes those is refused).
+exec: the process never ran the import itself, its parent is the zygote, `/proc/<pid>/environ` and
+`cmdline` show the zygote's (`os.environ`, and the environment of what the process starts, are the one given),
+and all of a worker's children share the zygote's hash seed and interpreter settings (what Python reads from
+`PYTHON*` and locale variables at its start: an environment that changes those is refused).
 
 The rule: fork where a test is about what a server or command does once running (its API, signals,
 shutdown, memory under load, crash repair, runners); exec the installed command (`subprocess` with
