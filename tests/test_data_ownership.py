@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "virtool_api"
+from tests.support.source import PACKAGE, syntax_tree
 
 COLLECTION_OWNERS = {
     "analyses": "analyses",
@@ -89,7 +89,7 @@ def _tables() -> dict[str, str]:
     return {
         node.name: _owner_of(path)
         for path in PACKAGE.rglob("tables.py")
-        for node in ast.parse(path.read_text()).body
+        for node in syntax_tree(path).body
         if isinstance(node, ast.ClassDef)
     }
 
@@ -137,7 +137,7 @@ def _writing_helpers() -> dict[str, set[int]]:
     """Functions that write to a collection they are handed: name -> positions of those parameters."""
     helpers: dict[str, set[int]] = {}
     for path in PACKAGE.rglob("*.py"):
-        for function in _functions(ast.parse(path.read_text())):
+        for function in _functions(syntax_tree(path)):
             parameters = [argument.arg for argument in function.args.args]
             for node in ast.walk(function):
                 if (
@@ -171,7 +171,7 @@ def _imported_tables(tree: ast.AST, tables: dict[str, str]) -> dict[str, str]:
 
 
 def _writes_in(path: Path, tables: dict[str, str], helpers: dict[str, set[int]]) -> Iterator[Write]:
-    tree = ast.parse(path.read_text())
+    tree = syntax_tree(path)
     module, writer = _module(path), _owner_of(path)
     table_names = _imported_tables(tree, tables)
     if path.name == "tables.py":
@@ -242,7 +242,7 @@ def _foreign_reads() -> set[tuple[str, str]]:
         reader = _owner_of(path)
         if reader == "storage":
             continue
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(syntax_tree(path)):
             collection = _collection(node)
             if collection is not None and COLLECTION_OWNERS.get(collection, reader) != reader:
                 reads.add((_module(path), collection))

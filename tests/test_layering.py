@@ -6,9 +6,9 @@ See `virtool_api/events.py` for how a lower domain tells a higher one."""
 import ast
 from pathlib import Path
 
+from tests.support.source import PACKAGE, syntax_tree
 from virtool_api.jobs.models import Workflow
 
-PACKAGE = Path(__file__).resolve().parent.parent / "virtool_api"
 MAX_MODULE_LINES = 450
 
 # Lowest first: a module imports only from its own layer and the layers before it.
@@ -136,7 +136,7 @@ def _imports(path: Path, others: bool = False) -> list[tuple[str, bool, bool]]:
                 typing_only or _is_type_checking(child),
             )
 
-    visit(ast.parse(path.read_text()), True, False)
+    visit(syntax_tree(path), True, False)
     return found
 
 
@@ -268,7 +268,7 @@ def test_workflow_names_are_spelled_once() -> None:
         f"{path.relative_to(PACKAGE)}:{node.lineno} {node.value!r}"
         for path in _files()
         if path not in declared_or_fields
-        for node in ast.walk(ast.parse(path.read_text()))
+        for node in ast.walk(syntax_tree(path))
         if isinstance(node, ast.Constant) and node.value in names
     )
     assert spelled == [], "name the Workflow member instead"

@@ -13,6 +13,7 @@ cannot name (a value passed in as an argument); handlers here call services by n
 """
 
 import ast
+import functools
 import inspect
 import textwrap
 import types
@@ -53,6 +54,18 @@ class Instance:
     """A value known only by its annotated type."""
 
     kind: Any
+
+
+@functools.cache
+def _definition(function: types.FunctionType) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The syntax tree of `function`'s definition, or None without one: read once per process (finding a
+    function's source tokenizes its file), however many readers and tests ask. Only read, never changed."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    definition = tree.body[0]
+    return definition if isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef) else None
 
 
 def _is_error_class(value: Any) -> bool:
@@ -150,13 +163,8 @@ class Reader:
         self._read[key] = reach = Reach()  # a call cycle reads as nothing more
         if not isinstance(function, types.FunctionType):
             return reach
-        try:
-            source = textwrap.dedent(inspect.getsource(function))
-            tree = ast.parse(source)
-        except (OSError, TypeError, SyntaxError):
-            return reach
-        definition = tree.body[0]
-        if not isinstance(definition, ast.FunctionDef | ast.AsyncFunctionDef):
+        definition = _definition(function)
+        if definition is None:
             return reach
         where = f"{function.__module__}.{function.__qualname__}"
         first_line = function.__code__.co_firstlineno - 1
