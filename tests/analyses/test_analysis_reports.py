@@ -6,9 +6,8 @@ import csv
 import io
 from typing import Any
 
-import openpyxl
-
 from tests.analyses.test_workflow_results import NUVS_ORF, PATHOSCOPE_RESULTS
+from tests.support.workbooks import read_workbook
 from virtool_api.analyses.stored_results import write_results
 from virtool_api.indexes.files import write_otus_file
 from virtool_api.utils import utc_now
@@ -277,7 +276,7 @@ async def test_pathoscope_csv_and_workbook_hold_the_report_rows(public_client, f
         response.headers["Content-Type"]
         == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    book = openpyxl.load_workbook(io.BytesIO(await response.read()))
+    book = read_workbook(await response.read())
     assert book.sheetnames == ["Sequences", "OTUs"]
     sequences = [list(row) for row in book["Sequences"].iter_rows(values_only=True)]
     assert sequences[0] == rows[0]
@@ -385,9 +384,7 @@ async def test_nuvs_csv_workbook_and_fasta(public_client, factory, ctx):
         ["4", "400", "2", "+", "2", "21", "140", "", "120", "", ""],
         ["4", "400", "1", "-", "0", "311", "400", "end", PRO, "", ""],
     ]
-    book = openpyxl.load_workbook(
-        io.BytesIO(await (await public_client.get(f"{url}.xlsx", headers=admin)).read())
-    )
+    book = read_workbook(await (await public_client.get(f"{url}.xlsx", headers=admin)).read())
     assert [list(row) for row in book["Contigs"].iter_rows(values_only=True)] == [
         ["Contig", "Length", "ORFs", "Best E-value"],
         [4, 400, 3, "3.4e-21"],

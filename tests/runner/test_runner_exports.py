@@ -8,13 +8,13 @@ import io
 import json
 from typing import Any
 
-import openpyxl
 import pytest
 
 from tests.conftest import QUALITY
 from tests.hmms.test_hmms import install as install_hmms
 from tests.support.references_helpers import DEMO_DATA, REFERENCE_EXPORT, import_reference
 from tests.support.runner_world import job_end, our_runner, ready_sample, start_analysis
+from tests.support.workbooks import read_workbook
 from virtool_api.analyses.nuvs_report import ORF_HEADER, orf_rows
 from virtool_api.analyses.pathoscope_report import CSV_HEADER, sequence_rows
 from virtool_api.dev import simulate
@@ -44,7 +44,7 @@ async def exported(public_client, analysis_id: str, headers: dict[str, str], que
     rows = list(csv.reader(io.StringIO(await csv_response.text())))
     xlsx_response = await public_client.get(f"/api/analyses/{analysis_id}.xlsx?{query}", headers=headers)
     assert xlsx_response.status == 200
-    return rows, openpyxl.load_workbook(io.BytesIO(await xlsx_response.read()))
+    return rows, read_workbook(await xlsx_response.read())
 
 
 async def report(public_client, analysis_id: str, headers: dict[str, str], query: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]

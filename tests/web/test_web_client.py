@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from selenium.webdriver.support.ui import Select
 
-from tests.support.browser import Browser, requires_browser
+from tests.support.browser import Browser, dropdown, requires_browser
 from tests.support.web_site import BLASTN, DEMO_DATA, MANY_SAMPLES, PASSWORD, QUALITY, Runner, Site, api, call
 
 pytestmark = [pytest.mark.slow, requires_browser]
@@ -172,7 +171,7 @@ def test_nuvs_analysis_and_blast(browser: Browser, site: Site) -> None:
     sample_id = site.journey["sample_id"]
     browser.open(f"/samples/{sample_id}/analyses")
     browser.wait_for_text("#analysis-reference", "Plant viruses")
-    Select(browser.find("#analysis-workflow")).select_by_value("nuvs")
+    dropdown(browser.find("#analysis-workflow")).select_by_value("nuvs")
     browser.wait_for_text("button", "Start").click()
     browser.wait_for_text("h1", "NuVs analysis of")
     analysis_id = browser.driver.current_url.rstrip("/").split("/")[-1]
@@ -282,7 +281,7 @@ def test_samples_list_shows_analyses_and_starts_several_at_once(browser: Browser
     links = [box.find_element("xpath", "../..").find_element("css selector", "a") for box in boxes]
     chosen = [link.get_attribute("href").split("/")[-1] for link in links]
     browser.wait_for_text(".quick-analyze h2", "Analyze 2 selected samples")
-    Select(browser.find("#quick-workflow")).select_by_value("nuvs")
+    dropdown(browser.find("#quick-workflow")).select_by_value("nuvs")
     browser.screenshot("30-samples-quick-analyze")
     browser.wait_for_text(".quick-analyze button", "Start 2 analyses").click()
     browser.wait_for_text(".quick-outcome", "2 analyses started.")
@@ -319,7 +318,7 @@ def test_change_visibility(browser: Browser, site: Site) -> None:
     browser.open(f"/samples/{sample_id}/edit")  # a deep link straight to a tab
     select = browser.find("#edit-visibility")
     assert select.get_attribute("value") == "private"
-    Select(select).select_by_value("public")
+    dropdown(select).select_by_value("public")
     browser.find("form[aria-label='edit sample'] button[type=submit]").click()
     browser.wait_for_text(".saved", "Saved.")
     browser.screenshot("11-sample-edit")

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from selenium.webdriver.support.ui import Select
 
-from tests.support.browser import Browser, requires_browser, start_browser
+from tests.support.browser import Browser, dropdown, requires_browser, start_browser
 from tests.support.forked import virtool_api_process
 from tests.support.real_server import free_port, printed_link, wait_for_port
 from tests.support.references_helpers import DEMO_DATA
@@ -190,7 +189,7 @@ def start_analysis(browser: Browser, sample_id: str, workflow: str) -> str:
     """Start `workflow` from the sample's Analyses tab, with the reference and the host subtraction."""
     browser.open(f"/samples/{sample_id}/analyses")
     browser.wait_for_text("#analysis-reference option", "Plant Viruses (subset) (index version 0", JOB_WAIT)
-    Select(browser.find("#analysis-workflow")).select_by_value(workflow)
+    dropdown(browser.find("#analysis-workflow")).select_by_value(workflow)
     box = browser.wait_for_text(".checklist label", "Vitis vinifera (grapevine)", JOB_WAIT)
     box.find_element("css selector", "input").click()
     browser.wait_for_text("button", "Start").click()

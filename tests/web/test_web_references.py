@@ -17,14 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
-from selenium.webdriver.support.ui import Select
 
 from tests.support import hmm_data
-from tests.support.browser import WAIT, Browser, requires_browser
+from tests.support.browser import WAIT, Browser, dropdown, requires_browser
 from tests.support.runner import stand_in_index
 from tests.support.web_site import DEMO_DATA, Runner, Site, api, call, sign_in
+from tests.support.workbooks import read_workbook
 
 pytestmark = [pytest.mark.slow, requires_browser]
 
@@ -235,7 +234,7 @@ def test_create_a_subtraction_from_a_gzip_fasta(browser: Browser, site: Site, tm
 def test_start_an_analysis_picking_reference_and_subtraction_by_name(browser: Browser, site: Site) -> None:
     sample = api(site, "GET", "/samples?find=Field sample 0000")["documents"][0]
     browser.open(f"/samples/{sample['id']}/analyses")
-    select = Select(browser.find("#analysis-reference"))
+    select = dropdown(browser.find("#analysis-reference"))
     browser.wait_for(lambda: len(select.options) == 2, what="both references")
     chosen = next(option for option in select.options if option.text.startswith(EXPORT_NAME))
     assert chosen.text == f"{EXPORT_NAME} (index version 0, 25 OTUs)"
@@ -294,7 +293,7 @@ def test_start_an_analysis_picking_reference_and_subtraction_by_name(browser: Br
     browser.screenshot("25-analysis-names")
 
     # Sorted by reads, the other OTU comes first; the export links carry the same query.
-    Select(browser.find("#otu-sort")).select_by_value("reads")
+    dropdown(browser.find("#otu-sort")).select_by_value("reads")
     browser.wait_for(lambda: "sort=reads" in browser.driver.current_url, what="the sort in the address")
     browser.wait_for_text(".pathoscope-table > tbody > tr.otu-row", other["name"])
     browser.wait_for(
@@ -316,7 +315,7 @@ def test_start_an_analysis_picking_reference_and_subtraction_by_name(browser: Br
     assert [page_values(row) for row in shown_sequences] == [csv_values(row)[1:] for row in rows[1:]]
     assert [row[0] for row in rows[1:]] == [other["name"], tmv["name"], tmv["name"]]
     # The workbook: the same sequences, and the OTUs as the table shows them (name and abbreviation).
-    book = openpyxl.load_workbook(io.BytesIO(call("GET", xlsx_href, headers=headers)))
+    book = read_workbook(call("GET", xlsx_href, headers=headers))
     sheet_otus = [list(row) for row in book["OTUs"].iter_rows(values_only=True)][1:]
     assert [page_values(row) for row in shown_otus] == [
         [f"{row[0]} {row[1] or ''}".strip(), *(float(value) for value in row[2:])] for row in sheet_otus
@@ -408,12 +407,12 @@ def test_a_sample_created_and_analysed_by_keyboard_only(browser: Browser, site: 
     browser.open(f"/samples/{sample['id']}/analyses")
     tab_to(browser, "analysis-workflow").send_keys("n")  # typed letters choose an option: NuVs
     reference = tab_to(browser, "analysis-reference")
-    browser.wait_for(lambda: len(Select(reference).options) == 2, what="both references")
+    browser.wait_for(lambda: len(dropdown(reference).options) == 2, what="both references")
     for _ in range(2):  # the arrow keys go through the references
-        if Select(reference).first_selected_option.text.startswith(EXPORT_NAME):
+        if dropdown(reference).first_selected_option.text.startswith(EXPORT_NAME):
             break
         reference.send_keys(Keys.ARROW_DOWN)
-    assert Select(reference).first_selected_option.text.startswith(EXPORT_NAME)
+    assert dropdown(reference).first_selected_option.text.startswith(EXPORT_NAME)
     tab_to(browser, "Start").send_keys(Keys.ENTER)
     heading(browser, "NuVs analysis of Field sample 0001")
     assert browser.find("#analysis-reference-name").text == f"{EXPORT_NAME}, index 0"
@@ -431,8 +430,8 @@ def test_hmms_before_and_after_installing(browser: Browser, tmp_path: Path) -> N
     profiles.write_bytes(hmm_data.PROFILES)
     browser.find("#hmm-file").send_keys(f"{annotations}\n{profiles}")
     browser.wait_for(lambda: len(browser.find_all("#hmm-profiles option")) == 2, what="both uploads listed")
-    assert Select(browser.find("#hmm-annotations")).first_selected_option.text == "annotations.json.gz"
-    assert Select(browser.find("#hmm-profiles")).first_selected_option.text == "profiles.hmm"
+    assert dropdown(browser.find("#hmm-annotations")).first_selected_option.text == "annotations.json.gz"
+    assert dropdown(browser.find("#hmm-profiles")).first_selected_option.text == "profiles.hmm"
     browser.wait_for_text("button[type=submit]", "Install").click()
 
     browser.wait_for_text("#hmm-status", "3 clusters, 3 profiles")
