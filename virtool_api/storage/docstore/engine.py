@@ -64,9 +64,6 @@ class Engine:
         for table in schema.upgrade(setup):
             analyze_if_large(setup, table)
         setup.execute("COMMIT")
-        self._spare: sqlite3.Connection | None = setup
-        """The connection that opened the file, for the first worker thread: opening one parses the file's
-        schema (1.8 ms of CPU), and a context that is used briefly (a test's) needs only one."""
 
     def _open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(
@@ -83,9 +80,7 @@ class Engine:
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            with self._lock:
-                connection, self._spare = self._spare, None
-            connection = self._local.connection = connection or self._open()
+            connection = self._local.connection = self._open()
         return connection
 
     def _table_lookup(self, connection: sqlite3.Connection) -> Callable[[str], Table]:
