@@ -5,9 +5,7 @@ to an asyncio one, a `Condition` per submit, a semaphore to wake a thread), 15 Â
 threads, and `call_soon_threadsafe` to settle an asyncio future. A read of a sample makes seven such calls.
 
 As with an executor, a call whose caller was cancelled before a thread took it is not run, and `close()`
-waits for every call queued before it; and a thread is started only when a call finds none idle, so calls one
-after another use one thread (with the document store, one SQLite connection, which parses the file's schema
-when it opens: 1.8 ms of CPU each; a test's context opened four where it needed one).
+waits for every call queued before it.
 """
 
 import asyncio
@@ -32,8 +30,6 @@ class Workers:
         self._queue: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
-        self._idle = threading.Semaphore(0)
-        """Released by a thread each time it finishes a call: a call that can take it has a thread waiting."""
         self._closed = False
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
@@ -48,16 +44,15 @@ class Workers:
         self._put((None, None, function, args))
 
     def _put(self, call: _Call) -> None:
-        if not self._idle.acquire(blocking=False):
+        if len(self._threads) < self._count:
             self._start()
         self._queue.put(call)
 
     def _start(self) -> None:
-        """One more thread, unless there are `count` already (as `ThreadPoolExecutor` adds them)."""
         with self._lock:
             if self._closed:
                 raise RuntimeError(f"the {self._name} threads are closed")
-            if len(self._threads) < self._count:
+            while len(self._threads) < self._count:
                 thread = threading.Thread(
                     target=self._work, name=f"{self._name}_{len(self._threads)}", daemon=True
                 )
@@ -66,23 +61,19 @@ class Workers:
 
     def _work(self) -> None:
         while (call := self._queue.get()) is not None:
-            self._call(call)
-            self._idle.release()
-
-    def _call(self, call: _Call) -> None:
-        future, loop, function, args = call
-        if future is not None and future.cancelled():
-            return
-        try:
-            result = function(*args)
-        except BaseException as error:
-            if future is None or loop is None:
-                logger.exception("%s failed", getattr(function, "__qualname__", function))
-            else:
-                _deliver(loop, future, None, error)
-            return
-        if future is not None and loop is not None:
-            _deliver(loop, future, result, None)
+            future, loop, function, args = call
+            if future is not None and future.cancelled():
+                continue
+            try:
+                result = function(*args)
+            except BaseException as error:
+                if future is None or loop is None:
+                    logger.exception("%s failed", getattr(function, "__qualname__", function))
+                else:
+                    _deliver(loop, future, None, error)
+                continue
+            if future is not None and loop is not None:
+                _deliver(loop, future, result, None)
 
     def close(self) -> None:
         """Wait for the calls queued so far, then stop the threads."""
