@@ -48,6 +48,9 @@ NOT_CANCELLABLE = Conflict.declare("Job cannot be cancelled in its current state
 ACTIVE_STATES = [JobState.PREPARING.value, JobState.RUNNING.value]
 UNFINISHED = {"$nin": sorted(state.value for state in TERMINAL_STATES)}
 """The condition on `state` of a job that has not finished."""
+REPORTED_JOB = {"latest_status": 0}
+"""The job as a status report returns it (to the job's followers, `events.py`): without the entry just made,
+which the store then need not decode again (its timestamp is stored naive, to the millisecond)."""
 STATES_A_JOB_MAY_REPORT = {
     JobState.PREPARING,
     JobState.RUNNING,
@@ -203,6 +206,7 @@ async def report_status(
         {"key": hash_key(credentials.key), "state": UNFINISHED},
         entry,
         {"state": entry["state"], "progress": entry["progress"], "stage": entry["stage"]},
+        REPORTED_JOB,
     )
     if document is None:
         raise NotFound()

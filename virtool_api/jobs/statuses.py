@@ -64,20 +64,27 @@ async def record_status(
     condition: dict[str, Any],
     entry: dict[str, Any],
     changes: dict[str, Any],
+    projection: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
     """Add `entry` to the job's history and `$set` `changes`, only if the job matches `condition`: one
     conditional update, then the entry (one hop for both on the embedded store, `storage/steps.py`). Returns
-    the job as it is now, or None when it does not match (nothing recorded)."""
-    return await run_steps(ctx.db, _record(job_id, condition, entry, changes), write=True)
+    the job as it is now (as `projection` shapes it, `status_count` kept), or None when it does not match
+    (nothing recorded)."""
+    return await run_steps(ctx.db, _record(job_id, condition, entry, changes, projection), write=True)
 
 
 def _record(
-    job_id: str, condition: dict[str, Any], entry: dict[str, Any], changes: dict[str, Any]
+    job_id: str,
+    condition: dict[str, Any],
+    entry: dict[str, Any],
+    changes: dict[str, Any],
+    projection: dict[str, Any] | None,
 ) -> Steps[dict[str, Any] | None]:
     document = yield FindOneAndUpdate(
         "jobs",
         {"_id": job_id, **condition},
         {"$set": {**changes, "latest_status": entry}, "$inc": {"status_count": 1}},
+        projection,
         return_document=ReturnDocument.AFTER,
     )
     if document is not None:

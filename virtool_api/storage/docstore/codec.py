@@ -42,6 +42,9 @@ _END = b"\x00"
 _INVERT = bytes(255 - byte for byte in range(256))
 MIN_INT64 = -(2**63)
 MAX_INT64 = 2**63 - 1
+MIN_INT32 = -(2**31)
+MAX_INT32 = 2**31 - 1
+"""An int BSON stores as 32 bits (and gives back as an int, not an `Int64`)."""
 
 
 class Missing:

@@ -23,12 +23,14 @@ from virtool_api.storage.docstore.operations import Query
 from virtool_api.storage.docstore.paths import leaves, split
 from virtool_api.storage.docstore.schema import Index, Table
 from virtool_api.storage.docstore.updates import (
+    Projection,
     apply_update,
     check_update,
     compile_projection,
     copied,
     project,
     set_path,
+    updated_as_stored,
 )
 
 
@@ -147,11 +149,14 @@ def modify_work(
     upsert: bool,
     sort: Any = None,
     returning: bool | None = None,
+    projection: Projection = None,
 ) -> Callable[[sqlite3.Connection, Table], tuple[dict[str, Any], Any]]:
     """Applying `update` to the first (or every) match in the caller's write transaction; with `upsert` and no
     match, inserting the filter's equalities updated. The work returns MongoDB's raw result and, as
     `returning` asks (`ReturnDocument.BEFORE` or `AFTER`; None: neither, and no copy is made), the first
-    document before or after."""
+    document before or after, as `projection` (compiled) shapes it. The document after is the one updated in
+    memory where what it returns of the update's values is what the store gives back (`updated_as_stored`),
+    else decoded from the bytes stored."""
     check_update(update)
     tree = compile_filter(filter)
     query = Query(tree, sort_spec(sort) if sort is not None else [], 0, 0 if many else 1)
@@ -167,19 +172,21 @@ def modify_work(
             apply_update(document, update, inserting=True)
             stored = operations.insert(connection, table, document)
             after = operations.decode_document(operations.encode_document(stored))
-            returned = after if returning == ReturnDocument.AFTER else None
+            returned = project(after, projection) if returning == ReturnDocument.AFTER else None
             return {"n": 1, "nModified": 0, "upserted": stored["_id"]}, returned
         modified = 0
         returned = None
         for position, (rid, document) in enumerate(rows):
             if position == 0 and returning == ReturnDocument.BEFORE:
-                returned = copied(document)
+                returned = project(copied(document), projection)
             crossed = operations.array_paths(table, document)
             apply_update(document, update)
             data = operations.encode_document(document)
             modified += operations.replace(connection, table, rid, document, crossed, data)
             if position == 0 and returning == ReturnDocument.AFTER:
-                returned = operations.decode_document(data)  # as stored (dates to the millisecond)
+                # As stored (dates to the millisecond); `document` is not used again.
+                as_stored = updated_as_stored(document, update, projection)
+                returned = project(document if as_stored else operations.decode_document(data), projection)
         return {"n": len(rows), "nModified": modified}, returned
 
     return work
@@ -328,8 +335,9 @@ class Collection:
         """One conditional update, atomic across processes (one `BEGIN IMMEDIATE` transaction)."""
         _no_options(options)
         compiled = compile_projection(projection)
-        _, chosen = await self._modify(filter, update, False, upsert, sort, return_document)
-        return None if chosen is None else project(chosen, compiled)
+        work = modify_work(filter, update, False, upsert, sort, return_document, compiled)
+        _, chosen = await self._write(work, grows=upsert)
+        return chosen
 
     async def find_one_and_delete(
         self, filter: dict[str, Any], projection: Any = None, sort: Any = None, **options: Any

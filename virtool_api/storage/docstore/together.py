@@ -30,7 +30,7 @@ from virtool_api.storage.docstore.collection import (
 from virtool_api.storage.docstore.engine import Engine
 from virtool_api.storage.docstore.filters import compile_filter
 from virtool_api.storage.docstore.schema import Table
-from virtool_api.storage.docstore.updates import compile_projection, project
+from virtool_api.storage.docstore.updates import compile_projection
 
 DECODED_UP_TO = 8
 """Up to this many documents an equality reads whole even where the key columns could answer its projection
@@ -178,9 +178,11 @@ class TogetherCollection:
         return_document: bool = ReturnDocument.BEFORE,
     ) -> dict[str, Any] | None:
         compiled = projection_of(projection)
-        work = modify_work(filter, update, many=False, upsert=False, returning=return_document)
+        work = modify_work(
+            filter, update, many=False, upsert=False, returning=return_document, projection=compiled
+        )
         _, chosen = self._together.written(self._table_name, work, grows=False)
-        return None if chosen is None else project(chosen, compiled)
+        return chosen
 
     def insert_one(self, document: dict[str, Any]) -> InsertOneResult:
         stored = self._together.written(self._table_name, insert_work(document))

@@ -11,14 +11,16 @@ import itertools
 from datetime import datetime
 from typing import Any
 
-from bson import ObjectId
+from bson import Int64, ObjectId
 from pymongo.errors import OperationFailure, WriteError
 
-from virtool_api.storage.docstore.codec import MAX_INT64, MIN_INT64, sort_key
+from virtool_api.storage.docstore.codec import MAX_INT32, MAX_INT64, MIN_INT32, MIN_INT64, sort_key
 from virtool_api.storage.docstore.filters import unsupported, value_matcher
 from virtool_api.storage.docstore.paths import split
 
 OPERATORS = ("$set", "$unset", "$inc", "$push", "$pull", "$addToSet", "$setOnInsert")
+Projection = tuple[bool, dict[str, Any]] | None
+"""A compiled projection (`compile_projection`): `(including, tree)`, or None for the whole document."""
 _SHARED = frozenset({str, int, float, bool, type(None), datetime, bytes, ObjectId})
 """Values `copied` shares instead of copying: immutable, and most of what a document holds."""
 
@@ -181,7 +183,49 @@ def set_path(document: dict[str, Any], path: str, value: Any) -> None:
     _apply(document, "$set", split(path), copied(value))
 
 
-def compile_projection(projection: Any) -> tuple[bool, dict[str, Any]] | None:
+_STORED_AS_IS = frozenset({str, float, bool, type(None), bytes, ObjectId, Int64})
+"""Values BSON gives back as they are (type and value); see `stored_as_is` for the others it may."""
+
+
+def stored_as_is(value: Any) -> bool:
+    """Whether decoding `value`'s BSON gives back an equal value of the same type, all the way down: not a
+    tuple (a list), a dict subclass (a dict), an int past 32 bits (`Int64`), a datetime with a time zone
+    or sub-milliseconds (naive, to the millisecond), nor anything less common (no need to be exhaustive)."""
+    kind = type(value)
+    if kind in _STORED_AS_IS:
+        return True
+    if kind is int:
+        return MIN_INT32 <= value <= MAX_INT32
+    if kind is datetime:
+        return value.tzinfo is None and not value.microsecond % 1000
+    if kind is dict:
+        return all(type(key) is str and stored_as_is(item) for key, item in value.items())
+    if kind is list:
+        return all(stored_as_is(item) for item in value)
+    return False
+
+
+def updated_as_stored(document: dict[str, Any], update: dict[str, Any], projection: Projection) -> bool:
+    """Whether `document`, once `update` is applied, holds what its BSON would decode to wherever
+    `projection` keeps a path the update wrote (what it read from the store already does): then the document
+    after an update can be projected as it is in memory, without decoding what was just encoded."""
+    including, tree = projection if projection is not None else (False, {})
+    for fields in update.values():
+        for path in fields:
+            parts = split(path)
+            if (parts[0] not in tree) if including else (tree.get(parts[0]) is True):
+                continue  # not returned
+            value: Any = document
+            for part in parts:
+                if type(value) is not dict:
+                    return False  # through an array: not worth following
+                value = value.get(part)
+            if not stored_as_is(value):
+                return False
+    return True
+
+
+def compile_projection(projection: Any) -> Projection:
     """`(including, tree)` of a projection (`{"a": 1}`, `{"a": 0}`, or a list of names), None for none."""
     if projection is None:
         return None
@@ -222,11 +266,18 @@ def compile_projection(projection: Any) -> tuple[bool, dict[str, Any]] | None:
     return including, tree
 
 
-def project(document: dict[str, Any], compiled: tuple[bool, dict[str, Any]] | None) -> dict[str, Any]:
+def project(document: dict[str, Any], compiled: Projection) -> dict[str, Any]:
     if compiled is None:
         return document
     including, tree = compiled
-    return _included(document, tree) if including else _excluded(document, tree)
+    if including:
+        return _included(document, tree)
+    if all(branch is True for branch in tree.values()):  # top-level fields left out: a copy without them
+        result = document.copy()
+        for name in tree:
+            result.pop(name, None)
+        return result
+    return _excluded(document, tree)
 
 
 def _included(value: Any, tree: dict[str, Any]) -> Any:
