@@ -78,6 +78,14 @@ def decode_document(data: bytes) -> dict[str, Any]:
     return bson.decode(data)
 
 
+def decode_documents(datas: list[bytes]) -> list[dict[str, Any]]:
+    """`decode_document` of each, in one call of the decoder: it converts its options at each call (about
+    4k instructions, as much as decoding a small document), once for a page of documents here."""
+    if len(datas) < 2:
+        return [bson.decode(data) for data in datas]
+    return bson.decode_all(b"".join(datas))
+
+
 def inverted(key: bytes) -> bytes:
     """The key that sorts in reverse: for descending fields of an in-memory sort."""
     return key.translate(_INVERT)

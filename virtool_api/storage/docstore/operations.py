@@ -19,6 +19,7 @@ from virtool_api.storage.docstore.codec import (
     MULTIKEY,
     UNKNOWN,
     decode_document,
+    decode_documents,
     encode_document,
     index_key,
     inverted,
@@ -37,7 +38,7 @@ from virtool_api.storage.docstore.schema import (
     key_column,
     unique_columns,
 )
-from virtool_api.storage.docstore.updates import project
+from virtool_api.storage.docstore.updates import project, project_decoded
 
 Sort = list[tuple[str, int]]
 Row = tuple[int, dict[str, Any]]
@@ -135,7 +136,7 @@ def select(connection: sqlite3.Connection, table: Table, query: Query) -> list[R
         sql, params = _limited(f"{sql} ORDER BY {order}", params, query)
     with matching(residuals):
         rows = connection.execute(sql, params).fetchall()
-    matched = [(rid, decode_document(data)) for rid, data in rows]
+    matched = list(zip([rid for rid, _ in rows], decode_documents([data for _, data in rows]), strict=True))
     if order is None:
         matched.sort(key=_sort_key(query.sort))
         end = query.skip + query.limit if query.limit else None
@@ -167,9 +168,10 @@ def select_equal(
     # Keys as bytearrays: SQLite's driver binds them as the same blobs, but asks `bytes` for an adapter
     # first (two failed attribute look-ups and their errors formatted: 1 µs a key).
     rows = connection.execute(sql, [bytearray(key) for key in keys]).fetchall()
+    documents = decode_documents([data for (data,) in rows])
     if projection is None:
-        return [decode_document(data) for (data,) in rows]
-    return [project(decode_document(data), projection) for (data,) in rows]
+        return documents
+    return [project_decoded(document, projection) for document in documents]
 
 
 KEPT_STATEMENTS = 1024
@@ -206,10 +208,10 @@ def select_projected(
     null or missing, a number, an array) is read from its document."""
     names = covered(table, projection)
     if names is None:
-        return [project(document, projection) for _, document in select(connection, table, query)]
+        return [project_decoded(document, projection) for _, document in select(connection, table, query)]
     where, params, order, residuals = _plan(connection, table, query)
     if order is None:
-        return [project(document, projection) for _, document in select(connection, table, query)]
+        return [project_decoded(document, projection) for _, document in select(connection, table, query)]
     columns = ", ".join("id" if name == "_id" else table.columns[name] for name in names)
     sql, params = _limited(f"SELECT rid, {columns} FROM {table.sql}{where} ORDER BY {order}", params, query)
     with matching(residuals):

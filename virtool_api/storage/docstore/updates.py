@@ -280,6 +280,20 @@ def project(document: dict[str, Any], compiled: Projection) -> dict[str, Any]:
     return _excluded(document, tree)
 
 
+def project_decoded(document: dict[str, Any], compiled: tuple[bool, dict[str, Any]] | None) -> dict[str, Any]:
+    """`project` of a document just decoded, which nothing else holds: a projection leaving out top-level
+    fields only takes them out of it (a job in a listing without its status history and key: 16k
+    instructions a document walked and copied, under 1k popped)."""
+    if compiled is None:
+        return document
+    including, tree = compiled
+    if including or dict in map(type, tree.values()):
+        return _included(document, tree) if including else _excluded(document, tree)
+    for name in tree:
+        document.pop(name, None)
+    return document
+
+
 def _included(value: Any, tree: dict[str, Any]) -> Any:
     if isinstance(value, list):
         return [_included(item, tree) for item in value if isinstance(item, dict | list)]
