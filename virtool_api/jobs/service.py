@@ -16,7 +16,6 @@ from virtool_api.jobs.models import (
     TERMINAL_STATES,
     AcquiredJob,
     Job,
-    JobMinimal,
     JobPing,
     JobSearchQuery,
     JobSearchResult,
@@ -293,13 +292,17 @@ def _page_steps(
 def jobs_page(page: int, per_page: int, read: Listed) -> JobSearchResult:
     """The page `jobs_page_read` read, as the listing shows it."""
     documents, found_count, total_count = read
-    return JobSearchResult(
-        documents=[JobMinimal.model_validate({**document, "id": document["_id"]}) for document in documents],
-        found_count=found_count,
-        total_count=total_count,
-        page=page,
-        page_count=page_count(found_count, per_page),
-        per_page=per_page,
+    for document in documents:  # read for this page alone: named as shown in place of a copy each
+        document["id"] = document["_id"]
+    return JobSearchResult.model_validate(
+        {
+            "documents": documents,
+            "found_count": found_count,
+            "total_count": total_count,
+            "page": page,
+            "page_count": page_count(found_count, per_page),
+            "per_page": per_page,
+        }
     )
 
 
