@@ -161,6 +161,8 @@ def _run_one(together: Together, records: Records | None, operation: Operation) 
             skip=operation.skip,
             limit=operation.limit,
         )
+    if type(operation) is InsertOne:
+        return together.insert_one(operation.collection, operation.document)
     if isinstance(operation, Rows):
         assert records is not None
         return records.read_here(operation.statements, operation.params)
@@ -170,8 +172,6 @@ def _run_one(together: Together, records: Records | None, operation: Operation) 
             return collection.count_documents(filter)
         case FindOneAndUpdate(_, filter, update, projection, return_document):
             return collection.find_one_and_update(filter, update, projection, return_document=return_document)
-        case InsertOne(_, document):
-            return collection.insert_one(document)
 
 
 async def _run_awaited(db: Any, records: Records | None, operation: Operation) -> Any:

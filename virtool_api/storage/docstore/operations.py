@@ -325,14 +325,9 @@ def insert(connection: sqlite3.Connection, table: Table, document: dict[str, Any
     if "_id" not in document:
         document["_id"] = new_id()
     data = encode_document(document)
-    columns = table.columns
-    names = ", ".join(["id", "doc", *columns.values()])
     keys = _keys(table, document)
     try:
-        cursor = connection.execute(
-            f"INSERT INTO {table.sql} ({names}) VALUES ({', '.join('?' * (2 + len(columns)))})",
-            (sort_key(document["_id"]), data, *keys.values()),
-        )
+        cursor = connection.execute(table.insert_sql, (sort_key(document["_id"]), data, *keys.values()))
     except sqlite3.IntegrityError as error:
         raise duplicate_key_error(table, error, document) from None
     assert cursor.lastrowid is not None

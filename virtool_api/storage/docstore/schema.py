@@ -102,6 +102,13 @@ class Table:
         }
 
     @cached_property
+    def insert_sql(self) -> str:
+        """The statement that stores a row (`operations.insert`): its `id`, `doc` and each key column, in
+        `columns`' order; written once, not at each insert."""
+        names = ", ".join(["id", "doc", *self.columns.values()])
+        return f"INSERT INTO {self.sql} ({names}) VALUES ({', '.join('?' * (2 + len(self.columns)))})"
+
+    @cached_property
     def single_valued(self) -> frozenset[str]:
         """The key columns of paths under unique indexes only: they never hold MULTIKEY (the unique index that
         made the column refused an array there, `create_index`, and so has every write since,

@@ -127,6 +127,12 @@ class Together:
         found = self.find(collection, filter, projection, limit=1)
         return found[0] if found else None
 
+    def insert_one(self, collection: str, document: dict[str, Any]) -> InsertOneResult:
+        """`collection.insert_one(document)`: what steps' `InsertOne` runs, without a collection object."""
+        stored = self.written(self._prefix + collection, insert_work(document))
+        document.setdefault("_id", stored["_id"])
+        return InsertOneResult(stored["_id"], True)
+
     def read(self, table_name: str, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
         return work(self._connection, self._tables(table_name))
 
@@ -185,9 +191,7 @@ class TogetherCollection:
         return chosen
 
     def insert_one(self, document: dict[str, Any]) -> InsertOneResult:
-        stored = self._together.written(self._table_name, insert_work(document))
-        document.setdefault("_id", stored["_id"])
-        return InsertOneResult(stored["_id"], True)
+        return self._together.insert_one(self._name, document)
 
     def create_index(
         self, keys: Any, *, unique: bool = False, name: str | None = None, **options: Any
