@@ -34,7 +34,6 @@ from virtool_api.samples.models import (
     SampleRightsDocument,
     SampleSearchQuery,
     SampleSearchResult,
-    SampleSummary,
     UpdateRightsRequest,
     UpdateSampleRequest,
 )
@@ -92,23 +91,19 @@ async def find_samples(ctx: Context, user: dict[str, Any], query: SampleSearchQu
 def samples_page(query: SampleSearchQuery, read: SamplesPageRead) -> SampleSearchResult:
     """The page `samples_page_read` read, as the listing shows it."""
     documents, found_count, total_count, labels, jobs = read
-    return SampleSearchResult(
-        documents=[
-            SampleSummary.model_validate(
-                {
-                    **document,
-                    **one_codex_fields(document),
-                    "labels": labels_of(document, labels),
-                    "job": summary_of(document, jobs),
-                }
-            )
-            for document in documents
-        ],
-        found_count=found_count,
-        total_count=total_count,
-        page=query.page,
-        page_count=page_count(found_count, query.per_page),
-        per_page=query.per_page,
+    for document in documents:  # read for this page alone: shown in place of a copy each
+        document.update(one_codex_fields(document))
+        document["labels"] = labels_of(document, labels)
+        document["job"] = summary_of(document, jobs)
+    return SampleSearchResult.model_validate(
+        {
+            "documents": documents,
+            "found_count": found_count,
+            "total_count": total_count,
+            "page": query.page,
+            "page_count": page_count(found_count, query.per_page),
+            "per_page": query.per_page,
+        }
     )
 
 
