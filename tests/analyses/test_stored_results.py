@@ -6,6 +6,8 @@ stays one conditional update whose losers leave no file, and removing an analysi
 import asyncio
 import gzip
 import json
+import shutil
+import tempfile
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +17,7 @@ from tests.analyses.test_analyses_job_api import running_analysis
 from tests.analyses.test_workflow_results import NUVS_ORF, PATHOSCOPE_RESULTS, running_nuvs
 from tests.blast.test_blast import fake_ncbi  # noqa: F401  (a fixture)
 from tests.conftest import acquire
+from tests.support.errors import NOT_FOUND
 from tests.support.stored import results_dir, stored_results
 from virtool_api.storage.limits import FIELD_BYTES
 
@@ -126,6 +129,28 @@ async def test_a_finalize_racing_the_analysis_removal_leaves_no_file_behind(jobs
         else:
             assert (finalized.status, removed.status) == (200, 409)
             assert left == [document["results_file"]["name"]]
+
+
+async def test_a_removal_between_the_directory_and_the_file_is_a_404(jobs_client, factory, ctx, monkeypatch):
+    """The removal wins at the one moment the loop above rarely meets: after finalize made the results
+    directory, before it made its temporary file there. Finalize answers 404, not a 500, and leaves
+    nothing."""
+    analysis, _, auth = await running_analysis(factory, jobs_client)
+    directory = results_dir(ctx, analysis["_id"])
+    make_temporary = tempfile.mkstemp
+
+    def removed_first(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        if kwargs.get("dir") == directory:
+            shutil.rmtree(directory)
+        return make_temporary(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", removed_first)
+    response = await finalize(jobs_client, analysis["_id"], auth, PATHOSCOPE_RESULTS)
+
+    assert response.status == 404
+    assert await response.json() == NOT_FOUND
+    assert not directory.exists()
+    assert "results_file" not in await ctx.db.analyses.find_one({"_id": analysis["_id"]})
 
 
 async def test_removing_an_analysis_removes_its_results_file(jobs_client, public_client, factory, ctx):

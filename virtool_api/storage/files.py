@@ -180,7 +180,11 @@ class FileStore:
         each chunk (on a worker thread) and told the end; what it raises refuses the file.
         """
         await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=INCOMING_PREFIX)
+        try:
+            descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=INCOMING_PREFIX)
+        except FileNotFoundError:
+            # Made a moment ago: only removing its owner (a sample, an analysis...) takes it away meanwhile.
+            raise NotFound() from None
         incoming = IncomingFile(Path(temporary))
         try:
             try:
