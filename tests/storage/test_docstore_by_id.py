@@ -108,6 +108,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Any]:
 
 async def test_an_equality_in_together_answers_what_the_planned_read_answers(db: Any) -> None:
     one = {"x": 1, "nested": {"a": 1, "b": [1, 2]}, "name": "one", "tags": ["t"], "hash": "h1"}
+    one["blob"] = b"\x01"
     await db.things.insert_many(
         [
             {"_id": "a", **one},
@@ -135,6 +136,9 @@ async def test_an_equality_in_together_answers_what_the_planned_read_answers(db:
         ("things", {"_id": "missing"}, None),
         ("nothing_here", {"_id": "a"}, None),
         ("nothing_here", {"hash": "h1"}, None),
+        ("things", {"_id": {"$in": ["a", "b"]}}, {"hash": 1, "nested": 1}),  # top-level: arrays skipped
+        ("things", {"_id": "a"}, {"name": 1, "tags": 1}),  # an array kept: decoded whole
+        ("things", {"_id": "a"}, {"blob": 1, "_id": 0}),  # binary data kept (`bytes`, as a skipped array)
     ]
 
     def read(together: Any) -> list[Any]:

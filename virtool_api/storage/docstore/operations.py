@@ -20,6 +20,7 @@ from virtool_api.storage.docstore.codec import (
     UNKNOWN,
     decode_document,
     decode_documents,
+    decode_kept,
     encode_document,
     index_key,
     inverted,
@@ -168,10 +169,22 @@ def select_equal(
     # Keys as bytearrays: SQLite's driver binds them as the same blobs, but asks `bytes` for an adapter
     # first (two failed attribute look-ups and their errors formatted: 1 µs a key).
     rows = connection.execute(sql, [bytearray(key) for key in keys]).fetchall()
-    documents = decode_documents([data for (data,) in rows])
     if projection is None:
-        return documents
-    return [project_decoded(document, projection) for document in documents]
+        return decode_documents([data for (data,) in rows])
+    including, tree = projection
+    if including and all(branch is True for branch in tree.values()):
+        # Top-level fields only (a job's summary): decoded without the arrays left out.
+        return [
+            kept if (kept := decode_kept(data, tree)) is not None else _projected(data, projection)
+            for (data,) in rows
+        ]
+    return [
+        project_decoded(document, projection) for document in decode_documents([data for (data,) in rows])
+    ]
+
+
+def _projected(data: bytes, projection: Projection) -> dict[str, Any]:
+    return project_decoded(decode_document(data), projection)
 
 
 KEPT_STATEMENTS = 1024
