@@ -139,6 +139,8 @@ async def test_an_equality_in_together_answers_what_the_planned_read_answers(db:
         ("things", {"_id": {"$in": ["a", "b"]}}, {"hash": 1, "nested": 1}),  # top-level: arrays skipped
         ("things", {"_id": "a"}, {"name": 1, "tags": 1}),  # an array kept: decoded whole
         ("things", {"_id": "a"}, {"blob": 1, "_id": 0}),  # binary data kept (`bytes`, as a skipped array)
+        ("things", {"_id": {"$in": ["b", "missing", "a"]}}, {"_id": 1}),  # from the key column
+        ("things", {"hash": "h2"}, {"_id": 1}),
     ]
 
     def read(together: Any) -> list[Any]:

@@ -84,7 +84,7 @@ async def create(request: web.Request, body: CreateAnalysisRequest) -> web.Respo
     "/analyses/{analysis_id}",
     response=Analysis,
     errors=(service.PARENT_SAMPLE_MISSING, InsufficientRights, NotFound, RESULTS_FILE_MISSING),
-    reads=lambda request, _user: service.analysis_read(request.match_info["analysis_id"]),
+    reads=lambda request, user: service.analysis_read(user, request.match_info["analysis_id"]),
 )
 async def get(request: web.Request) -> web.Response:
     """Get a complete analysis document."""

@@ -37,7 +37,7 @@ from virtool_api.samples.access import (
     listing_query_steps,
     readable_sample,
     rights_of,
-    stored_sample_steps,
+    sample_for_rights_steps,
     writable_sample,
 )
 from virtool_api.samples.rights import SampleRights
@@ -245,18 +245,19 @@ async def analysis_with_rights(
     Analyses inherit their sample's rights. `not_found` is the 404 (BLAST's table says "Analysis not found"
     where the others say "Not found").
     """
-    analysis, sample, _ = await run_steps(ctx.db, _analysis_and_sample(analysis_id, with_job=False))
+    analysis, sample, _ = await run_steps(ctx.db, _analysis_and_sample(user, analysis_id, with_job=False))
     return _found(analysis, not_found), await rights_of(ctx, user, _sample_found(sample))
 
 
 def _analysis_and_sample(
-    analysis_id: str, with_job: bool
+    user: dict[str, Any], analysis_id: str, with_job: bool
 ) -> Steps[tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, JobSummary]]]:
-    """The analysis and its sample (and its job's summary, `with_job`): one round trip."""
+    """The analysis and its sample as far as `user`'s rights read it (`sample_for_rights_steps`), and its
+    job's summary `with_job`: one round trip."""
     analysis = yield FindOne("analyses", {"_id": analysis_id})
     if analysis is None:
         return None, None, {}
-    sample = yield from stored_sample_steps(analysis["sample"]["id"])
+    sample = yield from sample_for_rights_steps(user, analysis["sample"]["id"])
     jobs = (yield from job_summaries_steps([analysis])) if with_job else {}
     return analysis, sample, jobs
 
@@ -279,12 +280,12 @@ StoredAnalysis = tuple[
 """The analysis, its sample, its job's summary and its `file_rows`, each None if missing."""
 
 
-def analysis_read(analysis_id: str) -> Steps[StoredAnalysis]:
-    """What showing an analysis with its results reads (the analysis, its sample, its job's summary and its
-    file records): one round trip on the embedded stores (read before the caller's rights are asked, and
-    shown only after), steps so `GET /analyses/{id}` reads it in the round trip that authenticates the
-    caller (`reads=`)."""
-    analysis, sample, jobs = yield from _analysis_and_sample(analysis_id, with_job=True)
+def analysis_read(user: dict[str, Any], analysis_id: str) -> Steps[StoredAnalysis]:
+    """What showing an analysis with its results to `user` reads (the analysis, its sample as far as their
+    rights read it, its job's summary and its file records): one round trip on the embedded stores (read
+    before the caller's rights are asked, and shown only after), steps so `GET /analyses/{id}` reads it in
+    the round trip that authenticates the caller (`reads=`)."""
+    analysis, sample, jobs = yield from _analysis_and_sample(user, analysis_id, with_job=True)
     rows = (yield file_rows(analysis)) if analysis is not None else None
     return analysis, sample, jobs, rows
 

@@ -160,15 +160,19 @@ def select_equal(
     time)."""
     if not table.exists or not keys:
         return []
-    shape = (table.name, column, len(keys), limit)
-    sql = _equal_statements.get(shape)
-    if sql is None:
-        sql = _equal_statement(table, column, len(keys), limit)
-        if len(_equal_statements) < KEPT_STATEMENTS:
-            _equal_statements[shape] = sql
     # Keys as bytearrays: SQLite's driver binds them as the same blobs, but asks `bytes` for an adapter
     # first (two failed attribute look-ups and their errors formatted: 1 µs a key).
-    rows = connection.execute(sql, [bytearray(key) for key in keys]).fetchall()
+    params = [bytearray(key) for key in keys]
+    if projection == ID_ONLY:
+        # Whether they exist (an administrator's rights on a sample): the ids from their key column, where
+        # the key tells the value (a string), without reading or decoding a document.
+        ids = [
+            key_value(key)
+            for (key,) in connection.execute(_statement("id", table, column, len(keys), limit), params)
+        ]
+        if all(value is not UNKNOWN for value in ids):
+            return [{"_id": value} for value in ids]
+    rows = connection.execute(_statement("doc", table, column, len(keys), limit), params).fetchall()
     if projection is None:
         return decode_documents([data for (data,) in rows])
     including, tree = projection
@@ -187,16 +191,24 @@ def _projected(data: bytes, projection: Projection) -> dict[str, Any]:
     return project_decoded(decode_document(data), projection)
 
 
+ID_ONLY = (True, {"_id": True})
+"""The compiled projection `{"_id": 1}` (`updates.compile_projection`)."""
 KEPT_STATEMENTS = 1024
-_equal_statements: dict[tuple[str, str, int, int], str] = {}
-"""`select_equal`'s statements by table, column, number of keys and limit: the few the services ask for,
-written once."""
+_equal_statements: dict[tuple[str, str, str, int, int], str] = {}
+"""`select_equal`'s statements by what they select, table, column, number of keys and limit: the few the
+services ask for, written once."""
 
 
-def _equal_statement(table: Table, column: str, count: int, limit: int) -> str:
-    test = f"{column} = ?" if count == 1 else f"{column} IN ({', '.join('?' * count)})"
-    sql = f"SELECT doc FROM {table.sql} WHERE {test} ORDER BY rid ASC"
-    return f"{sql} LIMIT {limit:d}" if limit else sql
+def _statement(selected: str, table: Table, column: str, count: int, limit: int) -> str:
+    shape = (selected, table.name, column, count, limit)
+    sql = _equal_statements.get(shape)
+    if sql is None:
+        test = f"{column} = ?" if count == 1 else f"{column} IN ({', '.join('?' * count)})"
+        sql = f"SELECT {selected} FROM {table.sql} WHERE {test} ORDER BY rid ASC"
+        sql = f"{sql} LIMIT {limit:d}" if limit else sql
+        if len(_equal_statements) < KEPT_STATEMENTS:
+            _equal_statements[shape] = sql
+    return sql
 
 
 def _select_one(
