@@ -20,7 +20,6 @@ from virtool_api.storage.docstore.codec import (
     UNKNOWN,
     decode_document,
     decode_documents,
-    decode_kept,
     encode_document,
     index_key,
     inverted,
@@ -143,72 +142,6 @@ def select(connection: sqlite3.Connection, table: Table, query: Query) -> list[R
         end = query.skip + query.limit if query.limit else None
         matched = matched[query.skip : end]
     return matched
-
-
-def select_equal(
-    connection: sqlite3.Connection,
-    table: Table,
-    column: str,
-    keys: list[bytes],
-    projection: Projection,
-    limit: int = 0,
-) -> list[dict[str, Any]]:
-    """The documents whose `column` holds one of `keys`, in row order, as `projection` shapes them: what
-    `select_projected` answers for an equality on `_id` (`id`) or on a path no row holds an array at (a
-    `single_valued` column, whose key is the value's), without compiling the filter or planning (the reads by
-    id that show a sample or an analysis, and the key that authenticates the caller; a third of such a read's
-    time)."""
-    if not table.exists or not keys:
-        return []
-    # Keys as bytearrays: SQLite's driver binds them as the same blobs, but asks `bytes` for an adapter
-    # first (two failed attribute look-ups and their errors formatted: 1 µs a key).
-    params = [bytearray(key) for key in keys]
-    if projection == ID_ONLY:
-        # Whether they exist (an administrator's rights on a sample): the ids from their key column, where
-        # the key tells the value (a string), without reading or decoding a document.
-        ids = [
-            key_value(key)
-            for (key,) in connection.execute(_statement("id", table, column, len(keys), limit), params)
-        ]
-        if all(value is not UNKNOWN for value in ids):
-            return [{"_id": value} for value in ids]
-    rows = connection.execute(_statement("doc", table, column, len(keys), limit), params).fetchall()
-    if projection is None:
-        return decode_documents([data for (data,) in rows])
-    including, tree = projection
-    if including and all(branch is True for branch in tree.values()):
-        # Top-level fields only (a job's summary): decoded without the arrays left out.
-        return [
-            kept if (kept := decode_kept(data, tree)) is not None else _projected(data, projection)
-            for (data,) in rows
-        ]
-    return [
-        project_decoded(document, projection) for document in decode_documents([data for (data,) in rows])
-    ]
-
-
-def _projected(data: bytes, projection: Projection) -> dict[str, Any]:
-    return project_decoded(decode_document(data), projection)
-
-
-ID_ONLY = (True, {"_id": True})
-"""The compiled projection `{"_id": 1}` (`updates.compile_projection`)."""
-KEPT_STATEMENTS = 1024
-_equal_statements: dict[tuple[str, str, str, int, int], str] = {}
-"""`select_equal`'s statements by what they select, table, column, number of keys and limit: the few the
-services ask for, written once."""
-
-
-def _statement(selected: str, table: Table, column: str, count: int, limit: int) -> str:
-    shape = (selected, table.name, column, count, limit)
-    sql = _equal_statements.get(shape)
-    if sql is None:
-        test = f"{column} = ?" if count == 1 else f"{column} IN ({', '.join('?' * count)})"
-        sql = f"SELECT {selected} FROM {table.sql} WHERE {test} ORDER BY rid ASC"
-        sql = f"{sql} LIMIT {limit:d}" if limit else sql
-        if len(_equal_statements) < KEPT_STATEMENTS:
-            _equal_statements[shape] = sql
-    return sql
 
 
 def _select_one(

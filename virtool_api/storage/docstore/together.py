@@ -17,6 +17,7 @@ from pymongo import ReturnDocument
 from pymongo.results import InsertOneResult
 
 from virtool_api.storage.docstore import operations, schema
+from virtool_api.storage.docstore.by_key import select_equal
 from virtool_api.storage.docstore.codec import string_key
 from virtool_api.storage.docstore.collection import (
     count_work,
@@ -118,7 +119,7 @@ class Together:
                 and (column == "id" or column in table.single_valued)
                 and (len(keys) <= DECODED_UP_TO or operations.covered(table, compiled) is None)
             ):
-                return operations.select_equal(self._connection, table, column, keys, compiled, limit)
+                return select_equal(self._connection, table, column, keys, compiled, limit)
         return self.read(table_name, find_work(compile_filter(filter), compiled, sort, limit, skip))
 
     def find_one(
