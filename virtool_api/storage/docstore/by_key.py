@@ -30,7 +30,7 @@ for, written once."""
 
 
 def select_equal(
-    connection: sqlite3.Connection,
+    cursor: sqlite3.Cursor,
     table: Table,
     column: str,
     keys: list[bytes],
@@ -38,16 +38,16 @@ def select_equal(
     limit: int = 0,
 ) -> list[dict[str, Any]]:
     """The documents whose `column` (`id`, or a `single_valued` column, whose key is the value's) holds one of
-    `keys`, in row order, as `projection` shapes them."""
+    `keys`, in row order, as `projection` shapes them (read on `cursor`, the transaction's)."""
     if not table.exists or not keys:
         return []
     if projection == ID_ONLY:
         # Whether they exist (an administrator's rights on a sample): the ids from their key column, where
         # the key tells the value (a string), without reading or decoding a document.
-        ids = [key_value(key) for (key,) in _rows(connection, "id", table, column, keys, limit)]
+        ids = [key_value(key) for (key,) in _rows(cursor, "id", table, column, keys, limit)]
         if all(value is not UNKNOWN for value in ids):
             return [{"_id": value} for value in ids]
-    rows = _rows(connection, "doc", table, column, keys, limit)
+    rows = _rows(cursor, "doc", table, column, keys, limit)
     if projection is None:
         return decode_documents([data for (data,) in rows])
     including, tree = projection
@@ -62,13 +62,13 @@ def select_equal(
 
 
 def _rows(
-    connection: sqlite3.Connection, selected: str, table: Table, column: str, keys: list[bytes], limit: int
+    cursor: sqlite3.Cursor, selected: str, table: Table, column: str, keys: list[bytes], limit: int
 ) -> list[Any]:
     """The rows of `selected` whose `column` holds one of `keys`, in row order. Keys are bound as bytearrays:
     SQLite's driver binds them as the same blobs, but asks `bytes` for an adapter first (two failed attribute
     look-ups and their errors formatted: 1 µs a key)."""
     sql = _statement(selected, table, column, len(keys), limit)
-    return connection.execute(sql, [bytearray(key) for key in keys]).fetchall()
+    return cursor.execute(sql, [bytearray(key) for key in keys]).fetchall()
 
 
 def _statement(selected: str, table: Table, column: str, count: int, limit: int) -> str:
