@@ -13,7 +13,7 @@ from virtool_api.analyses.models import (
 )
 from virtool_api.analyses.models import AnalysisFile as AnalysisFileModel
 from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
-from virtool_api.analyses.stored_results import results_text
+from virtool_api.analyses.stored_results import has_results, results_text
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
@@ -91,9 +91,11 @@ class ShownAnalysis:
 
 
 def file_rows(document: dict[str, Any]) -> Rows:
-    """The analysis's file records and, for NuVs, its BLAST records, in one go (`show_analysis`)."""
-    nuvs = document.get("workflow") == Workflow.NUVS
-    return Rows.of(FILES, *([BLASTS] if nuvs else []), analysis_id=document["_id"])
+    """The analysis's file records and, for NuVs with results, its BLAST records, in one go (`show_analysis`):
+    the BLAST records only go into the results' hits, so an analysis without results (still running) does
+    not read them."""
+    blasts = document.get("workflow") == Workflow.NUVS and has_results(document)
+    return Rows.of(FILES, *([BLASTS] if blasts else []), analysis_id=document["_id"])
 
 
 async def show_analysis(
@@ -108,13 +110,12 @@ async def show_analysis(
     A results file missing from the data directory is 404 "Results file not found at expected location" (and
     logged), as a missing analysis file is; an analysis removed meanwhile is 404 "Not found".
     """
-    nuvs = document.get("workflow") == Workflow.NUVS
     if rows is None:
         wanted = file_rows(document)
         rows = await ctx.records.all(*wanted.statements, **wanted.params)
     files, *blast_rows = rows
     analysis = await _render(ctx, document, files, jobs)
-    blasts = blast_json_by_sequence(blast_rows[0]) if nuvs else {}
+    blasts = blast_json_by_sequence(blast_rows[0]) if blast_rows else {}
     try:
         results = await results_text(ctx, document, blasts)
     except FileNotFoundError:
@@ -141,7 +142,8 @@ async def _render(
             **document,
             "id": document["_id"],
             "results": None,
-            "files": [analysis_file_model(row) for row in rows],
+            # Validated with the analysis, in one call (`_asdict`: a named tuple's on SQLite, a `Row`'s else).
+            "files": [row._asdict() for row in rows],
             "job": await job_summary(ctx, document) if jobs is None else summary_of(document, jobs),
         }
     )

@@ -125,6 +125,11 @@ async def write_results(
     return StoredResults(path, {"name": path.name, "size": size[0]})
 
 
+def has_results(document: dict[str, Any]) -> bool:
+    """Whether the analysis has results (`results_text` gives them): in a file, or kept in the document."""
+    return bool(document.get("results_file")) or document.get("results") is not None
+
+
 def results_path(ctx: Context, document: dict[str, Any]) -> Path | None:
     pointer = document.get("results_file")
     if not pointer:
