@@ -144,14 +144,14 @@ async def test_an_analysis_costs_one_round_trip_with_its_key_user_sample_job_and
 
 
 @pytest.mark.parametrize("works_on", ["analysis", "create_sample"])
-async def test_a_status_post_costs_one_round_trip_which_authenticates_the_job_too_and_one_for_live_pages(
+async def test_a_status_post_costs_one_round_trip_which_authenticates_the_job_and_reads_for_live_pages_too(
     ctx, factory, jobs_client, works_on
 ):
-    """The job's update (its key in the condition) and its history entry together; then, together, what pages
-    following the job's work live are told about (`live/follow.py`): an analysis job's analysis and that
-    analysis's sample; a create-sample job's sample, whose rights fields alone are read. The sample was made
-    `importing` when the job was acquired, so a `running` report asks for no update of it
-    (`samples/lifecycle.py`)."""
+    """The job's update (its key in the condition), its history entry and what pages following the job's work
+    live are told about (`live/follow.py`, its reads run with the change: `events.Events.job_state_reads`),
+    together: an analysis job's analysis and that analysis's sample; a create-sample job's sample, whose
+    rights fields alone are read. The sample was made `importing` when the job was acquired, so a `running`
+    report asks for no update of it (`samples/lifecycle.py`)."""
     if works_on == "analysis":
         job = await factory.analysis_job(await factory.analysis())
     else:
@@ -162,4 +162,4 @@ async def test_a_status_post_costs_one_round_trip_which_authenticates_the_job_to
     with counted(ctx) as trips:
         response = await jobs_client.post(url, json={"state": "running", "progress": 2}, headers=auth)
         assert response.status == 201, await response.text()
-    expect(trips, documents=2, sql=0)
+    expect(trips, documents=1, sql=0)

@@ -106,7 +106,7 @@ async def acquire_job(ctx: Context, job_id: str) -> AcquiredJob:
     then `preparing`, and followers of its state (`events.job_state_changed`) are told."""
     key = secrets.token_hex(32)
     entry = status_entry(JobState.PREPARING, 0)
-    document = await record_status(
+    document, read = await record_status(
         ctx,
         job_id,
         {"acquired": False, "state": JobState.WAITING.value},
@@ -117,6 +117,7 @@ async def acquire_job(ctx: Context, job_id: str) -> AcquiredJob:
             "state": JobState.PREPARING.value,
             "ping": {"pinged_at": entry["timestamp"]},
         },
+        follow=ctx.events.job_state_steps,
     )
     if document is None:
         existing = await ctx.db.jobs.find_one({"_id": job_id}, {"acquired": 1, "state": 1})
@@ -127,7 +128,7 @@ async def acquire_job(ctx: Context, job_id: str) -> AcquiredJob:
         raise ALREADY_ACQUIRED
     # Acquiring is a state change like any status report: what follows the job (a sample being imported)
     # hears of it the same way.
-    await ctx.events.emit_job_state_changed(ctx, document, JobState.PREPARING.value, None)
+    await ctx.events.emit_job_state_changed(ctx, document, JobState.PREPARING.value, None, read)
     history = await status_history(ctx, document)
     return AcquiredJob.model_validate({**document, "id": document["_id"], "status": history, "key": key})
 
@@ -199,18 +200,19 @@ async def report_status(
         step_description=report.step_description,
         error=report.error.model_dump() if report.error else None,
     )
-    document = await record_status(
+    document, read = await record_status(
         ctx,
         job_id,
         {"key": hash_key(credentials.key), "state": UNFINISHED},
         entry,
         {"state": entry["state"], "progress": entry["progress"], "stage": entry["stage"]},
         REPORTED_JOB,
+        ctx.events.job_state_steps,
     )
     if document is None:
         raise NotFound()
     credentials.job = document
-    await ctx.events.emit_job_state_changed(ctx, document, entry["state"], entry["error"])
+    await ctx.events.emit_job_state_changed(ctx, document, entry["state"], entry["error"], read)
     return JobStatusEntry.model_validate(entry)
 
 
@@ -223,17 +225,18 @@ async def time_out_stale_jobs(ctx: Context, now: datetime | None = None) -> int:
     async for document in stale:
         entry = status_entry(JobState.TIMEOUT, 0)
         entry["timestamp"] = now
-        timed_out_job = await record_status(
+        timed_out_job, read = await record_status(
             ctx,
             document["_id"],
             # The same condition again: a ping or status that arrived meanwhile keeps the job alive.
             {"state": {"$in": ACTIVE_STATES}, "ping.pinged_at": {"$lt": cutoff}},
             entry,
             {"state": JobState.TIMEOUT.value},
+            follow=ctx.events.job_state_steps,
         )
         if timed_out_job is not None:
             timed_out += 1
-            await ctx.events.emit_job_state_changed(ctx, timed_out_job, JobState.TIMEOUT.value, None)
+            await ctx.events.emit_job_state_changed(ctx, timed_out_job, JobState.TIMEOUT.value, None, read)
     return timed_out
 
 
@@ -332,11 +335,16 @@ async def cancel_unfinished_job(ctx: Context, job_id: str) -> dict[str, Any] | N
     if current is None:
         return None
     entry = status_entry(JobState.CANCELLED, current.get("progress", 0), stage=current.get("stage"))
-    document = await record_status(
-        ctx, job_id, {"state": {"$in": CANCELLABLE_STATES}}, entry, {"state": entry["state"]}
+    document, read = await record_status(
+        ctx,
+        job_id,
+        {"state": {"$in": CANCELLABLE_STATES}},
+        entry,
+        {"state": entry["state"]},
+        follow=ctx.events.job_state_steps,
     )
     if document is not None:
-        await ctx.events.emit_job_state_changed(ctx, document, JobState.CANCELLED.value, None)
+        await ctx.events.emit_job_state_changed(ctx, document, JobState.CANCELLED.value, None, read)
         await announce_cancel(ctx, job_id)
     return document
 

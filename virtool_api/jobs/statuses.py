@@ -18,6 +18,7 @@ post would write (an index over `(job, seq)` was, on the embedded store, two mor
 the planner's statistics on every post). They are put in order by `seq` once read: one job's few hundred.
 """
 
+from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
@@ -58,6 +59,10 @@ async def store_first_status(ctx: Context, job_id: str, entry: dict[str, Any]) -
     await run_steps(ctx.db, _store(job_id, 1, entry), write=True)
 
 
+Follow = Callable[[dict[str, Any]], Steps[Any] | None]
+"""`(job) -> steps`: what is read with the change, from the job as it left it (None: nothing)."""
+
+
 async def record_status(
     ctx: Context,
     job_id: str,
@@ -65,12 +70,15 @@ async def record_status(
     entry: dict[str, Any],
     changes: dict[str, Any],
     projection: dict[str, Any] | None = None,
-) -> dict[str, Any] | None:
+    follow: Follow | None = None,
+) -> tuple[dict[str, Any] | None, Any]:
     """Add `entry` to the job's history and `$set` `changes`, only if the job matches `condition`: one
-    conditional update, then the entry (one hop for both on the embedded store, `storage/steps.py`). Returns
-    the job as it is now (as `projection` shapes it, `status_count` kept), or None when it does not match
-    (nothing recorded)."""
-    return await run_steps(ctx.db, _record(job_id, condition, entry, changes, projection), write=True)
+    conditional update, then the entry, then the steps `follow` makes from the job (what its followers read,
+    `events.Events.job_state_steps`): one hop for all on the embedded store (`storage/steps.py`). Returns the
+    job as it is now (as `projection` shapes it, `status_count` kept) and what `follow` read, or `(None,
+    None)` when it does not match (nothing recorded)."""
+    steps = _record(job_id, condition, entry, changes, projection, follow)
+    return await run_steps(ctx.db, steps, write=True)
 
 
 def _record(
@@ -79,7 +87,8 @@ def _record(
     entry: dict[str, Any],
     changes: dict[str, Any],
     projection: dict[str, Any] | None,
-) -> Steps[dict[str, Any] | None]:
+    follow: Follow | None,
+) -> Steps[tuple[dict[str, Any] | None, Any]]:
     document = yield FindOneAndUpdate(
         "jobs",
         {"_id": job_id, **condition},
@@ -87,9 +96,11 @@ def _record(
         projection,
         return_document=ReturnDocument.AFTER,
     )
-    if document is not None:
-        yield from _store(job_id, document["status_count"], entry)
-    return document
+    if document is None:
+        return None, None
+    yield from _store(job_id, document["status_count"], entry)
+    reads = None if follow is None else follow(document)
+    return document, None if reads is None else (yield from reads)
 
 
 def _store(job_id: str, seq: int, entry: dict[str, Any]) -> Steps[None]:

@@ -2,6 +2,7 @@
 state change is a change of the job and of what it works on (the sample it creates, the analysis it runs, the
 index it builds, the subtraction it creates), so a runner's every report reaches the pages that show them."""
 
+from collections.abc import Callable
 from typing import Any
 
 from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
@@ -22,29 +23,61 @@ async def publish_removed_sample(ctx: Context, sample_id: str) -> None:
     await publish_sample(ctx, sample_id, "delete")
 
 
+UNREAD: Any = object()
+"""`publish_job_change`'s `read` when its reads were not run with the change: it reads itself."""
+
+
 async def publish_job_change(
-    ctx: Context, job: dict[str, Any], state: str, error: dict[str, Any] | None
+    ctx: Context, job: dict[str, Any], state: str, error: dict[str, Any] | None, read: Any = UNREAD
 ) -> None:
+    """`read`: what `job_change_steps` read with the change (the jobs domain runs it in the change's
+    transaction, `events.Events.job_state_reads`)."""
     await ctx.changes.publish("jobs", job["_id"], "update", {"user_id": (job.get("user") or {}).get("id")})
-    args = job.get("args")
-    if not args:  # works on nothing else (every case below needs an argument)
+    target = _target(job)
+    if target is None:
         return
-    workflow = job.get("workflow")
-    if workflow == Workflow.CREATE_SAMPLE and args.get("sample_id"):
-        await publish_sample(ctx, args["sample_id"])
-    elif workflow == Workflow.BUILD_INDEX and args.get("index_id"):
-        await ctx.changes.publish("indexes", args["index_id"], "update", {})
-    elif workflow == Workflow.CREATE_SUBTRACTION and args.get("subtraction_id"):
-        await ctx.changes.publish("subtractions", args["subtraction_id"], "update", {})
-    elif args.get("analysis_id"):
-        read = await run_steps(ctx.db, _analysis_and_sample(args["analysis_id"]))
-        if read is None:
-            return
+    resource, resource_id = target
+    if resource not in _READ:
+        await ctx.changes.publish(resource, resource_id, "update", {})
+        return
+    if read is UNREAD:
+        read = await run_steps(ctx.db, _READ[resource](resource_id))
+    if resource == "samples":
+        await ctx.changes.publish("samples", resource_id, "update", {"sample": read})
+    elif read is not None:
         analysis, sample_access = read
         audience = {"sample": analysis.get(SAMPLE_ACCESS)}
         await ctx.changes.publish("analyses", analysis["_id"], "update", audience)
         # Its analyses' states show on the sample.
         await ctx.changes.publish("samples", analysis["sample"]["id"], "update", {"sample": sample_access})
+
+
+def job_change_steps(job: dict[str, Any]) -> Steps[Any] | None:
+    """What `publish_job_change` reads for a job's change, as steps: a create-sample job's sample's rights
+    fields; an analysis job's analysis and the analysis's sample (`_analysis_and_sample`); None for other
+    jobs."""
+    target = _target(job)
+    if target is None or target[0] not in _READ:
+        return None
+    return _READ[target[0]](target[1])
+
+
+def _target(job: dict[str, Any]) -> tuple[str, str] | None:
+    """What else a job's change is a change of: the sample it creates, the index it builds, the subtraction it
+    creates or the analysis it runs, as `(resource, id)`; None when it works on nothing else."""
+    args = job.get("args")
+    if not args:  # works on nothing else (every case below needs an argument)
+        return None
+    workflow = job.get("workflow")
+    if workflow == Workflow.CREATE_SAMPLE and args.get("sample_id"):
+        return "samples", args["sample_id"]
+    if workflow == Workflow.BUILD_INDEX and args.get("index_id"):
+        return "indexes", args["index_id"]
+    if workflow == Workflow.CREATE_SUBTRACTION and args.get("subtraction_id"):
+        return "subtractions", args["subtraction_id"]
+    if args.get("analysis_id"):
+        return "analyses", args["analysis_id"]
+    return None
 
 
 def _analysis_and_sample(analysis_id: str) -> Steps[tuple[dict[str, Any], dict[str, Any] | None] | None]:
@@ -54,3 +87,10 @@ def _analysis_and_sample(analysis_id: str) -> Steps[tuple[dict[str, Any], dict[s
     if analysis is None:
         return None
     return analysis, (yield from sample_access_steps(analysis["sample"]["id"]))
+
+
+_READ: dict[str, Callable[[str], Steps[Any]]] = {
+    "samples": sample_access_steps,
+    "analyses": _analysis_and_sample,
+}
+"""What a job's change reads of what it works on, by resource: the audience of the change published."""

@@ -3,7 +3,12 @@
 from virtool_api.analyses.lifecycle import remove_analyses_of_sample
 from virtool_api.analyses.sample_access import follow_sample_access
 from virtool_api.events import Events
-from virtool_api.live.follow import publish_job_change, publish_removed_sample, publish_sample
+from virtool_api.live.follow import (
+    job_change_steps,
+    publish_job_change,
+    publish_removed_sample,
+    publish_sample,
+)
 from virtool_api.samples.lifecycle import follow_create_sample_job
 from virtool_api.samples.links import (
     drop_removed_label,
@@ -28,5 +33,7 @@ def subscribe(events: Events) -> None:
     # Pages following changes live hear of a job's every report and of what it works on; after the domains
     # above have followed it, so what the page then reads is what they made of it.
     events.job_state_changed.append(publish_job_change)
+    # Its reads (an analysis job's analysis and sample) run in the transaction that records the change.
+    events.job_state_reads[publish_job_change] = job_change_steps
     events.sample_access_changed.append(publish_sample)
     events.sample_removed.append(publish_removed_sample)
