@@ -16,6 +16,7 @@ from virtool_api.jobs.models import (
     TERMINAL_STATES,
     AcquiredJob,
     Job,
+    JobMinimal,
     JobPing,
     JobSearchQuery,
     JobSearchResult,
@@ -242,6 +243,9 @@ async def time_out_stale_jobs(ctx: Context, now: datetime | None = None) -> int:
 
 # Public API: a user sees and cancels their own jobs; an administrator, everyone's.
 
+LISTED_FIELDS = {name: 1 for name in JobMinimal.model_fields if name != "id"}
+"""What a listing shows of a job (`JobMinimal`; its `id` is `_id`): read without its status history."""
+
 CANCELLABLE_STATES = [JobState.WAITING.value, JobState.PREPARING.value, JobState.RUNNING.value]
 
 
@@ -288,8 +292,7 @@ def _page_steps(
         **({"state": state} if state else {}),
         **({"workflow": workflow} if workflow else {}),
     }
-    projection = {"key": 0, "status": 0, "latest_status": 0}
-    return (yield from page_steps("jobs", found, visible, page, per_page, projection))
+    return (yield from page_steps("jobs", found, visible, page, per_page, LISTED_FIELDS))
 
 
 def jobs_page(page: int, per_page: int, read: Listed) -> JobSearchResult:

@@ -38,7 +38,7 @@ from virtool_api.storage.docstore.schema import (
     key_column,
     unique_columns,
 )
-from virtool_api.storage.docstore.updates import project, project_decoded
+from virtool_api.storage.docstore.updates import decode_projected, project, project_decoded
 
 Sort = list[tuple[str, int]]
 Row = tuple[int, dict[str, Any]]
@@ -124,24 +124,28 @@ def _sort_key(sort: Sort) -> Callable[[Row], tuple[bytes, ...]]:
     return key
 
 
-def select(connection: sqlite3.Connection, table: Table, query: Query) -> list[Row]:
-    """The matching rows, sorted, skipped and limited."""
+def select(
+    connection: sqlite3.Connection, table: Table, query: Query, projection: Projection = None
+) -> list[Row]:
+    """The matching rows, sorted, skipped and limited, their documents as `projection` shapes them."""
     if not table.exists:
         return []
     if (pinned := one_by_id(query.tree)) is not None:
-        return _select_one(connection, table, query, pinned)
+        found = _select_one(connection, table, query, pinned)
+        return [(rid, project_decoded(document, projection)) for rid, document in found]
     where, params, order, residuals = _plan(connection, table, query)
     sql = f"SELECT rid, doc FROM {table.sql}{where}"
     if order is not None:
         sql, params = _limited(f"{sql} ORDER BY {order}", params, query)
     with matching(residuals):
         rows = connection.execute(sql, params).fetchall()
-    matched = list(zip([rid for rid, _ in rows], decode_documents([data for _, data in rows]), strict=True))
-    if order is None:
-        matched.sort(key=_sort_key(query.sort))
-        end = query.skip + query.limit if query.limit else None
-        matched = matched[query.skip : end]
-    return matched
+    rids, datas = [rid for rid, _ in rows], [data for _, data in rows]
+    if order is not None:
+        return list(zip(rids, decode_projected(datas, projection), strict=True))
+    matched = list(zip(rids, decode_documents(datas), strict=True))
+    matched.sort(key=_sort_key(query.sort))
+    end = query.skip + query.limit if query.limit else None
+    return [(rid, project_decoded(document, projection)) for rid, document in matched[query.skip : end]]
 
 
 def _select_one(
@@ -166,10 +170,10 @@ def select_projected(
     null or missing, a number, an array) is read from its document."""
     names = covered(table, projection)
     if names is None:
-        return [project_decoded(document, projection) for _, document in select(connection, table, query)]
+        return [document for _, document in select(connection, table, query, projection)]
     where, params, order, residuals = _plan(connection, table, query)
     if order is None:
-        return [project_decoded(document, projection) for _, document in select(connection, table, query)]
+        return [document for _, document in select(connection, table, query, projection)]
     columns = ", ".join("id" if name == "_id" else table.columns[name] for name in names)
     sql, params = _limited(f"SELECT rid, {columns} FROM {table.sql}{where} ORDER BY {order}", params, query)
     with matching(residuals):

@@ -14,7 +14,16 @@ from typing import Any
 from bson import Int64, ObjectId
 from pymongo.errors import OperationFailure, WriteError
 
-from virtool_api.storage.docstore.codec import MAX_INT32, MAX_INT64, MIN_INT32, MIN_INT64, sort_key
+from virtool_api.storage.docstore.codec import (
+    MAX_INT32,
+    MAX_INT64,
+    MIN_INT32,
+    MIN_INT64,
+    decode_document,
+    decode_documents,
+    decode_kept,
+    sort_key,
+)
 from virtool_api.storage.docstore.filters import unsupported, value_matcher
 from virtool_api.storage.docstore.paths import split
 
@@ -278,6 +287,21 @@ def project(document: dict[str, Any], compiled: Projection) -> dict[str, Any]:
             result.pop(name, None)
         return result
     return _excluded(document, tree)
+
+
+def decode_projected(datas: list[bytes], compiled: Projection) -> list[dict[str, Any]]:
+    """The documents of `datas` as `compiled` shapes them. A projection keeping top-level fields only decodes
+    them without the top-level arrays left out (`codec.decode_kept`: a listed job without its status
+    history); a document it cannot answer so is decoded whole."""
+    if compiled is None:
+        return decode_documents(datas)
+    including, tree = compiled
+    if not including or dict in map(type, tree.values()):
+        return [project_decoded(document, compiled) for document in decode_documents(datas)]
+    return [
+        kept if (kept := decode_kept(data, tree)) is not None else _included(decode_document(data), tree)
+        for data in datas
+    ]
 
 
 def project_decoded(document: dict[str, Any], compiled: tuple[bool, dict[str, Any]] | None) -> dict[str, Any]:
