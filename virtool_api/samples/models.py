@@ -107,12 +107,13 @@ class Reference(BaseModel):
     ref: str = Field(alias="$ref")
 
 
-def project_reference(project_id: str | None) -> Reference | None:
-    return None if project_id is None else Reference.model_validate({"$ref": f"/api/projects/{project_id}"})
+def project_reference(project_id: str | None) -> dict[str, str] | None:
+    """A sample's project as its model (`Reference`) takes it: validated with the sample, not alone."""
+    return None if project_id is None else {"$ref": f"/api/projects/{project_id}"}
 
 
-def tag_reference(tag_id: str) -> Reference:
-    return Reference.model_validate({"$ref": f"/api/tags/{tag_id}"})
+def tag_reference(tag_id: str) -> dict[str, str]:
+    return {"$ref": f"/api/tags/{tag_id}"}
 
 
 class SampleSummary(BaseModel):
