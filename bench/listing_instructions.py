@@ -19,19 +19,13 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.floor_app import floor_app
-from bench.read_instructions import SEED_RECORD, get, request
-from virtool_api.config import Config
-from virtool_api.server.app import create_public_app
-from virtool_api.server.context import create_context
+from bench.read_instructions import get, request, seeded_app
 
 LISTINGS = {
     # name: (who, our path, the floor's path)
@@ -58,37 +52,19 @@ def listing(seeded: dict[str, Any], name: str, floor: bool) -> tuple[str, dict[s
 
 
 async def run(data: Path, name: str, floor: bool, warm: int, count: int) -> None:
-    seeded = json.loads((data / SEED_RECORD).read_text())
-    path, headers = listing(seeded, name, floor)
-    with tempfile.TemporaryDirectory(prefix="listing-instructions-") as root:
-        copy = Path(root) / "data"
-        shutil.copytree(data, copy)
-        ctx = None
-        if floor:
-            app = floor_app(copy, seeded["member_id"], seeded["member_projects"][0])
-        else:
-            ctx = await create_context(Config(data_path=copy))
-            app = create_public_app(ctx)
-        app.freeze()
+    async with seeded_app(data, floor) as (app, seeded):
+        path, headers = listing(seeded, name, floor)
         for _ in range(warm):
             await get(app, path, headers)
         os.getppid()  # callgrind: --dump-before=os_getppid
         for _ in range(count):
             await get(app, path, headers)
         os.getpgrp()  # callgrind: --dump-before=os_getpgrp
-        if ctx is not None:
-            await ctx.close()
 
 
 async def bodies(data: Path) -> dict[str, Any]:
     """Each listing's headers and body as the public app answers it now (for before/after checks)."""
-    seeded = json.loads((data / SEED_RECORD).read_text())
-    with tempfile.TemporaryDirectory(prefix="listing-bodies-") as root:
-        copy = Path(root) / "data"
-        shutil.copytree(data, copy)
-        ctx = await create_context(Config(data_path=copy))
-        app = create_public_app(ctx)
-        app.freeze()
+    async with seeded_app(data) as (app, seeded):
         answers = {}
         for name in LISTINGS:
             path, headers = listing(seeded, name, False)
@@ -96,7 +72,6 @@ async def bodies(data: Path) -> dict[str, Any]:
                 paged = path + ("&" if "?" in path else "?") + page[1:] if page else path
                 response = await app._handle(request(paged, headers))
                 answers[f"{name} {paged}"] = [response.status, dict(response.headers), response.body.decode()]
-        await ctx.close()
     return answers
 
 

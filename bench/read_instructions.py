@@ -26,6 +26,8 @@ import random
 import shutil
 import sys
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -91,9 +93,14 @@ async def get(app: web.Application, path: str, headers: dict[str, str]) -> web.R
     return response
 
 
-async def run(data: Path, kind: str, floor: bool, warm: int, count: int) -> None:
+@asynccontextmanager
+async def seeded_app(
+    data: Path, floor: bool = False
+) -> AsyncIterator[tuple[web.Application, dict[str, Any]]]:
+    """A copy of the seeded data, served by the public app (or the floor) built in this process, and what
+    `seed` recorded of it; the copy and the app's context go at the end."""
     seeded = json.loads((data / SEED_RECORD).read_text())
-    with tempfile.TemporaryDirectory(prefix="read-instructions-") as root:
+    with tempfile.TemporaryDirectory(prefix="instructions-") as root:
         copy = Path(root) / "data"
         shutil.copytree(data, copy)
         ctx = None
@@ -103,6 +110,15 @@ async def run(data: Path, kind: str, floor: bool, warm: int, count: int) -> None
             ctx = await create_context(Config(data_path=copy))
             app = create_public_app(ctx)
         app.freeze()
+        try:
+            yield app, seeded
+        finally:
+            if ctx is not None:
+                await ctx.close()
+
+
+async def run(data: Path, kind: str, floor: bool, warm: int, count: int) -> None:
+    async with seeded_app(data, floor) as (app, seeded):
         headers = {"X-API-Key": seeded["admin_key"]}
         for path in paths(kind, seeded["size"], warm, floor):
             await get(app, path, headers)
@@ -111,26 +127,17 @@ async def run(data: Path, kind: str, floor: bool, warm: int, count: int) -> None
         for path in measured:
             await get(app, path, headers)
         os.getpgrp()  # callgrind: --dump-before=os_getpgrp
-        if ctx is not None:
-            await ctx.close()
 
 
 async def bodies(data: Path) -> dict[str, Any]:
     """Every sample's and analysis's body as the public app answers it now (for before/after checks)."""
-    seeded = json.loads((data / SEED_RECORD).read_text())
-    with tempfile.TemporaryDirectory(prefix="read-bodies-") as root:
-        copy = Path(root) / "data"
-        shutil.copytree(data, copy)
-        ctx = await create_context(Config(data_path=copy))
-        app = create_public_app(ctx)
-        app.freeze()
+    async with seeded_app(data) as (app, seeded):
         headers = {"X-API-Key": seeded["admin_key"]}
         answers = {}
         for n in range(min(seeded["size"], 200)):
             for path in (f"/api/samples/s{n:06d}", *(f"/api/analyses/a{n:06d}{w}" for w in range(3))):
                 response = await get(app, path, headers)
                 answers[path] = [dict(response.headers), response.body.decode()]
-        await ctx.close()
     return answers
 
 
