@@ -3,23 +3,17 @@ an equality on `_id` or on a path no row holds an array at, without compiling th
 reads by id that show a sample or an analysis, and the key that authenticates the caller).
 
 Each is what `operations.select_projected` answers for the same filter (tests/storage/test_docstore_by_id.py),
-at less cost: the statements are written once per shape; the documents are decoded in one call
-(`codec.decode_documents`), but an inclusion of top-level fields (a job's summary) leaves their arrays
-undecoded (`codec.decode_kept`); `{"_id": 1}` is read from the `id` column where its key tells the value.
+at less cost: the statements are written once per shape; the documents are decoded as a page's are
+(`updates.decode_projected`: in one call, or, for an inclusion of top-level fields such as a job's summary,
+without their arrays); `{"_id": 1}` is read from the `id` column where its key tells the value.
 """
 
 import sqlite3
 from typing import Any
 
-from virtool_api.storage.docstore.codec import (
-    UNKNOWN,
-    decode_document,
-    decode_documents,
-    decode_kept,
-    key_value,
-)
+from virtool_api.storage.docstore.codec import UNKNOWN, key_value
 from virtool_api.storage.docstore.schema import Table
-from virtool_api.storage.docstore.updates import Projection, project_decoded
+from virtool_api.storage.docstore.updates import Projection, decode_projected
 
 ID_ONLY = (True, {"_id": True})
 """The compiled projection `{"_id": 1}` (`updates.compile_projection`)."""
@@ -48,17 +42,7 @@ def select_equal(
         if all(value is not UNKNOWN for value in ids):
             return [{"_id": value} for value in ids]
     rows = _rows(cursor, "doc", table, column, keys, limit)
-    if projection is None:
-        return decode_documents([data for (data,) in rows])
-    including, tree = projection
-    if including and all(branch is True for branch in tree.values()):
-        # Top-level fields only (a job's summary): decoded without the arrays left out.
-        return [
-            kept if (kept := decode_kept(data, tree)) is not None else _projected(data, projection)
-            for (data,) in rows
-        ]
-    documents = decode_documents([data for (data,) in rows])
-    return [project_decoded(document, projection) for document in documents]
+    return decode_projected([data for (data,) in rows], projection)
 
 
 def _rows(
@@ -81,7 +65,3 @@ def _statement(selected: str, table: Table, column: str, count: int, limit: int)
         if len(_statements) < KEPT_STATEMENTS:
             _statements[shape] = sql
     return sql
-
-
-def _projected(data: bytes, projection: Projection) -> dict[str, Any]:
-    return project_decoded(decode_document(data), projection)
