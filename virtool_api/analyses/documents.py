@@ -8,13 +8,12 @@ from typing import Any
 from sqlalchemy import Row, bindparam, select
 
 from virtool_api.analyses.blasts import BLASTS, blast_json_by_sequence
-from virtool_api.analyses.models import (
-    Analysis,
-)
+from virtool_api.analyses.models import ANALYSIS_JSON, Analysis
 from virtool_api.analyses.models import AnalysisFile as AnalysisFileModel
 from virtool_api.analyses.sample_access import FIELD as SAMPLE_ACCESS
 from virtool_api.analyses.stored_results import has_results, results_text
 from virtool_api.analyses.tables import AnalysisFile
+from virtool_api.api.model_fields import ModelFields
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
 from virtool_api.jobs.models import JobSummary, Workflow
@@ -84,8 +83,8 @@ FILES = (
 class ShownAnalysis:
     """An analysis as the API shows it: the document's fields, then its results streamed from their file."""
 
-    analysis: Analysis
-    """Everything but `results`."""
+    analysis: ModelFields
+    """Everything but `results`, written as `Analysis` writes it without building one (`ANALYSIS_JSON`)."""
     results: AsyncGenerator[bytes, None] | None
     """The results' JSON text, NuVs hits with their `blast`; None until finalized."""
 
@@ -114,7 +113,7 @@ async def show_analysis(
         wanted = file_rows(document)
         rows = await ctx.records.all(*wanted.statements, **wanted.params)
     files, *blast_rows = rows
-    analysis = await _render(ctx, document, files, jobs)
+    analysis = ModelFields(ANALYSIS_JSON, await _fields(ctx, document, files, jobs))
     blasts = blast_json_by_sequence(blast_rows[0]) if blast_rows else {}
     try:
         results = await results_text(ctx, document, blasts)
@@ -128,25 +127,24 @@ async def show_analysis(
 async def render_analysis(ctx: Context, document: dict[str, Any]) -> Analysis:
     """The analysis without its results (`show_analysis` adds them)."""
     (files,) = await ctx.records.all(FILES, analysis_id=document["_id"])
-    return await _render(ctx, document, files)
+    return Analysis.model_validate(await _fields(ctx, document, files))
 
 
-async def _render(
+async def _fields(
     ctx: Context,
     document: dict[str, Any],
     rows: Sequence[Row[Any]],
     jobs: dict[str, JobSummary] | None = None,
-) -> Analysis:
-    return Analysis.model_validate(
-        {
-            **document,
-            "id": document["_id"],
-            "results": None,
-            # Validated with the analysis, in one call (`_asdict`: a named tuple's on SQLite, a `Row`'s else).
-            "files": [row._asdict() for row in rows],
-            "job": await job_summary(ctx, document) if jobs is None else summary_of(document, jobs),
-        }
-    )
+) -> dict[str, Any]:
+    """The analysis's fields, as `Analysis.model_validate` takes them (its results null)."""
+    return {
+        **document,
+        "id": document["_id"],
+        "results": None,
+        # `_asdict`: a named tuple's on SQLite, a `Row`'s else.
+        "files": [row._asdict() for row in rows],
+        "job": await job_summary(ctx, document) if jobs is None else summary_of(document, jobs),
+    }
 
 
 async def stored_analysis(ctx: Context, analysis_id: str) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, Field, SkipValidation
 
 from virtool_api.analyses.results import SentResults, ShownResults
+from virtool_api.api.model_fields import FieldsWriter
 from virtool_api.errors import Conflict
 from virtool_api.jobs.models import JobSummary, Workflow
 from virtool_api.models import FileFormat, IdNameRef, StrictModel, Timestamp, UserRef
@@ -59,6 +60,10 @@ class Analysis(BaseModel):
         default=None,
         description="Null until the analysis's job finalizes it; its shape depends on the `workflow`.",
     )
+
+
+ANALYSIS_JSON = FieldsWriter(Analysis, instances=(JobSummary,))
+"""An analysis written from its fields validated into dicts, not `Analysis`'s instances (`show_analysis`)."""
 
 
 class AnalysisFileQuery(BaseModel):

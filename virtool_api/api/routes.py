@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from virtool_api.api.model_fields import ModelFields
 from virtool_api.errors import BadRequest, InvalidInput, InvalidQuery, ServiceError
 from virtool_api.utils import collection_paused
 
@@ -197,6 +198,10 @@ def render(result: Any, status: int) -> web.StreamResponse:
         return web.Response(status=204)
     if isinstance(result, BaseModel):
         return model_response(result, status)
+    if isinstance(result, ModelFields):
+        return web.Response(
+            body=result.json(), status=status, content_type="application/json", charset="utf-8"
+        )
     return web.json_response(result, status=status)
 
 

@@ -175,6 +175,13 @@ async def render_sample(
 ) -> Sample:
     """The full sample document: the stored fields plus its files, labels, subtractions and job summary (each
     looked up unless `related` and `files`, the rows of `FILES`, hold them)."""
+    return Sample.model_validate(await sample_fields(ctx, document, related, files))
+
+
+async def sample_fields(
+    ctx: Context, document: dict[str, Any], related: Related | None = None, files: Sequence[Any] | None = None
+) -> dict[str, Any]:
+    """`render_sample`'s fields, as `Sample.model_validate` takes them."""
     if files is None:
         (files,) = await ctx.records.all(FILES, sample_id=document["_id"])
     reads = sorted((row for row in files if row.kind == "reads"), key=lambda row: row.name)
@@ -182,22 +189,20 @@ async def render_sample(
     if related is None:
         related = await run_steps(ctx.db, related_steps(document))
     labels, names, jobs = related
-    return Sample.model_validate(
-        {
-            **document,
-            **one_codex_fields(document),
-            "labels": labels_of(document, labels),
-            # In the sample's order, not the store's; a subtraction removed meanwhile is left out.
-            "subtractions": [
-                {"id": subtraction_id, "name": names[subtraction_id]}
-                for subtraction_id in document.get("subtractions", [])
-                if subtraction_id in names
-            ],
-            "reads": [reads_fields(row) for row in reads],
-            "artifacts": [artifact_fields(row) for row in artifacts],
-            "job": summary_of(document, jobs),
-        }
-    )
+    return {
+        **document,
+        **one_codex_fields(document),
+        "labels": labels_of(document, labels),
+        # In the sample's order, not the store's; a subtraction removed meanwhile is left out.
+        "subtractions": [
+            {"id": subtraction_id, "name": names[subtraction_id]}
+            for subtraction_id in document.get("subtractions", [])
+            if subtraction_id in names
+        ],
+        "reads": [reads_fields(row) for row in reads],
+        "artifacts": [artifact_fields(row) for row in artifacts],
+        "job": summary_of(document, jobs),
+    }
 
 
 StoredSample = tuple[dict[str, Any], Related, Sequence[Any]]

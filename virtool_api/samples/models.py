@@ -12,6 +12,7 @@ from pydantic import (
     field_validator,
 )
 
+from virtool_api.api.model_fields import FieldsWriter
 from virtool_api.errors import Conflict, InvalidInput
 from virtool_api.jobs.models import JobSummary
 from virtool_api.models import FileFormat, IdNameRef, StrictModel, Timestamp, UserRef
@@ -170,6 +171,11 @@ class Sample(SampleSummary):
     subtractions: list[IdNameRef]
     quality: Quality | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+SAMPLE_JSON = FieldsWriter(Sample, instances=(JobSummary,))
+"""A `GET`'s sample written from its fields validated into dicts, not `Sample`'s instances (`shown_sample`):
+272k -> 219k instructions of the request's 1.34M."""
 
 
 class SampleSearchResult(BaseModel):

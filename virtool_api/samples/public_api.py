@@ -5,6 +5,7 @@ service.
 from aiohttp import web
 
 from virtool_api.api.keys import CONTEXT, READ, USER
+from virtool_api.api.model_fields import ModelFields
 from virtool_api.api.routes import ApiRoutes, created, query_reads
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.projects.service import CANNOT_ADD_SAMPLES
@@ -72,7 +73,7 @@ async def create(request: web.Request, body: CreateSampleRequest) -> web.Respons
     errors=(InsufficientRights, NotFound),
     reads=lambda request, _user: service.sample_read(request.match_info["sample_id"]),
 )
-async def get(request: web.Request) -> Sample:
+async def get(request: web.Request) -> ModelFields:
     """Get a sample with its files, labels and subtractions."""
     return await service.shown_sample(request.app[CONTEXT], request[USER], request[READ])
 

@@ -7,6 +7,7 @@ from typing import Any, cast
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from virtool_api.api.model_fields import ModelFields
 from virtool_api.context import Context
 from virtool_api.crash_points import crash_point
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
@@ -25,10 +26,12 @@ from virtool_api.samples.documents import (
     labels_of,
     one_codex_fields,
     render_sample,
+    sample_fields,
     stored_sample_and_related,
 )
 from virtool_api.samples.files import purge_sample_files
 from virtool_api.samples.models import (
+    SAMPLE_JSON,
     CreateSampleRequest,
     Sample,
     SampleRightsDocument,
@@ -124,7 +127,7 @@ def samples_page_read(user: dict[str, Any], query: SampleSearchQuery) -> Steps[S
     return documents, found_count, total_count, labels, jobs
 
 
-async def get_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> Sample:
+async def get_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> ModelFields:
     """The sample, read with its labels, subtractions, job and files in one round trip, shown if the caller
     may read it: 404 when there is none, 403 when they may not."""
     return await shown_sample(ctx, user, await run_steps(ctx.db, sample_read(sample_id), records=ctx.records))
@@ -136,14 +139,14 @@ def sample_read(sample_id: str) -> Steps[StoredSample | None]:
     return stored_sample_and_related(sample_id)
 
 
-async def shown_sample(ctx: Context, user: dict[str, Any], found: StoredSample | None) -> Sample:
+async def shown_sample(ctx: Context, user: dict[str, Any], found: StoredSample | None) -> ModelFields:
     """The sample `sample_read` found, if the caller may read it: 404 when there is none, 403 when they may
-    not."""
+    not. Its fields are written as `Sample` without building one (`SAMPLE_JSON`)."""
     if found is None:
         raise NotFound()
     document, related, files = found
     await require_read(ctx, user, document)
-    return await render_sample(ctx, document, related, files)
+    return ModelFields(SAMPLE_JSON, await sample_fields(ctx, document, related, files))
 
 
 def _unique(ids: list[str]) -> list[str]:
