@@ -15,6 +15,11 @@ Timestamp = Annotated[
 ]
 """A UTC datetime rendered as `2018-02-07T00:25:53.786000Z`."""
 
+UNSEEN_IN_JSON = (as_utc,)
+"""Validators whose work JSON does not show, which validating only to write JSON leaves out
+(`api/model_fields.py`): `iso_timestamp` writes a naive datetime as UTC and a zoned one converted, as it
+would write what `as_utc` makes of them."""
+
 
 class FileFormat(StrEnum):
     """Formats of the files jobs keep: sample artifacts and analysis files."""

@@ -229,7 +229,9 @@ def sample_fields() -> dict[str, Any]:
 
 
 def test_defaults_missing_from_the_dict_are_written_and_stored_extras_are_not() -> None:
-    assert type(SAMPLE_JSON.validated(sample_fields())["labels"][0]) is dict
+    validated = SAMPLE_JSON.validated(sample_fields())
+    assert type(validated["labels"][0]) is dict
+    assert validated["created_at"].tzinfo is None  # as stored: its JSON writes it as UTC (`UNSEEN_IN_JSON`)
     written = SAMPLE_JSON.json(sample_fields()).decode()
     assert written == validated_json(Sample, sample_fields()).decode()
     assert '"updated_at":null' in written
