@@ -16,8 +16,8 @@ from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.api.model_fields import ModelFields
 from virtool_api.context import Context
 from virtool_api.errors import NotFound
-from virtool_api.jobs.models import JobSummary, Workflow
-from virtool_api.jobs.summary import job_summary, summary_of
+from virtool_api.jobs.models import Workflow
+from virtool_api.jobs.summary import JobSummaryFields, job_summary, summary_of
 from virtool_api.samples.access import stored_sample
 from virtool_api.samples.rights import access_of
 from virtool_api.samples.workflows import show_analyses
@@ -100,7 +100,7 @@ def file_rows(document: dict[str, Any]) -> Rows:
 async def show_analysis(
     ctx: Context,
     document: dict[str, Any],
-    jobs: dict[str, JobSummary] | None = None,
+    jobs: dict[str, JobSummaryFields] | None = None,
     rows: list[Sequence[Any]] | None = None,
 ) -> ShownAnalysis:
     """The analysis with its results, which are never read whole: listings and this never hold them in memory.
@@ -134,7 +134,7 @@ async def _fields(
     ctx: Context,
     document: dict[str, Any],
     rows: Sequence[Row[Any]],
-    jobs: dict[str, JobSummary] | None = None,
+    jobs: dict[str, JobSummaryFields] | None = None,
 ) -> dict[str, Any]:
     """The analysis's fields, as `Analysis.model_validate` takes them (its results null)."""
     return {

@@ -62,7 +62,7 @@ class Analysis(BaseModel):
     )
 
 
-ANALYSIS_JSON = FieldsWriter(Analysis, instances=(JobSummary,))
+ANALYSIS_JSON = FieldsWriter(Analysis)
 """An analysis written from its fields validated into dicts, not `Analysis`'s instances (`show_analysis`)."""
 
 

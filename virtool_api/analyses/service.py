@@ -26,9 +26,9 @@ from virtool_api.analyses.sample_access import PREFIX as SAMPLE_ACCESS_PREFIX
 from virtool_api.analyses.sample_access import sync_sample_access
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
-from virtool_api.jobs.models import TERMINAL_STATES, JobSummary
+from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.jobs.service import create_job, find_job, withdraw_job
-from virtool_api.jobs.summary import job_summaries_steps, summary_of
+from virtool_api.jobs.summary import JobSummaryFields, job_summaries_steps, summary_of
 from virtool_api.listing import page_steps
 from virtool_api.pagination import page_count
 from virtool_api.references.otus import visible_reference
@@ -80,7 +80,7 @@ async def _analysis_page(
     )
 
 
-AnalysesPageRead = tuple[list[dict[str, Any]], int, int, dict[str, JobSummary]]
+AnalysesPageRead = tuple[list[dict[str, Any]], int, int, dict[str, JobSummaryFields]]
 """What a page of analyses is shown from: its documents, `found_count`, `total_count` and jobs."""
 
 
@@ -251,7 +251,7 @@ async def analysis_with_rights(
 
 def _analysis_and_sample(
     user: dict[str, Any], analysis_id: str, with_job: bool
-) -> Steps[tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, JobSummary]]]:
+) -> Steps[tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, JobSummaryFields]]]:
     """The analysis and its sample as far as `user`'s rights read it (`sample_for_rights_steps`), and its
     job's summary `with_job`: one round trip."""
     analysis = yield FindOne("analyses", {"_id": analysis_id})
@@ -275,7 +275,7 @@ def _sample_found(sample: dict[str, Any] | None) -> dict[str, Any]:
 
 
 StoredAnalysis = tuple[
-    dict[str, Any] | None, dict[str, Any] | None, dict[str, JobSummary], list[Sequence[Any]] | None
+    dict[str, Any] | None, dict[str, Any] | None, dict[str, JobSummaryFields], list[Sequence[Any]] | None
 ]
 """The analysis, its sample, its job's summary and its `file_rows`, each None if missing."""
 

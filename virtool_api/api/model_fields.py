@@ -7,9 +7,9 @@ the same checks, defaults, coercions and field order, in pydantic's Rust, withou
 (nor making each timestamp zoned, which its JSON does not show: 210k, 96k).
 
 `FieldsWriter(Model)` derives both once from the model's own core schema: each model becomes a typed dict of
-the same fields (their validation and serialization aliases, their exclusions, the model's config), but the
-models given as `instances`, which arrive built (a job's summary) and stay models. Fields the validation
-refuses go through `Model.model_validate`, so a response is the same bytes, or the same error, as the model's.
+the same fields (their validation and serialization aliases, their exclusions, the model's config). Fields
+the validation refuses go through `Model.model_validate`, so a response is the same bytes, or the same error,
+as the model's.
 """
 
 from dataclasses import dataclass
@@ -23,44 +23,40 @@ from virtool_api.models import UNSEEN_IN_JSON
 _NESTED_KEYS = ("schema", "items_schema", "keys_schema", "values_schema")
 
 
-def _as_typed_dicts(schema: Any, definitions: dict[str, Any], instances: tuple[type[BaseModel], ...]) -> Any:
-    """`schema` with each model (but those of `instances`) a typed dict of the same fields, references
-    resolved (a model's schema refers to the models it holds), and the validators of `UNSEEN_IN_JSON` left
-    out."""
+def _as_typed_dicts(schema: Any, definitions: dict[str, Any]) -> Any:
+    """`schema` with each model a typed dict of the same fields, references resolved (a model's schema refers
+    to the models it holds), and the validators of `UNSEEN_IN_JSON` left out. A model given built (not as a
+    dict) is refused by the typed dict, so it goes through `Model.model_validate`: slower, the same answer."""
     if not isinstance(schema, dict):
         return schema
     kind = schema["type"]
     if kind == "definitions":
         definitions.update((definition["ref"], definition) for definition in schema["definitions"])
-        return _as_typed_dicts(schema["schema"], definitions, instances)
+        return _as_typed_dicts(schema["schema"], definitions)
     if kind == "definition-ref":
-        return _as_typed_dicts(definitions[schema["schema_ref"]], definitions, instances)
-    if kind == "model" and schema["cls"] in instances:
-        return _resolved(schema, definitions)
+        return _as_typed_dicts(definitions[schema["schema_ref"]], definitions)
     if kind == "model":
-        return _typed_dict(schema, definitions, instances)
+        return _typed_dict(schema, definitions)
     if kind == "function-after" and schema["function"]["function"] in UNSEEN_IN_JSON:
-        inner = _as_typed_dicts(schema["schema"], definitions, instances)
+        inner = _as_typed_dicts(schema["schema"], definitions)
         return {**inner, "serialization": schema["serialization"]} if "serialization" in schema else inner
     if kind.startswith("function-") and schema.get("schema", {}).get("type") in ("model", "definition-ref"):
         raise TypeError(f"a validator wraps {schema['schema']}: it would be given a dict, not the model")
     derived = {key: value for key, value in schema.items() if key != "ref"}
     for key in _NESTED_KEYS:
         if key in derived:
-            derived[key] = _as_typed_dicts(derived[key], definitions, instances)
+            derived[key] = _as_typed_dicts(derived[key], definitions)
     if "choices" in derived:
         derived["choices"] = [
-            (_as_typed_dicts(choice[0], definitions, instances), choice[1])
+            (_as_typed_dicts(choice[0], definitions), choice[1])
             if isinstance(choice, tuple)
-            else _as_typed_dicts(choice, definitions, instances)
+            else _as_typed_dicts(choice, definitions)
             for choice in derived["choices"]
         ]
     return derived
 
 
-def _typed_dict(
-    schema: dict[str, Any], definitions: dict[str, Any], instances: tuple[type[BaseModel], ...]
-) -> core_schema.TypedDictSchema:
+def _typed_dict(schema: dict[str, Any], definitions: dict[str, Any]) -> core_schema.TypedDictSchema:
     inner = schema["schema"]
     if schema.get("custom_init") or schema.get("root_model") or schema.get("post_init"):
         raise TypeError(f"{schema['cls']} is built by its own code, which a dict does not run")
@@ -69,7 +65,7 @@ def _typed_dict(
     return core_schema.typed_dict_schema(
         {
             name: core_schema.typed_dict_field(
-                _as_typed_dicts(field["schema"], definitions, instances),
+                _as_typed_dicts(field["schema"], definitions),
                 required=field["schema"]["type"] != "default",
                 validation_alias=field.get("validation_alias"),
                 serialization_alias=field.get("serialization_alias"),
@@ -83,26 +79,13 @@ def _typed_dict(
     )
 
 
-def _resolved(schema: Any, definitions: dict[str, Any]) -> Any:
-    """A model kept as it is, its references resolved (it is taken out of the definitions that held them)."""
-    if isinstance(schema, dict):
-        if schema.get("type") == "definition-ref":
-            return _resolved(definitions[schema["schema_ref"]], definitions)
-        return {key: _resolved(value, definitions) for key, value in schema.items()}
-    if isinstance(schema, list):
-        return [_resolved(item, definitions) for item in schema]
-    if isinstance(schema, tuple):
-        return tuple(_resolved(item, definitions) for item in schema)
-    return schema
-
-
 class FieldsWriter:
     """Writes `model`'s JSON (`by_alias`) from fields `model.model_validate` takes, validated into dicts (see
-    the module's docstring); a field holding a model of `instances` (a job's summary) may hold it built."""
+    the module's docstring)."""
 
-    def __init__(self, model: type[BaseModel], instances: tuple[type[BaseModel], ...] = ()) -> None:
+    def __init__(self, model: type[BaseModel]) -> None:
         self.model = model
-        derived = _as_typed_dicts(model.__pydantic_core_schema__, {}, instances)
+        derived = _as_typed_dicts(model.__pydantic_core_schema__, {})
         self._validator = SchemaValidator(derived)
         self._serializer = SchemaSerializer(derived)
 

@@ -18,8 +18,7 @@ from sqlalchemy import (
 )
 
 from virtool_api.context import Context
-from virtool_api.jobs.models import JobSummary
-from virtool_api.jobs.summary import job_summaries_steps, summary_of
+from virtool_api.jobs.summary import JobSummaryFields, job_summaries_steps, summary_of
 from virtool_api.labels.service import labels_with_ids_steps
 from virtool_api.samples.models import (
     Sample,
@@ -165,7 +164,7 @@ def one_codex_fields(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-Related = tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, JobSummary]]
+Related = tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, JobSummaryFields]]
 """What a sample is shown with besides its files: its labels by id, its subtractions' names by id and its
 job's summary (`job_summaries`)."""
 

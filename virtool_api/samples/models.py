@@ -173,7 +173,7 @@ class Sample(SampleSummary):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
-SAMPLE_JSON = FieldsWriter(Sample, instances=(JobSummary,))
+SAMPLE_JSON = FieldsWriter(Sample)
 """A `GET`'s sample written from its fields validated into dicts, not `Sample`'s instances (`shown_sample`):
 272k -> 219k instructions of the request's 1.34M."""
 

@@ -11,9 +11,9 @@ from virtool_api.api.model_fields import ModelFields
 from virtool_api.context import Context
 from virtool_api.crash_points import crash_point
 from virtool_api.errors import BadRequest, Conflict, InsufficientRights, NotFound
-from virtool_api.jobs.models import JobState, JobSummary, Workflow
+from virtool_api.jobs.models import JobState, Workflow
 from virtool_api.jobs.service import create_job, find_job, withdraw_job
-from virtool_api.jobs.summary import job_summaries_steps, summary_of
+from virtool_api.jobs.summary import JobSummaryFields, job_summaries_steps, summary_of
 from virtool_api.labels.service import missing_labels
 from virtool_api.listing import page_steps
 from virtool_api.pagination import page_count
@@ -81,7 +81,9 @@ def _search_filters(query: SampleSearchQuery) -> dict[str, Any]:
     return filters
 
 
-SamplesPageRead = tuple[list[dict[str, Any]], int, int, dict[str, dict[str, Any]], dict[str, JobSummary]]
+SamplesPageRead = tuple[
+    list[dict[str, Any]], int, int, dict[str, dict[str, Any]], dict[str, JobSummaryFields]
+]
 """What a page of samples is shown from: its documents, `found_count`, `total_count`, labels and jobs."""
 
 
