@@ -103,7 +103,7 @@ class FieldsWriter:
         return self._serializer.to_json(validated, by_alias=True, exclude=exclude)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ModelFields:
     """A response given as its model's fields: the route writes it as `writer.model` would be written
     (`routes.render`), without building the model."""
