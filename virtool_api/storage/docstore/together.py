@@ -50,8 +50,13 @@ def equality(filter: Any) -> tuple[str, list[bytes]] | None:
         return (path, [string_key(value)]) if plain else None
     if path == "_id" and type(value) is dict and len(value) == 1:
         operand = value.get("$in")
-        if type(operand) is list and all(type(item) is str for item in operand):
-            return path, [string_key(item) for item in operand]
+        if type(operand) is list:
+            keys = []
+            for item in operand:  # not `all(...)` over a generator: 3.6k instructions more a read
+                if type(item) is not str:
+                    return None
+                keys.append(string_key(item))
+            return path, keys
     return None
 
 
