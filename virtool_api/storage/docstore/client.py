@@ -4,6 +4,8 @@
 collection. `client.close()` works awaited (as PyMongo's) or not; `await client.aclose()` too.
 """
 
+from __future__ import annotations  # a closure made per read builds no annotation objects
+
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,7 +30,7 @@ class _Done:
 
 
 class Database:
-    def __init__(self, client: "DocumentClient", name: str):
+    def __init__(self, client: DocumentClient, name: str):
         if not name or "." in name or '"' in name:
             raise ValueError(f"not a database name: {name!r}")
         self.client = client

@@ -1,5 +1,7 @@
 """A collection with the async PyMongo surface the services use, over `operations.py` in worker threads."""
 
+from __future__ import annotations  # a closure made per read builds no annotation objects
+
 import sqlite3
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
