@@ -8,8 +8,8 @@ import functools
 import os
 import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -42,9 +42,14 @@ async def jobs_app_client(ctx, aiohttp_client):
     return await aiohttp_client(create_jobs_app(dataclasses.replace(ctx, config=config)))
 
 
-@contextmanager
-def runner_process(jobs_url: str, work_path: Path, path: str | None = None) -> Iterator[ForkedProcess]:
-    """`virtool-api runner`, forked from the worker's zygote (`tests/support/forked.py`)."""
+@asynccontextmanager
+async def runner_process(
+    jobs_url: str, work_path: Path, path: str | None = None
+) -> AsyncIterator[ForkedProcess]:
+    """`virtool-api runner`, forked from the worker's zygote (`tests/support/forked.py`). Stopped from a
+    thread: a stopping runner's last requests (a job's end, its report) go to this test's own apps, on this
+    event loop, which must keep answering meanwhile; `stop` on the loop held them until the runner was
+    killed 60 s later (one run in two or three, as a test of 4 s taking 64)."""
     env = {**os.environ, **({"PATH": path} if path is not None else {})}
     process = virtool_api_process(
         [
@@ -60,7 +65,7 @@ def runner_process(jobs_url: str, work_path: Path, path: str | None = None) -> I
     try:
         yield process
     finally:
-        stop(process, timeout=60)
+        await asyncio.to_thread(stop, process, timeout=60)
 
 
 def tools_working_in(work_path: Path) -> dict[int, str]:
@@ -103,7 +108,7 @@ async def test_a_job_cancelled_from_the_page_stops_and_leaves_nothing(
     jobs_url = str(jobs_app_client.make_url("/api"))
     reference, index = await build_index(public_client, admin[1])
     sample = await ready_sample(public_client, jobs_app_client, admin[1], many_reads(), QUALITY)
-    with runner_process(jobs_url, work):
+    async with runner_process(jobs_url, work):
         assert (await job_end(public_client, admin[1], index["job"]["id"]))["state"] == "complete"
         analysis = await start_analysis(
             public_client, admin[1], sample["id"], reference["id"], "pathoscope_bowtie", []
@@ -145,7 +150,7 @@ async def test_a_runner_killed_mid_job_takes_its_tools_and_the_job_times_out(
     jobs_url = str(jobs_app_client.make_url("/api"))
     reference, index = await build_index(public_client, admin[1])
     sample = await ready_sample(public_client, jobs_app_client, admin[1], many_reads(), QUALITY)
-    with runner_process(jobs_url, work) as process:
+    async with runner_process(jobs_url, work) as process:
         assert (await job_end(public_client, admin[1], index["job"]["id"]))["state"] == "complete"
         analysis = await start_analysis(
             public_client, admin[1], sample["id"], reference["id"], "pathoscope_bowtie", []
@@ -168,7 +173,7 @@ async def test_a_runner_killed_mid_job_takes_its_tools_and_the_job_times_out(
     document = await ctx.db.analyses.find_one({"_id": analysis["id"]})
     assert document is not None and document["ready"] is False  # left for a retry; nothing half-finalized
     assert list(work.iterdir())  # what the killed runner left ...
-    with runner_process(jobs_url, work):
+    async with runner_process(jobs_url, work):
 
         async def emptied() -> bool:
             return not list(work.iterdir())
@@ -184,7 +189,7 @@ async def test_a_failing_tool_fails_the_job_saying_which_step_and_what_the_tool_
     reference, index = await build_index(public_client, admin[1])
     reads = (DEMO_DATA / "reads-tmv-grapevine.fq.gz").read_bytes()
     sample = await ready_sample(public_client, jobs_app_client, admin[1], reads, QUALITY)
-    with runner_process(jobs_url, work):
+    async with runner_process(jobs_url, work):
         assert (await job_end(public_client, admin[1], index["job"]["id"]))["state"] == "complete"
         # The index's Bowtie2 files are damaged on the server's disk: bowtie2 refuses them.
         (ctx.config.data_path / "indexes" / index["id"] / "reference.1.bt2").write_bytes(b"damaged")
@@ -216,7 +221,7 @@ async def test_a_runner_without_bowtie2_refuses_what_needs_it_and_says_why(
     jobs_url = str(jobs_app_client.make_url("/api"))
     bare = tmp_path / "bin"
     bare.mkdir()
-    with runner_process(jobs_url, tmp_path / "work", path=str(bare)):
+    async with runner_process(jobs_url, tmp_path / "work", path=str(bare)):
 
         async def reported():  # type: ignore[no-untyped-def]
             status = await (await public_client.get("/api/runners", headers=admin[1])).json()
