@@ -178,17 +178,17 @@ async def unless_client_leaves(request: web.Request, work: Awaitable[Any]) -> An
 def model_response(
     model: BaseModel, status: int = 200, headers: dict[str, str] | None = None
 ) -> web.Response:
-    """The model as JSON, written by pydantic in one step (half the time of a dict through `json.dumps`)."""
-    body = model_json(model)
+    """The model as JSON, written by pydantic in one step (half the time of a dict through `json.dumps`), as
+    the bytes it writes (`model_dump_json` decodes them to text, which a response would encode again)."""
+    return json_bytes_response(model.__pydantic_serializer__.to_json(model, by_alias=True), status, headers)
+
+
+def json_bytes_response(
+    body: bytes, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     return web.Response(
         body=body, status=status, content_type="application/json", charset="utf-8", headers=headers
     )
-
-
-def model_json(model: BaseModel, exclude: set[str] | None = None) -> bytes:
-    """`model_dump_json(by_alias=True)` as the bytes pydantic writes (`model_dump_json` decodes them to text,
-    which a response would encode again)."""
-    return model.__pydantic_serializer__.to_json(model, by_alias=True, exclude=exclude)
 
 
 def render(result: Any, status: int) -> web.StreamResponse:
@@ -199,9 +199,7 @@ def render(result: Any, status: int) -> web.StreamResponse:
     if isinstance(result, BaseModel):
         return model_response(result, status)
     if isinstance(result, ModelFields):
-        return web.Response(
-            body=result.json(), status=status, content_type="application/json", charset="utf-8"
-        )
+        return json_bytes_response(result.json(), status)
     return web.json_response(result, status=status)
 
 

@@ -129,12 +129,6 @@ def samples_page_read(user: dict[str, Any], query: SampleSearchQuery) -> Steps[S
     return documents, found_count, total_count, labels, jobs
 
 
-async def get_sample(ctx: Context, user: dict[str, Any], sample_id: str) -> ModelFields:
-    """The sample, read with its labels, subtractions, job and files in one round trip, shown if the caller
-    may read it: 404 when there is none, 403 when they may not."""
-    return await shown_sample(ctx, user, await run_steps(ctx.db, sample_read(sample_id), records=ctx.records))
-
-
 def sample_read(sample_id: str) -> Steps[StoredSample | None]:
     """What showing a sample reads (`shown_sample`): steps, so `GET /samples/{id}` reads it in the round
     trip that authenticates the caller (`reads=`)."""
