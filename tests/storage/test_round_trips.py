@@ -1,14 +1,14 @@
 """Reading one sample or one analysis, or posting a job's status, costs the store round trips it needs, and
 no more.
 
-Counted through the stores themselves: the embedded document store's operations (each one hop to its worker
-thread and one SQLite transaction: `Engine.round_trips`) and the SQL statements sent, by SQLAlchemy (its
-`before_cursor_execute` event, on every engine) or by SQLite's driver (`Records.sqlite_statements`), and
+Counted through the stores themselves: the embedded document store's transactions (`Engine.round_trips`; those
+on a worker thread, each one hop there and back, `Engine.hops`) and the SQL statements sent, by SQLAlchemy
+(its `before_cursor_execute` event, on every engine) or by SQLite's driver (`Records.sqlite_statements`), and
 on the embedded stores, file records read in a hop of their own instead of in the document store's
 (`Records.hops`). A look-up added to the path, one that runs when there is nothing to look up (an empty
-`$in`), or a `find_one` split in two fails here. Against real MongoDB the document-store side is not
-counted (its client has no such counter), the SQL side still is.
-"""
+`$in`), or a `find_one` split in two fails here; so does a read by key sent to a worker thread instead of
+being read on the event loop's (`Engine.hops`). Against real MongoDB the document-store side is not counted
+(its client has no such counter), the SQL side still is."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +31,7 @@ class RoundTrips:
         self.documents = 0
         self.sql = 0
         self.sql_hops = 0
+        self.hops = 0
 
 
 @contextmanager
@@ -42,6 +43,7 @@ def counted(ctx: Context) -> Iterator[RoundTrips]:
 
     engine = getattr(ctx.mongo_client, "engine", None)
     before = engine.round_trips if engine is not None else 0
+    hops = engine.hops if engine is not None else 0
     sqlite_before, hops_before = ctx.records.sqlite_statements, ctx.records.hops
     event.listen(Engine, "before_cursor_execute", statement)
     try:
@@ -49,16 +51,20 @@ def counted(ctx: Context) -> Iterator[RoundTrips]:
     finally:
         event.remove(Engine, "before_cursor_execute", statement)
         trips.documents = engine.round_trips - before if engine is not None else 0
+        trips.hops = engine.hops - hops if engine is not None else 0
         trips.sql += ctx.records.sqlite_statements - sqlite_before
         trips.sql_hops = ctx.records.hops - hops_before
 
 
-def expect(trips: RoundTrips, documents: int, sql: int) -> None:
+def expect(trips: RoundTrips, documents: int, sql: int, hops: int = 0) -> None:
+    """`documents` transactions, of which `hops` on a worker thread (the rest, reads by key, on the event
+    loop's: `Engine.run_here`)."""
     assert trips.sql == sql, f"{trips.sql} SQL statements, needed {sql}"
     if MONGODB_URL is None:
         assert trips.documents == documents, (
             f"{trips.documents} document-store round trips, needed {documents}"
         )
+        assert trips.hops == hops, f"{trips.hops} hops to a worker thread, needed {hops}"
         assert trips.sql_hops == 0, f"file records read in {trips.sql_hops} hops of their own"
 
 
@@ -162,4 +168,4 @@ async def test_a_status_post_costs_one_round_trip_which_authenticates_the_job_an
     with counted(ctx) as trips:
         response = await jobs_client.post(url, json={"state": "running", "progress": 2}, headers=auth)
         assert response.status == 201, await response.text()
-    expect(trips, documents=1, sql=0)
+    expect(trips, documents=1, sql=0, hops=1)

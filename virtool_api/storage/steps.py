@@ -10,8 +10,11 @@ on what came before; what the generator returns is the answer:
 
     user = await run_steps(ctx.db, user_steps(key_hash))
 
-On our embedded store (`docstore/together.py`) every step runs in one transaction on one hop to a worker
-thread: one round trip instead of one each. On MongoDB each step is the same single operation, awaited one
+On our embedded store (`docstore/together.py`) the steps run in one transaction on one hop to a worker
+thread: one round trip instead of one each. Steps that read by key (a key by its hash, a sample by its id,
+its labels and job; `Engine.run_here`) run on the event loop's thread instead, with no hop, until their first
+operation that is not such a read: that one and the rest go on in a worker's transaction (a listing's page
+after the caller's key and user). On MongoDB each step is the same single operation, awaited one
 after the other, as it would be without this. Each operation means the same on both, so the steps do too;
 only their atomicity differs (the embedded store's are atomic together, MongoDB's one by one), and no step may
 rely on that. `write=True` for steps that write (on the embedded store their transaction takes the write lock
@@ -32,7 +35,9 @@ from pymongo import ReturnDocument
 from sqlalchemy import Select
 
 from virtool_api.storage.docstore import Database as EmbeddedDatabase
-from virtool_api.storage.docstore.together import Together
+from virtool_api.storage.docstore.engine import HERE_KEYS
+from virtool_api.storage.docstore.schema import table_name
+from virtool_api.storage.docstore.together import NotHere, Together, equality
 from virtool_api.storage.sql import Records
 
 T = TypeVar("T")
@@ -101,22 +106,32 @@ Steps = Generator[Operation, Any, T]
 
 @dataclass(slots=True)
 class _Paused:
-    """Steps stopped on the worker thread at what only the event loop can run (`Rows` on PostgreSQL)."""
+    """Steps stopped at what their transaction's thread does not run: on a worker, what only the event loop
+    can run (`Rows` on PostgreSQL); on the event loop's thread, anything but a read by key."""
 
     operation: Operation
 
 
 async def run_steps(db: Any, steps: Steps[T], write: bool = False, records: Records | None = None) -> T:
-    """Run `steps` to their answer: in one transaction on the embedded store, one operation at a time on
-    MongoDB; `records` reads their `Rows`. Steps that end before their first operation cost no round trip."""
+    """Run `steps` to their answer: in one transaction on the embedded store (reads by key first on the event
+    loop's thread), one operation at a time on MongoDB; `records` reads their `Rows`. Steps that end before
+    their first operation cost no round trip."""
     try:
         operation = next(steps)
     except StopIteration as stop:
         return stop.value
-    here = records if records is not None and records.reads_here else None
+    sqlite_records = records if records is not None and records.reads_here else None
+    embedded = isinstance(db, EmbeddedDatabase)
+    if embedded and not write and _by_key(db, operation, sqlite_records):
+        outcome = db.together_here(functools.partial(_run_together, steps, operation, sqlite_records))
+        if not isinstance(outcome, _Paused):
+            return outcome
+        operation = outcome.operation
     while True:
-        if isinstance(db, EmbeddedDatabase) and (here is not None or not isinstance(operation, Rows)):
-            outcome = await db.together(functools.partial(_run_together, steps, operation, here), write)
+        if embedded and (sqlite_records is not None or not isinstance(operation, Rows)):
+            outcome = await db.together(
+                functools.partial(_run_together, steps, operation, sqlite_records), write
+            )
             if not isinstance(outcome, _Paused):
                 return outcome
             operation = outcome.operation
@@ -132,6 +147,25 @@ async def run_steps(db: Any, steps: Steps[T], write: bool = False, records: Reco
             return stop.value
 
 
+def _by_key(db: EmbeddedDatabase, operation: Operation, records: Records | None) -> bool:
+    """Whether steps starting with `operation` start on the event loop's thread: a find of at most
+    `HERE_KEYS` documents by `_id` or by a key no row holds an array at (as the tables were last loaded; the
+    transaction's own tables decide, `Together(..., here=True)`), or file records read on SQLite."""
+    if type(operation) is Rows:
+        return records is not None
+    if type(operation) is Find and (operation.sort is not None or operation.skip):
+        return False
+    if type(operation) is not FindOne and type(operation) is not Find:
+        return False
+    found = equality(operation.filter)
+    if found is None or len(found[1]) > HERE_KEYS:
+        return False
+    if found[0] == "_id":
+        return True
+    table = db.client.engine.known_table(table_name(db.name, operation.collection))
+    return table is not None and table.columns.get(found[0]) in table.single_valued
+
+
 def _run_together(
     steps: Steps[T], first: Operation, records: Records | None, together: Together
 ) -> T | _Paused:
@@ -142,6 +176,8 @@ def _run_together(
         error: Exception | None = None
         try:
             result = _run_one(together, records, operation)
+        except NotHere:  # on the event loop's thread: this and what follows go on in a worker's transaction
+            return _Paused(operation)
         except Exception as caught:
             error = caught
         try:  # outside the handler: what the steps raise is not chained to what they were thrown

@@ -69,6 +69,15 @@ class Database:
             engine.analyze_soon(table)
         return result
 
+    def together_here(self, work: Callable[[Together], T]) -> T:
+        """`work(together)` in one read transaction on the calling thread, the event loop's: its `together`
+        reads by key only, and raises `NotHere` (`together.py`) for anything else (`storage/steps.py` runs
+        steps here until their first such operation)."""
+        engine = self.client.engine
+        return engine.run_here(
+            lambda connection, tables: work(Together(engine, self.name, connection, tables, False, here=True))
+        )
+
     async def command(self, command: str | dict[str, Any]) -> dict[str, Any]:
         """Only `ping`, as the readiness check uses it: one trivial read of the file."""
         name = command if isinstance(command, str) else next(iter(command), "")

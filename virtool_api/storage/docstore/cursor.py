@@ -16,9 +16,10 @@ from typing import Any
 from pymongo.errors import InvalidOperation
 
 from virtool_api.storage.docstore import operations
-from virtool_api.storage.docstore.engine import Engine
+from virtool_api.storage.docstore.engine import HERE_KEYS, Engine
 from virtool_api.storage.docstore.filters import And, matches_nothing
 from virtool_api.storage.docstore.operations import Query
+from virtool_api.storage.docstore.planner import by_id
 from virtool_api.storage.docstore.schema import Table
 from virtool_api.storage.docstore.updates import project
 
@@ -86,9 +87,16 @@ class Cursor:
             if matches_nothing(query.tree):
                 return []
             projection = self._projection
-            return await self._run(
-                lambda connection, table: operations.select_projected(connection, table, query, projection)
-            )
+
+            def work(connection: sqlite3.Connection, table: Table) -> list[dict[str, Any]]:
+                return operations.select_projected(connection, table, query, projection)
+
+            found = by_id(query.tree) if not query.sort and not query.skip else None
+            if found is not None and len(found[1]) <= HERE_KEYS:  # by key: on this thread (`Engine.run_here`)
+                return self._engine.run_here(
+                    lambda connection, table: work(connection, table(self._table_name))
+                )
+            return await self._run(work)
         documents = []
         async for document in self:
             documents.append(document)

@@ -1,9 +1,16 @@
-"""One SQLite file, used from a few worker threads so the event loop never waits on SQLite.
+"""One SQLite file, used from a few worker threads, and from the event loop's thread for reads by key.
 
-Each worker thread has its own connection. Every operation is one transaction: reads `BEGIN` (one snapshot
-for the query and its probes), writes `BEGIN IMMEDIATE` (the file's write lock, taken before reading, so a
-conditional update or a unique check in one process cannot interleave with a write of another process). WAL
-mode lets readers go on while a writer writes; a writer waits up to `BUSY_TIMEOUT` seconds for the lock.
+Each thread has its own connection. A read by key (`run_here`: a document by its `_id`, a key by its hash, a
+sample's labels and job; at most `HERE_KEYS` keys) runs on the calling thread, the event loop's: it costs
+SQLite a few microseconds, less than a hop to a worker and back, and under load each hop and each statement
+on a worker also costs context switches, as the threads take the interpreter's lock in turn (see
+bench/README.md). Everything else (a count, a page, a search, every write) runs on a worker, so the event
+loop never waits for a scan or for the write lock.
+
+Every operation is one transaction: reads `BEGIN` (one snapshot for the query and its probes), writes `BEGIN
+IMMEDIATE` (the file's write lock, taken before reading, so a conditional update or a unique check in one
+process cannot interleave with a write of another process). WAL mode lets readers go on while a writer
+writes (a read never waits for the lock); a writer waits up to `BUSY_TIMEOUT` seconds for it.
 """
 
 import logging
@@ -34,6 +41,9 @@ no longer evict each other from an 8 MB cache, and four worker connections no lo
 (a member's samples by label at 100k: the page's counts 26.9 -> 16.0 ms of CPU). The file never shrinks
 under the map: nothing here vacuums it, and WAL checkpoints only grow it."""
 ANALYZE_MIN_ROWS = 100
+HERE_KEYS = 64
+"""A read by key runs on the caller's thread (`run_here`) for at most this many keys: its cost is bounded by
+them (a document each, found by its key), where the event loop must not wait long."""
 
 Work = Callable[[sqlite3.Connection, Callable[[str], Table]], T]
 
@@ -56,7 +66,10 @@ class Engine:
         self._statistics = 0
         """Bumped when this process changed SQLite's statistics: each connection then reloads them."""
         self.round_trips = 0
-        """Operations run so far, each one hop to a worker thread and one transaction (what requests cost)."""
+        """Transactions run so far (what requests cost): on a worker thread (`hops`) or on the caller's
+        (`run_here`)."""
+        self.hops = 0
+        """Transactions run on a worker thread, each one hop there and back."""
         setup = self._open()
         setup.execute("PRAGMA journal_mode=WAL")
         setup.execute("BEGIN IMMEDIATE")
@@ -160,7 +173,21 @@ class Engine:
         if self._closed:
             raise InvalidOperation("Cannot use the document store after it was closed")
         self.round_trips += 1
+        self.hops += 1
         return await self._workers.run(self._transaction, work, write)
+
+    def run_here(self, work: Work[T]) -> T:
+        """Run `work(connection, table)` in one read transaction on the calling thread: only for reads by key
+        (see the module's docstring)."""
+        if self._closed:
+            raise InvalidOperation("Cannot use the document store after it was closed")
+        self.round_trips += 1
+        return self._transaction(work, write=False)
+
+    def known_table(self, name: str) -> Table | None:
+        """The table as last loaded, outside any transaction: enough to guess whether a read is by key
+        (`storage/steps.py`); the transaction's own look-up decides."""
+        return self._tables.get(name)
 
     def close(self) -> None:
         """Wait for running operations, then close every connection."""

@@ -28,7 +28,7 @@ from virtool_api.storage.docstore.collection import (
     modify_work,
     written,
 )
-from virtool_api.storage.docstore.engine import Engine
+from virtool_api.storage.docstore.engine import HERE_KEYS, Engine
 from virtool_api.storage.docstore.filters import compile_filter
 from virtool_api.storage.docstore.schema import Table
 from virtool_api.storage.docstore.updates import compile_projection
@@ -81,8 +81,14 @@ def projection_of(projection: Any) -> Any:
     return compiled
 
 
+class NotHere(Exception):
+    """An operation a transaction on the event loop's thread does not run (`Together(..., here=True)`):
+    anything but a read by key. Raised before it reads anything."""
+
+
 class Together:
-    """The collections of one database, inside one transaction."""
+    """The collections of one database, inside one transaction; `here`, one on the event loop's thread
+    (`Engine.run_here`), which reads by key only and raises `NotHere` for anything else."""
 
     def __init__(
         self,
@@ -91,9 +97,10 @@ class Together:
         connection: sqlite3.Connection,
         tables: Callable[[str], Table],
         write: bool,
+        here: bool = False,
     ) -> None:
         self._engine, self._database, self._connection = engine, database, connection
-        self._tables, self._write = tables, write
+        self._tables, self._write, self._here = tables, write, here
         self._prefix = schema.table_name(database, "")
         self._cursor: sqlite3.Cursor | None = None
         """The reads by key's cursor, made at the first: one for the transaction instead of one a read (what
@@ -127,6 +134,8 @@ class Together:
                 and (column == "id" or column in table.single_valued)
                 and (len(keys) <= DECODED_UP_TO or operations.covered(table, compiled) is None)
             ):
+                if self._here and len(keys) > HERE_KEYS:
+                    raise NotHere()
                 if self._cursor is None:
                     self._cursor = self._connection.cursor()
                 return select_equal(self._cursor, table, column, keys, compiled, limit)
@@ -145,11 +154,15 @@ class Together:
         return InsertOneResult(stored["_id"], True)
 
     def read(self, table_name: str, work: Callable[[sqlite3.Connection, Table], Any]) -> Any:
+        if self._here:
+            raise NotHere()
         return work(self._connection, self._tables(table_name))
 
     def written(
         self, table_name: str, work: Callable[[sqlite3.Connection, Table], Any], grows: bool = True
     ) -> Any:
+        if self._here:
+            raise NotHere()
         if not self._write:
             raise RuntimeError("a write inside `together(..., write=False)`: its transaction only reads")
         result, table, stale = written(self._engine, self._connection, self._tables(table_name), work, grows)
