@@ -8,11 +8,11 @@ counts a read.
     .venv/bin/python bench/listing_instructions.py bodies DATA_DIR OUT.json
 
 `DATA_DIR` is seeded by `read_instructions.py seed`. `LISTING` is one of `LISTINGS`' names: `requests.py`'s
-listing rows, with the member's or the administrator's key. `run` builds the public app (or the floor,
-`floor_app.py`) in this process and hands it the same page `--warm` times, then `--requests` times between
-`os.getppid()` and `os.getpgrp()`: callgrind's part 2 (`OUT.<pid>.2`) over `--requests` is a page's
-instructions, every thread's. Fix `PYTHONHASHSEED`. `bodies` writes each listing's headers and body, to
-compare two commits byte for byte (`cmp`).
+listing rows and `GET /api/subtractions/{id}`, with the member's or the administrator's key. `run` builds the
+public app (or the floor, `floor_app.py`) in this process and hands it the same page `--warm` times, then
+`--requests` times between `os.getppid()` and `os.getpgrp()`: callgrind's part 2 (`OUT.<pid>.2`) over
+`--requests` is a page's instructions, every thread's. Fix `PYTHONHASHSEED`. `bodies` writes each listing's
+headers and body, to compare two commits byte for byte (`cmp`).
 """
 
 import argparse
@@ -41,6 +41,7 @@ LISTINGS = {
     ),
     "analyses-admin": ("admin", "/api/analyses", "/analyses?who=admin"),
     "analyses-member": ("member", "/api/analyses", "/analyses?who=member"),
+    "subtraction-admin": ("admin", "/api/subtractions/{subtraction}", "/subtraction/{subtraction}"),
 }
 
 

@@ -1,5 +1,6 @@
 from pydantic import BaseModel, Field
 
+from virtool_api.api.model_fields import FieldsWriter
 from virtool_api.errors import Conflict
 from virtool_api.jobs.models import JobSummary
 from virtool_api.models import IdNameRef, StrictModel, Timestamp, UserRef
@@ -58,6 +59,11 @@ class Subtraction(SubtractionMinimal):
     files: list[SubtractionFileModel]
     gc: NucleotideComposition | None = None
     linked_samples: list[IdNameRef]
+
+
+SUBTRACTION_JSON = FieldsWriter(Subtraction)
+"""A `GET`'s subtraction written from its fields validated into dicts, not `Subtraction`'s instances
+(`documents.shown_subtraction`)."""
 
 
 class CreateSubtractionRequest(StrictModel):

@@ -4,6 +4,7 @@ from aiohttp import web
 
 from virtool_api.api.files import download
 from virtool_api.api.keys import CONTEXT, USER
+from virtool_api.api.model_fields import ModelFields
 from virtool_api.api.routes import ApiRoutes, created
 from virtool_api.errors import InsufficientRights, NotFound
 from virtool_api.pagination import PageQuery
@@ -50,7 +51,7 @@ async def create(request: web.Request, body: CreateSubtractionRequest) -> web.Re
     response=Subtraction,
     errors=(NotFound,),
 )
-async def get(request: web.Request) -> Subtraction:
+async def get(request: web.Request) -> ModelFields:
     """Get a subtraction with its files, job and the samples that use it."""
     return await service.get_subtraction(request.app[CONTEXT], request.match_info["subtraction_id"])
 

@@ -7,6 +7,7 @@ collections are read directly for that, as for `linked_samples` (reads only; no 
 
 from typing import Any
 
+from virtool_api.api.model_fields import ModelFields
 from virtool_api.context import Context
 from virtool_api.errors import BadRequest, Conflict, NotFound
 from virtool_api.jobs.models import TERMINAL_STATES, Workflow
@@ -15,7 +16,12 @@ from virtool_api.listing import listing_counts
 from virtool_api.pagination import page_count, skip
 from virtool_api.samples.links import a_sample_names_subtraction
 from virtool_api.storage.mongo import insert_with_random_id
-from virtool_api.subtractions.documents import find_subtraction, render_subtraction, render_subtractions
+from virtool_api.subtractions.documents import (
+    find_subtraction,
+    render_subtraction,
+    render_subtractions,
+    shown_subtraction,
+)
 from virtool_api.subtractions.files import SUBTRACTION_FILES
 from virtool_api.subtractions.models import CreateSubtractionRequest, Subtraction, SubtractionSearchResult
 from virtool_api.uploads.service import upload_file
@@ -64,8 +70,9 @@ async def create_subtraction(
     return await render_subtraction(ctx, document)
 
 
-async def get_subtraction(ctx: Context, subtraction_id: str) -> Subtraction:
-    return await render_subtraction(ctx, await find_subtraction(ctx, subtraction_id))
+async def get_subtraction(ctx: Context, subtraction_id: str) -> ModelFields:
+    """The subtraction as `Subtraction` writes it, or 404."""
+    return await shown_subtraction(ctx, await find_subtraction(ctx, subtraction_id))
 
 
 async def find_subtractions(
