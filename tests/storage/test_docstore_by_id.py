@@ -143,6 +143,8 @@ async def test_an_equality_in_together_answers_what_the_planned_read_answers(db:
         ("things", {"hash": "h2"}, {"_id": 1}),
     ]
 
+    ones: list[tuple[Any, Any]] = []  # `find_one`'s (a whole document by a string `_id`: its own statement)
+
     def read(together: Any) -> list[Any]:
         answers = []
         for name, query, projection in reads:
@@ -155,11 +157,16 @@ async def test_an_equality_in_together_answers_what_the_planned_read_answers(db:
                         together[name].find(planned, projection, limit=limit),
                     )
                 )
+            ones.append(
+                (together[name].find_one(query, projection), together[name].find_one(planned, projection))
+            )
         return answers
 
     answers = await db.together(read)
 
     assert all(fast == planned for fast, planned in answers), answers
+    assert all(fast == planned for fast, planned in ones), ones
+    assert [fast for fast, _ in ones[:1] + ones[13:15]] == [{"_id": "a", **one}, None, None]
     assert answers[0][0] == [{"_id": "a", **one}]
     assert answers[2 * 7][0] == [{"_id": "a", **one}, {"_id": "b", "name": "two", "tags": "t", "hash": "h2"}]
     assert answers[2 * 9][0][0]["_id"] == "b"

@@ -102,6 +102,12 @@ class Table:
         }
 
     @cached_property
+    def by_id_sql(self) -> str:
+        """The statement that reads one row's document by its `id` key (`Together.find_one`); `fetchall`, so
+        the statement ends (and its read with it) before the transaction does."""
+        return f"SELECT doc FROM {self.sql} WHERE id = ?"
+
+    @cached_property
     def insert_sql(self) -> str:
         """The statement that stores a row (`operations.insert`): its `id`, `doc` and each key column, in
         `columns`' order; written once, not at each insert."""
