@@ -113,9 +113,10 @@ class _Paused:
 
 
 async def run_steps(db: Any, steps: Steps[T], write: bool = False, records: Records | None = None) -> T:
-    """Run `steps` to their answer: in one transaction on the embedded store (reads by key first on the event
-    loop's thread), one operation at a time on MongoDB; `records` reads their `Rows`. Steps that end before
-    their first operation cost no round trip."""
+    """Run `steps` to their answer: on the embedded store in one transaction, or two when they start with
+    reads by key (those on the event loop's thread, the rest from the first other operation on a worker's);
+    on MongoDB one operation at a time. `records` reads their `Rows`. Steps that end before their first
+    operation cost no round trip."""
     try:
         operation = next(steps)
     except StopIteration as stop:
