@@ -35,6 +35,7 @@ from pymongo import ReturnDocument
 from sqlalchemy import Select
 
 from virtool_api.storage.docstore import Database as EmbeddedDatabase
+from virtool_api.storage.docstore.by_key import key_column
 from virtool_api.storage.docstore.engine import HERE_KEYS
 from virtool_api.storage.docstore.schema import table_name
 from virtool_api.storage.docstore.together import NotHere, Together, equality
@@ -164,7 +165,7 @@ def _by_key(db: EmbeddedDatabase, operation: Operation, records: Records | None)
     if found[0] == "_id":
         return True
     table = db.client.engine.known_table(table_name(db.name, operation.collection))
-    return table is not None and table.columns.get(found[0]) in table.single_valued
+    return table is not None and key_column(table, found[0]) is not None
 
 
 def _run_together(

@@ -11,7 +11,7 @@ without their arrays); `{"_id": 1}` is read from the `id` column where its key t
 import sqlite3
 from typing import Any
 
-from virtool_api.storage.docstore.codec import UNKNOWN, key_value
+from virtool_api.storage.docstore.codec import UNKNOWN, decode_document, key_value
 from virtool_api.storage.docstore.schema import Table
 from virtool_api.storage.docstore.updates import Projection, decode_projected
 
@@ -43,6 +43,25 @@ def select_equal(
             return [{"_id": value} for value in ids]
     rows = _rows(cursor, "doc", table, column, keys, limit)
     return decode_projected([data for (data,) in rows], projection)
+
+
+def select_one(cursor: sqlite3.Cursor, table: Table, column: str, key: bytes) -> dict[str, Any] | None:
+    """The first document whose `column` holds `key`, whole: `select_equal`'s read for one key and no
+    projection (`Together.find_one` of a user, a sample, a key by its hash), without its list and projection
+    (a read 51k -> 36k instructions)."""
+    if not table.exists:
+        return None
+    rows = cursor.execute(_statement("doc", table, column, 1, 1), (bytearray(key),)).fetchall()
+    return decode_document(rows[0][0]) if rows else None
+
+
+def key_column(table: Table, path: str) -> str | None:
+    """The column a read by key on `path` reads: `id` for `_id`, or the key column of a path no row holds an
+    array at (`Table.single_valued`); None where the read must be planned."""
+    if path == "_id":
+        return "id"
+    column = table.columns.get(path)
+    return column if column in table.single_valued else None
 
 
 def _rows(

@@ -85,8 +85,6 @@ class Table:
     multikey: dict[str, str] = field(default_factory=dict)
     """Each indexed path that has a partial index of its MULTIKEY rows (`keep_multikey_indexes`), and the
     index's SQL name."""
-    statements: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-    """`one_by_sql`'s, by column."""
 
     @property
     def sql(self) -> str:
@@ -102,16 +100,6 @@ class Table:
             for path, _ in index.keys
             if path != "_id"
         }
-
-    def one_by_sql(self, column: str) -> str:
-        """The statement that reads the first row's document by one key of `column` (`id`, or a column of
-        `single_valued`: `Together.find_one`), written once a column."""
-        sql = self.statements.get(column)
-        if sql is None:
-            sql = self.statements[column] = (
-                f"SELECT doc FROM {self.sql} WHERE {column} = ? ORDER BY rid LIMIT 1"
-            )
-        return sql
 
     @cached_property
     def insert_sql(self) -> str:
