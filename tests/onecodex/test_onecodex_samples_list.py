@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.onecodex_helpers import listing, make_project, make_tag, member, stored_sample
+from tests.support.onecodex_helpers import listing, make_tag, stored_sample
+from tests.support.projects_helpers import make_project, member
 from virtool_api.utils import utc_now
 
 

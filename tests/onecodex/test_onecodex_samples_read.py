@@ -6,7 +6,8 @@ reading a sample, its shape and what `expand=all` embeds.
 
 from datetime import datetime
 
-from tests.support.onecodex_helpers import make_project, make_tag, member, stored_sample
+from tests.support.onecodex_helpers import make_tag, stored_sample
+from tests.support.projects_helpers import make_project, member
 from virtool_api.utils import as_utc
 
 

@@ -4,7 +4,8 @@ changing a sample (the specification's PATCH: visibility, project, tags) and rem
 
 import pytest
 
-from tests.support.onecodex_helpers import make_project, make_tag, member, stored_sample
+from tests.support.onecodex_helpers import make_tag, stored_sample
+from tests.support.projects_helpers import make_project, member
 from virtool_api.utils import as_utc
 
 

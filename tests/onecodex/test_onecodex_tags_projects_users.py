@@ -3,7 +3,8 @@ tags, projects and users (`/api/v1/tags`, `/api/v1/projects`, `/api/v1/users`).
 """
 
 from tests.support.errors import NOT_FOUND
-from tests.support.onecodex_helpers import listing, make_project, make_tag, member
+from tests.support.onecodex_helpers import listing, make_tag
+from tests.support.projects_helpers import make_project, member
 
 
 async def test_tags_by_name_with_an_exact_count(ctx, factory, public_client):

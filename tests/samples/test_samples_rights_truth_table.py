@@ -8,7 +8,8 @@ project member with and without `can_edit_metadata`, stranger, anonymous) and ea
 import pytest
 
 from tests.support.errors import INSUFFICIENT_RIGHTS
-from tests.support.samples_helpers import UNAUTHORIZED, make_group, make_project, member, stored_sample
+from tests.support.projects_helpers import make_project, member
+from tests.support.samples_helpers import UNAUTHORIZED, make_group, stored_sample
 
 VISIBILITIES = ("public", "shared", "private", "importing", "awaiting data")
 

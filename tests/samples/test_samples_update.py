@@ -4,13 +4,8 @@ and its rights (`PATCH /api/samples/{id}/rights`)."""
 import pytest
 
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
-from tests.support.samples_helpers import (
-    SHARING_RESTRICTED_BY_SETTING,
-    make_group,
-    make_project,
-    member,
-    stored_sample,
-)
+from tests.support.projects_helpers import make_project, member
+from tests.support.samples_helpers import SHARING_RESTRICTED_BY_SETTING, make_group, stored_sample
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import as_utc, utc_now
 

@@ -29,33 +29,6 @@ async def stored_sample(ctx, owner: dict[str, Any], **fields: Any) -> dict[str, 
     )
 
 
-async def make_project(
-    ctx, owner: dict[str, Any], members: list[dict[str, Any]], name: str = "Survey"
-) -> str:
-    project = await insert_with_random_id(
-        ctx.db.projects,
-        {
-            "name": name,
-            "description": "Grapevine survey",
-            "owner": {"id": owner["_id"], "handle": owner["handle"]},
-            "members": members,
-            "created_at": utc_now(),
-        },
-    )
-    return project["_id"]
-
-
-def member(user: dict[str, Any], **permissions: bool) -> dict[str, Any]:
-    return {
-        "user_id": user["_id"],
-        "can_add_files": False,
-        "can_edit_metadata": False,
-        "can_see_files": True,
-        "can_administer": False,
-        **permissions,
-    }
-
-
 async def make_tag(ctx, owner: dict[str, Any], name: str) -> str:
     tag = await insert_with_random_id(
         ctx.db.tags,

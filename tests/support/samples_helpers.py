@@ -64,28 +64,3 @@ async def make_group(ctx, name: str, restrict_sharing: bool = False) -> str:
         ctx.db.groups, {"name": name, "restrict_sharing": restrict_sharing, "created_at": utc_now()}
     )
     return group["_id"]
-
-
-async def make_project(ctx, owner: dict[str, Any], members: list[dict[str, Any]]) -> str:
-    project = await insert_with_random_id(
-        ctx.db.projects,
-        {
-            "name": "Survey",
-            "description": "",
-            "owner": {"id": owner["_id"], "handle": owner["handle"]},
-            "members": members,
-            "created_at": utc_now(),
-        },
-    )
-    return project["_id"]
-
-
-def member(user: dict[str, Any], **permissions: bool) -> dict[str, Any]:
-    return {
-        "user_id": user["_id"],
-        "can_add_files": False,
-        "can_edit_metadata": False,
-        "can_see_files": True,
-        "can_administer": False,
-        **permissions,
-    }
