@@ -10,9 +10,9 @@ documented: the server reads nothing in it.
 import copy
 from typing import Any
 
-from tests.analyses.test_analyses_job_api import running_analysis
 from tests.conftest import acquire
 from tests.storage.test_document_limits import refused
+from tests.support.analysis_jobs import running_analysis
 
 NUVS_ORF = {
     "pro": "MSKVQLTEDSKAPLRVGELLKNTLDAVEKTGRFSIEDARRLADEGIALGHLTLRHCAS" * 2,
