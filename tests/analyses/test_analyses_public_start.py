@@ -18,8 +18,8 @@ from virtool_api.utils import utc_now
 async def reference(public_client, ctx, admin):  # type: ignore[no-untyped-def]
     """A reference with two ready indexes (versions 0 and 1), a newer one still being built, and a ready
     subtraction. Building them is the build-index and create-subtraction jobs' work
-    (tests/indexes/test_indexes.py, tests/subtractions/test_subtractions.py); here they are stored as those
-    jobs leave them."""
+    (tests/indexes/test_indexes_job_api.py, tests/subtractions/test_subtractions.py); here they are stored as
+    those jobs leave them."""
     response = await public_client.post(
         "/api/references", json={"name": "Plant viruses", "data_type": "genome"}, headers=admin[1]
     )

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from tests.analyses.test_workflow_results import NUVS_ORF, PATHOSCOPE_RESULTS, running_nuvs
-from tests.blast.test_blast import fake_ncbi  # noqa: F401  (a fixture)
 from tests.conftest import acquire
 from tests.support.analysis_jobs import running_analysis
 from tests.support.errors import NOT_FOUND
+from tests.support.fake_ncbi import fake_ncbi  # noqa: F401  (a fixture)
 from tests.support.stored import results_dir, stored_results
 from virtool_api.storage.limits import FIELD_BYTES
 

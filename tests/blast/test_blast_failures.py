@@ -1,6 +1,7 @@
 """BLAST when things go wrong: no internet, no BLAST+, results a JSON column cannot hold, hostile JSON.
 
-The fake NCBI and the helpers are test_blast.py's; its `config` fixture points the app at the fake.
+The fake NCBI is tests/support/fake_ncbi.py's and the helpers tests/support/blasts.py's; the `config`
+fixture of tests/blast/conftest.py points the app at the fake.
 """
 
 import io
@@ -12,14 +13,11 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from tests.blast import test_blast
-from tests.blast.test_blast import NCBI_HIT, blast_of, make_due, nuvs_analysis, poll_runner
+from tests.support.blasts import blast_of, make_due, nuvs_analysis, poll_runner
+from tests.support.fake_ncbi import NCBI_HIT
 from tests.support.real_server import free_port
 from virtool_api.cli import main
 from virtool_api.server.app import create_public_app
-
-config = test_blast.config
-fake_ncbi = test_blast.fake_ncbi
 
 
 def reject_constant(name: str) -> Any:

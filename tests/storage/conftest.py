@@ -1,5 +1,7 @@
 """Fixtures the storage tests share."""
 
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -8,6 +10,7 @@ from tests.conftest import Factory
 from virtool_api.context import Context
 from virtool_api.projects.models import CreateProjectRequest, ProjectMember
 from virtool_api.projects.service import create_project
+from virtool_api.storage.docstore import DocumentClient
 
 
 @pytest.fixture
@@ -19,3 +22,32 @@ async def member(ctx: Context, factory: Factory) -> dict[str, Any]:
     request = CreateProjectRequest(name="Grapevine survey", members=[ProjectMember(user_id=user["_id"])])
     await create_project(ctx, owner, request)
     return user
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[DocumentClient]:
+    """An embedded document store of its own (the test_docstore_*.py modules; some declare their own)."""
+    client = DocumentClient(tmp_path / "documents.sqlite")
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def db(client: DocumentClient) -> Any:
+    return client["virtool"]
+
+
+@pytest.fixture
+async def people(db: Any) -> Any:
+    """Five people whose fields hold each type and shape the filters, sorts and projections meet."""
+    await db.people.create_index("age")
+    await db.people.insert_many(
+        [
+            {"_id": "ann", "age": 30, "groups": ["lab", "admin"], "address": {"city": "Oslo"}, "note": None},
+            {"_id": "bob", "age": 25, "groups": ["lab"], "address": {"city": "Bergen"}},
+            {"_id": "cat", "age": 41.5, "groups": [], "pets": [{"kind": "dog"}, {"kind": "cat"}]},
+            {"_id": "dan", "age": "unknown", "groups": ["field"]},
+            {"_id": "eve", "groups": ["lab", "field"], "address": {"city": "oslo"}},
+        ]
+    )
+    return db.people

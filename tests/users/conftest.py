@@ -1,9 +1,21 @@
-"""Fixtures the users tests share."""
+"""Fixtures the users tests share: an administrator called `root` and a person called `bob`, each
+`(user, headers)` (`admin` here replaces tests/conftest.py's, whose handle is random), and `bob` with a
+password, for signing in."""
 
 import pytest
 
 from tests.support.account_sessions import PASSWORD
 from virtool_api.users import passwords
+
+
+@pytest.fixture
+async def admin(factory):
+    return await factory.person(administrator=True, handle="root")
+
+
+@pytest.fixture
+async def person(factory):
+    return await factory.person(handle="bob")
 
 
 @pytest.fixture

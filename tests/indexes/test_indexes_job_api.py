@@ -1,17 +1,14 @@
-"""Indexes: an administrator builds one (public API), its build-index job uploads and finalizes it, analysis
-jobs read it (job API; docs/api.md, "Job API" and "Indexes")."""
+"""Indexes over the job API: the build-index job uploads an index's files and finalizes it (or removes it),
+analysis jobs read it (docs/api.md, "Job API" and "Indexes")."""
 
 import asyncio
-import gzip
-import json
-from datetime import timedelta
 
 import pytest
 
 from tests.conftest import acquire, multipart_file
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
-from tests.support.references_helpers import REFERENCE_EXPORT, import_reference
-from virtool_api.utils import utc_now
+from tests.support.index_builds import build, conflict
+from tests.support.references_helpers import import_reference
 
 BOWTIE2 = [
     "reference.1.bt2",
@@ -21,21 +18,6 @@ BOWTIE2 = [
     "reference.rev.1.bt2",
     "reference.rev.2.bt2",
 ]
-
-
-def conflict(message: str) -> dict[str, str]:
-    return {"id": "conflict", "message": message}
-
-
-@pytest.fixture
-async def reference(public_client, admin):
-    return await import_reference(public_client, admin[1])
-
-
-async def build(public_client, admin, reference) -> dict:
-    response = await public_client.post(f"/api/references/{reference['id']}/indexes", headers=admin[1])
-    assert response.status == 201, await response.text()
-    return await response.json()
 
 
 @pytest.fixture
@@ -57,196 +39,6 @@ async def upload_all(client, index_id: str, auth, names) -> None:
     for name in names:
         response = await put_file(client, index_id, name, auth, name.encode())
         assert response.status == 201, await response.text()
-
-
-# Public API: building and reading
-
-
-async def test_building_an_index_makes_the_next_version_its_otus_file_and_its_job(
-    public_client, ctx, admin, reference
-):
-    index = await build(public_client, admin, reference)
-
-    assert (index["version"], index["ready"], index["has_files"]) == (0, False, False)
-    assert index["reference"] == {"id": reference["id"], "name": reference["name"], "data_type": "genome"}
-    assert len(index["manifest"]) == 25 and set(index["manifest"].values()) == {0}
-    assert [f["name"] for f in index["files"]] == ["otus.json.gz"]
-    assert index["files"][0]["type"] == "json"
-    assert index["files"][0]["download_url"] == f"/indexes/{index['id']}/files/otus.json.gz"
-    assert index["job"]["workflow"] == "build_index" and index["job"]["state"] == "waiting"
-    assert (index["modified_otu_count"], index["change_count"]) == (25, 25)
-    job = await ctx.db.jobs.find_one({"_id": index["job"]["id"]})
-    assert job["args"] == {
-        "ref_id": reference["id"],
-        "index_id": index["id"],
-        "index_version": 0,
-        "manifest": index["manifest"],
-    }
-
-
-async def test_the_otus_file_is_the_references_otus_keyed_as_runners_read_them(
-    public_client, ctx, admin, reference
-):
-    index = await build(public_client, admin, reference)
-
-    path = ctx.config.data_path / "indexes" / index["id"] / "otus.json.gz"
-    otus = json.loads(gzip.decompress(path.read_bytes()))
-
-    assert len(otus) == 25
-    assert set(otus[0]) >= {"_id", "name", "abbreviation", "version", "isolates"}
-    assert set(otus[0]["isolates"][0]) >= {"id", "default", "source_type", "source_name", "sequences"}
-    assert set(otus[0]["isolates"][0]["sequences"][0]) >= {
-        "_id",
-        "accession",
-        "definition",
-        "segment",
-        "sequence",
-    }
-    assert {otu["_id"] for otu in otus} == set(index["manifest"])
-    assert sum(len(i["sequences"]) for otu in otus for i in otu["isolates"]) == 120
-
-
-def exportable_otu(otu: dict) -> dict:
-    """What the real build-index workflow (virtool/workflow-build-index) makes of each OTU of `otus.json.gz`
-    for its `reference.json.gz`: it indexes these keys directly, so a missing one fails the job."""
-    return {
-        "_id": otu.get("remote", {}).get("id", otu["_id"]),
-        **{key: otu[key] for key in ("name", "abbreviation", "schema")},
-        "isolates": [
-            {
-                **{key: isolate[key] for key in ("id", "source_type", "source_name", "default")},
-                "sequences": [
-                    {
-                        "_id": sequence["_id"],
-                        **{key: sequence[key] for key in ("accession", "definition", "host", "sequence")},
-                        **{key: sequence.get(key) for key in ("segment", "target")},
-                    }
-                    for sequence in isolate["sequences"]
-                ],
-            }
-            for isolate in otu["isolates"]
-        ],
-    }
-
-
-async def otus_file(public_client, ctx, admin, reference) -> list[dict]:
-    index = await build(public_client, admin, reference)
-    path = ctx.config.data_path / "indexes" / index["id"] / "otus.json.gz"
-    return json.loads(gzip.decompress(path.read_bytes()))
-
-
-async def test_every_otu_is_served_whole_with_its_schema_as_build_index_runners_read_it(
-    public_client, ctx, admin, reference
-):
-    export = {otu["name"]: otu for otu in json.loads(gzip.decompress(REFERENCE_EXPORT))["otus"]}
-    otus = await otus_file(public_client, ctx, admin, reference)
-
-    exportable = [exportable_otu(otu) for otu in otus]
-    assert len(exportable) == 25
-    for otu in exportable:
-        source = export[otu["name"]]
-        assert otu["schema"] == source["schema"]
-        assert otu["abbreviation"] == source["abbreviation"]
-        assert [isolate["id"] for isolate in otu["isolates"]] == [i["id"] for i in source["isolates"]]
-        assert [s["accession"] for i in otu["isolates"] for s in i["sequences"]] == [
-            s["accession"] for i in source["isolates"] for s in i["sequences"]
-        ]
-    assert export["Cucumber mosaic virus"]["schema"] == [
-        {"name": "RNA 1", "molecule": "ssRNA+", "required": True},
-        {"name": "RNA 2", "molecule": "ssRNA+", "required": True},
-        {"name": "RNA 3", "molecule": "ssRNA+", "required": True},
-    ]
-    # Whole, as stored: the server's own fields too.
-    stored = await ctx.db.otus.find_one({"_id": otus[0]["_id"]})
-    assert set(otus[0]) == set(stored)
-    assert otus[0]["reference"] == {"id": reference["id"]}
-
-
-async def test_fields_an_export_carried_beyond_ours_are_kept_and_served(public_client, ctx, admin):
-    document = json.loads(gzip.decompress(REFERENCE_EXPORT))
-    tmv = document["otus"][0]
-    tmv.update(taxid=12242, remote={"id": "r-tmv"}, issues=None)
-    tmv["isolates"][0]["note"] = {"curated": True}
-    tmv["isolates"][0]["sequences"][0]["target"] = "RdRp"
-    del document["otus"][1]["schema"]
-    reference = await import_reference(public_client, admin[1], gzip.compress(json.dumps(document).encode()))
-
-    otus = {otu["name"]: otu for otu in await otus_file(public_client, ctx, admin, reference)}
-
-    served = otus["Tobacco mosaic virus"]
-    assert (served["taxid"], served["remote"], served["issues"]) == (12242, {"id": "r-tmv"}, None)
-    assert served["isolates"][0]["note"] == {"curated": True}
-    assert served["isolates"][0]["sequences"][0]["target"] == "RdRp"
-    assert otus[document["otus"][1]["name"]]["schema"] == []
-    assert exportable_otu(served)["_id"] == "r-tmv"
-    assert exportable_otu(served)["isolates"][0]["sequences"][0]["target"] == "RdRp"
-
-
-async def test_a_second_build_waits_for_the_first(public_client, jobs_client, admin, reference):
-    first = await build(public_client, admin, reference)
-
-    response = await public_client.post(f"/api/references/{reference['id']}/indexes", headers=admin[1])
-    assert response.status == 409
-    assert await response.json() == conflict("An index is already being built for this reference")
-
-    # Its job fails: the reference may be built again, with the next version.
-    auth = await acquire(jobs_client, first["job"]["id"])
-    await jobs_client.post(
-        f"/api/jobs/{first['job']['id']}/status",
-        json={"state": "error", "progress": 10, "error": {"type": "X", "traceback": [], "details": []}},
-        headers=auth,
-    )
-    assert (await build(public_client, admin, reference))["version"] == 1
-
-
-async def test_racing_builds_one_wins(public_client, ctx, admin, reference):
-    responses = await asyncio.gather(
-        *(
-            public_client.post(f"/api/references/{reference['id']}/indexes", headers=admin[1])
-            for _ in range(4)
-        )
-    )
-    assert sorted(response.status for response in responses) == [201, 409, 409, 409]
-    assert await ctx.db.indexes.count_documents({}) == 1
-
-
-async def test_build_errors(public_client, ctx, factory, admin):
-    _, person = await factory.person()
-    empty = await (
-        await public_client.post("/api/references", json={"name": "Empty"}, headers=admin[1])
-    ).json()
-
-    response = await public_client.post("/api/references/nope/indexes", headers=admin[1])
-    assert (response.status, await response.json()) == (404, NOT_FOUND)
-    response = await public_client.post(f"/api/references/{empty['id']}/indexes", headers=admin[1])
-    assert (response.status, await response.json()) == (
-        400,
-        {"id": "bad_request", "message": "Reference has no OTUs"},
-    )
-    response = await public_client.post(f"/api/references/{empty['id']}/indexes", headers=person)
-    assert (response.status, await response.json()) == (403, INSUFFICIENT_RIGHTS)
-    assert await ctx.db.indexes.count_documents({}) == 0
-    assert await ctx.db.jobs.count_documents({}) == 0
-
-
-async def test_list_and_get_indexes(public_client, admin, reference):
-    index = await build(public_client, admin, reference)
-
-    listing = await (
-        await public_client.get(f"/api/references/{reference['id']}/indexes", headers=admin[1])
-    ).json()
-    assert [(i["id"], i["version"], i["ready"]) for i in listing["documents"]] == [(index["id"], 0, False)]
-    assert listing["documents"][0]["job"]["id"] == index["job"]["id"]
-
-    response = await public_client.get(f"/api/indexes/{index['id']}", headers=admin[1])
-    assert response.status == 200
-    assert (await response.json())["files"] == index["files"]
-    for path in ("/api/indexes/nope", "/api/references/nope/indexes"):
-        response = await public_client.get(path, headers=admin[1])
-        assert (response.status, await response.json()) == (404, NOT_FOUND)
-
-
-# Job API: the build-index job
 
 
 async def test_upload_finalize_and_analyses_use_the_new_index(
@@ -485,18 +277,3 @@ async def test_a_file_still_streaming_when_the_index_is_finalized_is_refused_and
     assert incoming_files(ctx) == []
     response = await jobs_client.get(f"/api/indexes/{index['id']}", headers=auth)
     assert "reference.json.gz" not in [f["name"] for f in (await response.json())["files"]]
-
-
-async def test_a_claim_whose_index_is_still_being_created_holds_until_it_is_old(
-    public_client, ctx, admin, reference
-):
-    # Another request has claimed the build and not yet stored its index: a second build waits (409) ...
-    claim = {"building_index": "notyetmade", "building_index_claimed_at": utc_now()}
-    await ctx.db.references.update_one({"_id": reference["id"]}, {"$set": claim})
-    response = await public_client.post(f"/api/references/{reference['id']}/indexes", headers=admin[1])
-    assert response.status == 409
-    # ... unless the claim is older than any creation takes: its request died half-way; the build goes on.
-    dead = {"building_index_claimed_at": utc_now() - timedelta(minutes=11)}
-    await ctx.db.references.update_one({"_id": reference["id"]}, {"$set": dead})
-    response = await public_client.post(f"/api/references/{reference['id']}/indexes", headers=admin[1])
-    assert response.status == 201, await response.text()
