@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.support.workers import worker_number, worker_postgres_url, worker_redis_url
+from virtool_api.analyses.documents import create_analysis
 from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.jobs.service import create_job
@@ -33,6 +34,8 @@ from virtool_api.storage.docstore import store_path
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.sql import SQLITE_FILE, sqlalchemy_url
 from virtool_api.users import passwords
+from virtool_api.users.keys import create_api_key
+from virtool_api.users.service import create_user
 from virtool_api.utils import random_id, utc_now
 
 # Server processes the tests start run no runner of their own unless a test asks (`--runner`): a test that
@@ -333,8 +336,6 @@ class Factory:
         return job
 
     async def analysis(self, sample: dict[str, Any] | None = None, workflow: str = "pathoscope_bowtie"):  # type: ignore[no-untyped-def]
-        from virtool_api.analyses.documents import create_analysis
-
         sample = sample or await self.sample(ready=True)
         user = await self.user()
         reference = await insert_with_random_id(
@@ -394,9 +395,6 @@ class Factory:
         self, administrator: bool = False, groups: list[str] | None = None, handle: str | None = None
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """A user with an API key: returns the user document and the `X-API-Key` headers to act as them."""
-        from virtool_api.users.keys import create_api_key
-        from virtool_api.users.service import create_user
-
         user = await create_user(self.ctx, handle or f"person_{random_id(5)}", administrator, groups)
         _, key = await create_api_key(self.ctx, user["_id"], "tests")
         return user, {"X-API-Key": key}

@@ -6,8 +6,8 @@ import csv
 import io
 from typing import Any
 
-from tests.analyses.test_workflow_results import NUVS_ORF, PATHOSCOPE_RESULTS
 from tests.support.workbooks import read_workbook
+from tests.support.workflow_results import NUVS_ORF, PATHOSCOPE_RESULTS
 from virtool_api.analyses.stored_results import write_results
 from virtool_api.indexes.files import write_otus_file
 from virtool_api.utils import utc_now

@@ -16,10 +16,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.analyses.test_stored_results import large_nuvs_results
 from tests.conftest import Factory, acquire, copy_migrated_sqlite
-from tests.server.test_streaming_memory import _peak_rss
-from tests.support.real_server import running_jobs_server
+from tests.support.real_server import peak_rss, running_jobs_server
+from tests.support.workflow_results import large_nuvs_results
 from virtool_api.analyses.lifecycle import finalize_analysis
 from virtool_api.config import Config
 from virtool_api.server.context import create_context
@@ -53,7 +52,7 @@ async def test_concurrent_gets_of_a_45_mib_result_do_not_grow_server_memory(fina
         async with aiohttp.ClientSession(base_url=url, timeout=aiohttp.ClientTimeout(total=300)) as session:
             auth = await acquire(session, finalized["job_id"])
             path = f"/api/analyses/{finalized['analysis_id']}"
-            baseline = _peak_rss(process.pid)
+            baseline = peak_rss(process.pid)
 
             async def get() -> bytes:
                 async with session.get(path, headers=auth) as response:
@@ -61,7 +60,7 @@ async def test_concurrent_gets_of_a_45_mib_result_do_not_grow_server_memory(fina
                     return await response.read()
 
             bodies = await asyncio.gather(*(get() for _ in range(CONCURRENT_GETS)))
-            growth = _peak_rss(process.pid) - baseline
+            growth = peak_rss(process.pid) - baseline
 
     assert growth < RSS_GROWTH_LIMIT, f"peak RSS grew by {growth / MIB:.1f} MiB"
     assert all(body == bodies[0] for body in bodies)

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from tests.analyses.test_workflow_results import NUVS_ORF, PATHOSCOPE_RESULTS, running_nuvs
 from tests.conftest import acquire
-from tests.support.analysis_jobs import running_analysis
+from tests.support.analysis_jobs import running_analysis, running_nuvs
 from tests.support.errors import NOT_FOUND
 from tests.support.fake_ncbi import fake_ncbi  # noqa: F401  (a fixture)
 from tests.support.stored import results_dir, stored_results
+from tests.support.workflow_results import PATHOSCOPE_RESULTS, large_nuvs_results
 from virtool_api.storage.limits import FIELD_BYTES
 
 MIB = 1024 * 1024
@@ -27,17 +27,6 @@ MIB = 1024 * 1024
 @pytest.fixture
 def config(config, fake_ncbi):  # noqa: F811
     return replace(config, blast_backend="ncbi", blast_ncbi_url=fake_ncbi.url, blast_min_request_interval=0)
-
-
-def large_nuvs_results(size: int) -> dict[str, Any]:
-    """NuVs contigs adding up to about `size` bytes of JSON."""
-    hits = []
-    total = 0
-    while total < size:
-        hit = {"index": len(hits), "sequence": "ACGTTGCAAC" * 500, "orfs": [{**NUVS_ORF, "index": 0}]}
-        total += len(json.dumps(hit))
-        hits.append(hit)
-    return {"hits": hits}
 
 
 async def finalize(jobs_client, analysis_id: str, auth, results):  # type: ignore[no-untyped-def]

@@ -10,28 +10,9 @@ documented: the server reads nothing in it.
 import copy
 from typing import Any
 
-from tests.conftest import acquire
-from tests.storage.test_document_limits import refused
-from tests.support.analysis_jobs import running_analysis
-
-NUVS_ORF = {
-    "pro": "MSKVQLTEDSKAPLRVGELLKNTLDAVEKTGRFSIEDARRLADEGIALGHLTLRHCAS" * 2,
-    "frame": 1,
-    "strand": -1,
-    "pos": [112, 475],
-    "index": 0,
-    "hits": [
-        {
-            "hit": "ugeb2lmp",
-            "full_e": 3.4e-21,
-            "full_score": 75.2,
-            "full_bias": 0.3,
-            "best_e": 5.1e-21,
-            "best_bias": 0.3,
-            "best_score": 74.6,
-        }
-    ],
-}
+from tests.support.analysis_jobs import running_analysis, running_nuvs
+from tests.support.errors import refused
+from tests.support.workflow_results import NUVS_ORF, PATHOSCOPE_RESULTS
 
 
 def nuvs_results(contigs: int = 3) -> dict[str, Any]:
@@ -45,34 +26,10 @@ def nuvs_results(contigs: int = 3) -> dict[str, Any]:
     return {"hits": hits}
 
 
-PATHOSCOPE_RESULTS = {
-    "subtracted_count": 112,
-    "read_count": 7982,
-    "hits": [
-        {
-            "id": "dq7o1lz6",
-            "otu": {"id": "6tli5mz3", "version": 30},
-            "align": [0, 0, 3, 5, 8, 8, 7, 2],
-            "coverage": 0.75,
-            "depth": 4,
-            "final": {"pi": 0.9123, "best": 0.9, "high": 0.88, "low": 0.0, "reads": 7201},
-            "initial": {"pi": 0.85, "best": 0.83, "high": 0.8, "low": 0.01, "reads": 6990},
-        }
-    ],
-}
-
-
 async def finalize(jobs_client, analysis, auth, results):  # type: ignore[no-untyped-def]
     return await jobs_client.patch(
         f"/api/analyses/{analysis['_id']}", json={"results": results}, headers=auth
     )
-
-
-async def running_nuvs(factory, jobs_client):  # type: ignore[no-untyped-def]
-    sample = await factory.sample(ready=True)
-    analysis = await factory.analysis(sample, workflow="nuvs")
-    job = await factory.analysis_job(analysis)
-    return analysis, await acquire(jobs_client, job["_id"])
 
 
 async def test_a_nuvs_result_as_the_workflow_sends_it_is_stored_and_shown_with_blast(

@@ -9,19 +9,11 @@ from click.testing import CliRunner
 
 from tests.conftest import FASTQ_GZ, acquire
 from tests.support.errors import NOT_FOUND
-from tests.support.hmm_data import ANNOTATIONS, ANNOTATIONS_GZ, PROFILES
+from tests.support.hmm_data import ANNOTATIONS, ANNOTATIONS_GZ, PROFILES, install
 from tests.support.references_helpers import upload
 from virtool_api.cli import main
 from virtool_api.config import Config
 from virtool_api.server.context import create_context
-
-
-async def install(public_client, headers, annotations: bytes = ANNOTATIONS_GZ, profiles: bytes = PROFILES):
-    body = {
-        "annotations": await upload(public_client, headers, annotations, "hmm", "annotations.json.gz"),
-        "profiles": await upload(public_client, headers, profiles, "hmm", "profiles.hmm"),
-    }
-    return await public_client.put("/api/hmms", json=body, headers=headers)
 
 
 async def running_job(factory, jobs_client):

@@ -9,6 +9,8 @@ from tests.conftest import acquire, multipart_file
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 from tests.support.index_builds import build, conflict
 from tests.support.references_helpers import import_reference
+from tests.support.sample_jobs import incoming_files
+from tests.support.slow_uploads import SlowUpload
 
 BOWTIE2 = [
     "reference.1.bt2",
@@ -261,8 +263,6 @@ async def test_a_finished_build_job_reads_its_index_no_more(jobs_client, buildin
 async def test_a_file_still_streaming_when_the_index_is_finalized_is_refused_and_leaves_nothing(
     jobs_client, ctx, building
 ):
-    from tests.uploads.test_late_uploads import SlowUpload, incoming_files
-
     index, auth = building
     await upload_all(jobs_client, index["id"], auth, ["reference.fa.gz", *BOWTIE2])
     late = await SlowUpload(

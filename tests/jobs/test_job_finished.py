@@ -5,7 +5,7 @@ downloads included: a finished job's key opens nothing.
 
 import pytest
 
-from tests.conftest import FASTQ_GZ, acquire, multipart_file
+from tests.conftest import FASTQ_GZ, acquire, basic_auth, multipart_file
 from tests.support.errors import JOB_FINISHED
 from virtool_api.jobs.models import TERMINAL_STATES
 
@@ -95,7 +95,6 @@ async def test_a_finished_job_is_still_told_apart_from_a_stranger(jobs_client, f
     job = await factory.create_sample_job(sample)
     await acquire(jobs_client, job["_id"])
     await finish(ctx, job["_id"], "complete")
-    from tests.conftest import basic_auth
 
     response = await jobs_client.get(
         f"/api/samples/{sample['_id']}", headers=basic_auth(f"job-{job['_id']}", "wrong")

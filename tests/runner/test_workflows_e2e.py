@@ -13,9 +13,8 @@ import json
 import pytest
 
 from tests.conftest import FASTQ_GZ, QUALITY
-from tests.hmms.test_hmms import install
 from tests.support import runner_models as models
-from tests.support.hmm_data import ANNOTATIONS_GZ, PROFILES
+from tests.support.hmm_data import ANNOTATIONS_GZ, PROFILES, install
 from tests.support.references_helpers import import_reference, upload
 from tests.support.runner import (
     HAS_BOWTIE2,

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import acquire
+from virtool_api.api.keys import CONTEXT
 from virtool_api.api.routes import ENDPOINTS, Endpoint
 
 DEPTH = 1500
@@ -77,8 +78,6 @@ async def test_deeply_nested_json_is_refused_before_authentication_matters(jobs_
 
 
 async def response_job_state(jobs_client, job_id: str) -> str:  # type: ignore[no-untyped-def]
-    from virtool_api.api.keys import CONTEXT
-
     document = await jobs_client.app[CONTEXT].db.jobs.find_one({"_id": job_id})
     return document["state"]
 

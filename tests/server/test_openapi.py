@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from virtool_api.api.openapi import readable_names
 from virtool_api.api.routes import ENDPOINTS, Endpoint, answers
 
 PUBLIC = "9950"
@@ -296,8 +297,6 @@ async def test_component_names_never_expose_module_paths(document):
 
 
 def test_readable_names():
-    from virtool_api.api.openapi import readable_names
-
     assert readable_names(
         [
             "virtool_api__labels__models__Label",

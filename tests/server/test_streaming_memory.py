@@ -7,24 +7,16 @@ document store is a file under the data path; the job is acquired over HTTP like
 """
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
 from aiohttp.payload import AsyncIterablePayload
 
 from tests.conftest import acquire
+from tests.support.real_server import peak_rss
 
 MIB = 1024 * 1024
 UPLOAD_SIZE = 2 * 1024 * MIB
 RSS_GROWTH_LIMIT = 50 * MIB
-
-
-def _peak_rss(pid: int) -> int:
-    """`VmHWM` of the process: the most resident memory it has ever had, in bytes."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError("no VmHWM in /proc status")
 
 
 async def _generated_chunks(size: int) -> AsyncIterator[bytes]:
@@ -50,7 +42,7 @@ async def test_2_gib_upload_is_stored_whole_without_growing_server_memory(seeded
     analysis_id = seeded["analysis_id"]
     async with aiohttp.ClientSession(base_url=url, timeout=aiohttp.ClientTimeout(total=600)) as session:
         auth = await acquire(session, seeded["job_id"])
-        baseline = _peak_rss(process.pid)
+        baseline = peak_rss(process.pid)
 
         response = await session.post(
             f"/api/analyses/{analysis_id}/files?name=big.bam&format=bam",
@@ -60,7 +52,7 @@ async def test_2_gib_upload_is_stored_whole_without_growing_server_memory(seeded
         assert response.status == 201, await response.text()
         body = await response.json()
 
-    growth = _peak_rss(process.pid) - baseline
+    growth = peak_rss(process.pid) - baseline
     assert growth < RSS_GROWTH_LIMIT, f"peak RSS grew by {growth / MIB:.1f} MiB"
     assert body["name"] == "big.bam" and body["size"] == UPLOAD_SIZE
     stored = seeded["data_path"] / "analyses" / f"{body['id']}-big.bam"

@@ -13,12 +13,12 @@ import pytest
 
 from tests.conftest import QUALITY
 from tests.support.analysis_jobs import running_analysis
+from tests.support.errors import refused
 from tests.support.sample_jobs import created_sample_job
 from tests.support.stored import stored_results
 from virtool_api.storage.limits import MAX_INT64, MAX_PROBLEMS, MIN_INT64, storable_size
 from virtool_api.utils import collection_paused
 
-INVALID_INPUT = ("invalid_input", "Invalid input")
 TOO_DEEP = "nests deeper than the 100 levels a stored document may have"
 
 
@@ -37,13 +37,6 @@ def deep_path(levels: int) -> str:
 
 async def finalize(jobs_client, analysis_id: str, auth, results: Any):  # type: ignore[no-untyped-def]
     return await jobs_client.patch(f"/api/analyses/{analysis_id}", json={"results": results}, headers=auth)
-
-
-async def refused(response) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
-    assert response.status == 422, await response.text()
-    body = await response.json()
-    assert (body["id"], body["message"]) == INVALID_INPUT
-    return body["errors"]
 
 
 async def assert_unfinalized_and_readable(ctx, jobs_client, public_client, factory, analysis, auth) -> None:  # type: ignore[no-untyped-def]

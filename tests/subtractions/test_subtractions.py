@@ -9,6 +9,8 @@ import pytest
 from tests.conftest import FASTQ_GZ, acquire, multipart_file
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 from tests.support.references_helpers import upload
+from tests.support.sample_jobs import incoming_files
+from tests.support.slow_uploads import SlowUpload
 
 HOST_FASTA = gzip.compress(b">chr1 host\n" + b"ACGTTGCA" * 500 + b"\n>chr2\n" + b"GGCCNNAT" * 200 + b"\n")
 BOWTIE2 = [
@@ -307,8 +309,6 @@ async def test_remove_errors(public_client, factory, admin):
 async def test_a_file_still_streaming_when_the_job_finishes_is_refused_and_leaves_nothing(
     jobs_client, ctx, creating
 ):
-    from tests.uploads.test_late_uploads import SlowUpload, incoming_files
-
     subtraction, auth = creating
     late = await SlowUpload(
         jobs_client,

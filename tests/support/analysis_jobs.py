@@ -25,6 +25,14 @@ async def running_analysis(factory, client):
     return analysis, job, await acquire(client, job["_id"])
 
 
+async def running_nuvs(factory, jobs_client):  # type: ignore[no-untyped-def]
+    """A NuVs analysis of a ready sample, and the headers that authenticate as its acquired job."""
+    sample = await factory.sample(ready=True)
+    analysis = await factory.analysis(sample, workflow="nuvs")
+    job = await factory.analysis_job(analysis)
+    return analysis, await acquire(jobs_client, job["_id"])
+
+
 async def upload(client, analysis_id: str, auth, data: bytes = FASTA, query: str = DEFAULT_QUERY):
     return await client.post(
         f"/api/analyses/{analysis_id}/files?{query}", data=multipart_file(data), headers=auth

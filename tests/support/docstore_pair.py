@@ -15,6 +15,7 @@ import tinymongo
 from pymongo import ReturnDocument
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
+from virtool_api.storage.docstore import DocumentClient
 from virtool_api.storage.mongo import _is_id_collision
 
 
@@ -36,8 +37,6 @@ async def open_oracle(directory: Path) -> Store:
 
 
 async def open_subject(path: Path) -> Store:
-    from virtool_api.storage.docstore import DocumentClient
-
     path.parent.mkdir(parents=True, exist_ok=True)
     client = DocumentClient(str(path))
     return Store(client, client["virtool"])

@@ -1,7 +1,10 @@
-"""Small HMM data in the shapes NuVs runners read: annotations (a JSON list of clusters) and a HMMER3 file."""
+"""Small HMM data in the shapes NuVs runners read: annotations (a JSON list of clusters) and a HMMER3 file;
+`install` puts HMM data in place as an administrator does (`PUT /api/hmms` of two uploads)."""
 
 import gzip
 import json
+
+from tests.support.references_helpers import upload
 
 
 def cluster(number: int, names: list[str]) -> dict:
@@ -39,3 +42,11 @@ def _profile(number: int) -> bytes:
 
 
 PROFILES = b"".join(_profile(number) for number in (1, 2, 3))
+
+
+async def install(public_client, headers, annotations: bytes = ANNOTATIONS_GZ, profiles: bytes = PROFILES):
+    body = {
+        "annotations": await upload(public_client, headers, annotations, "hmm", "annotations.json.gz"),
+        "profiles": await upload(public_client, headers, profiles, "hmm", "profiles.hmm"),
+    }
+    return await public_client.put("/api/hmms", json=body, headers=headers)

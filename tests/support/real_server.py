@@ -6,7 +6,7 @@ starts (the embedded document store is a file under the data path); `jobs_server
 Both use the embedded stores also when the suite runs against real databases: what these tests measure does
 not depend on the stores. The servers are forked from the worker's pre-imported zygote (`forked.py`: real
 processes, without the import each would repeat); `serve_command()` is the installed command, for the tests
-that exec it.
+that exec it. `peak_rss(pid)` is the most memory a server has held.
 """
 
 import shutil
@@ -104,6 +104,14 @@ def stop(*processes: ServerProcess, timeout: float = 30) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def peak_rss(pid: int) -> int:
+    """`VmHWM` of the process: the most resident memory it has ever had, in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM in /proc status")
 
 
 def _serve(only: str, data_path: Path, *options: str) -> tuple[ForkedProcess, int]:

@@ -5,74 +5,21 @@ Each upload is sent over a raw connection in two parts: the first bytes, then (o
 temporary file) the change that closes the owner, then the rest.
 """
 
-import asyncio
-import json
-import time
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from tests.conftest import FASTQ_GZ, QUALITY, acquire
 from tests.support.errors import ANALYSIS_FINALIZED, JOB_FINISHED, SAMPLE_FINALIZED
+from tests.support.sample_jobs import incoming_files
+from tests.support.slow_uploads import SlowUpload
 from virtool_api.analyses.tables import AnalysisFile
+from virtool_api.errors import Conflict
 from virtool_api.samples.tables import SampleArtifact, SampleReads
+from virtool_api.storage.placement import record_then_place
+from virtool_api.utils import utc_now
 
-BOUNDARY = "virtoollateboundary"
 FASTA = b">contig_1\nACGTACGTACGT\n" * 50
-
-
-def incoming_files(ctx: Any) -> list[Path]:
-    return list(ctx.config.data_path.rglob(".incoming-*"))
-
-
-async def wait_for(condition: Any, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the upload never started"
-        await asyncio.sleep(0.02)
-
-
-class SlowUpload:
-    """A multipart upload whose last bytes are held back until `finish()`."""
-
-    def __init__(self, client: Any, method: str, path: str, auth: dict[str, str], data: bytes) -> None:
-        self.client, self.method, self.path, self.auth, self.data = client, method, path, auth, data
-        self.head = (
-            f"--{BOUNDARY}\r\n"
-            'Content-Disposition: form-data; name="file"; filename="file"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n"
-        ).encode()
-        self.tail = f"\r\n--{BOUNDARY}--\r\n".encode()
-
-    async def start(self, ctx: Any) -> "SlowUpload":
-        host, port = self.client.server.host, self.client.server.port
-        self.reader, self.writer = await asyncio.open_connection(host, port)
-        self.writer.write(
-            "\r\n".join(
-                [
-                    f"{self.method} {self.path} HTTP/1.1",
-                    f"Host: {host}:{port}",
-                    "Connection: close",
-                    f"Authorization: {self.auth['Authorization']}",
-                    f"Content-Type: multipart/form-data; boundary={BOUNDARY}",
-                    f"Content-Length: {len(self.head) + len(self.data) + len(self.tail)}",
-                ]
-            ).encode()
-            + b"\r\n\r\n"
-            + self.head
-            + self.data[:100]
-        )
-        await self.writer.drain()
-        await wait_for(lambda: len(incoming_files(ctx)) == 1)
-        return self
-
-    async def finish(self) -> tuple[int, Any]:
-        self.writer.write(self.data[100:] + self.tail)
-        await self.writer.drain()
-        response = await asyncio.wait_for(self.reader.read(), timeout=15)
-        self.writer.close()
-        return int(response.split(b" ", 2)[1]), json.loads(response.partition(b"\r\n\r\n")[2])
 
 
 async def analysis_file_rows(ctx: Any, analysis_id: str) -> list[AnalysisFile]:
@@ -163,10 +110,6 @@ async def test_a_file_arriving_after_its_job_was_cancelled_is_refused(
 async def test_a_finalize_landing_while_the_file_is_placed_takes_the_file_back(factory, ctx):
     """The second check closes the race: a finalize that lands after the first check and before the file is
     in place is seen after placing, and the record and the file are taken back."""
-    from virtool_api.analyses.tables import AnalysisFile as Row
-    from virtool_api.errors import Conflict
-    from virtool_api.storage.placement import record_then_place
-
     analysis = await factory.analysis()
     checks = 0
 
@@ -183,9 +126,7 @@ async def test_a_finalize_landing_while_the_file_is_placed_takes_the_file_back(f
         yield FASTA
 
     async with ctx.files.receive(chunks(), ctx.files.analyses_dir()) as incoming:
-        from virtool_api.utils import utc_now
-
-        row = Row(
+        row = AnalysisFile(
             analysis=analysis["_id"],
             description=None,
             format="fasta",

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.analyses.test_workflow_results import PATHOSCOPE_RESULTS
 from tests.support.account_sessions import login, trusted_proxy_config  # noqa: F401  (a fixture)
 from tests.support.analysis_jobs import running_analysis
+from tests.support.workflow_results import PATHOSCOPE_RESULTS
 from virtool_api.utils import utc_now
 
 THROTTLED = {"id": "too_many_requests", "message": "Too many failed sign-in attempts; try again in a minute"}

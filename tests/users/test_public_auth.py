@@ -14,8 +14,8 @@ from virtool_api.jobs.service import create_job
 from virtool_api.operations.commands import program
 from virtool_api.server.auth import JOB_CREDENTIALS_HINT, PUBLIC_CREDENTIALS_HINT
 from virtool_api.server.context import create_context
-from virtool_api.users.keys import user_for_key
-from virtool_api.users.service import create_user
+from virtool_api.users.keys import create_api_key, user_for_key
+from virtool_api.users.service import create_user, replace_keys
 
 UNAUTHORIZED = {
     "id": "requires_authorization",
@@ -263,9 +263,6 @@ def test_cli_users_key_replaces_a_lost_key(tmp_path):
 
 
 async def test_a_replaced_key_is_rejected_by_the_api(public_client, ctx, factory):
-    from virtool_api.users.keys import create_api_key
-    from virtool_api.users.service import replace_keys
-
     user, headers = await factory.person(handle="walt")
     _, scripted = await create_api_key(ctx, user["_id"], "a script")
 
