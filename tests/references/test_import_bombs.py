@@ -12,7 +12,8 @@ import gzip
 
 import aiohttp
 
-from tests.support.import_servers import MIB, limited_server, peak_memory, upload
+from tests.support.import_servers import MIB, limited_server, upload
+from tests.support.real_server import peak_rss
 
 GROWTH = 64 * MIB
 """How much a refused import may add to the server's peak memory."""
@@ -56,7 +57,7 @@ async def _refused_import(administrator, data: bytes, route: str, upload_type: s
     with limited_server(administrator["data_path"]) as (process, base):
         async with aiohttp.ClientSession(headers=administrator["headers"]) as session:
             upload_id = await upload(session, base, data, upload_type)
-            before = peak_memory(process.pid)
+            before = peak_rss(process.pid)
             if route == "references":
                 request = session.post(f"{base}/references", json={"import_from": upload_id})
             else:
@@ -65,7 +66,7 @@ async def _refused_import(administrator, data: bytes, route: str, upload_type: s
             response = await asyncio.wait_for(request, 120)
             body = await response.json()
             assert response.status == 400, body
-            grown = peak_memory(process.pid) - before
+            grown = peak_rss(process.pid) - before
             print(f"{len(data):,} bytes uploaded: {body['message']}; peak memory +{grown / MIB:.1f} MiB")
             assert process.poll() is None
     return body, grown

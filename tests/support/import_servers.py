@@ -25,14 +25,6 @@ ADDRESS_SPACE = 2048 * MIB
 used), so this leaves room to work and none for the 23 GB the deepest export used to take."""
 
 
-def peak_memory(pid: int) -> int:
-    """`VmHWM` of the process: the most resident memory it has ever had, in bytes."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError("no VmHWM in /proc status")
-
-
 async def open_stores(data_path: Path) -> Context:
     return await create_context(Config(data_path=data_path))
 
