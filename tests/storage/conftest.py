@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Factory
+from tests.support.docstore_pair import memory_backed_directory, open_oracle, open_subject
 from virtool_api.context import Context
 from virtool_api.projects.models import CreateProjectRequest, ProjectMember
 from virtool_api.projects.service import create_project
@@ -51,3 +52,17 @@ async def people(db: Any) -> Any:
         ]
     )
     return db.people
+
+
+@pytest.fixture
+async def pair() -> AsyncIterator[tuple[Any, Any]]:
+    """A `things` collection in each store the differential tests compare: tinymongo (the oracle) and ours
+    (the subject)."""
+    with memory_backed_directory() as name:
+        oracle = await open_oracle(Path(name) / "tinymongo")
+        subject = await open_subject(Path(name) / "docstore.sqlite")
+        try:
+            yield oracle.db.things, subject.db.things
+        finally:
+            await subject.close()
+            await oracle.close()

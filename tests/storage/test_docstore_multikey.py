@@ -3,8 +3,8 @@ fields from its indexes.
 
 Each test makes the documents a query must not match unreadable (their stored BSON overwritten with a byte
 that does not decode) before asking: an answer that read them, through the Python matcher, raises. What the
-answers are is the same rule the differential tests hold against MongoDB's (`test_docstore_differential.py`);
-here, that the indexes give it.
+answers are is the same rule the differential tests hold against MongoDB's
+(`test_docstore_differential_*.py`); here, that the indexes give it.
 """
 
 import sqlite3

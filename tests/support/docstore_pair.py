@@ -5,7 +5,9 @@ the subject is `virtool_api.storage.docstore.DocumentClient`. An operation is a 
 collection of either store by `perform`, whose outcome is a comparable value: results, or the kind of error.
 """
 
+import copy
 import inspect
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +15,7 @@ from typing import Any
 
 import tinymongo
 from pymongo import ReturnDocument
-from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure, PyMongoError
 
 from virtool_api.storage.docstore import DocumentClient
 from virtool_api.storage.mongo import _is_id_collision
@@ -40,6 +42,13 @@ async def open_subject(path: Path) -> Store:
     path.parent.mkdir(parents=True, exist_ok=True)
     client = DocumentClient(str(path))
     return Store(client, client["virtool"])
+
+
+def memory_backed_directory() -> tempfile.TemporaryDirectory[str]:
+    """In RAM where the machine has it: tinymongo fsyncs every write (`synchronous=FULL`), which would be most
+    of the differential tests' time on a disk, and durability is not what these tests compare."""
+    shm = Path("/dev/shm")
+    return tempfile.TemporaryDirectory(prefix="docstores-", dir=shm if shm.is_dir() else None)
 
 
 def canonical(value: Any) -> Any:
@@ -142,3 +151,23 @@ async def perform(collection: Any, operation: tuple[Any, ...]) -> Any:
 async def contents(collection: Any) -> Any:
     """Everything stored in `collection`, in `_id` order."""
     return canonical(await collection.find({}).sort("_id", 1).to_list(None))
+
+
+async def both(oracle: Any, subject: Any, operation: tuple[Any, ...]) -> tuple[Any, Any]:
+    """The outcome of `operation` on each store (each gets a copy: a store may add to what it inserts)."""
+    return await perform(oracle, copy.deepcopy(operation)), await perform(subject, copy.deepcopy(operation))
+
+
+async def populate(oracle: Any, subject: Any, indexes: list[Any], documents: list[dict[str, Any]]) -> None:
+    """Declare the indexes, then insert one by one: a unique index must refuse the same documents in both."""
+    for keys, options in indexes:
+        await oracle.create_index(keys, **options)
+        await subject.create_index(keys, **options)
+    for document in documents:
+        expected, answered = await both(oracle, subject, ("insert_one", document))
+        assert answered == expected, f"inserting {document} after {documents} under {indexes}"
+    assert await contents(subject) == await contents(oracle), f"{documents} under {indexes}"
+
+
+LOUD = (PyMongoError, NotImplementedError, ValueError)
+"""What a store may raise to refuse an operation out loud, rather than answer something else."""
