@@ -8,7 +8,6 @@ import pytest
 from tests.support.analysis_jobs import (
     FASTA,
     FILE_FIELDS,
-    UNAUTHORIZED,
     analyses_dir,
     file_rows,
     files_on_disk,
@@ -21,6 +20,7 @@ from tests.support.errors import (
     INSUFFICIENT_RIGHTS,
     INVALID_FILE_NAME,
     JOB_FINISHED,
+    JOB_UNAUTHORIZED,
     NOT_FOUND,
 )
 
@@ -190,7 +190,7 @@ async def test_upload_without_authorization_is_401(jobs_client, factory, ctx):
     response = await upload(jobs_client, analysis["_id"], {})
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
     assert files_on_disk(ctx) == []
 
 

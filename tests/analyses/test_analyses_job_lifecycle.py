@@ -5,14 +5,19 @@ import asyncio
 
 from tests.support.analysis_jobs import (
     FILE_FIELDS,
-    UNAUTHORIZED,
     file_rows,
     files_on_disk,
     post_status,
     running_analysis,
     upload,
 )
-from tests.support.errors import ANALYSIS_FINALIZED, INSUFFICIENT_RIGHTS, JOB_FINISHED, NOT_FOUND
+from tests.support.errors import (
+    ANALYSIS_FINALIZED,
+    INSUFFICIENT_RIGHTS,
+    JOB_FINISHED,
+    JOB_UNAUTHORIZED,
+    NOT_FOUND,
+)
 from tests.support.stored import stored_results
 
 ALREADY_FINALIZED = {"id": "conflict", "message": "There is already a result for this analysis"}
@@ -106,7 +111,7 @@ async def test_get_analysis_without_authorization_is_401(jobs_client, factory):
     response = await jobs_client.get(f"/api/analyses/{analysis['_id']}")
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
 
 
 # Finalize
@@ -291,5 +296,5 @@ async def test_remove_without_authorization_is_401(jobs_client, factory, ctx):
     response = await jobs_client.delete(f"/api/analyses/{analysis['_id']}")
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
     assert await ctx.db.analyses.find_one({"_id": analysis["_id"]}) is not None

@@ -9,15 +9,9 @@ from sqlalchemy import select
 
 from tests.conftest import acquire, multipart_file
 from tests.support.analysis_samples import PRIVATE, sample_of
-from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
+from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND, UNAUTHORIZED
 from virtool_api.analyses.tables import AnalysisFile
-from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 
-UNAUTHORIZED = {
-    "id": "requires_authorization",
-    "message": "Requires authorization",
-    "hint": PUBLIC_CREDENTIALS_HINT,
-}
 PARENT_SAMPLE_MISSING = {"id": "bad_request", "message": "Parent sample does not exist"}
 STILL_RUNNING = {"id": "conflict", "message": "Analysis is still running"}
 

@@ -2,8 +2,8 @@
 job (docs/api.md, Job API)."""
 
 from tests.conftest import acquire, basic_auth
-from tests.support.errors import INSUFFICIENT_RIGHTS
-from tests.support.jobs import JOB_FIELDS, UNAUTHORIZED, acquire_key, new_job, post_status
+from tests.support.errors import INSUFFICIENT_RIGHTS, JOB_UNAUTHORIZED
+from tests.support.jobs import JOB_FIELDS, acquire_key, new_job, post_status
 
 
 async def test_get_job_with_its_key(jobs_client, factory):
@@ -29,7 +29,7 @@ async def test_get_job_with_a_wrong_key_is_401(jobs_client, factory):
     )
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
 
 
 async def test_get_job_without_authorization_is_401(jobs_client, factory):
@@ -39,7 +39,7 @@ async def test_get_job_without_authorization_is_401(jobs_client, factory):
     response = await jobs_client.get(f"/api/jobs/{job['_id']}")
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
 
 
 async def test_get_job_with_another_jobs_key_is_401(jobs_client, factory):
@@ -53,7 +53,7 @@ async def test_get_job_with_another_jobs_key_is_401(jobs_client, factory):
     )
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
 
 
 async def test_unacquired_job_cannot_authenticate(jobs_client, factory):
@@ -62,7 +62,7 @@ async def test_unacquired_job_cannot_authenticate(jobs_client, factory):
     response = await jobs_client.get(f"/api/jobs/{job['_id']}", headers=basic_auth(f"job-{job['_id']}", "x"))
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
 
 
 async def test_login_without_job_prefix_is_401(jobs_client, factory):
@@ -72,7 +72,7 @@ async def test_login_without_job_prefix_is_401(jobs_client, factory):
     response = await jobs_client.get(f"/api/jobs/{job['_id']}", headers=basic_auth(job["_id"], key))
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
 
 
 async def test_malformed_authorization_header_is_401(jobs_client, factory):
@@ -82,7 +82,7 @@ async def test_malformed_authorization_header_is_401(jobs_client, factory):
     response = await jobs_client.get(f"/api/jobs/{job['_id']}", headers={"Authorization": "Basic !!!"})
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
 
 
 async def test_get_another_job_with_own_credentials_is_403(jobs_client, factory):

@@ -7,8 +7,8 @@ import time
 from datetime import timedelta
 
 from tests.conftest import acquire, stored_job
-from tests.support.errors import JOB_FINISHED
-from tests.support.jobs import UNAUTHORIZED, new_job, post_status
+from tests.support.errors import JOB_FINISHED, JOB_UNAUTHORIZED
+from tests.support.jobs import new_job, post_status
 from virtool_api.jobs.service import time_out_stale_jobs
 from virtool_api.server.app import create_jobs_app
 from virtool_api.utils import iso_timestamp, utc_now
@@ -50,7 +50,7 @@ async def test_ping_without_authorization_is_401(jobs_client, factory):
     response = await jobs_client.put(f"/api/jobs/{job['_id']}/ping", json={})
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
 
 
 # Timeout

@@ -2,8 +2,8 @@
 own update; the answers come in the same order as on every route (docs/api.md, Job API)."""
 
 from tests.conftest import acquire, basic_auth, stored_job
-from tests.support.errors import JOB_FINISHED
-from tests.support.jobs import UNAUTHORIZED, new_job, post_status
+from tests.support.errors import JOB_FINISHED, JOB_UNAUTHORIZED
+from tests.support.jobs import new_job, post_status
 
 
 async def test_status_with_a_wrong_key_is_401_and_records_nothing(jobs_client, factory, ctx):
@@ -15,7 +15,7 @@ async def test_status_with_a_wrong_key_is_401_and_records_nothing(jobs_client, f
     )
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
     document = await stored_job(ctx, job["_id"])
     assert (document["state"], [entry["state"] for entry in document["status"]]) == (
         "preparing",
@@ -31,7 +31,7 @@ async def test_status_to_an_unacquired_job_is_401(jobs_client, factory, ctx):
     response = await post_status(jobs_client, job["_id"], auth, state="running")
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
     assert (await ctx.db.jobs.find_one({"_id": job["_id"]}))["state"] == "waiting"
 
 
@@ -39,7 +39,7 @@ async def test_status_to_a_job_that_does_not_exist_is_401(jobs_client):
     response = await post_status(jobs_client, "nojob", basic_auth("job-nojob", "x"), state="running")
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
 
 
 async def test_status_with_a_wrong_key_and_an_invalid_body_is_401(jobs_client, factory):
@@ -51,7 +51,7 @@ async def test_status_with_a_wrong_key_and_an_invalid_body_is_401(jobs_client, f
     )
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
 
 
 async def test_status_with_a_wrong_key_and_a_state_a_job_may_not_report_is_401(jobs_client, factory):
@@ -63,7 +63,7 @@ async def test_status_with_a_wrong_key_and_a_state_a_job_may_not_report_is_401(j
     )
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
 
 
 async def test_status_to_another_job_with_a_wrong_key_is_401(jobs_client, factory):
@@ -76,7 +76,7 @@ async def test_status_to_another_job_with_a_wrong_key_is_401(jobs_client, factor
     )
 
     assert response.status == 401
-    assert await response.json() == UNAUTHORIZED
+    assert await response.json() == JOB_UNAUTHORIZED
 
 
 async def test_status_after_complete_with_an_invalid_body_is_409(jobs_client, factory):

@@ -6,16 +6,9 @@ read is 404 (as one that does not exist, by the same store operations), one they
 import dataclasses
 
 from tests.conftest import basic_auth
-from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
+from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND, UNAUTHORIZED
 from tests.support.onecodex_helpers import stored_sample
 from virtool_api.server.app import create_public_app
-from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
-
-UNAUTHORIZED = {
-    "id": "requires_authorization",
-    "message": "Requires authorization",
-    "hint": PUBLIC_CREDENTIALS_HINT,
-}
 
 
 async def test_a_sample_the_caller_may_not_read_is_404_one_they_may_not_change_is_403(

@@ -7,9 +7,9 @@ project member with and without `can_edit_metadata`, stranger, anonymous) and ea
 
 import pytest
 
-from tests.support.errors import INSUFFICIENT_RIGHTS
+from tests.support.errors import INSUFFICIENT_RIGHTS, UNAUTHORIZED
 from tests.support.projects_helpers import make_project, member
-from tests.support.samples_helpers import UNAUTHORIZED, make_group, stored_sample
+from tests.support.samples_helpers import make_group, stored_sample
 
 VISIBILITIES = ("public", "shared", "private", "importing", "awaiting data")
 

@@ -11,14 +11,8 @@ from http.cookies import SimpleCookie
 import pytest
 
 from virtool_api.config import Config
-from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 
 PASSWORD = "correct horse battery"
-UNAUTHORIZED = {
-    "id": "requires_authorization",
-    "message": "Requires authorization",
-    "hint": PUBLIC_CREDENTIALS_HINT,
-}
 
 
 @pytest.fixture(name="config")

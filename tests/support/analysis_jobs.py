@@ -5,13 +5,7 @@ from sqlalchemy import select
 
 from tests.conftest import acquire, multipart_file
 from virtool_api.analyses.tables import AnalysisFile
-from virtool_api.server.auth import JOB_CREDENTIALS_HINT
 
-UNAUTHORIZED = {
-    "id": "requires_authorization",
-    "message": "Requires authorization",
-    "hint": JOB_CREDENTIALS_HINT,
-}
 FILE_FIELDS = {"id", "analysis", "format", "name", "name_on_disk", "size", "uploaded_at"}
 
 DEFAULT_QUERY = "name=results.fa&format=fasta"

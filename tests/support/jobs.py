@@ -1,14 +1,6 @@
 """A job as the job API's jobs route tests make and drive it (docs/api.md, Job API): created, acquired,
 reporting status; the fields its document has and the answer to a caller that is not it."""
 
-from virtool_api.server.auth import JOB_CREDENTIALS_HINT
-
-UNAUTHORIZED = {
-    "id": "requires_authorization",
-    "message": "Requires authorization",
-    "hint": JOB_CREDENTIALS_HINT,
-}
-
 JOB_FIELDS = {"id", "created_at", "progress", "state", "user", "workflow", "args", "status"}
 
 

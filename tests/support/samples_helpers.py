@@ -5,15 +5,8 @@ from typing import Any
 
 from tests.conftest import FASTQ_GZ, QUALITY, multipart_file
 from virtool_api.samples.documents import create_sample
-from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
-
-UNAUTHORIZED = {
-    "id": "requires_authorization",
-    "message": "Requires authorization",
-    "hint": PUBLIC_CREDENTIALS_HINT,
-}
 
 
 async def upload(client, headers: dict[str, str], name: str = "reads_1.fq.gz") -> dict[str, Any]:

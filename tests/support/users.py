@@ -1,15 +1,8 @@
 """What the users, groups and account tests share: the public API's 401 body and a group stored as creating
 one would store it."""
 
-from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
-
-UNAUTHORIZED = {
-    "id": "requires_authorization",
-    "message": "Requires authorization",
-    "hint": PUBLIC_CREDENTIALS_HINT,
-}
 
 
 async def group(ctx, name: str = "Lab", restrict_sharing: bool = False) -> dict:

@@ -9,7 +9,6 @@ from click.testing import CliRunner
 
 from tests.support.account_sessions import (  # noqa: F401  (`trusted_proxy_config`: a fixture)
     PASSWORD,
-    UNAUTHORIZED,
     cookie,
     login,
     page,
@@ -17,6 +16,7 @@ from tests.support.account_sessions import (  # noqa: F401  (`trusted_proxy_conf
     token_of,
     trusted_proxy_config,
 )
+from tests.support.errors import UNAUTHORIZED
 from virtool_api.cli import main
 from virtool_api.config import Config
 from virtool_api.server.context import create_context

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 
 from tests.support.account_sessions import (  # noqa: F401  (`trusted_proxy_config`: a fixture)
-    UNAUTHORIZED,
     cookie,
     login,
     page,
@@ -18,6 +17,7 @@ from tests.support.account_sessions import (  # noqa: F401  (`trusted_proxy_conf
     token_of,
     trusted_proxy_config,
 )
+from tests.support.errors import UNAUTHORIZED
 from virtool_api.users import passwords
 
 INVALID = {"id": "bad_request", "message": "Invalid handle or password"}

@@ -8,20 +8,15 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import acquire, basic_auth
+from tests.support.errors import UNAUTHORIZED
 from virtool_api.cli import _setup_banner, main
 from virtool_api.config import Config
 from virtool_api.jobs.service import create_job
 from virtool_api.operations.commands import program
-from virtool_api.server.auth import JOB_CREDENTIALS_HINT, PUBLIC_CREDENTIALS_HINT
+from virtool_api.server.auth import JOB_CREDENTIALS_HINT
 from virtool_api.server.context import create_context
 from virtool_api.users.keys import create_api_key, user_for_key
 from virtool_api.users.service import create_user, replace_keys
-
-UNAUTHORIZED = {
-    "id": "requires_authorization",
-    "message": "Requires authorization",
-    "hint": PUBLIC_CREDENTIALS_HINT,
-}
 
 
 @pytest.fixture

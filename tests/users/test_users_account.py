@@ -4,8 +4,8 @@ import hashlib
 
 import pytest
 
-from tests.support.errors import NOT_FOUND
-from tests.support.users import UNAUTHORIZED, group
+from tests.support.errors import NOT_FOUND, UNAUTHORIZED
+from tests.support.users import group
 
 
 async def test_get_account(public_client, ctx, factory):
