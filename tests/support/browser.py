@@ -95,10 +95,13 @@ def dropdown(element: Any) -> Any:
 class Browser:
     """A Chromium session with the checks every browser test wants."""
 
-    def __init__(self, driver: Any, base_url: str) -> None:
+    def __init__(self, driver: Any, base_url: str, server_log: Path | None = None) -> None:
         self.driver = driver
         self.base_url = base_url
         self.allowed_console: list[str] = []
+        self.server_log = server_log
+        """The log of the server the page talks to, if the test keeps one: a failed wait ends with its last
+        lines (what the server and its runner did meanwhile)."""
 
     def open(self, path: str) -> None:
         self.driver.get(self.base_url + path)
@@ -132,7 +135,9 @@ class Browser:
             if result:
                 return result
             if time.monotonic() > deadline:
-                raise AssertionError(f"{what} not met within {timeout} s on {self.driver.current_url}")
+                raise AssertionError(
+                    f"{what} not met within {timeout} s on {self.driver.current_url}{self._server_log_tail()}"
+                )
             time.sleep(pause)
             pause = min(pause * 1.25, POLL_MAX)
 
@@ -151,11 +156,19 @@ class Browser:
         what = f"{text!r} in {css!r}"
         try:
             return self.wait_for(lambda: shown_in(self.js(TEXT_CANDIDATES, css, text)), timeout, what)
-        except AssertionError:
-            found = shown_in(self.find_all(css))
+        except AssertionError as error:
+            elements = self.find_all(css)
+            found = shown_in(elements)
             if found is None:
-                raise
+                shown = [element.text for element in elements[:5]]
+                raise AssertionError(f"{css!r} shows {shown!r}; {error}") from None
             return found
+
+    def _server_log_tail(self, lines: int = 40) -> str:
+        if self.server_log is None or not self.server_log.exists():
+            return ""
+        tail = self.server_log.read_text(errors="replace").splitlines()[-lines:]
+        return f"\nthe last {len(tail)} lines of the server's log ({self.server_log}):\n" + "\n".join(tail)
 
     def fill(self, css: str, text: str) -> None:
         element = self.find(css)
@@ -216,7 +229,7 @@ class Browser:
         return self.driver.execute_script(script, *args)
 
 
-def start_browser(base_url: str) -> Iterator[Browser]:
+def start_browser(base_url: str, server_log: Path | None = None) -> Iterator[Browser]:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -231,7 +244,7 @@ def start_browser(base_url: str) -> Iterator[Browser]:
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(60)
     try:
-        yield Browser(driver, base_url)
+        yield Browser(driver, base_url, server_log)
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)

@@ -53,17 +53,19 @@ class Lab:
     url: str
     setup_link: str
     """The one-time link to create the first administrator, as the first start printed it."""
+    log: Path
+    """The server's log, every request and job at `info`: a failed wait shows its end."""
 
 
 @pytest.fixture
 def lab(tmp_path: Path) -> Iterator[Lab]:
     """`virtool-api serve --runner` on a fresh data path, as `make run` starts it."""
     port, jobs_port = free_port(), free_port()
-    output = tmp_path / "stdout"
-    with output.open("w") as stdout:
+    output, log = tmp_path / "stdout", tmp_path / "server.log"
+    with output.open("w") as stdout, log.open("w") as stderr:
         process = virtool_api_process(
             [
-                "--log-level=warning",
+                "--log-level=info",
                 "serve",
                 "--runner",
                 "--host=127.0.0.1",
@@ -72,11 +74,12 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
                 f"--data-path={tmp_path / 'data'}",
             ],
             stdout=stdout,
+            stderr=stderr,
         )
     try:
         wait_for_port(process, port)
         wait_for_port(process, jobs_port)
-        yield Lab(f"http://127.0.0.1:{port}", printed_link(output, process))
+        yield Lab(f"http://127.0.0.1:{port}", printed_link(output, process), log)
     finally:
         process.terminate()
         assert process.wait(timeout=90) == 0
@@ -85,7 +88,7 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
 
 @pytest.fixture
 def browser(lab: Lab) -> Iterator[Browser]:
-    yield from start_browser(lab.url)
+    yield from start_browser(lab.url, lab.log)
 
 
 def files(directory: Path) -> tuple[dict[str, Path], int]:
