@@ -72,6 +72,9 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
         ctx = await create_context(config, migrate_schema=migrate_schema)
     runners: list[web.AppRunner] = []
     sites: list[web.TCPSite] = []
+    loop = asyncio.get_running_loop()
+    signalled: float | None = None
+    """When the stop signal came: each stage of the stop is logged with the seconds since (at `info`)."""
     try:
         apps = []
         with start_up():
@@ -108,24 +111,28 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
                 click.echo(banner)  # the link is a secret for whoever started the server: not in the logs
 
         stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         supervising = _start_runner(config, only, stop)
         await stop.wait()
-        deadline = loop.time() + config.shutdown_timeout
+        signalled = loop.time()
+        deadline = signalled + config.shutdown_timeout
         exit_by(config.shutdown_timeout)  # whatever still runs then
         if supervising is not None:
             await supervising  # the runner ends its jobs while the job API still answers
+            logger.info("stopping: the runner has stopped (%.1f s)", loop.time() - signalled)
         for _, app, _ in apps:
             # Live streams never finish by themselves; their pages reconnect (in 2 s) to one that serves.
             app[CONTEXT].changes.end_streams()
         await drain(sites, [app for _, app, _ in apps], deadline - loop.time())
+        logger.info("stopping: no request is running (%.1f s)", loop.time() - signalled)
     finally:
         # AppRunner.cleanup closes the (now idle) connections and runs the apps' cleanup.
         for started in runners:
             await started.cleanup()
         await ctx.close()
+        if signalled is not None:
+            logger.info("stopped: connections and stores closed (%.1f s)", loop.time() - signalled)
 
 
 def _start_runner(config: Config, only: str | None, stop: asyncio.Event) -> "asyncio.Task[None] | None":
