@@ -6,37 +6,27 @@ each worker uses databases of its own derived from these URLs (`tests/support/wo
 """
 
 import gc
-import gzip
 import os
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.support.workers import worker_number, worker_postgres_url, worker_redis_url
-from virtool_api.analyses.documents import create_analysis
+from tests.support.factory import Factory
+from tests.support.stores import copy_migrated_sqlite, create_database_if_missing, empty_postgres
+from tests.support.workers import GIVEN_POSTGRES_URL, MONGODB_URL, POSTGRES_URL, REDIS_URL
 from virtool_api.config import Config
 from virtool_api.context import Context
-from virtool_api.jobs.service import create_job
-from virtool_api.jobs.statuses import status_history
-from virtool_api.samples.documents import create_sample
 from virtool_api.server.app import create_jobs_app, create_public_app
 from virtool_api.server.context import create_context
 from virtool_api.server.repairs import run_repairs
 from virtool_api.storage import migrate
-from virtool_api.storage.docstore import store_path
-from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.storage.sql import SQLITE_FILE, sqlalchemy_url
 from virtool_api.users import passwords
-from virtool_api.users.keys import create_api_key
-from virtool_api.users.service import create_user
-from virtool_api.utils import random_id, utc_now
+from virtool_api.utils import random_id
 
 # Server processes the tests start run no runner of their own unless a test asks (`--runner`): a test that
 # plays a job by hand must not find it acquired by ours.
@@ -45,26 +35,6 @@ os.environ["VIRTOOL_RUNNER"] = "false"
 pytest_plugins = ["tests.support.real_server", "tests.support.web_site", "tests.support.import_servers"]
 """Fixtures that run a real server process (`seeded`, `jobs_server`; `site` and `browser`: web client;
 `administrator`: the import tests)."""
-
-GIVEN_POSTGRES_URL = os.environ.get("VIRTOOL_TEST_POSTGRES_URL") or None
-POSTGRES_URL = GIVEN_POSTGRES_URL and worker_postgres_url(GIVEN_POSTGRES_URL, worker_number())
-"""This worker's own PostgreSQL database (created by `postgres_schema` if missing)."""
-MONGODB_URL = os.environ.get("VIRTOOL_TEST_MONGODB_URL") or None
-GIVEN_REDIS_URL = os.environ.get("VIRTOOL_TEST_REDIS_URL") or None
-REDIS_URL = GIVEN_REDIS_URL and worker_redis_url(GIVEN_REDIS_URL, worker_number())
-"""This worker's own Redis database."""
-
-QUALITY = {
-    "bases": [[31.0, 32.0, 33.0, 34.0, 35.0, 36.0]],
-    "composition": [[29.0, 18.0, 22.0, 31.0]],
-    "count": 1000,
-    "encoding": "Sanger / Illumina 1.9",
-    "gc": 40.0,
-    "length": [76, 151],
-    "sequences": [0, 10, 990],
-}
-
-FASTQ_GZ = gzip.compress(b"@r1\nACGT\n+\nIIII\n" * 50)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -120,7 +90,7 @@ def postgres_schema() -> str | None:
         from sqlalchemy.ext.asyncio import create_async_engine
 
         if POSTGRES_URL != GIVEN_POSTGRES_URL:
-            await _create_database_if_missing(GIVEN_POSTGRES_URL, POSTGRES_URL)
+            await create_database_if_missing(GIVEN_POSTGRES_URL, POSTGRES_URL)
 
         engine = create_async_engine(url)
         async with engine.begin() as connection:
@@ -131,75 +101,6 @@ def postgres_schema() -> str | None:
 
     asyncio.run(reset())
     return url
-
-
-async def _create_database_if_missing(given_url: str, own_url: str) -> None:
-    """Create `own_url`'s database, connected to the given (existing) one, unless it exists."""
-    import asyncpg
-
-    name = own_url.rpartition("/")[2].partition("?")[0]
-    connection = await asyncpg.connect(given_url)
-    try:
-        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            try:
-                await connection.execute(f'CREATE DATABASE "{name}"')
-            except asyncpg.DuplicateDatabaseError:
-                pass  # made meanwhile by another run on the same server
-    finally:
-        await connection.close()
-
-
-EMPTY_POSTGRES = """
-DO $$
-DECLARE
-    name text;
-    written text[] := '{}';
-    found boolean;
-BEGIN
-    FOR name IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'
-    LOOP
-        EXECUTE 'SELECT EXISTS (SELECT FROM ' || quote_ident(name) || ')' INTO found;
-        IF found THEN
-            written := written || quote_ident(name);
-        END IF;
-    END LOOP;
-    IF cardinality(written) > 0 THEN
-        EXECUTE 'TRUNCATE ' || array_to_string(written, ', ') || ' CASCADE';
-    END IF;
-    FOR name IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL
-    LOOP
-        EXECUTE 'ALTER SEQUENCE ' || quote_ident(name) || ' RESTART';
-    END LOOP;
-END $$
-"""
-"""Empty this worker's migrated PostgreSQL schema for the next test, as TRUNCATE ... RESTART IDENTITY of every
-table would, but only the tables a test wrote to and the sequences it used (a sequence a test advanced, on a
-table left empty by a rolled-back insert or not), in one statement: one round trip and one commit.
-
-Truncating all tables took 0.10-0.16 s a test here (each TRUNCATE gives a table new files); finding the few a
-test touched first takes 0.02 s. Copying a template database instead (CREATE DATABASE ... TEMPLATE, 0.03 s)
-needs a DROP DATABASE after each test, which waits for a checkpoint of the whole cluster: seconds, and tens of
-seconds while other suites write to the same server."""
-
-
-async def _truncate_postgres(url: str) -> None:
-    """`EMPTY_POSTGRES` on a connection of its own, for tests that start servers on the schema."""
-    import asyncpg
-
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
-    try:
-        await connection.execute(EMPTY_POSTGRES)
-    finally:
-        await connection.close()
-
-
-async def _empty_postgres(engine: AsyncEngine) -> None:
-    """`EMPTY_POSTGRES` on the test's own engine: the connection it then uses is the one that emptied the
-    schema (a new connection is a new PostgreSQL process, several round trips and authentication)."""
-    async with engine.connect() as connection:
-        driver = (await connection.get_raw_connection()).driver_connection
-        assert driver is not None
-        await driver.execute(EMPTY_POSTGRES)
 
 
 @pytest.fixture
@@ -262,19 +163,6 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_path / SQLITE_FILE
 
 
-def copy_migrated_sqlite(migrated: Path, data_path: Path, sql: bool = True, documents: bool = True) -> None:
-    """Give a new data path the embedded stores made once by `migrated_sqlite` (the SQL store migrated to
-    head, the document store with its indexes), so opening them finds nothing to migrate or index: 0.5-1 s
-    less for each server a test starts on this machine. `sql=False` where PostgreSQL holds the tables,
-    `documents=False` where MongoDB holds the documents."""
-    data_path.mkdir(parents=True, exist_ok=True)
-    if sql:
-        shutil.copyfile(migrated, data_path / SQLITE_FILE)
-    if documents:
-        store_path(data_path).parent.mkdir(exist_ok=True)
-        shutil.copyfile(store_path(migrated.parent), store_path(data_path))
-
-
 @pytest.fixture
 async def ctx(config: Config, postgres_schema: str | None, migrated_sqlite: Path) -> AsyncIterator[Context]:
     copy_migrated_sqlite(
@@ -282,7 +170,7 @@ async def ctx(config: Config, postgres_schema: str | None, migrated_sqlite: Path
     )
     context = await create_context(config, migrate_schema=False)
     if postgres_schema:
-        await _empty_postgres(context.engine)
+        await empty_postgres(context.engine)
     yield context
     if config.mongodb_url:
         await context.mongo_client.drop_database(context.db.name)
@@ -301,105 +189,6 @@ async def public_client(ctx: Context, aiohttp_client):  # type: ignore[no-untype
     return await aiohttp_client(create_public_app(ctx))
 
 
-class Factory:
-    """Builds samples, analyses and jobs through the service layer, as the public API will."""
-
-    def __init__(self, ctx: Context):
-        self.ctx = ctx
-        self._user: dict[str, Any] | None = None
-
-    async def user(self) -> dict[str, str]:
-        if self._user is None:
-            document = await insert_with_random_id(
-                self.ctx.db.users,
-                {
-                    "handle": f"user_{random_id(4)}",
-                    "administrator": False,
-                    "groups": [],
-                    "created_at": utc_now(),
-                },
-            )
-            self._user = {"id": document["_id"], "handle": document["handle"]}
-        return self._user
-
-    async def sample(self, ready: bool = False, **fields: Any) -> dict[str, Any]:
-        extra = {"ready": True, "quality": QUALITY, "status": "available"} if ready else {}
-        user = fields.pop("user", None) or await self.user()
-        name = fields.pop("name", None) or f"Sample {random_id(6)}"
-        return await create_sample(self.ctx, name=name, user=user, **{**extra, **fields})
-
-    async def create_sample_job(self, sample: dict[str, Any]) -> dict[str, Any]:
-        job = await create_job(
-            self.ctx, "create_sample", {"sample_id": sample["_id"], "files": []}, await self.user()
-        )
-        await self.ctx.db.samples.update_one({"_id": sample["_id"]}, {"$set": {"job": {"id": job["_id"]}}})
-        return job
-
-    async def analysis(self, sample: dict[str, Any] | None = None, workflow: str = "pathoscope_bowtie"):  # type: ignore[no-untyped-def]
-        sample = sample or await self.sample(ready=True)
-        user = await self.user()
-        reference = await insert_with_random_id(
-            self.ctx.db.references, {"name": "Plant viruses", "data_type": "genome", "building_index": None}
-        )
-        index = await insert_with_random_id(
-            self.ctx.db.indexes,
-            {
-                "reference": {"id": reference["_id"], "name": "Plant viruses", "data_type": "genome"},
-                "version": 3,
-                "ready": True,
-                "has_files": True,
-                "created_at": utc_now(),
-                "user": user,
-                "job": None,
-            },
-        )
-        subtraction = await insert_with_random_id(
-            self.ctx.db.subtractions,
-            {
-                "name": "Arabidopsis thaliana",
-                "nickname": "",
-                "ready": True,
-                "created_at": utc_now(),
-                "file": {"id": 1, "name": "arabidopsis.fa.gz"},
-                "user": user,
-                "job": None,
-            },
-        )
-        return await create_analysis(
-            self.ctx,
-            sample=sample,
-            workflow=workflow,
-            reference=reference,
-            index=index,
-            subtractions=[subtraction],
-            user=await self.user(),
-        )
-
-    async def analysis_job(self, analysis: dict[str, Any]) -> dict[str, Any]:
-        job = await create_job(
-            self.ctx,
-            analysis["workflow"],
-            {
-                "analysis_id": analysis["_id"],
-                "sample_id": analysis["sample"]["id"],
-                "ref_id": analysis["reference"]["id"],
-                "index_id": analysis["index"]["id"],
-                "subtractions": [subtraction["id"] for subtraction in analysis["subtractions"]],
-            },
-            await self.user(),
-        )
-        await self.ctx.db.analyses.update_one({"_id": analysis["_id"]}, {"$set": {"job": {"id": job["_id"]}}})
-        return job
-
-    async def person(
-        self, administrator: bool = False, groups: list[str] | None = None, handle: str | None = None
-    ) -> tuple[dict[str, Any], dict[str, str]]:
-        """A user with an API key: returns the user document and the `X-API-Key` headers to act as them."""
-        user = await create_user(self.ctx, handle or f"person_{random_id(5)}", administrator, groups)
-        _, key = await create_api_key(self.ctx, user["_id"], "tests")
-        return user, {"X-API-Key": key}
-
-
 @pytest.fixture
 def factory(ctx: Context) -> Factory:
     return Factory(ctx)
@@ -409,27 +198,3 @@ def factory(ctx: Context) -> Factory:
 async def admin(factory: Factory) -> tuple[dict[str, Any], dict[str, str]]:
     """An administrator with an API key: their user document and the headers that act as them."""
     return await factory.person(administrator=True)
-
-
-async def stored_job(ctx: Context, job_id: str) -> dict[str, Any]:
-    """The job document as stored, with its status history as the job API reads it (`jobs/statuses.py`)."""
-    document = await ctx.db.jobs.find_one({"_id": job_id})
-    assert document is not None, job_id
-    return {**document, "status": await status_history(ctx, document)}
-
-
-def basic_auth(login: str, password: str) -> dict[str, str]:
-    return {"Authorization": aiohttp.encode_basic_auth(login, password)}
-
-
-async def acquire(client, job_id: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """Acquire a job as a runner would; returns the headers that authenticate as that job."""
-    response = await client.patch(f"/api/jobs/{job_id}", json={"acquired": True})
-    assert response.status == 200, await response.text()
-    return basic_auth(f"job-{job_id}", (await response.json())["key"])
-
-
-def multipart_file(data: bytes, filename: str = "file") -> aiohttp.FormData:
-    form = aiohttp.FormData()
-    form.add_field("file", data, filename=filename, content_type="application/octet-stream")
-    return form

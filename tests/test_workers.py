@@ -4,8 +4,13 @@ them."""
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import GIVEN_POSTGRES_URL, GIVEN_REDIS_URL
-from tests.support.workers import worker_number, worker_postgres_url, worker_redis_url
+from tests.support.workers import (
+    GIVEN_POSTGRES_URL,
+    GIVEN_REDIS_URL,
+    worker_number,
+    worker_postgres_url,
+    worker_redis_url,
+)
 
 
 def test_outside_xdist_the_given_urls_are_used_as_they_are():

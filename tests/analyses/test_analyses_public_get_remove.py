@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import acquire, multipart_file
 from tests.support.analysis_samples import PRIVATE, sample_of
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND, UNAUTHORIZED
+from tests.support.jobs import acquire
+from tests.support.reads import multipart_file
 from virtool_api.analyses.tables import AnalysisFile
 
 PARENT_SAMPLE_MISSING = {"id": "bad_request", "message": "Parent sample does not exist"}

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import acquire
 from tests.support.analysis_samples import PRIVATE, sample_of
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
+from tests.support.jobs import acquire
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now
 

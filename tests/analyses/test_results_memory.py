@@ -16,8 +16,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.conftest import Factory, acquire, copy_migrated_sqlite
+from tests.support.factory import Factory
+from tests.support.jobs import acquire
 from tests.support.real_server import peak_rss, running_jobs_server
+from tests.support.stores import copy_migrated_sqlite
 from tests.support.workflow_results import large_nuvs_results
 from virtool_api.analyses.lifecycle import finalize_analysis
 from virtool_api.config import Config

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import acquire
 from tests.support.analysis_jobs import running_analysis, running_nuvs
 from tests.support.errors import NOT_FOUND
 from tests.support.fake_ncbi import fake_ncbi  # noqa: F401  (a fixture)
+from tests.support.jobs import acquire
 from tests.support.stored import results_dir, stored_results
 from tests.support.workflow_results import PATHOSCOPE_RESULTS, large_nuvs_results
 from virtool_api.storage.limits import FIELD_BYTES

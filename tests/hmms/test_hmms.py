@@ -7,9 +7,10 @@ import gzip
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import FASTQ_GZ, acquire
 from tests.support.errors import NOT_FOUND
 from tests.support.hmm_data import ANNOTATIONS, ANNOTATIONS_GZ, PROFILES, install
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ
 from tests.support.references_helpers import upload
 from virtool_api.cli import main
 from virtool_api.config import Config

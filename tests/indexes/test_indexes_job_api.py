@@ -5,9 +5,10 @@ import asyncio
 
 import pytest
 
-from tests.conftest import acquire, multipart_file
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 from tests.support.index_builds import build, conflict
+from tests.support.jobs import acquire
+from tests.support.reads import multipart_file
 from tests.support.references_helpers import import_reference
 from tests.support.sample_jobs import incoming_files
 from tests.support.slow_uploads import SlowUpload

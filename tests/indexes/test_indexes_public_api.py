@@ -4,9 +4,9 @@ build-index job; one build at a time), and lists and reads them (docs/api.md, "I
 import asyncio
 from datetime import timedelta
 
-from tests.conftest import acquire
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
 from tests.support.index_builds import build, conflict
+from tests.support.jobs import acquire
 from virtool_api.utils import utc_now
 
 

@@ -5,8 +5,9 @@ downloads included: a finished job's key opens nothing.
 
 import pytest
 
-from tests.conftest import FASTQ_GZ, acquire, basic_auth, multipart_file
 from tests.support.errors import JOB_FINISHED
+from tests.support.jobs import acquire, basic_auth
+from tests.support.reads import FASTQ_GZ, multipart_file
 from virtool_api.jobs.models import TERMINAL_STATES
 
 FASTA = b">contig_1\nACGTACGT\n"

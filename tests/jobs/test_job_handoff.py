@@ -8,7 +8,7 @@ import shutil
 import pytest
 from redis.asyncio import Redis
 
-from tests.conftest import FASTQ_GZ, multipart_file
+from tests.support.reads import FASTQ_GZ, multipart_file
 from tests.support.redis_server import OwnRedis
 from virtool_api.jobs.handoff import CANCEL_CHANNEL, hand_off, hand_off_pending, pending_jobs, reconcile
 from virtool_api.server.app import create_public_app

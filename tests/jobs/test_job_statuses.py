@@ -3,7 +3,7 @@ stays the same size however many statuses it reports, and every answer still car
 
 import bson
 
-from tests.conftest import acquire
+from tests.support.jobs import acquire
 from virtool_api.jobs.models import JobState
 from virtool_api.jobs.service import create_job, withdraw_job
 from virtool_api.jobs.statuses import status_entry, status_history

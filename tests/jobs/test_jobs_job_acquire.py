@@ -4,9 +4,8 @@ authenticates it afterwards (docs/api.md, Job API)."""
 import asyncio
 import hashlib
 
-from tests.conftest import acquire, stored_job
 from tests.support.errors import NOT_FOUND
-from tests.support.jobs import JOB_FIELDS, acquire_key, new_job
+from tests.support.jobs import JOB_FIELDS, acquire, acquire_key, new_job, stored_job
 
 STATUS_FIELDS = {"state", "progress", "timestamp"}
 

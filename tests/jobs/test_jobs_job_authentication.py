@@ -1,9 +1,8 @@
 """Job API, jobs route table: authenticating as a job (`job-{id}` and its key) and touching only that
 job (docs/api.md, Job API)."""
 
-from tests.conftest import acquire, basic_auth
 from tests.support.errors import INSUFFICIENT_RIGHTS, JOB_UNAUTHORIZED
-from tests.support.jobs import JOB_FIELDS, acquire_key, new_job, post_status
+from tests.support.jobs import JOB_FIELDS, acquire, acquire_key, basic_auth, new_job, post_status
 
 
 async def test_get_job_with_its_key(jobs_client, factory):

@@ -6,9 +6,8 @@ import dataclasses
 import time
 from datetime import timedelta
 
-from tests.conftest import acquire, stored_job
 from tests.support.errors import JOB_FINISHED, JOB_UNAUTHORIZED
-from tests.support.jobs import new_job, post_status
+from tests.support.jobs import acquire, new_job, post_status, stored_job
 from virtool_api.jobs.service import time_out_stale_jobs
 from virtool_api.server.app import create_jobs_app
 from virtool_api.utils import iso_timestamp, utc_now

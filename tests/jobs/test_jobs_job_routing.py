@@ -3,9 +3,8 @@ in JSON (docs/api.md, Job API)."""
 
 import dataclasses
 
-from tests.conftest import acquire
 from tests.support.errors import NOT_FOUND
-from tests.support.jobs import new_job, post_status
+from tests.support.jobs import acquire, new_job, post_status
 from virtool_api.server.app import create_jobs_app
 
 

@@ -1,9 +1,8 @@
 """Job API, jobs route table: reporting status (`POST /jobs/{id}/status`), what is recorded, and that
 a finished job reports no more (docs/api.md, Job API)."""
 
-from tests.conftest import acquire, stored_job
 from tests.support.errors import JOB_FINISHED
-from tests.support.jobs import new_job, post_status
+from tests.support.jobs import acquire, new_job, post_status, stored_job
 
 ERROR = {"type": "ValueError", "traceback": ["line 1", "line 2"], "details": ["bad input"]}
 

@@ -1,9 +1,8 @@
 """Job API, jobs route table: a status post (`POST /jobs/{id}/status`) authenticates the job in its
 own update; the answers come in the same order as on every route (docs/api.md, Job API)."""
 
-from tests.conftest import acquire, basic_auth, stored_job
 from tests.support.errors import JOB_FINISHED, JOB_UNAUTHORIZED
-from tests.support.jobs import new_job, post_status
+from tests.support.jobs import acquire, basic_auth, new_job, post_status, stored_job
 
 
 async def test_status_with_a_wrong_key_is_401_and_records_nothing(jobs_client, factory, ctx):

@@ -4,8 +4,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import QUALITY, acquire, stored_job
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
+from tests.support.jobs import acquire, stored_job
+from tests.support.reads import QUALITY
 from virtool_api.jobs.service import create_job
 from virtool_api.samples.documents import create_sample
 from virtool_api.users.service import user_ref

@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.conftest import acquire
+from tests.support.jobs import acquire
 from tests.support.live_events import EventStream, about
 from tests.support.real_server import running_server
 from virtool_api.api.keys import CONTEXT

@@ -10,9 +10,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.conftest import POSTGRES_URL, acquire
+from tests.support.jobs import acquire
 from tests.support.live_events import EventStream, about
 from tests.support.real_server import running_servers
+from tests.support.workers import POSTGRES_URL
 from virtool_api.config import Config
 
 
@@ -115,7 +116,7 @@ async def test_reconnecting_to_another_process_with_last_event_id_misses_nothing
 
 
 class session_client:
-    """`tests.conftest.acquire` over a real server: `.patch(path, json=...)` against its URL."""
+    """`tests.support.jobs.acquire` over a real server: `.patch(path, json=...)` against its URL."""
 
     def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
         self.session = session

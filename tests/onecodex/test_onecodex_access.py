@@ -5,8 +5,8 @@ read is 404 (as one that does not exist, by the same store operations), one they
 
 import dataclasses
 
-from tests.conftest import basic_auth
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND, UNAUTHORIZED
+from tests.support.jobs import basic_auth
 from tests.support.onecodex_helpers import stored_sample
 from virtool_api.server.app import create_public_app
 

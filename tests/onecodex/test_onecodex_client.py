@@ -17,7 +17,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from tests.conftest import Factory
+from tests.support.factory import Factory
 from tests.support.real_server import running_server
 from virtool_api.config import Config
 from virtool_api.projects.models import CreateProjectRequest, ProjectMember

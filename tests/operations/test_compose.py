@@ -339,9 +339,9 @@ def test_ci_tests_against_mongodb_postgres_and_redis_service_containers(workflow
     )
     assert job["env"]["VIRTOOL_TEST_MONGODB_URL"].startswith("mongodb://127.0.0.1:27017")
     assert "make test" in [step.get("run") for step in job["steps"]]
-    conftest = (ROOT / "tests" / "conftest.py").read_text()
+    urls = (ROOT / "tests" / "support" / "workers.py").read_text()  # where the suite reads them
     for name in job["env"]:
-        assert f'"{name}"' in conftest
+        assert f'"{name}"' in urls
 
 
 def test_ci_builds_the_image_without_pushing(workflow):

@@ -16,17 +16,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import (
-    FASTQ_GZ,
-    MONGODB_URL,
-    POSTGRES_URL,
-    Factory,
-    _truncate_postgres,
-    acquire,
-    multipart_file,
-)
+from tests.support.factory import Factory
 from tests.support.forked import run_virtool_api
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ, multipart_file
 from tests.support.real_server import serve_command
+from tests.support.stores import truncate_postgres
+from tests.support.workers import MONGODB_URL, POSTGRES_URL
 from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.operations.copy_to_servers import CopyRefused, copy_stores
@@ -106,7 +102,7 @@ async def target(tmp_path: Path, lab: dict[str, Any], postgres_schema: str | Non
     """Where the lab is copied to: the test's real databases, else embedded stores in a second directory
     holding the lab's files."""
     if postgres_schema:
-        await _truncate_postgres(postgres_schema)
+        await truncate_postgres(postgres_schema)
     mongodb_url = mongodb_database_url()
     if mongodb_url and POSTGRES_URL:
         config = Config(data_path=lab["data_path"], mongodb_url=mongodb_url, postgres_url=POSTGRES_URL)

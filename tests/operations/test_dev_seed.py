@@ -16,7 +16,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from click.testing import CliRunner
 
-from tests.conftest import basic_auth
+from tests.support.jobs import basic_auth
 from virtool_api.cli import main
 from virtool_api.config import Config
 from virtool_api.runner.quality import read_quality

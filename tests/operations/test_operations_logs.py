@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import basic_auth
+from tests.support.jobs import basic_auth
 from virtool_api.config import Config
 from virtool_api.operations.logs import JsonFormatter
 from virtool_api.server.observability import describe_stores, mask_url

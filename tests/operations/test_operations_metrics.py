@@ -2,8 +2,9 @@
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
-from tests.conftest import FASTQ_GZ, acquire, multipart_file
+from tests.support.jobs import acquire
 from tests.support.operations_helpers import scrape
+from tests.support.reads import FASTQ_GZ, multipart_file
 from virtool_api.server.app import create_jobs_app, create_public_app
 from virtool_api.server.observability import DURATION_BUCKETS, RequestSeries
 

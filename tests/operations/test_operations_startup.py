@@ -8,8 +8,8 @@ import logging
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import POSTGRES_URL
 from tests.support.operations_helpers import HEAD
+from tests.support.workers import POSTGRES_URL
 from virtool_api.cli import main
 from virtool_api.config import Config
 from virtool_api.server.health import startup_problem

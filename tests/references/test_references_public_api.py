@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import FASTQ_GZ
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
+from tests.support.reads import FASTQ_GZ
 from tests.support.references_helpers import (
     REFERENCE_EXPORT,
     export_bytes,

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import QUALITY
 from tests.support.hmm_data import install as install_hmms
+from tests.support.reads import QUALITY
 from tests.support.references_helpers import DEMO_DATA, REFERENCE_EXPORT, import_reference
 from tests.support.runner_world import job_end, our_runner, ready_sample, start_analysis
 from tests.support.workbooks import read_workbook

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import QUALITY
 from tests.support.forked import ForkedProcess, virtool_api_process
+from tests.support.reads import QUALITY
 from tests.support.real_server import stop
 from tests.support.references_helpers import DEMO_DATA
 from tests.support.runner_world import build_index, job_end, ready_sample, start_analysis

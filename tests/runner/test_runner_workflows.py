@@ -8,8 +8,8 @@ from collections import defaultdict
 
 import pytest
 
-from tests.conftest import QUALITY
 from tests.support.hmm_data import install as install_hmms
+from tests.support.reads import QUALITY
 from tests.support.references_helpers import DEMO_DATA, REFERENCE_EXPORT, import_reference
 from tests.support.runner_world import (
     build_index,

@@ -12,9 +12,9 @@ import json
 
 import pytest
 
-from tests.conftest import FASTQ_GZ, QUALITY
 from tests.support import runner_models as models
 from tests.support.hmm_data import ANNOTATIONS_GZ, PROFILES, install
+from tests.support.reads import FASTQ_GZ, QUALITY
 from tests.support.references_helpers import import_reference, upload
 from tests.support.runner import (
     HAS_BOWTIE2,

@@ -5,8 +5,8 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import FASTQ_GZ
 from tests.support.projects_helpers import make_project, member
+from tests.support.reads import FASTQ_GZ
 from tests.support.samples_helpers import SHARING_RESTRICTED_BY_SETTING, create, make_group, upload
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.uploads.tables import Upload

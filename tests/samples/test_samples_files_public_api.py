@@ -1,6 +1,6 @@
 """Public API: downloading a sample's reads and artifacts (the web client's download links, and scripts)."""
 
-from tests.conftest import FASTQ_GZ
+from tests.support.reads import FASTQ_GZ
 from virtool_api.samples.files import store_reads
 from virtool_api.users.sessions import create_session
 

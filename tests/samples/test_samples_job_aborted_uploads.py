@@ -8,7 +8,7 @@ import time
 
 import aiohttp
 
-from tests.conftest import FASTQ_GZ
+from tests.support.reads import FASTQ_GZ
 from tests.support.sample_jobs import (
     BOUNDARY,
     created_sample_job,

@@ -3,8 +3,8 @@ downloading them (`GET /samples/{id}/artifacts/{name}`) (docs/api.md, "Job API")
 
 import json
 
-from tests.conftest import multipart_file
 from tests.support.errors import NOT_FOUND
+from tests.support.reads import multipart_file
 from tests.support.sample_jobs import (
     ARTIFACT_BYTES,
     artifact_rows,

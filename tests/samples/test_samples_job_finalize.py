@@ -3,8 +3,9 @@ once, by its own create-sample job while it runs (docs/api.md, "Job API")."""
 
 import asyncio
 
-from tests.conftest import QUALITY, acquire
 from tests.support.errors import INSUFFICIENT_RIGHTS, JOB_FINISHED, SAMPLE_FINALIZED
+from tests.support.jobs import acquire
+from tests.support.reads import QUALITY
 from tests.support.sample_jobs import assert_sample_document, created_sample_job, post_status
 
 

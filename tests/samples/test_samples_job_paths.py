@@ -4,8 +4,8 @@ reaches a file outside the sample's directory (docs/api.md, "Job API")."""
 import json
 from pathlib import Path
 
-from tests.conftest import FASTQ_GZ, QUALITY
 from tests.support.errors import INVALID_FILE_NAME
+from tests.support.reads import FASTQ_GZ, QUALITY
 from tests.support.sample_jobs import (
     ARTIFACT_BYTES,
     BOUNDARY,

@@ -5,8 +5,8 @@ import asyncio
 import gzip
 import json
 
-from tests.conftest import FASTQ_GZ, QUALITY
 from tests.support.errors import INSUFFICIENT_RIGHTS, JOB_FINISHED, NOT_FOUND, SAMPLE_FINALIZED
+from tests.support.reads import FASTQ_GZ, QUALITY
 from tests.support.sample_jobs import (
     assert_timestamp,
     created_sample_job,

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from tests.conftest import FASTQ_GZ, QUALITY, acquire
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ, QUALITY
 from tests.support.sample_jobs import (
     BOUNDARY,
     artifact_rows,

@@ -3,8 +3,9 @@ credentials, may (docs/api.md, "Job API")."""
 
 import aiohttp
 
-from tests.conftest import QUALITY, acquire, basic_auth
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
+from tests.support.jobs import acquire, basic_auth
+from tests.support.reads import QUALITY
 from tests.support.sample_jobs import (
     ARTIFACT_BYTES,
     assert_sample_document,

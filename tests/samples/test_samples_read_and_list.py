@@ -3,8 +3,8 @@ and listing them (`GET /api/samples`)."""
 
 import pytest
 
-from tests.conftest import QUALITY
 from tests.support.errors import NOT_FOUND, UNAUTHORIZED
+from tests.support.reads import QUALITY
 from tests.support.samples_helpers import stored_sample
 from virtool_api.storage.mongo import insert_with_random_id
 

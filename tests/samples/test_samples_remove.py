@@ -3,8 +3,9 @@ with its analyses, files and records."""
 
 from sqlalchemy import select
 
-from tests.conftest import FASTQ_GZ, acquire, multipart_file
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ, multipart_file
 from tests.support.samples_helpers import create, stored_sample, upload
 from virtool_api.analyses.tables import AnalysisFile
 from virtool_api.samples.files import store_reads

@@ -3,7 +3,8 @@ job (awaiting_data, importing, available; failed_validation when the job errs, i
 
 from datetime import timedelta
 
-from tests.conftest import FASTQ_GZ, QUALITY, acquire, multipart_file
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ, QUALITY, multipart_file
 from tests.support.samples_helpers import create
 from virtool_api.jobs.service import time_out_stale_jobs
 from virtool_api.utils import utc_now

@@ -19,16 +19,12 @@ import aiohttp
 import pytest
 from sqlalchemy import select, update
 
-from tests.conftest import (
-    FASTQ_GZ,
-    POSTGRES_URL,
-    Factory,
-    _truncate_postgres,
-    copy_migrated_sqlite,
-    multipart_file,
-)
+from tests.support.factory import Factory
 from tests.support.forked import virtool_api_process
+from tests.support.reads import FASTQ_GZ, multipart_file
 from tests.support.real_server import free_port, stop, wait_for_port
+from tests.support.stores import copy_migrated_sqlite, truncate_postgres
+from tests.support.workers import POSTGRES_URL
 from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.samples.repair import repair_interrupted_creations
@@ -75,7 +71,7 @@ async def stores(tmp_path: Path, postgres_schema: str | None, migrated_sqlite: P
     """An empty data path (and PostgreSQL, when set) with one user; the test's servers run on it."""
     data_path = tmp_path / "data"
     if postgres_schema:
-        await _truncate_postgres(postgres_schema)
+        await truncate_postgres(postgres_schema)
     else:
         copy_migrated_sqlite(migrated_sqlite, data_path)
     ctx = await open_stores(data_path)

@@ -6,7 +6,8 @@ issue 8, which adds it.)
 
 from urllib.parse import quote
 
-from tests.conftest import FASTQ_GZ, acquire, multipart_file
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ, multipart_file
 
 
 async def test_an_analysis_file_upload_says_where_the_file_is(jobs_client, factory):

@@ -11,7 +11,8 @@ from urllib.parse import quote
 import pytest
 from aiohttp.multipart import content_disposition_filename, parse_content_disposition
 
-from tests.conftest import FASTQ_GZ, acquire, multipart_file
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ, multipart_file
 from virtool_api.api.files import attachment
 from virtool_api.uploads.reservations import reserve_uploads
 

@@ -14,8 +14,8 @@ import asyncpg
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import MONGODB_URL, POSTGRES_URL
 from tests.support.real_server import free_port, serve_command
+from tests.support.workers import MONGODB_URL, POSTGRES_URL
 from virtool_api.cli import _no_administrator_hint, main
 from virtool_api.operations.commands import program
 from virtool_api.storage.migrate import MIGRATION_LOCK

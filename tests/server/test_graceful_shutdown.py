@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp.payload import AsyncIterablePayload
 
-from tests.conftest import acquire
+from tests.support.jobs import acquire
 
 
 async def test_sigterm_lets_an_in_flight_upload_finish_then_exits(seeded, jobs_server):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import acquire
+from tests.support.jobs import acquire
 from virtool_api.api.keys import CONTEXT
 from virtool_api.api.routes import ENDPOINTS, Endpoint
 

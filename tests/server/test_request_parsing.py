@@ -1,6 +1,6 @@
 """Bad input gets a clear 4xx JSON error on every route that parses it (cases found by fuzzing the API)."""
 
-from tests.conftest import acquire
+from tests.support.jobs import acquire
 
 
 async def test_a_body_that_is_not_utf8_is_invalid_json_on_the_public_api(public_client, factory):

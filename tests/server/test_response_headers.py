@@ -1,6 +1,7 @@
 """Headers every answer carries, whatever the route: browsers must not guess what a response is."""
 
-from tests.conftest import FASTQ_GZ, acquire
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ
 from virtool_api.samples.files import store_reads
 
 NOSNIFF = ("X-Content-Type-Options", "nosniff")

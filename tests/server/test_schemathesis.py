@@ -35,9 +35,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import POSTGRES_URL, Factory
+from tests.support.factory import Factory
 from tests.support.forked import virtool_api_process
 from tests.support.real_server import free_port, stop, wait_for_port
+from tests.support.workers import POSTGRES_URL
 from virtool_api.config import Config
 from virtool_api.server.context import create_context
 

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from aiohttp.payload import AsyncIterablePayload
 
-from tests.conftest import acquire
+from tests.support.jobs import acquire
 from tests.support.real_server import running_jobs_server
 
 pytestmark = pytest.mark.slow  # scheduled first: see `pytest_collection_modifyitems`

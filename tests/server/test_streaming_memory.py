@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp.payload import AsyncIterablePayload
 
-from tests.conftest import acquire
+from tests.support.jobs import acquire
 from tests.support.real_server import peak_rss
 
 MIB = 1024 * 1024

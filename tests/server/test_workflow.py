@@ -11,7 +11,8 @@ from dataclasses import replace
 
 import pytest
 
-from tests.conftest import QUALITY, acquire, multipart_file
+from tests.support.jobs import acquire
+from tests.support.reads import QUALITY, multipart_file
 from tests.support.references_helpers import import_reference
 from tests.support.references_helpers import upload as upload_file
 from virtool_api.server.app import create_jobs_app, create_public_app

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Factory
 from tests.support.docstore_pair import memory_backed_directory, open_oracle, open_subject
+from tests.support.factory import Factory
 from virtool_api.context import Context
 from virtool_api.projects.models import CreateProjectRequest, ProjectMember
 from virtool_api.projects.service import create_project

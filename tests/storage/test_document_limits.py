@@ -11,9 +11,9 @@ from typing import Any
 import bson
 import pytest
 
-from tests.conftest import QUALITY
 from tests.support.analysis_jobs import running_analysis
 from tests.support.errors import refused
+from tests.support.reads import QUALITY
 from tests.support.sample_jobs import created_sample_job
 from tests.support.stored import stored_results
 from virtool_api.storage.limits import MAX_INT64, MAX_PROBLEMS, MIN_INT64, storable_size

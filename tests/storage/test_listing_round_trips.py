@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MONGODB_URL, Factory
+from tests.support.factory import Factory
+from tests.support.workers import MONGODB_URL
 from virtool_api.analyses.service import find_analyses
 from virtool_api.context import Context
 from virtool_api.jobs.service import create_job, find_jobs

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MONGODB_URL
+from tests.support.workers import MONGODB_URL
 from virtool_api.context import Context
 from virtool_api.storage.docstore.engine import HERE_KEYS
 from virtool_api.storage.steps import Count, Find, FindOne, FindOneAndUpdate, Steps, run_steps

@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-from tests.conftest import MONGODB_URL, Factory, acquire
+from tests.support.factory import Factory
+from tests.support.jobs import acquire
+from tests.support.workers import MONGODB_URL
 from virtool_api.context import Context
 from virtool_api.projects.models import CreateProjectRequest, ProjectMember
 from virtool_api.projects.service import create_project

@@ -11,8 +11,9 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import inspect, text
 
-from tests.conftest import FASTQ_GZ, QUALITY, acquire, multipart_file
 from tests.support.errors import JOB_FINISHED
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ, QUALITY, multipart_file
 from virtool_api.storage.migrate import alembic_config
 
 FASTA = b">contig_1\nACGTACGT\n"

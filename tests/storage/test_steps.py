@@ -8,7 +8,7 @@ import pytest
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from tests.conftest import MONGODB_URL
+from tests.support.workers import MONGODB_URL
 from virtool_api.context import Context
 from virtool_api.storage.steps import Count, Find, FindOne, FindOneAndUpdate, InsertOne, Steps, run_steps
 

@@ -6,8 +6,9 @@ import gzip
 
 import pytest
 
-from tests.conftest import FASTQ_GZ, acquire, multipart_file
 from tests.support.errors import INSUFFICIENT_RIGHTS, NOT_FOUND
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ, multipart_file
 from tests.support.references_helpers import upload
 from tests.support.sample_jobs import incoming_files
 from tests.support.slow_uploads import SlowUpload

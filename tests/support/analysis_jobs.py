@@ -3,7 +3,8 @@ its files, reporting the job's status, and what the uploads leave in the databas
 
 from sqlalchemy import select
 
-from tests.conftest import acquire, multipart_file
+from tests.support.jobs import acquire
+from tests.support.reads import multipart_file
 from virtool_api.analyses.tables import AnalysisFile
 
 FILE_FIELDS = {"id", "analysis", "format", "name", "name_on_disk", "size", "uploaded_at"}

@@ -12,9 +12,10 @@ from typing import IO, Any
 import aiohttp
 import pytest
 
-from tests.conftest import Factory, copy_migrated_sqlite
+from tests.support.factory import Factory
 from tests.support.forked import ForkedProcess, virtool_api_process
 from tests.support.real_server import free_port, stop, wait_for_port
+from tests.support.stores import copy_migrated_sqlite
 from virtool_api.config import Config
 from virtool_api.context import Context
 from virtool_api.server.context import create_context

@@ -21,8 +21,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Factory, copy_migrated_sqlite
+from tests.support.factory import Factory
 from tests.support.forked import ForkedProcess, virtool_api_process
+from tests.support.stores import copy_migrated_sqlite
 from virtool_api.config import Config
 from virtool_api.server.context import create_context
 

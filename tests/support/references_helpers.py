@@ -6,7 +6,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from tests.conftest import multipart_file
+from tests.support.reads import multipart_file
 
 DEMO_DATA = resources.files("virtool_api") / "demo_data"
 REFERENCE_EXPORT = (DEMO_DATA / "plant-viruses.reference.json.gz").read_bytes()

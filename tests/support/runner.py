@@ -14,8 +14,8 @@ import aiohttp
 from pydantic import BaseModel, TypeAdapter
 from redis.asyncio import Redis
 
-from tests.conftest import multipart_file
 from tests.support import runner_models as models
+from tests.support.reads import multipart_file
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import acquire, multipart_file
+from tests.support.jobs import acquire
+from tests.support.reads import multipart_file
 from tests.support.references_helpers import import_reference, upload
 from virtool_api.jobs.models import TERMINAL_STATES
 from virtool_api.runner.process import run_runner

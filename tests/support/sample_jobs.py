@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.conftest import FASTQ_GZ, acquire, multipart_file
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ, multipart_file
 from virtool_api.samples.tables import SampleArtifact, SampleReads
 
 ARTIFACT_BYTES = b'{"per_base_quality": [36, 36, 35]}\n'

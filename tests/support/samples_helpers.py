@@ -3,7 +3,7 @@ samples stored directly, groups and projects, and the bodies several of those te
 
 from typing import Any
 
-from tests.conftest import FASTQ_GZ, QUALITY, multipart_file
+from tests.support.reads import FASTQ_GZ, QUALITY, multipart_file
 from virtool_api.samples.documents import create_sample
 from virtool_api.storage.mongo import insert_with_random_id
 from virtool_api.utils import utc_now

@@ -8,6 +8,8 @@ has none and uses the given URLs as they are. The rules:
 - Redis: the database number in the URL, counting down by the worker's number: `redis://host/15` -> 15 for
   `gw0`, 14 for `gw1`. Redis has databases 0-15, so a base of N leaves room for N + 1 workers.
 - MongoDB: every test already gets a database of its own (`virtool_test_<random id>`).
+
+The URLs the suite is pointed at (`VIRTOOL_TEST_*_URL`, None when unset) and this worker's own are below.
 """
 
 import os
@@ -45,3 +47,12 @@ def worker_redis_url(url: str, worker: int | None) -> str:
             f" give a higher number (workers count down from it) or run fewer workers"
         )
     return f"{base}/{own}{separator}{query}"
+
+
+GIVEN_POSTGRES_URL = os.environ.get("VIRTOOL_TEST_POSTGRES_URL") or None
+POSTGRES_URL = GIVEN_POSTGRES_URL and worker_postgres_url(GIVEN_POSTGRES_URL, worker_number())
+"""This worker's own PostgreSQL database (created by `postgres_schema` if missing)."""
+MONGODB_URL = os.environ.get("VIRTOOL_TEST_MONGODB_URL") or None
+GIVEN_REDIS_URL = os.environ.get("VIRTOOL_TEST_REDIS_URL") or None
+REDIS_URL = GIVEN_REDIS_URL and worker_redis_url(GIVEN_REDIS_URL, worker_number())
+"""This worker's own Redis database."""

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.conftest import FASTQ_GZ, QUALITY, acquire
 from tests.support.errors import ANALYSIS_FINALIZED, JOB_FINISHED, SAMPLE_FINALIZED
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ, QUALITY
 from tests.support.sample_jobs import incoming_files
 from tests.support.slow_uploads import SlowUpload
 from virtool_api.analyses.tables import AnalysisFile

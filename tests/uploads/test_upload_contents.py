@@ -7,7 +7,7 @@ import gzip
 
 import pytest
 
-from tests.conftest import FASTQ_GZ, multipart_file
+from tests.support.reads import FASTQ_GZ, multipart_file
 from tests.support.references_helpers import REFERENCE_EXPORT
 from virtool_api.errors import BadRequest
 from virtool_api.uploads.content import FastaCheck, FastqCheck

@@ -6,7 +6,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import FASTQ_GZ, acquire, multipart_file
+from tests.support.jobs import acquire
+from tests.support.reads import FASTQ_GZ, multipart_file
 from virtool_api.errors import BadRequest, Conflict
 from virtool_api.jobs.service import create_job
 from virtool_api.server.auth import PUBLIC_CREDENTIALS_HINT

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import acquire, basic_auth
 from tests.support.errors import UNAUTHORIZED
+from tests.support.jobs import acquire, basic_auth
 from virtool_api.cli import _setup_banner, main
 from virtool_api.config import Config
 from virtool_api.jobs.service import create_job
