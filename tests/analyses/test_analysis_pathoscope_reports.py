@@ -1,16 +1,14 @@
-"""An analysis's report and its exports (`GET /analyses/{id}/report`, `.csv`, `.xlsx`, `.fa`): the rows the
-results page shows, named from the analysis's index, sorted and filtered by one query; the files hold it too.
-"""
+"""A Pathoscope analysis's report and its exports (`GET /analyses/{id}/report`, `.csv`, `.xlsx`): the rows
+the results page shows, named from the analysis's index, sorted and filtered by one query; the files hold it
+too."""
 
 import csv
 import io
 from typing import Any
 
+from tests.support.analysis_reports import finalized
 from tests.support.workbooks import read_workbook
-from tests.support.workflow_results import NUVS_ORF, PATHOSCOPE_RESULTS
-from virtool_api.analyses.stored_results import write_results
 from virtool_api.indexes.files import write_otus_file
-from virtool_api.utils import utc_now
 
 TMV = {
     "_id": "tmv00001",
@@ -88,19 +86,6 @@ PATHOSCOPE = {
         hit("lost", "gone0001", 0.05, 450, 0.1, 1.0),
     ],
 }
-
-
-async def finalized(  # type: ignore[no-untyped-def]
-    ctx, factory, workflow: str, results: dict[str, Any], sample: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """A finalized analysis holding `results` as stored, whatever a finalize would check."""
-    analysis = await factory.analysis(sample, workflow=workflow)
-    stored = await write_results(ctx, analysis["_id"], workflow, results)
-    await ctx.db.analyses.update_one(
-        {"_id": analysis["_id"]},
-        {"$set": {"ready": True, "results_file": stored.pointer, "updated_at": utc_now()}},
-    )
-    return analysis
 
 
 async def with_index_otus(ctx, analysis: dict[str, Any], otus: list[dict[str, Any]]) -> None:  # type: ignore[no-untyped-def]
@@ -302,136 +287,3 @@ def values(row: list[Any]) -> list[Any]:
                 value = value.removeprefix("'")
         compared.append(float(value) if isinstance(value, int) else value)
     return compared
-
-
-PRO = str(len(NUVS_ORF["pro"]))
-OFF_THE_CONTIG = {
-    "hits": [
-        {
-            "index": 4,
-            "sequence": "ATGC" * 100,  # 400 bases
-            "extra_key": "kept",
-            "orfs": [
-                {**NUVS_ORF, "index": 0, "strand": 1, "frame": 1, "pos": [-2, 300], "note": "extra"},
-                {**NUVS_ORF, "index": 1, "strand": -1, "frame": 0, "pos": [310, 469], "hits": []},
-                {"index": 2, "pro": "MKV" * 40, "frame": 2, "strand": 1, "pos": [20, 140]},  # no "hits"
-            ],
-        },
-        {"index": 9, "sequence": "AAAACCCCGGGGTTTT", "orfs": []},
-    ]
-}
-
-
-async def test_nuvs_report_clips_orfs_that_run_off_the_contig(public_client, factory, ctx):
-    analysis = await finalized(ctx, factory, "nuvs", OFF_THE_CONTIG)
-    _, admin = await factory.person(administrator=True)
-
-    response = await public_client.get(f"/api/analyses/{analysis['_id']}/report", headers=admin)
-
-    assert response.status == 200
-    contigs = (await response.json())["contigs"]
-    assert [contig["index"] for contig in contigs] == [4, 9]
-    orfs = contigs[0]["orfs"]
-    assert [(orf["index"], orf["start"], orf["end"], orf["clipped"]) for orf in orfs] == [
-        (0, 1, 300, ["start"]),
-        (2, 21, 140, []),
-        (1, 311, 400, ["end"]),
-    ]
-    assert orfs[0]["pos"] == [-2, 300]
-    assert orfs[0]["best_e_text"] == "3.4e-21" and contigs[0]["best_e_text"] == "3.4e-21"
-    assert orfs[1]["hits"] == [] and orfs[1]["length"] == 120  # "MKV" * 40, sent without "hits"
-    assert contigs[1]["best_e"] is None and contigs[0]["blast"] is None
-
-
-async def test_nuvs_report_sorts_and_filters(public_client, factory, ctx):
-    analysis = await finalized(ctx, factory, "nuvs", OFF_THE_CONTIG)
-    _, admin = await factory.person(administrator=True)
-
-    async def indexes(query: str) -> list[int]:
-        response = await public_client.get(f"/api/analyses/{analysis['_id']}/report?{query}", headers=admin)
-        assert response.status == 200, await response.text()
-        return [contig["index"] for contig in (await response.json())["contigs"]]
-
-    assert await indexes("sort=length") == [4, 9]
-    assert await indexes("sort=length&order=asc") == [9, 4]
-    assert await indexes("with_hits=true") == [4]
-    assert await indexes("max_e=1e-30") == []
-    assert await indexes("min_length=100") == [4]
-    assert await indexes("sort=e&order=desc") == [4, 9]  # without a hit: last either way
-
-
-async def test_nuvs_csv_workbook_and_fasta(public_client, factory, ctx):
-    analysis = await finalized(ctx, factory, "nuvs", OFF_THE_CONTIG)
-    _, admin = await factory.person(administrator=True)
-    url = f"/api/analyses/{analysis['_id']}"
-
-    rows = list(csv.reader(io.StringIO(await (await public_client.get(f"{url}.csv", headers=admin)).text())))
-    assert rows == [
-        [
-            "Contig",
-            "Contig length",
-            "ORF",
-            "Strand",
-            "Frame",
-            "Start",
-            "End",
-            "Clipped",
-            "Length (aa)",
-            "HMM hits",
-            "Best E-value",
-        ],
-        ["4", "400", "0", "+", "1", "1", "300", "start", PRO, "HMM ugeb2lmp", "3.4e-21"],
-        ["4", "400", "2", "+", "2", "21", "140", "", "120", "", ""],
-        ["4", "400", "1", "-", "0", "311", "400", "end", PRO, "", ""],
-    ]
-    book = read_workbook(await (await public_client.get(f"{url}.xlsx", headers=admin)).read())
-    assert [list(row) for row in book["Contigs"].iter_rows(values_only=True)] == [
-        ["Contig", "Length", "ORFs", "Best E-value"],
-        [4, 400, 3, "3.4e-21"],
-        [9, 16, 0, None],
-    ]
-
-    contigs = await (await public_client.get(f"{url}.fa", headers=admin)).text()
-    assert contigs.startswith(">contig_4 length=400\n" + "ATGC" * 17 + "AT\n")
-    assert ">contig_9 length=16\nAAAACCCCGGGGTTTT\n" in contigs
-    orfs = await (await public_client.get(f"{url}.fa?sequences=orfs&min_length=100", headers=admin)).text()
-    records = dict(record.split("\n", 1) for record in orfs.strip(">").split("\n>"))
-    assert (
-        records["contig_4_orf_1 311-400(-) length=90 clipped=end"].replace("\n", "")
-        == ("ATGC" * 100)[310:400].translate(str.maketrans("ACGT", "TGCA"))[::-1]
-    )
-    assert "contig_4_orf_0 1-300(+) length=300 clipped=start" in records
-    proteins = await (await public_client.get(f"{url}.fa?sequences=proteins", headers=admin)).text()
-    assert proteins.startswith(
-        ">contig_4_orf_0 1-300(+) length=" + PRO + "aa\n" + NUVS_ORF["pro"][:70] + "\n"
-    )
-
-
-async def test_reports_need_read_rights_and_a_finished_pathoscope_or_nuvs_analysis(
-    public_client, factory, ctx
-):
-    private = await factory.sample(ready=True, all_read=False, all_write=False)
-    analysis = await finalized(ctx, factory, "nuvs", OFF_THE_CONTIG, private)
-    _, stranger = await factory.person()
-    for path in ("/report", ".csv", ".xlsx", ".fa"):
-        response = await public_client.get(f"/api/analyses/{analysis['_id']}{path}", headers=stranger)
-        assert response.status == 403, path
-        assert await response.json() == {"id": "insufficient_rights", "message": "Insufficient rights"}
-    _, admin = await factory.person(administrator=True)
-    running = await factory.analysis(workflow="nuvs")
-    response = await public_client.get(f"/api/analyses/{running['_id']}.csv", headers=admin)
-    assert (response.status, (await response.json())["message"]) == (409, "Analysis is still running")
-    aodp = await finalized(ctx, factory, "aodp", {"anything": 1})
-    response = await public_client.get(f"/api/analyses/{aodp['_id']}/report", headers=admin)
-    assert (response.status, (await response.json())["message"]) == (
-        409,
-        "Only Pathoscope and NuVs analyses have a report",
-    )
-    pathoscope = await finalized(ctx, factory, "pathoscope_bowtie", PATHOSCOPE_RESULTS)
-    response = await public_client.get(f"/api/analyses/{pathoscope['_id']}.fa", headers=admin)
-    assert (response.status, (await response.json())["message"]) == (
-        409,
-        "Only NuVs analyses have sequences to export",
-    )
-    response = await public_client.get("/api/analyses/nothing.xlsx", headers=admin)
-    assert response.status == 404
