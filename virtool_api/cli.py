@@ -125,7 +125,7 @@ async def _serve(config: Config, only: str | None, migrate_schema: bool = True) 
             # Live streams never finish by themselves; their pages reconnect (in 2 s) to one that serves.
             app[CONTEXT].changes.end_streams()
         await drain(sites, [app for _, app, _ in apps], deadline - loop.time())
-        logger.info("stopping: no request is running (%.1f s)", loop.time() - signalled)
+        logger.info("stopping: requests finished or stopped (%.1f s)", loop.time() - signalled)
     finally:
         # AppRunner.cleanup closes the (now idle) connections and runs the apps' cleanup.
         for started in runners:
